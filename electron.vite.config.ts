@@ -1,0 +1,29 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+const r = (p: string): string => resolve(import.meta.dirname, p)
+
+/** Builds the Electron main process, the headless CLI, every piscina worker, the preload and the renderer. */
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      externalizeDeps: true,
+      rolldownOptions: {
+        input: {
+          index: r('main/index.ts'),
+          cli: r('main/cli/index.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: { outDir: 'out/preload', rolldownOptions: { input: { index: r('preload/index.ts') } } },
+  },
+  renderer: {
+    root: 'renderer',
+    build: { outDir: r('out/renderer'), rolldownOptions: { input: { index: r('renderer/index.html') } } },
+    plugins: [react()],
+  },
+})

@@ -1,0 +1,181 @@
+import type { Command } from 'commander'
+import { UserInputError } from '../../engine/errors'
+import { formatFixed, parseDecimal } from '../../engine/ledger/decimal'
+import type { LedgerEvent } from '../../engine/ports/ledger'
+import type { CliContext } from '../context'
+import { EXIT } from '../errors'
+import { panel, pc, table, toJson } from '../output'
+import type { Wrap } from '../program'
+import { intOption, isoOption } from './options'
+
+/** Agents that always get a wallet besides those in agents.yml (the original's fixed set). */
+export const SYSTEM_AGENTS = ['treasurer', 'agent_helper', 'child'] as const
+
+const money = (d: string): string => formatFixed(parseDecimal(d), 2)
+const localTime = (unix: number): string => (unix ? new Date(unix * 1000).toLocaleString('sv-SE').slice(0, 19) : 'Unknown')
+
+interface JsonOpt { json?: boolean }
+
+/** `p2engine ledger …`: the original's command names and options, with its bugs fixed. */
+export function registerLedgerCommands(program: Command, wrap: Wrap): void {
+  const ledger = program.command('ledger').description('wallets, transfers and audit on the ledger (embedded by default)')
+
+  ledger
+    .command('init')
+    .description('create a wallet for every configured agent and the treasurer; existing wallets are left as they are')
+    .option('--balance <amount>', 'initial balance of new wallets (default: config ledger.initial_balance)')
+    .option('--json', 'print JSON')
+    .action(wrap(async (ctx, opts: { balance?: string } & JsonOpt) => {
+      const balance = opts.balance ?? ctx.config.settings.ledger.initialBalance
+      parseDecimal(balance, '--balance')
+      const agents = configuredAgents(ctx)
+      const rows = []
+      for (const agent of agents) {
+        const r = await ctx.ledger.createWallet({ agent, initialBalance: balance, commandId: `init:${agent}` })
+        rows.push({ agent, status: r.created ? 'created' : 'exists', balance: r.wallet.balance, contractId: r.wallet.contractId })
+      }
+      if (opts.json) return ctx.io.out(toJson(rows))
+      ctx.io.out(table('Wallet Initialization Results', ['Agent', 'Status', 'Balance'], rows.map((r) => [
+        r.agent, r.status === 'created' ? pc.green('✓ Created') : pc.dim('✓ Exists (not re-funded)'), money(r.balance),
+      ])))
+    }))
+
+  ledger
+    .command('balance [agent]')
+    .description('balance of one agent, or of every wallet')
+    .option('--json', 'print JSON')
+    .action(wrap(async (ctx, agent: string | undefined, opts: JsonOpt) => {
+      if (agent !== undefined) {
+        const w = await ctx.ledger.getWallet(agent)
+        if (!w) throw new UserInputError(`no wallet for agent "${agent}" (run \`p2engine ledger init\`, or check the name with \`p2engine ledger balance\`)`, 'WALLET_NOT_FOUND')
+        if (opts.json) return ctx.io.out(toJson(w))
+        return ctx.io.out(panel('Wallet Balance', [['Agent', w.agent], ['Balance', money(w.balance)], ['Contract', w.contractId]]))
+      }
+      const wallets = await ctx.ledger.listWallets()
+      if (opts.json) return ctx.io.out(toJson(wallets))
+      if (!wallets.length) return ctx.io.out("No wallets found. Run 'p2engine ledger init' first.")
+      ctx.io.out(table('Wallet Balances', ['Agent', 'Balance'], wallets.map((w) => [w.agent, money(w.balance)])))
+    }))
+
+  ledger
+    .command('transfer <from> <to> <amount>')
+    .description('move funds between two existing wallets')
+    .option('-r, --reason <text>', 'reason recorded on the TransferRecord', 'Manual transfer')
+    .option('--command-id <id>', 'idempotency key: resubmitting it returns the first result and moves nothing')
+    .option('--json', 'print JSON')
+    .action(wrap(async (ctx, from: string, to: string, amount: string, opts: { reason: string; commandId?: string } & JsonOpt) => {
+      const r = await ctx.ledger.transfer({ from, to, amount, reason: opts.reason, commandId: opts.commandId })
+      if (opts.json) return ctx.io.out(toJson(r))
+      ctx.io.out(r.deduplicated ? pc.yellow('✓ Already committed (same command id); nothing moved again.') : pc.green('✓ Transfer successful!'))
+      ctx.io.out(`Transaction ID: ${r.transactionId}`)
+      ctx.io.out(`${from} new balance: ${money(r.fromBalance)}`)
+      ctx.io.out(`${to} new balance: ${money(r.toBalance)}`)
+    }))
+
+  ledger
+    .command('history [agent]')
+    .description('transfer records of one agent (all when omitted), newest first')
+    .option('-l, --limit <n>', 'most records to show', intOption('--limit'), 20)
+    .option('--json', 'print JSON')
+    .action(wrap(async (ctx, agent: string | undefined, opts: { limit: number } & JsonOpt) => {
+      if (agent !== undefined && !(await ctx.ledger.getWallet(agent))) {
+        throw new UserInputError(`no wallet for agent "${agent}"`, 'WALLET_NOT_FOUND')
+      }
+      const records = await ctx.ledger.history(agent, opts.limit)
+      if (opts.json) return ctx.io.out(toJson(records))
+      if (!records.length) return ctx.io.out(`No transactions found${agent ? ` for ${agent}` : ''}`)
+      const title = agent ? `Transaction History for ${agent}` : 'Transaction History'
+      const rows = records.map((r) => {
+        if (!agent) return [localTime(r.timestamp), `${r.fromAgent} → ${r.toAgent}`, money(r.amount), r.reason.slice(0, 50), r.transactionId]
+        const sent = r.fromAgent === agent
+        return [
+          localTime(r.timestamp),
+          sent ? pc.red('↑ SENT') : pc.green('↓ RECV'),
+          (sent ? '-' : '+') + money(r.amount),
+          sent ? r.toAgent : r.fromAgent,
+          r.reason.slice(0, 50),
+          r.transactionId,
+        ]
+      })
+      const head = agent ? ['Time', 'Type', 'Amount', 'Other Party', 'Reason', 'Transaction'] : ['Time', 'Flow', 'Amount', 'Reason', 'Transaction']
+      ctx.io.out(table(title, head, rows))
+    }))
+
+  ledger
+    .command('audit')
+    .description('event trail plus an invariant check (exits non-zero on a violation)')
+    .option('--since <iso>', 'only events at or after this ISO-8601 time', isoOption('--since'))
+    .option('--type <type>', 'only events of this type: wallet_created | transfer_executed | wallet_migrated')
+    .option('--limit <n>', 'most events to show', intOption('--limit'), 50)
+    .option('--json', 'print JSON')
+    .action(wrap(async (ctx, opts: { since?: string; type?: string; limit: number } & JsonOpt) => {
+      const types = ['wallet_created', 'transfer_executed', 'wallet_migrated']
+      if (opts.type && !types.includes(opts.type)) {
+        throw new UserInputError(`--type "${opts.type}" is not an event type; expected one of ${types.join(', ')}`)
+      }
+      const events = await ctx.ledger.events({ sinceIso: opts.since, type: opts.type, limit: opts.limit })
+      const report = await ctx.ledger.audit()
+      if (!report.ok) ctx.exitCode = EXIT.audit
+      if (opts.json) return ctx.io.out(toJson({ events, invariants: report }))
+      ctx.io.out(events.length
+        ? table('Ledger Audit Trail', ['Time', 'Event', 'Details', 'Transaction'], events.map((e) => [e.at.replace('T', ' ').slice(0, 19), e.type, eventDetails(e), e.transactionId]))
+        : 'No ledger events match the filters.')
+      const line = `checked ${report.checked.wallets} wallets, ${report.checked.records} transfer records, ${report.checked.transactions} transactions; supply ${money(report.supply)} = minted ${money(report.minted)}`
+      if (report.ok) ctx.io.out(pc.green(`✓ Invariants hold: ${line}`))
+      else {
+        ctx.io.out(pc.red(`✗ ${report.violations.length} invariant violation(s):`))
+        for (const v of report.violations) ctx.io.out(pc.red(`  - ${v}`))
+      }
+    }))
+
+  ledger
+    .command('metrics')
+    .description('system metrics: wallets, supply, transactions, volume')
+    .option('--json', 'print JSON')
+    .action(wrap(async (ctx, opts: JsonOpt) => {
+      const m = await ctx.ledger.metrics()
+      if (opts.json) return ctx.io.out(toJson(m))
+      ctx.io.out(panel('Ledger System Metrics', [
+        ['Active Wallets', m.walletCount], ['Total Balance', money(m.totalBalance)], ['Total Transactions', m.transactionCount],
+        ['Total Volume', money(m.totalVolume)], ['Average Balance', money(m.averageBalance)], ['Backend', ctx.ledger.backend],
+      ]))
+    }))
+
+  ledger
+    .command('overview')
+    .description('system overview and one row per wallet')
+    .option('--json', 'print JSON')
+    .action(wrap(async (ctx, opts: JsonOpt) => ctx.io.out(await renderOverview(ctx, opts.json ?? false))))
+}
+
+/** Agent ids that get wallets: agents.yml in file order, then the fixed system agents. */
+export function configuredAgents(ctx: CliContext): string[] {
+  return [...new Set([...ctx.config.agents.map((a) => a.id), ...SYSTEM_AGENTS])]
+}
+
+/** `ledger overview` as text or JSON (also printed by run_project.sh). */
+export async function renderOverview(ctx: CliContext, json: boolean): Promise<string> {
+  const [m, wallets, status] = await Promise.all([ctx.ledger.metrics(), ctx.ledger.listWallets(), ctx.ledger.status()])
+  const rows = await Promise.all(wallets.map(async (w) => {
+    const recent = await ctx.ledger.history(w.agent, 1_000_000)
+    return { agent: w.agent, balance: w.balance, transactions: recent.length, lastActivity: recent[0]?.timestamp ?? null }
+  }))
+  if (json) return toJson({ backend: status, metrics: m, wallets: rows })
+  if (!wallets.length) return "No wallets found. Run 'p2engine ledger init' first."
+  return [
+    panel('System Overview', [
+      ['Backend', `${status.backend} (${status.detail})`], ['Party', status.party], ['Total Wallets', m.walletCount],
+      ['Total Balance', money(m.totalBalance)], ['Total Transactions', m.transactionCount], ['Total Volume', money(m.totalVolume)],
+    ]),
+    table('Agent Wallets', ['Agent', 'Balance', 'Transactions', 'Last Activity', 'Status'], rows.map((r) => [
+      r.agent, money(r.balance), r.transactions, r.lastActivity ? localTime(r.lastActivity).slice(0, 16) : 'Never',
+      r.transactions ? pc.green('Active') : pc.dim('Initialized'),
+    ])),
+  ].join('\n')
+}
+
+function eventDetails(e: LedgerEvent): string {
+  const d = e.details as Record<string, string>
+  if (e.type === 'transfer_executed') return `${d.from} → ${d.to}: ${money(d.amount!)} (${d.reason})`
+  return `Agent: ${d.agent}, Initial: ${money(d.initialBalance!)}`
+}

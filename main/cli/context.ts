@@ -1,0 +1,63 @@
+import { loadConfig } from '../engine/config/load'
+import type { LoadedConfig } from '../engine/config/types'
+import type { LedgerClient } from '../engine/ports/ledger'
+import { homePaths } from '../engine/paths'
+import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
+import { openStore, type SqliteStore } from '../storage/sqliteStore'
+import { processOutput, type Output } from './output'
+import { UserInputError } from '../engine/errors'
+
+/** Global options every command sees. */
+export interface GlobalOptions {
+  config?: string
+  home?: string
+  ledgerBackend?: string
+}
+
+/**
+ * The CLI's composition root: builds config, store and ledger on first use, closes them at the
+ * end. Only this file and `main/app/bootstrap.ts` construct concrete ports.
+ */
+export class CliContext {
+  private cfg?: LoadedConfig
+  private storeInstance?: SqliteStore
+  private ledgerInstance?: LedgerClient
+  /** Set by a command that finished but must report failure (e.g. an audit violation). */
+  exitCode = 0
+
+  constructor(
+    readonly globals: GlobalOptions,
+    readonly io: Output = processOutput,
+    readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  get config(): LoadedConfig {
+    this.cfg ??= loadConfig({
+      configDir: this.globals.config,
+      env: this.env,
+      flags: { P2ENGINE_HOME: this.globals.home, LEDGER_BACKEND: this.globals.ledgerBackend },
+    })
+    return this.cfg
+  }
+
+  get store(): SqliteStore {
+    this.storeInstance ??= openStore(homePaths(this.config.settings.home).database)
+    return this.storeInstance
+  }
+
+  get ledger(): LedgerClient {
+    if (!this.ledgerInstance) {
+      const { ledger } = this.config.settings
+      if (ledger.backend !== 'embedded') {
+        throw new UserInputError(`ledger backend "${ledger.backend}" is not available in this build; use "embedded"`, 'LEDGER_BACKEND')
+      }
+      this.ledgerInstance = new EmbeddedLedger(this.store, { party: ledger.partyId })
+    }
+    return this.ledgerInstance
+  }
+
+  async close(): Promise<void> {
+    await this.ledgerInstance?.close()
+    this.storeInstance?.close()
+  }
+}

@@ -1,0 +1,4 @@
+// The `p2engine` CLI entry (bin/p2engine.mjs runs the built copy).
+import { runCli } from './program'
+
+process.exitCode = await runCli(process.argv.slice(2))

@@ -1,0 +1,61 @@
+import { Command, CommanderError } from 'commander'
+import { CliContext, type GlobalOptions } from './context'
+import { describeError, exitCodeOf } from './errors'
+import { processOutput, type Output } from './output'
+import { registerLedgerCommands } from './commands/ledger'
+import { registerConfigCommands } from './commands/config'
+
+/** A command action: gets the shared context and its own parsed options. */
+export type Action<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<void> | void
+
+/** Builds the whole `p2engine` command tree. `run` wires each action to a fresh context. */
+export function buildProgram(io: Output = processOutput, env: NodeJS.ProcessEnv = process.env) {
+  const program = new Command('p2engine')
+    .description('P2Engine: multi-agent LLM workbench with a Daml-semantics ledger')
+    .option('-c, --config <dir>', 'config folder (env P2ENGINE_CONFIG_DIR, default ./config)')
+    .option('--home <dir>', 'state folder (env P2ENGINE_HOME, default the OS app-data folder)')
+    .option('--ledger-backend <name>', 'embedded | canton (env LEDGER_BACKEND)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
+    .exitOverride()
+
+  let exitCode = 0
+  /** Wraps an action: builds the context from global options, closes it afterwards. */
+  const wrap = <A extends unknown[]>(action: Action<A>) =>
+    async (...args: A) => {
+      const ctx = new CliContext(program.opts<GlobalOptions>(), io, env)
+      try {
+        await action(ctx, ...args)
+      } finally {
+        exitCode = ctx.exitCode
+        await ctx.close()
+      }
+    }
+
+  registerLedgerCommands(program, wrap)
+  registerConfigCommands(program, wrap)
+  return { program, exitCode: () => exitCode }
+}
+
+export type Wrap = <A extends unknown[]>(action: Action<A>) => (...args: A) => Promise<void>
+
+/** Parses argv and runs; returns the exit code instead of exiting (the shell and tests reuse it). */
+export async function runCli(argv: string[], io: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { program, exitCode } = buildProgram(io, env)
+  program.commands.forEach(function applyExitOverride(c: Command) {
+    c.exitOverride()
+    c.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
+    c.commands.forEach(applyExitOverride)
+  })
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return exitCode()
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version output are successes; parse errors were already printed by commander.
+      return err.exitCode === 0 ? 0 : 2
+    }
+    io.err(describeError(err))
+    return exitCodeOf(err)
+  }
+}

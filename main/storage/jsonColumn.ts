@@ -1,0 +1,40 @@
+import { z } from 'zod'
+import { InternalError } from '../engine/errors'
+
+/**
+ * Stored JSON documents carry `schemaVersion`. A column codec knows the current version, a
+ * zod schema for it, and one upgrade step per older version, so rows written by any past
+ * build still read as the current shape.
+ */
+export interface JsonColumn<T> {
+  readonly version: number
+  encode(value: T): string
+  decode(text: string): T
+}
+
+export function defineJsonColumn<S extends z.ZodType>(spec: {
+  name: string
+  version: number
+  schema: S
+  /** `upgrades[v]` turns a version-v document into a version-(v+1) document. */
+  upgrades?: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>>
+}): JsonColumn<z.infer<S>> {
+  const { name, version, schema, upgrades = {} } = spec
+  return {
+    version,
+    encode: (value) => JSON.stringify({ schemaVersion: version, ...(value as object) }),
+    decode(text) {
+      let doc = JSON.parse(text) as Record<string, unknown>
+      let v = typeof doc.schemaVersion === 'number' ? doc.schemaVersion : 1
+      if (v > version) throw new InternalError(`${name} document has schemaVersion ${v}, newer than ${version}`)
+      while (v < version) {
+        const up = upgrades[v]
+        if (!up) throw new InternalError(`${name}: no upgrade from schemaVersion ${v}`)
+        doc = { ...up(doc), schemaVersion: ++v }
+      }
+      const parsed = schema.safeParse(doc)
+      if (!parsed.success) throw new InternalError(`${name} document does not match its schema: ${parsed.error.message}`)
+      return parsed.data
+    },
+  }
+}

@@ -1,0 +1,89 @@
+import type Database from 'better-sqlite3'
+import type { SqliteDatabase } from '../sqliteStore'
+
+/** Row shapes of the ledger tables. */
+export interface WalletRow {
+  contract_id: string
+  party: string
+  agent: string
+  balance: string
+  created: number
+  version: number
+  created_tx: string
+  archived_tx: string | null
+}
+
+export interface RecordRow {
+  contract_id: string
+  party: string
+  from_agent: string
+  to_agent: string
+  amount: string
+  reason: string
+  timestamp: number
+  tx_id: string
+  offset: number
+}
+
+export interface MetricsRow {
+  contract_id: string
+  party: string
+  total_volume: string
+  transaction_count: number
+  last_updated: number
+  minted: string
+  created_tx: string
+  archived_tx: string | null
+}
+
+export interface TxRow {
+  offset: number
+  tx_id: string
+  command_id: string
+  act_as: string
+  kind: string
+  agent_a: string | null
+  agent_b: string | null
+  committed_at: string
+  result: string
+  details: string
+}
+
+/** Every statement the embedded ledger runs, prepared once per connection. */
+export function prepareLedgerStatements(db: SqliteDatabase) {
+  const s = <R = unknown>(sql: string) => db.prepare(sql) as Database.Statement<unknown[], R>
+  return {
+    commandResult: s<{ result: string; kind: string }>('SELECT result, kind FROM ledger_transactions WHERE act_as = ? AND command_id = ?'),
+    insertTx: s(
+      `INSERT INTO ledger_transactions (tx_id, command_id, act_as, kind, agent_a, agent_b, committed_at, result, details)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    activeWallet: s<WalletRow>('SELECT * FROM ledger_wallets WHERE party = ? AND agent = ? AND archived_tx IS NULL'),
+    activeWallets: s<WalletRow>('SELECT * FROM ledger_wallets WHERE party = ? AND archived_tx IS NULL ORDER BY agent'),
+    walletVersions: s<WalletRow>('SELECT * FROM ledger_wallets WHERE party = ? AND agent = ? ORDER BY version'),
+    allWalletVersions: s<WalletRow>('SELECT * FROM ledger_wallets WHERE party = ? ORDER BY agent, version'),
+    archiveWallet: s('UPDATE ledger_wallets SET archived_tx = ? WHERE contract_id = ? AND archived_tx IS NULL'),
+    insertWallet: s(
+      `INSERT INTO ledger_wallets (contract_id, party, agent, balance, created, version, created_tx, archived_tx)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
+    ),
+    insertRecord: s(
+      `INSERT INTO ledger_transfer_records (contract_id, party, from_agent, to_agent, amount, reason, timestamp, tx_id, offset)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    historyAll: s<RecordRow>('SELECT * FROM ledger_transfer_records WHERE party = ? ORDER BY offset DESC LIMIT ?'),
+    historyOf: s<RecordRow>(
+      `SELECT * FROM ledger_transfer_records WHERE party = ? AND (from_agent = ? OR to_agent = ?) ORDER BY offset DESC LIMIT ?`,
+    ),
+    allRecords: s<RecordRow>('SELECT * FROM ledger_transfer_records WHERE party = ? ORDER BY offset'),
+    activeMetrics: s<MetricsRow>('SELECT * FROM ledger_metrics WHERE party = ? AND archived_tx IS NULL'),
+    archiveMetrics: s('UPDATE ledger_metrics SET archived_tx = ? WHERE contract_id = ?'),
+    insertMetrics: s(
+      `INSERT INTO ledger_metrics (contract_id, party, total_volume, transaction_count, last_updated, minted, created_tx, archived_tx)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
+    ),
+    allTx: s<TxRow>('SELECT * FROM ledger_transactions WHERE act_as = ? ORDER BY offset'),
+  }
+}
+
+export type LedgerStatements = ReturnType<typeof prepareLedgerStatements>

@@ -1,0 +1,10 @@
+import { ledgerMigration } from './001_ledger'
+import type { Migration } from './types'
+
+export type { Migration } from './types'
+
+/** Every migration in order. Append only: a released migration is never edited. */
+export const MIGRATIONS: readonly Migration[] = [ledgerMigration]
+
+/** The schema version this build writes. */
+export const CURRENT_SCHEMA_VERSION = MIGRATIONS.length

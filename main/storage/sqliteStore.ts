@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { InternalError, UserInputError } from '../engine/errors'
+import type { Store } from '../engine/ports/store'
+import { CURRENT_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations'
+
+export type SqliteDatabase = Database.Database
+
+export interface OpenStoreOptions {
+  /** File path or `:memory:`. */
+  location: string
+  /** Migrations to apply (tests pass a prefix to build old-version databases). */
+  migrations?: readonly Migration[]
+}
+
+/**
+ * A better-sqlite3 database in WAL mode with forward-only migrations tracked in
+ * `PRAGMA user_version`. Several processes and worker threads may open the same file.
+ */
+export class SqliteStore implements Store {
+  readonly db: SqliteDatabase
+  readonly location: string
+  readonly schemaVersion: number
+
+  constructor(options: OpenStoreOptions) {
+    this.location = options.location
+    if (options.location !== ':memory:') mkdirSync(dirname(options.location), { recursive: true })
+    try {
+      this.db = new Database(options.location)
+    } catch (err) {
+      throw new UserInputError(`cannot open database ${options.location}: ${(err as Error).message}`, 'STORE_OPEN', { cause: err })
+    }
+    this.db.pragma('busy_timeout = 10000')
+    if (options.location !== ':memory:') this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = NORMAL')
+    this.db.pragma('foreign_keys = ON')
+    this.schemaVersion = migrate(this.db, options.migrations ?? MIGRATIONS, options.location)
+  }
+
+  /** Runs `fn` in one `BEGIN IMMEDIATE` transaction: it either commits whole or changes nothing. */
+  write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate()
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+}
+
+/** Applies pending migrations, each in its own transaction. Refuses databases from a newer build. */
+function migrate(db: SqliteDatabase, migrations: readonly Migration[], location: string): number {
+  const known = migrations.length
+  const apply = db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number
+    if (current > known) {
+      throw new UserInputError(
+        `database ${location} has schema version ${current}, newer than this P2Engine build understands (${known}); upgrade P2Engine`,
+        'STORE_TOO_NEW',
+      )
+    }
+    for (const m of migrations.slice(current)) {
+      if (m.version !== migrations.indexOf(m) + 1) throw new InternalError(`migration ${m.name} has version ${m.version} out of order`)
+      db.exec(m.sql)
+      db.pragma(`user_version = ${m.version}`)
+    }
+    return Math.max(current, known)
+  })
+  return apply.immediate()
+}
+
+/** Opens (and migrates) a store; `:memory:` gives a private in-memory database. */
+export function openStore(location: string, options: Omit<OpenStoreOptions, 'location'> = {}): SqliteStore {
+  return new SqliteStore({ location, ...options })
+}
+
+export { CURRENT_SCHEMA_VERSION }
