@@ -1,0 +1,59 @@
+import { join } from 'node:path'
+import { UserInputError } from '../errors'
+import { TemplateRenderer } from './renderer'
+
+/** Tool schema fields the system prompt uses. */
+export interface ToolSummary {
+  name: string
+  description: string
+}
+
+/**
+ * The agent prompt templates of a config folder (`<configDir>/templates`): system message,
+ * personas and reflection prompts, rendered to the original's exact text.
+ */
+export class AgentTemplates {
+  readonly renderer: TemplateRenderer
+
+  constructor(configDir: string) {
+    this.renderer = new TemplateRenderer(join(configDir, 'templates'))
+  }
+
+  /** Persona names: file stems in `personas/`, sorted. */
+  personas(): string[] {
+    return this.renderer
+      .list()
+      .filter((f) => f.startsWith('personas/') && !f.slice('personas/'.length).includes('/'))
+      .map((f) => f.slice('personas/'.length).replace(/\.[^.]+$/, ''))
+      .sort()
+  }
+
+  /** `system_message.j2` with the offered tools (an empty list renders the no-tools text). */
+  systemMessage(tools: readonly ToolSummary[]): string {
+    return this.renderer.renderTemplate('system_message.j2', { tools: tools.map((t) => ({ name: t.name, description: t.description })) })
+  }
+
+  /** `personas/<name>.j2` with the last user question. @throws UserInputError for an unknown persona. */
+  persona(name: string, question: string): string {
+    const known = this.personas()
+    if (!known.includes(name)) {
+      throw new UserInputError(`unknown persona "${name}"; available: ${known.length ? known.join(', ') : '(none)'}`, 'UNKNOWN_PERSONA')
+    }
+    return this.renderer.renderTemplate(`personas/${name}`, { question })
+  }
+
+  /** `reflection/self.j2`: asks the model to critique its previous answer. */
+  selfReflection(response: string): string {
+    return this.renderer.renderTemplate('reflection/self.j2', { response })
+  }
+
+  /** `reflection/tool.j2`: asks the model to review a tool output (dicts print as Python repr). */
+  toolReflection(toolName: string, args: unknown, result: unknown): string {
+    return this.renderer.renderTemplate('reflection/tool.j2', { tool_name: toolName, arguments: args, result })
+  }
+}
+
+/** The judge prompt environment (`<configDir>/evals/templates`): trim_blocks + lstrip_blocks like the original. */
+export function judgeTemplates(configDir: string): TemplateRenderer {
+  return new TemplateRenderer(join(configDir, 'evals', 'templates'), { trimBlocks: true, lstripBlocks: true })
+}

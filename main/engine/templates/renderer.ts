@@ -1,0 +1,84 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { join, relative, resolve, sep } from 'node:path'
+import nunjucks from 'nunjucks'
+import { ConfigError, UserInputError, messageOf } from '../errors'
+import { jinjaContext, jinjaSource } from './jinjaCompat'
+import { pythonRepr } from './pythonRepr'
+
+/** Template file endings tried when a name is given without one. */
+const EXTENSIONS = ['.j2', '.jinja', '.jinja2', '.njk']
+
+export interface TemplateRendererOptions {
+  /** Jinja `trim_blocks` (default false, like the original agent templates). */
+  trimBlocks?: boolean
+  /** Jinja `lstrip_blocks` (default false). */
+  lstripBlocks?: boolean
+}
+
+/**
+ * Renders the Jinja2 templates of a folder with nunjucks, Jinja-compatible: autoescape off,
+ * whitespace as configured (agent templates: no trim_blocks; the judge prompt: trim + lstrip),
+ * no trailing newline, dicts printed as Python repr. Also offers a `pyrepr` filter.
+ */
+export class TemplateRenderer {
+  readonly dir: string
+  private readonly env: nunjucks.Environment
+
+  constructor(dir: string, options: TemplateRendererOptions = {}) {
+    this.dir = resolve(dir)
+    const lexer = { trimBlocks: options.trimBlocks ?? false, lstripBlocks: options.lstripBlocks ?? false }
+    const root = this.dir
+    const loader: nunjucks.ILoader = {
+      getSource(name: string) {
+        const path = resolve(root, name)
+        return { src: jinjaSource(readFileSync(path, 'utf8'), lexer), path, noCache: false }
+      },
+    }
+    this.env = new nunjucks.Environment(loader, { autoescape: false, throwOnUndefined: false, ...lexer })
+    this.env.addFilter('pyrepr', (v: unknown) => pythonRepr(v))
+  }
+
+  /** Every template file under the folder, as relative paths with `/` separators, sorted. */
+  list(): string[] {
+    if (!existsSync(this.dir)) return []
+    const out: string[] = []
+    const walk = (d: string): void => {
+      for (const entry of readdirSync(d)) {
+        const full = join(d, entry)
+        if (statSync(full).isDirectory()) walk(full)
+        else if (EXTENSIONS.some((e) => entry.endsWith(e))) out.push(relative(this.dir, full).split(sep).join('/'))
+      }
+    }
+    walk(this.dir)
+    return out.sort()
+  }
+
+  /** The file a name refers to (`reflection/tool` or `reflection/tool.j2`), or null. */
+  resolveName(name: string): string | null {
+    const available = this.list()
+    if (available.includes(name)) return name
+    for (const ext of EXTENSIONS) if (available.includes(name + ext)) return name + ext
+    return null
+  }
+
+  /**
+   * Renders template `name` with `vars`.
+   * @throws UserInputError when no such template exists (listing the available ones);
+   * ConfigError when the template itself is broken.
+   */
+  renderTemplate(name: string, vars: Record<string, unknown> = {}): string {
+    const file = this.resolveName(name)
+    if (file === null) {
+      const available = this.list()
+      throw new UserInputError(
+        `unknown template "${name}" in ${this.dir}; available: ${available.length ? available.join(', ') : '(none)'}`,
+        'UNKNOWN_TEMPLATE',
+      )
+    }
+    try {
+      return this.env.render(file, jinjaContext(vars))
+    } catch (err) {
+      throw new ConfigError(`template ${join(this.dir, file)} failed to render: ${messageOf(err)}`, 'TEMPLATE')
+    }
+  }
+}
