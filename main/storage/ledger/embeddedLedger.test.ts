@@ -114,4 +114,20 @@ describe('EmbeddedLedger', () => {
       'SystemMetrics counts 7 transactions, the ledger holds 1 transfer records',
     ])
   })
+
+  it('group-commits transfers of one tick; a rejected one rolls back alone', async () => {
+    const results = await Promise.allSettled([
+      ledger.transfer({ from: 'alice', to: 'bob', amount: '60' }),
+      ledger.transfer({ from: 'alice', to: 'carol', amount: '60' }), // overdraft after the first
+      ledger.transfer({ from: 'bob', to: 'carol', amount: '10' }),
+      ledger.transfer({ from: 'carol', to: 'alice', amount: '5', commandId: 'same' }),
+      ledger.transfer({ from: 'carol', to: 'alice', amount: '5', commandId: 'same' }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled'])
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(LedgerError)
+    expect((results[4] as PromiseFulfilledResult<{ deduplicated: boolean }>).value.deduplicated).toBe(true)
+    const balances = Object.fromEntries((await ledger.listWallets()).map((w) => [w.agent, w.balance]))
+    expect(balances).toEqual({ alice: '45.0', bob: '150.0', carol: '105.0' })
+    expect((await ledger.audit()).ok).toBe(true)
+  })
 })

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { LedgerError } from '../../engine/errors'
 import { addUnits, formatDecimal, parseDecimal } from '../../engine/ledger/decimal'
-import { checkAgentId, checkCommandId, checkInitialBalance, checkTransfer } from '../../engine/ledger/validate'
+import { checkAgentId, checkCommandId, checkInitialBalance, checkTransfer, type CheckedTransfer } from '../../engine/ledger/validate'
 import type {
   AuditReport,
   CreateWalletRequest,
@@ -80,6 +80,9 @@ export class EmbeddedLedger implements LedgerClient {
   private readonly st: LedgerStatements
   private readonly party: string
   private readonly now: () => number
+  private readonly queue: { checked: CheckedTransfer; req: TransferRequest; resolve: (r: TransferResult) => void; reject: (e: unknown) => void }[] = []
+  private readonly transferTxn
+  private readonly batchTxn
 
   constructor(
     private readonly store: SqliteStore,
@@ -88,6 +91,18 @@ export class EmbeddedLedger implements LedgerClient {
     this.st = prepareLedgerStatements(store.db)
     this.party = options.party
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000))
+    const db = store.db
+    // Built once: creating a better-sqlite3 transaction wrapper per call costs more than the SQL.
+    this.transferTxn = db.transaction((t: CheckedTransfer, req: TransferRequest) => this.applyTransfer(t, req))
+    this.batchTxn = db.transaction((items: { checked: CheckedTransfer; req: TransferRequest }[]) =>
+      items.map((item) => {
+        try {
+          return { ok: this.transferTxn(item.checked, item.req) } // nested: a savepoint
+        } catch (err) {
+          return { err }
+        }
+      }),
+    )
   }
 
   async status(): Promise<LedgerStatus> {
@@ -146,64 +161,84 @@ export class EmbeddedLedger implements LedgerClient {
     return this.st.walletVersions.all(this.party, checkAgentId(agent)).map(toWallet)
   }
 
+  /**
+   * Exercises `Transfer`. Transfers submitted in the same tick are group-committed: one SQLite
+   * transaction, each transfer in its own savepoint, so a rejected one rolls back alone.
+   */
   async transfer(req: TransferRequest): Promise<TransferResult> {
-    return this.transferSync(req)
-  }
-
-  /** Synchronous core of {@link transfer} (the worker-thread and benchmark path). */
-  transferSync(req: TransferRequest): TransferResult {
-    const t = checkTransfer(req, this.now)
-    const commandId = req.commandId ?? newCommandId()
-    return this.store.write(() => {
-      const prior = this.st.commandResult.get(this.party, commandId)
-      if (prior) {
-        if (prior.kind !== 'transfer_executed') {
-          throw new LedgerError(`command id ${commandId} was already used for a ${prior.kind} command`, 'DUPLICATE_COMMAND')
-        }
-        return { ...TransferResultColumn.decode(prior.result), deduplicated: true }
-      }
-      const sender = this.st.activeWallet.get(this.party, t.from)
-      if (!sender) throw walletMissing(t.from)
-      const receiver = this.st.activeWallet.get(this.party, t.to)
-      if (!receiver) throw walletMissing(t.to)
-      const before = parseDecimal(sender.balance)
-      if (before < t.amount) {
-        throw new LedgerError(
-          `Insufficient balance: ${t.from} has ${sender.balance}, the transfer needs ${formatDecimal(t.amount)}`,
-          'INSUFFICIENT_BALANCE',
-        )
-      }
-      const fromBalance = formatDecimal(before - t.amount)
-      const toBalance = formatDecimal(addUnits(parseDecimal(receiver.balance), t.amount))
-      const amount = formatDecimal(t.amount)
-      const txId = newTransactionId()
-      const recordId = newContractId()
-      const result = { transactionId: txId, commandId, recordId, fromBalance, toBalance }
-      const details = {
-        from: t.from, to: t.to, amount, reason: t.reason, fromBalance, toBalance, recordId,
-        ...(req.conversationId ? { conversationId: req.conversationId } : {}),
-      }
-      const info = this.st.insertTx.run(
-        txId, commandId, this.party, 'transfer_executed', t.from, t.to, new Date().toISOString(),
-        TransferResultColumn.encode(result), EventDetailsColumn.encode(details),
-      )
-      this.st.archiveWallet.run(txId, sender.contract_id)
-      this.st.insertWallet.run(newContractId(), this.party, t.from, fromBalance, sender.created, sender.version + 1, txId)
-      this.st.archiveWallet.run(txId, receiver.contract_id)
-      this.st.insertWallet.run(newContractId(), this.party, t.to, toBalance, receiver.created, receiver.version + 1, txId)
-      this.st.insertRecord.run(recordId, this.party, t.from, t.to, amount, t.reason, t.timestamp, txId, Number(info.lastInsertRowid))
-      this.bumpMetrics(txId, t.amount, 1, 0n)
-      return { ...result, deduplicated: false }
+    const checked = checkTransfer(req, this.now)
+    return new Promise<TransferResult>((resolve, reject) => {
+      if (this.queue.push({ checked, req, resolve, reject }) === 1) setImmediate(() => this.flush())
     })
   }
 
-  /** `UpdateMetrics`: archives the party's SystemMetrics contract and creates the next version. */
+  private flush(): void {
+    const items = this.queue.splice(0)
+    let outcomes: ({ ok: TransferResult } | { err: unknown })[]
+    try {
+      outcomes = this.batchTxn.immediate(items)
+    } catch (err) {
+      for (const item of items) item.reject(err)
+      return
+    }
+    outcomes.forEach((o, i) => ('ok' in o ? items[i]!.resolve(o.ok) : items[i]!.reject(o.err)))
+  }
+
+  /** Synchronous {@link transfer}: its own transaction, committed before it returns. */
+  transferSync(req: TransferRequest): TransferResult {
+    return this.transferTxn.immediate(checkTransfer(req, this.now), req)
+  }
+
+  /** The body of `Transfer`; runs inside a transaction (or a savepoint of a group commit). */
+  private applyTransfer(t: CheckedTransfer, req: TransferRequest): TransferResult {
+    const commandId = req.commandId ?? newCommandId()
+    const prior = this.st.commandResult.get(this.party, commandId)
+    if (prior) {
+      if (prior.kind !== 'transfer_executed') {
+        throw new LedgerError(`command id ${commandId} was already used for a ${prior.kind} command`, 'DUPLICATE_COMMAND')
+      }
+      return { ...TransferResultColumn.decode(prior.result), deduplicated: true }
+    }
+    const sender = this.st.activeWallet.get(this.party, t.from)
+    if (!sender) throw walletMissing(t.from)
+    const receiver = this.st.activeWallet.get(this.party, t.to)
+    if (!receiver) throw walletMissing(t.to)
+    const before = parseDecimal(sender.balance)
+    if (before < t.amount) {
+      throw new LedgerError(
+        `Insufficient balance: ${t.from} has ${sender.balance}, the transfer needs ${formatDecimal(t.amount)}`,
+        'INSUFFICIENT_BALANCE',
+      )
+    }
+    const fromBalance = formatDecimal(before - t.amount)
+    const toBalance = formatDecimal(addUnits(parseDecimal(receiver.balance), t.amount))
+    const amount = formatDecimal(t.amount)
+    const txId = newTransactionId()
+    const recordId = newContractId()
+    const result = { transactionId: txId, commandId, recordId, fromBalance, toBalance }
+    const details = {
+      from: t.from, to: t.to, amount, reason: t.reason, fromBalance, toBalance, recordId,
+      ...(req.conversationId ? { conversationId: req.conversationId } : {}),
+    }
+    const info = this.st.insertTx.run(
+      txId, commandId, this.party, 'transfer_executed', t.from, t.to, new Date().toISOString(),
+      TransferResultColumn.encode(result), EventDetailsColumn.encode(details),
+    )
+    this.st.archiveWallet.run(txId, sender.contract_id)
+    this.st.insertWallet.run(newContractId(), this.party, t.from, fromBalance, sender.created, sender.version + 1, txId)
+    this.st.archiveWallet.run(txId, receiver.contract_id)
+    this.st.insertWallet.run(newContractId(), this.party, t.to, toBalance, receiver.created, receiver.version + 1, txId)
+    this.st.insertRecord.run(recordId, this.party, t.from, t.to, amount, t.reason, t.timestamp, txId, Number(info.lastInsertRowid))
+    this.bumpMetrics(txId, t.amount, 1, 0n)
+    return { ...result, deduplicated: false }
+  }
+
+  /** `UpdateMetrics`: the party's SystemMetrics gets the new totals. */
   private bumpMetrics(txId: string, volume: bigint, count: number, minted: bigint): void {
     const m = this.st.activeMetrics.get(this.party)
-    if (m) this.st.archiveMetrics.run(txId, m.contract_id)
-    this.st.insertMetrics.run(
-      newContractId(),
+    this.st.upsertMetrics.run(
       this.party,
+      m?.contract_id ?? newContractId(),
       formatDecimal(addUnits(m ? parseDecimal(m.total_volume) : 0n, volume)),
       (m?.transaction_count ?? 0) + count,
       this.now(),

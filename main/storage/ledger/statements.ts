@@ -76,11 +76,12 @@ export function prepareLedgerStatements(db: SqliteDatabase) {
       `SELECT * FROM ledger_transfer_records WHERE party = ? AND (from_agent = ? OR to_agent = ?) ORDER BY offset DESC LIMIT ?`,
     ),
     allRecords: s<RecordRow>('SELECT * FROM ledger_transfer_records WHERE party = ? ORDER BY offset'),
-    activeMetrics: s<MetricsRow>('SELECT * FROM ledger_metrics WHERE party = ? AND archived_tx IS NULL'),
-    archiveMetrics: s('UPDATE ledger_metrics SET archived_tx = ? WHERE contract_id = ?'),
-    insertMetrics: s(
-      `INSERT INTO ledger_metrics (contract_id, party, total_volume, transaction_count, last_updated, minted, created_tx, archived_tx)
-       VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
+    activeMetrics: s<MetricsRow>('SELECT * FROM ledger_metrics WHERE party = ?'),
+    upsertMetrics: s(
+      `INSERT INTO ledger_metrics (party, contract_id, total_volume, transaction_count, last_updated, minted, created_tx, archived_tx)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+       ON CONFLICT (party) DO UPDATE SET total_volume = excluded.total_volume, transaction_count = excluded.transaction_count,
+         last_updated = excluded.last_updated, minted = excluded.minted, created_tx = excluded.created_tx`,
     ),
     allTx: s<TxRow>('SELECT * FROM ledger_transactions WHERE act_as = ? ORDER BY offset'),
   }

@@ -18,8 +18,6 @@ CREATE TABLE ledger_transactions (
   details       TEXT NOT NULL,
   UNIQUE (act_as, command_id)
 );
-CREATE INDEX ledger_transactions_kind ON ledger_transactions(kind, offset);
-CREATE INDEX ledger_transactions_time ON ledger_transactions(committed_at);
 
 CREATE TABLE ledger_wallets (
   contract_id  TEXT PRIMARY KEY,
@@ -48,16 +46,17 @@ CREATE TABLE ledger_transfer_records (
 CREATE INDEX ledger_records_from ON ledger_transfer_records(party, from_agent, offset);
 CREATE INDEX ledger_records_to ON ledger_transfer_records(party, to_agent, offset);
 
+-- SystemMetrics: one row per party, updated in place by every transfer (its history is the
+-- transfer records themselves); created_tx names the transaction of the last update.
 CREATE TABLE ledger_metrics (
-  contract_id        TEXT PRIMARY KEY,
-  party              TEXT NOT NULL,
+  party              TEXT PRIMARY KEY,
+  contract_id        TEXT NOT NULL,
   total_volume       TEXT NOT NULL,
   transaction_count  INTEGER NOT NULL,
   last_updated       INTEGER NOT NULL,
   minted             TEXT NOT NULL,
   created_tx         TEXT NOT NULL,
   archived_tx        TEXT
-);
-CREATE UNIQUE INDEX ledger_metrics_active ON ledger_metrics(party) WHERE archived_tx IS NULL;
+) WITHOUT ROWID;
 `,
 }

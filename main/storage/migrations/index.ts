@@ -1,10 +1,12 @@
 import { ledgerMigration } from './001_ledger'
+import { artifactsMigration } from './002_artifacts'
+import { stacksMigration } from './003_stacks'
 import type { Migration } from './types'
 
 export type { Migration } from './types'
 
 /** Every migration in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [ledgerMigration]
+export const MIGRATIONS: readonly Migration[] = [ledgerMigration, artifactsMigration, stacksMigration]
 
 /** The schema version this build writes. */
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.length
