@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import { UserInputError } from '../../engine/errors'
+import type { Conversation, NewConversation } from '../../engine/ports/stacks'
+import { asAgentId, asConversationId } from '../../engine/schema/states'
+import { defineJsonColumn } from '../jsonColumn'
+import type { ConversationRow, StackStatements } from './statements'
+
+const MetadataColumn = defineJsonColumn({
+  name: 'conversation metadata',
+  version: 1,
+  schema: z.object({ metadata: z.record(z.string(), z.unknown()) }),
+})
+
+export const toConversation = (r: ConversationRow): Conversation => ({
+  id: asConversationId(r.id),
+  name: r.name,
+  rootAgent: asAgentId(r.root_agent),
+  createdAt: r.created_at,
+  metadata: MetadataColumn.decode(r.metadata).metadata,
+})
+
+/** By id, then by name. */
+export function findConversationRow(st: StackStatements, idOrName: string): ConversationRow | undefined {
+  return (st.conversationById.get(idOrName) ?? st.conversationByName.get(idOrName)) as ConversationRow | undefined
+}
+
+/** The conversation or a UserInputError naming a few known ones. */
+export function requireConversationRow(st: StackStatements, idOrName: string): ConversationRow {
+  const row = findConversationRow(st, idOrName)
+  if (row) return row
+  const known = (st.conversations.all() as ConversationRow[]).map((c) => c.name)
+  const list = known.length === 0 ? 'there are no conversations yet' : `known: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}`
+  throw new UserInputError(`unknown conversation ${idOrName}; ${list}`, 'UNKNOWN_CONVERSATION')
+}
+
+/** Validates and inserts a conversation (caller holds the transaction). */
+export function insertConversation(st: StackStatements, input: NewConversation, now: number): Conversation {
+  const name = typeof input.name === 'string' ? input.name.trim() : ''
+  if (name === '') throw new UserInputError('conversation name cannot be empty', 'BAD_CONVERSATION')
+  const rootAgent = typeof input.rootAgent === 'string' ? input.rootAgent.trim() : ''
+  if (rootAgent === '') throw new UserInputError(`conversation ${name}: root agent cannot be empty`, 'BAD_CONVERSATION')
+  const id = input.id ?? `chat_${randomUUID()}`
+  if (id.trim() === '' || id.length > 200) throw new UserInputError(`conversation id ${JSON.stringify(id)}: expected 1 to 200 characters`, 'BAD_CONVERSATION')
+  if (st.conversationByName.get(name)) throw new UserInputError(`conversation ${name} already exists`, 'CONVERSATION_EXISTS')
+  if (st.conversationById.get(id)) throw new UserInputError(`conversation id ${id} already exists`, 'CONVERSATION_EXISTS')
+  const metadata = input.metadata ?? {}
+  st.insertConversation.run(id, name, rootAgent, now, MetadataColumn.encode({ metadata }))
+  return { id: asConversationId(id), name, rootAgent: asAgentId(rootAgent), createdAt: now, metadata }
+}

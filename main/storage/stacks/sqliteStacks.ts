@@ -1,0 +1,257 @@
+import { UserInputError } from '../../engine/errors'
+import type {
+  BranchInfo,
+  Conversation,
+  NewConversation,
+  PruneResult,
+  PushOptions,
+  PushResult,
+  ReadRange,
+  StackStore,
+} from '../../engine/ports/stacks'
+import type { ArtifactRef } from '../../engine/schema/artifacts'
+import {
+  MAIN_BRANCH,
+  StateSchema,
+  asAgentId,
+  asBranchId,
+  type AgentId,
+  type BranchId,
+  type ConversationId,
+  type StackEntry,
+  type State,
+  type StateInput,
+} from '../../engine/schema/states'
+import { newArtifactRef, newShortId } from '../artifacts/ids'
+import type { ArtifactRow, SqliteArtifactStore } from '../artifacts/sqliteArtifacts'
+import type { SqliteStore } from '../sqliteStore'
+import { forkBranch, pruneBranches, rewindBranch, toBranchInfo } from './branchOps'
+import { checkIndex, checkLimit, unknownBranch } from './checks'
+import { findConversationRow, insertConversation, requireConversationRow, toConversation } from './conversations'
+import { segmentsIn } from './lineage'
+import { StateColumn } from './stateColumn'
+import { prepareStackStatements, type BranchRow, type ConversationRow, type EntryRow, type StackStatements } from './statements'
+
+/** Artifact `stateId` of a state: ToolCall id or AgentCall correlation. */
+const stateIdOf = (s: State): string | null => (s.kind === 'tool_call' ? s.id : s.kind === 'agent_call' ? s.correlationId : null)
+
+/**
+ * Interaction stacks on SQLite (see {@link StackStore}). Each push is one transaction writing the
+ * entries, their `state` artifacts (header + payload + causal links) and the branch tail.
+ */
+export class SqliteStackStore implements StackStore {
+  private readonly st: StackStatements
+
+  constructor(
+    private readonly store: SqliteStore,
+    private readonly artifacts: SqliteArtifactStore,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.st = prepareStackStatements(store.db)
+  }
+
+  createConversation(input: NewConversation): Conversation {
+    return this.store.write(() => insertConversation(this.st, input, this.now()))
+  }
+
+  getConversation(idOrName: string): Conversation {
+    return toConversation(requireConversationRow(this.st, idOrName))
+  }
+
+  findConversation(idOrName: string): Conversation | null {
+    const row = findConversationRow(this.st, idOrName)
+    return row ? toConversation(row) : null
+  }
+
+  listConversations(): Conversation[] {
+    return (this.st.conversations.all() as ConversationRow[]).map(toConversation)
+  }
+
+  agentsOf(conversation: ConversationId): AgentId[] {
+    const conv = requireConversationRow(this.st, conversation)
+    const agents = this.st.agents.all(conv.id) as string[]
+    return [conv.root_agent, ...agents.filter((a) => a !== conv.root_agent)].map(asAgentId)
+  }
+
+  currentBranch(conversation: ConversationId, agent: AgentId): BranchId {
+    requireConversationRow(this.st, conversation)
+    return this.current(conversation, agent)
+  }
+
+  push(conversation: ConversationId, agent: AgentId, states: readonly StateInput[], options: PushOptions = {}): PushResult {
+    const parsed = states.map((s, i) => {
+      const r = StateSchema.safeParse(s)
+      if (!r.success) {
+        const kind = (s as { kind?: unknown })?.kind
+        const issues = r.error.issues.map((x) => `${x.path.join('.') || '(state)'}: ${x.message}`).join('; ')
+        throw new UserInputError(`state ${i} (kind ${String(kind)}) is invalid: ${issues}`, 'BAD_STATE')
+      }
+      return r.data
+    })
+    return this.store.write(() => {
+      const row = this.branchForWrite(conversation, agent, options.branch)
+      const ts = options.ts ?? this.now()
+      const c = row.conversation_id
+      const batch = new Map<string, ArtifactRef>()
+      const rows: ArtifactRow[] = parsed.map((state) => {
+        const ref = newArtifactRef()
+        const stateId = stateIdOf(state)
+        if (stateId !== null) batch.set(state.kind + '\u0000' + stateId, ref)
+        const parent = this.causalParent(c, agent, state, batch)
+        return {
+          ref,
+          sessionId: c,
+          agentId: agent,
+          branchId: row.branch_id,
+          episodeId: row.episode_id,
+          type: 'state',
+          role: 'state',
+          stateKind: state.kind,
+          stateId,
+          mime: 'application/json',
+          ts,
+          score: state.kind === 'agent_result' ? state.score : null,
+          reward: state.kind === 'tool_result' ? state.reward : null,
+          body: StateColumn.encode(state),
+          tags: options.tags ?? [],
+          parentRefs: parent ? [parent] : [],
+          provenance: options.provenance ?? {},
+          meta: state.kind === 'finished' ? { isTerminal: true } : {},
+        }
+      })
+      this.artifacts.writeRows(rows)
+      const entries: StackEntry[] = rows.map((r, k) => {
+        const index = row.length + k
+        this.st.insertEntry.run(c, agent, row.branch_id, index, ts, r.stateKind, r.ref)
+        return { index, ts, state: parsed[k]!, ref: r.ref }
+      })
+      const length = row.length + entries.length
+      if (entries.length > 0) this.st.updateTail.run(length, ts, c, agent, row.branch_id)
+      return { branch: asBranchId(row.branch_id), episodeId: row.episode_id, entries, length }
+    })
+  }
+
+  read(conversation: ConversationId, agent: AgentId, branch?: BranchId, range: ReadRange = {}): StackEntry[] {
+    const row = this.branchForRead(conversation, agent, branch)
+    const name = row?.branch_id ?? MAIN_BRANCH
+    const length = row?.length ?? 0
+    if (range.limit !== undefined) checkLimit(range.limit)
+    if (range.from !== undefined) checkIndex(range.from, name, length, 'from')
+    if (range.to !== undefined) checkIndex(range.to, name, length, 'to')
+    if (!row || length === 0) return []
+    let from = range.from ?? 0
+    const to = range.to ?? length - 1
+    if (from > to) throw new UserInputError(`from ${from} is after to ${to}`, 'BAD_INDEX')
+    if (range.limit !== undefined) from = Math.max(from, to - range.limit + 1)
+    const out: StackEntry[] = []
+    for (const s of segmentsIn(this.st, row, from, to)) {
+      for (const e of this.st.entries.all(row.conversation_id, row.agent_id, s.branch, s.lo, s.hi) as EntryRow[]) {
+        out.push({ index: e.idx, ts: e.ts, state: StateColumn.decode(e.body), ref: e.ref })
+      }
+    }
+    return out
+  }
+
+  top(conversation: ConversationId, agent: AgentId, branch?: BranchId): StackEntry | null {
+    const row = this.branchForRead(conversation, agent, branch)
+    if (!row || row.length === 0) return null
+    return this.read(conversation, agent, asBranchId(row.branch_id), { from: row.length - 1 })[0] ?? null
+  }
+
+  length(conversation: ConversationId, agent: AgentId, branch?: BranchId): number {
+    return this.branchForRead(conversation, agent, branch)?.length ?? 0
+  }
+
+  fork(conversation: ConversationId, agent: AgentId, fromBranch: BranchId | undefined, atIndex: number): BranchInfo {
+    return this.store.write(() => {
+      const from = this.requireBranch(conversation, agent, fromBranch, true)
+      const row = forkBranch(this.st, from, atIndex, this.now())
+      return toBranchInfo(row, row.branch_id)
+    })
+  }
+
+  rewind(conversation: ConversationId, agent: AgentId, branch: BranchId | undefined, index: number): BranchInfo {
+    return this.store.write(() => {
+      const row = rewindBranch(this.st, this.requireBranch(conversation, agent, branch, true), index)
+      return toBranchInfo(row, this.current(row.conversation_id, agent))
+    })
+  }
+
+  checkout(conversation: ConversationId, agent: AgentId, branch: BranchId): BranchInfo {
+    return this.store.write(() => {
+      const conv = requireConversationRow(this.st, conversation)
+      const row = this.st.branch.get(conv.id, agent, branch) as BranchRow | undefined
+      if (!row && branch === MAIN_BRANCH) {
+        this.st.clearCurrent.run(conv.id, agent)
+        return this.emptyMain()
+      }
+      if (!row) throw unknownBranch(this.st, conv, agent, branch)
+      if (branch === MAIN_BRANCH) this.st.clearCurrent.run(conv.id, agent)
+      else this.st.setCurrent.run(conv.id, agent, branch)
+      return toBranchInfo(row, branch)
+    })
+  }
+
+  prune(conversation: ConversationId, agent: AgentId, options: { olderThan: number; dryRun: boolean }): PruneResult {
+    return this.store.write(() => {
+      const conv = requireConversationRow(this.st, conversation)
+      return pruneBranches(this.st, conv.id, agent, this.current(conv.id, agent), options.olderThan, options.dryRun)
+    })
+  }
+
+  listBranches(conversation: ConversationId, agent: AgentId): BranchInfo[] {
+    const conv = requireConversationRow(this.st, conversation)
+    const current = this.current(conv.id, agent)
+    const rows = (this.st.branches.all(conv.id, agent) as BranchRow[]).map((r) => toBranchInfo(r, current))
+    return rows.length > 0 && rows[0]!.branch === MAIN_BRANCH ? rows : [this.emptyMain(current), ...rows]
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private current(c: string, agent: string): BranchId {
+    return asBranchId((this.st.current.get(c, agent) as string | undefined) ?? MAIN_BRANCH)
+  }
+
+  /** The implicit main branch of an agent that has no stack yet. */
+  private emptyMain(current: string = MAIN_BRANCH): BranchInfo {
+    return { branch: MAIN_BRANCH, length: 0, lastTs: null, current: current === MAIN_BRANCH, parent: null, forkIndex: null, episodeId: '', createdAt: 0 }
+  }
+
+  /** Branch row for a read: the fast path is one lookup; a miss checks the conversation for a clear error. */
+  private branchForRead(conversation: string, agent: string, branch: string | undefined): BranchRow | null {
+    const b = branch ?? ((this.st.current.get(conversation, agent) as string | undefined) ?? MAIN_BRANCH)
+    const row = this.st.branch.get(conversation, agent, b) as BranchRow | undefined
+    if (row) return row
+    const conv = requireConversationRow(this.st, conversation)
+    if (conv.id !== conversation) return this.branchForRead(conv.id, agent, branch)
+    if (b === MAIN_BRANCH) return null
+    throw unknownBranch(this.st, conv, agent, b)
+  }
+
+  /** Branch row that must exist (fork, rewind); an empty main is reported as out of range by the index check. */
+  private requireBranch(conversation: string, agent: string, branch: string | undefined, allowEmptyMain: boolean): BranchRow {
+    const row = this.branchForRead(conversation, agent, branch)
+    if (row) return row
+    if (!allowEmptyMain) throw new UserInputError(`branch main of conversation ${conversation} is empty`, 'BAD_INDEX')
+    const conv = requireConversationRow(this.st, conversation)
+    return { conversation_id: conv.id, agent_id: agent, branch_id: MAIN_BRANCH, parent_branch: null, fork_index: null, length: 0, last_ts: null, episode_id: '', created_at: 0 }
+  }
+
+  /** Branch row for a push; main is created on the first push of an agent. */
+  private branchForWrite(conversation: string, agent: string, branch: string | undefined): BranchRow {
+    const row = this.branchForRead(conversation, agent, branch)
+    if (row) return row
+    const conv = requireConversationRow(this.st, conversation)
+    const now = this.now()
+    this.st.insertBranch.run(conv.id, agent, MAIN_BRANCH, null, null, 0, null, newShortId(), now)
+    return this.st.branch.get(conv.id, agent, MAIN_BRANCH) as BranchRow
+  }
+
+  /** ToolResult → its ToolCall's artifact; AgentResult → its AgentCall's artifact (same batch first). */
+  private causalParent(c: string, agent: string, s: State, batch: Map<string, ArtifactRef>): ArtifactRef | null {
+    const link =
+      s.kind === 'tool_result' ? (['tool_call', s.toolCallId] as const) : s.kind === 'agent_result' ? (['agent_call', s.correlationId] as const) : null
+    if (!link) return null
+    return batch.get(link[0] + '\u0000' + link[1]) ?? this.artifacts.findStateRef(c, agent, link[1], link[0])
+  }
+}
