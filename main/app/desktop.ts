@@ -1,33 +1,113 @@
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { app, BrowserWindow, shell } from 'electron'
+import { pathToFileURL } from 'node:url'
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron'
+import { messageOf } from '../engine/errors'
+import { serveContract } from '../ipc/handlers'
+import { bootstrap, type AppRuntime } from './bootstrap'
+import { ElectronIpcTransport, forwardEvents } from './electronTransport'
+import { hardenSession, hardenWebContents, isTrustedSender, secureWebPreferences } from './security'
 
-/** Opens the main window with the Electron security checklist applied. */
-export function startDesktopApp(): void {
+export interface DesktopOptions {
+  /** Builds the runtime once the app is ready (tests inject one over an in-memory store). */
+  createRuntime?: () => AppRuntime
+  /** Folder of the built main bundle; `out/main` in a build. */
+  mainDir?: string
+  env?: NodeJS.ProcessEnv
+}
+
+export interface DesktopHandle {
+  window: BrowserWindow
+  transport: ElectronIpcTransport
+  runtime: AppRuntime
+  /** Closes the window's IPC, the ledger and the store. */
+  shutdown(): Promise<void>
+}
+
+/**
+ * Picks the preload bundle: a CommonJS one (`index.cjs`) runs sandboxed; the ESM one electron-vite
+ * emits for a `"type": "module"` package (`index.mjs`) needs `sandbox: false`.
+ */
+export function preloadTarget(mainDir: string, exists: (p: string) => boolean = existsSync): { path: string; sandbox: boolean } {
+  const cjs = join(mainDir, '../preload/index.cjs')
+  return exists(cjs) ? { path: cjs, sandbox: true } : { path: join(mainDir, '../preload/index.mjs'), sandbox: false }
+}
+
+/**
+ * Electron glue: single-instance lock, hardened session and window, IPC registered by walking the
+ * contract, events forwarded to the window, graceful shutdown on quit. Resolves to null when
+ * another instance already runs.
+ */
+export async function startDesktopApp(options: DesktopOptions = {}): Promise<DesktopHandle | null> {
   if (!app.requestSingleInstanceLock()) {
     app.quit()
-    return
+    return null
   }
-  const create = (): BrowserWindow => {
-    const win = new BrowserWindow({
-      width: 1280,
-      height: 820,
-      title: 'P2Engine',
-      webPreferences: {
-        preload: join(import.meta.dirname, '../preload/index.mjs'),
-        contextIsolation: true,
-        nodeIntegration: false,
-        sandbox: false, // an ESM preload needs it; the preload exposes only the typed bridge
-      },
-    })
-    win.webContents.setWindowOpenHandler(({ url }) => {
-      if (/^https?:/.test(url)) void shell.openExternal(url)
-      return { action: 'deny' }
-    })
-    win.webContents.on('will-navigate', (event) => event.preventDefault())
-    void win.loadFile(join(import.meta.dirname, '../renderer/index.html'))
-    return win
+  const env = options.env ?? process.env
+  const mainDir = options.mainDir ?? import.meta.dirname
+  const rendererFile = join(mainDir, '../renderer/index.html')
+  const devUrl = app.isPackaged ? undefined : env.ELECTRON_RENDERER_URL
+  const trusted = { fileUrl: pathToFileURL(rendererFile).href, devOrigin: devUrl }
+
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, (url) => void shell.openExternal(url)))
+  await app.whenReady()
+  hardenSession(session.defaultSession)
+
+  let runtime: AppRuntime
+  try {
+    runtime = (options.createRuntime ?? (() => bootstrap({
+      host: 'electron',
+      env,
+      configDir: env.P2ENGINE_CONFIG_DIR ?? join(app.isPackaged ? process.resourcesPath : app.getAppPath(), 'config'),
+    })))()
+  } catch (err) {
+    // A bad config or an unopenable database: say what happened instead of a blank window.
+    dialog.showErrorBox('P2Engine cannot start', messageOf(err))
+    app.quit()
+    return null
   }
-  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus())
+
+  const transport = new ElectronIpcTransport(ipcMain, (url) => isTrustedSender(url, trusted))
+  serveContract(runtime.services, runtime.bus, transport)
+
+  const preload = preloadTarget(mainDir)
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'P2Engine',
+    show: false,
+    backgroundColor: '#0f1115',
+    webPreferences: secureWebPreferences(preload.path, preload.sandbox),
+  })
+  window.once('ready-to-show', () => window.show())
+  const stopEvents = forwardEvents(runtime.bus, () => BrowserWindow.getAllWindows().map((w) => w.webContents))
+
+  let shutdownPromise: Promise<void> | undefined
+  const shutdown = (): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      stopEvents()
+      transport.dispose()
+      await runtime.close()
+    })()
+    return shutdownPromise
+  }
+
+  app.on('second-instance', () => {
+    if (window.isDestroyed()) return
+    if (window.isMinimized()) window.restore()
+    window.focus()
+  })
   app.on('window-all-closed', () => app.quit())
-  void app.whenReady().then(create)
+  app.on('before-quit', (event) => {
+    if (shutdownPromise) return
+    // Hold the quit until the store is closed cleanly, then quit for real.
+    event.preventDefault()
+    void shutdown().finally(() => app.quit())
+  })
+
+  if (devUrl) await window.loadURL(devUrl)
+  else await window.loadFile(rendererFile)
+  return { window, transport, runtime, shutdown }
 }

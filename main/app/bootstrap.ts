@@ -1,0 +1,69 @@
+import { loadConfig } from '../engine/config/load'
+import type { LoadedConfig } from '../engine/config/types'
+import { UserInputError } from '../engine/errors'
+import { homePaths } from '../engine/paths'
+import type { LedgerClient } from '../engine/ports/ledger'
+import { EventBus } from '../ipc/eventBus'
+import type { AppServices } from '../ipc/services'
+import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
+import { openStore, type SqliteStore } from '../storage/sqliteStore'
+import pkg from '../../package.json'
+
+/** Product name and version shown by `app:info`. */
+export const APP_NAME = 'P2Engine'
+export const APP_VERSION: string = pkg.version
+
+export interface BootstrapOptions {
+  host: 'electron' | 'browser'
+  /** Config folder; else P2ENGINE_CONFIG_DIR; else ./config. */
+  configDir?: string
+  /** Overrides P2ENGINE_HOME. */
+  home?: string
+  env?: NodeJS.ProcessEnv
+}
+
+/** Everything the desktop app runs on, plus the one way to shut it down. */
+export interface AppRuntime {
+  services: AppServices
+  bus: EventBus
+  store: SqliteStore
+  /** Closes the ledger and the store; safe to call twice. */
+  close(): Promise<void>
+}
+
+/**
+ * The desktop app's composition root (the CLI has its own in `main/cli/context.ts`): loads the
+ * config, opens the store and builds the ledger. Only this file and the CLI build concrete ports.
+ */
+export function bootstrap(options: BootstrapOptions): AppRuntime {
+  const env = options.env ?? process.env
+  const config: LoadedConfig = loadConfig({ configDir: options.configDir, env, flags: { P2ENGINE_HOME: options.home } })
+  const store = openStore(homePaths(config.settings.home).database)
+  let ledger: LedgerClient
+  try {
+    ledger = buildLedger(config, store)
+  } catch (err) {
+    store.close()
+    throw err
+  }
+  let closed = false
+  return {
+    services: { config, ledger, app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
+    bus: new EventBus(),
+    store,
+    async close() {
+      if (closed) return
+      closed = true
+      await ledger.close()
+      store.close()
+    },
+  }
+}
+
+function buildLedger(config: LoadedConfig, store: SqliteStore): LedgerClient {
+  const { ledger } = config.settings
+  if (ledger.backend !== 'embedded') {
+    throw new UserInputError(`ledger backend "${ledger.backend}" is not available in this build; use "embedded"`, 'LEDGER_BACKEND')
+  }
+  return new EmbeddedLedger(store, { party: ledger.partyId })
+}

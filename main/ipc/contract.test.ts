@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { contract, invokeChannels, type InvokeChannel } from '../../preload/contract'
+import { EventBus } from './eventBus'
+import { buildHandlers } from './handlers'
+import { MapTransport, registerHandlers } from './register'
+import { makeTestServices } from './fixtures'
+
+/** One sample input per channel; the test fails when a channel has none. */
+const samples: Record<InvokeChannel, unknown> = {
+  'app:info': {},
+  'ledger:wallets': {},
+  'ledger:transfer': { from: 'agent_alpha', to: 'agent_beta', amount: '10', reason: 'contract test' },
+  'ledger:history': { agent: 'agent_alpha', limit: 5 },
+  'ledger:events': { limit: 10 },
+  'ledger:audit': {},
+  'ledger:metrics': {},
+  'ledger:status': {},
+}
+
+let cleanup: (() => Promise<void>) | undefined
+afterEach(async () => {
+  await cleanup?.()
+  cleanup = undefined
+})
+
+async function setup() {
+  const services = await makeTestServices()
+  cleanup = services.close
+  const bus = new EventBus()
+  const transport = new MapTransport()
+  registerHandlers(contract, buildHandlers(services, bus), transport)
+  return { services, bus, transport }
+}
+
+describe('IPC contract', () => {
+  it('has a sample for every channel and registers every channel', async () => {
+    const { transport } = await setup()
+    expect(Object.keys(samples).sort()).toEqual([...invokeChannels].sort())
+    expect([...transport.calls.keys()].sort()).toEqual([...invokeChannels].sort())
+  })
+
+  it('round-trips every sample through its handler and schemas', async () => {
+    const { transport } = await setup()
+    for (const channel of invokeChannels) {
+      const spec = contract.invokes[channel]
+      expect(spec.input.safeParse(samples[channel]).success, `${channel} sample input`).toBe(true)
+      const result = await transport.invoke(channel, samples[channel])
+      expect(result.ok, `${channel}: ${JSON.stringify(result)}`).toBe(true)
+      if (!result.ok) continue
+      // What crossed must survive JSON (structured clone / WebSocket) and still match the schema.
+      const wire = JSON.parse(JSON.stringify(result.data))
+      expect(spec.output.parse(wire), channel).toEqual(result.data)
+    }
+  })
+
+  it('returns the ledger results the UI relies on', async () => {
+    const { transport, bus } = await setup()
+    const events: unknown[] = []
+    bus.subscribe((e) => events.push(e))
+    const transfer = await transport.invoke('ledger:transfer', samples['ledger:transfer'])
+    expect(transfer).toEqual({
+      ok: true,
+      data: { transactionId: expect.any(String), commandId: expect.any(String), recordId: expect.any(String), fromBalance: '90.0', toBalance: '110.0', deduplicated: false },
+    })
+    expect(events).toEqual([{ name: 'ledger:transferred', payload: { from: 'agent_alpha', to: 'agent_beta', amount: '10', reason: 'contract test', result: (transfer as { data: unknown }).data } }])
+    const history = await transport.invoke('ledger:history', { agent: 'agent_beta' })
+    expect(history).toEqual({
+      ok: true,
+      data: [{ contractId: expect.any(String), party: 'p2engine::test', fromAgent: 'agent_alpha', toAgent: 'agent_beta', amount: '10.0', reason: 'contract test', timestamp: 1_700_000_000, transactionId: expect.any(String) }],
+    })
+    expect(await transport.invoke('app:info', {})).toEqual({
+      ok: true,
+      data: { name: 'P2Engine', version: '0.0.0-test', host: 'browser', home: '/tmp/p2engine-test-home', configDir: '/tmp/p2engine-test-config', ledgerBackend: 'embedded' },
+    })
+  })
+
+  it('rejects bad input with a USER_INPUT error naming the field', async () => {
+    const { transport } = await setup()
+    expect(await transport.invoke('ledger:transfer', { from: 'agent_alpha', to: 'agent_beta', amount: '-5' })).toEqual({
+      ok: false,
+      error: { code: 'USER_INPUT', message: 'invalid input for ledger:transfer: amount: a positive decimal number such as "10" or "2.5"' },
+    })
+    expect(await transport.invoke('ledger:wallets', { surprise: 1 })).toEqual({
+      ok: false,
+      error: { code: 'USER_INPUT', message: expect.stringContaining('invalid input for ledger:wallets: input: Unrecognized key') },
+    })
+  })
+
+  it('maps ledger rejections to their code and message', async () => {
+    const { transport } = await setup()
+    expect(await transport.invoke('ledger:transfer', { from: 'agent_alpha', to: 'agent_beta', amount: '1000' })).toEqual({
+      ok: false,
+      error: { code: 'INSUFFICIENT_BALANCE', message: 'Insufficient balance: agent_alpha has 100.0, the transfer needs 1000.0' },
+    })
+    expect(await transport.invoke('nope:nothing', {})).toEqual({
+      ok: false,
+      error: { code: 'UNKNOWN_CHANNEL', message: expect.stringContaining('unknown channel "nope:nothing"') },
+    })
+  })
+})
