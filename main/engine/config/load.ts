@@ -1,25 +1,125 @@
-// PROVISIONAL: replaced by the full zod-validated loader.
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { parse } from 'yaml'
-import { p2engineHome } from '../paths'
-import type { LoadConfig } from './types'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
+import type { z } from 'zod'
+import { ConfigError } from '../errors'
+import { agentsOf, agentsSchemaFor } from '../schema/agents'
+import { AppConfigSchema } from '../schema/appConfig'
+import { NO_DOTENV, readDotenv, type DotenvFile } from './dotenv'
+import { formatIssue, parseJsonSource, parseYamlSource, validateParsed, type ConfigIssue, type ParsedSource } from './issues'
+import { resolveSettings } from './settings'
+import type { AgentDefinition, LoadConfig, LoadConfigOptions, LoadedConfig } from './types'
 
-export const loadConfig: LoadConfig = (options = {}) => {
-  const env = options.env ?? process.env
-  const configDir = resolve(options.configDir ?? env.P2ENGINE_CONFIG_DIR ?? 'config')
-  const agents = (parse(readFileSync(join(configDir, 'agents.yml'), 'utf8')).agents ?? []) as never[]
-  const home = options.flags?.P2ENGINE_HOME ?? p2engineHome(env)
-  return {
-    configDir,
-    agents,
-    settings: {
-      home: resolve(home),
-      ledger: { backend: 'embedded', partyId: 'p2engine::default', initialBalance: '100.0', jsonApiUrl: 'http://localhost:7575', enabled: true },
-      llm: { apiBase: 'https://api.openai.com/v1', defaultModel: 'openai/gpt-4o' },
-      dedupPolicy: 'none',
-      logLevel: 'INFO',
-    },
-    sources: {},
+/**
+ * The config loader. Precedence for every setting and path: CLI flag > env var > `.env` >
+ * config file > default.
+ *
+ * - Config dir: `--config` > `P2ENGINE_CONFIG_DIR` (env) > `./config`.
+ * - `.env`: `DOTENV_PATH` (flag/env) > `<config dir>/../.env` (the project folder, as the
+ *   original kept it). It is parsed with dotenv and used as a layer; it is never exported into
+ *   `process.env`. It cannot move the config dir itself (it is found through the config dir).
+ * - agents YAML: `AGENTS_CFG` (flag/env/.env) > `<config dir>/agents.yml`; required.
+ * - config.json: `P2ENGINE_CONFIG_PATH` (flag/env/.env) > `<config dir>/config.json`; when the
+ *   default file is absent the defaults apply, an explicitly named missing file is an error.
+ * Relative paths are resolved against the working directory.
+ */
+
+/** A path as shown in messages: relative to the working directory when inside it. */
+export function displayPath(p: string): string {
+  const rel = relative(process.cwd(), p)
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p
+}
+
+/** The config folder from `--config`, else `P2ENGINE_CONFIG_DIR`, else `./config`. */
+export function resolveConfigDir(configDir: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(configDir || env.P2ENGINE_CONFIG_DIR || 'config')
+}
+
+/** Reads and parses a YAML or JSON file; a missing or unreadable file is an issue. */
+export function readSource(path: string, kind: 'yaml' | 'json'): { src?: ParsedSource; issues: ConfigIssue[] } {
+  const file = displayPath(path)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    return { issues: [{ file, path: '', message: code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, expected a file' : `cannot read (${code})` }] }
   }
+  return { src: kind === 'yaml' ? parseYamlSource(text) : parseJsonSource(text), issues: [] }
+}
+
+/** Reads and validates a file with a schema chosen from its data. */
+export function loadFile<T>(path: string, kind: 'yaml' | 'json', schemaFor: (data: unknown) => z.ZodType<T>): { value?: T; src?: ParsedSource; issues: ConfigIssue[] } {
+  const { src, issues } = readSource(path, kind)
+  if (!src) return { issues }
+  const r = validateParsed(displayPath(path), src, schemaFor(src.data))
+  return { ...r, src }
+}
+
+/** Validates an agents YAML file (either `agents: [...]` or a bare list). */
+export function loadAgentsFile(path: string): { agents?: AgentDefinition[]; issues: ConfigIssue[] } {
+  const r = loadFile(path, 'yaml', agentsSchemaFor)
+  return { agents: r.value ? agentsOf(r.value) : undefined, issues: r.issues }
+}
+
+/** Validates a config.json file. */
+export function loadAppConfigFile(path: string) {
+  return loadFile(path, 'json', () => AppConfigSchema)
+}
+
+/** Loads config without throwing: the config (when there were no problems) and every problem. */
+export function resolveConfig(options: LoadConfigOptions = {}): { config?: LoadedConfig; issues: ConfigIssue[] } {
+  const env = options.env ?? process.env
+  const flags = options.flags ?? {}
+  const configDir = resolveConfigDir(options.configDir, env)
+  const issues: ConfigIssue[] = []
+  if (!existsSync(configDir) || !statSync(configDir).isDirectory()) {
+    issues.push({ file: displayPath(configDir), path: '', message: 'config folder not found (set --config or P2ENGINE_CONFIG_DIR)' })
+  }
+
+  const dotenvPath = flags.DOTENV_PATH || env.DOTENV_PATH
+  const dotenv: DotenvFile = options.dotenvPath === null ? NO_DOTENV : readDotenv(resolve(options.dotenvPath ?? dotenvPath ?? join(dirname(configDir), '.env')))
+  if (dotenvPath && !dotenv.path) issues.push({ file: displayPath(resolve(dotenvPath)), path: '', message: 'file not found (named by DOTENV_PATH)' })
+  const pathSetting = (name: string): string | undefined => flags[name] || env[name] || dotenv.values[name] || undefined
+
+  const agentsPath = resolve(pathSetting('AGENTS_CFG') ?? join(configDir, 'agents.yml'))
+  const agents = loadAgentsFile(agentsPath)
+  issues.push(...agents.issues)
+
+  const explicitConfig = pathSetting('P2ENGINE_CONFIG_PATH')
+  const appConfigPath = resolve(explicitConfig ?? join(configDir, 'config.json'))
+  let file: Parameters<typeof resolveSettings>[0]['file']
+  let appConfigFile: string | null = null
+  if (explicitConfig || existsSync(appConfigPath)) {
+    const app = loadAppConfigFile(appConfigPath)
+    issues.push(...app.issues)
+    if (app.value && app.src) {
+      const src = app.src
+      file = { name: displayPath(appConfigPath), data: src.data, lineOf: (p) => src.lineOf(p) }
+      appConfigFile = appConfigPath
+    }
+  }
+
+  const resolved = resolveSettings({ flags, env, dotenv, file })
+  issues.push(...resolved.issues)
+  if (issues.length > 0) return { issues }
+  return {
+    issues,
+    config: {
+      configDir,
+      agents: agents.agents!,
+      settings: resolved.settings,
+      sources: resolved.sources,
+      files: { agents: agentsPath, appConfig: appConfigFile, dotenv: dotenv.path },
+    },
+  }
+}
+
+/**
+ * Loads and validates the configuration.
+ * @throws ConfigError listing every problem, one line each (`file:line key: got …, expected …`).
+ */
+export const loadConfig: LoadConfig = (options = {}) => {
+  const { config, issues } = resolveConfig(options)
+  if (!config) throw new ConfigError(issues.map(formatIssue))
+  return config
 }

@@ -1,3 +1,5 @@
+import type { AgentDefinition } from '../schema/agents'
+
 /**
  * What loading a config folder yields. `load.ts` implements {@link LoadConfig}; schemas live in
  * `main/engine/schema/`. Precedence for every setting: CLI flag > env var > `.env` > config file > default.
@@ -38,22 +40,12 @@ export interface LoadedConfig {
   agents: AgentDefinition[]
   settings: Settings
   sources: Record<string, SettingSource>
+  /** Absolute paths of the files that were read (null: absent, defaults used). Optional for hand-made fixtures. */
+  files?: { agents: string; appConfig: string | null; dotenv: string | null }
 }
 
-/** One entry of `agents.yml` (shape per `type`, strict as the original). */
-export type AgentDefinition =
-  | {
-      id: string
-      type: 'llm'
-      llm_model: string
-      behavior_template: string | null
-      tools: string[]
-      render_policy: string | null
-      enable_self_reflection: boolean
-      reflection_agent_id: string | null
-    }
-  | { id: string; type: 'rule_based'; rules: Record<string, string> }
-  | { id: string; type: 'human_in_loop'; callback_url: string | null }
+/** One entry of `agents.yml` (shape per `type`, strict as the original); inferred from the zod schema. */
+export type { AgentDefinition } from '../schema/agents'
 
 export interface LoadConfigOptions {
   /** `--config`; else P2ENGINE_CONFIG_DIR; else `./config`. */
@@ -61,6 +53,8 @@ export interface LoadConfigOptions {
   /** Values given as CLI flags, keyed like env vars (e.g. `LEDGER_BACKEND`). */
   flags?: Record<string, string | undefined>
   env?: NodeJS.ProcessEnv
+  /** Explicit `.env` path; `null` reads none (tests). Default: DOTENV_PATH, else `<config dir>/../.env`. */
+  dotenvPath?: string | null
 }
 
 export type LoadConfig = (options?: LoadConfigOptions) => LoadedConfig

@@ -1,0 +1,110 @@
+import { cpSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { SHIPPED_CONFIG, tempDir } from '../../engine/config/testDirs'
+import type { Output } from '../output'
+import { runCli } from '../program'
+
+const ANSI = /\u001b\[[0-9;]*m/g
+
+/** Runs the CLI with captured output in an isolated project folder holding a copy of the shipped config. */
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}, setup?: (project: string) => void) {
+  const project = tempDir()
+  cpSync(SHIPPED_CONFIG, join(project, 'config'), { recursive: true })
+  setup?.(project)
+  const out: string[] = []
+  const err: string[] = []
+  const io: Output = { out: (t) => out.push(t.replace(ANSI, '')), err: (t) => err.push(t.replace(ANSI, '')) }
+  const code = await runCli(['--config', join(project, 'config'), ...argv], io, { P2ENGINE_HOME: join(project, 'home'), ...env })
+  return { code, out: out.join('\n'), err: err.join('\n'), project }
+}
+
+describe('p2engine config validate', () => {
+  it('prints ✓ per file for the shipped config and exits 0', async () => {
+    const r = await run(['config', 'validate'])
+    const cfg = join(r.project, 'config')
+    expect(r.code).toBe(0)
+    expect(r.out.split('\n')).toEqual([
+      `✓ ${cfg}/agents.yml  6 agents`,
+      `✓ ${cfg}/config.json  valid`,
+      `✓ ${cfg}/demo_rollout.yml  1 team, 2 variants`,
+      `✓ ${cfg}/rollout_competitive_payment.yml  2 teams, 3 variants`,
+      `✓ ${cfg}/rollout_hierarchical_distribution.yml  1 team, 2 variants`,
+      `✓ ${cfg}/rollout_joke.yml  2 teams, 6 variants`,
+      `✓ ${cfg}/rollout_task_with_payment.yml  2 teams, 2 variants`,
+      `✓ ${cfg}/templates  4 templates`,
+      '✓ settings (flags, env, .env)  valid',
+      'configuration is valid (9 checks)',
+    ])
+  })
+
+  it('lists every problem, including bad settings, and exits 3; --json gives the same problems', async () => {
+    const setup = (p: string) => {
+      writeFileSync(join(p, 'config', 'bad_rollout.yml'), 'teams:\n  t:\n    variants: [{ agent_id: a }]\n')
+      writeFileSync(join(p, '.env'), 'LOG_LEVEL=LOUD\n')
+    }
+    const r = await run(['config', 'validate'], { DEDUP_POLICY: 'x' }, setup)
+    const f = join(r.project, 'config', 'bad_rollout.yml')
+    expect(r.code).toBe(3)
+    expect(r.out.split('\n').filter((l) => /^(✗|    |\d+ problem)/.test(l))).toEqual([
+      `✗ ${f}  invalid`,
+      `    ${f}:3 teams.t.variants[0]: variant v000 has no initial_message (set it on the team, in base or in the variant)`,
+      '✗ settings (flags, env, .env)  invalid',
+      '    env DEDUP_POLICY: got "x", expected one of none, penalty, strict',
+      `    ${join(r.project, '.env')}:1 LOG_LEVEL: got "LOUD", expected one of DEBUG, INFO, WARNING, WARN, ERROR, CRITICAL`,
+      '3 problems in 2 files',
+    ])
+    const j = await run(['config', 'validate', '--json'], { DEDUP_POLICY: 'x' }, setup)
+    expect(j.code).toBe(3)
+    const parsed = JSON.parse(j.out) as { ok: boolean; problems: string[] }
+    expect([parsed.ok, parsed.problems.length, parsed.problems[1]]).toEqual([false, 3, 'env DEDUP_POLICY: got "x", expected one of none, penalty, strict'])
+  })
+
+  it('validates an explicit DIR', async () => {
+    const dir = tempDir({ 'agents.yml': 'agents: 5\n', templates: '' })
+    const r = await run(['config', 'validate', dir])
+    expect([r.code, r.out.split('\n')]).toEqual([3, [
+      `✗ ${dir}/agents.yml  invalid`,
+      `    ${dir}/agents.yml:1 agents: got 5, expected a list`,
+      `✓ ${dir}/config.json  absent (defaults apply)`,
+      `✗ ${dir}/templates  missing`,
+      `    ${dir}/templates: templates folder not found (expected system_message.j2, personas/, reflection/)`,
+      '2 problems in 2 files',
+    ]])
+  })
+})
+
+describe('p2engine config show', () => {
+  it('shows resolved settings with their source and masks the API key', async () => {
+    const key = 'sk-test-0123456789abcdefXYZW'
+    const r = await run(['--ledger-backend', 'embedded', 'config', 'show', '--json'], { OPENAI_API_KEY: key, DEDUP_POLICY: 'strict' }, (p) => writeFileSync(join(p, '.env'), 'LOG_LEVEL=debug\n'))
+    expect(r.code).toBe(0)
+    expect(r.out).not.toContain(key)
+    const cfg = join(r.project, 'config')
+    expect(JSON.parse(r.out)).toEqual({
+      configDir: cfg,
+      files: { agents: join(cfg, 'agents.yml'), appConfig: join(cfg, 'config.json'), dotenv: join(r.project, '.env') },
+      settings: {
+        home: join(r.project, 'home'),
+        ledger: { backend: 'embedded', partyId: 'p2engine::default', initialBalance: '100.0', jsonApiUrl: 'http://localhost:7575', enabled: true },
+        llm: { apiBase: 'https://api.openai.com/v1', apiKey: 'sk-…XYZW', defaultModel: 'openai/gpt-4o' },
+        dedupPolicy: 'strict',
+        logLevel: 'DEBUG',
+      },
+      sources: {
+        home: 'env', 'ledger.backend': 'flag', 'ledger.partyId': 'file', 'ledger.initialBalance': 'file', 'ledger.jsonApiUrl': 'file',
+        'ledger.enabled': 'file', 'llm.apiBase': 'file', 'llm.apiKey': 'env', 'llm.defaultModel': 'file', dedupPolicy: 'env', logLevel: 'dotenv',
+      },
+      agents: ['agent_alpha', 'agent_beta', 'agent_helper', 'treasurer', 'agent_lemy', 'child'],
+    })
+    const human = await run(['config', 'show'], { OPENAI_API_KEY: key })
+    expect(human.out).not.toContain(key)
+    expect(human.out).toMatch(/llm\.apiKey\s+│ sk-…XYZW\s+│ env OPENAI_API_KEY/)
+    expect(human.out).toMatch(/ledger\.partyId\s+│ p2engine::default\s+│ .*config\.json ledger\.party_id/)
+  })
+
+  it('fails with one clear config error and exit 3 on a bad DEDUP_POLICY', async () => {
+    const r = await run(['config', 'show'], { DEDUP_POLICY: 'sometimes' })
+    expect([r.code, r.out, r.err]).toEqual([3, '', 'error: env DEDUP_POLICY: got "sometimes", expected one of none, penalty, strict'])
+  })
+})

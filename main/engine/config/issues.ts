@@ -1,0 +1,224 @@
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml'
+import type { z } from 'zod'
+
+/**
+ * Turns YAML/JSON syntax errors and zod issues into one-line problems that name the file, the
+ * line, the key path, the bad value and what was expected, e.g.
+ * `config/agents.yml:14 agents[1].temperature: unknown key "temperature" (allowed: id, type, …)`.
+ */
+
+/** One problem in a config source. */
+export interface ConfigIssue {
+  /** File as shown to the user (relative to the cwd when inside it), or a setting source such as `env LOG_LEVEL`. */
+  file: string
+  line?: number
+  /** Key path like `agents[2].tools[0]`; empty for whole-file problems. */
+  path: string
+  message: string
+}
+
+/** `file:line path: message` */
+export function formatIssue(i: ConfigIssue): string {
+  const where = i.line ? `${i.file}:${i.line}` : i.file
+  return i.path ? `${where} ${i.path}: ${i.message}` : `${where}: ${i.message}`
+}
+
+type PathKey = PropertyKey
+const IDENT = /^[A-Za-z_][\w-]*$/
+
+/** `['agents', 2, 'tools', 0]` → `agents[2].tools[0]`; odd keys in brackets. */
+export function formatPath(path: readonly PathKey[]): string {
+  let out = ''
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`
+    else if (typeof seg === 'string' && IDENT.test(seg)) out += out ? `.${seg}` : seg
+    else out += `[${JSON.stringify(String(seg))}]`
+  }
+  return out
+}
+
+/** A value for a message: JSON, cut to 60 characters. */
+export function showValue(v: unknown): string {
+  if (v === undefined) return 'nothing'
+  let s: string
+  try {
+    s = JSON.stringify(v) ?? String(v)
+  } catch {
+    s = String(v)
+  }
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string', number: 'a number', int: 'a whole number', boolean: 'true or false', array: 'a list',
+  object: 'a mapping of keys', record: 'a mapping of keys', null: 'null',
+}
+const expectedWord = (e: string) => TYPE_WORDS[e] ?? e
+
+function sizeExpectation(iss: { origin?: string; minimum?: unknown; maximum?: unknown; inclusive?: boolean }, small: boolean): string {
+  const bound = String(small ? iss.minimum : iss.maximum)
+  if (iss.origin === 'string') return small ? (bound === '1' ? 'a non-empty string' : `a string of at least ${bound} characters`) : `a string of at most ${bound} characters`
+  if (iss.origin === 'array' || iss.origin === 'set') return small ? `a list with at least ${bound} item(s)` : `a list with at most ${bound} item(s)`
+  const op = small ? (iss.inclusive === false ? '>' : '≥') : iss.inclusive === false ? '<' : '≤'
+  return `a number ${op} ${bound}`
+}
+
+const ALLOWED = 'allowed:'
+
+/**
+ * Per-parse error map: records the allowed keys of a strict object in the issue message (the
+ * finalized issue no longer knows its schema). Everything else is formatted from issue fields.
+ */
+const errorMap = (iss: { code?: string; inst?: unknown }): string | undefined => {
+  if (iss.code !== 'unrecognized_keys') return undefined
+  const shape = (iss.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape
+  return ALLOWED + Object.keys(shape ?? {}).join(', ')
+}
+
+/** A located problem before the file name is attached. */
+export interface RawIssue {
+  path: PathKey[]
+  message: string
+}
+
+/** Rewrites zod issues into problems with expectation and bad value. */
+export function describeZodIssues(issues: readonly z.core.$ZodIssue[]): RawIssue[] {
+  const out: RawIssue[] = []
+  for (const iss of issues) {
+    const path = [...iss.path]
+    const input = (iss as { input?: unknown }).input
+    switch (iss.code) {
+      case 'invalid_type':
+        out.push({
+          path,
+          message: input === undefined ? `missing required key (expected ${expectedWord(iss.expected)})` : `got ${showValue(input)}, expected ${expectedWord(iss.expected)}`,
+        })
+        break
+      case 'unrecognized_keys': {
+        const allowed = iss.message.startsWith(ALLOWED) ? iss.message.slice(ALLOWED.length) : ''
+        for (const key of iss.keys) {
+          out.push({ path: [...path, key], message: `unknown key "${key}"${allowed ? ` (allowed: ${allowed})` : ''}` })
+        }
+        break
+      }
+      case 'invalid_union': {
+        const disc = (iss as { discriminator?: string }).discriminator
+        if (disc) {
+          const options = ((iss as { options?: unknown[] }).options ?? []).map(String).join(', ')
+          const got = (input as Record<string, unknown> | undefined)?.[disc]
+          out.push({ path, message: got === undefined ? `missing required key (expected one of ${options})` : `got ${showValue(got)}, expected one of ${options}` })
+          break
+        }
+        out.push(...describeUnion(iss, path, input))
+        break
+      }
+      case 'invalid_value':
+        out.push({ path, message: `got ${showValue(input)}, expected ${iss.values.length === 1 ? showValue(iss.values[0]) : `one of ${iss.values.map((v) => showValue(v)).join(', ')}`}` })
+        break
+      case 'too_small':
+      case 'too_big':
+        out.push({ path, message: `got ${showValue(input)}, expected ${sizeExpectation(iss as never, iss.code === 'too_small')}` })
+        break
+      case 'invalid_format': {
+        const f = iss as { format: string; pattern?: string; message: string }
+        const what = f.format === 'regex' ? f.message : f.format === 'url' ? 'a URL like http://localhost:7575' : `a valid ${f.format}`
+        out.push({ path, message: `got ${showValue(input)}, expected ${what}` })
+        break
+      }
+      default:
+        out.push({ path, message: input === undefined || iss.code === 'custom' ? iss.message : `got ${showValue(input)}: ${iss.message}` })
+    }
+  }
+  return out
+}
+
+/**
+ * A union without discriminator (e.g. rollout `variants`: a list or a map). Branches that failed
+ * only because the value had the wrong shape are dropped; if one remains its issues are shown.
+ */
+function describeUnion(iss: z.core.$ZodIssue, path: PathKey[], input: unknown): RawIssue[] {
+  const branches = ((iss as { errors?: z.core.$ZodIssue[][] }).errors ?? []).filter(
+    (b) => !(b.length === 1 && b[0]!.code === 'invalid_type' && b[0]!.path.length === 0),
+  )
+  if (branches.length === 1) return describeZodIssues(branches[0]!.map((b) => ({ ...b, path: [...path, ...b.path] })))
+  const expected = ((iss as { errors?: z.core.$ZodIssue[][] }).errors ?? [])
+    .map((b) => (b[0]?.code === 'invalid_type' && b[0].path.length === 0 ? expectedWord(b[0].expected) : null))
+    .filter(Boolean)
+  const what = expected.length ? expected.join(' or ') : 'another value'
+  return [{ path, message: input === undefined ? `missing required key (expected ${what})` : `got ${showValue(input)}, expected ${what}` }]
+}
+
+/** A parsed YAML/JSON text with the means to find the line of a key path. */
+export interface ParsedSource {
+  data: unknown
+  /** Syntax problems (no path). Empty when the text parsed. */
+  syntax: { line?: number; message: string }[]
+  /** 1-based line of the deepest existing node on `path` (a map entry's line is that of its key). */
+  lineOf(path: readonly PathKey[]): number | undefined
+}
+
+function locator(doc: Document, counter: LineCounter) {
+  const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : counter.linePos(offset).line)
+  return (path: readonly PathKey[]): number | undefined => {
+    let node: unknown = doc.contents
+    let line = lineAt((node as Node | null)?.range?.[0])
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i]
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg))
+        if (!pair) return line
+        const keyLine = lineAt((pair.key as Node | null)?.range?.[0])
+        if (i === path.length - 1) return keyLine ?? line
+        line = keyLine ?? line
+        node = pair.value
+      } else if (isSeq(node) && typeof seg === 'number' && node.items[seg] !== undefined) {
+        node = node.items[seg]
+        line = lineAt((node as Node | null)?.range?.[0]) ?? line
+      } else {
+        return line
+      }
+    }
+    return line
+  }
+}
+
+/** Parses YAML text; syntax errors come back with their line. */
+export function parseYamlSource(text: string): ParsedSource {
+  const counter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true })
+  const syntax = doc.errors.map((e) => ({ line: counter.linePos(e.pos[0]).line, message: `YAML syntax error: ${firstLine(e.message)}` }))
+  return { data: syntax.length ? undefined : doc.toJS(), syntax, lineOf: locator(doc, counter) }
+}
+
+/** Parses JSON text with JSON rules; lines of keys are found through the YAML parser (JSON ⊂ YAML 1.2). */
+export function parseJsonSource(text: string): ParsedSource {
+  const counter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false })
+  try {
+    return { data: JSON.parse(text), syntax: [], lineOf: locator(doc, counter) }
+  } catch (err) {
+    const message = (err as Error).message
+    let line: number | undefined
+    const lc = /\(line (\d+) column \d+\)/.exec(message)
+    const pos = /at position (\d+)/.exec(message)
+    if (lc) line = Number(lc[1])
+    else if (pos) line = text.slice(0, Number(pos[1])).split('\n').length
+    else if (/end of (JSON )?input/i.test(message)) line = text.split('\n').length
+    return { data: undefined, syntax: [{ line, message: `JSON syntax error: ${firstLine(message)}` }], lineOf: () => undefined }
+  }
+}
+
+const firstLine = (m: string) => m.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim()
+
+/**
+ * Validates parsed data with a schema; every issue becomes a {@link ConfigIssue} of `file` with
+ * its line. Returns the parsed value only when there were no problems.
+ */
+export function validateParsed<T>(file: string, src: ParsedSource, schema: z.ZodType<T>): { value?: T; issues: ConfigIssue[] } {
+  if (src.syntax.length) return { issues: src.syntax.map((s) => ({ file, line: s.line, path: '', message: s.message })) }
+  if (src.data === undefined || src.data === null) return { issues: [{ file, line: 1, path: '', message: 'the file is empty' }] }
+  const r = schema.safeParse(src.data, { reportInput: true, error: errorMap as never })
+  if (r.success) return { value: r.data, issues: [] }
+  const issues = describeZodIssues(r.error.issues).map((i) => ({ file, line: src.lineOf(i.path), path: formatPath(i.path) || '(top level)', message: i.message }))
+  return { issues }
+}

@@ -1,0 +1,150 @@
+import { join, resolve } from 'node:path'
+import { formatDecimal, parseDecimal } from '../ledger/decimal'
+import { appDataDir, APP_NAME } from '../paths'
+import type { DotenvFile } from './dotenv'
+import type { ConfigIssue } from './issues'
+import type { Settings, SettingSource } from './types'
+
+/**
+ * Resolution of every setting with ONE precedence rule:
+ *   CLI flag > environment variable > `.env` file > config.json > built-in default.
+ * Empty strings count as unset. Each resolved value records where it came from.
+ */
+
+type Parsed = { ok: true; value: unknown } | { ok: false; expected: string }
+
+/** One setting: its env var (also the key of CLI flags), its config.json key and its default. */
+export interface SettingSpec {
+  key: string
+  env: string
+  /** Path in config.json, if the file can set it. */
+  file?: readonly string[]
+  /** Human name of the CLI flag, if there is one. */
+  flag?: string
+  default: (env: NodeJS.ProcessEnv) => unknown
+  parse: (raw: unknown) => Parsed
+  /** Never printed in full. */
+  secret?: boolean
+}
+
+const ok = (value: unknown): Parsed => ({ ok: true, value })
+const str = (raw: unknown): Parsed => (typeof raw === 'string' && raw.trim() ? ok(raw.trim()) : { ok: false, expected: 'a non-empty string' })
+const oneOf = (values: readonly string[], fold: (s: string) => string = (s) => s) => (raw: unknown): Parsed => {
+  const v = typeof raw === 'string' ? fold(raw.trim()) : raw
+  return typeof v === 'string' && values.includes(v) ? ok(v) : { ok: false, expected: `one of ${values.join(', ')}` }
+}
+const url = (raw: unknown): Parsed => {
+  if (typeof raw === 'string' && /^https?:\/\//.test(raw.trim()) && URL.canParse(raw.trim())) return ok(raw.trim().replace(/\/+$/, ''))
+  return { ok: false, expected: 'an http(s) URL like http://localhost:7575' }
+}
+const bool = (raw: unknown): Parsed => {
+  if (typeof raw === 'boolean') return ok(raw)
+  const v = typeof raw === 'string' ? raw.trim().toLowerCase() : ''
+  if (['true', '1', 'yes', 'on'].includes(v)) return ok(true)
+  if (['false', '0', 'no', 'off'].includes(v)) return ok(false)
+  return { ok: false, expected: 'true or false' }
+}
+const decimal = (raw: unknown): Parsed => {
+  const expected = 'a decimal number ≥ 0 with at most 10 fractional digits, like 100.0'
+  if (typeof raw !== 'string' && typeof raw !== 'number') return { ok: false, expected }
+  try {
+    const units = parseDecimal(raw, 'initial balance')
+    return units < 0n ? { ok: false, expected } : ok(formatDecimal(units))
+  } catch {
+    return { ok: false, expected }
+  }
+}
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL'] as const
+
+/** Every resolved setting, in display order. */
+export const SETTING_SPECS: readonly SettingSpec[] = [
+  { key: 'home', env: 'P2ENGINE_HOME', flag: '--home', default: (env) => join(appDataDir(env), APP_NAME), parse: (r) => { const p = str(r); return p.ok ? ok(resolve(p.value as string)) : p } },
+  { key: 'ledger.backend', env: 'LEDGER_BACKEND', flag: '--ledger-backend', file: ['ledger', 'backend'], default: () => 'embedded', parse: oneOf(['embedded', 'canton'], (s) => s.toLowerCase()) },
+  { key: 'ledger.partyId', env: 'LEDGER_PARTY_ID', file: ['ledger', 'party_id'], default: () => 'p2engine::default', parse: str },
+  { key: 'ledger.initialBalance', env: 'LEDGER_INITIAL_BALANCE', file: ['ledger', 'initial_balance'], default: () => '100.0', parse: decimal },
+  { key: 'ledger.jsonApiUrl', env: 'LEDGER_API_URL', file: ['ledger', 'json_api_url'], default: () => 'http://localhost:7575', parse: url },
+  { key: 'ledger.enabled', env: 'LEDGER_ENABLED', file: ['ledger', 'enabled'], default: () => true, parse: bool },
+  { key: 'llm.apiBase', env: 'OPENAI_BASE_URL', file: ['llm', 'api_base'], default: () => 'https://api.openai.com/v1', parse: url },
+  { key: 'llm.apiKey', env: 'OPENAI_API_KEY', file: ['llm', 'api_key'], default: () => undefined, parse: str, secret: true },
+  { key: 'llm.defaultModel', env: 'LLM_DEFAULT_MODEL', file: ['llm', 'models', 'default_model'], default: () => 'openai/gpt-4o', parse: str },
+  { key: 'dedupPolicy', env: 'DEDUP_POLICY', default: () => 'none', parse: oneOf(['none', 'penalty', 'strict'], (s) => s.toLowerCase()) },
+  { key: 'logLevel', env: 'LOG_LEVEL', default: () => 'INFO', parse: oneOf(LOG_LEVELS, (s) => s.toUpperCase()) },
+]
+
+/** The layers a setting can come from, highest first (the file layer is the raw config.json data). */
+export interface SettingLayers {
+  flags: Record<string, string | undefined>
+  env: NodeJS.ProcessEnv
+  dotenv: DotenvFile
+  /** Raw (validated) config.json data, its display name and a line finder; absent when there is no file. */
+  file?: { name: string; data: unknown; lineOf(path: readonly string[]): number | undefined }
+}
+
+const getIn = (data: unknown, path: readonly string[]): unknown =>
+  path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), data)
+
+const present = (v: unknown): boolean => v !== undefined && v !== null && v !== ''
+
+/** Where a raw value was found: the winning layer for one setting. */
+export function pickLayer(spec: SettingSpec, layers: SettingLayers): { source: SettingSource; raw: unknown; where: Omit<ConfigIssue, 'message'> } | undefined {
+  const flag = layers.flags[spec.env]
+  if (present(flag)) return { source: 'flag', raw: flag, where: { file: spec.flag ?? `flag ${spec.env}`, path: '' } }
+  if (present(layers.env[spec.env])) return { source: 'env', raw: layers.env[spec.env], where: { file: `env ${spec.env}`, path: '' } }
+  const d = layers.dotenv
+  if (d.path && present(d.values[spec.env])) return { source: 'dotenv', raw: d.values[spec.env], where: { file: d.path, line: d.lineOf(spec.env), path: spec.env } }
+  if (spec.file && layers.file) {
+    const v = getIn(layers.file.data, spec.file)
+    if (present(v)) return { source: 'file', raw: v, where: { file: layers.file.name, line: layers.file.lineOf(spec.file), path: spec.file.join('.') } }
+  }
+  return undefined
+}
+
+/** Resolves all settings; every bad value is one issue naming its source, value and expectation. */
+export function resolveSettings(layers: SettingLayers): { settings: Settings; sources: Record<string, SettingSource>; issues: ConfigIssue[] } {
+  const flat: Record<string, unknown> = {}
+  const sources: Record<string, SettingSource> = {}
+  const issues: ConfigIssue[] = []
+  for (const spec of SETTING_SPECS) {
+    const hit = pickLayer(spec, layers)
+    if (!hit) {
+      flat[spec.key] = spec.default(layers.env)
+      sources[spec.key] = 'default'
+      continue
+    }
+    const parsed = spec.parse(hit.raw)
+    if (parsed.ok) {
+      flat[spec.key] = parsed.value
+      sources[spec.key] = hit.source
+    } else {
+      const shown = spec.secret ? 'a value' : JSON.stringify(hit.raw)
+      issues.push({ ...hit.where, message: `got ${shown}, expected ${parsed.expected}` })
+      flat[spec.key] = spec.default(layers.env)
+      sources[spec.key] = 'default'
+    }
+  }
+  const settings: Settings = {
+    home: flat.home as string,
+    ledger: {
+      backend: flat['ledger.backend'] as Settings['ledger']['backend'],
+      partyId: flat['ledger.partyId'] as string,
+      initialBalance: flat['ledger.initialBalance'] as string,
+      jsonApiUrl: flat['ledger.jsonApiUrl'] as string,
+      enabled: flat['ledger.enabled'] as boolean,
+    },
+    llm: {
+      apiBase: flat['llm.apiBase'] as string,
+      ...(flat['llm.apiKey'] !== undefined ? { apiKey: flat['llm.apiKey'] as string } : {}),
+      defaultModel: flat['llm.defaultModel'] as string,
+    },
+    dedupPolicy: flat.dedupPolicy as Settings['dedupPolicy'],
+    logLevel: flat.logLevel as string,
+  }
+  return { settings, sources, issues }
+}
+
+/** `sk-abc…wxyz` — enough to recognise a key, never the key. */
+export function maskSecret(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  return value.length >= 16 ? `${value.slice(0, 3)}…${value.slice(-4)}` : '****'
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod'
+
+/**
+ * `config/config.json` (behaviour.md §10.1), strict: unknown keys are rejected at every level.
+ * Every section is optional and filled with the original's defaults. Additions over the
+ * original: `ledger.backend` (embedded | canton) and `llm.api_key` being optional everywhere —
+ * nothing needs an OpenAI key to start.
+ */
+
+const port = z.int().min(1).max(65535)
+
+export const RedisSectionSchema = z.strictObject({
+  host: z.string().min(1).default('localhost'),
+  port: port.default(6379),
+  db: z.int().min(0).default(0),
+})
+
+export const SupportedModelSchema = z.strictObject({ provider: z.string().min(1) })
+
+export const LlmSectionSchema = z.strictObject({
+  api_base: z.url().default('https://api.openai.com/v1'),
+  api_key: z.string().min(1).optional(),
+  models: z
+    .strictObject({
+      supported_models: z.record(z.string(), SupportedModelSchema).default({ 'openai/gpt-4o': { provider: 'openai' } }),
+      default_model: z.string().min(1).default('openai/gpt-4o'),
+    })
+    .prefault({}),
+})
+
+export const LoggingSectionSchema = z.strictObject({
+  log_dir: z.string().min(1).default('logs'),
+  log_file: z.string().min(1).default('main.log'),
+})
+
+export const AgentSectionSchema = z.strictObject({
+  technical_failure_message: z.string().default("Sorry, I'm experiencing technical difficulties. Please try again later."),
+})
+
+export const LedgerBackendSchema = z.enum(['embedded', 'canton'])
+
+/**
+ * `initial_balance` is a JSON number (as shipped, `100.0`) or a decimal string; the loader checks
+ * it against Daml Decimal rules (this module imports only zod).
+ */
+export const LedgerSectionSchema = z.strictObject({
+  backend: LedgerBackendSchema.default('embedded'),
+  enabled: z.boolean().default(true),
+  json_api_url: z.url().default('http://localhost:7575'),
+  party_id: z.string().min(1).default('p2engine::default'),
+  initial_balance: z.union([z.number(), z.string()]).default(100),
+  cache_ttl: z.number().min(0).default(60),
+})
+
+export const AppConfigSchema = z.strictObject({
+  redis: RedisSectionSchema.prefault({}),
+  llm: LlmSectionSchema.prefault({}),
+  logging: LoggingSectionSchema.prefault({}),
+  mode: z.string().min(1).default('production'),
+  agent: AgentSectionSchema.prefault({}),
+  ledger: LedgerSectionSchema.prefault({}),
+})
+export type AppConfig = z.infer<typeof AppConfigSchema>

@@ -1,0 +1,155 @@
+import { z } from 'zod'
+import { AgentIdSchema } from './agents'
+
+/**
+ * Rollout YAML spec (behaviour.md §8.1/§8.2). The top level, each team and `eval` are strict (a
+ * misspelt `varients:` is an error, where the original silently dropped it); `base` and variant
+ * entries are open maps — keys other than the ones below are carried along as overrides — but
+ * the keys with meaning are type-checked.
+ */
+
+/** Override keys with meaning, type-checked wherever they appear (base, list entry, grid values). */
+export const VARIANT_KEYS = {
+  id: z.union([z.string().min(1), z.int()]),
+  agent_id: AgentIdSchema,
+  initial_message: z.string().min(1),
+  model: z.string().min(1),
+  temperature: z.number().min(0).max(2),
+  top_p: z.number().gt(0).max(1),
+  tools: z.array(z.string().min(1)),
+  behavior_template: z.string().min(1).nullable(),
+} as const
+
+const knownKeysOptional = Object.fromEntries(Object.entries(VARIANT_KEYS).map(([k, s]) => [k, s.optional()])) as {
+  [K in keyof typeof VARIANT_KEYS]: z.ZodOptional<(typeof VARIANT_KEYS)[K]>
+}
+
+/** A variant entry or `base`: open map, known keys checked. */
+export const VariantSchema = z.looseObject(knownKeysOptional)
+export type Variant = z.infer<typeof VariantSchema>
+
+/** Dict form: `{ key: [v1, v2], key2: [a, b] }` → cartesian product (first key varies slowest). */
+export const VariantGridSchema = z.record(z.string(), z.array(z.unknown()).min(1)).superRefine((grid, ctx) => {
+  for (const [key, values] of Object.entries(grid)) {
+    const schema = VARIANT_KEYS[key as keyof typeof VARIANT_KEYS]
+    if (!schema) continue
+    values.forEach((value, j) => {
+      const r = schema.safeParse(value, { reportInput: true })
+      // Re-issued with their own code so the config formatter words them like any other issue.
+      if (!r.success) for (const iss of r.error.issues) ctx.addIssue({ ...iss, path: [key, j, ...iss.path] } as never)
+    })
+  }
+})
+
+/** `eval:` of a team. */
+export const TeamEvalSchema = z.strictObject({
+  evaluator_id: z.string().min(1),
+  metric: z.string().min(1).default('score'),
+  /** One line: a rubric id (e.g. `joke_quality`); several lines: the rubric text itself. */
+  rubric: z.string().min(1).optional(),
+  prompts: z.array(z.string().min(1)).min(1).optional(),
+  judge_version: z.union([z.string().min(1), z.number()]).transform(String).optional(),
+  timeout_sec: z.number().positive().default(900),
+})
+export type TeamEval = z.infer<typeof TeamEvalSchema>
+
+export const TeamSchema = z.strictObject({
+  initial_message: z.string().min(1).optional(),
+  base: VariantSchema.default({}),
+  variants: z.union([z.array(VariantSchema).min(1), VariantGridSchema]),
+  eval: TeamEvalSchema.optional(),
+})
+export type Team = z.infer<typeof TeamSchema>
+
+/** One runnable variant after expansion. */
+export interface ExpandedVariant {
+  teamId: string
+  /** The YAML `id` of the entry when it has one, else the positional id. Unique within the team. */
+  id: string
+  /** Positional id `v000`, `v001`, … (the original's variant id). */
+  position: string
+  index: number
+  agentId: string
+  /** The variant's (or base's) `initial_message`, else the team's. */
+  initialMessage: string
+  /** `base` deep-merged with the entry: stored as the agent's runtime override. */
+  overrides: Record<string, unknown>
+  eval?: TeamEval
+}
+
+type Plain = Record<string, unknown>
+const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Nested maps merge recursively; lists and scalars in `over` replace. */
+export function deepMerge(base: Plain, over: Plain): Plain {
+  const out: Plain = { ...base }
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k]
+    out[k] = isPlain(b) && isPlain(v) ? deepMerge(b, v) : v
+  }
+  return out
+}
+
+/** Entries of a team before merging: list as is, grid as its cartesian product. */
+function entriesOf(variants: Team['variants']): Plain[] {
+  if (Array.isArray(variants)) return variants
+  let combos: Plain[] = [{}]
+  for (const [key, values] of Object.entries(variants)) {
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })))
+  }
+  return combos
+}
+
+interface Problem { path: (string | number)[]; message: string; input?: unknown }
+
+function expandTeam(teamId: string, team: Team): { variants: ExpandedVariant[]; problems: Problem[] } {
+  const problems: Problem[] = []
+  const variants: ExpandedVariant[] = []
+  const seen = new Map<string, number>()
+  const listForm = Array.isArray(team.variants)
+  entriesOf(team.variants).forEach((entry, index) => {
+    const path: (string | number)[] = listForm ? ['teams', teamId, 'variants', index] : ['teams', teamId, 'variants']
+    const position = `v${String(index).padStart(3, '0')}`
+    const overrides = deepMerge(team.base, entry)
+    const id = entry.id === undefined ? position : String(entry.id)
+    const first = seen.get(id)
+    if (first !== undefined) problems.push({ path: [...path, 'id'], input: id, message: `duplicate variant id "${id}" (also used by variant ${first})` })
+    seen.set(id, index)
+    const agentId = overrides.agent_id
+    const initialMessage = overrides.initial_message ?? team.initial_message
+    if (typeof agentId !== 'string') problems.push({ path, message: `variant ${id} has no agent_id (set it in the team's base or in the variant)` })
+    if (typeof initialMessage !== 'string') {
+      problems.push({ path, message: `variant ${id} has no initial_message (set it on the team, in base or in the variant)` })
+    }
+    if (typeof agentId === 'string' && typeof initialMessage === 'string') {
+      variants.push({ teamId, id, position, index, agentId, initialMessage, overrides, ...(team.eval ? { eval: team.eval } : {}) })
+    }
+  })
+  return { variants, problems }
+}
+
+/** The whole file: `teams:` mapping team id → team. */
+export const RolloutSpecSchema = z
+  .strictObject({
+    teams: z.record(AgentIdSchema, TeamSchema).refine((t) => Object.keys(t).length > 0, 'at least one team'),
+  })
+  .superRefine((spec, ctx) => {
+    for (const [teamId, team] of Object.entries(spec.teams)) {
+      for (const p of expandTeam(teamId, team).problems) ctx.addIssue({ code: 'custom', ...p })
+    }
+  })
+export type RolloutSpec = z.infer<typeof RolloutSpecSchema>
+
+/**
+ * Expands every team into runnable variants, in team order then entry order. Ids are stable:
+ * the YAML `id` of an entry, else `v000`, `v001`, …
+ * @throws Error when a variant lacks `agent_id` or an initial message (a spec that passed
+ * {@link RolloutSpecSchema} never does).
+ */
+export function expandRollout(spec: RolloutSpec): ExpandedVariant[] {
+  return Object.entries(spec.teams).flatMap(([teamId, team]) => {
+    const { variants, problems } = expandTeam(teamId, team)
+    if (problems.length > 0) throw new Error(`invalid rollout team ${teamId}: ${problems.map((p) => p.message).join('; ')}`)
+    return variants
+  })
+}
