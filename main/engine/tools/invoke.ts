@@ -1,0 +1,112 @@
+import type { z } from 'zod'
+import { AppError, InternalError, messageOf } from '../errors'
+import { toolCacheKey, type ToolCache } from './cache'
+import type { ToolRegistry } from './registry'
+import type { ToolContext, ToolFailure, ToolIssue, ToolOutcome } from './types'
+
+/** Default per-call time limit (§10.3: tool timeout 30 s). */
+export const DEFAULT_TOOL_TIMEOUT_MS = 30_000
+
+/** Context for {@link invokeTool}: the tool context without the signal, plus call controls. */
+export interface InvokeContext extends Omit<ToolContext, 'signal'> {
+  /** The caller gives up (conversation cancelled); the tool sees it through its own signal. */
+  signal?: AbortSignal
+  /** Overrides the tool's `timeoutMs`. */
+  timeoutMs?: number
+  /** Result cache for tools with `cacheTtl`. */
+  cache?: ToolCache
+}
+
+const issuesOf = (error: z.ZodError, root: string): ToolIssue[] =>
+  error.issues.map((i) => ({ path: i.path.map(String).join('.') || root, message: i.message }))
+
+const fail = (code: string, message: string, issues?: ToolIssue[]): ToolOutcome<never> => ({
+  status: 'error',
+  error: issues ? { code, message, issues } : { code, message },
+})
+
+/** Parses the model's argument text (or takes an object) without throwing. */
+function parseArgs(raw: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (typeof raw !== 'string') return { ok: true, value: raw ?? {} }
+  if (raw.trim() === '') return { ok: true, value: {} }
+  try {
+    return { ok: true, value: JSON.parse(raw) }
+  } catch (err) {
+    return { ok: false, message: `arguments are not valid JSON: ${messageOf(err)}` }
+  }
+}
+
+/**
+ * Runs one tool call the way the model should see it: arguments validated with the tool's zod
+ * schema (problems come back as an `INVALID_ARGUMENTS` error with the issues), a time limit,
+ * the caller's abort signal, an optional result cache, output validation. Every failure is an
+ * `{status:'error'}` outcome, never an ok; only an {@link InternalError} (a bug) propagates.
+ *
+ * @param rawArgs the model's JSON text, or an already parsed object.
+ */
+export async function invokeTool(registry: ToolRegistry, name: string, rawArgs: unknown, ctx: InvokeContext): Promise<ToolOutcome> {
+  const tool = registry.get(name)
+  if (!tool) return fail('UNKNOWN_TOOL', `unknown tool "${name}"; available tools: ${registry.names().join(', ') || '(none)'}`)
+
+  const parsed = parseArgs(rawArgs)
+  if (!parsed.ok) return fail('INVALID_ARGUMENTS', `${name}: ${parsed.message}`)
+  const checked = tool.input.safeParse(parsed.value)
+  if (!checked.success) {
+    const issues = issuesOf(checked.error, '(arguments)')
+    return fail('INVALID_ARGUMENTS', `invalid arguments for ${name}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues)
+  }
+  const args = checked.data
+
+  const cacheKey = tool.cacheTtl && ctx.cache ? toolCacheKey(tool, args, ctx) : null
+  if (cacheKey) {
+    const hit = ctx.cache!.get(cacheKey)
+    if (hit) return { status: 'ok', result: hit.value, cached: true }
+  }
+
+  if (ctx.signal?.aborted) return fail('ABORTED', `${name} was cancelled before it started`)
+  const timeoutMs = ctx.timeoutMs ?? tool.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS
+  const controller = new AbortController()
+  let rejectStop!: (reason: ToolFailure) => void
+  const stopped = new Promise<never>((_, reject) => (rejectStop = reject))
+  const onOuterAbort = (): void => {
+    controller.abort()
+    rejectStop({ code: 'ABORTED', message: `${name} was cancelled` })
+  }
+  ctx.signal?.addEventListener('abort', onOuterAbort, { once: true })
+  const timer = setTimeout(() => {
+    controller.abort()
+    rejectStop({ code: 'TIMEOUT', message: `${name} exceeded its time limit of ${timeoutMs} ms` })
+  }, timeoutMs)
+  timer.unref?.()
+
+  const { signal: _outer, timeoutMs: _t, cache: _c, ...rest } = ctx
+  const toolCtx: ToolContext = { ...rest, signal: controller.signal }
+  let result: unknown
+  try {
+    result = await Promise.race([Promise.resolve().then(() => tool.run(args, toolCtx)), stopped])
+  } catch (err) {
+    if (isFailure(err)) return { status: 'error', error: err }
+    if (err instanceof InternalError) throw err
+    if (err instanceof AppError) return fail(err.code, err.message)
+    return fail('TOOL_FAILED', `${name} failed: ${messageOf(err)}`)
+  } finally {
+    clearTimeout(timer)
+    ctx.signal?.removeEventListener('abort', onOuterAbort)
+    stopped.catch(() => undefined)
+  }
+
+  if (tool.output) {
+    const out = tool.output.safeParse(result)
+    if (!out.success) {
+      const issues = issuesOf(out.error, '(output)')
+      return fail('OUTPUT_INVALID', `${name} returned output that failed validation: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues)
+    }
+    result = out.data
+  }
+  if (cacheKey) ctx.cache!.set(cacheKey, result, tool.cacheTtl!)
+  return { status: 'ok', result, cached: false }
+}
+
+const isFailure = (v: unknown): v is ToolFailure =>
+  typeof v === 'object' && v !== null && !(v instanceof Error) && typeof (v as ToolFailure).code === 'string'
+
