@@ -20,8 +20,9 @@ function diffOps(a: readonly string[], b: readonly string[]): Op[] {
   let j = 0
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) ops.push({ tag: ' ', line: a[i]!, a: i++, b: j++ })
-    else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ tag: '+', line: b[j]!, a: i, b: j++ })
-    else ops.push({ tag: '-', line: a[i]!, a: i++, b: j })
+    // Deletions before insertions, as diff(1) prints them.
+    else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) ops.push({ tag: '-', line: a[i]!, a: i++, b: j })
+    else ops.push({ tag: '+', line: b[j]!, a: i, b: j++ })
   }
   return ops
 }
