@@ -1,0 +1,95 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { asAgentId, asConversationId } from '../../engine/schema/states'
+import { EmbeddedLedger } from '../ledger/embeddedLedger'
+import { openStore } from '../sqliteStore'
+import { createStackStorage } from '../stacks/create'
+import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from './index'
+
+const FIXTURES = join(import.meta.dirname, '../../../tests/fixtures/db')
+const LEDGER_TABLES = ['ledger_transactions', 'ledger_wallets', 'ledger_transfer_records', 'ledger_metrics']
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'p2e-mig-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Every row of the ledger tables, to compare before and after migrating. */
+function ledgerRows(file: string): unknown[] {
+  const db = new Database(file, { readonly: true })
+  try {
+    return LEDGER_TABLES.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all())
+  } finally {
+    db.close()
+  }
+}
+
+/** After migrating, stacks and artifacts work on the database. */
+function checkStacksWork(file: string): void {
+  const store = openStore(file)
+  try {
+    expect(store.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
+    const { stacks } = createStackStorage(store)
+    const conv = stacks.createConversation({ name: 'after-migration', rootAgent: 'agent_alpha' })
+    stacks.push(asConversationId(conv.id), asAgentId('agent_alpha'), [{ kind: 'user_message', text: 'hi' }])
+    expect(stacks.read(conv.id, asAgentId('agent_alpha')).map((e) => e.state)).toEqual([{ kind: 'user_message', text: 'hi', meta: null }])
+  } finally {
+    store.close()
+  }
+}
+
+describe('migrations', () => {
+  it('are numbered consecutively from 1', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks'])
+  })
+
+  it('upgrade a database created with only migration 001 and keep its ledger rows', async () => {
+    const file = join(dir, 'v1.db')
+    const old = openStore(file, { migrations: MIGRATIONS.slice(0, 1) })
+    expect(old.schemaVersion).toBe(1)
+    const ledger = new EmbeddedLedger(old, { party: 'p2engine' })
+    await ledger.createWallet({ agent: 'agent_alpha', initialBalance: '100.0' })
+    await ledger.createWallet({ agent: 'agent_beta', initialBalance: '5.0' })
+    await ledger.transfer({ from: 'agent_alpha', to: 'agent_beta', amount: '1.5' })
+    old.close()
+    const before = ledgerRows(file)
+    checkStacksWork(file)
+    expect(ledgerRows(file)).toEqual(before)
+    const reopened = openStore(file)
+    expect((await new EmbeddedLedger(reopened, { party: 'p2engine' }).getWallet('agent_beta'))?.balance).toBe('6.5')
+    reopened.close()
+  })
+
+  const fixtures = readdirSync(FIXTURES).filter((f) => /^v\d+\.sql$/.test(f))
+  it('have one committed fixture per past schema version', () => {
+    expect(fixtures.map((f) => Number(f.slice(1, -4))).sort()).toEqual(
+      Array.from({ length: CURRENT_SCHEMA_VERSION - 1 }, (_, i) => i + 1),
+    )
+  })
+
+  for (const fixture of fixtures) {
+    it(`open fixture ${fixture} and migrate it to the current version, keeping its rows`, () => {
+      const version = Number(fixture.slice(1, -4))
+      const file = join(dir, fixture.replace('.sql', '.db'))
+      const db = new Database(file)
+      db.exec(readFileSync(join(FIXTURES, fixture), 'utf8'))
+      expect(db.pragma('user_version', { simple: true })).toBe(version)
+      db.close()
+      const before = ledgerRows(file)
+      expect((before[0] as unknown[]).length).toBeGreaterThan(0)
+      checkStacksWork(file)
+      expect(ledgerRows(file)).toEqual(before)
+      if (version >= 2) {
+        const store = openStore(file)
+        const { artifacts } = createStackStorage(store)
+        expect(artifacts.query({ type: 'ledger_event' }).map((h) => [h.sessionId, h.tags])).toEqual([['ledger:p2engine', ['transfer_executed']]])
+        store.close()
+      }
+    })
+  }
+})
