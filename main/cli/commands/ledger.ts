@@ -76,10 +76,18 @@ export function registerLedgerCommands(program: Command, wrap: Wrap): void {
     .command('history [agent]')
     .description('transfer records of one agent (all when omitted), newest first')
     .option('-l, --limit <n>', 'most records to show', intOption('--limit'), 20)
+    .option('--contracts', "show every version of the agent's wallet contract instead (contract id, balance, creating and archiving transaction)")
     .option('--json', 'print JSON')
-    .action(wrap(async (ctx, agent: string | undefined, opts: { limit: number } & JsonOpt) => {
+    .action(wrap(async (ctx, agent: string | undefined, opts: { limit: number; contracts?: boolean } & JsonOpt) => {
       if (agent !== undefined && !(await ctx.ledger.getWallet(agent))) {
         throw new UserInputError(`no wallet for agent "${agent}"`, 'WALLET_NOT_FOUND')
+      }
+      if (opts.contracts) {
+        if (agent === undefined) throw new UserInputError('--contracts needs an AGENT')
+        const versions = await ctx.ledger.walletVersions(agent)
+        if (opts.json) return ctx.io.out(toJson(versions))
+        return ctx.io.out(table(`Wallet contract versions for ${agent}`, ['#', 'Contract ID', 'Balance', 'Created by', 'Archived by'],
+          versions.map((v, i) => [i + 1, v.contractId, money(v.balance), v.createdTx, v.archivedTx ?? pc.green('active')])))
       }
       const records = await ctx.ledger.history(agent, opts.limit)
       if (opts.json) return ctx.io.out(toJson(records))

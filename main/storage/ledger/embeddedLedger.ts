@@ -22,22 +22,27 @@ import { auditLedger } from './audit'
 import { newCommandId, newContractId, newTransactionId } from './ids'
 import { prepareLedgerStatements, type LedgerStatements, type RecordRow, type TxRow, type WalletRow } from './statements'
 
-const TransferResultColumn = defineJsonColumn({
-  name: 'ledger transfer result',
+/** Details of a transfer event; also what a resubmitted command id gets back. */
+const TransferDetailsColumn = defineJsonColumn({
+  name: 'ledger transfer event',
   version: 1,
   schema: z.object({
-    transactionId: z.string(),
-    commandId: z.string(),
-    recordId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    amount: z.string(),
+    reason: z.string(),
     fromBalance: z.string(),
     toBalance: z.string(),
+    recordId: z.string(),
+    conversationId: z.string().optional(),
   }),
 })
 
-const WalletResultColumn = defineJsonColumn({
-  name: 'ledger wallet result',
+/** Details of a wallet creation (or migration) event. */
+const WalletDetailsColumn = defineJsonColumn({
+  name: 'ledger wallet event',
   version: 1,
-  schema: z.object({ contractId: z.string(), agent: z.string() }),
+  schema: z.object({ agent: z.string(), initialBalance: z.string(), contractId: z.string() }),
 })
 
 const EventDetailsColumn = defineJsonColumn({ name: 'ledger event details', version: 1, schema: z.record(z.string(), z.unknown()) })
@@ -124,7 +129,7 @@ export class EmbeddedLedger implements LedgerClient {
         if (prior.kind === 'transfer_executed') {
           throw new LedgerError(`command id ${commandId} was already used for a transfer`, 'DUPLICATE_COMMAND')
         }
-        const { contractId } = WalletResultColumn.decode(prior.result)
+        const { contractId } = WalletDetailsColumn.decode(prior.details)
         const row = this.st.walletVersions.all(this.party, agent).find((w) => w.contract_id === contractId)
         if (!row) throw new LedgerError(`command ${commandId} was already used for a different command`, 'DUPLICATE_COMMAND')
         return { wallet: toWallet(row), created: false, transactionId: row.created_tx }
@@ -137,8 +142,7 @@ export class EmbeddedLedger implements LedgerClient {
       const text = formatDecimal(balance)
       this.st.insertTx.run(
         txId, commandId, this.party, kind, agent, null, new Date().toISOString(),
-        WalletResultColumn.encode({ contractId, agent }),
-        EventDetailsColumn.encode({ agent, initialBalance: text, contractId }),
+        WalletDetailsColumn.encode({ agent, initialBalance: text, contractId }),
       )
       const version = this.st.walletVersions.all(this.party, agent).length + 1
       this.st.insertWallet.run(contractId, this.party, agent, text, created, version, txId)
@@ -189,19 +193,27 @@ export class EmbeddedLedger implements LedgerClient {
     return this.transferTxn.immediate(checkTransfer(req, this.now), req)
   }
 
-  /** The body of `Transfer`; runs inside a transaction (or a savepoint of a group commit). */
+  /**
+   * The body of `Transfer`; runs inside a transaction (or a savepoint of a group commit), so a
+   * throw after the first write still leaves nothing behind.
+   */
   private applyTransfer(t: CheckedTransfer, req: TransferRequest): TransferResult {
+    // A generated command id is fresh by construction; only a caller's id can repeat.
     const commandId = req.commandId ?? newCommandId()
-    const prior = this.st.commandResult.get(this.party, commandId)
-    if (prior) {
-      if (prior.kind !== 'transfer_executed') {
-        throw new LedgerError(`command id ${commandId} was already used for a ${prior.kind} command`, 'DUPLICATE_COMMAND')
+    if (req.commandId !== undefined) {
+      const prior = this.st.commandResult.get(this.party, commandId)
+      if (prior) {
+        if (prior.kind !== 'transfer_executed') {
+          throw new LedgerError(`command id ${commandId} was already used for a ${prior.kind} command`, 'DUPLICATE_COMMAND')
+        }
+        const d = TransferDetailsColumn.decode(prior.details)
+        return { transactionId: prior.tx_id, commandId, recordId: d.recordId, fromBalance: d.fromBalance, toBalance: d.toBalance, deduplicated: true }
       }
-      return { ...TransferResultColumn.decode(prior.result), deduplicated: true }
     }
-    const sender = this.st.activeWallet.get(this.party, t.from)
+    const txId = newTransactionId()
+    const sender = this.st.consumeWallet.get(txId, this.party, t.from)
     if (!sender) throw walletMissing(t.from)
-    const receiver = this.st.activeWallet.get(this.party, t.to)
+    const receiver = this.st.consumeWallet.get(txId, this.party, t.to)
     if (!receiver) throw walletMissing(t.to)
     const before = parseDecimal(sender.balance)
     if (before < t.amount) {
@@ -213,24 +225,21 @@ export class EmbeddedLedger implements LedgerClient {
     const fromBalance = formatDecimal(before - t.amount)
     const toBalance = formatDecimal(addUnits(parseDecimal(receiver.balance), t.amount))
     const amount = formatDecimal(t.amount)
-    const txId = newTransactionId()
     const recordId = newContractId()
-    const result = { transactionId: txId, commandId, recordId, fromBalance, toBalance }
     const details = {
       from: t.from, to: t.to, amount, reason: t.reason, fromBalance, toBalance, recordId,
       ...(req.conversationId ? { conversationId: req.conversationId } : {}),
     }
     const info = this.st.insertTx.run(
-      txId, commandId, this.party, 'transfer_executed', t.from, t.to, new Date().toISOString(),
-      TransferResultColumn.encode(result), EventDetailsColumn.encode(details),
+      txId, commandId, this.party, 'transfer_executed', t.from, t.to, new Date().toISOString(), TransferDetailsColumn.encode(details),
     )
-    this.st.archiveWallet.run(txId, sender.contract_id)
-    this.st.insertWallet.run(newContractId(), this.party, t.from, fromBalance, sender.created, sender.version + 1, txId)
-    this.st.archiveWallet.run(txId, receiver.contract_id)
-    this.st.insertWallet.run(newContractId(), this.party, t.to, toBalance, receiver.created, receiver.version + 1, txId)
+    this.st.insertWalletPair.run(
+      newContractId(), this.party, t.from, fromBalance, sender.created, sender.version + 1, txId,
+      newContractId(), this.party, t.to, toBalance, receiver.created, receiver.version + 1, txId,
+    )
     this.st.insertRecord.run(recordId, this.party, t.from, t.to, amount, t.reason, t.timestamp, txId, Number(info.lastInsertRowid))
     this.bumpMetrics(txId, t.amount, 1, 0n)
-    return { ...result, deduplicated: false }
+    return { transactionId: txId, commandId, recordId, fromBalance, toBalance, deduplicated: false }
   }
 
   /** `UpdateMetrics`: the party's SystemMetrics gets the new totals. */
@@ -251,7 +260,7 @@ export class EmbeddedLedger implements LedgerClient {
     const n = Math.max(0, Math.floor(limit))
     const rows = agent === undefined
       ? this.st.historyAll.all(this.party, n)
-      : this.st.historyOf.all(this.party, checkAgentId(agent), agent, n)
+      : this.st.historyOf.all({ party: this.party, agent: checkAgentId(agent), limit: n })
     return rows.map(toRecord)
   }
 

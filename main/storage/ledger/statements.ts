@@ -45,7 +45,6 @@ export interface TxRow {
   agent_a: string | null
   agent_b: string | null
   committed_at: string
-  result: string
   details: string
 }
 
@@ -53,16 +52,25 @@ export interface TxRow {
 export function prepareLedgerStatements(db: SqliteDatabase) {
   const s = <R = unknown>(sql: string) => db.prepare(sql) as Database.Statement<unknown[], R>
   return {
-    commandResult: s<{ result: string; kind: string }>('SELECT result, kind FROM ledger_transactions WHERE act_as = ? AND command_id = ?'),
+    commandResult: s<{ tx_id: string; kind: string; details: string }>(
+      'SELECT tx_id, kind, details FROM ledger_transactions WHERE act_as = ? AND command_id = ?',
+    ),
     insertTx: s(
-      `INSERT INTO ledger_transactions (tx_id, command_id, act_as, kind, agent_a, agent_b, committed_at, result, details)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ledger_transactions (tx_id, command_id, act_as, kind, agent_a, agent_b, committed_at, details)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    /** Archives the active wallet and returns it (the consuming half of a choice). */
+    consumeWallet: s<WalletRow>(
+      'UPDATE ledger_wallets SET archived_tx = ? WHERE party = ? AND agent = ? AND archived_tx IS NULL RETURNING *',
+    ),
+    insertWalletPair: s(
+      `INSERT INTO ledger_wallets (contract_id, party, agent, balance, created, version, created_tx, archived_tx)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL), (?, ?, ?, ?, ?, ?, ?, NULL)`,
     ),
     activeWallet: s<WalletRow>('SELECT * FROM ledger_wallets WHERE party = ? AND agent = ? AND archived_tx IS NULL'),
     activeWallets: s<WalletRow>('SELECT * FROM ledger_wallets WHERE party = ? AND archived_tx IS NULL ORDER BY agent'),
     walletVersions: s<WalletRow>('SELECT * FROM ledger_wallets WHERE party = ? AND agent = ? ORDER BY version'),
     allWalletVersions: s<WalletRow>('SELECT * FROM ledger_wallets WHERE party = ? ORDER BY agent, version'),
-    archiveWallet: s('UPDATE ledger_wallets SET archived_tx = ? WHERE contract_id = ? AND archived_tx IS NULL'),
     insertWallet: s(
       `INSERT INTO ledger_wallets (contract_id, party, agent, balance, created, version, created_tx, archived_tx)
        VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
@@ -73,7 +81,11 @@ export function prepareLedgerStatements(db: SqliteDatabase) {
     ),
     historyAll: s<RecordRow>('SELECT * FROM ledger_transfer_records WHERE party = ? ORDER BY offset DESC LIMIT ?'),
     historyOf: s<RecordRow>(
-      `SELECT * FROM ledger_transfer_records WHERE party = ? AND (from_agent = ? OR to_agent = ?) ORDER BY offset DESC LIMIT ?`,
+      `SELECT * FROM (
+         SELECT * FROM ledger_transfer_records WHERE party = @party AND from_agent = @agent
+         UNION ALL
+         SELECT * FROM ledger_transfer_records WHERE party = @party AND to_agent = @agent
+       ) ORDER BY offset DESC LIMIT @limit`,
     ),
     allRecords: s<RecordRow>('SELECT * FROM ledger_transfer_records WHERE party = ? ORDER BY offset'),
     activeMetrics: s<MetricsRow>('SELECT * FROM ledger_metrics WHERE party = ?'),

@@ -14,8 +14,7 @@ CREATE TABLE ledger_transactions (
   agent_a       TEXT,
   agent_b       TEXT,
   committed_at  TEXT NOT NULL,
-  result        TEXT NOT NULL,
-  details       TEXT NOT NULL,
+  details       TEXT NOT NULL, -- JSON event details with schemaVersion; also the result a resubmitted command gets
   UNIQUE (act_as, command_id)
 );
 
