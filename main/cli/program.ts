@@ -4,6 +4,7 @@ import { describeError, exitCodeOf } from './errors'
 import { processOutput, type Output } from './output'
 import { registerLedgerCommands } from './commands/ledger'
 import { registerConfigCommands } from './commands/config'
+import { registerUiCommand } from './commands/ui'
 
 /** A command action: gets the shared context and its own parsed options. */
 export type Action<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<void> | void
@@ -34,6 +35,7 @@ export function buildProgram(io: Output = processOutput, env: NodeJS.ProcessEnv 
 
   registerLedgerCommands(program, wrap)
   registerConfigCommands(program, wrap)
+  registerUiCommand(program, wrap)
   return { program, exitCode: () => exitCode }
 }
 
