@@ -4,6 +4,11 @@ import { AgentWalletArgs, parseWorkflowId, templateOf, TransferRecordArgs } from
 
 type JsTransaction = components['schemas']['JsTransaction']
 
+/** A transaction row as the embedded ledger keeps it, plus the command's first result (JSON). */
+export interface ProjectedTx extends TxRow {
+  result: string
+}
+
 /** A transfer's first result, as kept for command deduplication. */
 export interface TransferOutcome {
   transactionId: string
@@ -21,10 +26,10 @@ export interface TransferOutcome {
 export class LedgerProjection {
   readonly versions: WalletRow[] = []
   readonly records: RecordRow[] = []
-  readonly transactions: TxRow[] = []
+  readonly transactions: ProjectedTx[] = []
   private readonly byContract = new Map<string, WalletRow>()
   private readonly byOffset = new Map<number, string>()
-  private readonly byCommand = new Map<string, TxRow>()
+  private readonly byCommand = new Map<string, ProjectedTx>()
   /** Highest offset applied (0 = nothing yet). */
   lastOffset = 0
 
@@ -36,7 +41,7 @@ export class LedgerProjection {
   }
 
   /** The transaction a command id committed, if any. */
-  byCommandId(commandId: string): TxRow | undefined {
+  byCommandId(commandId: string): ProjectedTx | undefined {
     return this.byCommand.get(commandId)
   }
 
@@ -71,7 +76,7 @@ export class LedgerProjection {
     const wf = parseWorkflowId(tx.workflowId)
     const commandId = tx.commandId ?? ''
     const at = new Date(tx.effectiveAt).toISOString()
-    let row: TxRow | undefined
+    let row: ProjectedTx | undefined
     if (record) {
       const from = created.find((w) => w.agent === record!.from_agent)
       const to = created.find((w) => w.agent === record!.to_agent)
