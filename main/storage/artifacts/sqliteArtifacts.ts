@@ -207,7 +207,11 @@ export class SqliteArtifactStore implements ArtifactStore {
     if (q.sessionId !== undefined) eq('session_id', q.sessionId)
     if (q.agentId !== undefined) eq('agent_id', q.agentId)
     if (q.branchId !== undefined) eq('branch_id', q.branchId)
-    if (q.type !== undefined) eq('type', q.type)
+    if (q.type !== undefined) {
+      eq('type', q.type)
+      // Lets SQLite use the partial type index (which leaves out the many state artifacts).
+      if (q.type !== 'state') where.push("a.type <> 'state'")
+    }
     if (q.role !== undefined) eq('role', q.role)
     if (q.since !== undefined) {
       where.push('a.ts >= ?')
@@ -223,7 +227,7 @@ export class SqliteArtifactStore implements ArtifactStore {
       args.push(q.tag)
     }
     const sql = `SELECT a.* FROM ${from} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-                 ORDER BY a.ts DESC, a.step_idx DESC, a.rowid DESC LIMIT ?`
+                 ORDER BY a.ts DESC, a.step_idx DESC, a.ref DESC LIMIT ?`
     return (this.store.db.prepare(sql).all(...args, limit) as HeaderRow[]).map(toHeader)
   }
 

@@ -2,7 +2,8 @@ import type { Migration } from './types'
 
 /**
  * v2: artifacts. Headers are the hot, indexed table; payloads live in their own table so scans
- * over headers never page through large JSON. Tags and parent links are side tables.
+ * over headers never page through large JSON. Tags and parent links are side tables. Refs are
+ * a per-process prefix plus a counter, so the WITHOUT ROWID primary key grows at its end.
  */
 export const artifactsMigration: Migration = {
   version: 2,
@@ -25,10 +26,11 @@ CREATE TABLE artifacts (
   reward       REAL,
   raw_len      INTEGER NOT NULL,
   header       TEXT NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX artifacts_session_ts ON artifacts(session_id, ts);
 CREATE INDEX artifacts_session_branch_step ON artifacts(session_id, branch_id, step_idx);
-CREATE INDEX artifacts_type_ts ON artifacts(type, ts);
+-- State artifacts (the bulk) are found through their session; the other types also across sessions.
+CREATE INDEX artifacts_type_ts ON artifacts(type, ts) WHERE type <> 'state';
 CREATE INDEX artifacts_state_id ON artifacts(session_id, agent_id, state_id) WHERE state_id IS NOT NULL;
 
 CREATE TABLE artifact_payloads (

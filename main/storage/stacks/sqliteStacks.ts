@@ -41,6 +41,8 @@ const stateIdOf = (s: State): string | null => (s.kind === 'tool_call' ? s.id : 
  */
 export class SqliteStackStore implements StackStore {
   private readonly st: StackStatements
+  /** Built once: a better-sqlite3 transaction wrapper per call costs more than the SQL. */
+  private readonly txn
 
   constructor(
     private readonly store: SqliteStore,
@@ -48,6 +50,7 @@ export class SqliteStackStore implements StackStore {
     private readonly now: () => number = Date.now,
   ) {
     this.st = prepareStackStatements(store.db)
+    this.txn = store.db.transaction((fn: () => unknown) => fn())
   }
 
   createConversation(input: NewConversation): Conversation {
@@ -88,7 +91,7 @@ export class SqliteStackStore implements StackStore {
       }
       return r.data
     })
-    return this.store.write(() => {
+    return this.inTransaction(() => {
       const row = this.branchForWrite(conversation, agent, options.branch)
       const ts = options.ts ?? this.now()
       const c = row.conversation_id
@@ -208,6 +211,17 @@ export class SqliteStackStore implements StackStore {
 
   // ---- internals -------------------------------------------------------------------------
 
+  /**
+   * Runs a push in one transaction. Inside a caller's transaction (the runtime batches a whole
+   * turn with `store.write`) it joins it instead of opening a savepoint: push validates
+   * everything before its first write, so it never leaves half a push behind.
+   */
+  private inTransaction<T>(fn: () => T): T {
+    if (this.store.db.inTransaction) return fn()
+    return (this.txn.immediate as (f: () => unknown) => unknown)(fn) as T
+  }
+
+
   private current(c: string, agent: string): BranchId {
     return asBranchId((this.st.current.get(c, agent) as string | undefined) ?? MAIN_BRANCH)
   }
@@ -219,9 +233,11 @@ export class SqliteStackStore implements StackStore {
 
   /** Branch row for a read: the fast path is one lookup; a miss checks the conversation for a clear error. */
   private branchForRead(conversation: string, agent: string, branch: string | undefined): BranchRow | null {
-    const b = branch ?? ((this.st.current.get(conversation, agent) as string | undefined) ?? MAIN_BRANCH)
-    const row = this.st.branch.get(conversation, agent, b) as BranchRow | undefined
+    const row = (branch === undefined ? this.st.currentRow.get({ c: conversation, a: agent }) : this.st.branch.get(conversation, agent, branch)) as
+      | BranchRow
+      | undefined
     if (row) return row
+    const b = branch ?? ((this.st.current.get(conversation, agent) as string | undefined) ?? MAIN_BRANCH)
     const conv = requireConversationRow(this.st, conversation)
     if (conv.id !== conversation) return this.branchForRead(conv.id, agent, branch)
     if (b === MAIN_BRANCH) return null

@@ -33,6 +33,11 @@ export interface ConversationRow {
 export function prepareStackStatements(db: SqliteDatabase) {
   return {
     branch: db.prepare('SELECT * FROM stack_branches WHERE conversation_id = ? AND agent_id = ? AND branch_id = ?'),
+    /** The checked-out branch (main when no pointer) in one lookup: the push hot path. */
+    currentRow: db.prepare(
+      `SELECT * FROM stack_branches WHERE conversation_id = @c AND agent_id = @a AND branch_id =
+         COALESCE((SELECT branch_id FROM stack_current WHERE conversation_id = @c AND agent_id = @a), 'main')`,
+    ),
     branches: db.prepare(
       `SELECT * FROM stack_branches WHERE conversation_id = ? AND agent_id = ?
        ORDER BY branch_id <> 'main', created_at, branch_id`,
