@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { ProviderError } from '../errors'
+import type { ModelProvider, ModelRequest } from '../ports/model'
+import { startFakeOpenAi, type FakeOpenAi } from '../testing/fakeOpenAi'
+import { OpenAiCompatibleProvider } from './openaiProvider'
+import { MemoryRecordingStore, RecordingProvider, requestHash } from './recording'
+
+let fake: FakeOpenAi | undefined
+afterEach(async () => {
+  await fake?.close()
+  fake = undefined
+})
+const req: ModelRequest = { model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'weather?' }], temperature: 0.7 }
+const explode: ModelProvider = { label: 'never', complete: () => Promise.reject(new Error('network must not be used in replay')) }
+
+describe('record / replay', () => {
+  it('the request hash ignores key order and undefined fields', () => {
+    const a = requestHash(req)
+    expect(requestHash({ temperature: 0.7, messages: [{ content: 'weather?', role: 'user' }], model: 'openai/gpt-4o', topP: undefined })).toBe(a)
+    expect(requestHash({ ...req, temperature: 0.2 })).not.toBe(a)
+    expect(a).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('records from a real endpoint, then replays without it, identical requests in order', async () => {
+    fake = await startFakeOpenAi([{ content: 'first answer' }, { content: 'second answer' }, { toolCalls: [{ id: 't1', name: 'get_weather', arguments: '{"location":"Paris"}' }] }])
+    const store = new MemoryRecordingStore()
+    const recorder = new RecordingProvider(new OpenAiCompatibleProvider({ baseUrl: fake.baseUrl, apiKey: 'k' }), store, 'record')
+    const other: ModelRequest = { ...req, messages: [{ role: 'user', content: 'tool please' }] }
+    const live = [await recorder.complete(req), await recorder.complete(req), await recorder.complete(other)]
+    expect(store.size).toBe(3)
+
+    const replayer = new RecordingProvider(explode, store, 'replay')
+    const tokens: string[] = []
+    const replayed = [await replayer.complete(req, { onToken: (t) => tokens.push(t) }), await replayer.complete(req), await replayer.complete(other)]
+    expect(replayed).toStrictEqual(live.map((r) => ({ ...r, replayed: true })))
+    expect(tokens.join('')).toBe('first answer')
+    expect(fake.requests).toHaveLength(3)
+  })
+
+  it('a replay miss is a loud ProviderError naming the hash and the model', async () => {
+    const replayer = new RecordingProvider(null, new MemoryRecordingStore(), 'replay')
+    const err = await replayer.complete(req).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ProviderError)
+    expect(err).toMatchObject({
+      code: 'REPLAY_MISS',
+      message: `replay miss: no recorded answer for request ${requestHash(req)} (occurrence 1) to model openai/gpt-4o; the conversation differs from the recording — re-run without --replay to record it`,
+    })
+  })
+})

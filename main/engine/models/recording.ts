@@ -1,0 +1,104 @@
+import { ProviderError } from '../errors'
+import type { CompleteOptions, ModelProvider, ModelRequest, ModelResponse } from '../ports/model'
+import { canonicalJson, hashCanonical } from '../tools/canonicalJson'
+
+/** One stored model exchange. */
+export interface RecordedExchange {
+  /** {@link requestHash} of the request. */
+  hash: string
+  /** 0 for the first request with this hash in a run, 1 for the second identical one, … */
+  ordinal: number
+  request: ModelRequest
+  response: ModelResponse
+  /** ISO-8601 time of recording. */
+  recordedAt: string
+}
+
+/**
+ * Where recordings live. The in-memory store serves tests; the SQLite store implements the same
+ * two calls over a table keyed by (hash, ordinal).
+ */
+export interface RecordingStore {
+  get(hash: string, ordinal: number): Promise<RecordedExchange | undefined>
+  /** Stores or replaces the exchange at (hash, ordinal). */
+  put(exchange: RecordedExchange): Promise<void>
+}
+
+export class MemoryRecordingStore implements RecordingStore {
+  private readonly map = new Map<string, RecordedExchange>()
+  async get(hash: string, ordinal: number): Promise<RecordedExchange | undefined> {
+    const e = this.map.get(`${hash}#${ordinal}`)
+    return e && structuredClone(e)
+  }
+  async put(exchange: RecordedExchange): Promise<void> {
+    this.map.set(`${exchange.hash}#${exchange.ordinal}`, structuredClone(exchange))
+  }
+  get size(): number {
+    return this.map.size
+  }
+}
+
+/** The parts of a request that decide the answer, canonicalised (key order and `undefined` ignored). */
+export function canonicalRequest(req: ModelRequest): ModelRequest {
+  return JSON.parse(
+    canonicalJson({
+      model: req.model,
+      messages: req.messages,
+      tools: req.tools ?? [],
+      toolChoice: req.toolChoice,
+      temperature: req.temperature,
+      topP: req.topP,
+      maxTokens: req.maxTokens,
+      seed: req.seed,
+    }),
+  ) as ModelRequest
+}
+
+/** Stable SHA-256 hex of the canonical request. */
+export const requestHash = (req: ModelRequest): string => hashCanonical(canonicalRequest(req))
+
+export type RecordingMode = 'record' | 'replay'
+
+/**
+ * Record/replay around any provider. `record`: every call goes to `inner` and the exchange is
+ * stored. `replay`: answers come only from the store — `inner` is never called, so no network —
+ * and a request with no recording is a loud {@link ProviderError} (`REPLAY_MISS`) naming the hash
+ * and the model. Identical requests within one run are told apart by their ordinal, so a rollout
+ * that asks the same thing twice replays both answers in order.
+ */
+export class RecordingProvider implements ModelProvider {
+  readonly label: string
+  private readonly seen = new Map<string, number>()
+
+  constructor(
+    private readonly inner: ModelProvider | null,
+    private readonly store: RecordingStore,
+    readonly mode: RecordingMode,
+  ) {
+    if (mode === 'record' && !inner) throw new ProviderError('recording needs a model provider to record from', 'RECORDING')
+    this.label = mode === 'replay' ? 'replay (recorded answers, no network)' : `recording ${inner!.label}`
+  }
+
+  async complete(request: ModelRequest, options: CompleteOptions = {}): Promise<ModelResponse> {
+    const hash = requestHash(request)
+    const ordinal = this.seen.get(hash) ?? 0
+    this.seen.set(hash, ordinal + 1)
+    if (this.mode === 'replay') {
+      const hit = await this.store.get(hash, ordinal)
+      if (!hit) {
+        throw new ProviderError(
+          `replay miss: no recorded answer for request ${hash} (occurrence ${ordinal + 1}) to model ${request.model}; ` +
+            'the conversation differs from the recording — re-run without --replay to record it',
+          'REPLAY_MISS',
+        )
+      }
+      if (hit.response.message.content && options.onToken) {
+        for (const piece of hit.response.message.content.match(/\S+\s*|\s+/g) ?? []) options.onToken(piece)
+      }
+      return { ...hit.response, replayed: true }
+    }
+    const response = await this.inner!.complete(request, options)
+    await this.store.put({ hash, ordinal, request: canonicalRequest(request), response, recordedAt: new Date().toISOString() })
+    return response
+  }
+}

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto'
+import type { ChatMessage, CompleteOptions, ModelProvider, ModelRequest, ModelResponse, ModelToolCall } from '../ports/model'
+import { estimateUsage } from './openaiProvider'
+
+/** Every answer of the offline model starts with this, so no one mistakes it for a real model. */
+export const OFFLINE_LABEL = '[offline scripted model]'
+
+const CITIES = ['San Francisco', 'Tokyo', 'Paris']
+
+/**
+ * `local/scripted`: a deterministic model that needs no network. It calls a tool when the last
+ * message is a user message asking for weather, a balance, a transfer or a delegation and the
+ * tool is offered; after tool results it summarises them; otherwise it echoes a short labelled
+ * answer. Same request → same response.
+ */
+export class ScriptedLocalProvider implements ModelProvider {
+  readonly label: string
+
+  /** @param reason why the offline model answers (shown in `label`), e.g. "no OPENAI_API_KEY". */
+  constructor(readonly reason = 'selected') {
+    this.label = `local/scripted (offline: ${reason})`
+  }
+
+  async complete(request: ModelRequest, options: CompleteOptions = {}): Promise<ModelResponse> {
+    const started = performance.now()
+    const { content, toolCalls } = decide(request)
+    if (content && options.onToken) for (const piece of content.match(/\S+\s*|\s+/g) ?? []) options.onToken(piece)
+    return {
+      message: { content, toolCalls },
+      usage: estimateUsage(request, content + JSON.stringify(toolCalls)),
+      costUsd: 0,
+      model: request.model,
+      provider: 'local',
+      latencyMs: Math.round(performance.now() - started),
+      offline: true,
+      finishReason: toolCalls.length ? 'tool_calls' : 'stop',
+    }
+  }
+}
+
+function decide(req: ModelRequest): { content: string; toolCalls: ModelToolCall[] } {
+  const last = req.messages[req.messages.length - 1]
+  if (!last) return { content: `${OFFLINE_LABEL} No question provided.`, toolCalls: [] }
+  if (last.role === 'tool') return { content: summariseToolResults(req.messages), toolCalls: [] }
+  const text = last.role === 'user' ? last.content : ''
+  const offered = new Set((req.toolChoice === 'none' ? [] : req.tools ?? []).map((t) => t.name))
+  const call = last.role === 'user' ? pickTool(text, offered) : null
+  if (call) {
+    const id = `call_${createHash('sha1').update(`${req.messages.length}:${call.name}:${call.arguments}`).digest('hex').slice(0, 16)}`
+    return { content: '', toolCalls: [{ id, ...call }] }
+  }
+  const short = text.length > 200 ? `${text.slice(0, 200)}…` : text
+  return { content: `${OFFLINE_LABEL} No language model is configured, so this is a canned reply. You said: "${short}"`, toolCalls: [] }
+}
+
+function pickTool(text: string, offered: Set<string>): { name: string; arguments: string } | null {
+  const lower = text.toLowerCase()
+  // "delegate to X: …" names any agent; "ask X …" only ids that look like agent ids (agent_helper).
+  const delegateTo = /\b(delegate to|ask)\s+([A-Za-z0-9_.-]+)\s*(?:to\b|:|,)?\s*(.*)$/i.exec(text)
+  if (offered.has('delegate') && delegateTo && (/^delegate/i.test(delegateTo[1]!) || delegateTo[2]!.includes('_'))) {
+    return { name: 'delegate', arguments: JSON.stringify({ agent_id: delegateTo[2], message: delegateTo[3] || text }) }
+  }
+  const pay = /\b(?:pay|transfer|send)\s+(\d+(?:\.\d+)?)\s*(?:units?|coins?|tokens?)?\s+to\s+([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)/i.exec(text)
+  if (offered.has('transfer_funds') && pay) {
+    return { name: 'transfer_funds', arguments: JSON.stringify({ to_agent: pay[2], amount: Number(pay[1]) }) }
+  }
+  if (offered.has('get_weather') && /\b(weather|temperature|forecast)\b/.test(lower)) {
+    const city = CITIES.find((c) => lower.includes(c.toLowerCase())) ?? /\bin\s+([A-Z][\w -]*?)(?:[?.!,]|$)/.exec(text)?.[1]?.trim() ?? 'Paris'
+    const unit = /celsius|°c/.test(lower) ? 'celsius' : undefined
+    return { name: 'get_weather', arguments: JSON.stringify(unit ? { location: city, unit } : { location: city }) }
+  }
+  if (offered.has('check_balance') && /\bbalance\b|\bhow much money\b/.test(lower)) return { name: 'check_balance', arguments: '{}' }
+  if (offered.has('transaction_history') && /\b(history|transactions)\b/.test(lower)) return { name: 'transaction_history', arguments: '{}' }
+  return null
+}
+
+/** One line per tool result since the last assistant tool-call message. */
+function summariseToolResults(messages: ChatMessage[]): string {
+  const names = new Map<string, string>()
+  for (const m of messages) if (m.role === 'assistant') for (const t of m.toolCalls ?? []) names.set(t.id, t.name)
+  const results: string[] = []
+  for (let i = messages.length - 1; i >= 0 && messages[i]!.role === 'tool'; i--) {
+    const m = messages[i] as Extract<ChatMessage, { role: 'tool' }>
+    results.unshift(`${names.get(m.toolCallId) ?? 'tool'} returned ${m.content}`)
+  }
+  return `${OFFLINE_LABEL} ${results.join('; ')}`
+}
