@@ -63,6 +63,17 @@ describe('ModelRouter', () => {
     expect((await router.complete(req('openai/gpt-4o'))).message.content).toBe('local openai-compatible')
   })
 
+  it('re-checks an offline fallback after a while', async () => {
+    let now = 0
+    let up = false
+    const router = new ModelRouter({ apiBase: 'https://api.openai.com/v1', probe: async () => up, now: () => now, localBaseUrls: { ollama: 'http://127.0.0.1:1/v1' } })
+    expect((await router.resolve('ollama/x')).offline).toBe(true)
+    up = true
+    expect((await router.resolve('ollama/x')).offline).toBe(true)
+    now = ModelRouter.RECHECK_OFFLINE_MS
+    expect((await router.resolve('ollama/x')).offline).toBe(false)
+  })
+
   it('probe', async () => {
     fake = await startFakeOpenAi()
     expect([await probeOpenAiServer(fake.baseUrl), await probeOpenAiServer(unreachable)]).toStrictEqual([true, false])

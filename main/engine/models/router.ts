@@ -17,6 +17,8 @@ export interface ModelRouterOptions {
   probe?: (baseUrl: string) => Promise<boolean>
   /** Passed to every OpenAI-compatible client (timeouts, retries, prices, sleep). */
   client?: Omit<OpenAiProviderOptions, 'baseUrl' | 'apiKey'>
+  /** Clock in ms (tests pin it). */
+  now?: () => number
 }
 
 /** Which provider answers a model id, and why. */
@@ -55,7 +57,9 @@ export async function probeOpenAiServer(baseUrl: string, timeoutMs = 1500): Prom
  */
 export class ModelRouter implements ModelProvider {
   readonly label = 'model router'
-  private readonly resolved = new Map<string, Resolution>()
+  private readonly resolved = new Map<string, { at: number; r: Resolution }>()
+  /** An offline fallback is re-checked after this long, so a local server started later is picked up. */
+  static readonly RECHECK_OFFLINE_MS = 30_000
 
   constructor(private readonly o: ModelRouterOptions) {}
 
@@ -68,9 +72,10 @@ export class ModelRouter implements ModelProvider {
   async resolve(modelId: string): Promise<Resolution> {
     const { provider: prefix, info } = parseModelId(modelId)
     const cached = this.resolved.get(prefix)
-    if (cached) return cached
+    const now = (this.o.now ?? Date.now)()
+    if (cached && (!cached.r.offline || info.kind === 'scripted' || now - cached.at < ModelRouter.RECHECK_OFFLINE_MS)) return cached.r
     const r = await this.pick(prefix, info.kind)
-    this.resolved.set(prefix, r)
+    this.resolved.set(prefix, { at: now, r })
     return r
   }
 
