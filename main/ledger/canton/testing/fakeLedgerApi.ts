@@ -42,9 +42,10 @@ export class FakeLedgerApi {
     return `http://127.0.0.1:${a.port}`
   }
 
-  async start(): Promise<this> {
+  /** Listens on 127.0.0.1 (`port` 0 = a free one). */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res))
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve))
     return this
   }
 
