@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join, resolve, sep } from 'node:path'
 import { UserInputError } from '../engine/errors'
 
 /**
@@ -14,7 +14,8 @@ export function findRendererDir(here: string = import.meta.dirname, cwd: string 
     resolve(here, '../../../out/renderer'),
     resolve(cwd, 'out/renderer'),
   ]
-  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')))
+  // Only a build output counts: the source `renderer/` also has an index.html.
+  const found = candidates.find((dir) => dir.endsWith(`out${sep}renderer`) && existsSync(join(dir, 'index.html')))
   if (!found) {
     throw new UserInputError(
       `the UI is not built: no index.html in ${candidates[candidates.length - 1]} (run \`npm run build\` first)`,

@@ -1,0 +1,13 @@
+import type { TransferInput, TransferredEvent } from '../../../../preload/contract'
+import { getClient } from '../../shared/client'
+
+/** The wallets feature's calls; everything goes through the shared client. */
+export const walletsApi = {
+  wallets: () => getClient().invoke('ledger:wallets', {}),
+  history: (agent?: string) => getClient().invoke('ledger:history', agent ? { agent, limit: 200 } : { limit: 200 }),
+  audit: () => getClient().invoke('ledger:audit', {}),
+  metrics: () => getClient().invoke('ledger:metrics', {}),
+  status: () => getClient().invoke('ledger:status', {}),
+  transfer: (input: TransferInput) => getClient().invoke('ledger:transfer', input),
+  onTransferred: (cb: (e: TransferredEvent) => void) => getClient().on('ledger:transferred', cb),
+}

@@ -1,0 +1,71 @@
+import { useEffect } from 'react'
+import { Alert, Badge, Button, EmptyState, Spinner } from '../../../shared/ui'
+import { startWalletsLiveUpdates, useWalletsStore } from '../store'
+import { AuditCard } from './AuditCard'
+import { BalancesTable } from './BalancesTable'
+import { HistoryTable } from './HistoryTable'
+import { MetricsStrip } from './MetricsStrip'
+import { TransferForm } from './TransferForm'
+import './wallets.css'
+
+/** The Wallets screen: balances, transfer, audit, backend status and history, live. */
+export function WalletsScreen() {
+  const loaded = useWalletsStore((s) => s.loaded)
+  const loading = useWalletsStore((s) => s.loading)
+  const loadError = useWalletsStore((s) => s.loadError)
+  const status = useWalletsStore((s) => s.status)
+  const walletCount = useWalletsStore((s) => s.wallets.length)
+  const refresh = useWalletsStore((s) => s.refresh)
+
+  useEffect(() => {
+    void refresh()
+    return startWalletsLiveUpdates()
+  }, [refresh])
+
+  return (
+    <div className="screen wallets">
+      <header className="screen-header">
+        <div>
+          <h1>Wallets</h1>
+          <p className="muted">Balances and transfers on the ledger. Every change is audited.</p>
+        </div>
+        <div className="screen-actions">
+          {status && (
+            <Badge tone={status.ready ? 'good' : 'bad'} title={status.detail}>
+              {status.backend} ledger · {status.ready ? 'ready' : 'unavailable'}
+            </Badge>
+          )}
+          <Button variant="ghost" onClick={() => void refresh()} busy={loading} aria-label="Refresh wallets">
+            Refresh
+          </Button>
+        </div>
+      </header>
+
+      {loadError && (
+        <Alert tone="error" title="Could not read the ledger">
+          {loadError.message} <span className="faint">({loadError.code})</span>
+        </Alert>
+      )}
+
+      {!loaded ? (
+        <div className="center-pad"><Spinner label="Loading wallets" /></div>
+      ) : walletCount === 0 && !loadError ? (
+        <EmptyState icon="◎" title="No wallets yet">
+          Create one wallet per configured agent with <code>p2engine ledger init</code>, then come back here: this screen updates by itself.
+        </EmptyState>
+      ) : (
+        <>
+          <MetricsStrip />
+          <div className="wallets-grid">
+            <BalancesTable />
+            <div className="wallets-side">
+              <TransferForm />
+              <AuditCard />
+            </div>
+          </div>
+          <HistoryTable />
+        </>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,2 @@
+export { WalletsScreen } from './components/WalletsScreen'
+export { useWalletsStore, resetWalletsStore, startWalletsLiveUpdates } from './store'

@@ -1,0 +1,113 @@
+import { create } from 'zustand'
+import type { AuditReport, LedgerStatus, SystemMetrics, TransferInput, TransferRecord, TransferResult, Wallet } from '../../../../preload/contract'
+import { ClientError } from '../../shared/client'
+import { walletsApi } from './api'
+
+/** A failure as the UI shows it. */
+export interface UiError {
+  code: string
+  message: string
+}
+
+const toUiError = (err: unknown): UiError =>
+  err instanceof ClientError ? { code: err.code, message: err.message } : { code: 'UNEXPECTED', message: err instanceof Error ? err.message : String(err) }
+
+export interface WalletsState {
+  wallets: Wallet[]
+  metrics: SystemMetrics | null
+  audit: AuditReport | null
+  status: LedgerStatus | null
+  /** Agent whose history is shown; null shows every transfer. */
+  selected: string | null
+  history: TransferRecord[]
+  loaded: boolean
+  loading: boolean
+  loadError: UiError | null
+  transferPending: boolean
+  transferError: UiError | null
+  lastTransfer: (TransferResult & { from: string; to: string; amount: string }) | null
+  refresh(): Promise<void>
+  select(agent: string | null): Promise<void>
+  transfer(input: TransferInput): Promise<boolean>
+  clearTransferFeedback(): void
+}
+
+const initial = {
+  wallets: [],
+  metrics: null,
+  audit: null,
+  status: null,
+  selected: null,
+  history: [],
+  loaded: false,
+  loading: false,
+  loadError: null,
+  transferPending: false,
+  transferError: null,
+  lastTransfer: null,
+} satisfies Partial<WalletsState>
+
+/**
+ * Cache of what main sent about the ledger; the ledger stays the source of truth, so every
+ * change (ours or another window's) re-reads it.
+ */
+export const useWalletsStore = create<WalletsState>()((set, get) => ({
+  ...initial,
+
+  async refresh() {
+    set({ loading: true })
+    try {
+      const [wallets, metrics, audit, status, history] = await Promise.all([
+        walletsApi.wallets(),
+        walletsApi.metrics(),
+        walletsApi.audit(),
+        walletsApi.status(),
+        walletsApi.history(get().selected ?? undefined),
+      ])
+      set({ wallets, metrics, audit, status, history, loaded: true, loading: false, loadError: null })
+    } catch (err) {
+      set({ loading: false, loaded: true, loadError: toUiError(err) })
+    }
+  },
+
+  async select(agent) {
+    set({ selected: agent })
+    try {
+      const history = await walletsApi.history(agent ?? undefined)
+      // A later selection may have finished first; keep only the current one.
+      if (get().selected === agent) set({ history })
+    } catch (err) {
+      set({ loadError: toUiError(err) })
+    }
+  },
+
+  async transfer(input) {
+    set({ transferPending: true, transferError: null, lastTransfer: null })
+    try {
+      const result = await walletsApi.transfer(input)
+      set({ transferPending: false, lastTransfer: { ...result, from: input.from, to: input.to, amount: input.amount } })
+      await get().refresh()
+      return true
+    } catch (err) {
+      set({ transferPending: false, transferError: toUiError(err) })
+      return false
+    }
+  },
+
+  clearTransferFeedback() {
+    set({ transferError: null, lastTransfer: null })
+  },
+}))
+
+/** Resets to the initial state (tests). */
+export const resetWalletsStore = (): void => useWalletsStore.setState(initial)
+
+/** Keeps the store live: every committed transfer re-reads the ledger. Returns the unsubscribe. */
+export function startWalletsLiveUpdates(): () => void {
+  return walletsApi.onTransferred(() => {
+    void useWalletsStore.getState().refresh()
+  })
+}
+
+export const selectWallets = (s: WalletsState) => s.wallets
+export const selectAgents = (s: WalletsState) => s.wallets.map((w) => w.agent)

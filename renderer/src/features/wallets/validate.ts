@@ -1,0 +1,36 @@
+import type { TransferInput } from '../../../../preload/contract'
+
+export interface TransferDraft {
+  from: string
+  to: string
+  amount: string
+  reason: string
+}
+
+export type DraftErrors = Partial<Record<keyof TransferDraft, string>>
+
+/**
+ * Checks what can be checked without the ledger (funds are the ledger's call, and its error is
+ * shown as it comes back). Returns the input to send, or the errors per field.
+ */
+export function validateTransfer(d: TransferDraft, agents: readonly string[]): { input?: TransferInput; errors: DraftErrors } {
+  const errors: DraftErrors = {}
+  const amount = d.amount.trim()
+  if (!d.from) errors.from = 'Pick the wallet to send from.'
+  else if (!agents.includes(d.from)) errors.from = `No wallet for "${d.from}".`
+  if (!d.to) errors.to = 'Pick the wallet to receive.'
+  else if (d.to === d.from) errors.to = 'Sender and receiver must differ.'
+  if (!amount) errors.amount = 'Enter an amount, e.g. 10 or 2.5.'
+  else if (!/^\d+(\.\d+)?$/.test(amount)) errors.amount = `"${amount}" is not a positive number; use digits and one dot, e.g. 12.5.`
+  else if ((amount.split('.')[1] ?? '').length > 10) errors.amount = 'At most 10 decimal places.'
+  else if (/^0+(\.0+)?$/.test(amount)) errors.amount = 'The amount must be more than 0.'
+  if (d.reason.length > 1000) errors.reason = `At most 1000 characters (now ${d.reason.length}).`
+  if (Object.keys(errors).length) return { errors }
+  return { errors, input: { from: d.from, to: d.to, amount, ...(d.reason.trim() ? { reason: d.reason.trim() } : {}) } }
+}
+
+/** A fresh idempotency key: a retried submission of the same draft cannot move funds twice. */
+export function newCommandId(): string {
+  const rnd = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`
+  return `ui:${rnd}`
+}

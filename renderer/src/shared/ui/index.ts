@@ -1,0 +1,7 @@
+export { Alert } from './Alert'
+export { Badge, type Tone } from './Badge'
+export { Button, type ButtonProps } from './Button'
+export { Card, type CardProps } from './Card'
+export { EmptyState } from './EmptyState'
+export { Field } from './Field'
+export { Spinner } from './Spinner'

@@ -1,0 +1,41 @@
+// Starts the browser host for the Playwright run: a fresh P2ENGINE_HOME in a temp dir, wallets
+// from `ledger init`, then the same host `p2engine ui` runs, with the port and token the
+// Playwright config chose (env E2E_PORT, E2E_TOKEN). Stops (and deletes the home) on SIGTERM/SIGINT.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { APP_NAME, APP_VERSION } from '../../main/app/bootstrap'
+import { CliContext } from '../../main/cli/context'
+import { runCli } from '../../main/cli/program'
+import { EventBus } from '../../main/ipc/eventBus'
+import { findRendererDir } from '../../main/web/rendererDir'
+import { startWebHost } from '../../main/web/server'
+
+const port = Number(process.env.E2E_PORT)
+const token = process.env.E2E_TOKEN
+if (!port || !token) throw new Error('serve.ts needs E2E_PORT and E2E_TOKEN (set by playwright.config.ts)')
+
+const home = mkdtempSync(join(tmpdir(), 'p2engine-e2e-'))
+const env = { ...process.env, P2ENGINE_HOME: home }
+const quiet = { out: () => {}, err: (s: string) => console.error(s) }
+const code = await runCli(['ledger', 'init'], quiet, env)
+if (code !== 0) throw new Error(`ledger init failed with exit code ${code}`)
+
+const ctx = new CliContext({ home }, quiet, env)
+const host = await startWebHost({
+  services: { config: ctx.config, ledger: ctx.ledger, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },
+  bus: new EventBus(),
+  rendererDir: findRendererDir(join(process.cwd(), 'main/web')),
+  port,
+  token,
+})
+console.log(`e2e host on http://127.0.0.1:${host.port}/ (home ${home})`)
+
+const stop = async () => {
+  await host.close()
+  await ctx.close()
+  rmSync(home, { recursive: true, force: true })
+  process.exit(0)
+}
+process.once('SIGTERM', () => void stop())
+process.once('SIGINT', () => void stop())

@@ -1,0 +1,62 @@
+import { copyFileSync, mkdirSync } from 'node:fs'
+import { expect, test } from '@playwright/test'
+
+const token = process.env.E2E_TOKEN!
+
+test('transfer funds and see both balances and the history change', async ({ page }, testInfo) => {
+  await page.goto(`/?token=${token}`)
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Wallets/ }).click()
+  await expect(page.getByRole('heading', { name: 'Wallets', level: 1 })).toBeVisible()
+
+  const alpha = page.getByTestId('balance-agent_alpha')
+  const beta = page.getByTestId('balance-agent_beta')
+  await expect(alpha).toHaveText('100.00')
+  await expect(beta).toHaveText('100.00')
+  await expect(page.getByText('No transfers yet')).toBeVisible()
+  await expect(page.getByRole('region', { name: 'Audit' }).getByText('Invariants OK')).toBeVisible()
+
+  const form = page.getByRole('form', { name: 'Transfer funds' })
+  await form.getByLabel('From').selectOption('agent_alpha')
+  await form.getByLabel('To').selectOption('agent_beta')
+  await form.getByLabel('Amount').fill('10')
+  await form.getByLabel('Reason').fill('e2e payment')
+  await form.getByRole('button', { name: 'Send transfer' }).click()
+
+  await expect(alpha).toHaveText('90.00')
+  await expect(beta).toHaveText('110.00')
+  await expect(form.getByText('Transfer committed')).toBeVisible()
+  const rows = page.getByTestId('history-row')
+  await expect(rows).toHaveCount(1)
+  await expect(rows.first()).toContainText('agent_alpha → agent_beta')
+  await expect(rows.first()).toContainText('10.00')
+  await expect(rows.first()).toContainText('e2e payment')
+
+  // Per-agent history: the receiver sees an incoming transfer.
+  await page.getByTestId('wallet-agent_beta').getByRole('button', { name: 'agent_beta' }).click()
+  await expect(page.getByRole('heading', { name: 'History · agent_beta' })).toBeVisible()
+  await expect(rows.first()).toContainText('↓ from agent_alpha')
+  await expect(rows.first()).toContainText('+10.00')
+
+  // The ledger's refusal is shown inline and nothing moves.
+  await form.getByLabel('Amount').fill('1000')
+  await form.getByRole('button', { name: 'Send transfer' }).click()
+  await expect(form.getByRole('alert')).toContainText('Insufficient balance: agent_alpha has 90.0')
+  await expect(alpha).toHaveText('90.00')
+
+  // A client-side check names the field.
+  await form.getByLabel('Amount').fill('ten')
+  await form.getByRole('button', { name: 'Send transfer' }).click()
+  await expect(form.getByText('"ten" is not a positive number')).toBeVisible()
+  await form.getByLabel('Amount').fill('')
+
+  await page.getByTestId('wallet-agent_beta').getByRole('button', { name: 'agent_beta' }).click()
+  const shot = testInfo.outputPath('wallets.png')
+  await page.screenshot({ path: shot, fullPage: true })
+  mkdirSync('docs/screenshots', { recursive: true })
+  copyFileSync(shot, 'docs/screenshots/wallets.png')
+})
+
+test('a wrong token is refused', async ({ page }) => {
+  const res = await page.goto('/?token=wrong')
+  expect(res?.status()).toBe(401)
+})
