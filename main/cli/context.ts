@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../engine/config/types'
 import type { LedgerClient } from '../engine/ports/ledger'
 import { homePaths } from '../engine/paths'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
+import { cantonLedgerFromSettings } from '../ledger/canton/fromSettings'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
 import { processOutput, type Output } from './output'
 import { UserInputError } from '../engine/errors'
@@ -48,10 +49,10 @@ export class CliContext {
   get ledger(): LedgerClient {
     if (!this.ledgerInstance) {
       const { ledger } = this.config.settings
-      if (ledger.backend !== 'embedded') {
-        throw new UserInputError(`ledger backend "${ledger.backend}" is not available in this build; use "embedded"`, 'LEDGER_BACKEND')
-      }
-      this.ledgerInstance = new EmbeddedLedger(this.store, { party: ledger.partyId })
+      if (ledger.backend === 'canton') this.ledgerInstance = cantonLedgerFromSettings(this.config.settings, this.env)
+      else if (ledger.backend !== 'embedded') {
+        throw new UserInputError(`ledger backend "${ledger.backend}" is not available in this build; use "embedded" or "canton"`, 'LEDGER_BACKEND')
+      } else this.ledgerInstance = new EmbeddedLedger(this.store, { party: ledger.partyId })
     }
     return this.ledgerInstance
   }

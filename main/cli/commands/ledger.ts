@@ -7,6 +7,7 @@ import { EXIT } from '../errors'
 import { panel, pc, table, toJson } from '../output'
 import type { Wrap } from '../program'
 import { intOption, isoOption } from './options'
+import { registerCantonCommands } from './ledgerCanton'
 
 /** Agents that always get a wallet besides those in agents.yml (the original's fixed set). */
 export const SYSTEM_AGENTS = ['treasurer', 'agent_helper', 'child'] as const
@@ -19,6 +20,7 @@ interface JsonOpt { json?: boolean }
 /** `p2engine ledger …`: the original's command names and options, with its bugs fixed. */
 export function registerLedgerCommands(program: Command, wrap: Wrap): void {
   const ledger = program.command('ledger').description('wallets, transfers and audit on the ledger (embedded by default)')
+  registerCantonCommands(ledger, wrap)
 
   ledger
     .command('init')
