@@ -71,6 +71,10 @@ function toTurns(entries: readonly StackEntry[]): Turn[] {
     // Calls that never got a result (a fork copied a dangling call, a timeout not yet recorded)
     // are removed: the API rejects an assistant tool call without its tool message.
     const kept = open.msg.tool_calls!.filter((c) => open!.answered.has(c.id))
+    // Results arrive in completion order; the model sees them in the order it asked.
+    const order = new Map(kept.map((c, i) => [c.id, i]))
+    const answers = open.turn.slice(1).sort((a, b) => (order.get((a as { tool_call_id: string }).tool_call_id) ?? 0) - (order.get((b as { tool_call_id: string }).tool_call_id) ?? 0))
+    open.turn.splice(1, answers.length, ...answers)
     if (kept.length > 0) open.msg.tool_calls = kept
     else delete open.msg.tool_calls
     if (kept.length > 0 || (open.msg.content ?? '') !== '') turns.push(open.turn)

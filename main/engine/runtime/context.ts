@@ -1,0 +1,97 @@
+import type { EventEmitter } from 'node:events'
+import type { AgentDefinition, DedupPolicy } from '../config/types'
+import type { ArtifactStore } from '../ports/artifacts'
+import type { Clock } from '../ports/clock'
+import type { LedgerClient } from '../ports/ledger'
+import type { ModelProvider } from '../ports/model'
+import type { OverrideStore } from '../ports/overrides'
+import type { PushResult, StackStore } from '../ports/stacks'
+import type { AgentId, BranchId, ConversationId, StateInput } from '../schema/states'
+import type { AgentTemplates } from '../templates/agentTemplates'
+import type { ToolCache } from '../tools/cache'
+import type { DedupSeenSet } from '../tools/dedup'
+import type { ToolRegistry } from '../tools/registry'
+import type { Scheduler } from './scheduler'
+
+/** Runtime limits and defaults; every one is a setting. */
+export interface RuntimeSettings {
+  /** Tool deadline (§10.3: 30 s). */
+  toolTimeoutMs: number
+  /** How long a parent waits for a delegated child (§10.3: 300 s). */
+  delegationTimeoutMs: number
+  /** Self-reflection rounds per answer (`MAX_REFLECTIONS`, 3). */
+  maxReflections: number
+  /** Model turns per user message before the runtime stops a tool loop. */
+  maxTurnsPerMessage: number
+  /** Delegation chain depth limit. */
+  maxDelegationDepth: number
+  /** Token budget of the rendered history. */
+  contextTokens: number
+  dedupPolicy: DedupPolicy
+  /** Model of agents that name none. */
+  defaultModel: string
+  /** Balance of wallets that ledger tools create for configured agents. */
+  initialBalance: string
+  temperature: number
+  topP: number
+}
+
+export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
+  toolTimeoutMs: 30_000,
+  delegationTimeoutMs: 300_000,
+  maxReflections: 3,
+  maxTurnsPerMessage: 12,
+  maxDelegationDepth: 6,
+  contextTokens: 96_000,
+  dedupPolicy: 'none',
+  defaultModel: 'openai/gpt-4o',
+  initialBalance: '100.0',
+  temperature: 0.7,
+  topP: 1,
+}
+
+/** Resolves a `provider/model` id to the provider that serves it. */
+export type ModelResolver = (modelId: string) => ModelProvider
+
+/** Everything the runtime needs; built by a composition root (CLI, app, worker, test). */
+export interface RuntimeDeps {
+  stacks: StackStore
+  artifacts: ArtifactStore
+  tools: ToolRegistry
+  models: ModelResolver
+  templates: AgentTemplates
+  /** Agents from agents.yml. */
+  agents: readonly AgentDefinition[]
+  overrides: OverrideStore
+  ledger?: LedgerClient
+  clock: Clock
+  settings: RuntimeSettings
+  cache?: ToolCache
+  dedupSeen?: DedupSeenSet
+}
+
+/** Where one agent's work happens. */
+export interface AgentRef {
+  conversationId: ConversationId
+  agentId: AgentId
+  branch: BranchId
+}
+
+/** Shared by the runtime modules: dependencies, events, the scheduler and the push helper. */
+export interface RuntimeContext {
+  deps: RuntimeDeps
+  events: EventEmitter
+  scheduler: Scheduler
+  /** Tool calls running in this process, by `key/callId`. */
+  inFlight: Set<string>
+  push(at: AgentRef, states: readonly StateInput[]): PushResult
+  wake(at: AgentRef): void
+  agent(agentId: string): AgentDefinition | undefined
+}
+
+export const SEP = '\u0000'
+export const keyOf = (at: AgentRef): string => `${at.conversationId}${SEP}${at.agentId}${SEP}${at.branch}`
+export function refOf(key: string): AgentRef {
+  const [c, a, b] = key.split(SEP)
+  return { conversationId: c as ConversationId, agentId: a as AgentId, branch: b as BranchId }
+}

@@ -1,0 +1,162 @@
+import { EventEmitter } from 'node:events'
+import type { AgentDefinition } from '../config/types'
+import { UserInputError } from '../errors'
+import type { Conversation } from '../ports/stacks'
+import { asAgentId, type AgentId, type ConversationId } from '../schema/states'
+import { stepAgent } from './agentStep'
+import { keyOf, refOf, SEP, type AgentRef, type RuntimeContext, type RuntimeDeps } from './context'
+import type { EngineEventMap } from './events'
+import { Scheduler } from './scheduler'
+import { branchStatus } from './tail'
+
+export interface StartConversation {
+  agentId: string
+  /** Unique; defaults to the id. */
+  name?: string
+  id?: string
+  /** `finishOnAnswer: true` ends the root's branch after its answer (rollouts); chats stay open. */
+  metadata?: Record<string, unknown>
+}
+
+/** Typed event emitter of the engine. */
+export class EngineEvents extends EventEmitter {
+  override on<K extends keyof EngineEventMap>(event: K, listener: (...args: EngineEventMap[K]) => void): this {
+    return super.on(event, listener as (...a: unknown[]) => void)
+  }
+  override off<K extends keyof EngineEventMap>(event: K, listener: (...args: EngineEventMap[K]) => void): this {
+    return super.off(event, listener as (...a: unknown[]) => void)
+  }
+  override emit<K extends keyof EngineEventMap>(event: K, ...args: EngineEventMap[K]): boolean {
+    return super.emit(event, ...args)
+  }
+}
+
+/**
+ * The engine: conversations of agents that chat, call tools, delegate and pay. Event driven:
+ * every push that needs work schedules a step of that agent's branch; deadlines fire from one
+ * timer; every state is in the StackStore (SQLite) before anyone sees it, so `resume()` after a
+ * crash continues from the stored entries.
+ */
+export class Engine {
+  readonly events = new EngineEvents()
+  private readonly scheduler: Scheduler
+  private readonly ctx: RuntimeContext
+  private readonly agents: Map<string, AgentDefinition>
+
+  constructor(readonly deps: RuntimeDeps) {
+    this.agents = new Map(deps.agents.map((a) => [a.id, a]))
+    this.scheduler = new Scheduler(
+      (key) => stepAgent(this.ctx, refOf(key)),
+      deps.clock,
+      64,
+      (key, error) => this.events.emit('error', { key, error }),
+    )
+    this.ctx = {
+      deps,
+      events: this.events,
+      scheduler: this.scheduler,
+      inFlight: new Set(),
+      push: (at, states) => {
+        const r = deps.stacks.push(at.conversationId, at.agentId, states, { branch: at.branch })
+        if (this.events.listenerCount('entry')) for (const entry of r.entries) this.events.emit('entry', { ...at, entry })
+        return r
+      },
+      wake: (at) => this.scheduler.schedule(keyOf(at)),
+      agent: (id) => this.agents.get(id),
+    }
+  }
+
+  /** Configured agent ids. */
+  agentIds(): string[] {
+    return [...this.agents.keys()]
+  }
+
+  /** The configured agent, or a UserInputError listing the known ones. */
+  requireAgent(agentId: string): AgentDefinition {
+    const def = this.agents.get(agentId)
+    if (!def) throw new UserInputError(`unknown agent "${agentId}"; configured agents: ${this.agentIds().join(', ')}`, 'UNKNOWN_AGENT')
+    return def
+  }
+
+  startConversation(input: StartConversation): Conversation {
+    this.requireAgent(input.agentId)
+    return this.deps.stacks.createConversation({
+      name: input.name ?? input.id ?? `chat_${Date.now().toString(36)}`,
+      rootAgent: input.agentId,
+      ...(input.id ? { id: input.id } : {}),
+      metadata: input.metadata ?? {},
+    })
+  }
+
+  /** Where a message to the conversation goes: the root (or `agentId`) on its checked-out branch. */
+  target(conversation: string, agentId?: string): AgentRef {
+    const conv = this.deps.stacks.getConversation(conversation)
+    const agent = asAgentId(agentId ?? conv.rootAgent)
+    if (agentId) this.requireAgent(agentId)
+    return { conversationId: conv.id, agentId: agent, branch: this.deps.stacks.currentBranch(conv.id, agent) }
+  }
+
+  /**
+   * Sends a user message. Refused while the previous one is still being worked on or while a
+   * human answer is awaited (use {@link answer}).
+   */
+  send(conversation: string, text: string, options: { agentId?: string } = {}): AgentRef {
+    if (text.trim() === '') throw new UserInputError('message is empty', 'EMPTY_MESSAGE')
+    const at = this.target(conversation, options.agentId)
+    const status = branchStatus(this.deps.stacks.read(at.conversationId, at.agentId, at.branch)).kind
+    if (status === 'needs_turn' || status === 'awaiting_tools' || !this.scheduler.isIdle((k) => k === keyOf(at))) {
+      throw new UserInputError(`the previous message to ${at.agentId} is still being worked on; wait for its answer or rewind the conversation`, 'PENDING')
+    }
+    if (status === 'awaiting_human') {
+      throw new UserInputError(`${at.agentId} is waiting for a human answer; use \`p2engine conversation answer ${conversation} TEXT\``, 'AWAITING_HUMAN')
+    }
+    this.ctx.push(at, [{ kind: 'user_message', text, meta: null }])
+    this.ctx.wake(at)
+    return at
+  }
+
+  /** Answers the open human-in-the-loop request of the conversation (any agent, checked-out branches). */
+  answer(conversation: string, text: string): AgentRef {
+    const conv = this.deps.stacks.getConversation(conversation)
+    for (const agent of this.deps.stacks.agentsOf(conv.id)) {
+      const at = { conversationId: conv.id, agentId: agent, branch: this.deps.stacks.currentBranch(conv.id, agent) }
+      const status = branchStatus(this.deps.stacks.read(at.conversationId, at.agentId, at.branch))
+      if (status.kind !== 'awaiting_human') continue
+      const correlationId = status.request.state.kind === 'user_input_request' ? status.request.state.correlationId : null
+      this.ctx.push(at, [{ kind: 'user_response', text, correlationId }])
+      this.ctx.wake(at)
+      return at
+    }
+    throw new UserInputError(`conversation ${conv.name} is not waiting for a human answer`, 'NOT_AWAITING_HUMAN')
+  }
+
+  /** Schedules every agent of the conversation(s) on its checked-out branch: continues after a crash or restart. */
+  resume(conversationId?: string): number {
+    const convs = conversationId ? [this.deps.stacks.getConversation(conversationId)] : this.deps.stacks.listConversations()
+    let n = 0
+    for (const c of convs) {
+      for (const agent of this.deps.stacks.agentsOf(c.id)) {
+        this.scheduler.schedule(keyOf({ conversationId: c.id, agentId: agent, branch: this.deps.stacks.currentBranch(c.id, agent) }))
+        n++
+      }
+    }
+    return n
+  }
+
+  /** Resolves when the conversation (or everything) has no queued, running or in-flight work. */
+  whenIdle(conversationId?: ConversationId | string): Promise<void> {
+    const prefix = conversationId ? `${conversationId}${SEP}` : ''
+    return this.scheduler.whenIdle((k) => k.startsWith(prefix))
+  }
+
+  /** Status of one agent's checked-out branch. */
+  status(conversationId: string, agentId: AgentId | string) {
+    const at = this.target(conversationId, agentId)
+    return branchStatus(this.deps.stacks.read(at.conversationId, at.agentId, at.branch))
+  }
+
+  close(): void {
+    this.scheduler.close()
+    this.events.removeAllListeners()
+  }
+}

@@ -1,0 +1,146 @@
+import type { Clock } from '../ports/clock'
+
+/**
+ * Event-driven work queue. `schedule(key)` asks for one step of `key` (an agent's branch);
+ * requests coalesce while the key is queued, and a request that arrives while the key is running
+ * makes it run once more afterwards: nothing polls and nothing is dropped. Different keys run
+ * concurrently up to `concurrency`. Deadlines fire from one timer set to the earliest one.
+ */
+export class Scheduler {
+  private readonly queued = new Set<string>()
+  private readonly running = new Set<string>()
+  private readonly again = new Set<string>()
+  private readonly order: string[] = []
+  private readonly deadlines = new Map<string, number>()
+  private timer: unknown = null
+  private timerAt = Number.POSITIVE_INFINITY
+  private idleWaiters: { filter: (key: string) => boolean; resolve: () => void }[] = []
+  /** Outstanding work not owned by a step (e.g. tool calls in flight), per key. */
+  private readonly holds = new Map<string, number>()
+
+  constructor(
+    private readonly step: (key: string) => Promise<void>,
+    private readonly clock: Clock,
+    private readonly concurrency = 64,
+    private readonly onError: (key: string, err: unknown) => void = () => {},
+  ) {}
+
+  /** Requests a step of `key` as soon as possible. */
+  schedule(key: string): void {
+    if (this.running.has(key)) {
+      this.again.add(key)
+      return
+    }
+    if (this.queued.has(key)) return
+    this.queued.add(key)
+    this.order.push(key)
+    this.pump()
+  }
+
+  /** Requests a step of `key` at `atMs` (earliest deadline wins); replaces a later one. */
+  scheduleAt(key: string, atMs: number): void {
+    const prev = this.deadlines.get(key)
+    if (prev !== undefined && prev <= atMs) return
+    this.deadlines.set(key, atMs)
+    this.armTimer()
+  }
+
+  cancelDeadline(key: string): void {
+    this.deadlines.delete(key)
+  }
+
+  /** Marks work for `key` that runs outside a step (tool calls); idleness waits for it. */
+  hold(key: string): () => void {
+    this.holds.set(key, (this.holds.get(key) ?? 0) + 1)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const n = (this.holds.get(key) ?? 1) - 1
+      if (n <= 0) this.holds.delete(key)
+      else this.holds.set(key, n)
+      this.checkIdle()
+    }
+  }
+
+  /** True when no key matching `filter` is queued, running or held. */
+  isIdle(filter: (key: string) => boolean = () => true): boolean {
+    for (const k of this.queued) if (filter(k)) return false
+    for (const k of this.running) if (filter(k)) return false
+    for (const k of this.holds.keys()) if (filter(k)) return false
+    return true
+  }
+
+  /** Resolves once no key matching `filter` is queued, running or held (pending deadlines don't count). */
+  whenIdle(filter: (key: string) => boolean = () => true): Promise<void> {
+    if (this.isIdle(filter)) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push({ filter, resolve }))
+  }
+
+  /** Keys with a pending deadline matching `filter`. */
+  pendingDeadlines(filter: (key: string) => boolean = () => true): { key: string; at: number }[] {
+    return [...this.deadlines].filter(([k]) => filter(k)).map(([key, at]) => ({ key, at }))
+  }
+
+  close(): void {
+    if (this.timer !== null) this.clock.clear(this.timer)
+    this.timer = null
+    this.deadlines.clear()
+  }
+
+  private pump(): void {
+    while (this.running.size < this.concurrency && this.order.length > 0) {
+      const key = this.order.shift()!
+      this.queued.delete(key)
+      this.running.add(key)
+      void this.run(key)
+    }
+  }
+
+  private async run(key: string): Promise<void> {
+    try {
+      await this.step(key)
+    } catch (err) {
+      this.onError(key, err)
+    } finally {
+      this.running.delete(key)
+      if (this.again.delete(key)) this.schedule(key)
+      this.pump()
+      this.checkIdle()
+    }
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0) return
+    const still: typeof this.idleWaiters = []
+    for (const w of this.idleWaiters) {
+      if (this.isIdle(w.filter)) w.resolve()
+      else still.push(w)
+    }
+    this.idleWaiters = still
+  }
+
+  private armTimer(): void {
+    let earliest = Number.POSITIVE_INFINITY
+    for (const at of this.deadlines.values()) earliest = Math.min(earliest, at)
+    if (earliest === this.timerAt) return
+    if (this.timer !== null) this.clock.clear(this.timer)
+    this.timer = null
+    this.timerAt = earliest
+    if (earliest === Number.POSITIVE_INFINITY) return
+    this.timer = this.clock.setTimer(() => this.fire(), earliest - this.clock.now())
+  }
+
+  private fire(): void {
+    this.timer = null
+    this.timerAt = Number.POSITIVE_INFINITY
+    const now = this.clock.now()
+    for (const [key, at] of [...this.deadlines]) {
+      if (at <= now) {
+        this.deadlines.delete(key)
+        this.schedule(key)
+      }
+    }
+    this.armTimer()
+  }
+}

@@ -1,0 +1,95 @@
+import type { StateInput } from '../schema/states'
+import { applyDedup, dedupKey, DEDUP_SKIPPED } from '../tools/dedup'
+import { deriveIdempotencyKey } from '../tools/idempotency'
+import { invokeTool } from '../tools/invoke'
+import { isDelegationRequest, type ToolOutcome } from '../tools/types'
+import { keyOf, type AgentRef, type RuntimeContext } from './context'
+import { depthOf, expireDelegations, startDelegation } from './delegation'
+import type { BranchStatus, OpenCall } from './tail'
+
+type Awaiting = Extract<BranchStatus, { kind: 'awaiting_tools' }>
+
+/**
+ * Runs the calls of the open assistant message that have no result yet and are not running:
+ * side-effect-free ones in parallel, the others one after another in message order. Every result
+ * lands on the branch that asked (`at`), whatever is checked out by then. A call whose delegation
+ * is under way only has its deadline checked.
+ */
+export function launchMissingCalls(ctx: RuntimeContext, at: AgentRef, status: Awaiting, origin: Parameters<typeof depthOf>[0]): void {
+  const key = keyOf(at)
+  const waitingChildren: { call: OpenCall; deadline: number; child: string }[] = []
+  const parallel: OpenCall[] = []
+  const serial: OpenCall[] = []
+  for (const call of status.missing) {
+    const started = status.delegations.get(call.spec.id)
+    if (started) {
+      const deadline = status.agentDeadlines.get(call.spec.id)
+      if (deadline !== undefined && started.state.kind === 'agent_call') waitingChildren.push({ call, deadline, child: started.state.agentId })
+      continue
+    }
+    const id = `${key}/${call.spec.id}`
+    if (ctx.inFlight.has(id)) continue
+    ctx.inFlight.add(id)
+    const tool = ctx.deps.tools.get(call.spec.name)
+    ;(tool?.sideEffectFree ? parallel : serial).push(call)
+  }
+  if (waitingChildren.length) expireDelegations(ctx, at, waitingChildren)
+  for (const call of parallel) void runOne(ctx, at, call, origin)
+  if (serial.length) {
+    void (async () => {
+      for (const call of serial) await runOne(ctx, at, call, origin)
+    })()
+  }
+}
+
+async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin: Parameters<typeof depthOf>[0]): Promise<void> {
+  const key = keyOf(at)
+  const release = ctx.scheduler.hold(key)
+  const started = ctx.deps.clock.now()
+  const { spec } = call
+  try {
+    ctx.events.emit('tool:start', { ...at, callId: spec.id, name: spec.name, args: spec.arguments })
+    const tool = ctx.deps.tools.get(spec.name)
+    const dedup = tool
+      ? applyDedup(ctx.deps.settings.dedupPolicy, ctx.deps.dedupSeen ?? NO_SEEN, dedupKey({ conversationId: at.conversationId, agentId: at.agentId, branchId: at.branch, tool: spec.name, args: spec.arguments }), tool)
+      : null
+    const outcome: ToolOutcome = dedup && !dedup.execute
+      ? DEDUP_SKIPPED
+      : await invokeTool(ctx.deps.tools, spec.name, rawArgs(spec.arguments), {
+          agentId: at.agentId,
+          conversationId: at.conversationId,
+          branchId: at.branch,
+          // The ToolCall entry is shared by every fork that copied it, so its ref names the call.
+          idempotencyKey: deriveIdempotencyKey({ conversationId: at.conversationId, lineage: [call.entry.ref], position: call.entry.index, callIndex: call.position, tool: spec.name, args: spec.arguments }),
+          ledger: ctx.deps.ledger,
+          cache: ctx.deps.cache,
+          timeoutMs: tool?.timeoutMs ?? ctx.deps.settings.toolTimeoutMs,
+          wallets: { initialBalance: ctx.deps.settings.initialBalance, knownAgents: new Set(ctx.deps.agents.map((a) => a.id)) },
+        })
+    ctx.events.emit('tool:end', { ...at, callId: spec.id, name: spec.name, outcome, ms: ctx.deps.clock.now() - started })
+    if (outcome.status === 'ok' && isDelegationRequest(outcome.result)) {
+      const refused = startDelegation(ctx, at, call, outcome.result, depthOf(origin))
+      if (refused) pushResult(ctx, at, call, { status: 'error', error: { code: 'DELEGATION_REFUSED', message: refused } })
+      return
+    }
+    if (dedup?.duplicate) ctx.deps.artifacts.record({ type: 'metrics', sessionId: at.conversationId, agentId: at.agentId, branchId: at.branch, payload: { metric: 'duplicate_tool_call', tool: spec.name, action: dedup.metric }, tags: ['dedup', dedup.metric ?? 'allowed'] })
+    pushResult(ctx, at, call, outcome)
+  } finally {
+    ctx.inFlight.delete(`${key}/${spec.id}`)
+    release()
+  }
+}
+
+function pushResult(ctx: RuntimeContext, at: AgentRef, call: OpenCall, outcome: ToolOutcome): void {
+  const base = { kind: 'tool_result' as const, toolCallId: call.spec.id, toolName: call.spec.name, arguments: call.spec.arguments }
+  const state: StateInput = outcome.status === 'ok'
+    ? { ...base, status: 'ok', result: outcome.result, reward: 1 }
+    : { ...base, status: 'error', error: { code: outcome.error.code, message: outcome.error.message }, reward: 0 }
+  ctx.push(at, [state])
+  ctx.wake(at)
+}
+
+/** A call whose model arguments were not valid JSON keeps the raw text for the tool's error. */
+const rawArgs = (args: Record<string, unknown>): unknown => (typeof args.__raw_arguments === 'string' ? args.__raw_arguments : args)
+
+const NO_SEEN = { markSeen: () => false, forget: () => {} }

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto'
+import type { AgentDefinition } from '../config/types'
+import { AppError, messageOf } from '../errors'
+import type { ModelResponse } from '../ports/model'
+import type { StackEntry, StateInput, ToolCallSpec } from '../schema/states'
+import type { AgentRef, RuntimeContext } from './context'
+import { concludeAnswer, turnOrigin } from './conclude'
+import { buildRequest, effectiveAgent } from './prompt'
+import { turnsSinceUser } from './tail'
+
+type Def<T extends AgentDefinition['type']> = Extract<AgentDefinition, { type: T }>
+
+/** Pushes a final answer and concludes the turn. */
+function answerWith(ctx: RuntimeContext, at: AgentRef, def: AgentDefinition, content: string, meta: Record<string, unknown> | null = null): void {
+  ctx.push(at, [{ kind: 'assistant_message', content, meta }])
+  concludeAnswer(ctx, at, def, ctx.deps.stacks.read(at.conversationId, at.agentId, at.branch))
+}
+
+/** Rule-based agent (§1.3): exact lower-cased lookup of the last message. */
+export function ruleTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'rule_based'>, entries: readonly StackEntry[]): void {
+  const origin = turnOrigin(entries)
+  const text = origin && 'text' in origin.state ? origin.state.text : null
+  const reply = text === null ? 'No question provided.' : (def.rules[text.trim().toLowerCase()] ?? 'I don’t have a rule for that.')
+  answerWith(ctx, at, def, reply)
+}
+
+/**
+ * Human-in-the-loop agent: a message opens a request and the conversation pauses; the human's
+ * `conversation answer` (a user_response) becomes the agent's answer.
+ */
+export function humanTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'human_in_loop'>, trigger: StackEntry): void {
+  if (trigger.state.kind === 'user_response') {
+    answerWith(ctx, at, def, trigger.state.text)
+    return
+  }
+  const question = 'text' in trigger.state ? trigger.state.text : ''
+  const text = `${def.id} needs a human answer to: ${question}`
+  ctx.push(at, [{ kind: 'user_input_request', text, correlationId: randomUUID().replaceAll('-', '') }])
+  ctx.events.emit('input:requested', { ...at, text })
+}
+
+/**
+ * One LLM turn: build the request (system prompt, persona, whole branch within budget), stream
+ * the answer, then either push the final answer or the assistant message with **all** its tool
+ * calls (each also as a ToolCall entry) and a Waiting with the tool deadline.
+ */
+export async function llmTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'llm'>, entries: readonly StackEntry[]): Promise<void> {
+  const { settings } = ctx.deps
+  if (turnsSinceUser(entries) >= settings.maxTurnsPerMessage) {
+    answerWith(ctx, at, def, `Stopped after ${settings.maxTurnsPerMessage} model turns without a final answer.`, { error: { code: 'TURN_LIMIT' } })
+    return
+  }
+  const overrides = ctx.deps.overrides.get(at.conversationId, at.agentId)?.values ?? {}
+  const eff = effectiveAgent(def, overrides, settings)
+  const conv = ctx.deps.stacks.getConversation(at.conversationId)
+  const seed = typeof conv.metadata.seed === 'number' ? conv.metadata.seed : undefined
+  let response: ModelResponse
+  try {
+    const request = buildRequest(eff, entries, ctx.deps.templates, ctx.deps.tools, settings, seed)
+    response = await ctx.deps.models(eff.model).complete(request, { onToken: (delta) => ctx.events.emit('token', { ...at, delta }) })
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err
+    // A provider failure is recorded on the step as the agent's answer, so parents and rollouts go on.
+    answerWith(ctx, at, def, `⚠ ${err.code}: ${messageOf(err)}`, { error: { code: err.code, message: messageOf(err) } })
+    return
+  }
+  recordModelCall(ctx, at, response)
+  const meta = response.offline ? { offline: true, model: response.model } : null
+  const calls = toolCallsOf(response, entries)
+  if (calls.length === 0) {
+    answerWith(ctx, at, def, response.message.content.trim(), meta)
+    return
+  }
+  const states: StateInput[] = [
+    { kind: 'assistant_message', content: response.message.content || null, toolCalls: calls, meta },
+    ...calls.map((c): StateInput => ({ kind: 'tool_call', id: c.id, name: c.name, arguments: c.arguments })),
+    { kind: 'waiting', waitingFor: 'tool', deadline: ctx.deps.clock.now() + settings.toolTimeoutMs, correlationId: calls[0]!.id },
+  ]
+  ctx.push(at, states)
+  ctx.wake(at)
+}
+
+/** The model's tool calls with parsed arguments and ids unique on the branch. */
+function toolCallsOf(response: ModelResponse, entries: readonly StackEntry[]): ToolCallSpec[] {
+  const used = new Set(entries.flatMap((e) => (e.state.kind === 'tool_call' ? [e.state.id] : [])))
+  return response.message.toolCalls.map((c) => {
+    let args: Record<string, unknown>
+    try {
+      const parsed: unknown = c.arguments.trim() ? JSON.parse(c.arguments) : {}
+      args = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { __raw_arguments: c.arguments }
+    } catch {
+      args = { __raw_arguments: c.arguments }
+    }
+    let id = c.id || `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`
+    while (used.has(id)) id = `${c.id || 'call'}_${randomUUID().slice(0, 8)}`
+    used.add(id)
+    return { id, name: c.name, arguments: args }
+  })
+}
+
+function recordModelCall(ctx: RuntimeContext, at: AgentRef, r: ModelResponse): void {
+  const payload = {
+    model: r.model, provider: r.provider, promptTokens: r.usage.promptTokens, completionTokens: r.usage.completionTokens,
+    costUsd: r.costUsd, latencyMs: r.latencyMs, offline: r.offline, replayed: r.replayed ?? false,
+  }
+  ctx.deps.artifacts.record({
+    type: 'metrics', sessionId: at.conversationId, agentId: at.agentId, branchId: at.branch, role: 'model_call',
+    payload, tags: ['model_call', r.model, ...(r.offline ? ['offline'] : [])],
+  })
+  ctx.events.emit('model:call', { ...at, model: r.model, promptTokens: r.usage.promptTokens, completionTokens: r.usage.completionTokens, costUsd: r.costUsd, latencyMs: r.latencyMs, offline: r.offline })
+}
