@@ -49,11 +49,33 @@ test('transfer funds and see both balances and the history change', async ({ pag
   await expect(form.getByText('"ten" is not a positive number')).toBeVisible()
   await form.getByLabel('Amount').fill('')
 
-  await page.getByTestId('wallet-agent_beta').getByRole('button', { name: 'agent_beta' }).click()
-  const shot = testInfo.outputPath('wallets.png')
-  await page.screenshot({ path: shot, fullPage: true })
+  await expect(page.getByRole('img', { name: /Balances of 6 wallets over 7 transactions/ })).toBeVisible()
+
+  // Screenshots of both themes for CI output and the README.
   mkdirSync('docs/screenshots', { recursive: true })
-  copyFileSync(shot, 'docs/screenshots/wallets.png')
+  await page.setViewportSize({ width: 1360, height: 1240 })
+  for (const theme of ['light', 'dark'] as const) {
+    if ((await page.locator('html').getAttribute('data-theme')) !== theme) await page.getByRole('button', { name: `Switch to ${theme} theme` }).click()
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
+    const shot = testInfo.outputPath(`wallets-${theme}.png`)
+    await page.screenshot({ path: shot, fullPage: true })
+    copyFileSync(shot, theme === 'light' ? 'docs/screenshots/wallets.png' : 'docs/screenshots/wallets-dark.png')
+  }
+})
+
+test('keyboard: digits switch screens, arrows move through the nav', async ({ page }) => {
+  await page.goto(`/?token=${token}#/wallets`)
+  await expect(page.getByRole('heading', { name: 'Wallets', level: 1 })).toBeVisible()
+  await page.keyboard.press('1')
+  await expect(page.getByText('Chat arrives with the conversation engine')).toBeVisible()
+  await page.keyboard.press('6')
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible()
+  const nav = page.getByRole('navigation', { name: 'Main' })
+  await nav.getByRole('link', { name: /Settings/ }).focus()
+  await page.keyboard.press('ArrowUp')
+  await expect(nav.getByRole('link', { name: /Artifacts/ })).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('heading', { name: 'Artifacts', level: 1 })).toBeVisible()
 })
 
 test('a wrong token is refused', async ({ page }) => {

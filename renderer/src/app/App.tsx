@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import type { AppInfo } from '../../../preload/contract'
 import { WalletsScreen } from '../features/wallets'
 import { getClient, type ConnectionState } from '../shared/client'
-import { Alert } from '../shared/ui'
+import { Alert, Icon } from '../shared/ui'
 import { Nav } from './Nav'
 import { Placeholder } from './Placeholder'
 import { ROUTES } from './routes'
@@ -31,13 +31,18 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey) return
+      if (e.altKey) return
+      const modified = e.ctrlKey || e.metaKey
+      // Bare digits only outside form fields (typing an amount must not switch screens); browsers
+      // keep Ctrl+digit for their tabs, so the bare form is the one that works everywhere.
+      const typing = e.target instanceof HTMLElement && e.target.closest('input, select, textarea, [contenteditable="true"]') !== null
+      if (!modified && (typing || e.shiftKey)) return
       const n = Number(e.key)
-      if (Number.isInteger(n) && n >= 1 && n <= ROUTES.length) {
+      if (/^[1-9]$/.test(e.key) && n <= ROUTES.length) {
         e.preventDefault()
         navigate(ROUTES[n - 1]!.id)
         document.getElementById('main')?.focus()
-      } else if (e.shiftKey && e.key.toLowerCase() === 'l') {
+      } else if (modified && e.shiftKey && e.key.toLowerCase() === 'l') {
         e.preventDefault()
         toggleTheme()
       }
@@ -61,7 +66,7 @@ export function App() {
         <Nav current={route} />
         <div className="sidebar-foot">
           <button type="button" className="btn btn-ghost theme-toggle" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Ctrl+Shift+L">
-            <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span>
+            <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
             {theme === 'dark' ? 'Light theme' : 'Dark theme'}
           </button>
           {info && <div className="home faint" title={info.home}>{info.home}</div>}

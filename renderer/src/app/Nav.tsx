@@ -1,10 +1,11 @@
 import { useRef, type KeyboardEvent } from 'react'
+import { Icon } from '../shared/ui'
 import { navigate } from './useRoute'
 import { ROUTES, type RouteId } from './routes'
 
 const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform)
 
-/** The left nav: arrow keys move between items (roving focus), Enter opens, Ctrl/⌘+N jumps. */
+/** The left nav: arrow keys move between items (roving focus), Enter opens, N or Ctrl/⌘+N jumps. */
 export function Nav({ current }: { current: RouteId }) {
   const refs = useRef<(HTMLAnchorElement | null)[]>([])
   const onKeyDown = (event: KeyboardEvent, index: number) => {
@@ -34,10 +35,10 @@ export function Nav({ current }: { current: RouteId }) {
                 onKeyDown={(e) => onKeyDown(e, i)}
                 onClick={() => navigate(r.id)}
               >
-                <span className="nav-icon" aria-hidden="true">{r.icon}</span>
+                <span className="nav-icon"><Icon name={r.icon} /></span>
                 <span className="nav-label">{r.label}</span>
                 {r.arrivesWith && <span className="nav-soon" title={`Arrives with ${r.arrivesWith}`}>soon</span>}
-                <kbd className="nav-kbd" aria-hidden="true">{isMac ? '⌘' : 'Ctrl '}{i + 1}</kbd>
+                <kbd className="nav-kbd" aria-hidden="true" title={`${i + 1}, or ${isMac ? '⌘' : 'Ctrl+'}${i + 1}`}>{i + 1}</kbd>
               </a>
             </li>
           )

@@ -1,4 +1,4 @@
-import { EmptyState } from '../shared/ui'
+import { EmptyState, Icon } from '../shared/ui'
 import type { ROUTES } from './routes'
 
 /** A screen whose domain is not built yet: says what will come and with what. */
@@ -11,9 +11,9 @@ export function Placeholder({ route }: { route: (typeof ROUTES)[number] }) {
         </div>
       </header>
       <div className="card">
-        <EmptyState icon={route.icon} title={`${route.label} arrives with ${route.arrivesWith}`}>
+        <EmptyState icon={<Icon name={route.icon} size={26} />} title={`${route.label} arrives with ${route.arrivesWith}`}>
           <p>{route.next}</p>
-          <p className="faint">Wallets work today: press <kbd>Ctrl</kbd> + <kbd>3</kbd> to open them.</p>
+          <p className="faint">Wallets work today: press <kbd>3</kbd> to open them.</p>
         </EmptyState>
       </div>
     </div>

@@ -5,6 +5,8 @@ import { getClient } from '../../shared/client'
 export const walletsApi = {
   wallets: () => getClient().invoke('ledger:wallets', {}),
   history: (agent?: string) => getClient().invoke('ledger:history', agent ? { agent, limit: 200 } : { limit: 200 }),
+  /** The audit trail (newest first), for the balance chart. */
+  events: () => getClient().invoke('ledger:events', { limit: 2000 }),
   audit: () => getClient().invoke('ledger:audit', {}),
   metrics: () => getClient().invoke('ledger:metrics', {}),
   status: () => getClient().invoke('ledger:status', {}),

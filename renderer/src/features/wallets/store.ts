@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { AuditReport, LedgerStatus, SystemMetrics, TransferInput, TransferRecord, TransferResult, Wallet } from '../../../../preload/contract'
+import type { AuditReport, LedgerEvent, LedgerStatus, SystemMetrics, TransferInput, TransferRecord, TransferResult, Wallet } from '../../../../preload/contract'
 import { ClientError } from '../../shared/client'
 import { walletsApi } from './api'
 
@@ -20,6 +20,8 @@ export interface WalletsState {
   /** Agent whose history is shown; null shows every transfer. */
   selected: string | null
   history: TransferRecord[]
+  /** Audit trail used to chart balances over time. */
+  timeline: LedgerEvent[]
   loaded: boolean
   loading: boolean
   loadError: UiError | null
@@ -39,6 +41,7 @@ const initial = {
   status: null,
   selected: null,
   history: [],
+  timeline: [],
   loaded: false,
   loading: false,
   loadError: null,
@@ -57,14 +60,15 @@ export const useWalletsStore = create<WalletsState>()((set, get) => ({
   async refresh() {
     set({ loading: true })
     try {
-      const [wallets, metrics, audit, status, history] = await Promise.all([
+      const [wallets, metrics, audit, status, history, timeline] = await Promise.all([
         walletsApi.wallets(),
         walletsApi.metrics(),
         walletsApi.audit(),
         walletsApi.status(),
         walletsApi.history(get().selected ?? undefined),
+        walletsApi.events(),
       ])
-      set({ wallets, metrics, audit, status, history, loaded: true, loading: false, loadError: null })
+      set({ wallets, metrics, audit, status, history, timeline, loaded: true, loading: false, loadError: null })
     } catch (err) {
       set({ loading: false, loaded: true, loadError: toUiError(err) })
     }

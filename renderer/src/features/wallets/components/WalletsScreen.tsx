@@ -1,7 +1,8 @@
 import { useEffect } from 'react'
-import { Alert, Badge, Button, EmptyState, Spinner } from '../../../shared/ui'
+import { Alert, Badge, Button, EmptyState, Icon, Spinner } from '../../../shared/ui'
 import { startWalletsLiveUpdates, useWalletsStore } from '../store'
 import { AuditCard } from './AuditCard'
+import { BalanceChart } from './BalanceChart'
 import { BalancesTable } from './BalancesTable'
 import { HistoryTable } from './HistoryTable'
 import { MetricsStrip } from './MetricsStrip'
@@ -50,14 +51,17 @@ export function WalletsScreen() {
       {!loaded ? (
         <div className="center-pad"><Spinner label="Loading wallets" /></div>
       ) : walletCount === 0 && !loadError ? (
-        <EmptyState icon="◎" title="No wallets yet">
+        <EmptyState icon={<Icon name="wallets" size={26} />} title="No wallets yet">
           Create one wallet per configured agent with <code>p2engine ledger init</code>, then come back here: this screen updates by itself.
         </EmptyState>
       ) : (
         <>
           <MetricsStrip />
           <div className="wallets-grid">
-            <BalancesTable />
+            <div className="wallets-main">
+              <BalancesTable />
+              <BalanceChart />
+            </div>
             <div className="wallets-side">
               <TransferForm />
               <AuditCard />
