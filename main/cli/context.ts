@@ -7,12 +7,16 @@ import { cantonLedgerFromSettings } from '../ledger/canton/fromSettings'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
 import { processOutput, type Output } from './output'
 import { UserInputError } from '../engine/errors'
+import type { Engine } from '../engine/runtime/engine'
+import { composeEngine } from '../compose/engine'
 
 /** Global options every command sees. */
 export interface GlobalOptions {
   config?: string
   home?: string
   ledgerBackend?: string
+  /** Answer model calls only from recordings (no network). */
+  replay?: boolean
 }
 
 /**
@@ -23,6 +27,7 @@ export class CliContext {
   private cfg?: LoadedConfig
   private storeInstance?: SqliteStore
   private ledgerInstance?: LedgerClient
+  private engineInstance?: Engine
   /** Set by a command that finished but must report failure (e.g. an audit violation). */
   exitCode = 0
 
@@ -57,7 +62,19 @@ export class CliContext {
     return this.ledgerInstance
   }
 
+  /** The engine on this context's store and ledger (built on first use). */
+  get engine(): Engine {
+    this.engineInstance ??= composeEngine({
+      store: this.store,
+      config: this.config,
+      ledger: this.ledger,
+      modelMode: this.globals.replay ? 'replay' : 'record',
+    })
+    return this.engineInstance
+  }
+
   async close(): Promise<void> {
+    this.engineInstance?.close()
     await this.ledgerInstance?.close()
     this.storeInstance?.close()
   }

@@ -16,6 +16,7 @@ export function buildProgram(io: Output = processOutput, env: NodeJS.ProcessEnv 
     .option('-c, --config <dir>', 'config folder (env P2ENGINE_CONFIG_DIR, default ./config)')
     .option('--home <dir>', 'state folder (env P2ENGINE_HOME, default the OS app-data folder)')
     .option('--ledger-backend <name>', 'embedded | canton (env LEDGER_BACKEND)')
+    .option('--replay', 'answer model calls only from earlier recordings (no network; a missing recording is an error)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
     .exitOverride()

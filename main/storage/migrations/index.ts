@@ -1,12 +1,13 @@
 import { ledgerMigration } from './001_ledger'
 import { artifactsMigration } from './002_artifacts'
 import { stacksMigration } from './003_stacks'
+import { runtimeMigration } from './004_runtime'
 import type { Migration } from './types'
 
 export type { Migration } from './types'
 
 /** Every migration in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [ledgerMigration, artifactsMigration, stacksMigration]
+export const MIGRATIONS: readonly Migration[] = [ledgerMigration, artifactsMigration, stacksMigration, runtimeMigration]
 
 /** The schema version this build writes. */
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.length

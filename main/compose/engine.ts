@@ -1,0 +1,56 @@
+import type { LoadedConfig } from '../engine/config/types'
+import { RecordingProvider } from '../engine/models/recording'
+import { ModelRouter } from '../engine/models/router'
+import { systemClock } from '../engine/ports/clock'
+import type { LedgerClient } from '../engine/ports/ledger'
+import type { ModelProvider } from '../engine/ports/model'
+import { DEFAULT_RUNTIME_SETTINGS, type RuntimeDeps, type RuntimeSettings } from '../engine/runtime/context'
+import { Engine } from '../engine/runtime/engine'
+import { AgentTemplates } from '../engine/templates/agentTemplates'
+import { builtinRegistry } from '../engine/tools/builtins'
+import { SqliteDedupSeenSet, SqliteOverrideStore, SqliteRecordingStore, SqliteToolCache } from '../storage/runtime/sqliteRuntimeStores'
+import type { SqliteStore } from '../storage/sqliteStore'
+import { createStackStorage } from '../storage/stacks/create'
+
+export interface ComposeEngineOptions {
+  store: SqliteStore
+  config: LoadedConfig
+  ledger?: LedgerClient
+  /** `replay`: answers only from recordings (no network; a miss is an error). Default: record. */
+  modelMode?: 'record' | 'replay'
+  /** Replaces the model router (tests, benchmarks). */
+  model?: ModelProvider
+  settings?: Partial<RuntimeSettings>
+}
+
+/**
+ * Builds the engine on SQLite-backed ports: one composition for the CLI, the desktop app and
+ * worker threads. Every model call is recorded so a later `--replay` can re-run without network.
+ */
+export function composeEngine(o: ComposeEngineOptions): Engine {
+  const { settings } = o.config
+  const { stacks, artifacts } = createStackStorage(o.store)
+  const inner = o.model ?? new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
+  const recording = new RecordingProvider(o.modelMode === 'replay' ? null : inner, new SqliteRecordingStore(o.store), o.modelMode ?? 'record')
+  const deps: RuntimeDeps = {
+    stacks,
+    artifacts,
+    tools: builtinRegistry(),
+    models: () => recording,
+    templates: new AgentTemplates(o.config.configDir),
+    agents: o.config.agents,
+    overrides: new SqliteOverrideStore(o.store),
+    ...(o.ledger ? { ledger: o.ledger } : {}),
+    clock: systemClock,
+    settings: {
+      ...DEFAULT_RUNTIME_SETTINGS,
+      dedupPolicy: settings.dedupPolicy,
+      defaultModel: settings.llm.defaultModel,
+      initialBalance: settings.ledger.initialBalance,
+      ...o.settings,
+    },
+    cache: new SqliteToolCache(o.store),
+    dedupSeen: new SqliteDedupSeenSet(o.store),
+  }
+  return new Engine(deps)
+}
