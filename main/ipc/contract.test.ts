@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { contract, invokeChannels, type InvokeChannel } from '../../preload/contract'
+import { contract, eventNames, invokeChannels, type EventName, type InvokeChannel } from '../../preload/contract'
 import { EventBus } from './eventBus'
 import { buildHandlers } from './handlers'
 import { MapTransport, registerHandlers } from './register'
@@ -15,6 +15,17 @@ const samples: Record<InvokeChannel, unknown> = {
   'ledger:audit': {},
   'ledger:metrics': {},
   'ledger:status': {},
+}
+
+/** One sample payload per event. */
+const eventSamples: Record<EventName, unknown> = {
+  'ledger:transferred': {
+    from: 'agent_alpha',
+    to: 'agent_beta',
+    amount: '10',
+    reason: 'sample',
+    result: { transactionId: 'tx1', commandId: 'c1', recordId: 'r1', fromBalance: '90.0', toBalance: '110.0', deduplicated: false },
+  },
 }
 
 let cleanup: (() => Promise<void>) | undefined
@@ -51,6 +62,16 @@ describe('IPC contract', () => {
       const wire = JSON.parse(JSON.stringify(result.data))
       expect(spec.output.parse(wire), channel).toEqual(result.data)
     }
+  })
+
+  it('round-trips a sample of every event through its schema and the bus', () => {
+    expect(Object.keys(eventSamples).sort()).toEqual([...eventNames].sort())
+    const bus = new EventBus()
+    const seen: unknown[] = []
+    bus.subscribe((e) => seen.push(JSON.parse(JSON.stringify(e))))
+    for (const name of eventNames) bus.publish(name, eventSamples[name] as never)
+    expect(seen).toEqual(eventNames.map((name) => ({ name, payload: eventSamples[name] })))
+    expect(() => bus.publish('ledger:transferred', { from: 'agent_alpha' } as never)).toThrow()
   })
 
   it('returns the ledger results the UI relies on', async () => {

@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -84,6 +85,41 @@ describe('browser host', () => {
     await expect(connect(ws)).rejects.toThrow('HTTP 401')
     await expect(connect(`${ws}?token=nope`)).rejects.toThrow('HTTP 401')
     await expect(connect(`${ws}?token=${TOKEN}`, 'https://evil.example')).rejects.toThrow('HTTP 401')
+    const rebound = new Promise<number>((resolve) => {
+      const s = new WebSocket(`${ws}?token=${TOKEN}`, { headers: { host: `evil.example:${h.port}` } })
+      s.once('unexpected-response', (_req, res) => resolve(res.statusCode!))
+      s.once('open', () => resolve(101))
+    })
+    expect(await rebound).toBe(401)
+  })
+
+  it('accepts the cookie the page load set instead of the URL token', async () => {
+    const h = await start()
+    const cookie = (await fetch(h.url)).headers.get('set-cookie')!.split(';')[0]!
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const s = new WebSocket(`ws://127.0.0.1:${h.port}/ws`, { headers: { cookie } })
+      s.once('open', () => resolve(s))
+      s.once('error', reject)
+    })
+    expect(await invoke(ws, 1, 'app:info', {})).toEqual({
+      type: 'result',
+      id: 1,
+      result: { ok: true, data: { name: 'P2Engine', version: '0.0.0-test', host: 'browser', home: '/tmp/p2engine-test-home', configDir: '/tmp/p2engine-test-config', ledgerBackend: 'embedded' } },
+    })
+    ws.close()
+  })
+
+  it('refuses requests whose Host is not loopback (DNS rebinding)', async () => {
+    const h = await start()
+    const res = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: h.port, path: `/?token=${TOKEN}`, headers: { host: `evil.example:${h.port}` } }, (r) => {
+        r.resume()
+        resolve(r.statusCode!)
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    expect(res).toBe(421)
   })
 
   it('serves the contract over the socket and pushes events', async () => {

@@ -96,7 +96,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
     const originOk = !req.headers.origin || allowedHosts().some((h) => req.headers.origin === `http://${h}`)
     const hostOk = allowedHosts().includes(req.headers.host ?? '')
-    if (url.pathname !== WS_PATH || !hostOk || !originOk || !sameToken(url.searchParams.get('token'), token)) {
+    // The token comes in the URL, or as the cookie the page load set (a reopened tab has only that).
+    const tokenOk = sameToken(url.searchParams.get('token'), token) || sameToken(cookieToken(req), token)
+    if (url.pathname !== WS_PATH || !hostOk || !originOk || !tokenOk) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }

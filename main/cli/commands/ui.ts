@@ -45,20 +45,26 @@ function openBrowser(url: string): void {
 }
 
 /**
- * Serves the UI and the contract until `stop` resolves, then closes the host. The context (and
- * with it the store) is closed by the CLI wrapper afterwards.
+ * Serves the UI and the contract until Ctrl-C (or `deps.stop`), then closes the host. The context
+ * (and with it the store) is closed by the CLI wrapper afterwards.
  */
-export async function runUi(ctx: CliContext, opts: UiOptions, stop: Promise<void> = untilSignal()): Promise<WebHost> {
+export async function runUi(
+  ctx: CliContext,
+  opts: UiOptions,
+  deps: { stop?: Promise<void>; rendererDir?: string; onListening?: (host: WebHost) => void } = {},
+): Promise<WebHost> {
+  const rendererDir = deps.rendererDir ?? findRendererDir()
   const host = await startWebHost({
     services: { config: ctx.config, ledger: ctx.ledger, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },
     bus: new EventBus(),
-    rendererDir: findRendererDir(),
+    rendererDir,
     port: opts.port,
   })
+  deps.onListening?.(host)
   ctx.io.out(`P2Engine UI: ${host.url}`)
   ctx.io.out('Serving on 127.0.0.1 only. Press Ctrl-C to stop.')
   if (opts.open) openBrowser(host.url)
-  await stop
+  await (deps.stop ?? untilSignal())
   ctx.io.out('Stopping…')
   await host.close()
   return host
