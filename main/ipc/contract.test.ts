@@ -66,12 +66,15 @@ describe('IPC contract', () => {
 
   it('round-trips a sample of every event through its schema and the bus', () => {
     expect(Object.keys(eventSamples).sort()).toEqual([...eventNames].sort())
-    const bus = new EventBus()
+    const logged: string[] = []
+    const bus = new EventBus((m) => logged.push(m))
     const seen: unknown[] = []
     bus.subscribe((e) => seen.push(JSON.parse(JSON.stringify(e))))
-    for (const name of eventNames) bus.publish(name, eventSamples[name] as never)
+    for (const name of eventNames) expect(bus.publish(name, eventSamples[name] as never)).toBe(true)
     expect(seen).toEqual(eventNames.map((name) => ({ name, payload: eventSamples[name] })))
-    expect(() => bus.publish('ledger:transferred', { from: 'agent_alpha' } as never)).toThrow()
+    expect(bus.publish('ledger:transferred', { ...(eventSamples['ledger:transferred'] as object), amount: 'lots' } as never)).toBe(false)
+    expect(seen).toHaveLength(eventNames.length)
+    expect(logged).toEqual(['dropped ledger:transferred: payload breaks the contract: amount: a decimal number such as "12.5"'])
   })
 
   it('returns the ledger results the UI relies on', async () => {

@@ -14,16 +14,28 @@ export interface BusEvent {
 export class EventBus {
   private readonly listeners = new Set<(event: BusEvent) => void>()
 
-  publish<E extends EventName>(name: E, payload: EventPayload<E>): void {
-    const parsed = contract.events[name].payload.parse(payload)
+  constructor(private readonly log: (message: string) => void = (m) => console.error(m)) {}
+
+  /**
+   * Sends one event to every subscriber. A payload that breaks the contract is logged and dropped
+   * (returns false) rather than thrown: the action that caused it has already been committed.
+   */
+  publish<E extends EventName>(name: E, payload: EventPayload<E>): boolean {
+    const checked = contract.events[name].payload.safeParse(payload)
+    if (!checked.success) {
+      this.log(`dropped ${name}: payload breaks the contract: ${checked.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`)
+      return false
+    }
+    const parsed = checked.data
     for (const listener of [...this.listeners]) {
       try {
         listener({ name, payload: parsed })
       } catch (err) {
         // One broken subscriber (e.g. a closed socket) must not stop the others.
-        console.error(`event listener for ${name} failed:`, err)
+        this.log(`event listener for ${name} failed: ${err instanceof Error ? err.message : String(err)}`)
       }
     }
+    return true
   }
 
   /** Receives every event; returns the unsubscribe function. */

@@ -5,7 +5,14 @@ import { ledgerHandlers } from './ledger'
 import { registerHandlers, type HandlerTable, type Transport } from './register'
 import type { AppServices } from './services'
 
-/** Every domain's handlers in one table. A new domain adds its file here. */
+/**
+ * Every domain's handlers in one table. Adding a domain (e.g. `branches`):
+ * 1. `preload/contract/branches.ts`: `branchesInvokes` / `branchesEvents`, spread into `contract`;
+ * 2. `main/ipc/branches.ts`: `branchesHandlers(services, bus)` returning `Pick<HandlerTable, …>`;
+ * 3. spread it here (a missing one fails the type check and `registerHandlers` at startup);
+ * 4. a sample per new channel in `contract.test.ts`;
+ * 5. `renderer/src/features/branches/` with its own `api.ts` over `getClient()`.
+ */
 export function buildHandlers(services: AppServices, bus: EventBus): HandlerTable {
   return { ...appHandlers(services), ...ledgerHandlers(services, bus) }
 }

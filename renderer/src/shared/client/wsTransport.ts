@@ -39,7 +39,13 @@ export function createWsClient(url: string, makeSocket: (url: string) => WebSock
       for (const frame of queue.splice(0)) ws.send(frame)
     }
     ws.onmessage = (msg) => {
-      const parsed = ServerFrameSchema.safeParse(JSON.parse(String(msg.data)))
+      let json: unknown
+      try {
+        json = JSON.parse(String(msg.data))
+      } catch {
+        return // not a frame of ours
+      }
+      const parsed = ServerFrameSchema.safeParse(json)
       if (!parsed.success) return
       const frame = parsed.data
       if (frame.type === 'result') {
