@@ -85,6 +85,7 @@ export function deliverToParent(ctx: RuntimeContext, child: AgentRef, meta: Dele
 /** Pushes timeout results for delegations whose deadline passed; re-arms the timer for the rest. */
 export function expireDelegations(ctx: RuntimeContext, at: AgentRef, waiting: { call: OpenCall; deadline: number; child: string }[]): void {
   const now = ctx.deps.clock.now()
+  let expired = false
   for (const w of waiting) {
     if (w.deadline > now) {
       ctx.scheduler.scheduleAt(keyAt(at), w.deadline)
@@ -95,5 +96,7 @@ export function expireDelegations(ctx: RuntimeContext, at: AgentRef, waiting: { 
       { kind: 'agent_result', correlationId: w.call.spec.id, agentId: w.child, status: 'timeout', result: { status: 'timeout', message: 'Agent response timeout' } },
       { kind: 'tool_result', toolCallId: w.call.spec.id, toolName: 'delegate', status: 'error', error: { code: 'TIMEOUT', message: `agent ${w.child} did not answer within ${seconds} s` } },
     ])
+    expired = true
   }
+  if (expired) ctx.wake(at)
 }
