@@ -4,6 +4,7 @@ import { UserInputError } from '../engine/errors'
 import { homePaths } from '../engine/paths'
 import type { LedgerClient } from '../engine/ports/ledger'
 import { EventBus } from '../ipc/eventBus'
+import { cantonLedgerFromSettings } from '../ledger/canton/fromSettings'
 import type { AppServices } from '../ipc/services'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
@@ -41,7 +42,7 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   const store = openStore(homePaths(config.settings.home).database)
   let ledger: LedgerClient
   try {
-    ledger = buildLedger(config, store)
+    ledger = buildLedger(config, store, env)
   } catch (err) {
     store.close()
     throw err
@@ -60,10 +61,12 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   }
 }
 
-function buildLedger(config: LoadedConfig, store: SqliteStore): LedgerClient {
+/** Same choice as the CLI context: the embedded ledger by default, Canton when configured. */
+function buildLedger(config: LoadedConfig, store: SqliteStore, env: NodeJS.ProcessEnv): LedgerClient {
   const { ledger } = config.settings
+  if (ledger.backend === 'canton') return cantonLedgerFromSettings(config.settings, env)
   if (ledger.backend !== 'embedded') {
-    throw new UserInputError(`ledger backend "${ledger.backend}" is not available in this build; use "embedded"`, 'LEDGER_BACKEND')
+    throw new UserInputError(`ledger backend "${ledger.backend}" is not available in this build; use "embedded" or "canton"`, 'LEDGER_BACKEND')
   }
   return new EmbeddedLedger(store, { party: ledger.partyId })
 }
