@@ -19,7 +19,8 @@ export default defineConfig({
     },
   },
   preload: {
-    build: { outDir: 'out/preload', rolldownOptions: { input: { index: r('preload/index.ts') } } },
+    // CommonJS so the preload can run with `sandbox: true` (an ESM preload cannot).
+    build: { outDir: 'out/preload', rolldownOptions: { input: { index: r('preload/index.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } } },
   },
   renderer: {
     root: 'renderer',

@@ -1,7 +1,9 @@
 // `npm run bench`: every benchmark, printed as tables with ratios. Not a test: numbers vary by machine.
 import { cpus } from 'node:os'
+import { benchEngine } from './engine'
 import { benchLedger } from './ledger'
 import { printTable } from './report'
 
 console.log(`P2Engine benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`)
 printTable('Embedded ledger', await benchLedger())
+printTable('Engine overhead per turn', await benchEngine())
