@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { RolloutSpecSchema, expandRollout, type RolloutSpec } from '../schema/rollout'
+import { RolloutSpecSchema, evalsOf, expandRollout, type RolloutSpec } from '../schema/rollout'
 import { NO_DOTENV } from './dotenv'
 import type { ConfigIssue } from './issues'
 import { validateParsed } from './issues'
@@ -52,12 +52,15 @@ function checkAppConfig(dir: string): FileReport {
 function rubricIssues(dir: string, file: string, spec: RolloutSpec, lineOf: (p: readonly PropertyKey[]) => number | undefined): ConfigIssue[] {
   const issues: ConfigIssue[] = []
   for (const [teamId, team] of Object.entries(spec.teams)) {
-    const rubric = team.eval?.rubric?.trim()
-    if (!rubric || /\s/.test(rubric)) continue
-    const found = ['.jinja', '.j2'].some((ext) => existsSync(join(dir, 'evals', 'rubrics', rubric + ext)))
-    if (!found) {
-      issues.push({ file, line: lineOf(['teams', teamId, 'eval', 'rubric']), path: `teams.${teamId}.eval.rubric`, message: `got "${rubric}", expected a rubric id with a file evals/rubrics/${rubric}.jinja, or a multi-line rubric text` })
-    }
+    evalsOf(team.eval).forEach((e, i) => {
+      const rubric = e.rubric?.trim()
+      if (!rubric || /\s/.test(rubric)) return
+      const found = ['.jinja', '.j2'].some((ext) => existsSync(join(dir, 'evals', 'rubrics', rubric + ext)))
+      const at = Array.isArray(team.eval) ? ['teams', teamId, 'eval', i, 'rubric'] : ['teams', teamId, 'eval', 'rubric']
+      if (!found) {
+        issues.push({ file, line: lineOf(at), path: at.join('.'), message: `got "${rubric}", expected a rubric id with a file evals/rubrics/${rubric}.jinja, or a multi-line rubric text` })
+      }
+    })
   }
   return issues
 }

@@ -50,14 +50,27 @@ export const TeamEvalSchema = z.strictObject({
   prompts: z.array(z.string().min(1)).min(1).optional(),
   judge_version: z.union([z.string().min(1), z.number()]).transform(String).optional(),
   timeout_sec: z.number().positive().default(900),
+  /** Judges: self-consistency samples per variant (mean and spread are reported). */
+  samples: z.int().min(1).max(20).optional(),
+  /** Judges: the judge model (default `openai/gpt-4o-mini`). */
+  model: z.string().min(1).optional(),
+  /** Deterministic evaluators: their arguments (e.g. `{ text: "Paris" }` for `contains`). */
+  params: z.record(z.string(), z.unknown()).optional(),
 })
 export type TeamEval = z.infer<typeof TeamEvalSchema>
+
+/** `eval:` is one evaluator (the original form) or a list of them. */
+export const TeamEvalsSchema = z.union([TeamEvalSchema, z.array(TeamEvalSchema).min(1)])
+export type TeamEvals = z.infer<typeof TeamEvalsSchema>
+
+/** A team's or variant's evaluators as a list (empty without `eval`). */
+export const evalsOf = (e: TeamEvals | undefined): TeamEval[] => (e === undefined ? [] : Array.isArray(e) ? e : [e])
 
 export const TeamSchema = z.strictObject({
   initial_message: z.string().min(1).optional(),
   base: VariantSchema.default({}),
   variants: z.union([z.array(VariantSchema).min(1), VariantGridSchema]),
-  eval: TeamEvalSchema.optional(),
+  eval: TeamEvalsSchema.optional(),
 })
 export type Team = z.infer<typeof TeamSchema>
 
@@ -74,7 +87,8 @@ export interface ExpandedVariant {
   initialMessage: string
   /** `base` deep-merged with the entry: stored as the agent's runtime override. */
   overrides: Record<string, unknown>
-  eval?: TeamEval
+  /** The team's `eval` as written (one or a list; see {@link evalsOf}). */
+  eval?: TeamEvals
 }
 
 type Plain = Record<string, unknown>

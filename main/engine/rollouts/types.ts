@@ -1,0 +1,138 @@
+import type { SystemMetrics } from '../ports/ledger'
+import type { ExpandedVariant } from '../schema/rollout'
+
+/** Lifecycle of one variant row. */
+export type VariantStatus = 'queued' | 'running' | 'done' | 'failed'
+export type RolloutStatus = 'running' | 'done' | 'failed'
+
+/** One evaluator's result on one variant (a cell of the grid; failures are values too). */
+export interface EvalScore {
+  evaluator: string
+  /** Registered version, or the judge prompt version for judges. */
+  version: string
+  metric: string
+  /** Null when the evaluator failed (see `error`). */
+  score: number | null
+  /** Every metric the evaluator emitted (`score` included). */
+  metrics: Record<string, number>
+  /** Self-consistency samples (judges with `samples: N`). */
+  samples?: number[]
+  /** Max − min of the samples. */
+  spread?: number
+  comment?: string
+  /** Produced by the offline scripted model. */
+  offline: boolean
+  error?: string
+  /** The evaluation artifact. */
+  ref?: string
+  judgeModel?: string
+}
+
+/** Token and cost totals of a set of model calls. */
+export interface Usage {
+  calls: number
+  promptTokens: number
+  completionTokens: number
+  totalTokens: number
+  costUsd: number
+  /** Sum of model latencies. */
+  modelMs: number
+  /** Any call answered by the offline scripted model. */
+  offline: boolean
+}
+
+export interface TransferSummary {
+  from: string
+  to: string
+  amount: string
+  reason: string
+  transactionId: string
+}
+
+/** The ledger part of a variant's row. */
+export interface VariantLedger {
+  agent: string
+  finalBalance: string | null
+  /** +received − sent by the root agent inside the variant's conversation. */
+  netFlow: string
+  transfers: TransferSummary[]
+  /** Net change per agent caused by this variant's transfers. */
+  walletChanges: Record<string, string>
+}
+
+/** Everything measured about one finished variant. */
+export interface VariantMetrics {
+  conversationId: string
+  agentId: string
+  /** The root's final answer (what the judges saw). */
+  answer: string | null
+  answerRef: string | null
+  scores: EvalScore[]
+  /** The first evaluator's metric (the team's primary score); null without evaluators. */
+  score: number | null
+  usage: Usage
+  /** Judge model calls, shown apart from the variant's own usage. */
+  judgeUsage: Usage
+  wallMs: number
+  toolCalls: number
+  toolErrors: number
+  /** Provider/tool errors met on the way (the variant still finished). */
+  errors: string[]
+  ledger: VariantLedger | null
+}
+
+/** A variant row as stored. */
+export interface VariantRecord {
+  rolloutId: string
+  team: string
+  variantId: string
+  position: number
+  status: VariantStatus
+  conversationId: string | null
+  overrides: Record<string, unknown>
+  metrics: VariantMetrics | null
+  error: string | null
+  startedAt: number | null
+  finishedAt: number | null
+}
+
+/** Ledger state captured before and after a rollout. */
+export interface LedgerSnapshot {
+  label: 'before' | 'after'
+  /** Epoch milliseconds. */
+  timestamp: number
+  metrics: SystemMetrics
+  wallets: { agent: string; balance: string }[]
+}
+
+/** Options a rollout was started with (kept for resume). */
+export interface RolloutOptions {
+  parallel: number
+  samples?: number
+  strictTools: boolean
+  replay: boolean
+  /** Per-variant task deadline. */
+  taskTimeoutMs: number
+}
+
+/** What is stored as the rollout's spec document. */
+export interface StoredRolloutSpec {
+  /** The YAML as parsed. */
+  source: unknown
+  variants: ExpandedVariant[]
+  options: RolloutOptions
+}
+
+export interface RolloutRecord {
+  id: string
+  specFile: string
+  spec: StoredRolloutSpec
+  status: RolloutStatus
+  createdAt: number
+  finishedAt: number | null
+  ledgerBefore: LedgerSnapshot | null
+  ledgerAfter: LedgerSnapshot | null
+}
+
+/** `rollout:<rolloutId>:<team>:<variantId>`: stable, so a resume finds the conversation again. */
+export const variantConversationId = (rolloutId: string, team: string, variantId: string): string => `rollout:${rolloutId}:${team}:${variantId}`

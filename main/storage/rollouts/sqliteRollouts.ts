@@ -1,0 +1,135 @@
+import { z } from 'zod'
+import { UserInputError } from '../../engine/errors'
+import type {
+  LedgerSnapshot, RolloutRecord, RolloutStatus, StoredRolloutSpec, VariantMetrics, VariantRecord, VariantStatus,
+} from '../../engine/rollouts/types'
+import { defineJsonColumn } from '../jsonColumn'
+import type { SqliteStore } from '../sqliteStore'
+
+const doc = z.looseObject({})
+const SpecColumn = defineJsonColumn({ name: 'rollout spec', version: 1, schema: z.looseObject({ source: z.unknown(), variants: z.array(doc), options: doc }) })
+const SnapshotColumn = defineJsonColumn({ name: 'ledger snapshot', version: 1, schema: z.looseObject({ label: z.enum(['before', 'after']), timestamp: z.number(), metrics: doc, wallets: z.array(doc) }) })
+const OverridesColumn = defineJsonColumn({ name: 'variant overrides', version: 1, schema: z.looseObject({ values: z.record(z.string(), z.unknown()) }) })
+const MetricsColumn = defineJsonColumn({ name: 'variant metrics', version: 1, schema: z.looseObject({ conversationId: z.string(), scores: z.array(doc) }) })
+
+interface RolloutRow { id: string; spec_file: string; spec: string; status: RolloutStatus; created_at: number; finished_at: number | null; ledger_before: string | null; ledger_after: string | null }
+interface VariantRow { rollout_id: string; team: string; variant_id: string; position: number; status: VariantStatus; conversation_id: string | null; overrides: string; metrics: string | null; error: string | null; started_at: number | null; finished_at: number | null }
+
+const strip = <T>(o: T & { schemaVersion?: number }): T => {
+  const { schemaVersion: _v, ...rest } = o as Record<string, unknown>
+  return rest as T
+}
+
+/**
+ * Rollouts and their variant rows in SQLite. Every process (CLI, app, worker threads) opens its
+ * own connection; writes are single statements or `store.write` transactions, so concurrent
+ * workers never lose an update.
+ */
+export class SqliteRolloutStore {
+  constructor(private readonly store: SqliteStore, private readonly now: () => number = Date.now) {}
+
+  /** Creates the rollout and one queued row per variant, in one transaction. */
+  create(r: { id: string; specFile: string; spec: StoredRolloutSpec; ledgerBefore: LedgerSnapshot | null }): RolloutRecord {
+    const at = this.now()
+    this.store.write(() => {
+      this.store.db
+        .prepare('INSERT INTO rollouts (id, spec_file, spec, status, created_at, ledger_before) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(r.id, r.specFile, SpecColumn.encode(r.spec as never), 'running', at, r.ledgerBefore ? SnapshotColumn.encode(r.ledgerBefore as never) : null)
+      const ins = this.store.db.prepare(
+        'INSERT INTO rollout_variants (rollout_id, team, variant_id, position, status, overrides) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      for (const v of r.spec.variants) ins.run(r.id, v.teamId, v.id, v.index, 'queued', OverridesColumn.encode({ values: v.overrides }))
+    })
+    return this.get(r.id)
+  }
+
+  /** @throws UserInputError naming the id and the known ones when absent. */
+  get(id: string): RolloutRecord {
+    const row = this.store.db.prepare('SELECT * FROM rollouts WHERE id = ?').get(id) as RolloutRow | undefined
+    if (!row) {
+      const recent = this.list(5).map((r) => r.id)
+      throw new UserInputError(`no rollout "${id}"${recent.length ? `; recent: ${recent.join(', ')}` : ' (none yet)'}`, 'ROLLOUT_NOT_FOUND')
+    }
+    return toRecord(row)
+  }
+
+  find(id: string): RolloutRecord | null {
+    const row = this.store.db.prepare('SELECT * FROM rollouts WHERE id = ?').get(id) as RolloutRow | undefined
+    return row ? toRecord(row) : null
+  }
+
+  /** Newest first. */
+  list(limit = 50): RolloutRecord[] {
+    return (this.store.db.prepare('SELECT * FROM rollouts ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as RolloutRow[]).map(toRecord)
+  }
+
+  /** In team order then position. */
+  variants(rolloutId: string): VariantRecord[] {
+    const rows = this.store.db.prepare('SELECT * FROM rollout_variants WHERE rollout_id = ?').all(rolloutId) as VariantRow[]
+    const order = this.get(rolloutId).spec.variants.map((v) => `${v.teamId}\u0000${v.id}`)
+    return rows.map(toVariant).sort((a, b) => order.indexOf(`${a.team}\u0000${a.variantId}`) - order.indexOf(`${b.team}\u0000${b.variantId}`))
+  }
+
+  variant(rolloutId: string, team: string, variantId: string): VariantRecord {
+    const row = this.store.db.prepare('SELECT * FROM rollout_variants WHERE rollout_id = ? AND team = ? AND variant_id = ?').get(rolloutId, team, variantId) as VariantRow | undefined
+    if (!row) throw new UserInputError(`rollout ${rolloutId} has no variant ${team}/${variantId}`, 'VARIANT_NOT_FOUND')
+    return toVariant(row)
+  }
+
+  markRunning(rolloutId: string, team: string, variantId: string, conversationId: string): void {
+    this.store.db
+      .prepare("UPDATE rollout_variants SET status = 'running', conversation_id = ?, started_at = COALESCE(started_at, ?), error = NULL WHERE rollout_id = ? AND team = ? AND variant_id = ?")
+      .run(conversationId, this.now(), rolloutId, team, variantId)
+  }
+
+  markDone(rolloutId: string, team: string, variantId: string, metrics: VariantMetrics): void {
+    this.store.db
+      .prepare("UPDATE rollout_variants SET status = 'done', metrics = ?, error = NULL, finished_at = ? WHERE rollout_id = ? AND team = ? AND variant_id = ?")
+      .run(MetricsColumn.encode(metrics as never), this.now(), rolloutId, team, variantId)
+  }
+
+  /** A failed variant keeps whatever metrics were measured. */
+  markFailed(rolloutId: string, team: string, variantId: string, error: string, metrics: VariantMetrics | null = null): void {
+    this.store.db
+      .prepare("UPDATE rollout_variants SET status = 'failed', error = ?, metrics = COALESCE(?, metrics), finished_at = ? WHERE rollout_id = ? AND team = ? AND variant_id = ?")
+      .run(error, metrics ? MetricsColumn.encode(metrics as never) : null, this.now(), rolloutId, team, variantId)
+  }
+
+  /** Back to `running` for a resume (finished rows are never touched). */
+  setStatus(id: string, status: RolloutStatus): void {
+    this.store.db.prepare('UPDATE rollouts SET status = ?, finished_at = ? WHERE id = ?').run(status, status === 'running' ? null : this.now(), id)
+  }
+
+  setLedgerAfter(id: string, snapshot: LedgerSnapshot): void {
+    this.store.db.prepare('UPDATE rollouts SET ledger_after = ? WHERE id = ?').run(SnapshotColumn.encode(snapshot as never), id)
+  }
+}
+
+function toRecord(r: RolloutRow): RolloutRecord {
+  return {
+    id: r.id,
+    specFile: r.spec_file,
+    spec: strip(SpecColumn.decode(r.spec)) as unknown as StoredRolloutSpec,
+    status: r.status,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    ledgerBefore: r.ledger_before ? (strip(SnapshotColumn.decode(r.ledger_before)) as unknown as LedgerSnapshot) : null,
+    ledgerAfter: r.ledger_after ? (strip(SnapshotColumn.decode(r.ledger_after)) as unknown as LedgerSnapshot) : null,
+  }
+}
+
+function toVariant(r: VariantRow): VariantRecord {
+  return {
+    rolloutId: r.rollout_id,
+    team: r.team,
+    variantId: r.variant_id,
+    position: r.position,
+    status: r.status,
+    conversationId: r.conversation_id,
+    overrides: OverridesColumn.decode(r.overrides).values,
+    metrics: r.metrics ? (strip(MetricsColumn.decode(r.metrics)) as unknown as VariantMetrics) : null,
+    error: r.error,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  }
+}
