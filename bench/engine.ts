@@ -33,6 +33,7 @@ function makeEngine(file: string) {
     stacks, artifacts, tools: builtinRegistry(), models: () => instantModel, templates: new AgentTemplates(CONFIG_DIR),
     agents: [LlmAgentSchema.parse({ id: 'agent', type: 'llm', llm_model: 'bench/instant', tools: ['get_weather'] })],
     overrides: new MemoryOverrideStore(), clock: systemClock, settings: DEFAULT_RUNTIME_SETTINGS,
+    transaction: (fn) => store.write(fn),
   })
   return { engine, store }
 }

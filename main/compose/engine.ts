@@ -51,6 +51,7 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
     },
     cache: new SqliteToolCache(o.store),
     dedupSeen: new SqliteDedupSeenSet(o.store),
+    transaction: (fn) => o.store.write(fn),
   }
   return new Engine(deps)
 }

@@ -55,6 +55,6 @@ export function concludeAnswer(ctx: RuntimeContext, at: AgentRef, def: AgentDefi
     return
   }
   ctx.events.emit('answer', { ...at, text, root: true })
-  const conv = ctx.deps.stacks.getConversation(at.conversationId)
+  const conv = ctx.conversation(at.conversationId)
   if (conv.metadata.finishOnAnswer === true) ctx.push(at, [{ kind: 'finished', reason: 'answered' }])
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock'
 import type { LedgerClient } from '../ports/ledger'
 import type { ModelProvider } from '../ports/model'
 import type { OverrideStore } from '../ports/overrides'
-import type { PushResult, StackStore } from '../ports/stacks'
+import type { Conversation, PushResult, StackStore } from '../ports/stacks'
 import type { AgentId, BranchId, ConversationId, StateInput } from '../schema/states'
 import type { AgentTemplates } from '../templates/agentTemplates'
 import type { ToolCache } from '../tools/cache'
@@ -68,6 +68,8 @@ export interface RuntimeDeps {
   settings: RuntimeSettings
   cache?: ToolCache
   dedupSeen?: DedupSeenSet
+  /** Runs `fn` in one storage transaction (the writes of a step commit together). Default: no grouping. */
+  transaction?: <T>(fn: () => T) => T
 }
 
 /** Where one agent's work happens. */
@@ -87,6 +89,10 @@ export interface RuntimeContext {
   push(at: AgentRef, states: readonly StateInput[]): PushResult
   wake(at: AgentRef): void
   agent(agentId: string): AgentDefinition | undefined
+  /** Conversation by id (cached: conversations are immutable once created). */
+  conversation(id: string): Conversation
+  /** Runs the synchronous writes of one step in one transaction. */
+  tx<T>(fn: () => T): T
 }
 
 export const SEP = '\u0000'

@@ -42,6 +42,7 @@ export class Engine {
   private readonly scheduler: Scheduler
   private readonly ctx: RuntimeContext
   private readonly agents: Map<string, AgentDefinition>
+  private readonly conversations = new Map<string, Conversation>()
 
   constructor(readonly deps: RuntimeDeps) {
     this.agents = new Map(deps.agents.map((a) => [a.id, a]))
@@ -63,6 +64,15 @@ export class Engine {
       },
       wake: (at) => this.scheduler.schedule(keyOf(at)),
       agent: (id) => this.agents.get(id),
+      conversation: (id) => {
+        let c = this.conversations.get(id)
+        if (!c) {
+          c = deps.stacks.getConversation(id)
+          this.conversations.set(id, c)
+        }
+        return c
+      },
+      tx: deps.transaction ?? ((fn) => fn()),
     }
   }
 
@@ -104,7 +114,7 @@ export class Engine {
     if (text.trim() === '') throw new UserInputError('message is empty', 'EMPTY_MESSAGE')
     const at = this.target(conversation, options.agentId)
     const status = branchStatus(this.deps.stacks.read(at.conversationId, at.agentId, at.branch)).kind
-    if (status === 'needs_turn' || status === 'awaiting_tools' || !this.scheduler.isIdle((k) => k === keyOf(at))) {
+    if (status === 'needs_turn' || status === 'awaiting_tools' || !this.scheduler.isIdle(keyOf(at))) {
       throw new UserInputError(`the previous message to ${at.agentId} is still being worked on; wait for its answer or rewind the conversation`, 'PENDING')
     }
     if (status === 'awaiting_human') {
@@ -143,10 +153,14 @@ export class Engine {
     return n
   }
 
-  /** Resolves when the conversation (or everything) has no queued, running or in-flight work. */
-  whenIdle(conversationId?: ConversationId | string): Promise<void> {
-    const prefix = conversationId ? `${conversationId}${SEP}` : ''
-    return this.scheduler.whenIdle((k) => k.startsWith(prefix))
+  /**
+   * Resolves when the conversation (or one agent of it, or everything) has no queued, running or
+   * in-flight work. Open deadlines and human requests don't count as work.
+   */
+  whenIdle(conversationId?: ConversationId | string, agentId?: string): Promise<void> {
+    const id = conversationId ? (this.deps.stacks.findConversation(String(conversationId))?.id ?? String(conversationId)) : ''
+    const group = id ? (agentId ? `${id}${SEP}${agentId}` : id) : ''
+    return this.scheduler.whenIdle(group)
   }
 
   /** Status of one agent's checked-out branch. */

@@ -100,7 +100,7 @@ describe('Engine: idempotency, late results, deadlines', () => {
     await childAsked
     await new Promise((r) => setTimeout(r, 10))
     clock.advance(300_001)
-    await h.engine.whenIdle((await h.stacks.getConversation('t')).id + '\u0000boss')
+    await h.engine.whenIdle(h.stacks.getConversation('t').id, 'boss')
     parent.assertDone()
     expect(h.kinds('t', 'boss').slice(-3)).toEqual(['agent_result', 'tool_result', 'assistant_message'])
   })

@@ -14,15 +14,19 @@ export class Scheduler {
   private readonly deadlines = new Map<string, number>()
   private timer: unknown = null
   private timerAt = Number.POSITIVE_INFINITY
-  private idleWaiters: { filter: (key: string) => boolean; resolve: () => void }[] = []
   /** Outstanding work not owned by a step (e.g. tool calls in flight), per key. */
   private readonly holds = new Map<string, number>()
+  /** Queued + running + held work per group (a key's prefixes, see `groupsOf`), for idleness. */
+  private readonly busy = new Map<string, number>()
+  private readonly waiters = new Map<string, (() => void)[]>()
 
   constructor(
     private readonly step: (key: string) => Promise<void>,
     private readonly clock: Clock,
     private readonly concurrency = 64,
     private readonly onError: (key: string, err: unknown) => void = () => {},
+    /** Separates the parts of a key (conversation, agent, branch); idleness can be asked per prefix. */
+    private readonly separator = '\u0000',
   ) {}
 
   /** Requests a step of `key` as soon as possible. */
@@ -34,6 +38,7 @@ export class Scheduler {
     if (this.queued.has(key)) return
     this.queued.add(key)
     this.order.push(key)
+    this.count(key, 1)
     this.pump()
   }
 
@@ -52,6 +57,7 @@ export class Scheduler {
   /** Marks work for `key` that runs outside a step (tool calls); idleness waits for it. */
   hold(key: string): () => void {
     this.holds.set(key, (this.holds.get(key) ?? 0) + 1)
+    this.count(key, 1)
     let released = false
     return () => {
       if (released) return
@@ -59,27 +65,52 @@ export class Scheduler {
       const n = (this.holds.get(key) ?? 1) - 1
       if (n <= 0) this.holds.delete(key)
       else this.holds.set(key, n)
-      this.checkIdle()
+      this.count(key, -1)
     }
   }
 
-  /** True when no key matching `filter` is queued, running or held. */
-  isIdle(filter: (key: string) => boolean = () => true): boolean {
-    for (const k of this.queued) if (filter(k)) return false
-    for (const k of this.running) if (filter(k)) return false
-    for (const k of this.holds.keys()) if (filter(k)) return false
-    return true
+  /** True when nothing in `group` (a key prefix ending at a separator, or '' for all) is queued, running or held. */
+  isIdle(group = ''): boolean {
+    return !this.busy.has(group)
   }
 
-  /** Resolves once no key matching `filter` is queued, running or held (pending deadlines don't count). */
-  whenIdle(filter: (key: string) => boolean = () => true): Promise<void> {
-    if (this.isIdle(filter)) return Promise.resolve()
-    return new Promise((resolve) => this.idleWaiters.push({ filter, resolve }))
+  /** Resolves once nothing in `group` is queued, running or held (pending deadlines don't count). */
+  whenIdle(group = ''): Promise<void> {
+    if (this.isIdle(group)) return Promise.resolve()
+    return new Promise((resolve) => {
+      const list = this.waiters.get(group)
+      if (list) list.push(resolve)
+      else this.waiters.set(group, [resolve])
+    })
   }
 
-  /** Keys with a pending deadline matching `filter`. */
-  pendingDeadlines(filter: (key: string) => boolean = () => true): { key: string; at: number }[] {
-    return [...this.deadlines].filter(([k]) => filter(k)).map(([key, at]) => ({ key, at }))
+  /** Keys with a pending deadline. */
+  pendingDeadlines(): { key: string; at: number }[] {
+    return [...this.deadlines].map(([key, at]) => ({ key, at }))
+  }
+
+  /** '' (everything), then every prefix of the key that ends before a separator. */
+  private groupsOf(key: string): string[] {
+    const out = ['']
+    for (let i = key.indexOf(this.separator); i !== -1; i = key.indexOf(this.separator, i + 1)) out.push(key.slice(0, i))
+    out.push(key)
+    return out
+  }
+
+  private count(key: string, delta: 1 | -1): void {
+    for (const g of this.groupsOf(key)) {
+      const n = (this.busy.get(g) ?? 0) + delta
+      if (n > 0) {
+        this.busy.set(g, n)
+        continue
+      }
+      this.busy.delete(g)
+      const list = this.waiters.get(g)
+      if (list) {
+        this.waiters.delete(g)
+        for (const resolve of list) resolve()
+      }
+    }
   }
 
   close(): void {
@@ -92,7 +123,7 @@ export class Scheduler {
     while (this.running.size < this.concurrency && this.order.length > 0) {
       const key = this.order.shift()!
       this.queued.delete(key)
-      this.running.add(key)
+      this.running.add(key) // still counted as busy: queued → running keeps its count
       void this.run(key)
     }
   }
@@ -105,19 +136,9 @@ export class Scheduler {
     } finally {
       this.running.delete(key)
       if (this.again.delete(key)) this.schedule(key)
+      this.count(key, -1)
       this.pump()
-      this.checkIdle()
     }
-  }
-
-  private checkIdle(): void {
-    if (this.idleWaiters.length === 0) return
-    const still: typeof this.idleWaiters = []
-    for (const w of this.idleWaiters) {
-      if (this.isIdle(w.filter)) w.resolve()
-      else still.push(w)
-    }
-    this.idleWaiters = still
   }
 
   private armTimer(): void {

@@ -52,7 +52,7 @@ export async function llmTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'llm'>
   }
   const overrides = ctx.deps.overrides.get(at.conversationId, at.agentId)?.values ?? {}
   const eff = effectiveAgent(def, overrides, settings)
-  const conv = ctx.deps.stacks.getConversation(at.conversationId)
+  const conv = ctx.conversation(at.conversationId)
   const seed = typeof conv.metadata.seed === 'number' ? conv.metadata.seed : undefined
   let response: ModelResponse
   try {
@@ -61,23 +61,25 @@ export async function llmTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'llm'>
   } catch (err) {
     if (!(err instanceof AppError)) throw err
     // A provider failure is recorded on the step as the agent's answer, so parents and rollouts go on.
-    answerWith(ctx, at, def, `⚠ ${err.code}: ${messageOf(err)}`, { error: { code: err.code, message: messageOf(err) } })
+    ctx.tx(() => answerWith(ctx, at, def, `⚠ ${err.code}: ${messageOf(err)}`, { error: { code: err.code, message: messageOf(err) } }))
     return
   }
-  recordModelCall(ctx, at, response)
   const meta = response.offline ? { offline: true, model: response.model } : null
   const calls = toolCallsOf(response, entries)
-  if (calls.length === 0) {
-    answerWith(ctx, at, def, response.message.content.trim(), meta)
-    return
-  }
-  const states: StateInput[] = [
-    { kind: 'assistant_message', content: response.message.content || null, toolCalls: calls, meta },
-    ...calls.map((c): StateInput => ({ kind: 'tool_call', id: c.id, name: c.name, arguments: c.arguments })),
-    { kind: 'waiting', waitingFor: 'tool', deadline: ctx.deps.clock.now() + settings.toolTimeoutMs, correlationId: calls[0]!.id },
-  ]
-  ctx.push(at, states)
-  ctx.wake(at)
+  // The model call's metrics and everything the answer causes commit together.
+  ctx.tx(() => {
+    recordModelCall(ctx, at, response)
+    if (calls.length === 0) {
+      answerWith(ctx, at, def, response.message.content.trim(), meta)
+      return
+    }
+    ctx.push(at, [
+      { kind: 'assistant_message', content: response.message.content || null, toolCalls: calls, meta },
+      ...calls.map((c): StateInput => ({ kind: 'tool_call', id: c.id, name: c.name, arguments: c.arguments })),
+      { kind: 'waiting', waitingFor: 'tool', deadline: ctx.deps.clock.now() + settings.toolTimeoutMs, correlationId: calls[0]!.id },
+    ])
+  })
+  if (calls.length > 0) ctx.wake(at)
 }
 
 /** The model's tool calls with parsed arguments and ids unique on the branch. */

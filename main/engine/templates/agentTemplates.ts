@@ -28,9 +28,17 @@ export class AgentTemplates {
       .sort()
   }
 
-  /** `system_message.j2` with the offered tools (an empty list renders the no-tools text). */
+  private readonly systemMessages = new Map<string, string>()
+
+  /** `system_message.j2` with the offered tools (an empty list renders the no-tools text); memoised per tool set. */
   systemMessage(tools: readonly ToolSummary[]): string {
-    return this.renderer.renderTemplate('system_message.j2', { tools: tools.map((t) => ({ name: t.name, description: t.description })) })
+    const key = JSON.stringify(tools.map((t) => [t.name, t.description]))
+    let text = this.systemMessages.get(key)
+    if (text === undefined) {
+      text = this.renderer.renderTemplate('system_message.j2', { tools: tools.map((t) => ({ name: t.name, description: t.description })) })
+      this.systemMessages.set(key, text)
+    }
+    return text
   }
 
   /** `personas/<name>.j2` with the last user question. @throws UserInputError for an unknown persona. */

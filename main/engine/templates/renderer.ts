@@ -38,8 +38,15 @@ export class TemplateRenderer {
     this.env.addFilter('pyrepr', (v: unknown) => pythonRepr(v))
   }
 
-  /** Every template file under the folder, as relative paths with `/` separators, sorted. */
+  private listed: string[] | null = null
+
+  /** Every template file under the folder, as relative paths with `/` separators, sorted (read once). */
   list(): string[] {
+    this.listed ??= this.scan()
+    return this.listed
+  }
+
+  private scan(): string[] {
     if (!existsSync(this.dir)) return []
     const out: string[] = []
     const walk = (d: string): void => {

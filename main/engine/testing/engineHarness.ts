@@ -51,6 +51,7 @@ export async function makeEngine(o: HarnessOptions) {
     settings: { ...DEFAULT_RUNTIME_SETTINGS, ...o.settings },
     cache: new MemoryToolCache(),
     dedupSeen: new MemoryDedupSeenSet(),
+    transaction: (fn) => store.write(fn),
   })
   const errors: unknown[] = []
   engine.events.on('error', (e) => errors.push(e.error))

@@ -30,6 +30,7 @@ import { checkIndex, checkLimit, unknownBranch } from './checks'
 import { findConversationRow, insertConversation, requireConversationRow, toConversation } from './conversations'
 import { segmentsIn } from './lineage'
 import { StateColumn } from './stateColumn'
+import { EntryCache } from './entryCache'
 import { prepareStackStatements, type BranchRow, type ConversationRow, type EntryRow, type StackStatements } from './statements'
 
 /** Artifact `stateId` of a state: ToolCall id or AgentCall correlation. */
@@ -43,6 +44,7 @@ export class SqliteStackStore implements StackStore {
   private readonly st: StackStatements
   /** Built once: a better-sqlite3 transaction wrapper per call costs more than the SQL. */
   private readonly txn
+  private readonly cache: EntryCache
 
   constructor(
     private readonly store: SqliteStore,
@@ -51,6 +53,7 @@ export class SqliteStackStore implements StackStore {
   ) {
     this.st = prepareStackStatements(store.db)
     this.txn = store.db.transaction((fn: () => unknown) => fn())
+    this.cache = new EntryCache(store.db)
   }
 
   createConversation(input: NewConversation): Conversation {
@@ -91,7 +94,9 @@ export class SqliteStackStore implements StackStore {
       }
       return r.data
     })
-    return this.inTransaction(() => {
+    // Inside a caller's transaction the entries are cached only once it committed (next read).
+    const joined = this.store.db.inTransaction
+    const result = this.inTransaction(() => {
       const row = this.branchForWrite(conversation, agent, options.branch)
       const ts = options.ts ?? this.now()
       const c = row.conversation_id
@@ -130,11 +135,15 @@ export class SqliteStackStore implements StackStore {
       })
       const length = row.length + entries.length
       if (entries.length > 0) this.st.updateTail.run(length, ts, c, agent, row.branch_id)
-      return { branch: asBranchId(row.branch_id), episodeId: row.episode_id, entries, length }
+      return { conversation: c, branch: asBranchId(row.branch_id), episodeId: row.episode_id, entries, length }
     })
+    if (!joined) this.cache.put(result.conversation, agent, result.branch, result.entries)
+    const { conversation: _c, ...out } = result
+    return out
   }
 
   read(conversation: ConversationId, agent: AgentId, branch?: BranchId, range: ReadRange = {}): StackEntry[] {
+    this.cache.checkExternalWrites()
     const row = this.branchForRead(conversation, agent, branch)
     const name = row?.branch_id ?? MAIN_BRANCH
     const length = row?.length ?? 0
@@ -148,9 +157,16 @@ export class SqliteStackStore implements StackStore {
     if (range.limit !== undefined) from = Math.max(from, to - range.limit + 1)
     const out: StackEntry[] = []
     for (const s of segmentsIn(this.st, row, from, to)) {
-      for (const e of this.st.entries.all(row.conversation_id, row.agent_id, s.branch, s.lo, s.hi) as EntryRow[]) {
-        out.push({ index: e.idx, ts: e.ts, state: StateColumn.decode(e.body), ref: e.ref })
+      const cached = this.cache.get(row.conversation_id, row.agent_id, s.branch, s.lo, s.hi)
+      if (cached) {
+        for (const e of cached) out.push(e)
+        continue
       }
+      const fresh = (this.st.entries.all(row.conversation_id, row.agent_id, s.branch, s.lo, s.hi) as EntryRow[]).map(
+        (e): StackEntry => ({ index: e.idx, ts: e.ts, state: StateColumn.decode(e.body), ref: e.ref }),
+      )
+      this.cache.put(row.conversation_id, row.agent_id, s.branch, fresh)
+      for (const e of fresh) out.push(e)
     }
     return out
   }
@@ -175,7 +191,9 @@ export class SqliteStackStore implements StackStore {
 
   rewind(conversation: ConversationId, agent: AgentId, branch: BranchId | undefined, index: number): BranchInfo {
     return this.store.write(() => {
-      const row = rewindBranch(this.st, this.requireBranch(conversation, agent, branch, true), index)
+      const target = this.requireBranch(conversation, agent, branch, true)
+      this.cache.dropAgent(target.conversation_id, agent)
+      const row = rewindBranch(this.st, target, index)
       return toBranchInfo(row, this.current(row.conversation_id, agent))
     })
   }
@@ -198,6 +216,7 @@ export class SqliteStackStore implements StackStore {
   prune(conversation: ConversationId, agent: AgentId, options: { olderThan: number; dryRun: boolean }): PruneResult {
     return this.store.write(() => {
       const conv = requireConversationRow(this.st, conversation)
+      if (!options.dryRun) this.cache.dropAgent(conv.id, agent)
       return pruneBranches(this.st, conv.id, agent, this.current(conv.id, agent), options.olderThan, options.dryRun)
     })
   }

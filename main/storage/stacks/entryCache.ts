@@ -1,0 +1,66 @@
+import type { StackEntry } from '../../engine/schema/states'
+import type { SqliteDatabase } from '../sqliteStore'
+
+/**
+ * Decoded stack entries by (conversation, agent, owning branch segment). Entries are immutable,
+ * so a cached entry stays right until a destructive rewind or prune (which drop the agent's
+ * cache) or a write by another connection (seen through `PRAGMA data_version`, which then
+ * clears everything). Bounded: least recently used segments are dropped beyond `maxSegments`.
+ */
+export class EntryCache {
+  private readonly segments = new Map<string, StackEntry[]>()
+  private version: number
+  private readonly versionStmt
+
+  constructor(db: SqliteDatabase, private readonly maxSegments = 4096) {
+    // A prepared statement: `db.pragma()` prepares one per call, which costs more than the read.
+    this.versionStmt = db.prepare('PRAGMA data_version').pluck()
+    this.version = this.dataVersion()
+  }
+
+  private dataVersion(): number {
+    return this.versionStmt.get() as number
+  }
+
+  /** Clears everything if another connection committed since the last check. */
+  checkExternalWrites(): void {
+    const v = this.dataVersion()
+    if (v !== this.version) {
+      this.version = v
+      this.segments.clear()
+    }
+  }
+
+  private key(c: string, a: string, segment: string): string {
+    return `${c}\u0000${a}\u0000${segment}`
+  }
+
+  /** Entries lo..hi of one segment, or null if any is missing. */
+  get(c: string, a: string, segment: string, lo: number, hi: number): StackEntry[] | null {
+    const k = this.key(c, a, segment)
+    const list = this.segments.get(k)
+    if (!list || list.length <= hi) return null
+    for (let i = lo; i <= hi; i++) if (!list[i]) return null
+    // refresh LRU position
+    this.segments.delete(k)
+    this.segments.set(k, list)
+    return list.slice(lo, hi + 1)
+  }
+
+  put(c: string, a: string, segment: string, entries: readonly StackEntry[]): void {
+    const k = this.key(c, a, segment)
+    let list = this.segments.get(k)
+    if (!list) {
+      list = []
+      if (this.segments.size >= this.maxSegments) this.segments.delete(this.segments.keys().next().value!)
+    } else this.segments.delete(k)
+    for (const e of entries) list[e.index] = e
+    this.segments.set(k, list)
+  }
+
+  /** Drops every segment of the agent in the conversation (after rewind/prune). */
+  dropAgent(c: string, a: string): void {
+    const prefix = `${c}\u0000${a}\u0000`
+    for (const k of [...this.segments.keys()]) if (k.startsWith(prefix)) this.segments.delete(k)
+  }
+}
