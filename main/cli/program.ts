@@ -5,6 +5,11 @@ import { processOutput, type Output } from './output'
 import { registerLedgerCommands } from './commands/ledger'
 import { registerConfigCommands } from './commands/config'
 import { registerUiCommand } from './commands/ui'
+import { registerAgentCommands } from './commands/agent'
+import { registerChatCommands } from './commands/chat'
+import { registerConversationCommands } from './commands/conversation'
+import { registerArtifactCommands } from './commands/artifact'
+import { registerShellCommand } from './commands/shell'
 
 /** A command action: gets the shared context and its own parsed options. */
 export type Action<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<void> | void
@@ -37,6 +42,11 @@ export function buildProgram(io: Output = processOutput, env: NodeJS.ProcessEnv 
   registerLedgerCommands(program, wrap)
   registerConfigCommands(program, wrap)
   registerUiCommand(program, wrap)
+  registerAgentCommands(program, wrap)
+  registerChatCommands(program, wrap)
+  registerConversationCommands(program, wrap)
+  registerArtifactCommands(program, wrap)
+  registerShellCommand(program, wrap)
   return { program, exitCode: () => exitCode }
 }
 

@@ -8,6 +8,7 @@ import type { CliContext } from '../context'
 import { EXIT } from '../errors'
 import { panel, pc, table, toJson } from '../output'
 import type { Wrap } from '../program'
+import { registerOverrideCommands } from './configOverrides'
 
 interface JsonOpt { json?: boolean }
 
@@ -112,4 +113,6 @@ export function registerConfigCommands(program: Command, wrap: Wrap): void {
     .description('resolved settings and where each came from (API keys masked)')
     .option('--json', 'print JSON')
     .action(wrap(showAction))
+
+  registerOverrideCommands(config, wrap)
 }

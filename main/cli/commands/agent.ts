@@ -1,0 +1,37 @@
+import type { Command } from 'commander'
+import type { AgentDefinition } from '../../engine/config/types'
+import { table, toJson } from '../output'
+import type { Wrap } from '../program'
+
+/** One row of `agent list`. */
+export interface AgentRow {
+  id: string
+  type: AgentDefinition['type']
+  model: string | null
+  tools: string[]
+  behaviorTemplate: string | null
+}
+
+export const agentRow = (a: AgentDefinition): AgentRow => ({
+  id: a.id,
+  type: a.type,
+  model: a.type === 'llm' ? a.llm_model : null,
+  tools: a.type === 'llm' ? a.tools : [],
+  behaviorTemplate: a.type === 'llm' ? a.behavior_template : null,
+})
+
+/** `p2engine agent list`: every configured agent (the original listed only those instantiated in its process). */
+export function registerAgentCommands(program: Command, wrap: Wrap): void {
+  const agent = program.command('agent').description('configured agents')
+  agent
+    .command('list')
+    .description('all agents of agents.yml with type, model and tools')
+    .option('--json', 'print JSON')
+    .action(wrap((ctx, opts: { json?: boolean }) => {
+      const rows = ctx.config.agents.map(agentRow)
+      if (opts.json) return ctx.io.out(toJson(rows))
+      if (!rows.length) return ctx.io.out('No agents are configured.')
+      ctx.io.out(table('Configured Agents', ['Agent', 'Type', 'Model', 'Tools', 'Persona'],
+        rows.map((r) => [r.id, r.type, r.model ?? '–', r.tools.join(', ') || '–', r.behaviorTemplate ?? '–'])))
+    }))
+}

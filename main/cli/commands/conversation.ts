@@ -1,0 +1,137 @@
+import type { Command } from 'commander'
+import { asBranchId, isSyntheticMarker } from '../../engine/schema/states'
+import type { CliContext } from '../context'
+import { intOption } from './options'
+import { pc, table, toJson } from '../output'
+import type { Wrap } from '../program'
+import { ChatView } from './chatView'
+import { watchConversation } from './conversationWatch'
+import { agentOf, branchOf, conversationOf, indexArg } from './resolve'
+import { dateTime, entryRow } from './stackFormat'
+
+interface AgentOpt { agentId?: string }
+interface JsonOpt { json?: boolean }
+
+const DAY_MS = 86_400_000
+
+/** The conversation and agent stack a command works on. */
+function target(ctx: CliContext, name: string, agentId?: string) {
+  const conv = conversationOf(ctx, name)
+  return { conv, agent: agentOf(ctx, conv, agentId), stacks: ctx.engine.deps.stacks }
+}
+
+function listAction(ctx: CliContext, opts: JsonOpt): void {
+  const { stacks } = ctx.engine.deps
+  const rows = stacks.listConversations().map((c) => {
+    const branch = stacks.currentBranch(c.id, c.rootAgent)
+    return { name: c.name, agent: c.rootAgent, id: c.id, createdAt: c.createdAt, branch, length: stacks.length(c.id, c.rootAgent, branch) }
+  })
+  if (opts.json) return ctx.io.out(toJson(rows))
+  if (!rows.length) return ctx.io.out('No active conversations.')
+  ctx.io.out(table('Active Conversations', ['Name', 'Agent', 'ID', 'Created', 'Branch', 'Length'],
+    rows.map((r) => [r.name, r.agent, r.id, dateTime(r.createdAt), r.branch, r.length])))
+}
+
+function stackAction(ctx: CliContext, name: string, opts: AgentOpt & JsonOpt & { n: number; branch?: string }): void {
+  const { conv, agent, stacks } = target(ctx, name, opts.agentId)
+  const branch = branchOf(ctx, conv, agent, opts.branch) ?? stacks.currentBranch(conv.id, agent)
+  const entries = stacks.read(conv.id, agent, branch, opts.n > 0 ? { limit: opts.n } : {}).filter((e) => !isSyntheticMarker(e.state))
+  if (opts.json) return ctx.io.out(toJson({ conversation: conv.id, name: conv.name, agent, branch, entries }))
+  if (!entries.length) return ctx.io.out(`No interactions for conversation=${conv.name}, branch=${branch}.`)
+  ctx.io.out(table(`Stack for conversation ${conv.name} (agent ${agent}, branch ${branch})`, ['Index', 'Time', 'Kind', 'Content'], entries.map(entryRow)))
+}
+
+function branchesAction(ctx: CliContext, name: string, opts: AgentOpt & JsonOpt): void {
+  const { conv, agent, stacks } = target(ctx, name, opts.agentId)
+  const branches = stacks.listBranches(conv.id, agent)
+  if (opts.json) return ctx.io.out(toJson(branches))
+  ctx.io.out(table(`Branches for conversation ${conv.name} (agent ${agent})`, ['Branch', 'Parent', 'Fork index', 'Length', 'Last', 'Current'],
+    branches.map((b) => [b.branch, b.parent ?? '–', b.forkIndex ?? '–', b.length, dateTime(b.lastTs), b.current ? '*' : ''])))
+}
+
+function rewindAction(ctx: CliContext, name: string, idxArg: string, opts: AgentOpt & JsonOpt & { branch: boolean }): void {
+  const { conv, agent, stacks } = target(ctx, name, opts.agentId)
+  const index = indexArg(idxArg)
+  const original = stacks.currentBranch(conv.id, agent)
+  if (opts.branch) {
+    const info = stacks.fork(conv.id, agent, original, index)
+    if (opts.json) return ctx.io.out(toJson({ mode: 'fork', from: original, ...info }))
+    ctx.io.out(pc.green(`Created new branch ${info.branch} from index ${index}`))
+    ctx.io.out(`Original branch '${original}' preserved with ${stacks.length(conv.id, agent, original)} messages`)
+    ctx.io.out(`Now on branch ${info.branch} at index ${index}`)
+    return
+  }
+  const info = stacks.rewind(conv.id, agent, original, index)
+  if (opts.json) return ctx.io.out(toJson({ mode: 'rewind', ...info }))
+  ctx.io.out(pc.yellow(`⚠️  Rewound branch '${info.branch}' to index ${index} (destructive)`))
+  ctx.io.out(`Messages after index ${index} have been permanently removed`)
+}
+
+function pruneAction(ctx: CliContext, name: string, opts: AgentOpt & JsonOpt & { keepDays: number; execute?: boolean }): void {
+  const { conv, agent, stacks } = target(ctx, name, opts.agentId)
+  const r = stacks.prune(conv.id, agent, { olderThan: Date.now() - opts.keepDays * DAY_MS, dryRun: !opts.execute })
+  if (opts.json) return ctx.io.out(toJson(r))
+  if (!r.candidates.length) return ctx.io.out('No branches to prune')
+  ctx.io.out(table(opts.execute ? 'Branches to Delete' : 'Branches to Prune', ['Branch ID', 'Last Modified'],
+    r.candidates.map((b) => [b.branch, dateTime(b.lastTs)])))
+  if (!opts.execute) return ctx.io.out('Run with --execute to actually delete these branches')
+  for (const b of r.candidates) ctx.io.out(`Deleted branch ${b.branch}`)
+}
+
+async function answerAction(ctx: CliContext, name: string, text: string, opts: JsonOpt): Promise<void> {
+  const conv = conversationOf(ctx, name)
+  const view = new ChatView(ctx.engine, conv, ctx.io, Boolean(opts.json))
+  try {
+    const at = ctx.engine.answer(conv.id, text)
+    if (!opts.json) ctx.io.out(pc.dim(`Answer delivered to ${at.agentId} (branch ${at.branch}).`))
+    await ctx.engine.whenIdle(conv.id)
+  } finally {
+    view.detach()
+  }
+  if (opts.json) ctx.io.out(toJson({ conversation: conv.id, name: conv.name, ...view.report }))
+}
+
+/** `p2engine conversation …`: the original's names and options; names resolve to ids everywhere. */
+export function registerConversationCommands(program: Command, wrap: Wrap): void {
+  const conv = program.command('conversation').description('conversations: stacks, branches, rewind, checkout, prune, watch, human answers')
+  const agentOption = (c: Command) => c.option('--agent-id <id>', "agent whose stack to use (default: the conversation's root agent)")
+
+  conv.command('list').description('all conversations').option('--json', 'print JSON').action(wrap(listAction))
+
+  agentOption(conv.command('stack <conversation>').description('entries of a stack (newest last)'))
+    .option('--n <n>', 'how many of the newest entries (0: all)', intOption('--n'), 10)
+    .option('--branch <id>', 'branch to show (default: the checked-out one)')
+    .option('--json', 'print JSON')
+    .action(wrap(stackAction))
+
+  agentOption(conv.command('branches <conversation>').description('branches with parent, fork index, length, last entry time'))
+    .option('--json', 'print JSON')
+    .action(wrap(branchesAction))
+
+  agentOption(conv.command('rewind <conversation> <index>').description('fork a new branch keeping entries 0..INDEX (default), or trim the current branch with --no-branch'))
+    .option('--no-branch', 'destructive: trim the checked-out branch to 0..INDEX instead of forking')
+    .option('--json', 'print JSON')
+    .action(wrap(rewindAction))
+
+  agentOption(conv.command('checkout <conversation> <branch>').description('make BRANCH the checked-out branch'))
+    .action(wrap((ctx, name: string, branch: string, opts: AgentOpt) => {
+      const { conv: c, agent, stacks } = target(ctx, name, opts.agentId)
+      const info = stacks.checkout(c.id, agent, asBranchId(branch))
+      ctx.io.out(`Checked out branch ${info.branch}.`)
+    }))
+
+  agentOption(conv.command('prune <conversation>').description('delete old branches (not main, not the current one); dry run unless --execute'))
+    .option('--keep-days <n>', 'keep branches with an entry newer than this many days', intOption('--keep-days'), 7)
+    .option('--execute', 'really delete (default: dry run)')
+    .option('--json', 'print JSON')
+    .action(wrap(pruneAction))
+
+  agentOption(conv.command('watch <conversation>').description('print new stack entries as they are pushed (also by other processes); Ctrl-C stops'))
+    .option('--once', 'print the current stack and exit')
+    .action(wrap((ctx, name: string, opts: AgentOpt & { once?: boolean }) => watchConversation(ctx, name, opts)))
+
+  conv.command('answer <conversation> <text>')
+    .description('answer the open human-in-the-loop request, then show what the conversation did next')
+    .option('--json', 'print JSON')
+    .action(wrap(answerAction))
+}
