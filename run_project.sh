@@ -61,13 +61,20 @@ case "$mode" in
     p2e ledger overview
     cat <<'TXT'
 
-Next steps:
-  npx p2engine --help                       every command
-  npx p2engine ledger transfer agent_alpha agent_beta 10 --reason "thanks"
-  npx p2engine ledger history agent_alpha
-  npx p2engine ledger audit                 event trail + invariant check
-  npx p2engine config validate              check the config folder
+The CLI works alongside the app:
+  npx p2engine --help                        every command
+  npx p2engine chat with agent_alpha         chat in the terminal
+  npx p2engine rollout start config/demo_rollout.yml --follow
+  npx p2engine ledger audit                  event trail + invariant check
 TXT
+    # The desktop app when Electron's binary is installed and a display exists; otherwise the same
+    # UI in the browser, served on 127.0.0.1 with a one-time token in the printed URL.
+    if [ -f node_modules/electron/path.txt ] && { [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" = Darwin ]; }; then
+      say "opening the desktop app"
+      exec npx electron .
+    fi
+    say "starting the UI in your browser (Electron's binary is not installed here); Ctrl-C stops it"
+    exec node bin/p2engine.mjs ui
     ;;
   test)
     need_node; rm -rf .ci-out; mkdir -p .ci-out
