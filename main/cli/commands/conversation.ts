@@ -82,8 +82,9 @@ async function answerAction(ctx: CliContext, name: string, text: string, opts: J
   const conv = conversationOf(ctx, name)
   const view = new ChatView(ctx.engine, conv, ctx.io, Boolean(opts.json))
   try {
-    const at = ctx.engine.answer(conv.id, text)
-    if (!opts.json) ctx.io.out(pc.dim(`Answer delivered to ${at.agentId} (branch ${at.branch}).`))
+    const waiting = ctx.engine.deps.stacks.agentsOf(conv.id).find((a) => ctx.engine.status(conv.id, a).kind === 'awaiting_human')
+    if (waiting && !opts.json) ctx.io.out(pc.dim(`Answer delivered to ${waiting} (branch ${ctx.engine.deps.stacks.currentBranch(conv.id, waiting)}).`))
+    ctx.engine.answer(conv.id, text)
     await ctx.engine.whenIdle(conv.id)
   } finally {
     view.detach()
