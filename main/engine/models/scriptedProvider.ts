@@ -38,7 +38,25 @@ export class ScriptedLocalProvider implements ModelProvider {
   }
 }
 
+/** Marks judge replies of the offline model. */
+export const OFFLINE_JUDGE_LABEL = '[offline scripted judge]'
+
+/**
+ * A judge prompt (judge_prompt.j2) gets a valid JSON verdict from a fixed heuristic on the last
+ * assistant answer: canned offline replies score 0.25, answers built on tool results 0.75, others 0.5.
+ */
+function judgeVerdict(req: ModelRequest): string {
+  const answers = req.messages.filter((m): m is Extract<ChatMessage, { role: 'assistant' }> => m.role === 'assistant' && !m.toolCalls?.length && !!m.content)
+  const answer = answers[answers.length - 1]?.content ?? ''
+  const [score, why] = answer === ''
+    ? [0, 'no final answer']
+    : /canned reply/.test(answer) ? [0.25, 'canned offline reply'] : / returned /.test(answer) ? [0.75, 'answer uses tool results'] : [0.5, 'plain answer']
+  return JSON.stringify({ score, comment: `${OFFLINE_JUDGE_LABEL} heuristic: ${why} (${answer.length} chars)` })
+}
+
 function decide(req: ModelRequest): { content: string; toolCalls: ModelToolCall[] } {
+  const first = req.messages[0]
+  if (first?.role === 'system' && first.content.includes('You are an impartial judge.')) return { content: judgeVerdict(req), toolCalls: [] }
   const last = req.messages[req.messages.length - 1]
   if (!last) return { content: `${OFFLINE_LABEL} No question provided.`, toolCalls: [] }
   if (last.role === 'tool') return { content: summariseToolResults(req.messages), toolCalls: [] }

@@ -26,6 +26,8 @@ export interface EvalScore {
   /** The evaluation artifact. */
   ref?: string
   judgeModel?: string
+  /** Judge prompt version (judge_prompt.j2 `template_version`) stored with every judge score. */
+  promptVersion?: string
 }
 
 /** Token and cost totals of a set of model calls. */

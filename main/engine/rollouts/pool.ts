@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Piscina } from 'piscina'
+import type { VariantTask, VariantTaskResult } from './repository'
+
+/** Runs one variant task; rejects on a crash or an abort (the runner records the error). */
+export type VariantExecutor = (task: VariantTask, signal: AbortSignal) => Promise<VariantTaskResult>
+
+/**
+ * The variant worker entry: the built `runVariant.js` next to the running bundle (electron-vite
+ * main entry), else the TypeScript source through tsx (CLI from source, tests, benchmarks).
+ */
+export function variantWorkerFile(): { filename: string; execArgv: string[] } {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const built = join(here, 'runVariant.js')
+  if (existsSync(built)) return { filename: built, execArgv: [] }
+  const source = fileURLToPath(new URL('../../../workers/runVariant.ts', import.meta.url))
+  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'))
+  return { filename: source, execArgv: ['--import', pathToFileURL(join(tsxDir, 'dist', 'loader.mjs')).href] }
+}
+
+/** A piscina pool of at most `threads` variant workers. A hung task is killed by its signal. */
+export function variantPool(threads: number): { run: VariantExecutor; close: () => Promise<void> } {
+  const { filename, execArgv } = variantWorkerFile()
+  const pool = new Piscina({ filename, execArgv, maxThreads: threads, minThreads: 0, idleTimeout: 1000, concurrentTasksPerWorker: 1 })
+  return {
+    run: (task, signal) => pool.run(task, { signal }) as Promise<VariantTaskResult>,
+    close: () => pool.destroy(),
+  }
+}

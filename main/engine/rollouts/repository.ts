@@ -1,0 +1,37 @@
+import type { LedgerSnapshot, RolloutRecord, RolloutStatus, StoredRolloutSpec, VariantMetrics, VariantRecord } from './types'
+
+/** The rollout store port (SQLite: `main/storage/rollouts/sqliteRollouts.ts`). */
+export interface RolloutRepository {
+  create(r: { id: string; specFile: string; spec: StoredRolloutSpec; ledgerBefore: LedgerSnapshot | null }): RolloutRecord
+  get(id: string): RolloutRecord
+  find(id: string): RolloutRecord | null
+  list(limit?: number): RolloutRecord[]
+  variants(rolloutId: string): VariantRecord[]
+  variant(rolloutId: string, team: string, variantId: string): VariantRecord
+  markRunning(rolloutId: string, team: string, variantId: string, conversationId: string): void
+  markDone(rolloutId: string, team: string, variantId: string, metrics: VariantMetrics): void
+  markFailed(rolloutId: string, team: string, variantId: string, error: string, metrics?: VariantMetrics | null): void
+  setStatus(id: string, status: RolloutStatus): void
+  setLedgerAfter(id: string, snapshot: LedgerSnapshot): void
+}
+
+/** One variant task, as sent to a worker thread (plain data). */
+export interface VariantTask {
+  /** SQLite file the worker opens its own connection on. */
+  dbPath: string
+  configDir: string
+  /** Environment for loading the config (keys, base URLs, P2ENGINE_HOME). */
+  env: Record<string, string>
+  rolloutId: string
+  team: string
+  variantId: string
+  modelMode: 'record' | 'replay'
+  samples?: number
+  /** Fault injection for crash-safety tests: throw, hang, or stop dead after the first ledger transfer. */
+  inject?: 'throw' | 'hang' | 'die_after_transfer'
+}
+
+export interface VariantTaskResult {
+  status: 'done' | 'failed' | 'killed'
+  error?: string
+}

@@ -1,0 +1,83 @@
+import { messageOf } from '../errors'
+import type { LedgerClient } from '../ports/ledger'
+import type { ExpandedVariant } from '../schema/rollout'
+import type { VariantExecutor } from './pool'
+import type { RolloutRepository, VariantTask } from './repository'
+import type { LedgerSnapshot, RolloutOptions, RolloutRecord } from './types'
+
+export interface RolloutDeps {
+  repo: RolloutRepository
+  ledger?: LedgerClient
+  executor: VariantExecutor
+  /** Task fields shared by every variant (database, config dir, env, model mode). */
+  task: Pick<VariantTask, 'dbPath' | 'configDir' | 'env' | 'modelMode'>
+  /** Fault injection per `team/variant` (tests only). */
+  faults?: Record<string, VariantTask['inject']>
+  /** Called when a variant task settles. */
+  onSettled?: (team: string, variantId: string) => void
+  now?: () => number
+}
+
+/** Ledger state for the "Ledger State Changes" section. */
+export async function ledgerSnapshot(ledger: LedgerClient, label: LedgerSnapshot['label'], now = Date.now()): Promise<LedgerSnapshot> {
+  const [metrics, wallets] = await Promise.all([ledger.metrics(), ledger.listWallets()])
+  return { label, timestamp: now, metrics, wallets: wallets.map((w) => ({ agent: w.agent, balance: w.balance })).sort((a, b) => a.agent.localeCompare(b.agent)) }
+}
+
+/** `<unix ms>-<4 hex>`: sortable, unique enough for one machine. */
+export const newRolloutId = (now = Date.now()): string => `ro_${now.toString(36)}${Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0')}`
+
+/**
+ * Creates the rollout (one queued row per variant, the ledger "before" snapshot; wallets for
+ * `walletAgents` are created first, like `ledger init`) without running anything.
+ */
+export async function createRollout(
+  deps: RolloutDeps,
+  r: { specFile: string; source: unknown; variants: ExpandedVariant[]; options: RolloutOptions; walletAgents?: string[]; initialBalance?: string; id?: string },
+): Promise<RolloutRecord> {
+  if (deps.ledger && r.walletAgents) {
+    for (const agent of r.walletAgents) await deps.ledger.createWallet({ agent, initialBalance: r.initialBalance ?? '100.0', commandId: `init:${agent}` })
+  }
+  const before = deps.ledger ? await ledgerSnapshot(deps.ledger, 'before', (deps.now ?? Date.now)()) : null
+  return deps.repo.create({ id: r.id ?? newRolloutId(), specFile: r.specFile, spec: { source: r.source, variants: r.variants, options: r.options }, ledgerBefore: before })
+}
+
+/**
+ * Runs every unfinished variant (queued, or running when a previous process died) with at most
+ * `options.parallel` in flight; finished and failed variants are never rerun. A crashing or
+ * hung task becomes that variant's error. Ends with the ledger "after" snapshot.
+ */
+export async function runRollout(deps: RolloutDeps, rolloutId: string): Promise<RolloutRecord> {
+  const { repo } = deps
+  const rollout = repo.get(rolloutId)
+  repo.setStatus(rolloutId, 'running')
+  const pending = repo.variants(rolloutId).filter((v) => v.status === 'queued' || v.status === 'running')
+  const { parallel, taskTimeoutMs, samples } = rollout.spec.options
+  let next = 0
+  const lane = async (): Promise<void> => {
+    while (next < pending.length) {
+      const v = pending[next++]!
+      const task: VariantTask = {
+        ...deps.task, rolloutId, team: v.team, variantId: v.variantId,
+        ...(samples ? { samples } : {}),
+        ...(deps.faults?.[`${v.team}/${v.variantId}`] ? { inject: deps.faults[`${v.team}/${v.variantId}`] } : {}),
+      }
+      try {
+        const r = await deps.executor(task, AbortSignal.timeout(taskTimeoutMs))
+        if (r.status === 'killed') continue
+      } catch (err) {
+        const reason = err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')
+          ? `variant task stopped after ${taskTimeoutMs / 1000} s (timeout)`
+          : `variant task crashed: ${messageOf(err)}`
+        repo.markFailed(rolloutId, v.team, v.variantId, reason)
+      } finally {
+        deps.onSettled?.(v.team, v.variantId)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, pending.length)) }, lane))
+  if (deps.ledger) repo.setLedgerAfter(rolloutId, await ledgerSnapshot(deps.ledger, 'after', (deps.now ?? Date.now)()))
+  const left = repo.variants(rolloutId).some((v) => v.status === 'queued' || v.status === 'running')
+  if (!left) repo.setStatus(rolloutId, 'done')
+  return repo.get(rolloutId)
+}
