@@ -4,6 +4,12 @@ import { UserInputError } from '../engine/errors'
 import { homePaths } from '../engine/paths'
 import type { LedgerClient } from '../engine/ports/ledger'
 import { EventBus } from '../ipc/eventBus'
+import { forwardEngineEvents } from '../ipc/engineEvents'
+import { composeEngine } from '../compose/engine'
+import type { ModelProvider } from '../engine/ports/model'
+import type { Engine } from '../engine/runtime/engine'
+import { applySavedSettings, OPENAI_KEY, readSavedSettings, SettingsService } from './settings/settingsService'
+import { MemoryVault, type SecretVault } from './settings/vault'
 import { cantonLedgerFromSettings } from '../ledger/canton/fromSettings'
 import type { AppServices } from '../ipc/services'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
@@ -21,6 +27,10 @@ export interface BootstrapOptions {
   /** Overrides P2ENGINE_HOME. */
   home?: string
   env?: NodeJS.ProcessEnv
+  /** Where API keys live, given the home folder (Electron: safeStorage). Default: memory. */
+  vault?: (home: string) => SecretVault
+  /** Replaces the model router (tests). */
+  model?: ModelProvider
 }
 
 /** Everything the desktop app runs on, plus the one way to shut it down. */
@@ -28,7 +38,8 @@ export interface AppRuntime {
   services: AppServices
   bus: EventBus
   store: SqliteStore
-  /** Closes the ledger and the store; safe to call twice. */
+  engine: Engine
+  /** Stops the engine (conversations stay resumable), closes the ledger and the store; safe to call twice. */
   close(): Promise<void>
 }
 
@@ -38,23 +49,35 @@ export interface AppRuntime {
  */
 export function bootstrap(options: BootstrapOptions): AppRuntime {
   const env = options.env ?? process.env
-  const config: LoadedConfig = loadConfig({ configDir: options.configDir, env, flags: { P2ENGINE_HOME: options.home } })
+  const loaded: LoadedConfig = loadConfig({ configDir: options.configDir, env, flags: { P2ENGINE_HOME: options.home } })
+  const vault = options.vault?.(loaded.settings.home) ?? new MemoryVault()
+  // Saved settings (Settings screen) and a stored key apply over the config files.
+  const config = applySavedSettings(loaded, readSavedSettings(loaded.settings.home), vault.get(OPENAI_KEY))
   const store = openStore(homePaths(config.settings.home).database)
   let ledger: LedgerClient
+  let engine: Engine
   try {
     ledger = buildLedger(config, store, env)
+    engine = composeEngine({ store, config, ledger, ...(options.model ? { model: options.model } : {}) })
   } catch (err) {
     store.close()
     throw err
   }
+  const bus = new EventBus()
+  const stopEvents = forwardEngineEvents(engine, bus)
+  // Conversations interrupted by a quit or crash continue from their stored entries.
+  engine.resume()
   let closed = false
   return {
-    services: { config, ledger, app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
-    bus: new EventBus(),
+    services: { config, ledger, engine, settings: new SettingsService(config, vault), app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
+    bus,
     store,
+    engine,
     async close() {
       if (closed) return
       closed = true
+      stopEvents()
+      engine.close()
       await ledger.close()
       store.close()
     },

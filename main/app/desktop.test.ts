@@ -73,7 +73,7 @@ async function start() {
   const handle = await startDesktopApp({
     mainDir,
     env: {},
-    createRuntime: () => ({ services, bus, store: undefined as never, close: services.close }),
+    createRuntime: () => ({ services, bus, store: undefined as never, engine: services.engine!, close: services.close }),
   })
   return handle!
 }

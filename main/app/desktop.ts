@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron'
 import { messageOf } from '../engine/errors'
 import { serveContract } from '../ipc/handlers'
 import { bootstrap, type AppRuntime } from './bootstrap'
+import { pickVault } from './settings/vault'
 import { ElectronIpcTransport, forwardEvents } from './electronTransport'
 import { hardenSession, hardenWebContents, isTrustedSender, secureWebPreferences } from './security'
 
@@ -58,6 +59,8 @@ export async function startDesktopApp(options: DesktopOptions = {}): Promise<Des
     runtime = (options.createRuntime ?? (() => bootstrap({
       host: 'electron',
       env,
+      // API keys: encrypted with the OS keychain into secrets.bin, never a plain file.
+      vault: (home) => pickVault(safeStorage, join(home, 'secrets.bin')),
       configDir: env.P2ENGINE_CONFIG_DIR ?? join(app.isPackaged ? process.resourcesPath : app.getAppPath(), 'config'),
     })))()
   } catch (err) {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { contract, eventNames, invokeChannels, type EventName, type InvokeChannel } from '../../preload/contract'
 import { EventBus } from './eventBus'
@@ -5,8 +8,13 @@ import { buildHandlers } from './handlers'
 import { MapTransport, registerHandlers } from './register'
 import { makeTestServices } from './fixtures'
 
+/** Conversations the samples use; made in `setup`. */
+interface Seeded {
+  refs: [string, string]
+}
+
 /** One sample input per channel; the test fails when a channel has none. */
-const samples: Record<InvokeChannel, unknown> = {
+const samplesFor = ({ refs }: Seeded): Record<InvokeChannel, unknown> => ({
   'app:info': {},
   'ledger:wallets': {},
   'ledger:transfer': { from: 'agent_alpha', to: 'agent_beta', amount: '10', reason: 'contract test' },
@@ -15,8 +23,28 @@ const samples: Record<InvokeChannel, unknown> = {
   'ledger:audit': {},
   'ledger:metrics': {},
   'ledger:status': {},
-}
+  'agents:list': {},
+  'chat:list': { includeRollouts: true },
+  'chat:create': { agentId: 'agent_alpha', name: 'contract chat' },
+  'chat:send': { conversationId: 'chat_send', text: 'What is the weather in Paris?' },
+  'chat:answer': { conversationId: 'chat_human', text: 'yes' },
+  'chat:messages': { conversationId: 'chat_tree', limit: 100 },
+  'branches:list': { conversationId: 'chat_tree' },
+  'branches:fork': { conversationId: 'chat_tree', fromBranch: 'main', atIndex: 0 },
+  'branches:rewind': { conversationId: 'chat_tree', branch: 'main', index: 1 },
+  'branches:checkout': { conversationId: 'chat_tree', branch: 'main' },
+  'branches:compare': { conversationId: 'chat_tree', left: 'main', right: 'main' },
+  'overrides:get': { conversationId: 'chat_tree' },
+  'overrides:set': { conversationId: 'chat_tree', patch: { model: 'local/scripted', tools: ['get_weather'] } },
+  'artifacts:query': { sessionId: 'chat_tree', type: 'state', text: 'user', limit: 50 },
+  'artifacts:get': { ref: refs[0] },
+  'artifacts:diff': { left: refs[0], right: refs[1] },
+  'settings:get': {},
+  'settings:set': { baseUrl: 'http://127.0.0.1:11434/v1', defaultModel: 'ollama/llama3', dedupPolicy: 'penalty', redisUrl: 'redis://127.0.0.1:6379' },
+  'settings:test': { target: 'model', url: 'http://127.0.0.1:9/v1' },
+})
 
+const at = { conversationId: 'c1', agentId: 'agent_alpha', branch: 'main' }
 /** One sample payload per event. */
 const eventSamples: Record<EventName, unknown> = {
   'ledger:transferred': {
@@ -26,6 +54,11 @@ const eventSamples: Record<EventName, unknown> = {
     reason: 'sample',
     result: { transactionId: 'tx1', commandId: 'c1', recordId: 'r1', fromBalance: '90.0', toBalance: '110.0', deduplicated: false },
   },
+  'chat:token': { ...at, delta: 'Hel' },
+  'chat:entry': { ...at, message: { index: 3, ts: 1, ref: 'a'.repeat(32), kind: 'tool_result', role: 'tool', text: '{"temp":20}', offline: false, tool: { callId: 'call_1', name: 'get_weather', status: 'ok', result: { temp: 20 } } } },
+  'chat:tool': { ...at, phase: 'end', callId: 'call_1', name: 'get_weather', status: 'ok', ms: 3 },
+  'chat:answered': { ...at, text: 'It is sunny', root: true },
+  'chat:inputRequested': { ...at, text: 'Approve?' },
 }
 
 let cleanup: (() => Promise<void>) | undefined
@@ -35,23 +68,38 @@ afterEach(async () => {
 })
 
 async function setup() {
-  const services = await makeTestServices()
-  cleanup = services.close
+  const home = mkdtempSync(join(tmpdir(), 'p2e-contract-'))
+  const services = await makeTestServices('browser', home)
+  cleanup = async () => {
+    await services.engine!.whenIdle()
+    await services.close()
+    rmSync(home, { recursive: true, force: true })
+  }
   const bus = new EventBus()
   const transport = new MapTransport()
   registerHandlers(contract, buildHandlers(services, bus), transport)
-  return { services, bus, transport }
+  const engine = services.engine!
+  engine.startConversation({ agentId: 'agent_alpha', id: 'chat_send' })
+  engine.startConversation({ agentId: 'agent_alpha', id: 'chat_tree' })
+  engine.send('chat_tree', 'hello there')
+  await engine.whenIdle('chat_tree')
+  engine.startConversation({ agentId: 'human', id: 'chat_human' })
+  engine.send('chat_human', 'may I?')
+  await engine.whenIdle('chat_human')
+  const entries = engine.deps.stacks.read(engine.target('chat_tree').conversationId, engine.target('chat_tree').agentId)
+  const seeded: Seeded = { refs: [entries[0]!.ref, entries[1]!.ref] }
+  return { services, bus, transport, samples: samplesFor(seeded) }
 }
 
 describe('IPC contract', () => {
   it('has a sample for every channel and registers every channel', async () => {
-    const { transport } = await setup()
+    const { transport, samples } = await setup()
     expect(Object.keys(samples).sort()).toEqual([...invokeChannels].sort())
     expect([...transport.calls.keys()].sort()).toEqual([...invokeChannels].sort())
   })
 
   it('round-trips every sample through its handler and schemas', async () => {
-    const { transport } = await setup()
+    const { transport, samples } = await setup()
     for (const channel of invokeChannels) {
       const spec = contract.invokes[channel]
       expect(spec.input.safeParse(samples[channel]).success, `${channel} sample input`).toBe(true)
@@ -78,7 +126,7 @@ describe('IPC contract', () => {
   })
 
   it('returns the ledger results the UI relies on', async () => {
-    const { transport, bus } = await setup()
+    const { transport, bus, samples } = await setup()
     const events: unknown[] = []
     bus.subscribe((e) => events.push(e))
     const transfer = await transport.invoke('ledger:transfer', samples['ledger:transfer'])
@@ -94,7 +142,7 @@ describe('IPC contract', () => {
     })
     expect(await transport.invoke('app:info', {})).toEqual({
       ok: true,
-      data: { name: 'P2Engine', version: '0.0.0-test', host: 'browser', home: '/tmp/p2engine-test-home', configDir: '/tmp/p2engine-test-config', ledgerBackend: 'embedded' },
+      data: { name: 'P2Engine', version: '0.0.0-test', host: 'browser', home: expect.stringContaining('p2e-contract-'), configDir: '/tmp/p2engine-test-config', ledgerBackend: 'embedded' },
     })
   })
 

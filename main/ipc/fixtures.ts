@@ -2,6 +2,11 @@ import type { LoadedConfig } from '../engine/config/types'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
 import { openStore } from '../storage/sqliteStore'
 import type { AppServices } from './services'
+import { composeEngine } from '../compose/engine'
+import { ScriptedLocalProvider } from '../engine/models/scriptedProvider'
+import { CONFIG_DIR, llmAgent } from '../engine/testing/engineHarness'
+import { SettingsService } from '../app/settings/settingsService'
+import { MemoryVault } from '../app/settings/vault'
 
 /** Test config: no files read, home in a fake folder. */
 export const testConfig = (home = '/tmp/p2engine-test-home'): LoadedConfig => ({
@@ -17,19 +22,33 @@ export const testConfig = (home = '/tmp/p2engine-test-home'): LoadedConfig => ({
   sources: {},
 })
 
+/** Agents of the test engine: alpha has the weather, delegation and payment tools. */
+export const testAgents = () => [
+  llmAgent('agent_alpha', ['get_weather', 'delegate', 'check_balance', 'transfer_funds'], { llm_model: 'openai/gpt-4o' }),
+  llmAgent('agent_beta', ['check_balance', 'transaction_history'], { llm_model: 'openai/gpt-4o' }),
+  llmAgent('agent_helper', ['get_weather'], { llm_model: 'openai/gpt-4o' }),
+  { id: 'human', type: 'human_in_loop' as const, callback_url: null },
+]
+
 /**
- * Services over an in-memory store with two funded wallets (agent_alpha, agent_beta: 100 each)
- * and a pinned clock. For tests of handlers and transports.
+ * Services over an in-memory store with two funded wallets (agent_alpha, agent_beta: 100 each),
+ * a pinned ledger clock, and the engine on the same store answered by the offline scripted model
+ * (real templates and tools). Settings live in `settingsHome` (none: a service is not built).
  */
-export async function makeTestServices(host: 'electron' | 'browser' = 'browser'): Promise<AppServices & { close(): Promise<void> }> {
+export async function makeTestServices(host: 'electron' | 'browser' = 'browser', settingsHome?: string): Promise<AppServices & { close(): Promise<void> }> {
   const store = openStore(':memory:')
   const ledger = new EmbeddedLedger(store, { party: 'p2engine::test', now: () => 1_700_000_000 })
   for (const agent of ['agent_alpha', 'agent_beta']) await ledger.createWallet({ agent, initialBalance: '100.0', commandId: `init:${agent}` })
+  const config = testConfig(settingsHome)
+  const engine = composeEngine({ store, ledger, config: { ...config, configDir: CONFIG_DIR, agents: testAgents() }, model: new ScriptedLocalProvider('test') })
   return {
-    config: testConfig(),
+    config,
     ledger,
+    engine,
+    ...(settingsHome ? { settings: new SettingsService(config, new MemoryVault(), async () => false) } : {}),
     app: { name: 'P2Engine', version: '0.0.0-test', host },
     async close() {
+      engine.close()
       await ledger.close()
       store.close()
     },

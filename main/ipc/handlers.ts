@@ -2,6 +2,11 @@ import { contract } from '../../preload/contract'
 import { appHandlers } from './app'
 import { EventBus } from './eventBus'
 import { ledgerHandlers } from './ledger'
+import { chatHandlers } from './chat'
+import { branchesHandlers } from './branches'
+import { overridesHandlers } from './overrides'
+import { artifactsHandlers } from './artifacts'
+import { settingsHandlers } from './settings'
 import { registerHandlers, type HandlerTable, type Transport } from './register'
 import type { AppServices } from './services'
 
@@ -14,7 +19,15 @@ import type { AppServices } from './services'
  * 5. `renderer/src/features/branches/` with its own `api.ts` over `getClient()`.
  */
 export function buildHandlers(services: AppServices, bus: EventBus): HandlerTable {
-  return { ...appHandlers(services), ...ledgerHandlers(services, bus) }
+  return {
+    ...appHandlers(services),
+    ...ledgerHandlers(services, bus),
+    ...chatHandlers(services),
+    ...branchesHandlers(services),
+    ...overridesHandlers(services),
+    ...artifactsHandlers(services),
+    ...settingsHandlers(services),
+  }
 }
 
 /** Builds the handlers and registers them on the transport; returns the registered channel names. */

@@ -1,5 +1,8 @@
 import type { LoadedConfig } from '../engine/config/types'
+import { AppError } from '../engine/errors'
 import type { LedgerClient } from '../engine/ports/ledger'
+import type { Engine } from '../engine/runtime/engine'
+import type { SettingsService } from '../app/settings/settingsService'
 
 /**
  * The ports the IPC handlers use. Built by a composition root (`main/app/bootstrap.ts` for the
@@ -9,4 +12,14 @@ export interface AppServices {
   config: LoadedConfig
   ledger: LedgerClient
   app: { name: string; version: string; host: 'electron' | 'browser' }
+  /** The conversation engine (chat, branches, overrides, artifacts). */
+  engine?: Engine
+  /** Saved settings and keys; the handlers build an in-memory-key one when absent. */
+  settings?: SettingsService
+}
+
+/** The engine, or an error that says how to get one. */
+export function requireEngine(services: AppServices): Engine {
+  if (!services.engine) throw new AppError('ENGINE_UNAVAILABLE', 'The conversation engine is not running in this host. Restart the app (or `p2engine ui`); if it persists, check the log for the startup error.')
+  return services.engine
 }

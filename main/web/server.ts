@@ -9,6 +9,7 @@ import { serveContract } from '../ipc/handlers'
 import { MapTransport } from '../ipc/register'
 import type { AppServices } from '../ipc/services'
 import { resolveStatic, sendFile } from './static'
+import { hostEngine } from './engineHost'
 
 export interface WebHostOptions {
   services: AppServices
@@ -65,7 +66,8 @@ const cookieToken = (req: IncomingMessage): string | undefined =>
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(32).toString('base64url')
   const transport = new MapTransport()
-  serveContract(options.services, options.bus, transport)
+  const hosted = hostEngine(options.services, options.bus)
+  serveContract(hosted.services, options.bus, transport)
   let port = 0
   const allowedHosts = (): string[] => [`${HOST}:${port}`, `localhost:${port}`]
 
@@ -125,6 +127,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   await new Promise<void>((resolvePromise, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
+      hosted.close()
       reject(err.code === 'EADDRINUSE'
         ? new UserInputError(`port ${options.port} on ${HOST} is already in use; pick another with --port, or omit it for a free one`, 'PORT_IN_USE')
         : err)
@@ -146,6 +149,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       wss.close()
       server.closeAllConnections()
       await new Promise<void>((r) => server.close(() => r()))
+      hosted.close()
     },
   }
 }

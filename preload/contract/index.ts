@@ -2,6 +2,11 @@ import type { z } from 'zod'
 import { appEvents, appInvokes } from './app'
 import type { Envelope } from './define'
 import { ledgerEvents, ledgerInvokes } from './ledger'
+import { chatEvents, chatInvokes } from './chat'
+import { branchesInvokes } from './branches'
+import { overridesInvokes } from './overrides'
+import { artifactsInvokes } from './artifacts'
+import { settingsInvokes } from './settings'
 
 /**
  * The IPC contract: every operation the UI can invoke and every event main pushes, one table.
@@ -9,8 +14,8 @@ import { ledgerEvents, ledgerInvokes } from './ledger'
  * over a WebSocket. A new domain adds its own file and spreads it in here.
  */
 export const contract = {
-  invokes: { ...appInvokes, ...ledgerInvokes },
-  events: { ...appEvents, ...ledgerEvents },
+  invokes: { ...appInvokes, ...ledgerInvokes, ...chatInvokes, ...branchesInvokes, ...overridesInvokes, ...artifactsInvokes, ...settingsInvokes },
+  events: { ...appEvents, ...ledgerEvents, ...chatEvents },
 } as const
 
 export type Contract = typeof contract
@@ -47,3 +52,8 @@ export * from './define'
 export * from './wire'
 export * from './app'
 export * from './ledger'
+export * from './chat'
+export * from './branches'
+export * from './overrides'
+export * from './artifacts'
+export * from './settings'

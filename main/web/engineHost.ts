@@ -1,0 +1,49 @@
+import { composeEngine } from '../compose/engine'
+import { homePaths } from '../engine/paths'
+import { forwardEngineEvents } from '../ipc/engineEvents'
+import type { EventBus } from '../ipc/eventBus'
+import type { AppServices } from '../ipc/services'
+import { applySavedSettings, readSavedSettings, SettingsService } from '../app/settings/settingsService'
+import { MemoryVault } from '../app/settings/vault'
+import { openStore, type SqliteStore } from '../storage/sqliteStore'
+
+/** Services with an engine, and how to stop what this module started. */
+export interface HostedEngine {
+  services: AppServices
+  close(): void
+}
+
+/**
+ * Makes sure the browser host has an engine. When the caller passed none (`p2engine ui`), one is
+ * composed on the home's database (its own connection; SQLite WAL serialises writers) with the
+ * saved settings applied, and resumed so interrupted conversations continue. Keys stay in memory:
+ * a browser host has no OS keychain. Engine events are forwarded to the bus either way.
+ */
+export function hostEngine(services: AppServices, bus: EventBus): HostedEngine {
+  let store: SqliteStore | undefined
+  let engine = services.engine
+  let settings = services.settings
+  if (!engine) {
+    const config = applySavedSettings(services.config, readSavedSettings(services.config.settings.home), undefined)
+    store = openStore(homePaths(config.settings.home).database)
+    try {
+      engine = composeEngine({ store, config, ledger: services.ledger })
+    } catch (err) {
+      store.close()
+      throw err
+    }
+    settings ??= new SettingsService(config, new MemoryVault())
+    engine.resume()
+  }
+  const stop = forwardEngineEvents(engine, bus)
+  const owned = store
+  const ownedEngine = owned ? engine : undefined
+  return {
+    services: { ...services, engine, settings: settings ?? new SettingsService(services.config, new MemoryVault()) },
+    close() {
+      stop()
+      ownedEngine?.close()
+      owned?.close()
+    },
+  }
+}

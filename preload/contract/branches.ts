@@ -1,0 +1,55 @@
+import { z } from 'zod'
+import { ChatMessageSchema } from './chat'
+import { defineInvoke } from './define'
+
+/** Branches domain: every agent stack is a tree of branches, like git. */
+
+const Id = z.string().trim().min(1).max(200)
+const BranchName = z.string().regex(/^(main|[0-9a-f]{8})$/, '"main" or 8 lowercase hex characters')
+
+export const BranchSchema = z.object({
+  branch: z.string(),
+  length: z.number().int(),
+  lastTs: z.number().nullable(),
+  current: z.boolean(),
+  parent: z.string().nullable(),
+  forkIndex: z.number().int().nullable(),
+  episodeId: z.string(),
+  createdAt: z.number(),
+})
+export type Branch = z.infer<typeof BranchSchema>
+
+export const BranchListSchema = z.object({
+  conversationId: z.string(),
+  agentId: z.string(),
+  current: z.string(),
+  branches: z.array(BranchSchema),
+})
+export type BranchList = z.infer<typeof BranchListSchema>
+
+const target = { conversationId: Id, agentId: Id.optional() }
+
+export const BranchSideSchema = z.object({
+  branch: z.string(),
+  messages: z.array(ChatMessageSchema),
+  /** Slot for evaluation scores of the branch (null until evals score branches). */
+  score: z.number().nullable(),
+})
+
+export const CompareSchema = z.object({
+  conversationId: z.string(),
+  agentId: z.string(),
+  /** Entries both branches share (indexes 0..commonPrefix-1). */
+  commonPrefix: z.number().int(),
+  left: BranchSideSchema,
+  right: BranchSideSchema,
+})
+export type BranchCompare = z.infer<typeof CompareSchema>
+
+export const branchesInvokes = {
+  'branches:list': defineInvoke('branches of an agent stack (root by default)', z.object(target).strict(), BranchListSchema),
+  'branches:fork': defineInvoke('new branch with entries 0..atIndex, checked out', z.object({ ...target, fromBranch: BranchName.optional(), atIndex: z.number().int().nonnegative() }).strict(), BranchSchema),
+  'branches:rewind': defineInvoke('keep entries 0..index of a branch (destructive)', z.object({ ...target, branch: BranchName.optional(), index: z.number().int().nonnegative() }).strict(), BranchSchema),
+  'branches:checkout': defineInvoke('switch the checked-out branch', z.object({ ...target, branch: BranchName }).strict(), BranchSchema),
+  'branches:compare': defineInvoke('two branches side by side', z.object({ ...target, left: BranchName, right: BranchName }).strict(), CompareSchema),
+} as const
