@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** The product name; Electron's `userData` is `<appData>/<productName>`. */
 export const APP_NAME = 'P2Engine'
@@ -27,5 +29,20 @@ export function homePaths(home: string) {
     database: join(home, 'p2engine.db'),
     logs: join(home, 'logs'),
     artifacts: join(home, 'artifacts'),
+  }
+}
+
+/** The installed P2Engine package folder (holds the shipped `config/` and `daml/`), found upwards from this module. */
+export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string | null {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json')
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'p2engine') return dir
+      } catch {
+        // not ours; keep looking
+      }
+    }
+    if (dirname(dir) === dir) return null
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { z } from 'zod'
 import { ConfigError } from '../errors'
+import { packageRoot } from '../paths'
 import { agentsOf, agentsSchemaFor } from '../schema/agents'
 import { AppConfigSchema } from '../schema/appConfig'
 import { NO_DOTENV, readDotenv, type DotenvFile } from './dotenv'
@@ -29,9 +30,17 @@ export function displayPath(p: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p
 }
 
-/** The config folder from `--config`, else `P2ENGINE_CONFIG_DIR`, else `./config`. */
+/**
+ * The config folder from `--config`, else `P2ENGINE_CONFIG_DIR`, else `./config`; when the
+ * working directory has no `config/`, the one shipped with the installed package.
+ */
 export function resolveConfigDir(configDir: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(configDir || env.P2ENGINE_CONFIG_DIR || 'config')
+  const chosen = configDir || env.P2ENGINE_CONFIG_DIR
+  if (chosen) return resolve(chosen)
+  const local = resolve('config')
+  if (existsSync(local)) return local
+  const root = packageRoot()
+  return root ? join(root, 'config') : local
 }
 
 /** Reads and parses a YAML or JSON file; a missing or unreadable file is an issue. */
