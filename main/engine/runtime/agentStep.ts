@@ -1,5 +1,5 @@
 import type { AgentRef, RuntimeContext } from './context'
-import { turnOrigin } from './conclude'
+import { deliverAnswer, expiredCritique, turnOrigin } from './conclude'
 import { branchStatus } from './tail'
 import { launchMissingCalls } from './toolRun'
 import { humanTurn, llmTurn, ruleTurn } from './turns'
@@ -23,7 +23,13 @@ export async function stepAgent(ctx: RuntimeContext, at: AgentRef): Promise<void
       if (def.type === 'rule_based') return ruleTurn(ctx, at, def, entries)
       return humanTurn(ctx, at, def, status.trigger)
     }
+    case 'answered': {
+      // A reflection agent that missed its deadline: deliver the answer without the critique.
+      const text = expiredCritique(ctx, entries)
+      if (text !== null) ctx.tx(() => deliverAnswer(ctx, at, turnOrigin(entries), text))
+      return
+    }
     default:
-      return // empty, finished, answered, awaiting a human: nothing to do until something arrives
+      return // empty, finished, awaiting a human: nothing to do until something arrives
   }
 }

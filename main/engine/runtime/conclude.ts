@@ -1,7 +1,7 @@
 import type { AgentDefinition } from '../config/types'
 import type { StackEntry } from '../schema/states'
 import type { AgentRef, RuntimeContext } from './context'
-import { delegationOf, deliverToParent } from './delegation'
+import { CRITIQUE_META, delegationOf, deliverToParent, depthOf, startCritique } from './delegation'
 
 const isReflection = (e: StackEntry): boolean =>
   e.state.kind === 'user_message' && typeof e.state.meta === 'string' && e.state.meta.startsWith('reflection')
@@ -47,6 +47,18 @@ export function concludeAnswer(ctx: RuntimeContext, at: AgentRef, def: AgentDefi
     }
   }
 
+  // A reflection agent critiques the answer once per task; the critique comes back as a prompt.
+  if (def.type === 'llm' && def.reflection_agent_id && !since.some(isCritique) && !since.some(isCritiqueRequest)) {
+    if (startCritique(ctx, at, def.reflection_agent_id, text, depthOf(origin))) return
+  }
+  deliverAnswer(ctx, at, origin, text)
+}
+
+const isCritique = (e: StackEntry): boolean => e.state.kind === 'user_message' && e.state.meta === CRITIQUE_META
+const isCritiqueRequest = (e: StackEntry): boolean => e.state.kind === 'agent_call' && e.state.correlationId.startsWith('critique_')
+
+/** Delivers the task's final answer: to the parent of a delegated task, as the reply of the root. */
+export function deliverAnswer(ctx: RuntimeContext, at: AgentRef, origin: StackEntry | null, text: string): void {
   const delegation = delegationOf(origin)
   if (delegation) {
     ctx.events.emit('answer', { ...at, text, root: false })
@@ -57,4 +69,18 @@ export function concludeAnswer(ctx: RuntimeContext, at: AgentRef, def: AgentDefi
   ctx.events.emit('answer', { ...at, text, root: true })
   const conv = ctx.conversation(at.conversationId)
   if (conv.metadata.finishOnAnswer === true) ctx.push(at, [{ kind: 'finished', reason: 'answered' }])
+}
+
+/**
+ * The answer waiting for a critique whose reflection agent missed the deadline, if any; the
+ * runtime then delivers the answer without the critique.
+ */
+export function expiredCritique(ctx: RuntimeContext, entries: readonly StackEntry[]): string | null {
+  const last = entries.length - 1
+  const call = entries[last - 1]
+  const wait = entries[last]
+  if (!call || !wait || call.state.kind !== 'agent_call' || wait.state.kind !== 'waiting' || !isCritiqueRequest(call)) return null
+  if (wait.state.deadline > ctx.deps.clock.now()) return null
+  const answer = entries[last - 2]
+  return answer?.state.kind === 'assistant_message' ? (answer.state.content ?? '') : ''
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type { StackEntry } from '../schema/states'
 import { asAgentId, asBranchId, type AgentId } from '../schema/states'
@@ -24,6 +25,31 @@ export function delegationOf(entry: StackEntry | null): DelegationMeta | null {
   if (!entry || entry.state.kind !== 'user_message') return null
   const r = DelegationMetaSchema.safeParse(entry.state.meta)
   return r.success ? r.data.delegation : null
+}
+
+/** Meta of the user message that brings a reflection agent's critique back to the agent. */
+export const CRITIQUE_META = 'reflection:critique'
+
+/**
+ * Asks the agent's reflection agent to critique `answer` (like a delegation, purpose `critique`).
+ * @returns false when the reflection agent is unknown or the chain too deep (the answer is delivered as is).
+ */
+export function startCritique(ctx: RuntimeContext, at: AgentRef, critic: string, answer: string, depth: number): boolean {
+  if (!ctx.agent(critic) || critic === at.agentId || depth >= ctx.deps.settings.maxDelegationDepth) return false
+  const correlationId = `critique_${randomUUID().replaceAll('-', '')}`
+  const deadline = ctx.deps.clock.now() + ctx.deps.settings.delegationTimeoutMs
+  const message = `Critique the following response: ${answer}`
+  ctx.push(at, [
+    { kind: 'agent_call', agentId: critic, message, correlationId },
+    { kind: 'waiting', waitingFor: 'agent', deadline, correlationId },
+  ])
+  ctx.scheduler.scheduleAt(keyAt(at), deadline)
+  const criticAt = { conversationId: at.conversationId, agentId: asAgentId(critic), branch: ctx.deps.stacks.currentBranch(at.conversationId, asAgentId(critic)) }
+  const meta = { delegation: { parent: at.agentId, parentBranch: at.branch, correlationId, depth: depth + 1, purpose: 'critique' } }
+  ctx.push(criticAt, [{ kind: 'user_message', text: message, meta }])
+  ctx.events.emit('delegated', { ...at, child: critic, message, correlationId })
+  ctx.wake(criticAt)
+  return true
 }
 
 /** Depth of the agent's current task in a delegation chain (0 for the root). */
@@ -70,7 +96,16 @@ const keyAt = (at: AgentRef): string => `${at.conversationId}\u0000${at.agentId}
 export function deliverToParent(ctx: RuntimeContext, child: AgentRef, meta: DelegationMeta, answer: string, status: 'ok' | 'error' = 'ok'): boolean {
   const parent = { conversationId: child.conversationId, agentId: asAgentId(meta.parent) as AgentId, branch: asBranchId(meta.parentBranch) }
   const entries = ctx.deps.stacks.read(parent.conversationId, parent.agentId, parent.branch)
-  if (entries.some((e) => e.state.kind === 'tool_result' && e.state.toolCallId === meta.correlationId)) return false
+  if (entries.some((e) => (e.state.kind === 'tool_result' && e.state.toolCallId === meta.correlationId) || (e.state.kind === 'agent_result' && e.state.correlationId === meta.correlationId))) return false
+  if (meta.purpose === 'critique') {
+    ctx.push(parent, [
+      { kind: 'agent_result', correlationId: meta.correlationId, agentId: child.agentId, status, result: { content: answer } },
+      { kind: 'user_message', text: `Critique from ${child.agentId}: ${answer}\nRevise your previous answer if the critique is right, otherwise repeat it.`, meta: CRITIQUE_META },
+    ])
+    ctx.scheduler.cancelDeadline(keyAt(parent))
+    ctx.wake(parent)
+    return true
+  }
   ctx.push(parent, [
     { kind: 'agent_result', correlationId: meta.correlationId, agentId: child.agentId, status, result: { content: answer } },
     status === 'ok'

@@ -188,4 +188,20 @@ describe('Engine: other agent kinds', () => {
     h.model.assertDone()
     expect(answers).toEqual(['Draft answer'])
   })
+
+  it('a reflection agent critiques the answer once and the agent revises it', async () => {
+    const h = await setup([llmAgent('writer', [], { reflection_agent_id: 'critic' }), llmAgent('critic', [])], [
+      { reply: { content: 'Draft' } },
+      { lastMessage: 'Critique the following response: Draft', reply: { content: 'Too short.' } },
+      { lastMessage: /Critique from critic: Too short\./, reply: { content: 'A longer, better answer.' } },
+    ])
+    const answers: string[] = []
+    h.engine.events.on('answer', (a) => answers.push(`${a.agentId}: ${a.text}`))
+    h.engine.startConversation({ agentId: 'writer', name: 't' })
+    h.engine.send('t', 'write something')
+    await h.engine.whenIdle()
+    expect(h.errors).toEqual([])
+    h.model.assertDone()
+    expect(answers).toEqual(['critic: Too short.', 'writer: A longer, better answer.'])
+  })
 })
