@@ -14,6 +14,7 @@ export default defineConfig({
         input: {
           index: r('main/index.ts'),
           cli: r('main/cli/index.ts'),
+          runVariant: r('workers/runVariant.ts'),
         },
       },
     },

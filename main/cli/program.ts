@@ -10,6 +10,8 @@ import { registerChatCommands } from './commands/chat'
 import { registerConversationCommands } from './commands/conversation'
 import { registerArtifactCommands } from './commands/artifact'
 import { registerShellCommand } from './commands/shell'
+import { registerRolloutCommands } from './commands/rollout'
+import { registerEvalCommands } from './commands/eval'
 
 /** A command action: gets the shared context and its own parsed options. */
 export type Action<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<void> | void
@@ -47,6 +49,8 @@ export function buildProgram(io: Output = processOutput, env: NodeJS.ProcessEnv 
   registerConversationCommands(program, wrap)
   registerArtifactCommands(program, wrap)
   registerShellCommand(program, wrap)
+  registerRolloutCommands(program, wrap)
+  registerEvalCommands(program, wrap)
   return { program, exitCode: () => exitCode }
 }
 

@@ -1,0 +1,199 @@
+import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import { InvalidArgumentError } from 'commander'
+import { UserInputError } from '../../engine/errors'
+import { loadEvaluators } from '../../engine/evals/registry'
+import { homePaths } from '../../engine/paths'
+import { variantPool } from '../../engine/rollouts/pool'
+import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
+import { loadRolloutSpec } from '../../engine/rollouts/spec'
+import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
+import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
+import type { CliContext } from '../context'
+import { pc, table, toJson } from '../output'
+import type { Wrap } from '../program'
+import { SYSTEM_AGENTS } from './ledger'
+import { intOption } from './options'
+import { configTable, ledgerTable, metricsTable, stackPreview, teamTable } from './rolloutTables'
+import { follow } from './rolloutProgress'
+import { exportRows, toCsv } from './rolloutExport'
+
+const positive = (name: string) => (v: string): number => {
+  const n = intOption(name)(v)
+  if (n < 1) throw new InvalidArgumentError(`${name} must be at least 1, got "${v}"`)
+  return n
+}
+
+interface StartOpts { follow?: boolean; parallel?: number; nowait?: boolean; showConfig?: boolean; strictTools?: boolean; samples?: number; replay?: boolean; json?: boolean; timeout: number }
+
+/** Pool, repository and task fields for running a rollout from this CLI process. */
+function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps & { close: () => Promise<void> } {
+  const pool = variantPool(parallel)
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v
+  env.P2ENGINE_HOME = ctx.config.settings.home
+  env.LEDGER_BACKEND = ctx.config.settings.ledger.backend
+  return {
+    repo: new SqliteRolloutStore(ctx.store),
+    ledger: ctx.ledger,
+    executor: pool.run,
+    task: { dbPath: homePaths(ctx.config.settings.home).database, configDir: ctx.config.configDir, env, modelMode: replay || ctx.globals.replay ? 'replay' : 'record' },
+    close: () => pool.close(),
+  }
+}
+
+/** Every table of §8.5 plus the ledger section. */
+export function printReport(ctx: CliContext, r: RolloutRecord, variants: VariantRecord[]): void {
+  const { io } = ctx
+  io.out(pc.bold(`Roll-out ${r.id} · ${r.specFile} · ${r.status}`))
+  if (variants.some((v) => v.metrics?.usage.offline || v.metrics?.scores.some((s) => s.offline))) {
+    io.out(pc.yellow('⚠ offline: the scripted local model (and judge) answered some calls; scores and tokens are not from a real LLM.'))
+  }
+  io.out(metricsTable(variants))
+  io.out(configTable(variants))
+  io.out(teamTable(variants))
+  io.out(ledgerTable(r))
+  io.out(stackPreview(ctx.engine.deps.stacks, variants))
+}
+
+async function runAndShow(ctx: CliContext, d: RolloutDeps & { close: () => Promise<void> }, id: string, o: { follow?: boolean; json?: boolean }): Promise<void> {
+  try {
+    const done = runRollout(d, id)
+    const tty = Boolean(process.stdout.isTTY) && !o.json
+    if (o.follow && !o.json) await follow({ repo: d.repo, artifacts: ctx.engine.deps.artifacts, rolloutId: id, io: ctx.io, tty, done })
+    const r = await done
+    const variants = d.repo.variants(id)
+    if (o.json) return ctx.io.out(toJson({ rollout: r, variants }))
+    printReport(ctx, r, variants)
+  } finally {
+    await d.close()
+  }
+}
+
+/** `p2engine rollout …`. */
+export function registerRolloutCommands(program: Command, wrap: Wrap): void {
+  const rollout = program.command('rollout').description('run a rollout YAML (teams × variants) in parallel, judge and compare the results')
+
+  rollout
+    .command('start <spec>')
+    .description('check the spec, run every variant (worker threads) and print the metrics, configuration, team, ledger and stack tables')
+    .option('-f, --follow', 'live progress per team and variant while running')
+    .option('-p, --parallel <n>', 'variants running at once (default: min(8, variants))', positive('--parallel'))
+    .option('--nowait', 'create the rollout and run it in a background process; print its id')
+    .option('--show-config', 'print the parsed spec and the expanded variants as JSON; run nothing')
+    .option('--strict-tools', 'reject variants that name unknown tools')
+    .option('--samples <k>', 'judge samples per variant (self-consistency: mean and spread)', positive('--samples'))
+    .option('--replay', 'answer model calls only from recordings (no network)')
+    .option('--timeout <sec>', 'per-variant deadline in seconds', positive('--timeout'), 900)
+    .option('--json', 'print JSON')
+    .action(wrap(async (ctx, specPath: string, o: StartOpts) => {
+      const evaluators = await loadEvaluators(ctx.config.configDir)
+      const spec = loadRolloutSpec(resolve(specPath), {
+        configDir: ctx.config.configDir, agents: ctx.config.agents.map((a) => a.id), evaluators,
+        tools: ctx.engine.deps.tools.names(), strictTools: Boolean(o.strictTools),
+      })
+      if (o.showConfig) return ctx.io.out(toJson({ file: spec.file, spec: spec.source, variants: spec.variants }))
+      const parallel = o.parallel ?? Math.max(1, Math.min(8, spec.variants.length))
+      const replay = Boolean(o.replay || ctx.globals.replay)
+      const d = deps(ctx, parallel, replay)
+      const r = await createRollout(d, {
+        specFile: spec.file, source: spec.source, variants: spec.variants,
+        options: { parallel, strictTools: Boolean(o.strictTools), replay, taskTimeoutMs: o.timeout * 1000, ...(o.samples ? { samples: o.samples } : {}) },
+        walletAgents: [...new Set([...ctx.config.agents.map((a) => a.id), ...SYSTEM_AGENTS])], initialBalance: ctx.config.settings.ledger.initialBalance,
+      })
+      if (!o.json) ctx.io.out(`▶ Launching roll-out ${r.id} with ${new Set(spec.variants.map((v) => v.teamId)).size} teams, ${spec.variants.length} variants (parallel ${parallel})…`)
+      if (o.nowait) {
+        await d.close()
+        const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--home', ctx.config.settings.home, '--config', ctx.config.configDir, 'rollout', 'resume', r.id], { detached: true, stdio: 'ignore', env: ctx.env })
+        child.unref()
+        return ctx.io.out(o.json ? toJson({ rolloutId: r.id }) : `Roll-out launched – rollout_id = ${r.id} (follow with \`p2engine rollout show ${r.id}\`)`)
+      }
+      await runAndShow(ctx, d, r.id, o)
+    }))
+
+  rollout
+    .command('resume <id>')
+    .description('continue the unfinished variants of a rollout after a crash or kill (finished ones are not rerun, nothing is paid twice)')
+    .option('-f, --follow', 'live progress')
+    .option('-p, --parallel <n>', 'variants running at once (default: as started)', positive('--parallel'))
+    .option('--json', 'print JSON')
+    .action(wrap(async (ctx, id: string, o: { follow?: boolean; parallel?: number; json?: boolean }) => {
+      const repo = new SqliteRolloutStore(ctx.store)
+      const r = repo.get(id)
+      const d = deps(ctx, o.parallel ?? r.spec.options.parallel, r.spec.options.replay)
+      const pending = repo.variants(id).filter((v) => v.status === 'queued' || v.status === 'running').length
+      if (!o.json) ctx.io.out(`▶ Resuming roll-out ${id}: ${pending} unfinished variant(s)`)
+      await runAndShow(ctx, d, id, o)
+    }))
+
+  rollout
+    .command('list')
+    .description('rollouts, newest first')
+    .option('-l, --limit <n>', 'most rollouts to show', intOption('--limit'), 20)
+    .option('--json', 'print JSON')
+    .action(wrap((ctx, o: { limit: number; json?: boolean }) => {
+      const repo = new SqliteRolloutStore(ctx.store)
+      const rows = repo.list(o.limit).map((r) => {
+        const vs = repo.variants(r.id)
+        const n = (s: string) => vs.filter((v) => v.status === s).length
+        return { id: r.id, spec: r.specFile, status: r.status, total: vs.length, done: n('done'), failed: n('failed'), created: new Date(r.createdAt).toISOString() }
+      })
+      if (o.json) return ctx.io.out(toJson(rows))
+      if (!rows.length) return ctx.io.out('No rollouts yet. Start one with `p2engine rollout start config/rollout_joke.yml --follow`.')
+      ctx.io.out(table('Rollouts', ['id', 'spec', 'status', 'variants', 'done', 'failed', 'created'], rows.map((r) => [r.id, r.spec, r.status, r.total, r.done, r.failed, r.created])))
+    }))
+
+  rollout
+    .command('show <id>')
+    .description('the tables of a rollout')
+    .option('--json', 'print JSON')
+    .action(wrap((ctx, id: string, o: { json?: boolean }) => {
+      const repo = new SqliteRolloutStore(ctx.store)
+      const r = repo.get(id)
+      if (o.json) return ctx.io.out(toJson({ rollout: r, variants: repo.variants(id) }))
+      printReport(ctx, r, repo.variants(id))
+    }))
+
+  rollout
+    .command('export <id>')
+    .description('one row per variant as json, jsonl or csv')
+    .option('--format <f>', 'json | jsonl | csv', 'json')
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .action(wrap((ctx, id: string, o: { format: string; out?: string }) => {
+      if (!['json', 'jsonl', 'csv'].includes(o.format)) throw new UserInputError(`--format must be json, jsonl or csv, got "${o.format}"`, 'BAD_FORMAT')
+      const repo = new SqliteRolloutStore(ctx.store)
+      const rows = exportRows(repo.get(id), repo.variants(id))
+      const text = o.format === 'json' ? toJson(rows) : o.format === 'jsonl' ? rows.map((r) => JSON.stringify(r)).join('\n') : toCsv(rows)
+      if (!o.out) return ctx.io.out(text)
+      writeFileSync(o.out, text.endsWith('\n') ? text : text + '\n')
+      ctx.io.out(`Wrote ${rows.length} rows to ${o.out}`)
+    }))
+
+  rollout
+    .command('compare <id1> <id2>')
+    .description('per-variant score, cost and token deltas between two rollouts (matched by team and variant id)')
+    .option('--json', 'print JSON')
+    .action(wrap((ctx, id1: string, id2: string, o: { json?: boolean }) => {
+      const repo = new SqliteRolloutStore(ctx.store)
+      const a = new Map(repo.variants(repo.get(id1).id).map((v) => [`${v.team}/${v.variantId}`, v]))
+      const b = new Map(repo.variants(repo.get(id2).id).map((v) => [`${v.team}/${v.variantId}`, v]))
+      const keys = [...new Set([...a.keys(), ...b.keys()])]
+      const num = (v: VariantRecord | undefined, f: (v: VariantRecord) => number | null | undefined) => (v?.metrics ? (f(v) ?? null) : null)
+      const rows = keys.map((k) => {
+        const x = a.get(k), y = b.get(k)
+        const s1 = num(x, (v) => v.metrics!.score), s2 = num(y, (v) => v.metrics!.score)
+        const c1 = num(x, (v) => v.metrics!.usage.costUsd), c2 = num(y, (v) => v.metrics!.usage.costUsd)
+        const t1 = num(x, (v) => v.metrics!.usage.totalTokens), t2 = num(y, (v) => v.metrics!.usage.totalTokens)
+        const d = (p: number | null, q: number | null) => (p === null || q === null ? null : q - p)
+        return { variant: k, score1: s1, score2: s2, scoreDelta: d(s1, s2), cost1: c1, cost2: c2, costDelta: d(c1, c2), tokens1: t1, tokens2: t2, tokensDelta: d(t1, t2) }
+      })
+      if (o.json) return ctx.io.out(toJson(rows))
+      const f = (n: number | null, digits: number, sign = false) => (n === null ? '–' : (sign && n > 0 ? '+' : '') + n.toFixed(digits))
+      ctx.io.out(table(`Compare ${id1} → ${id2}`, ['variant', 'score', 'Δ score', 'cost $', 'Δ cost', 'tokens', 'Δ tokens'], rows.map((r) => [
+        r.variant, `${f(r.score1, 3)} → ${f(r.score2, 3)}`, f(r.scoreDelta, 3, true), `${f(r.cost1, 4)} → ${f(r.cost2, 4)}`, f(r.costDelta, 4, true),
+        `${f(r.tokens1, 0)} → ${f(r.tokens2, 0)}`, f(r.tokensDelta, 0, true),
+      ])))
+    }))
+}

@@ -1,0 +1,30 @@
+import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
+
+/** One flat row per variant (every evaluator's score as `score.<evaluator>`). */
+export function exportRows(r: RolloutRecord, variants: readonly VariantRecord[]): Record<string, string | number | boolean | null>[] {
+  return variants.map((v) => {
+    const m = v.metrics
+    const scores = Object.fromEntries((m?.scores ?? []).map((s) => [`score.${s.evaluator}`, s.score]))
+    return {
+      rollout_id: r.id, team: v.team, variant: v.variantId, position: v.position, status: v.status, error: v.error,
+      conversation_id: v.conversationId, score: m?.score ?? null, ...scores,
+      offline: m ? m.usage.offline || m.scores.some((s) => s.offline) : null,
+      tokens: m?.usage.totalTokens ?? null, prompt_tokens: m?.usage.promptTokens ?? null, completion_tokens: m?.usage.completionTokens ?? null,
+      judge_tokens: m?.judgeUsage.totalTokens ?? null, cost_usd: m?.usage.costUsd ?? null, judge_cost_usd: m?.judgeUsage.costUsd ?? null,
+      wall_s: m ? m.wallMs / 1000 : null, model_s: m ? m.usage.modelMs / 1000 : null, tool_calls: m?.toolCalls ?? null,
+      final_balance: m?.ledger?.finalBalance ?? null, net_flow: m?.ledger?.netFlow ?? null, transfers: m?.ledger?.transfers.length ?? null,
+      overrides: JSON.stringify(v.overrides),
+    }
+  })
+}
+
+const cell = (v: unknown): string => {
+  const s = v === null || v === undefined ? '' : String(v)
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
+}
+
+/** RFC 4180 CSV with a header of every key seen. */
+export function toCsv(rows: readonly Record<string, unknown>[]): string {
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))]
+  return [keys.join(','), ...rows.map((r) => keys.map((k) => cell(r[k])).join(','))].join('\n')
+}
