@@ -104,4 +104,19 @@ describe('Engine: idempotency, late results, deadlines', () => {
     parent.assertDone()
     expect(h.kinds('t', 'boss').slice(-3)).toEqual(['agent_result', 'tool_result', 'assistant_message'])
   })
+
+  it('asks the model to review the output of a tool declared reflect', async () => {
+    const lookup = defineTool({ name: 'lookup', description: 'looks up', input: z.object({ q: z.string() }), reflect: true, sideEffectFree: true, run: ({ q }) => ({ answer: q.toUpperCase() }) })
+    const model = new ScriptedModel([
+      { reply: { toolCalls: [{ id: 'l1', name: 'lookup', arguments: { q: 'paris' } }] } },
+      { lastMessage: /lookup/, expect: (r) => expect(r.messages.at(-1)).toMatchObject({ role: 'user' }), reply: { content: 'GOOD' } },
+    ])
+    const h = await makeEngine({ agents: [llmAgent('a', ['lookup'])], model, extraTools: [lookup] })
+    cleanup = h.close
+    h.engine.startConversation({ agentId: 'a', name: 't' })
+    h.engine.send('t', 'look up paris')
+    await h.engine.whenIdle()
+    model.assertDone()
+    expect(h.kinds('t', 'a').slice(-3)).toEqual(['tool_result', 'user_message', 'assistant_message'])
+  })
 })

@@ -44,11 +44,17 @@ export function humanTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'human_in_
  * the answer, then either push the final answer or the assistant message with **all** its tool
  * calls (each also as a ToolCall entry) and a Waiting with the tool deadline.
  */
-export async function llmTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'llm'>, entries: readonly StackEntry[]): Promise<void> {
+export async function llmTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'llm'>, branchEntries: readonly StackEntry[]): Promise<void> {
+  let entries = branchEntries
   const { settings } = ctx.deps
   if (turnsSinceUser(entries) >= settings.maxTurnsPerMessage) {
     answerWith(ctx, at, def, `Stopped after ${settings.maxTurnsPerMessage} model turns without a final answer.`, { error: { code: 'TURN_LIMIT' } })
     return
+  }
+  const reflection = toolReflection(ctx, entries)
+  if (reflection) {
+    ctx.push(at, [reflection])
+    entries = ctx.deps.stacks.read(at.conversationId, at.agentId, at.branch)
   }
   const overrides = ctx.deps.overrides.get(at.conversationId, at.agentId)?.values ?? {}
   const eff = effectiveAgent(def, overrides, settings)
@@ -80,6 +86,19 @@ export async function llmTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'llm'>
     ])
   })
   if (calls.length > 0) ctx.wake(at)
+}
+
+/**
+ * When the newest entries are results of tools declared `reflect`, the prompt asking the model to
+ * review them (reflection/tool.j2), once per result.
+ */
+function toolReflection(ctx: RuntimeContext, entries: readonly StackEntry[]): StateInput | null {
+  const last = entries[entries.length - 1]
+  if (!last || last.state.kind !== 'tool_result' || last.state.status !== 'ok') return null
+  const tool = ctx.deps.tools.get(last.state.toolName)
+  if (!tool?.reflect) return null
+  const text = ctx.deps.templates.toolReflection(last.state.toolName, last.state.arguments ?? {}, last.state.result)
+  return { kind: 'user_message', text, meta: `reflection:${last.state.toolName}` }
 }
 
 /** The model's tool calls with parsed arguments and ids unique on the branch. */
