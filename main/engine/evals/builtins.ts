@@ -14,7 +14,7 @@ function paramCheck(schema: z.ZodType) {
 const paramsOf = <T>(schema: z.ZodType<T>, spec: TeamEval): T => schema.parse(spec.params ?? {})
 const bool = (ok: boolean) => ({ score: ok ? 1 : 0 })
 
-const ContainsParams = z.strictObject({ text: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]), case_sensitive: z.boolean().default(false) })
+const ContainsParams = z.strictObject({ text: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'expected a text or a non-empty list of texts' }), case_sensitive: z.boolean().default(false) })
 /** `contains`: the final answer contains the text (each of the texts: score = fraction found). */
 export const containsEvaluator = defineEvaluator({
   id: 'contains', version: '1.0', check: paramCheck(ContainsParams),

@@ -14,8 +14,10 @@ export type VariantExecutor = (task: VariantTask, signal: AbortSignal) => Promis
  */
 export function variantWorkerFile(): { filename: string; execArgv: string[] } {
   const here = dirname(fileURLToPath(import.meta.url))
-  const built = join(here, 'runVariant.js')
-  if (existsSync(built)) return { filename: built, execArgv: [] }
+  // Bundled: the entry sits in out/main, this code in out/main or in a shared chunk below it.
+  for (const built of [join(here, 'runVariant.js'), join(here, '..', 'runVariant.js')]) {
+    if (existsSync(built)) return { filename: built, execArgv: [] }
+  }
   const source = fileURLToPath(new URL('../../../workers/runVariant.ts', import.meta.url))
   const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'))
   return { filename: source, execArgv: ['--import', pathToFileURL(join(tsxDir, 'dist', 'loader.mjs')).href] }

@@ -51,14 +51,17 @@ export function loadRolloutSpec(path: string, o: CheckSpecOptions): CheckedSpec 
   for (const v of variants) {
     const team = spec.teams[v.teamId]!
     const base = Array.isArray(team.variants) ? ['teams', v.teamId, 'variants', v.index] : ['teams', v.teamId, 'variants']
-    const agentPath = team.base.agent_id !== undefined && !(Array.isArray(team.variants) && team.variants[v.index]?.agent_id !== undefined) ? ['teams', v.teamId, 'base', 'agent_id'] : [...base, 'agent_id']
+    // Where a key of the merged variant was written: the entry itself, else the team's base.
+    const keyPath = (key: string): (string | number)[] =>
+      team.base[key] !== undefined && !(Array.isArray(team.variants) && team.variants[v.index]?.[key] !== undefined) ? ['teams', v.teamId, 'base', key] : [...base, key]
+    const agentPath = keyPath('agent_id')
     if (!known.has(v.agentId)) at(agentPath, `variant ${v.id}: unknown agent "${v.agentId}"; configured agents: ${o.agents.join(', ')}`)
     const picked = Object.fromEntries(OVERRIDE_KEYS.filter((k) => v.overrides[k] !== undefined).map((k) => [k, v.overrides[k]]))
     const ov = AgentOverridesSchema.safeParse(picked)
     if (!ov.success) for (const i of ov.error.issues) at([...base, ...i.path.map(String)], `variant ${v.id}: ${i.message}`)
     const named = Array.isArray(v.overrides.tools) ? (v.overrides.tools as string[]) : []
     const unknown = named.filter((t) => !tools.has(t))
-    if (o.strictTools && unknown.length) at([...base, 'tools'], `variant ${v.id}: unknown tool${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `"${t}"`).join(', ')} (--strict-tools); known: ${[...tools].sort().join(', ')}`)
+    if (o.strictTools && unknown.length) at(keyPath('tools'), `variant ${v.id}: unknown tool${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `"${t}"`).join(', ')} (--strict-tools); known: ${[...tools].sort().join(', ')}`)
   }
   for (const [teamId, team] of Object.entries(spec.teams)) {
     evalsOf(team.eval).forEach((e, i) => {
