@@ -8,7 +8,8 @@ import { DEFAULT_RUNTIME_SETTINGS, type RuntimeDeps, type RuntimeSettings } from
 import { Engine } from '../engine/runtime/engine'
 import { AgentTemplates } from '../engine/templates/agentTemplates'
 import { builtinRegistry } from '../engine/tools/builtins'
-import { SqliteDedupSeenSet, SqliteOverrideStore, SqliteRecordingStore, SqliteToolCache } from '../storage/runtime/sqliteRuntimeStores'
+import { ToolRecorder } from '../engine/tools/recorder'
+import { SqliteDedupSeenSet, SqliteOverrideStore, SqliteRecordingStore, SqliteToolCache, SqliteToolRecordingStore } from '../storage/runtime/sqliteRuntimeStores'
 import type { SqliteStore } from '../storage/sqliteStore'
 import { createStackStorage } from '../storage/stacks/create'
 
@@ -51,6 +52,7 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
     },
     cache: new SqliteToolCache(o.store),
     dedupSeen: new SqliteDedupSeenSet(o.store),
+    toolRecorder: new ToolRecorder(new SqliteToolRecordingStore(o.store), o.modelMode ?? 'record'),
     transaction: (fn) => o.store.write(fn),
   }
   return new Engine(deps)

@@ -10,6 +10,7 @@ import type { AgentId, BranchId, ConversationId, StateInput } from '../schema/st
 import type { AgentTemplates } from '../templates/agentTemplates'
 import type { ToolCache } from '../tools/cache'
 import type { DedupSeenSet } from '../tools/dedup'
+import type { ToolRecorder } from '../tools/recorder'
 import type { ToolRegistry } from '../tools/registry'
 import type { Scheduler } from './scheduler'
 
@@ -68,6 +69,8 @@ export interface RuntimeDeps {
   settings: RuntimeSettings
   cache?: ToolCache
   dedupSeen?: DedupSeenSet
+  /** Records tool outcomes, or replays them (`--replay`: tools do not run). */
+  toolRecorder?: ToolRecorder
   /** Runs `fn` in one storage transaction (the writes of a step commit together). Default: no grouping. */
   transaction?: <T>(fn: () => T) => T
 }

@@ -36,8 +36,14 @@ export function launchMissingCalls(ctx: RuntimeContext, at: AgentRef, status: Aw
   if (waitingChildren.length) expireDelegations(ctx, at, waitingChildren)
   for (const call of parallel) void runOne(ctx, at, call, origin)
   if (serial.length) {
+    // Held for the whole chain: the conversation is not idle between two calls of it.
+    const release = ctx.scheduler.hold(key)
     void (async () => {
-      for (const call of serial) await runOne(ctx, at, call, origin)
+      try {
+        for (const call of serial) await runOne(ctx, at, call, origin)
+      } finally {
+        release()
+      }
     })()
   }
 }
@@ -53,9 +59,12 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
     const dedup = tool
       ? applyDedup(ctx.deps.settings.dedupPolicy, ctx.deps.dedupSeen ?? NO_SEEN, dedupKey({ conversationId: at.conversationId, agentId: at.agentId, branchId: at.branch, tool: spec.name, args: spec.arguments }), tool)
       : null
+    const recorder = ctx.deps.toolRecorder
     const outcome: ToolOutcome = dedup && !dedup.execute
       ? DEDUP_SKIPPED
-      : await invokeTool(ctx.deps.tools, spec.name, rawArgs(spec.arguments), {
+      : recorder?.mode === 'replay'
+        ? recorder.replay(spec.name, spec.arguments)
+        : await invokeTool(ctx.deps.tools, spec.name, rawArgs(spec.arguments), {
           agentId: at.agentId,
           conversationId: at.conversationId,
           branchId: at.branch,
@@ -66,6 +75,7 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
           timeoutMs: tool?.timeoutMs ?? ctx.deps.settings.toolTimeoutMs,
           wallets: { initialBalance: ctx.deps.settings.initialBalance, knownAgents: new Set(ctx.deps.agents.map((a) => a.id)) },
         })
+    if (recorder?.mode === 'record') recorder.record(spec.name, spec.arguments, outcome)
     ctx.events.emit('tool:end', { ...at, callId: spec.id, name: spec.name, outcome, ms: ctx.deps.clock.now() - started })
     if (outcome.status === 'ok' && isDelegationRequest(outcome.result)) {
       const refused = startDelegation(ctx, at, call, outcome.result, depthOf(origin))

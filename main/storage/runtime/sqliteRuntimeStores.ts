@@ -5,6 +5,8 @@ import { applyOverridePatch } from '../../engine/runtime/overrides'
 import { AgentOverridesSchema, type AgentOverrides, type OverridePatch } from '../../engine/schema/overrides'
 import type { ToolCache } from '../../engine/tools/cache'
 import type { DedupSeenSet } from '../../engine/tools/dedup'
+import type { ToolRecordingStore } from '../../engine/tools/recorder'
+import type { ToolOutcome } from '../../engine/tools/types'
 import { defineJsonColumn } from '../jsonColumn'
 import type { SqliteStore } from '../sqliteStore'
 
@@ -55,6 +57,23 @@ export class SqliteRecordingStore implements RecordingStore {
   }
   async put(e: RecordedExchange): Promise<void> {
     this.put_.run(e.hash, e.ordinal, e.request.model, RecordingColumn.encode({ request: e.request, response: e.response }), e.recordedAt)
+  }
+}
+
+/** Tool outcomes for record/replay, in the recordings table (hash `tool:<name>:<args hash>`). */
+export class SqliteToolRecordingStore implements ToolRecordingStore {
+  private readonly sel
+  private readonly put_
+  constructor(store: SqliteStore) {
+    this.sel = store.db.prepare('SELECT doc FROM model_recordings WHERE hash = ? AND ordinal = ?').pluck()
+    this.put_ = store.db.prepare('INSERT OR REPLACE INTO model_recordings (hash, ordinal, model, doc, recorded_at) VALUES (?, ?, ?, ?, ?)')
+  }
+  get(hash: string, ordinal: number): ToolOutcome | undefined {
+    const doc = this.sel.get(hash, ordinal) as string | undefined
+    return doc === undefined ? undefined : (RecordingColumn.decode(doc).response as ToolOutcome)
+  }
+  put(hash: string, ordinal: number, tool: string, args: unknown, outcome: ToolOutcome): void {
+    this.put_.run(hash, ordinal, `tool:${tool}`, RecordingColumn.encode({ request: { tool, args }, response: outcome }), new Date().toISOString())
   }
 }
 
