@@ -48,7 +48,19 @@ export class SqliteStore implements Store {
    */
   write<T>(fn: () => T): T {
     this.wrapped ??= this.db.transaction(this.txn)
-    return this.wrapped.immediate(fn) as T
+    try {
+      return this.wrapped.immediate(fn) as T
+    } catch (err) {
+      for (const listener of this.rollbackListeners) listener()
+      throw err
+    }
+  }
+
+  private readonly rollbackListeners: (() => void)[] = []
+
+  /** Called after any `write` rolled back (caches of uncommitted rows drop them). */
+  onRollback(listener: () => void): void {
+    this.rollbackListeners.push(listener)
   }
 
   close(): void {

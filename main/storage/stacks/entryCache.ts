@@ -58,6 +58,10 @@ export class EntryCache {
     this.segments.set(k, list)
   }
 
+  clear(): void {
+    this.segments.clear()
+  }
+
   /** Drops every segment of the agent in the conversation (after rewind/prune). */
   dropAgent(c: string, a: string): void {
     const prefix = `${c}\u0000${a}\u0000`

@@ -54,6 +54,8 @@ export class SqliteStackStore implements StackStore {
     this.st = prepareStackStatements(store.db)
     this.txn = store.db.transaction((fn: () => unknown) => fn())
     this.cache = new EntryCache(store.db)
+    // Entries pushed inside a caller's transaction are cached at once; a rollback drops the cache.
+    store.onRollback(() => this.cache.clear())
   }
 
   createConversation(input: NewConversation): Conversation {
@@ -94,8 +96,6 @@ export class SqliteStackStore implements StackStore {
       }
       return r.data
     })
-    // Inside a caller's transaction the entries are cached only once it committed (next read).
-    const joined = this.store.db.inTransaction
     const result = this.inTransaction(() => {
       const row = this.branchForWrite(conversation, agent, options.branch)
       const ts = options.ts ?? this.now()
@@ -137,7 +137,7 @@ export class SqliteStackStore implements StackStore {
       if (entries.length > 0) this.st.updateTail.run(length, ts, c, agent, row.branch_id)
       return { conversation: c, branch: asBranchId(row.branch_id), episodeId: row.episode_id, entries, length }
     })
-    if (!joined) this.cache.put(result.conversation, agent, result.branch, result.entries)
+    this.cache.put(result.conversation, agent, result.branch, result.entries)
     const { conversation: _c, ...out } = result
     return out
   }
