@@ -16,14 +16,22 @@ const token = process.env.E2E_TOKEN
 if (!port || !token) throw new Error('serve.ts needs E2E_PORT and E2E_TOKEN (set by playwright.config.ts)')
 
 const home = mkdtempSync(join(tmpdir(), 'p2engine-e2e-'))
+// Offline on purpose: no key, so the scripted model answers (and says so).
 const env = { ...process.env, P2ENGINE_HOME: home }
+delete env.OPENAI_API_KEY
+delete env.OPENAI_BASE_URL
 const quiet = { out: () => {}, err: (s: string) => console.error(s) }
 const code = await runCli(['ledger', 'init'], quiet, env)
 if (code !== 0) throw new Error(`ledger init failed with exit code ${code}`)
 
 const ctx = new CliContext({ home }, quiet, env)
+// A long conversation (10 000 entries) to check the virtualised chat.
+const engine = ctx.engine
+const long = engine.startConversation({ agentId: 'agent_beta', name: 'long conversation (10k)' })
+engine.deps.stacks.push(long.id, long.rootAgent, Array.from({ length: 10_000 }, (_, i) =>
+  i % 2 === 0 ? { kind: 'user_message' as const, text: `question ${i / 2 + 1}` } : { kind: 'assistant_message' as const, content: `answer ${(i + 1) / 2}${i % 10 === 1 ? '\nwith a second line' : ''}` }))
 const host = await startWebHost({
-  services: { config: ctx.config, ledger: ctx.ledger, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },
+  services: { config: ctx.config, ledger: ctx.ledger, engine, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },
   bus: new EventBus(),
   rendererDir: findRendererDir(join(process.cwd(), 'main/web')),
   port,

@@ -67,7 +67,7 @@ test('keyboard: digits switch screens, arrows move through the nav', async ({ pa
   await page.goto(`/?token=${token}#/wallets`)
   await expect(page.getByRole('heading', { name: 'Wallets', level: 1 })).toBeVisible()
   await page.keyboard.press('1')
-  await expect(page.getByText('Chat arrives with the conversation engine')).toBeVisible()
+  await expect(page.getByRole('form', { name: 'New chat' })).toBeVisible()
   await page.keyboard.press('6')
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible()
   const nav = page.getByRole('navigation', { name: 'Main' })

@@ -1,6 +1,10 @@
 import { useEffect, useState } from 'react'
 import type { AppInfo } from '../../../preload/contract'
 import { WalletsScreen } from '../features/wallets'
+import { ChatScreen } from '../features/chat'
+import { BranchesScreen } from '../features/branches'
+import { ArtifactsScreen } from '../features/artifacts'
+import { SettingsScreen } from '../features/settings'
 import { getClient, type ConnectionState } from '../shared/client'
 import { Alert, Icon } from '../shared/ui'
 import { Nav } from './Nav'
@@ -80,7 +84,12 @@ export function App() {
             </Alert>
           </div>
         )}
-        {current.arrivesWith === null ? <WalletsScreen /> : <Placeholder route={current} />}
+        {current.arrivesWith !== null ? <Placeholder route={current} />
+          : route === 'chat' ? <ChatScreen />
+          : route === 'branches' ? <BranchesScreen />
+          : route === 'artifacts' ? <ArtifactsScreen />
+          : route === 'settings' ? <SettingsScreen />
+          : <WalletsScreen />}
       </main>
     </div>
   )

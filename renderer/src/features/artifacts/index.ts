@@ -1,0 +1,2 @@
+export { ArtifactsScreen } from './components/ArtifactsScreen'
+export { useArtifactsStore, resetArtifactsStore } from './store'

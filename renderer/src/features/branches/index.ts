@@ -1,0 +1,2 @@
+export { BranchesScreen } from './components/BranchesScreen'
+export { useBranchesStore, resetBranchesStore } from './store'

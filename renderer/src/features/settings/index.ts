@@ -1,0 +1,2 @@
+export { SettingsScreen } from './components/SettingsScreen'
+export { useSettingsStore, resetSettingsStore } from './store'
