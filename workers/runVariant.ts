@@ -23,45 +23,89 @@ const TaskSchema = z.strictObject({
   inject: z.enum(['throw', 'hang', 'die_after_transfer']).optional(),
 })
 
+interface ThreadContext {
+  store: ReturnType<typeof openStore>
+  repo: SqliteRolloutStore
+  config: ReturnType<typeof loadConfig>
+  ledger: LedgerClient
+  evaluators: Awaited<ReturnType<typeof loadEvaluators>>
+  engine: ReturnType<typeof composeEngine>
+}
+
 /**
- * Piscina task: runs ONE rollout variant on its own store connection and engine, stores the
- * row (done or failed) and returns its status. Also called directly (inline executor, tests).
+ * One store connection, config, ledger client and engine per worker thread and task setup,
+ * reused by the thread's later tasks (the engine runs many conversations; rebuilding all of it
+ * per variant cost more CPU than the variant itself).
+ */
+const contexts = new Map<string, Promise<ThreadContext>>()
+
+async function contextFor(task: z.infer<typeof TaskSchema>): Promise<ThreadContext> {
+  const key = JSON.stringify([task.dbPath, task.configDir, task.env, task.modelMode])
+  let c = contexts.get(key)
+  if (!c) {
+    c = (async () => {
+      const store = openStore(task.dbPath)
+      const config = loadConfig({ configDir: task.configDir, env: task.env })
+      const { settings } = config
+      const ledger = settings.ledger.backend === 'canton' ? cantonLedgerFromSettings(settings, task.env) : new EmbeddedLedger(store, { party: settings.ledger.partyId })
+      const evaluators = await loadEvaluators(task.configDir)
+      const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode })
+      return { store, repo: new SqliteRolloutStore(store), config, ledger, evaluators, engine }
+    })()
+    contexts.set(key, c)
+    c.catch(() => contexts.delete(key))
+  }
+  return c
+}
+
+/** Closes every cached context of this thread (tests running tasks inline; pool shutdown). */
+export async function closeThreadContexts(): Promise<void> {
+  const all = [...contexts.values()]
+  contexts.clear()
+  for (const p of all) {
+    const c = await p.catch(() => null)
+    if (!c) continue
+    c.engine.close()
+    await c.ledger.close()
+    c.store.close()
+  }
+}
+
+/**
+ * Piscina task: runs ONE rollout variant on the thread's own store connection and engine, stores
+ * the row (done or failed) and returns its status. Also called directly (inline executor, tests).
  */
 export default async function runVariant(raw: VariantTask): Promise<VariantTaskResult> {
   const task = TaskSchema.parse(raw)
-  const store = openStore(task.dbPath)
-  const repo = new SqliteRolloutStore(store)
-  const config = loadConfig({ configDir: task.configDir, env: task.env })
-  let ledger: LedgerClient | undefined
-  let engine: ReturnType<typeof composeEngine> | undefined
+  const ctx = await contextFor(task)
+  const { repo, engine } = ctx
   let killed = false
+  const bugs: string[] = []
+  const onBug = (e: { key: string; error: unknown }) => {
+    if (e.key.startsWith(`rollout:${task.rolloutId}:${task.team}:${task.variantId}\u0000`)) bugs.push(messageOf(e.error))
+  }
+  engine.events.on('error', onBug)
   try {
-    const { settings } = config
-    ledger = settings.ledger.backend === 'canton' ? cantonLedgerFromSettings(settings, task.env) : new EmbeddedLedger(store, { party: settings.ledger.partyId })
     const rollout = repo.get(task.rolloutId)
     const variant = rollout.spec.variants.find((v) => v.teamId === task.team && v.id === task.variantId)
     if (!variant) throw new Error(`rollout ${task.rolloutId} has no variant ${task.team}/${task.variantId}`)
-    const evaluators = await loadEvaluators(task.configDir)
-    engine = composeEngine({ store, config, ledger, modelMode: task.modelMode })
-    const bugs: string[] = []
-    engine.events.on('error', (e) => bugs.push(messageOf(e.error)))
     if (task.inject === 'throw') throw new Error('injected crash')
     if (task.inject === 'hang') await new Promise(() => {})
-    const e = engine
     const die = new Promise<never>((_, reject) => {
       if (task.inject !== 'die_after_transfer') return
-      e.events.on('tool:end', (t) => {
-        if (t.name !== 'transfer_funds') return
+      engine.events.on('tool:end', (t) => {
+        if (t.name !== 'transfer_funds' || !t.conversationId.includes(`:${task.variantId}`)) return
         killed = true
-        e.close()
-        // A model call may still be in flight when the "process dies"; its late failure is expected.
-        e.events.on('error', () => {})
+        // The "process" dies: this context is gone; a model call still in flight fails quietly.
+        contexts.clear()
+        engine.close()
+        engine.events.on('error', () => {})
         reject(new Error('killed'))
       })
     })
     const metrics = await Promise.race([
       executeVariant({
-        engine, ledger, evaluators, configDir: task.configDir, rolloutId: task.rolloutId, variant,
+        engine, ledger: ctx.ledger, evaluators: ctx.evaluators, configDir: task.configDir, rolloutId: task.rolloutId, variant,
         ...(task.samples ? { samples: task.samples } : {}),
         onStarted: (cid) => repo.markRunning(task.rolloutId, task.team, task.variantId, cid),
       }),
@@ -76,8 +120,6 @@ export default async function runVariant(raw: VariantTask): Promise<VariantTaskR
     repo.markFailed(task.rolloutId, task.team, task.variantId, error)
     return { status: 'failed', error }
   } finally {
-    if (!killed) engine?.close()
-    await ledger?.close()
-    store.close()
+    engine.events.off('error', onBug)
   }
 }

@@ -41,9 +41,14 @@ export function resolveRubric(configDir: string, rubric: string | undefined): { 
   return { text: rubric, id: null }
 }
 
+/** One compiled template environment per config folder (compiling it per judge call cost more than the call). */
+const renderers = new Map<string, ReturnType<typeof judgeTemplates>>()
+
 /** `judge_prompt.j2` rendered with the rubric, plus the per-tool rewards seen in the trajectory. */
 export function judgeSystemPrompt(configDir: string, rubric: string, traj: readonly WireMessage[]): string {
-  let prompt = judgeTemplates(configDir).renderTemplate('judge_prompt.j2', {
+  let renderer = renderers.get(configDir)
+  if (!renderer) renderers.set(configDir, (renderer = judgeTemplates(configDir)))
+  let prompt = renderer.renderTemplate('judge_prompt.j2', {
     rubric, score_type: JUDGE.scoreType, score_doc: JUDGE.scoreDoc, extra_keys: true, template_version: JUDGE.promptVersion,
   })
   const rewards: string[] = []

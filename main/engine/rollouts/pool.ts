@@ -24,9 +24,11 @@ export function variantWorkerFile(): { filename: string; execArgv: string[] } {
 }
 
 /** A piscina pool of at most `threads` variant workers. A hung task is killed by its signal. */
-export function variantPool(threads: number): { run: VariantExecutor; close: () => Promise<void> } {
+export function variantPool(threads: number, o: { keepWarm?: boolean } = {}): { run: VariantExecutor; close: () => Promise<void> } {
   const { filename, execArgv } = variantWorkerFile()
-  const pool = new Piscina({ filename, execArgv, maxThreads: threads, minThreads: 0, idleTimeout: 1000, concurrentTasksPerWorker: 1 })
+  const pool = new Piscina({
+    filename, execArgv, maxThreads: threads, minThreads: o.keepWarm ? threads : 0, idleTimeout: o.keepWarm ? 600_000 : 1000, concurrentTasksPerWorker: 1,
+  })
   return {
     run: (task, signal) => pool.run(task, { signal }) as Promise<VariantTaskResult>,
     close: () => pool.destroy(),

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import runVariant from '../../../workers/runVariant'
+import runVariant, { closeThreadContexts } from '../../../workers/runVariant'
 import { EmbeddedLedger } from '../../storage/ledger/embeddedLedger'
 import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
 import { openStore, type SqliteStore } from '../../storage/sqliteStore'
@@ -21,7 +21,8 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'p2e-ro-'))
   store = openStore(join(dir, 'p2engine.db'))
 })
-afterEach(() => {
+afterEach(async () => {
+  await closeThreadContexts()
   store.close()
   rmSync(dir, { recursive: true, force: true })
 })
