@@ -3,7 +3,9 @@ import { cpus } from 'node:os'
 import { benchEngine } from './engine'
 import { benchLedger } from './ledger'
 import { printTable } from './report'
+import { benchRollouts } from './rollouts'
 
 console.log(`P2Engine benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`)
 printTable('Embedded ledger', await benchLedger())
 printTable('Engine overhead per turn', await benchEngine())
+printTable('Rollouts (200 variants, fake model 100 ms, --parallel 32)', await benchRollouts())
