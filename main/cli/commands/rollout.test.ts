@@ -1,0 +1,55 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { SHIPPED_CONFIG, tempDir } from '../../engine/config/testDirs'
+import type { Output } from '../output'
+import { runCli } from '../program'
+
+const ANSI = /\u001b\[[0-9;]*m/g
+
+function project() {
+  const dir = tempDir()
+  cpSync(SHIPPED_CONFIG, join(dir, 'config'), { recursive: true })
+  const run = async (...argv: string[]) => {
+    const out: string[] = []
+    const err: string[] = []
+    const io: Output = { out: (t) => out.push(t.replace(ANSI, '')), err: (t) => err.push(t.replace(ANSI, '')) }
+    const code = await runCli(['--config', join(dir, 'config'), ...argv], io, { P2ENGINE_HOME: join(dir, 'home'), OPENAI_API_KEY: '' })
+    return { code, out: out.join('\n'), err: err.join('\n') }
+  }
+  return { dir, run }
+}
+
+describe('p2engine rollout / eval (offline)', () => {
+  it('runs the payment rollout through the worker pool, shows every table, lists, exports and ranks it', async () => {
+    const p = project()
+    const r = await p.run('rollout', 'start', join(p.dir, 'config/rollout_task_with_payment.yml'), '--follow', '--parallel', '1')
+    expect(r.err).toBe('')
+    expect(r.code).toBe(0)
+    const id = /Launching roll-out (\S+) with 2 teams, 2 variants \(parallel 1\)/.exec(r.out)![1]!
+    for (const heading of ['Roll-out Metrics (per variant)', 'Variant Configuration', 'Team Aggregate', 'Ledger State Changes', 'Wallet changes', 'Flow / stack preview (last 15 steps)', '⚠ offline']) {
+      expect(r.out).toContain(heading)
+    }
+    expect(r.out).toMatch(/payment_coordinator\/service_payment done score 0\.750/)
+    expect(r.out).toMatch(/│ agent_helper\s+│ 100\.00\s+│ 115\.00\s+│ \+15\.00 │/)
+    const list = await p.run('rollout', 'list', '--json')
+    expect(JSON.parse(list.out)).toEqual([{ id, spec: expect.stringMatching(/rollout_task_with_payment\.yml$/), status: 'done', total: 2, done: 2, failed: 0, created: expect.any(String) }])
+    const out = join(p.dir, 'rows.csv')
+    expect((await p.run('rollout', 'export', id, '--format', 'csv', '--out', out)).out).toBe(`Wrote 2 rows to ${out}`)
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^rollout_id,team,variant,position,status,error,conversation_id,score,score\.gpt4_judge,offline,tokens,/)
+    const top = await p.run('eval', 'top', id, '--json')
+    expect(JSON.parse(top.out).map((t: { label: string; score: number }) => [t.label, t.score])).toEqual([['weather_service/weather_provider', 0.75], ['payment_coordinator/service_payment', 0.75]])
+    const history = await p.run('ledger', 'history', 'agent_helper', '--json')
+    expect(JSON.parse(history.out).map((t: { fromAgent: string; amount: string }) => [t.fromAgent, t.amount])).toEqual([['agent_alpha', '15.0']])
+  })
+
+  it('rejects a bad spec before anything runs, naming file, team, variant and key', async () => {
+    const p = project()
+    const spec = join(p.dir, 'bad.yml')
+    writeFileSync(spec, 'teams:\n  t:\n    base: { agent_id: agent_alpha }\n    variants:\n      - id: v\n        initial_message: hi\n        tools: [warp_drive]\n')
+    const r = await p.run('rollout', 'start', spec, '--strict-tools')
+    expect(r.code).not.toBe(0)
+    expect(r.err).toMatch(/bad\.yml:7 teams\.t\.variants\[0\]\.tools: variant v: unknown tool "warp_drive" \(--strict-tools\)/)
+    expect((await p.run('rollout', 'list', '--json')).out).toBe('[]')
+  })
+})
