@@ -84,8 +84,9 @@ describe('CantonSandbox with a stand-in executable', () => {
 
   it('kills the sandbox of an owner that died (app crash) on the next start or status', async () => {
     const { home, make } = setup()
+    // The supervisor (this process) stays registered for afterEach: it restarts the killed
+    // sandbox, and that restart must be stopped too.
     const owned = await make().start()
-    sandboxes.pop()
     writeState(home, { ...owned, ownerPid: 2 ** 22 + 12345 }) // an owner that no longer exists
     cleanupOrphan(home)
     expect(readState(home)).toBeUndefined()

@@ -33,7 +33,11 @@ if (mode === 'never-ready') {
   const fake = await new FakeLedgerApi().start(Number(opt('--json-api-port')))
   console.log(`sandbox listening at ports: ${opt('--ledger-api-port') ?? opt('--port')}(gRPC) and ${opt('--json-api-port')}(HTTP)`)
   console.log('Canton sandbox is ready.')
-  process.on('SIGTERM', () => void fake.stop().then(() => process.exit(0)))
+  // Exit promptly on TERM even if a keep-alive connection holds the server open.
+  process.on('SIGTERM', () => {
+    setTimeout(() => process.exit(0), 300).unref()
+    void fake.stop().then(() => process.exit(0))
+  })
   if (mode === 'crash-once') {
     const marker = process.env.STANDIN_MARKER!
     if (!existsSync(marker)) {
