@@ -64,12 +64,18 @@ function decide(req: ModelRequest): { content: string; toolCalls: ModelToolCall[
   const offered = new Set((req.toolChoice === 'none' ? [] : req.tools ?? []).map((t) => t.name))
   const call = last.role === 'user' ? pickTool(text, offered) : null
   if (call) {
-    const id = `call_${createHash('sha1').update(`${req.messages.length}:${call.name}:${call.arguments}`).digest('hex').slice(0, 16)}`
-    return { content: '', toolCalls: [{ id, ...call }] }
+    const idOf = (c: { name: string; arguments: string }) => `call_${createHash('sha1').update(`${req.messages.length}:${c.name}:${c.arguments}`).digest('hex').slice(0, 16)}`
+    // "Transfer 25 units to a … Transfer 25 units to b": one call per transfer asked for, in order.
+    const calls = call.name === 'transfer_funds'
+      ? [...text.matchAll(new RegExp(PAY.source, 'gi'))].map((m) => ({ name: 'transfer_funds', arguments: JSON.stringify({ to_agent: m[2], amount: Number(m[1]) }) }))
+      : [call]
+    return { content: '', toolCalls: calls.map((c) => ({ id: idOf(c), ...c })) }
   }
   const short = text.length > 200 ? `${text.slice(0, 200)}…` : text
   return { content: `${OFFLINE_LABEL} No language model is configured, so this is a canned reply. You said: "${short}"`, toolCalls: [] }
 }
+
+const PAY = /\b(?:pay|transfer|send)\s+(\d+(?:\.\d+)?)\s*(?:units?|coins?|tokens?)?\s+to\s+([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)/i
 
 function pickTool(text: string, offered: Set<string>): { name: string; arguments: string } | null {
   const lower = text.toLowerCase()
@@ -78,7 +84,7 @@ function pickTool(text: string, offered: Set<string>): { name: string; arguments
   if (offered.has('delegate') && delegateTo && (/^delegate/i.test(delegateTo[1]!) || delegateTo[2]!.includes('_'))) {
     return { name: 'delegate', arguments: JSON.stringify({ agent_id: delegateTo[2], message: delegateTo[3] || text }) }
   }
-  const pay = /\b(?:pay|transfer|send)\s+(\d+(?:\.\d+)?)\s*(?:units?|coins?|tokens?)?\s+to\s+([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)/i.exec(text)
+  const pay = PAY.exec(text)
   if (offered.has('transfer_funds') && pay) {
     return { name: 'transfer_funds', arguments: JSON.stringify({ to_agent: pay[2], amount: Number(pay[1]) }) }
   }

@@ -98,8 +98,19 @@ describe('rollouts offline (scripted model and judge)', () => {
     expect(repo.variant(rollout.id, 'payment_coordinator', 'service_payment').metrics!.ledger!.transfers.length).toBe(1)
   })
 
-  it('runs the other three example rollouts to the end', async () => {
-    for (const file of ['demo_rollout.yml', 'rollout_competitive_payment.yml', 'rollout_hierarchical_distribution.yml']) {
+  it('runs rollout_hierarchical_distribution.yml: equal_distribution pays 25 to agent_helper and 25 to child, once each', async () => {
+    const { deps, repo, ledger, rollout } = await start('rollout_hierarchical_distribution.yml')
+    const done = await runRollout(deps, rollout.id)
+    expect(cells(repo, rollout.id).map((c) => [c.variant, c.status])).toEqual([['equal_distribution', 'done'], ['performance_based', 'done']])
+    expect(repo.variant(rollout.id, 'management_team', 'equal_distribution').metrics!.ledger!.walletChanges).toEqual({ agent_alpha: '-50.00', agent_helper: '25.00', child: '25.00' })
+    expect((await ledger.history()).map((t) => [t.fromAgent, t.toAgent, t.amount]).sort()).toEqual([['agent_alpha', 'agent_helper', '25.0'], ['agent_alpha', 'child', '25.0']])
+    expect(done.ledgerAfter!.wallets.filter((w) => w.balance !== '100.0')).toEqual([
+      { agent: 'agent_alpha', balance: '50.0' }, { agent: 'agent_helper', balance: '125.0' }, { agent: 'child', balance: '125.0' },
+    ])
+  })
+
+  it('runs the other two example rollouts to the end', async () => {
+    for (const file of ['demo_rollout.yml', 'rollout_competitive_payment.yml']) {
       const { deps, repo, rollout } = await start(file)
       expect((await runRollout(deps, rollout.id)).status).toBe('done')
       expect(cells(repo, rollout.id).filter((c) => c.status !== 'done')).toEqual([])
