@@ -26,6 +26,8 @@ const positive = (name: string) => (v: string): number => {
   return n
 }
 
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`
+
 interface StartOpts { follow?: boolean; parallel?: number; nowait?: boolean; showConfig?: boolean; strictTools?: boolean; samples?: number; replay?: boolean; json?: boolean; timeout: number }
 
 /** Pool, repository and task fields for running a rollout from this CLI process. */
@@ -103,7 +105,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
         options: { parallel, strictTools: Boolean(o.strictTools), replay, taskTimeoutMs: o.timeout * 1000, ...(o.samples ? { samples: o.samples } : {}) },
         walletAgents: [...new Set([...ctx.config.agents.map((a) => a.id), ...SYSTEM_AGENTS])], initialBalance: ctx.config.settings.ledger.initialBalance,
       })
-      if (!o.json) ctx.io.out(`▶ Launching roll-out ${r.id} with ${new Set(spec.variants.map((v) => v.teamId)).size} teams, ${spec.variants.length} variants (parallel ${parallel})…`)
+      if (!o.json) ctx.io.out(`▶ Launching roll-out ${r.id} with ${plural(new Set(spec.variants.map((v) => v.teamId)).size, 'team')}, ${plural(spec.variants.length, 'variant')} (parallel ${parallel})…`)
       if (o.nowait) {
         await d.close()
         const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--home', ctx.config.settings.home, '--config', ctx.config.configDir, 'rollout', 'resume', r.id], { detached: true, stdio: 'ignore', env: ctx.env })
