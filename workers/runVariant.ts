@@ -6,6 +6,7 @@ import { loadEvaluators } from '../main/engine/evals/registry'
 import type { LedgerClient } from '../main/engine/ports/ledger'
 import { executeVariant } from '../main/engine/rollouts/executeVariant'
 import type { VariantTask, VariantTaskResult } from '../main/engine/rollouts/repository'
+import type { ExpandedVariant } from '../main/engine/schema/rollout'
 import { cantonLedgerFromSettings } from '../main/ledger/canton/fromSettings'
 import { EmbeddedLedger } from '../main/storage/ledger/embeddedLedger'
 import { SqliteRolloutStore } from '../main/storage/rollouts/sqliteRollouts'
@@ -38,6 +39,7 @@ interface ThreadContext {
  * per variant cost more CPU than the variant itself).
  */
 const contexts = new Map<string, Promise<ThreadContext>>()
+const specs = new Map<string, ExpandedVariant[]>()
 
 async function contextFor(task: z.infer<typeof TaskSchema>): Promise<ThreadContext> {
   const key = JSON.stringify([task.dbPath, task.configDir, task.env, task.modelMode])
@@ -86,8 +88,10 @@ export default async function runVariant(raw: VariantTask): Promise<VariantTaskR
   }
   engine.events.on('error', onBug)
   try {
-    const rollout = repo.get(task.rolloutId)
-    const variant = rollout.spec.variants.find((v) => v.teamId === task.team && v.id === task.variantId)
+    // A rollout's spec never changes: decode it once per thread, not once per variant.
+    let variants = specs.get(task.rolloutId)
+    if (!variants) specs.set(task.rolloutId, (variants = repo.get(task.rolloutId).spec.variants))
+    const variant = variants.find((v) => v.teamId === task.team && v.id === task.variantId)
     if (!variant) throw new Error(`rollout ${task.rolloutId} has no variant ${task.team}/${task.variantId}`)
     if (task.inject === 'throw') throw new Error('injected crash')
     if (task.inject === 'hang') await new Promise(() => {})
