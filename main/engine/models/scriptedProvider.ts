@@ -66,9 +66,7 @@ function decide(req: ModelRequest): { content: string; toolCalls: ModelToolCall[
   if (call) {
     const idOf = (c: { name: string; arguments: string }) => `call_${createHash('sha1').update(`${req.messages.length}:${c.name}:${c.arguments}`).digest('hex').slice(0, 16)}`
     // "Transfer 25 units to a … Transfer 25 units to b": one call per transfer asked for, in order.
-    const calls = call.name === 'transfer_funds'
-      ? [...text.matchAll(new RegExp(PAY.source, 'gi'))].map((m) => ({ name: 'transfer_funds', arguments: JSON.stringify({ to_agent: m[2], amount: Number(m[1]) }) }))
-      : [call]
+    const calls = call.name === 'transfer_funds' ? transfersIn(text) : [call]
     return { content: '', toolCalls: calls.map((c) => ({ id: idOf(c), ...c })) }
   }
   const short = text.length > 200 ? `${text.slice(0, 200)}…` : text
@@ -77,6 +75,28 @@ function decide(req: ModelRequest): { content: string; toolCalls: ModelToolCall[
 
 const PAY = /\b(?:pay|transfer|send)\s+(\d+(?:\.\d+)?)\s*(?:units?|coins?|tokens?)?\s+to\s+([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)/i
 
+/** Words that follow "to" in a payment request without naming anyone ("to your chosen agent"). */
+const NOT_A_RECIPIENT = new Set(['the', 'your', 'my', 'our', 'their', 'a', 'an', 'either', 'each', 'one', 'both', 'any', 'all', 'them', 'him', 'her', 'it', 'whoever', 'whichever', 'agent', 'agents'])
+
+/**
+ * Every distinct transfer a message asks for, in order. A vague recipient ("to your chosen agent")
+ * becomes the next agent id named after it ("… either agent_alpha or agent_beta").
+ */
+function transfersIn(text: string): { name: string; arguments: string }[] {
+  const out = new Map<string, { name: string; arguments: string }>()
+  for (const m of text.matchAll(new RegExp(PAY.source, 'gi'))) {
+    let to = m[2]!
+    if (NOT_A_RECIPIENT.has(to.toLowerCase())) {
+      const named = /\b[a-z][a-z0-9]*_[a-z0-9_]+\b/i.exec(text.slice(m.index! + m[0].length))
+      if (!named) continue
+      to = named[0]
+    }
+    const args = JSON.stringify({ to_agent: to, amount: Number(m[1]) })
+    out.set(args, { name: 'transfer_funds', arguments: args })
+  }
+  return [...out.values()]
+}
+
 function pickTool(text: string, offered: Set<string>): { name: string; arguments: string } | null {
   const lower = text.toLowerCase()
   // "delegate to X: …" names any agent; "ask X …" only ids that look like agent ids (agent_helper).
@@ -84,10 +104,8 @@ function pickTool(text: string, offered: Set<string>): { name: string; arguments
   if (offered.has('delegate') && delegateTo && (/^delegate/i.test(delegateTo[1]!) || delegateTo[2]!.includes('_'))) {
     return { name: 'delegate', arguments: JSON.stringify({ agent_id: delegateTo[2], message: delegateTo[3] || text }) }
   }
-  const pay = PAY.exec(text)
-  if (offered.has('transfer_funds') && pay) {
-    return { name: 'transfer_funds', arguments: JSON.stringify({ to_agent: pay[2], amount: Number(pay[1]) }) }
-  }
+  const transfer = offered.has('transfer_funds') ? transfersIn(text)[0] : undefined
+  if (transfer) return transfer
   if (offered.has('get_weather') && /\b(weather|temperature|forecast)\b/.test(lower)) {
     const city = CITIES.find((c) => lower.includes(c.toLowerCase())) ?? /\bin\s+([A-Z][\w -]*?)(?:[?.!,]|$)/.exec(text)?.[1]?.trim() ?? 'Paris'
     const unit = /celsius|°c/.test(lower) ? 'celsius' : undefined
