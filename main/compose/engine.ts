@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../engine/config/types'
 import { RecordingProvider } from '../engine/models/recording'
+import { LimitedProvider, parseConcurrencyLimits } from '../engine/models/limiter'
 import { ModelRouter } from '../engine/models/router'
 import { systemClock } from '../engine/ports/clock'
 import type { LedgerClient } from '../engine/ports/ledger'
@@ -31,7 +32,8 @@ export interface ComposeEngineOptions {
 export function composeEngine(o: ComposeEngineOptions): Engine {
   const { settings } = o.config
   const { stacks, artifacts } = createStackStorage(o.store)
-  const inner = o.model ?? new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
+  const router = new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
+  const inner = o.model ?? new LimitedProvider(router, parseConcurrencyLimits(settings.llm.concurrency))
   const recording = new RecordingProvider(o.modelMode === 'replay' ? null : inner, new SqliteRecordingStore(o.store), o.modelMode ?? 'record')
   const deps: RuntimeDeps = {
     stacks,

@@ -7,6 +7,11 @@ import { ScriptedLocalProvider } from '../engine/models/scriptedProvider'
 import { CONFIG_DIR, llmAgent } from '../engine/testing/engineHarness'
 import { SettingsService } from '../app/settings/settingsService'
 import { MemoryVault } from '../app/settings/vault'
+import type { PoolFactory } from '../app/rollouts/rolloutService'
+import type { VariantMetrics } from '../engine/rollouts/types'
+import { variantConversationId } from '../engine/rollouts/types'
+import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
+import type { SqliteStore } from '../storage/sqliteStore'
 
 /** Test config: no files read, home in a fake folder. */
 export const testConfig = (home = '/tmp/p2engine-test-home'): LoadedConfig => ({
@@ -15,7 +20,8 @@ export const testConfig = (home = '/tmp/p2engine-test-home'): LoadedConfig => ({
   settings: {
     home,
     ledger: { backend: 'embedded', partyId: 'p2engine::test', initialBalance: '100.0', jsonApiUrl: 'http://127.0.0.1:7575', enabled: true },
-    llm: { apiBase: 'http://127.0.0.1:1/v1', defaultModel: 'test/model' },
+    llm: { apiBase: 'http://127.0.0.1:1/v1', defaultModel: 'test/model', concurrency: '4' },
+    poolSize: 4,
     dedupPolicy: 'none',
     logLevel: 'INFO',
   },
@@ -45,6 +51,7 @@ export async function makeTestServices(host: 'electron' | 'browser' = 'browser',
     config,
     ledger,
     engine,
+    store,
     ...(settingsHome ? { settings: new SettingsService(config, new MemoryVault(), async () => false) } : {}),
     app: { name: 'P2Engine', version: '0.0.0-test', host },
     async close() {
@@ -52,5 +59,31 @@ export async function makeTestServices(host: 'electron' | 'browser' = 'browser',
       await ledger.close()
       store.close()
     },
+  }
+}
+
+/** Metrics of a finished variant as the worker stores them (offline scripted answers). */
+export const sampleMetrics = (conversationId: string, score: number): VariantMetrics => ({
+  conversationId, agentId: 'agent_alpha', answer: 'It is sunny in Tokyo.', answerRef: null,
+  scores: [{ evaluator: 'gpt4_judge', version: '0.4', metric: 'score', score, metrics: { score }, offline: true, comment: 'offline' }],
+  score,
+  usage: { calls: 1, promptTokens: 100, completionTokens: 20, totalTokens: 120, costUsd: 0.0012, modelMs: 40, offline: true },
+  judgeUsage: { calls: 1, promptTokens: 50, completionTokens: 10, totalTokens: 60, costUsd: 0.0001, modelMs: 5, offline: true },
+  wallMs: 250, toolCalls: 1, toolErrors: 0, errors: [],
+  ledger: { agent: 'agent_alpha', finalBalance: '100.0', netFlow: '0.00', transfers: [], walletChanges: {} },
+})
+
+/** A variant pool that finishes each variant at once with {@link sampleMetrics} (score 0.5 + 0.1 × position). */
+export const instantPool = (store: SqliteStore): PoolFactory => () => {
+  const repo = new SqliteRolloutStore(store)
+  return {
+    async run(task) {
+      const conversationId = variantConversationId(task.rolloutId, task.team, task.variantId)
+      repo.markRunning(task.rolloutId, task.team, task.variantId, conversationId)
+      const v = repo.variant(task.rolloutId, task.team, task.variantId)
+      repo.markDone(task.rolloutId, task.team, task.variantId, sampleMetrics(conversationId, 0.5 + 0.1 * v.position))
+      return { status: 'done' as const }
+    },
+    close: async () => {},
   }
 }

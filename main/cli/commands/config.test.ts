@@ -87,13 +87,14 @@ describe('p2engine config show', () => {
       settings: {
         home: join(r.project, 'home'),
         ledger: { backend: 'embedded', partyId: 'p2engine::default', initialBalance: '100.0', jsonApiUrl: 'http://localhost:7575', enabled: true },
-        llm: { apiBase: 'https://api.openai.com/v1', apiKey: 'sk-…XYZW', defaultModel: 'openai/gpt-4o' },
+        llm: { apiBase: 'https://api.openai.com/v1', apiKey: 'sk-…XYZW', defaultModel: 'openai/gpt-4o', concurrency: 'openai=16,ollama=2,lmstudio=2,vllm=8' },
+        poolSize: 32,
         dedupPolicy: 'strict',
         logLevel: 'DEBUG',
       },
       sources: {
         home: 'env', 'ledger.backend': 'flag', 'ledger.partyId': 'file', 'ledger.initialBalance': 'file', 'ledger.jsonApiUrl': 'file',
-        'ledger.enabled': 'file', 'llm.apiBase': 'file', 'llm.apiKey': 'env', 'llm.defaultModel': 'file', dedupPolicy: 'env', logLevel: 'dotenv',
+        'ledger.enabled': 'file', 'llm.apiBase': 'file', 'llm.apiKey': 'env', 'llm.defaultModel': 'file', dedupPolicy: 'env', logLevel: 'dotenv', 'llm.concurrency': 'default', poolSize: 'default',
       },
       agents: ['agent_alpha', 'agent_beta', 'agent_helper', 'treasurer', 'agent_lemy', 'child'],
     })

@@ -32,7 +32,8 @@ interface StartOpts { follow?: boolean; parallel?: number; nowait?: boolean; sho
 
 /** Pool, repository and task fields for running a rollout from this CLI process. */
 function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps & { close: () => Promise<void> } {
-  const pool = variantPool(parallel)
+  // The pool never grows past the configured size (P2ENGINE_POOL_SIZE); more variants wait their turn.
+  const pool = variantPool(Math.min(parallel, ctx.config.settings.poolSize))
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v
   env.P2ENGINE_HOME = ctx.config.settings.home

@@ -25,13 +25,14 @@ describe('loadConfig: shipped files', () => {
     expect(cfg.settings).toEqual({
       home: HOME,
       ledger: { backend: 'embedded', partyId: 'p2engine::default', initialBalance: '100.0', jsonApiUrl: 'http://localhost:7575', enabled: true },
-      llm: { apiBase: 'https://api.openai.com/v1', defaultModel: 'openai/gpt-4o' },
+      llm: { apiBase: 'https://api.openai.com/v1', defaultModel: 'openai/gpt-4o', concurrency: 'openai=16,ollama=2,lmstudio=2,vllm=8' },
+      poolSize: 32,
       dedupPolicy: 'none',
       logLevel: 'INFO',
     })
     expect(cfg.sources).toEqual({
       home: 'env', 'ledger.backend': 'default', 'ledger.partyId': 'file', 'ledger.initialBalance': 'file', 'ledger.jsonApiUrl': 'file',
-      'ledger.enabled': 'file', 'llm.apiBase': 'file', 'llm.apiKey': 'default', 'llm.defaultModel': 'file', dedupPolicy: 'default', logLevel: 'default',
+      'ledger.enabled': 'file', 'llm.apiBase': 'file', 'llm.apiKey': 'default', 'llm.defaultModel': 'file', dedupPolicy: 'default', logLevel: 'default', 'llm.concurrency': 'default', poolSize: 'default',
     })
     expect(cfg.agents.map((a) => a.id)).toEqual(['agent_alpha', 'agent_beta', 'agent_helper', 'treasurer', 'agent_lemy', 'child'])
     expect(cfg.agents[1]).toEqual({

@@ -55,6 +55,15 @@ const decimal = (raw: unknown): Parsed => {
   }
 }
 
+const concurrency = (raw: unknown): Parsed =>
+  typeof raw === 'string' && /^\s*(?:[a-z0-9_-]+=)?\d+\s*(?:,\s*(?:[a-z0-9_-]+=)?\d+\s*)*$/i.test(raw) && !/(^|[=,\s])0+(\D|$)/.test(raw)
+    ? ok(raw.replace(/\s+/g, ''))
+    : { ok: false, expected: 'concurrent model calls per provider, like openai=8,ollama=2 (or one number for all)' }
+const positiveInt = (raw: unknown): Parsed => {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN
+  return Number.isInteger(n) && n >= 1 && n <= 512 ? ok(n) : { ok: false, expected: 'a whole number from 1 to 512' }
+}
+
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL'] as const
 
 /** Every resolved setting, in display order. */
@@ -70,6 +79,8 @@ export const SETTING_SPECS: readonly SettingSpec[] = [
   { key: 'llm.defaultModel', env: 'LLM_DEFAULT_MODEL', file: ['llm', 'models', 'default_model'], default: () => 'openai/gpt-4o', parse: str },
   { key: 'dedupPolicy', env: 'DEDUP_POLICY', default: () => 'none', parse: oneOf(['none', 'penalty', 'strict'], (s) => s.toLowerCase()) },
   { key: 'logLevel', env: 'LOG_LEVEL', default: () => 'INFO', parse: oneOf(LOG_LEVELS, (s) => s.toUpperCase()) },
+  { key: 'llm.concurrency', env: 'P2ENGINE_MODEL_CONCURRENCY', default: () => 'openai=16,ollama=2,lmstudio=2,vllm=8', parse: concurrency },
+  { key: 'poolSize', env: 'P2ENGINE_POOL_SIZE', default: () => 32, parse: positiveInt },
 ]
 
 /** The layers a setting can come from, highest first (the file layer is the raw config.json data). */
@@ -136,7 +147,9 @@ export function resolveSettings(layers: SettingLayers): { settings: Settings; so
       apiBase: flat['llm.apiBase'] as string,
       ...(flat['llm.apiKey'] !== undefined ? { apiKey: flat['llm.apiKey'] as string } : {}),
       defaultModel: flat['llm.defaultModel'] as string,
+      concurrency: flat['llm.concurrency'] as string,
     },
+    poolSize: flat.poolSize as number,
     dedupPolicy: flat.dedupPolicy as Settings['dedupPolicy'],
     logLevel: flat.logLevel as string,
   }

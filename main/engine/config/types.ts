@@ -26,7 +26,11 @@ export interface Settings {
     /** Present only when configured; nothing in the foundation needs it. */
     apiKey?: string
     defaultModel: string
+    /** Concurrent model calls per provider (`openai=16,ollama=2`), adaptive on rate limits. */
+    concurrency: string
   }
+  /** Worker threads for rollout variants (`--parallel` is capped by it). */
+  poolSize: number
   dedupPolicy: DedupPolicy
   logLevel: string
 }
