@@ -98,7 +98,8 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
         tools: ctx.engine.deps.tools.names(), strictTools: Boolean(o.strictTools),
       })
       if (o.showConfig) return ctx.io.out(toJson({ file: spec.file, spec: spec.source, variants: spec.variants }))
-      const parallel = o.parallel ?? Math.max(1, Math.min(8, spec.variants.length))
+      // Capped by the worker pool size (P2ENGINE_POOL_SIZE): more would only queue behind it.
+      const parallel = Math.min(o.parallel ?? Math.max(1, Math.min(8, spec.variants.length)), ctx.config.settings.poolSize)
       const replay = Boolean(o.replay || ctx.globals.replay)
       const d = deps(ctx, parallel, replay)
       const r = await createRollout(d, {
