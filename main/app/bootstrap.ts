@@ -11,6 +11,11 @@ import type { Engine } from '../engine/runtime/engine'
 import { applySavedSettings, OPENAI_KEY, readSavedSettings, SettingsService } from './settings/settingsService'
 import { MemoryVault, type SecretVault } from './settings/vault'
 import { cantonLedgerFromSettings } from '../ledger/canton/fromSettings'
+import { discoverCanton } from '../ledger/canton/sandbox/discover'
+import { isAlive, readState } from '../ledger/canton/sandbox/state'
+import { CantonService } from './canton/cantonService'
+import { reboundLedger, type ReboundLedger } from './canton/reboundLedger'
+import { RolloutService } from './rollouts/rolloutService'
 import type { AppServices } from '../ipc/services'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
@@ -31,6 +36,10 @@ export interface BootstrapOptions {
   vault?: (home: string) => SecretVault
   /** Replaces the model router (tests). */
   model?: ModelProvider
+  /** Folders searched for the built Daml model (besides the working directory and P2ENGINE_DAR). */
+  darRoots?: string[]
+  /** With the canton backend, start the app's own sandbox at launch (default true). */
+  autoStartCanton?: boolean
 }
 
 /** Everything the desktop app runs on, plus the one way to shut it down. */
@@ -39,7 +48,7 @@ export interface AppRuntime {
   bus: EventBus
   store: SqliteStore
   engine: Engine
-  /** Stops the engine (conversations stay resumable), closes the ledger and the store; safe to call twice. */
+  /** Stops rollouts and the engine (both stay resumable), the owned Canton sandbox, the ledger and the store; safe to call twice. */
   close(): Promise<void>
 }
 
@@ -67,9 +76,26 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   const stopEvents = forwardEngineEvents(engine, bus)
   // Conversations interrupted by a quit or crash continue from their stored entries.
   engine.resume()
+  const settings = new SettingsService(config, vault)
+  const rollouts = new RolloutService({
+    config, store, ledger, env, toolNames: () => engine.deps.tools.names(),
+    publish: (p) => void bus.publish('rollouts:progressed', p), log: (m) => console.error(m),
+  })
+  const rebound = 'rebind' in ledger ? (ledger as ReboundLedger) : undefined
+  const canton = new CantonService({
+    config, env, darRoots: [process.cwd(), ...(options.darRoots ?? [])],
+    savedBackend: () => settings.view().ledgerBackend,
+    onStatus: (s) => void bus.publish('canton:statusChanged', s),
+    onLog: (lines) => void bus.publish('canton:logged', { lines }),
+    // The sandbox comes up on fresh ports: the engine's ledger follows it.
+    onReady: async (state) => { await rebound?.rebind(cantonLedgerFromSettings(config.settings, env, state.jsonApiUrl)) },
+  })
+  if (rebound && (options.autoStartCanton ?? true) && discoverCanton(env) && !runningSandbox(config.settings.home)) {
+    canton.start().catch((err) => console.error(`Canton sandbox did not start: ${err instanceof Error ? err.message : String(err)}`))
+  }
   let closed = false
   return {
-    services: { config, ledger, engine, settings: new SettingsService(config, vault), app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
+    services: { config, ledger, engine, settings, store, env, rollouts, canton, app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
     bus,
     store,
     engine,
@@ -77,17 +103,24 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
       if (closed) return
       closed = true
       stopEvents()
+      await rollouts.close()
       engine.close()
+      await canton.close()
       await ledger.close()
       store.close()
     },
   }
 }
 
+const runningSandbox = (home: string): boolean => {
+  const s = readState(home)
+  return Boolean(s && isAlive(s.pid))
+}
+
 /** Same choice as the CLI context: the embedded ledger by default, Canton when configured. */
 function buildLedger(config: LoadedConfig, store: SqliteStore, env: NodeJS.ProcessEnv): LedgerClient {
   const { ledger } = config.settings
-  if (ledger.backend === 'canton') return cantonLedgerFromSettings(config.settings, env)
+  if (ledger.backend === 'canton') return reboundLedger(cantonLedgerFromSettings(config.settings, env))
   if (ledger.backend !== 'embedded') {
     throw new UserInputError(`ledger backend "${ledger.backend}" is not available in this build; use "embedded" or "canton"`, 'LEDGER_BACKEND')
   }

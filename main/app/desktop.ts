@@ -62,6 +62,8 @@ export async function startDesktopApp(options: DesktopOptions = {}): Promise<Des
       // API keys: encrypted with the OS keychain into secrets.bin, never a plain file.
       vault: (home) => pickVault(safeStorage, join(home, 'secrets.bin')),
       configDir: env.P2ENGINE_CONFIG_DIR ?? join(app.isPackaged ? process.resourcesPath : app.getAppPath(), 'config'),
+      // The built Daml model may ship next to the app.
+      darRoots: [app.isPackaged ? process.resourcesPath : app.getAppPath()],
     })))()
   } catch (err) {
     // A bad config or an unopenable database: say what happened instead of a blank window.

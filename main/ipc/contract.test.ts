@@ -1,20 +1,30 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { contract, eventNames, invokeChannels, type EventName, type InvokeChannel } from '../../preload/contract'
 import { EventBus } from './eventBus'
 import { buildHandlers } from './handlers'
 import { MapTransport, registerHandlers } from './register'
-import { makeTestServices } from './fixtures'
+import { instantPool, makeTestServices, testAgents } from './fixtures'
+import { RolloutService } from '../app/rollouts/rolloutService'
+import { CantonService } from '../app/canton/cantonService'
+import { CONFIG_DIR } from '../engine/testing/engineHarness'
+import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
+
+const DEMO = readFileSync(join(CONFIG_DIR, 'demo_rollout.yml'), 'utf8')
+const STAND_IN = fileURLToPath(new URL('../ledger/canton/sandbox/testing/canton', import.meta.url))
 
 /** Conversations the samples use; made in `setup`. */
 interface Seeded {
   refs: [string, string]
+  /** A finished rollout and one interrupted before it ran. */
+  rollouts: { done: string; interrupted: string }
 }
 
 /** One sample input per channel; the test fails when a channel has none. */
-const samplesFor = ({ refs }: Seeded): Record<InvokeChannel, unknown> => ({
+const samplesFor = ({ refs, rollouts }: Seeded): Record<InvokeChannel, unknown> => ({
   'app:info': {},
   'ledger:wallets': {},
   'ledger:transfer': { from: 'agent_alpha', to: 'agent_beta', amount: '10', reason: 'contract test' },
@@ -42,6 +52,18 @@ const samplesFor = ({ refs }: Seeded): Record<InvokeChannel, unknown> => ({
   'settings:get': {},
   'settings:set': { baseUrl: 'http://127.0.0.1:11434/v1', defaultModel: 'ollama/llama3', dedupPolicy: 'penalty', redisUrl: 'redis://127.0.0.1:6379' },
   'settings:test': { target: 'model', url: 'http://127.0.0.1:9/v1' },
+  'rollouts:list': { limit: 10 },
+  'rollouts:files': {},
+  'rollouts:validate': { yaml: DEMO, fileName: 'demo_rollout.yml' },
+  'rollouts:start': { yaml: DEMO, fileName: 'demo_rollout.yml', parallel: 2, samples: 1 },
+  'rollouts:resume': { id: rollouts.interrupted },
+  'rollouts:get': { id: rollouts.done },
+  'rollouts:compare': { left: rollouts.done, right: rollouts.done },
+  'rollouts:export': { id: rollouts.done, format: 'csv' },
+  'canton:status': {},
+  'canton:start': {},
+  'canton:stop': {},
+  'canton:logs': { lines: 20 },
 })
 
 const at = { conversationId: 'c1', agentId: 'agent_alpha', branch: 'main' }
@@ -59,6 +81,17 @@ const eventSamples: Record<EventName, unknown> = {
   'chat:tool': { ...at, phase: 'end', callId: 'call_1', name: 'get_weather', status: 'ok', ms: 3 },
   'chat:answered': { ...at, text: 'It is sunny', root: true },
   'chat:inputRequested': { ...at, text: 'Approve?' },
+  'rollouts:progressed': {
+    rolloutId: 'ro_1', status: 'running',
+    variant: { team: 'demo_team', variantId: 'v000', status: 'done', totalTokens: 120, costUsd: 0.0012, score: 0.8, error: null },
+    counts: { queued: 1, running: 0, done: 1, failed: 0 }, totalTokens: 120, costUsd: 0.0012,
+  },
+  'canton:statusChanged': {
+    phase: 'ready', installed: true, install: { kind: 'canton', bin: '/opt/canton/bin/canton', source: 'CANTON_HOME' }, installHint: null, pid: 42,
+    jsonApiUrl: 'http://127.0.0.1:7575', ports: { jsonApi: 7575, ledgerApi: 6865 }, restarts: 0, detail: 'ready at http://127.0.0.1:7575', owned: true,
+    backend: 'embedded', savedBackend: 'canton', logFile: '/tmp/home/logs/canton.log',
+  },
+  'canton:logged': { lines: ['Canton sandbox is ready.'] },
 }
 
 let cleanup: (() => Promise<void>) | undefined
@@ -70,12 +103,27 @@ afterEach(async () => {
 async function setup() {
   const home = mkdtempSync(join(tmpdir(), 'p2e-contract-'))
   const services = await makeTestServices('browser', home)
+  const bus = new EventBus()
+  const store = services.store!
+  const rollouts = new RolloutService({
+    config: { ...services.config, configDir: CONFIG_DIR, agents: testAgents() }, store, ledger: services.ledger,
+    toolNames: () => services.engine!.deps.tools.names(), publish: (p) => void bus.publish('rollouts:progressed', p), pool: instantPool(store),
+  })
+  const dar = join(home, 'model.dar')
+  writeFileSync(dar, 'dar')
+  const canton = new CantonService({
+    config: services.config, env: { ...process.env, CANTON_BIN: STAND_IN, P2ENGINE_DAR: dar, P2ENGINE_SKIP_JAVA_CHECK: '1' },
+    onStatus: (st) => void bus.publish('canton:statusChanged', st),
+  })
+  services.rollouts = rollouts
+  services.canton = canton
   cleanup = async () => {
     await services.engine!.whenIdle()
+    await rollouts.close()
+    await canton.close()
     await services.close()
     rmSync(home, { recursive: true, force: true })
   }
-  const bus = new EventBus()
   const transport = new MapTransport()
   registerHandlers(contract, buildHandlers(services, bus), transport)
   const engine = services.engine!
@@ -87,7 +135,11 @@ async function setup() {
   engine.send('chat_human', 'may I?')
   await engine.whenIdle('chat_human')
   const entries = engine.deps.stacks.read(engine.target('chat_tree').conversationId, engine.target('chat_tree').agentId)
-  const seeded: Seeded = { refs: [entries[0]!.ref, entries[1]!.ref] }
+  const done = await rollouts.start({ yaml: DEMO, fileName: 'demo_rollout.yml' })
+  await rollouts.whenIdle()
+  const spec = new SqliteRolloutStore(store).get(done.id).spec
+  const interrupted = new SqliteRolloutStore(store).create({ id: 'ro_interrupted', specFile: 'demo_rollout.yml', spec, ledgerBefore: null }).id
+  const seeded: Seeded = { refs: [entries[0]!.ref, entries[1]!.ref], rollouts: { done: done.id, interrupted } }
   return { services, bus, transport, samples: samplesFor(seeded) }
 }
 

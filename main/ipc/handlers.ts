@@ -7,6 +7,8 @@ import { branchesHandlers } from './branches'
 import { overridesHandlers } from './overrides'
 import { artifactsHandlers } from './artifacts'
 import { settingsHandlers } from './settings'
+import { rolloutsHandlers } from './rollouts'
+import { cantonHandlers } from './canton'
 import { registerHandlers, type HandlerTable, type Transport } from './register'
 import type { AppServices } from './services'
 
@@ -27,6 +29,8 @@ export function buildHandlers(services: AppServices, bus: EventBus): HandlerTabl
     ...overridesHandlers(services),
     ...artifactsHandlers(services),
     ...settingsHandlers(services),
+    ...rolloutsHandlers(services, bus),
+    ...cantonHandlers(services, bus),
   }
 }
 

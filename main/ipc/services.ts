@@ -3,6 +3,9 @@ import { AppError } from '../engine/errors'
 import type { LedgerClient } from '../engine/ports/ledger'
 import type { Engine } from '../engine/runtime/engine'
 import type { SettingsService } from '../app/settings/settingsService'
+import type { RolloutService } from '../app/rollouts/rolloutService'
+import type { CantonService } from '../app/canton/cantonService'
+import type { SqliteStore } from '../storage/sqliteStore'
 
 /**
  * The ports the IPC handlers use. Built by a composition root (`main/app/bootstrap.ts` for the
@@ -16,6 +19,14 @@ export interface AppServices {
   engine?: Engine
   /** Saved settings and keys; the handlers build an in-memory-key one when absent. */
   settings?: SettingsService
+  /** The store the engine runs on (rollouts: their rows, and the file workers open). */
+  store?: SqliteStore
+  /** Environment the config was loaded from (rollout workers and the Canton launcher get it). */
+  env?: NodeJS.ProcessEnv
+  /** Rollouts; the handlers build one on `store` when absent. */
+  rollouts?: RolloutService
+  /** The managed Canton sandbox; the handlers build one when absent. */
+  canton?: CantonService
 }
 
 /** The engine, or an error that says how to get one. */

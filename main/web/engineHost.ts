@@ -10,7 +10,8 @@ import { openStore, type SqliteStore } from '../storage/sqliteStore'
 /** Services with an engine, and how to stop what this module started. */
 export interface HostedEngine {
   services: AppServices
-  close(): void
+  /** Stops what this host built: rollouts (resumable), its own Canton sandbox, engine and store. */
+  close(): Promise<void>
 }
 
 /**
@@ -38,10 +39,14 @@ export function hostEngine(services: AppServices, bus: EventBus): HostedEngine {
   const stop = forwardEngineEvents(engine, bus)
   const owned = store
   const ownedEngine = owned ? engine : undefined
+  const hosted: AppServices = { ...services, engine, settings: settings ?? new SettingsService(services.config, new MemoryVault()), ...(store ? { store } : {}) }
   return {
-    services: { ...services, engine, settings: settings ?? new SettingsService(services.config, new MemoryVault()) },
-    close() {
+    services: hosted,
+    async close() {
       stop()
+      // Services the handlers built lazily belong to this host; the caller's are closed by the caller.
+      if (hosted.rollouts && hosted.rollouts !== services.rollouts) await hosted.rollouts.close()
+      if (hosted.canton && hosted.canton !== services.canton) await hosted.canton.close()
       ownedEngine?.close()
       owned?.close()
     },

@@ -127,7 +127,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   await new Promise<void>((resolvePromise, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      hosted.close()
+      void hosted.close()
       reject(err.code === 'EADDRINUSE'
         ? new UserInputError(`port ${options.port} on ${HOST} is already in use; pick another with --port, or omit it for a free one`, 'PORT_IN_USE')
         : err)
@@ -149,7 +149,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       wss.close()
       server.closeAllConnections()
       await new Promise<void>((r) => server.close(() => r()))
-      hosted.close()
+      await hosted.close()
     },
   }
 }

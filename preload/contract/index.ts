@@ -7,6 +7,8 @@ import { branchesInvokes } from './branches'
 import { overridesInvokes } from './overrides'
 import { artifactsInvokes } from './artifacts'
 import { settingsInvokes } from './settings'
+import { rolloutsEvents, rolloutsInvokes } from './rollouts'
+import { cantonEvents, cantonInvokes } from './canton'
 
 /**
  * The IPC contract: every operation the UI can invoke and every event main pushes, one table.
@@ -14,8 +16,8 @@ import { settingsInvokes } from './settings'
  * over a WebSocket. A new domain adds its own file and spreads it in here.
  */
 export const contract = {
-  invokes: { ...appInvokes, ...ledgerInvokes, ...chatInvokes, ...branchesInvokes, ...overridesInvokes, ...artifactsInvokes, ...settingsInvokes },
-  events: { ...appEvents, ...ledgerEvents, ...chatEvents },
+  invokes: { ...appInvokes, ...ledgerInvokes, ...chatInvokes, ...branchesInvokes, ...overridesInvokes, ...artifactsInvokes, ...settingsInvokes, ...rolloutsInvokes, ...cantonInvokes },
+  events: { ...appEvents, ...ledgerEvents, ...chatEvents, ...rolloutsEvents, ...cantonEvents },
 } as const
 
 export type Contract = typeof contract
@@ -57,3 +59,5 @@ export * from './branches'
 export * from './overrides'
 export * from './artifacts'
 export * from './settings'
+export * from './rollouts'
+export * from './canton'

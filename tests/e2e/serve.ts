@@ -31,7 +31,7 @@ const long = engine.startConversation({ agentId: 'agent_beta', name: 'long conve
 engine.deps.stacks.push(long.id, long.rootAgent, Array.from({ length: 10_000 }, (_, i) =>
   i % 2 === 0 ? { kind: 'user_message' as const, text: `question ${i / 2 + 1}` } : { kind: 'assistant_message' as const, content: `answer ${(i + 1) / 2}${i % 10 === 1 ? '\nwith a second line' : ''}` }))
 const host = await startWebHost({
-  services: { config: ctx.config, ledger: ctx.ledger, engine, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },
+  services: { config: ctx.config, ledger: ctx.ledger, engine, store: ctx.store, env, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },
   bus: new EventBus(),
   rendererDir: findRendererDir(join(process.cwd(), 'main/web')),
   port,

@@ -54,8 +54,11 @@ export async function runUi(
   deps: { stop?: Promise<void>; rendererDir?: string; onListening?: (host: WebHost) => void } = {},
 ): Promise<WebHost> {
   const rendererDir = deps.rendererDir ?? findRendererDir()
+  // Conversations interrupted by a quit or crash continue from their stored entries.
+  ctx.engine.resume()
   const host = await startWebHost({
-    services: { config: ctx.config, ledger: ctx.ledger, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },
+    // One engine and one SQLite connection: the context's (closed by the CLI wrapper afterwards).
+    services: { config: ctx.config, ledger: ctx.ledger, engine: ctx.engine, store: ctx.store, env: ctx.env, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },
     bus: new EventBus(),
     rendererDir,
     port: opts.port,

@@ -1,0 +1,284 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, join, resolve } from 'node:path'
+import type { CompareRow, RolloutDetail, RolloutProgress, RolloutSummary, StartInput, SpecFile, Validation } from '../../../preload/contract'
+import type { LoadedConfig } from '../../engine/config/types'
+import { AppError, ConfigError, messageOf, UserInputError } from '../../engine/errors'
+import { loadEvaluators, type EvaluatorRegistry } from '../../engine/evals/registry'
+import type { LedgerClient } from '../../engine/ports/ledger'
+import { variantPool, type VariantExecutor } from '../../engine/rollouts/pool'
+import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
+import { loadRolloutSpec, type CheckedSpec } from '../../engine/rollouts/spec'
+import type { VariantRecord } from '../../engine/rollouts/types'
+import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
+import type { SqliteStore } from '../../storage/sqliteStore'
+import { toSpecErrors } from './specErrors'
+import { compareRows, countsOf, exportText, toDetail, toSummary } from './views'
+
+/** Agents the tools pay to or from besides the configured ones (same list as `p2engine ledger init`). */
+const SYSTEM_AGENTS = ['treasurer', 'agent_helper', 'child']
+
+/** A pool of variant workers: piscina threads in the app, an inline runner in tests. */
+export type PoolFactory = (threads: number) => { run: VariantExecutor; close: () => Promise<void> }
+
+export interface RolloutServiceOptions {
+  config: LoadedConfig
+  store: SqliteStore
+  ledger: LedgerClient
+  /** Registered tool names (for `strictTools` checks); the engine's registry. */
+  toolNames: () => readonly string[]
+  /** Receives every `rollouts:progressed` payload (the event bus). */
+  publish: (progress: RolloutProgress) => void
+  /** Environment the config was loaded from; the workers load theirs from it. */
+  env?: NodeJS.ProcessEnv
+  pool?: PoolFactory
+  log?: (message: string) => void
+}
+
+/**
+ * Rollouts for the desktop app and the browser host, composed like `p2engine rollout start`:
+ * the spec is checked with `loadRolloutSpec`, created with `createRollout` and run in the
+ * background with `runRollout` on a piscina pool. Every variant status change is published (no
+ * polling). Closing stops the workers without marking their variants failed, so an interrupted
+ * rollout stays `running` and can be resumed.
+ */
+export class RolloutService {
+  private readonly repo: SqliteRolloutStore
+  private readonly active = new Map<string, Promise<void>>()
+  private readonly pools = new Set<{ close: () => Promise<void> }>()
+  private evaluators?: Promise<EvaluatorRegistry>
+  private closing = false
+
+  constructor(private readonly o: RolloutServiceOptions) {
+    this.repo = new SqliteRolloutStore(o.store)
+  }
+
+  list(limit = 50): RolloutSummary[] {
+    return this.repo.list(limit).map((r) => toSummary(r, this.repo.variants(r.id), this.active.has(r.id)))
+  }
+
+  /** Every `*.yml`/`*.yaml` in the config folder whose top-level key is `teams:`. */
+  files(): SpecFile[] {
+    const dir = this.o.config.configDir
+    let names: string[]
+    try {
+      names = readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n)).sort()
+    } catch {
+      return []
+    }
+    const out: SpecFile[] = []
+    for (const name of names) {
+      const path = join(dir, name)
+      try {
+        if (statSync(path).size > 1_000_000) continue
+        const text = readFileSync(path, 'utf8')
+        if (/^teams\s*:/m.test(text)) out.push({ name, path, text })
+      } catch {
+        // unreadable: not offered
+      }
+    }
+    return out
+  }
+
+  /** Checks YAML text as if it were the file `fileName`; every problem located by line and key. */
+  async validate(yaml: string, fileName: string): Promise<Validation> {
+    const r = await this.checkText(yaml, fileName)
+    if ('errors' in r) return { ok: false, file: fileName, teams: [], variants: [], errors: r.errors }
+    return {
+      ok: true, file: fileName, errors: [],
+      teams: [...new Set(r.spec.variants.map((v) => v.teamId))],
+      variants: r.spec.variants.map((v) => ({ team: v.teamId, variantId: v.id, agentId: v.agentId })),
+    }
+  }
+
+  /** Checks the spec, creates the rollout and runs it in the background. */
+  async start(input: StartInput): Promise<RolloutSummary> {
+    this.assertOpen()
+    let spec: CheckedSpec
+    let specFile: string
+    if (input.yaml !== undefined) {
+      specFile = input.fileName ?? 'rollout.yml'
+      const r = await this.checkText(input.yaml, specFile)
+      if ('errors' in r) throw new ConfigError(r.errors.map((e) => `${e.file}${e.line ? `:${e.line}` : ''}${e.key ? ` ${e.key}` : ''}: ${e.message}`), 'ROLLOUT_SPEC')
+      spec = r.spec
+    } else {
+      spec = await this.check(resolve(input.path!))
+      specFile = spec.file
+    }
+    const parallel = input.parallel ?? Math.max(1, Math.min(8, spec.variants.length))
+    const deps = this.deps()
+    const { settings } = this.o.config
+    const rollout = await createRollout(deps, {
+      specFile, source: spec.source, variants: spec.variants,
+      options: { parallel, strictTools: false, replay: false, taskTimeoutMs: 900_000, ...(input.samples ? { samples: input.samples } : {}) },
+      walletAgents: [...new Set([...this.o.config.agents.map((a) => a.id), ...SYSTEM_AGENTS])], initialBalance: settings.ledger.initialBalance,
+    })
+    this.launch(rollout.id, parallel)
+    return this.summary(rollout.id)
+  }
+
+  /** Continues the unfinished variants of a rollout this host is not running. */
+  resume(id: string): RolloutSummary {
+    this.assertOpen()
+    const r = this.repo.get(id)
+    if (this.active.has(id)) throw new UserInputError(`rollout ${id} is already running`, 'ROLLOUT_RUNNING')
+    if (!this.repo.variants(id).some((v) => v.status === 'queued' || v.status === 'running')) {
+      throw new UserInputError(`rollout ${id} has no unfinished variants; nothing to resume`, 'ROLLOUT_FINISHED')
+    }
+    this.launch(id, r.spec.options.parallel)
+    return this.summary(id)
+  }
+
+  get(id: string): RolloutDetail {
+    return toDetail(this.repo.get(id), this.repo.variants(id), this.active.has(id))
+  }
+
+  compare(left: string, right: string): CompareRow[] {
+    return compareRows(this.repo.variants(this.repo.get(left).id), this.repo.variants(this.repo.get(right).id))
+  }
+
+  export(id: string, format: 'json' | 'jsonl' | 'csv') {
+    return exportText(this.repo.get(id), this.repo.variants(id), format)
+  }
+
+  /** Resolves when every rollout this host runs has ended (tests). */
+  async whenIdle(): Promise<void> {
+    while (this.active.size) await Promise.all([...this.active.values()])
+  }
+
+  /** Stops the workers; unfinished variants stay resumable. Safe to call twice. */
+  async close(): Promise<void> {
+    this.closing = true
+    await Promise.all([...this.pools].map((p) => p.close().catch(() => undefined)))
+    await Promise.all([...this.active.values()])
+  }
+
+  private summary(id: string): RolloutSummary {
+    return toSummary(this.repo.get(id), this.repo.variants(id), this.active.has(id))
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new AppError('SHUTTING_DOWN', 'The app is shutting down; start the rollout again after the restart.')
+  }
+
+  private taskEnv(): Record<string, string> {
+    const env: Record<string, string> = {}
+    for (const [k, v] of Object.entries(this.o.env ?? process.env)) if (v !== undefined) env[k] = v
+    const s = this.o.config.settings
+    env.P2ENGINE_HOME = s.home
+    env.LEDGER_BACKEND = s.ledger.backend
+    // Saved settings (Settings screen, keychain) apply to the workers too.
+    env.OPENAI_BASE_URL = s.llm.apiBase
+    env.LLM_DEFAULT_MODEL = s.llm.defaultModel
+    env.DEDUP_POLICY = s.dedupPolicy
+    if (s.llm.apiKey) env.OPENAI_API_KEY = s.llm.apiKey
+    return env
+  }
+
+  private deps(): RolloutDeps {
+    const dbPath = this.o.store.location
+    if (!this.o.pool && (dbPath === ':memory:' || !dbPath)) {
+      throw new AppError('ROLLOUTS_UNAVAILABLE', 'Rollouts need the database file (variant workers open their own connection); this host runs on an in-memory store.')
+    }
+    return {
+      repo: this.repo, ledger: this.o.ledger,
+      executor: () => Promise.reject(new Error('no pool')),
+      task: { dbPath, configDir: this.o.config.configDir, env: this.taskEnv(), modelMode: 'record' },
+    }
+  }
+
+  private launch(id: string, parallel: number): void {
+    const pool = (this.o.pool ?? ((n) => variantPool(n)))(parallel)
+    this.pools.add(pool)
+    const executor: VariantExecutor = async (task, signal) => {
+      if (this.closing) return { status: 'killed' }
+      this.publish(id, { team: task.team, variantId: task.variantId, status: 'running' })
+      try {
+        return await pool.run(task, signal)
+      } catch (err) {
+        // A pool torn down by close(): the variant is interrupted, not failed (resume reruns it).
+        if (this.closing) return { status: 'killed' }
+        throw err
+      }
+    }
+    const deps: RolloutDeps = {
+      ...this.deps(), executor,
+      onSettled: (team, variantId) => { if (!this.closing) this.publishVariant(id, this.repo.variant(id, team, variantId)) },
+    }
+    this.publish(id, null)
+    const run = (async () => {
+      try {
+        await runRollout(deps, id)
+      } catch (err) {
+        if (!this.closing) {
+          this.o.log?.(`rollout ${id} stopped: ${messageOf(err)}`)
+          this.repo.setStatus(id, 'failed')
+        }
+      } finally {
+        this.pools.delete(pool)
+        await pool.close().catch(() => undefined)
+        this.active.delete(id)
+        if (!this.closing) this.publish(id, null)
+      }
+    })()
+    this.active.set(id, run)
+  }
+
+  private publishVariant(id: string, v: VariantRecord): void {
+    this.publish(id, {
+      team: v.team, variantId: v.variantId, status: v.status,
+      totalTokens: v.metrics?.usage.totalTokens ?? null, costUsd: v.metrics?.usage.costUsd ?? null, score: v.metrics?.score ?? null, error: v.error,
+    })
+  }
+
+  private publish(id: string, variant: Partial<NonNullable<RolloutProgress['variant']>> & Pick<NonNullable<RolloutProgress['variant']>, 'team' | 'variantId' | 'status'> | null): void {
+    try {
+      const r = this.repo.get(id)
+      const variants = this.repo.variants(id)
+      this.o.publish({
+        rolloutId: id, status: r.status,
+        variant: variant ? { totalTokens: null, costUsd: null, score: null, error: null, ...variant } : null,
+        counts: { ...countsOf(variants), ...(variant?.status === 'running' ? runningCounts(variants, variant.team, variant.variantId) : {}) },
+        totalTokens: variants.reduce((s, v) => s + (v.metrics?.usage.totalTokens ?? 0), 0),
+        costUsd: variants.reduce((s, v) => s + (v.metrics?.usage.costUsd ?? 0), 0),
+      })
+    } catch (err) {
+      this.o.log?.(`rollout ${id}: progress not published: ${messageOf(err)}`)
+    }
+  }
+
+  private async check(path: string): Promise<CheckedSpec> {
+    this.evaluators ??= loadEvaluators(this.o.config.configDir)
+    return loadRolloutSpec(path, {
+      configDir: this.o.config.configDir, agents: this.o.config.agents.map((a) => a.id), evaluators: await this.evaluators,
+      tools: this.o.toolNames(), strictTools: false,
+    })
+  }
+
+  /** Checks text through a temp copy named like the user's file; problems renamed back. */
+  private async checkText(yaml: string, fileName: string): Promise<{ spec: CheckedSpec } | { errors: Validation['errors'] }> {
+    const dir = mkdtempSync(join(tmpdir(), 'p2e-spec-'))
+    const path = join(dir, basename(fileName))
+    try {
+      writeFileSync(path, yaml)
+      return { spec: await this.check(path) }
+    } catch (err) {
+      if (err instanceof ConfigError) return { errors: toSpecErrors(err.problems, path, fileName) }
+      if (err instanceof AppError) return { errors: [{ file: fileName, line: null, team: null, variant: null, key: null, message: err.message.split(path).join(fileName) }] }
+      throw err
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+/** The worker marks a row running only when it starts; count the one just handed out as running. */
+function runningCounts(variants: readonly VariantRecord[], team: string, variantId: string) {
+  const counts = countsOf(variants)
+  const v = variants.find((x) => x.team === team && x.variantId === variantId)
+  if (v?.status === 'queued') {
+    counts.queued--
+    counts.running++
+  }
+  return counts
+}

@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import runVariant, { closeThreadContexts } from '../../workers/runVariant'
+import { contract, type Envelope, type EventPayload, type InvokeChannel, type InvokeInput, type InvokeOutput } from '../../preload/contract'
+import { RolloutService } from '../app/rollouts/rolloutService'
+import { loadConfig } from '../engine/config/load'
+import { CONFIG_DIR } from '../engine/testing/engineHarness'
+import { builtinRegistry } from '../engine/tools/builtins'
+import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
+import { openStore, type SqliteStore } from '../storage/sqliteStore'
+import { EventBus } from './eventBus'
+import { rolloutsHandlers } from './rollouts'
+import { MapTransport, registerHandlers } from './register'
+
+/** A typed call through the transport. */
+const typed = (t: MapTransport) => <C extends InvokeChannel>(c: C, input: InvokeInput<C>) => t.invoke(c, input) as Promise<Envelope<InvokeOutput<C>>>
+
+let dir: string
+let store: SqliteStore
+let service: RolloutService
+let transport: MapTransport
+let progress: EventPayload<'rollouts:progressed'>[]
+
+const BAD = `teams:
+  demo_team:
+    initial_message: "Weather in Tokyo?"
+    base:
+      agent_id: agent_nobody
+      model: openai/gpt-4.1
+    variants:
+      - tools: ["get_weather"]
+      - tools: ["get_weather", "delegate"]
+`
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'p2e-ipc-ro-'))
+  store = openStore(join(dir, 'p2engine.db'))
+  const env = { P2ENGINE_HOME: dir, OPENAI_API_KEY: '' }
+  const config = loadConfig({ configDir: CONFIG_DIR, env, dotenvPath: null })
+  const ledger = new EmbeddedLedger(store, { party: config.settings.ledger.partyId })
+  const bus = new EventBus()
+  progress = []
+  bus.on('rollouts:progressed', (p) => progress.push(p))
+  // Variants run inline (same code as the piscina worker) with the offline scripted model.
+  service = new RolloutService({
+    config, store, ledger, env, toolNames: () => builtinRegistry().names(),
+    publish: (p) => void bus.publish('rollouts:progressed', p),
+    pool: () => ({ run: (task) => runVariant(task), close: async () => {} }),
+  })
+  transport = new MapTransport()
+  const handlers = rolloutsHandlers({ config, ledger, rollouts: service, app: { name: 'P2Engine', version: '0', host: 'browser' } }, bus)
+  registerHandlers({ invokes: Object.fromEntries(Object.entries(contract.invokes).filter(([k]) => k.startsWith('rollouts:'))), events: contract.events } as never, handlers, transport)
+})
+
+afterEach(async () => {
+  await service.close()
+  await closeThreadContexts()
+  store.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('rollouts handlers', () => {
+  it('locates every problem of a bad YAML at its line, team, variant and key', async () => {
+    expect(await typed(transport)('rollouts:validate', { yaml: BAD, fileName: 'bad.yml' })).toEqual({
+      ok: true,
+      data: {
+        ok: false, file: 'bad.yml', teams: [], variants: [],
+        errors: ['v000', 'v001'].map((variant) => ({
+          file: 'bad.yml', line: 5, team: 'demo_team', variant, key: 'teams.demo_team.base.agent_id',
+          message: expect.stringMatching(new RegExp(`^variant ${variant}: unknown agent "agent_nobody"; configured agents: agent_alpha`)),
+        })),
+      },
+    })
+    expect(await typed(transport)('rollouts:validate', { yaml: 'teams:\n  t1: [\n', fileName: 'broken.yml' })).toEqual({
+      ok: true,
+      data: { ok: false, file: 'broken.yml', teams: [], variants: [], errors: [expect.objectContaining({ file: 'broken.yml', line: expect.any(Number), key: null, message: expect.stringMatching(/^YAML syntax error/) })] },
+    })
+    expect(await typed(transport)('rollouts:start', { yaml: BAD, fileName: 'bad.yml' })).toEqual({
+      ok: false, error: { code: 'ROLLOUT_SPEC', message: expect.stringContaining('bad.yml:5 teams.demo_team.base.agent_id: variant v000: unknown agent "agent_nobody"') },
+    })
+    expect(await typed(transport)('rollouts:list', {})).toEqual({ ok: true, data: [] })
+  })
+
+  it('runs demo_rollout.yml offline: progress pushed per variant, then the tables, export and compare', async () => {
+    const files = await typed(transport)('rollouts:files', {})
+    expect(files.ok && files.data.map((f) => f.name)).toEqual(['demo_rollout.yml', 'rollout_competitive_payment.yml', 'rollout_hierarchical_distribution.yml', 'rollout_joke.yml', 'rollout_task_with_payment.yml'])
+    const valid = await typed(transport)('rollouts:validate', { yaml: (files.ok && files.data[0]!.text) || '', fileName: 'demo_rollout.yml' })
+    expect(valid).toEqual({ ok: true, data: { ok: true, file: 'demo_rollout.yml', errors: [], teams: ['demo_team'], variants: [{ team: 'demo_team', variantId: 'v000', agentId: 'agent_alpha' }, { team: 'demo_team', variantId: 'v001', agentId: 'agent_alpha' }] } })
+
+    const started = await typed(transport)('rollouts:start', { path: join(CONFIG_DIR, 'demo_rollout.yml'), parallel: 1 })
+    expect(started).toEqual({ ok: true, data: { id: expect.stringMatching(/^ro_/), specFile: expect.stringMatching(/demo_rollout\.yml$/), status: 'running', createdAt: expect.any(Number), finishedAt: null, total: 2, counts: { queued: 2, running: 0, done: 0, failed: 0 }, offline: false, active: true } })
+    const id = started.ok ? started.data.id : ''
+    await service.whenIdle()
+
+    expect(progress.map((p) => [p.status, p.variant && `${p.variant.variantId}:${p.variant.status}`, p.counts])).toEqual([
+      ['running', null, { queued: 2, running: 0, done: 0, failed: 0 }],
+      ['running', 'v000:running', { queued: 1, running: 1, done: 0, failed: 0 }],
+      ['running', 'v000:done', { queued: 1, running: 0, done: 1, failed: 0 }],
+      ['running', 'v001:running', { queued: 0, running: 1, done: 1, failed: 0 }],
+      ['running', 'v001:done', { queued: 0, running: 0, done: 2, failed: 0 }],
+      ['done', null, { queued: 0, running: 0, done: 2, failed: 0 }],
+    ])
+    expect(progress.at(-1)!.totalTokens).toBeGreaterThan(0)
+
+    const got = await typed(transport)('rollouts:get', { id })
+    if (!got.ok) throw new Error(got.error.message)
+    const d = got.data
+    expect({ status: d.status, offline: d.offline, active: d.active, counts: d.counts }).toEqual({ status: 'done', offline: true, active: false, counts: { queued: 0, running: 0, done: 2, failed: 0 } })
+    expect(d.variants.map((v) => [v.variantId, v.status, v.overrides.tools, v.metrics?.scores[0]?.offline])).toEqual([
+      ['v000', 'done', ['get_weather'], true],
+      ['v001', 'done', ['get_weather', 'delegate'], true],
+    ])
+    expect(d.teams).toEqual([{ team: 'demo_team', variants: 2, done: 2, failed: 0, meanScore: expect.any(Number), bestVariant: 'v000', bestScore: expect.any(Number), totalTokens: progress.at(-1)!.totalTokens, costUsd: expect.any(Number) }])
+    expect(d.ledgerBefore?.label).toBe('before')
+    expect(d.ledgerAfter?.label).toBe('after')
+
+    const csv = await typed(transport)('rollouts:export', { id, format: 'csv' })
+    expect(csv).toEqual({ ok: true, data: { fileName: `${id}.csv`, mime: 'text/csv', rows: 2, text: expect.stringMatching(/^rollout_id,team,variant,position,status,error,conversation_id,score,score\.gpt4_judge,offline,tokens,/) } })
+    const cmp = await typed(transport)('rollouts:compare', { left: id, right: id })
+    expect(cmp.ok && cmp.data.map((r) => [r.variant, r.scoreDelta, r.costDelta, r.tokensDelta])).toEqual([['demo_team/v000', 0, 0, 0], ['demo_team/v001', 0, 0, 0]])
+    expect(await typed(transport)('rollouts:resume', { id })).toEqual({ ok: false, error: { code: 'ROLLOUT_FINISHED', message: `rollout ${id} has no unfinished variants; nothing to resume` } })
+    expect(await typed(transport)('rollouts:get', { id: 'ro_missing' })).toEqual({ ok: false, error: { code: 'ROLLOUT_NOT_FOUND', message: `no rollout "ro_missing"; recent: ${id}` } })
+  })
+})

@@ -1,0 +1,215 @@
+import { z } from 'zod'
+import { defineEvent, defineInvoke, NoInput } from './define'
+import { SystemMetricsSchema } from './ledger'
+
+/** Rollouts domain: run a rollout YAML (teams × variants), watch it, read and compare results. */
+
+const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal number such as "12.5"')
+const RolloutId = z.string().trim().min(1, 'a rollout id').max(200)
+export const VariantStatusSchema = z.enum(['queued', 'running', 'done', 'failed'])
+export const RolloutStatusSchema = z.enum(['running', 'done', 'failed'])
+
+export const EvalScoreSchema = z.object({
+  evaluator: z.string(),
+  version: z.string(),
+  metric: z.string(),
+  score: z.number().nullable(),
+  metrics: z.record(z.string(), z.number()),
+  samples: z.array(z.number()).optional(),
+  spread: z.number().optional(),
+  comment: z.string().optional(),
+  offline: z.boolean(),
+  error: z.string().optional(),
+  ref: z.string().optional(),
+  judgeModel: z.string().optional(),
+  promptVersion: z.string().optional(),
+})
+export type EvalScoreView = z.infer<typeof EvalScoreSchema>
+
+export const UsageSchema = z.object({
+  calls: z.number(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  totalTokens: z.number(),
+  costUsd: z.number(),
+  modelMs: z.number(),
+  offline: z.boolean(),
+})
+
+export const VariantLedgerSchema = z.object({
+  agent: z.string(),
+  finalBalance: Decimal.nullable(),
+  netFlow: Decimal,
+  transfers: z.array(z.object({ from: z.string(), to: z.string(), amount: Decimal, reason: z.string(), transactionId: z.string() })),
+  walletChanges: z.record(z.string(), Decimal),
+})
+
+export const VariantMetricsSchema = z.object({
+  conversationId: z.string(),
+  agentId: z.string(),
+  answer: z.string().nullable(),
+  answerRef: z.string().nullable(),
+  scores: z.array(EvalScoreSchema),
+  score: z.number().nullable(),
+  usage: UsageSchema,
+  judgeUsage: UsageSchema,
+  wallMs: z.number(),
+  toolCalls: z.number(),
+  toolErrors: z.number(),
+  errors: z.array(z.string()),
+  ledger: VariantLedgerSchema.nullable(),
+})
+
+export const VariantViewSchema = z.object({
+  team: z.string(),
+  variantId: z.string(),
+  position: z.number().int(),
+  status: VariantStatusSchema,
+  conversationId: z.string().nullable(),
+  overrides: z.record(z.string(), z.unknown()),
+  metrics: VariantMetricsSchema.nullable(),
+  error: z.string().nullable(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+})
+export type VariantView = z.infer<typeof VariantViewSchema>
+
+export const LedgerSnapshotSchema = z.object({
+  label: z.enum(['before', 'after']),
+  timestamp: z.number(),
+  metrics: SystemMetricsSchema,
+  wallets: z.array(z.object({ agent: z.string(), balance: Decimal })),
+})
+export type LedgerSnapshotView = z.infer<typeof LedgerSnapshotSchema>
+
+export const VariantCountsSchema = z.object({ queued: z.number().int(), running: z.number().int(), done: z.number().int(), failed: z.number().int() })
+
+export const RolloutSummarySchema = z.object({
+  id: z.string(),
+  specFile: z.string(),
+  status: RolloutStatusSchema,
+  createdAt: z.number(),
+  finishedAt: z.number().nullable(),
+  total: z.number().int(),
+  counts: VariantCountsSchema,
+  /** Some call was answered by the offline scripted model (or judge): not real LLM results. */
+  offline: z.boolean(),
+  /** Being run by this host right now (else an interrupted `running` rollout can be resumed). */
+  active: z.boolean(),
+})
+export type RolloutSummary = z.infer<typeof RolloutSummarySchema>
+
+export const TeamAggregateSchema = z.object({
+  team: z.string(),
+  variants: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  meanScore: z.number().nullable(),
+  bestVariant: z.string().nullable(),
+  bestScore: z.number().nullable(),
+  totalTokens: z.number(),
+  costUsd: z.number(),
+})
+export type TeamAggregate = z.infer<typeof TeamAggregateSchema>
+
+export const RolloutDetailSchema = RolloutSummarySchema.extend({
+  options: z.object({ parallel: z.number().int(), samples: z.number().int().optional(), strictTools: z.boolean(), replay: z.boolean(), taskTimeoutMs: z.number() }),
+  variants: z.array(VariantViewSchema),
+  teams: z.array(TeamAggregateSchema),
+  ledgerBefore: LedgerSnapshotSchema.nullable(),
+  ledgerAfter: LedgerSnapshotSchema.nullable(),
+})
+export type RolloutDetail = z.infer<typeof RolloutDetailSchema>
+
+/** One problem of a rollout YAML, located so the UI can mark the line and key. */
+export const SpecErrorSchema = z.object({
+  file: z.string(),
+  line: z.number().int().nullable(),
+  team: z.string().nullable(),
+  variant: z.string().nullable(),
+  /** Key path such as `teams.demo_team.base.agent_id`. */
+  key: z.string().nullable(),
+  message: z.string(),
+})
+export type SpecError = z.infer<typeof SpecErrorSchema>
+
+export const ValidationSchema = z.object({
+  ok: z.boolean(),
+  file: z.string(),
+  teams: z.array(z.string()),
+  variants: z.array(z.object({ team: z.string(), variantId: z.string(), agentId: z.string() })),
+  errors: z.array(SpecErrorSchema),
+})
+export type Validation = z.infer<typeof ValidationSchema>
+
+const FileName = z.string().trim().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name without folders, such as "demo_rollout.yml"')
+const YamlText = z.string().max(1_000_000, 'a YAML text of at most 1 MB')
+
+export const ValidateInputSchema = z.object({ yaml: YamlText, fileName: FileName }).strict()
+
+export const StartInputSchema = z.object({
+  /** The YAML text (from the editor, a picked or dropped file)… */
+  yaml: YamlText.optional(),
+  fileName: FileName.optional(),
+  /** …or a path on this machine (e.g. one of `rollouts:files`). */
+  path: z.string().trim().min(1).max(4096).optional(),
+  parallel: z.number().int().min(1).max(64).optional(),
+  samples: z.number().int().min(1).max(20).optional(),
+}).strict().refine((i) => (i.yaml === undefined) !== (i.path === undefined), { message: 'give either the YAML text (yaml + fileName) or a path, not both', path: ['yaml'] })
+export type StartInput = z.infer<typeof StartInputSchema>
+
+export const SpecFileSchema = z.object({ name: z.string(), path: z.string(), text: z.string() })
+export type SpecFile = z.infer<typeof SpecFileSchema>
+
+export const CompareRowSchema = z.object({
+  variant: z.string(),
+  score1: z.number().nullable(),
+  score2: z.number().nullable(),
+  scoreDelta: z.number().nullable(),
+  cost1: z.number().nullable(),
+  cost2: z.number().nullable(),
+  costDelta: z.number().nullable(),
+  tokens1: z.number().nullable(),
+  tokens2: z.number().nullable(),
+  tokensDelta: z.number().nullable(),
+})
+export type CompareRow = z.infer<typeof CompareRowSchema>
+
+export const ExportFormatSchema = z.enum(['json', 'jsonl', 'csv'])
+export const ExportSchema = z.object({ fileName: z.string(), mime: z.string(), text: z.string(), rows: z.number().int() })
+
+/** Pushed on every variant status change and when the rollout ends: no polling. */
+export const RolloutProgressSchema = z.object({
+  rolloutId: z.string(),
+  status: RolloutStatusSchema,
+  /** The variant that changed; null for rollout-level changes (started, finished). */
+  variant: z.object({
+    team: z.string(),
+    variantId: z.string(),
+    status: VariantStatusSchema,
+    totalTokens: z.number().nullable(),
+    costUsd: z.number().nullable(),
+    score: z.number().nullable(),
+    error: z.string().nullable(),
+  }).nullable(),
+  counts: VariantCountsSchema,
+  /** Tokens and cost of the finished variants so far. */
+  totalTokens: z.number(),
+  costUsd: z.number(),
+})
+export type RolloutProgress = z.infer<typeof RolloutProgressSchema>
+
+export const rolloutsInvokes = {
+  'rollouts:list': defineInvoke('rollouts, newest first', z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(), z.array(RolloutSummarySchema)),
+  'rollouts:files': defineInvoke('rollout YAMLs in the config folder', NoInput, z.array(SpecFileSchema)),
+  'rollouts:validate': defineInvoke('check a rollout YAML; every problem located by line, team, variant and key', ValidateInputSchema, ValidationSchema),
+  'rollouts:start': defineInvoke('check and start a rollout in the background; progress comes as rollouts:progressed', StartInputSchema, RolloutSummarySchema),
+  'rollouts:resume': defineInvoke('continue an interrupted rollout (finished variants are not rerun)', z.object({ id: RolloutId }).strict(), RolloutSummarySchema),
+  'rollouts:get': defineInvoke('a rollout with its variants, metrics, team aggregates and ledger snapshots', z.object({ id: RolloutId }).strict(), RolloutDetailSchema),
+  'rollouts:compare': defineInvoke('per-variant score, cost and token deltas between two rollouts', z.object({ left: RolloutId, right: RolloutId }).strict(), z.array(CompareRowSchema)),
+  'rollouts:export': defineInvoke('one row per variant as json, jsonl or csv text', z.object({ id: RolloutId, format: ExportFormatSchema }).strict(), ExportSchema),
+} as const
+
+export const rolloutsEvents = {
+  'rollouts:progressed': defineEvent('a variant changed status, or the rollout started or ended', RolloutProgressSchema),
+} as const
