@@ -20,6 +20,9 @@ const home = mkdtempSync(join(tmpdir(), 'p2engine-e2e-'))
 const env = { ...process.env, P2ENGINE_HOME: home }
 delete env.OPENAI_API_KEY
 delete env.OPENAI_BASE_URL
+// No Canton either: the ledger panel shows its install steps.
+delete env.CANTON_BIN
+delete env.CANTON_HOME
 const quiet = { out: () => {}, err: (s: string) => console.error(s) }
 const code = await runCli(['ledger', 'init'], quiet, env)
 if (code !== 0) throw new Error(`ledger init failed with exit code ${code}`)

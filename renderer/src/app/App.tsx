@@ -5,6 +5,7 @@ import { ChatScreen } from '../features/chat'
 import { BranchesScreen } from '../features/branches'
 import { ArtifactsScreen } from '../features/artifacts'
 import { SettingsScreen } from '../features/settings'
+import { RolloutsScreen } from '../features/rollouts'
 import { getClient, type ConnectionState } from '../shared/client'
 import { Alert, Icon } from '../shared/ui'
 import { Nav } from './Nav'
@@ -89,6 +90,7 @@ export function App() {
           : route === 'branches' ? <BranchesScreen />
           : route === 'artifacts' ? <ArtifactsScreen />
           : route === 'settings' ? <SettingsScreen />
+          : route === 'rollouts' ? <RolloutsScreen />
           : <WalletsScreen />}
       </main>
     </div>

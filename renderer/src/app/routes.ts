@@ -3,7 +3,7 @@ export const ROUTES = [
   { id: 'chat', label: 'Chat', icon: 'chat', arrivesWith: null, next: '' },
   { id: 'branches', label: 'Branches', icon: 'branches', arrivesWith: null, next: '' },
   { id: 'wallets', label: 'Wallets', icon: 'wallets', arrivesWith: null, next: '' },
-  { id: 'rollouts', label: 'Rollouts', icon: 'rollouts', arrivesWith: 'the rollout runner', next: 'You will open a rollout YAML here and watch its variants run.' },
+  { id: 'rollouts', label: 'Rollouts', icon: 'rollouts', arrivesWith: null, next: '' },
   { id: 'artifacts', label: 'Artifacts', icon: 'artifacts', arrivesWith: null, next: '' },
   { id: 'settings', label: 'Settings', icon: 'settings', arrivesWith: null, next: '' },
 ] as const

@@ -7,6 +7,7 @@ import { BalancesTable } from './BalancesTable'
 import { HistoryTable } from './HistoryTable'
 import { MetricsStrip } from './MetricsStrip'
 import { TransferForm } from './TransferForm'
+import { LedgerPanel } from './LedgerPanel'
 import './wallets.css'
 
 /** The Wallets screen: balances, transfer, audit, backend status and history, live. */
@@ -65,6 +66,7 @@ export function WalletsScreen() {
             <div className="wallets-side">
               <TransferForm />
               <AuditCard />
+              <LedgerPanel />
             </div>
           </div>
           <HistoryTable />

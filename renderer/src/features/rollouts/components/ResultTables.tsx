@@ -1,0 +1,142 @@
+import type { RolloutDetail, VariantView } from '../../../../../preload/contract'
+import { formatMoney } from '../../../shared/format'
+import { Card } from '../../../shared/ui'
+
+const num = (n: number | null | undefined, digits = 0) => (n === null || n === undefined ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }))
+const signed = (d: string) => (d.startsWith('-') ? <span className="flow-out">{formatMoney(d)}</span> : Number(d) > 0 ? <span className="flow-in">+{formatMoney(d)}</span> : <span>{formatMoney(d)}</span>)
+const errorsOf = (v: VariantView) => [...(v.error ? [v.error] : []), ...(v.metrics?.errors ?? []), ...(v.metrics?.scores.filter((s) => s.error).map((s) => `${s.evaluator}: ${s.error}`) ?? [])]
+
+function flatten(o: Record<string, unknown>, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(o)) {
+    const key = prefix ? `${prefix}.${k}` : k
+    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, key))
+    else out[key] = typeof v === 'string' ? v.replace(/\s+/g, ' ').trim() : JSON.stringify(v)
+  }
+  return out
+}
+
+/** Metrics per variant: scores, tokens, cost, latency, tool calls, errors, ledger. */
+export function MetricsTable({ detail }: { detail: RolloutDetail }) {
+  const scoreNames = [...new Set(detail.variants.flatMap((v) => v.metrics?.scores.map((s) => s.evaluator) ?? []))]
+  return (
+    <Card title="Metrics per variant" label="Metrics per variant">
+      <div className="table-scroll">
+        <table className="table" data-testid="metrics-table">
+          <thead>
+            <tr>
+              <th>Team</th><th>Variant</th>{scoreNames.map((s) => <th key={s} className="num">{s}</th>)}
+              <th className="num">Tokens</th><th className="num">Judge tok</th><th className="num">Cost $</th><th className="num">Elapsed s</th><th className="num">Model s</th>
+              <th className="num">Tools</th><th>Errors</th><th className="num">Final balance</th><th className="num">Net flow</th><th className="num">Transfers</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.variants.map((v) => {
+              const m = v.metrics
+              const errs = errorsOf(v)
+              return (
+                <tr key={`${v.team}/${v.variantId}`} data-testid="metrics-row">
+                  <td className="mono">{v.team}</td>
+                  <td className="mono">{v.variantId}{m?.usage.offline && <span className="faint"> (offline model)</span>}</td>
+                  {scoreNames.map((name) => {
+                    const s = m?.scores.find((x) => x.evaluator === name)
+                    return (
+                      <td key={name} className="num" title={s?.comment}>
+                        {!s ? '–' : s.score === null ? <span className="flow-out">error</span> : <span className={s.score >= 0.8 ? 'flow-in' : s.score < 0.3 ? 'flow-out' : ''}>{s.score.toFixed(3)}{s.spread !== undefined ? `±${(s.spread / 2).toFixed(2)}` : ''}</span>}
+                        {s?.offline && <span className="faint"> (offline)</span>}
+                      </td>
+                    )
+                  })}
+                  <td className="num">{num(m?.usage.totalTokens)}</td>
+                  <td className="num">{num(m?.judgeUsage.totalTokens)}</td>
+                  <td className="num">{num(m?.usage.costUsd, 4)}</td>
+                  <td className="num">{m ? (m.wallMs / 1000).toFixed(1) : '–'}</td>
+                  <td className="num">{m ? (m.usage.modelMs / 1000).toFixed(1) : '–'}</td>
+                  <td className="num">{num(m?.toolCalls)}</td>
+                  <td className="errors-cell" title={errs.join('\n')}>{errs.length ? <span className="flow-out">{errs.join('; ')}</span> : ''}</td>
+                  <td className="num">{m?.ledger?.finalBalance ? formatMoney(m.ledger.finalBalance) : '–'}</td>
+                  <td className="num">{m?.ledger ? signed(m.ledger.netFlow) : '–'}</td>
+                  <td className="num">{m?.ledger ? m.ledger.transfers.length : '–'}</td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  )
+}
+
+/** Variant configuration: one column per override key. */
+export function ConfigTable({ detail }: { detail: RolloutDetail }) {
+  const flat = detail.variants.map((v) => flatten(v.overrides))
+  const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))]
+  return (
+    <Card title="Variant configuration" label="Variant configuration">
+      <div className="table-scroll">
+        <table className="table">
+          <thead><tr><th>Team</th><th>Variant</th>{keys.map((k) => <th key={k}>{k}</th>)}</tr></thead>
+          <tbody>
+            {detail.variants.map((v, i) => (
+              <tr key={`${v.team}/${v.variantId}`}>
+                <td className="mono">{v.team}</td><td className="mono">{v.variantId}</td>
+                {keys.map((k) => <td key={k} className="mono cfg-cell" title={flat[i]![k]}>{flat[i]![k] ?? '–'}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  )
+}
+
+/** Team aggregate with the best variant. */
+export function TeamTable({ detail }: { detail: RolloutDetail }) {
+  return (
+    <Card title="Teams" label="Teams">
+      <table className="table" data-testid="team-table">
+        <thead><tr><th>Team</th><th className="num">Variants</th><th className="num">Done</th><th className="num">Failed</th><th className="num">Mean score</th><th>Best variant</th><th className="num">Tokens</th><th className="num">Cost $</th></tr></thead>
+        <tbody>
+          {detail.teams.map((t) => (
+            <tr key={t.team}>
+              <td className="mono">{t.team}</td><td className="num">{t.variants}</td><td className="num">{t.done}</td><td className="num">{t.failed}</td>
+              <td className="num">{num(t.meanScore, 3)}</td>
+              <td className="mono">{t.bestVariant ? `${t.bestVariant} (${num(t.bestScore, 3)})` : '–'}</td>
+              <td className="num">{num(t.totalTokens)}</td><td className="num">{num(t.costUsd, 4)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
+  )
+}
+
+/** Ledger state before and after the rollout. */
+export function LedgerChanges({ detail }: { detail: RolloutDetail }) {
+  const { ledgerBefore: before, ledgerAfter: after } = detail
+  if (!before && !after) return null
+  const agents = [...new Set([...(before?.wallets ?? []), ...(after?.wallets ?? [])].map((w) => w.agent))].sort()
+  const bal = (s: typeof before, agent: string) => s?.wallets.find((w) => w.agent === agent)?.balance ?? null
+  const changed = agents.filter((a) => bal(before, a) !== bal(after, a))
+  return (
+    <Card title="Ledger state changes" label="Ledger state changes">
+      <dl className="ledger-summary">
+        <div><dt>Transactions</dt><dd>{before?.metrics.transactionCount ?? '–'} → {after?.metrics.transactionCount ?? '–'}</dd></div>
+        <div><dt>Volume</dt><dd>{before ? formatMoney(before.metrics.totalVolume) : '–'} → {after ? formatMoney(after.metrics.totalVolume) : '–'}</dd></div>
+        <div><dt>Supply</dt><dd>{before ? formatMoney(before.metrics.totalBalance) : '–'} → {after ? formatMoney(after.metrics.totalBalance) : '–'}</dd></div>
+      </dl>
+      {changed.length === 0 ? <p className="muted">No balance changed.</p> : (
+        <table className="table">
+          <thead><tr><th>Agent</th><th className="num">Before</th><th className="num">After</th><th className="num">Change</th></tr></thead>
+          <tbody>
+            {changed.map((a) => {
+              const b = bal(before, a), c = bal(after, a)
+              const delta = b !== null && c !== null ? (Number(c) - Number(b)).toFixed(2) : null
+              return <tr key={a}><td className="mono">{a}</td><td className="num">{b ? formatMoney(b) : '–'}</td><td className="num">{c ? formatMoney(c) : '–'}</td><td className="num">{delta ? signed(delta) : '–'}</td></tr>
+            })}
+          </tbody>
+        </table>
+      )}
+    </Card>
+  )
+}

@@ -1,0 +1,2 @@
+export { RolloutsScreen } from './components/RolloutsScreen'
+export { useRolloutsStore, resetRolloutsStore, startRolloutsLiveUpdates } from './store'

@@ -1,0 +1,85 @@
+import { create } from 'zustand'
+import type { CantonStatus } from '../../../../preload/contract'
+import { ClientError, getClient } from '../../shared/client'
+
+const MAX_LINES = 300
+
+export interface CantonState {
+  status: CantonStatus | null
+  lines: string[]
+  busy: 'start' | 'stop' | 'backend' | null
+  error: { code: string; message: string } | null
+  /** Backend saved for the next start differs from the running one. */
+  restartNote: boolean
+  load(): Promise<void>
+  start(): Promise<void>
+  stop(): Promise<void>
+  setBackend(backend: 'embedded' | 'canton'): Promise<void>
+}
+
+const toError = (err: unknown) => (err instanceof ClientError ? { code: err.code, message: err.message } : { code: 'UNEXPECTED', message: String(err) })
+
+/** The ledger panel: sandbox status (from `canton:statusChanged`), log tail (from `canton:logged`). */
+export const useCantonStore = create<CantonState>()((set, get) => ({
+  status: null,
+  lines: [],
+  busy: null,
+  error: null,
+  restartNote: false,
+
+  async load() {
+    try {
+      const [status, logs] = await Promise.all([getClient().invoke('canton:status', {}), getClient().invoke('canton:logs', { lines: 200 })])
+      set({ status, lines: logs.lines, restartNote: status.backend !== status.savedBackend })
+    } catch (err) {
+      set({ error: toError(err) })
+    }
+  },
+
+  async start() {
+    set({ busy: 'start', error: null })
+    try {
+      const status = await getClient().invoke('canton:start', {})
+      set({ status })
+    } catch (err) {
+      set({ error: toError(err) })
+    } finally {
+      set({ busy: null })
+      void get().load()
+    }
+  },
+
+  async stop() {
+    set({ busy: 'stop', error: null })
+    try {
+      set({ status: await getClient().invoke('canton:stop', {}) })
+    } catch (err) {
+      set({ error: toError(err) })
+    } finally {
+      set({ busy: null })
+    }
+  },
+
+  async setBackend(backend) {
+    set({ busy: 'backend', error: null })
+    try {
+      await getClient().invoke('settings:set', { ledgerBackend: backend })
+      await get().load()
+    } catch (err) {
+      set({ error: toError(err) })
+    } finally {
+      set({ busy: null })
+    }
+  },
+}))
+
+/** Live status and log lines; returns the unsubscribe. */
+export function startCantonLiveUpdates(): () => void {
+  const c = getClient()
+  const offStatus = c.on('canton:statusChanged', (status) => useCantonStore.setState({ status, restartNote: status.backend !== status.savedBackend }))
+  const offLog = c.on('canton:logged', ({ lines }) => useCantonStore.setState((s) => ({ lines: [...s.lines, ...lines].slice(-MAX_LINES) })))
+  return () => {
+    offStatus()
+    offLog()
+  }
+}
