@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { isAlive } from '../ledger/canton/sandbox/state'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -26,5 +28,21 @@ describe('bootstrap', () => {
     await runtime.close()
     await runtime.close()
     expect(runtime.store.db.open).toBe(false)
+  })
+
+  it('owns the Canton sandbox it starts: close() stops it', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'p2e-boot-canton-'))
+    homes.push(home)
+    writeFileSync(join(home, 'model.dar'), 'dar')
+    const env = {
+      ...process.env, P2ENGINE_HOME: home, CANTON_BIN: fileURLToPath(new URL('../ledger/canton/sandbox/testing/canton', import.meta.url)),
+      P2ENGINE_DAR: join(home, 'model.dar'), P2ENGINE_SKIP_JAVA_CHECK: '1', OPENAI_API_KEY: '',
+    }
+    const runtime = bootstrap({ host: 'electron', configDir: 'config', env })
+    const status = await runtime.services.canton!.start()
+    expect(status).toMatchObject({ phase: 'ready', owned: true, backend: 'embedded' })
+    expect(isAlive(status.pid!)).toBe(true)
+    await runtime.close()
+    expect(isAlive(status.pid!)).toBe(false)
   })
 })
