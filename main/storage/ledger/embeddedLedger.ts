@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { LedgerError } from '../../engine/errors'
 import { addUnits, formatDecimal, parseDecimal } from '../../engine/ledger/decimal'
-import { checkAgentId, checkCommandId, checkInitialBalance, checkTransfer, type CheckedTransfer } from '../../engine/ledger/validate'
+import { checkAgentId, checkCommandId, checkInitialBalance, checkTransfer } from '../../engine/ledger/validate'
 import type {
   AuditReport,
   CreateWalletRequest,
@@ -19,24 +19,9 @@ import type {
 import { defineJsonColumn } from '../jsonColumn'
 import type { SqliteStore } from '../sqliteStore'
 import { auditLedger } from './audit'
+import { applyTransfers, type TransferItem, type TransferOutcome } from './transferBatch'
 import { newCommandId, newContractId, newTransactionId } from './ids'
 import { prepareLedgerStatements, type LedgerStatements, type RecordRow, type TxRow, type WalletRow } from './statements'
-
-/** Details of a transfer event; also what a resubmitted command id gets back. */
-const TransferDetailsColumn = defineJsonColumn({
-  name: 'ledger transfer event',
-  version: 1,
-  schema: z.object({
-    from: z.string(),
-    to: z.string(),
-    amount: z.string(),
-    reason: z.string(),
-    fromBalance: z.string(),
-    toBalance: z.string(),
-    recordId: z.string(),
-    conversationId: z.string().optional(),
-  }),
-})
 
 /** Details of a wallet creation (or migration) event. */
 const WalletDetailsColumn = defineJsonColumn({
@@ -85,8 +70,7 @@ export class EmbeddedLedger implements LedgerClient {
   private readonly st: LedgerStatements
   private readonly party: string
   private readonly now: () => number
-  private readonly queue: { checked: CheckedTransfer; req: TransferRequest; resolve: (r: TransferResult) => void; reject: (e: unknown) => void }[] = []
-  private readonly transferTxn
+  private readonly queue: (TransferItem & { resolve: (r: TransferResult) => void; reject: (e: unknown) => void })[] = []
   private readonly batchTxn
 
   constructor(
@@ -96,17 +80,9 @@ export class EmbeddedLedger implements LedgerClient {
     this.st = prepareLedgerStatements(store.db)
     this.party = options.party
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000))
-    const db = store.db
     // Built once: creating a better-sqlite3 transaction wrapper per call costs more than the SQL.
-    this.transferTxn = db.transaction((t: CheckedTransfer, req: TransferRequest) => this.applyTransfer(t, req))
-    this.batchTxn = db.transaction((items: { checked: CheckedTransfer; req: TransferRequest }[]) =>
-      items.map((item) => {
-        try {
-          return { ok: this.transferTxn(item.checked, item.req) } // nested: a savepoint
-        } catch (err) {
-          return { err }
-        }
-      }),
+    this.batchTxn = store.db.transaction((items: TransferItem[]) =>
+      applyTransfers(this.st, this.party, items, (txId, volume, count) => this.bumpMetrics(txId, volume, count, 0n)),
     )
   }
 
@@ -167,7 +143,8 @@ export class EmbeddedLedger implements LedgerClient {
 
   /**
    * Exercises `Transfer`. Transfers submitted in the same tick are group-committed: one SQLite
-   * transaction, each transfer in its own savepoint, so a rejected one rolls back alone.
+   * transaction in which each transfer is checked before it writes, so a rejected one leaves
+   * nothing behind and the others commit.
    */
   async transfer(req: TransferRequest): Promise<TransferResult> {
     const checked = checkTransfer(req, this.now)
@@ -178,7 +155,7 @@ export class EmbeddedLedger implements LedgerClient {
 
   private flush(): void {
     const items = this.queue.splice(0)
-    let outcomes: ({ ok: TransferResult } | { err: unknown })[]
+    let outcomes: TransferOutcome[]
     try {
       outcomes = this.batchTxn.immediate(items)
     } catch (err) {
@@ -190,56 +167,9 @@ export class EmbeddedLedger implements LedgerClient {
 
   /** Synchronous {@link transfer}: its own transaction, committed before it returns. */
   transferSync(req: TransferRequest): TransferResult {
-    return this.transferTxn.immediate(checkTransfer(req, this.now), req)
-  }
-
-  /**
-   * The body of `Transfer`; runs inside a transaction (or a savepoint of a group commit), so a
-   * throw after the first write still leaves nothing behind.
-   */
-  private applyTransfer(t: CheckedTransfer, req: TransferRequest): TransferResult {
-    // A generated command id is fresh by construction; only a caller's id can repeat.
-    const commandId = req.commandId ?? newCommandId()
-    if (req.commandId !== undefined) {
-      const prior = this.st.commandResult.get(this.party, commandId)
-      if (prior) {
-        if (prior.kind !== 'transfer_executed') {
-          throw new LedgerError(`command id ${commandId} was already used for a ${prior.kind} command`, 'DUPLICATE_COMMAND')
-        }
-        const d = TransferDetailsColumn.decode(prior.details)
-        return { transactionId: prior.tx_id, commandId, recordId: d.recordId, fromBalance: d.fromBalance, toBalance: d.toBalance, deduplicated: true }
-      }
-    }
-    const txId = newTransactionId()
-    const sender = this.st.consumeWallet.get(txId, this.party, t.from)
-    if (!sender) throw walletMissing(t.from)
-    const receiver = this.st.consumeWallet.get(txId, this.party, t.to)
-    if (!receiver) throw walletMissing(t.to)
-    const before = parseDecimal(sender.balance)
-    if (before < t.amount) {
-      throw new LedgerError(
-        `Insufficient balance: ${t.from} has ${sender.balance}, the transfer needs ${formatDecimal(t.amount)}`,
-        'INSUFFICIENT_BALANCE',
-      )
-    }
-    const fromBalance = formatDecimal(before - t.amount)
-    const toBalance = formatDecimal(addUnits(parseDecimal(receiver.balance), t.amount))
-    const amount = formatDecimal(t.amount)
-    const recordId = newContractId()
-    const details = {
-      from: t.from, to: t.to, amount, reason: t.reason, fromBalance, toBalance, recordId,
-      ...(req.conversationId ? { conversationId: req.conversationId } : {}),
-    }
-    const info = this.st.insertTx.run(
-      txId, commandId, this.party, 'transfer_executed', t.from, t.to, new Date().toISOString(), TransferDetailsColumn.encode(details),
-    )
-    this.st.insertWalletPair.run(
-      newContractId(), this.party, t.from, fromBalance, sender.created, sender.version + 1, txId,
-      newContractId(), this.party, t.to, toBalance, receiver.created, receiver.version + 1, txId,
-    )
-    this.st.insertRecord.run(recordId, this.party, t.from, t.to, amount, t.reason, t.timestamp, txId, Number(info.lastInsertRowid))
-    this.bumpMetrics(txId, t.amount, 1, 0n)
-    return { transactionId: txId, commandId, recordId, fromBalance, toBalance, deduplicated: false }
+    const [outcome] = this.batchTxn.immediate([{ checked: checkTransfer(req, this.now), req }])
+    if ('err' in outcome!) throw outcome.err
+    return outcome!.ok
   }
 
   /** `UpdateMetrics`: the party's SystemMetrics gets the new totals. */
@@ -315,11 +245,4 @@ export class EmbeddedLedger implements LedgerClient {
   async close(): Promise<void> {
     // The store belongs to the composition root, which closes it.
   }
-}
-
-function walletMissing(agent: string): LedgerError {
-  return new LedgerError(
-    `no wallet for agent "${agent}"; create it with \`p2engine ledger init\` (configured agents) first`,
-    'WALLET_NOT_FOUND',
-  )
 }

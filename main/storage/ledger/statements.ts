@@ -59,10 +59,8 @@ export function prepareLedgerStatements(db: SqliteDatabase) {
       `INSERT INTO ledger_transactions (tx_id, command_id, act_as, kind, agent_a, agent_b, committed_at, details)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    /** Archives the active wallet and returns it (the consuming half of a choice). */
-    consumeWallet: s<WalletRow>(
-      'UPDATE ledger_wallets SET archived_tx = ? WHERE party = ? AND agent = ? AND archived_tx IS NULL RETURNING *',
-    ),
+    /** Archives the two wallets a transfer consumes. */
+    archiveWalletPair: s('UPDATE ledger_wallets SET archived_tx = ? WHERE contract_id IN (?, ?) AND archived_tx IS NULL'),
     insertWalletPair: s(
       `INSERT INTO ledger_wallets (contract_id, party, agent, balance, created, version, created_tx, archived_tx)
        VALUES (?, ?, ?, ?, ?, ?, ?, NULL), (?, ?, ?, ?, ?, ?, ?, NULL)`,
