@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { headingsOf, slug, tocProblems } from './readmeToc'
+import { headingsOf, slug, tocProblems } from '../../scripts/readmeToc'
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 

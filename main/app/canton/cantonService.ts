@@ -1,5 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { walletAgents } from '../../engine/ledger/walletAgents'
 import { basename, dirname } from 'node:path'
 import type { CantonLogs, CantonStatus } from '../../../preload/contract'
 import type { LoadedConfig } from '../../engine/config/types'
@@ -10,7 +11,6 @@ import { discoverCanton, installHint, javaMajorVersion } from '../../ledger/cant
 import { CantonSandbox, cleanupOrphan, readyz, stopRecordedSandbox, type SandboxStatus } from '../../ledger/canton/sandbox/manager'
 import { isAlive, logFileOf, readState, type SandboxState } from '../../ledger/canton/sandbox/state'
 
-const SYSTEM_AGENTS = ['treasurer', 'agent_helper', 'child']
 
 export interface CantonServiceOptions {
   /** The config the running engine was built from. */
@@ -73,7 +73,7 @@ export class CantonService {
     const darPath = findDar(roots, env)
     if (!darPath) throw new LedgerError(missingDarMessage(roots), 'DAR_NOT_FOUND')
     const { settings } = this.o.config
-    const agents = [...new Set([...this.o.config.agents.map((a) => a.id), ...SYSTEM_AGENTS])]
+    const agents = walletAgents(this.o.config.agents)
     const sandbox = new CantonSandbox({
       install, home: this.home, darPath, env, lifetime: 'owned',
       onReady: async (state) => {

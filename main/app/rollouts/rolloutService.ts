@@ -1,5 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { walletAgents } from '../../engine/ledger/walletAgents'
 import { basename, join, resolve } from 'node:path'
 import type { CompareRow, RolloutDetail, RolloutProgress, RolloutSummary, StartInput, SpecFile, Validation } from '../../../preload/contract'
 import type { LoadedConfig } from '../../engine/config/types'
@@ -16,7 +17,6 @@ import { toSpecErrors } from './specErrors'
 import { compareRows, countsOf, exportText, toDetail, toSummary } from './views'
 
 /** Agents the tools pay to or from besides the configured ones (same list as `p2engine ledger init`). */
-const SYSTEM_AGENTS = ['treasurer', 'agent_helper', 'child']
 
 /** A pool of variant workers: piscina threads in the app, an inline runner in tests. */
 export type PoolFactory = (threads: number) => { run: VariantExecutor; close: () => Promise<void> }
@@ -111,7 +111,7 @@ export class RolloutService {
     const rollout = await createRollout(deps, {
       specFile, source: spec.source, variants: spec.variants,
       options: { parallel, strictTools: false, replay: false, taskTimeoutMs: 900_000, ...(input.samples ? { samples: input.samples } : {}) },
-      walletAgents: [...new Set([...this.o.config.agents.map((a) => a.id), ...SYSTEM_AGENTS])], initialBalance: settings.ledger.initialBalance,
+      walletAgents: walletAgents(this.o.config.agents), initialBalance: settings.ledger.initialBalance,
     })
     this.launch(rollout.id, parallel)
     return this.summary(rollout.id)

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { UserInputError } from '../../engine/errors'
 import { formatFixed, parseDecimal } from '../../engine/ledger/decimal'
 import type { LedgerEvent } from '../../engine/ports/ledger'
+import { walletAgents } from '../../engine/ledger/walletAgents'
 import type { CliContext } from '../context'
 import { EXIT } from '../errors'
 import { panel, pc, table, toJson } from '../output'
@@ -9,8 +10,6 @@ import type { Wrap } from '../program'
 import { intOption, isoOption } from './options'
 import { registerCantonCommands } from './ledgerCanton'
 
-/** Agents that always get a wallet besides those in agents.yml (the original's fixed set). */
-export const SYSTEM_AGENTS = ['treasurer', 'agent_helper', 'child'] as const
 
 const money = (d: string): string => formatFixed(parseDecimal(d), 2)
 const localTime = (unix: number): string => (unix ? new Date(unix * 1000).toLocaleString('sv-SE').slice(0, 19) : 'Unknown')
@@ -160,7 +159,7 @@ export function registerLedgerCommands(program: Command, wrap: Wrap): void {
 
 /** Agent ids that get wallets: agents.yml in file order, then the fixed system agents. */
 export function configuredAgents(ctx: CliContext): string[] {
-  return [...new Set([...ctx.config.agents.map((a) => a.id), ...SYSTEM_AGENTS])]
+  return walletAgents(ctx.config.agents)
 }
 
 /** `ledger overview` as text or JSON (also printed by run_project.sh). */

@@ -14,7 +14,7 @@ import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
 import type { CliContext } from '../context'
 import { pc, table, toJson } from '../output'
 import type { Wrap } from '../program'
-import { SYSTEM_AGENTS } from './ledger'
+import { walletAgents } from '../../engine/ledger/walletAgents'
 import { intOption } from './options'
 import { configTable, ledgerTable, metricsTable, stackPreview, teamTable } from './rolloutTables'
 import { follow } from './rolloutProgress'
@@ -105,7 +105,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       const r = await createRollout(d, {
         specFile: spec.file, source: spec.source, variants: spec.variants,
         options: { parallel, strictTools: Boolean(o.strictTools), replay, taskTimeoutMs: o.timeout * 1000, ...(o.samples ? { samples: o.samples } : {}) },
-        walletAgents: [...new Set([...ctx.config.agents.map((a) => a.id), ...SYSTEM_AGENTS])], initialBalance: ctx.config.settings.ledger.initialBalance,
+        walletAgents: walletAgents(ctx.config.agents), initialBalance: ctx.config.settings.ledger.initialBalance,
       })
       if (!o.json) ctx.io.out(`▶ Launching roll-out ${r.id} with ${plural(new Set(spec.variants.map((v) => v.teamId)).size, 'team')}, ${plural(spec.variants.length, 'variant')} (parallel ${parallel})…`)
       if (o.nowait) {

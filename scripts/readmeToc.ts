@@ -49,3 +49,10 @@ export function tocProblems(markdown: string): string[] {
   for (const l of links) if (!anchors.has(l)) problems.push(`broken link: #${l}`)
   return problems
 }
+
+/** The "## Contents" list for the README's ## and #### headings (below the title). */
+export function tocLines(markdown: string): string[] {
+  return headingsOf(markdown)
+    .filter((h) => (h.level === 2 || h.level === 4) && h.text !== 'Contents')
+    .map((h) => `${h.level === 2 ? '' : '  '}- [${h.text}](#${h.anchor})`)
+}
