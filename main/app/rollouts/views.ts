@@ -1,6 +1,6 @@
 import type { CompareRow, RolloutDetail, RolloutSummary, TeamAggregate } from '../../../preload/contract'
 import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
-import { exportRows, toCsv } from '../../cli/commands/rolloutExport'
+import { exportRows, toCsv } from '../../engine/rollouts/export'
 
 /** Queued/running/done/failed counts of a rollout's variants. */
 export function countsOf(variants: readonly VariantRecord[]): RolloutSummary['counts'] {

@@ -18,7 +18,7 @@ import { walletAgents } from '../../engine/ledger/walletAgents'
 import { intOption } from './options'
 import { configTable, ledgerTable, metricsTable, stackPreview, teamTable } from './rolloutTables'
 import { follow } from './rolloutProgress'
-import { exportRows, toCsv } from './rolloutExport'
+import { exportRows, toCsv } from '../../engine/rollouts/export'
 
 const positive = (name: string) => (v: string): number => {
   const n = intOption(name)(v)

@@ -1,4 +1,4 @@
-import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
+import type { RolloutRecord, VariantRecord } from './types'
 
 /** One flat row per variant (every evaluator's score as `score.<evaluator>`). */
 export function exportRows(r: RolloutRecord, variants: readonly VariantRecord[]): Record<string, string | number | boolean | null>[] {
