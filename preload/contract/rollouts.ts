@@ -213,3 +213,17 @@ export const rolloutsInvokes = {
 export const rolloutsEvents = {
   'rollouts:progressed': defineEvent('a variant changed status, or the rollout started or ended', RolloutProgressSchema),
 } as const
+
+/**
+ * A variant's overrides as one column per dotted key (nested objects flattened, lists as JSON,
+ * strings with whitespace folded): the "Variant Configuration" table of the CLI and the app.
+ */
+export function flattenOverrides(o: Record<string, unknown>, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(o)) {
+    const key = prefix ? `${prefix}.${k}` : k
+    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flattenOverrides(v as Record<string, unknown>, key))
+    else out[key] = typeof v === 'string' ? v.replace(/\s+/g, ' ').trim() : JSON.stringify(v)
+  }
+  return out
+}

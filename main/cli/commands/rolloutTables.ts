@@ -1,5 +1,6 @@
 import { formatFixed, parseDecimal } from '../../engine/ledger/decimal'
 import type { StackStore } from '../../engine/ports/stacks'
+import { flattenOverrides } from '../../../preload/contract/rollouts'
 import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
 import type { ConversationId } from '../../engine/schema/states'
 import { pc, table } from '../output'
@@ -43,19 +44,9 @@ export function metricsTable(variants: readonly VariantRecord[]): string {
   return table('Roll-out Metrics (per variant)', head, rows)
 }
 
-const flatten = (o: Record<string, unknown>, prefix = ''): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(o)) {
-    const key = prefix ? `${prefix}.${k}` : k
-    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, key))
-    else out[key] = typeof v === 'string' ? v.replace(/\s+/g, ' ').trim() : JSON.stringify(v)
-  }
-  return out
-}
-
 /** "Variant Configuration": one column per flattened override key. */
 export function configTable(variants: readonly VariantRecord[]): string {
-  const flat = variants.map((v) => flatten(v.overrides))
+  const flat = variants.map((v) => flattenOverrides(v.overrides))
   const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))]
   return table('Variant Configuration', ['team', 'variant', ...keys], variants.map((v, i) => [v.team, v.variantId, ...keys.map((k) => (flat[i]![k] === undefined ? '–' : cut(flat[i]![k]!, 25)))]))
 }

@@ -1,20 +1,10 @@
-import type { RolloutDetail, VariantView } from '../../../../../preload/contract'
+import { flattenOverrides, type RolloutDetail, type VariantView } from '../../../../../preload/contract'
 import { formatMoney } from '../../../shared/format'
 import { Card } from '../../../shared/ui'
 
 const num = (n: number | null | undefined, digits = 0) => (n === null || n === undefined ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }))
 const signed = (d: string) => (d.startsWith('-') ? <span className="flow-out">{formatMoney(d)}</span> : Number(d) > 0 ? <span className="flow-in">+{formatMoney(d)}</span> : <span>{formatMoney(d)}</span>)
 const errorsOf = (v: VariantView) => [...(v.error ? [v.error] : []), ...(v.metrics?.errors ?? []), ...(v.metrics?.scores.filter((s) => s.error).map((s) => `${s.evaluator}: ${s.error}`) ?? [])]
-
-function flatten(o: Record<string, unknown>, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(o)) {
-    const key = prefix ? `${prefix}.${k}` : k
-    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, key))
-    else out[key] = typeof v === 'string' ? v.replace(/\s+/g, ' ').trim() : JSON.stringify(v)
-  }
-  return out
-}
 
 /** Metrics per variant: scores, tokens, cost, latency, tool calls, errors, ledger. */
 export function MetricsTable({ detail }: { detail: RolloutDetail }) {
@@ -69,7 +59,7 @@ export function MetricsTable({ detail }: { detail: RolloutDetail }) {
 
 /** Variant configuration: one column per override key. */
 export function ConfigTable({ detail }: { detail: RolloutDetail }) {
-  const flat = detail.variants.map((v) => flatten(v.overrides))
+  const flat = detail.variants.map((v) => flattenOverrides(v.overrides))
   const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))]
   return (
     <Card title="Variant configuration" label="Variant configuration">
