@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { StackEntry } from '../schema/states'
 import { asAgentId, asBranchId, type AgentId } from '../schema/states'
 import type { DelegationRequest } from '../tools/types'
-import type { AgentRef, RuntimeContext } from './context'
+import { keyOf, type AgentRef, type RuntimeContext } from './context'
 import type { OpenCall } from './tail'
 
 /** Stored on the child's user message: where its answer goes. */
@@ -43,7 +43,7 @@ export function startCritique(ctx: RuntimeContext, at: AgentRef, critic: string,
     { kind: 'agent_call', agentId: critic, message, correlationId },
     { kind: 'waiting', waitingFor: 'agent', deadline, correlationId },
   ])
-  ctx.scheduler.scheduleAt(keyAt(at), deadline)
+  ctx.scheduler.scheduleAt(keyOf(at), deadline)
   const criticAt = { conversationId: at.conversationId, agentId: asAgentId(critic), branch: ctx.deps.stacks.currentBranch(at.conversationId, asAgentId(critic)) }
   const meta = { delegation: { parent: at.agentId, parentBranch: at.branch, correlationId, depth: depth + 1, purpose: 'critique' } }
   ctx.push(criticAt, [{ kind: 'user_message', text: message, meta }])
@@ -75,7 +75,7 @@ export function startDelegation(ctx: RuntimeContext, at: AgentRef, call: OpenCal
     { kind: 'agent_call', agentId: child, message: req.message, correlationId },
     { kind: 'waiting', waitingFor: 'agent', deadline, correlationId },
   ])
-  ctx.scheduler.scheduleAt(keyAt(at), deadline)
+  ctx.scheduler.scheduleAt(keyOf(at), deadline)
   const childAgent = asAgentId(child)
   const childBranch = ctx.deps.stacks.currentBranch(at.conversationId, childAgent)
   const meta = { delegation: { parent: at.agentId, parentBranch: at.branch, correlationId, depth: depth + 1, purpose } }
@@ -85,8 +85,6 @@ export function startDelegation(ctx: RuntimeContext, at: AgentRef, call: OpenCal
   ctx.wake(childAt)
   return null
 }
-
-const keyAt = (at: AgentRef): string => `${at.conversationId}\u0000${at.agentId}\u0000${at.branch}`
 
 /**
  * Delivers a child's final answer to the parent's branch that asked: an AgentResult plus the
@@ -102,7 +100,7 @@ export function deliverToParent(ctx: RuntimeContext, child: AgentRef, meta: Dele
       { kind: 'agent_result', correlationId: meta.correlationId, agentId: child.agentId, status, result: { content: answer } },
       { kind: 'user_message', text: `Critique from ${child.agentId}: ${answer}\nRevise your previous answer if the critique is right, otherwise repeat it.`, meta: CRITIQUE_META },
     ])
-    ctx.scheduler.cancelDeadline(keyAt(parent))
+    ctx.scheduler.cancelDeadline(keyOf(parent))
     ctx.wake(parent)
     return true
   }
@@ -112,7 +110,7 @@ export function deliverToParent(ctx: RuntimeContext, child: AgentRef, meta: Dele
       ? { kind: 'tool_result', toolCallId: meta.correlationId, toolName: 'delegate', status: 'ok', result: { status: 'success', child: child.agentId, answer } }
       : { kind: 'tool_result', toolCallId: meta.correlationId, toolName: 'delegate', status: 'error', error: { code: 'CHILD_FAILED', message: answer } },
   ])
-  ctx.scheduler.cancelDeadline(keyAt(parent))
+  ctx.scheduler.cancelDeadline(keyOf(parent))
   ctx.wake(parent)
   return true
 }
@@ -123,7 +121,7 @@ export function expireDelegations(ctx: RuntimeContext, at: AgentRef, waiting: { 
   let expired = false
   for (const w of waiting) {
     if (w.deadline > now) {
-      ctx.scheduler.scheduleAt(keyAt(at), w.deadline)
+      ctx.scheduler.scheduleAt(keyOf(at), w.deadline)
       continue
     }
     const seconds = Math.round(ctx.deps.settings.delegationTimeoutMs / 1000)
