@@ -6,6 +6,7 @@ import { asAgentId, type AgentId, type ConversationId } from '../schema/states'
 import { stepAgent } from './agentStep'
 import { keyOf, refOf, SEP, type AgentRef, type RuntimeContext, type RuntimeDeps } from './context'
 import type { EngineEventMap } from './events'
+import { cancelBranch, resumeBranch, stuckInfo, type StuckInfo } from './recover'
 import { Scheduler } from './scheduler'
 import { branchStatus } from './tail'
 
@@ -161,6 +162,30 @@ export class Engine {
     const id = conversationId ? (this.deps.stacks.findConversation(String(conversationId))?.id ?? String(conversationId)) : ''
     const group = id ? (agentId ? `${id}${SEP}${agentId}` : id) : ''
     return this.scheduler.whenIdle(group)
+  }
+
+  /**
+   * Whether an agent's branch owes work that nothing in this process does (see `recover.ts`);
+   * `branch` defaults to the checked-out one.
+   */
+  stuck(conversationId: string, agentId?: string, branch?: string): StuckInfo {
+    const at = this.target(conversationId, agentId)
+    const ref = branch ? { ...at, branch: branch as AgentRef['branch'] } : at
+    return stuckInfo(this.ctx, ref, branchStatus(this.deps.stacks.read(ref.conversationId, ref.agentId, ref.branch, { limit: 40 })).kind)
+  }
+
+  /** Re-runs the pending tool calls and delegation of an agent's checked-out branch (idempotent). */
+  resumeStuck(conversationId: string, agentId?: string): AgentRef {
+    const at = this.target(conversationId, agentId)
+    resumeBranch(this.ctx, at)
+    return at
+  }
+
+  /** Answers the open tool calls and delegations of an agent's checked-out branch as cancelled; the branch is idle after. */
+  cancelPending(conversationId: string, agentId?: string): AgentRef {
+    const at = this.target(conversationId, agentId)
+    cancelBranch(this.ctx, at)
+    return at
   }
 
   /** Status of one agent's checked-out branch. */
