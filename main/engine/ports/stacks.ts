@@ -85,6 +85,10 @@ export interface StackStore {
   getConversation(idOrName: string): Conversation
   findConversation(idOrName: string): Conversation | null
   listConversations(): Conversation[]
+  /** New unique name (also kept as `metadata.title`); unknown or taken → UserInputError. */
+  renameConversation(idOrName: string, name: string): Conversation
+  /** Deletes the conversation with its stacks, branches and overrides; artifacts stay. */
+  deleteConversation(idOrName: string): Conversation
   /** Agents with a stack in the conversation (root first). */
   agentsOf(conversation: ConversationId): AgentId[]
 

@@ -4,6 +4,7 @@ import { UserInputError } from '../../engine/errors'
 import type { Conversation, NewConversation } from '../../engine/ports/stacks'
 import { asAgentId, asConversationId } from '../../engine/schema/states'
 import { defineJsonColumn } from '../jsonColumn'
+import type { SqliteDatabase as Database } from '../sqliteStore'
 import type { ConversationRow, StackStatements } from './statements'
 
 const MetadataColumn = defineJsonColumn({
@@ -47,4 +48,30 @@ export function insertConversation(st: StackStatements, input: NewConversation, 
   const metadata = input.metadata ?? {}
   st.insertConversation.run(id, name, rootAgent, now, MetadataColumn.encode({ metadata }))
   return { id: asConversationId(id), name, rootAgent: asAgentId(rootAgent), createdAt: now, metadata }
+}
+
+/**
+ * Renames a conversation (caller holds the transaction); the name stays unique and the new name
+ * is also kept as `metadata.title`, the title the app shows instead of the first message.
+ */
+export function renameConversationRow(db: Database, st: StackStatements, idOrName: string, name: string): Conversation {
+  const row = requireConversationRow(st, idOrName)
+  const trimmed = name.trim()
+  if (trimmed === '') throw new UserInputError('conversation name cannot be empty', 'BAD_CONVERSATION')
+  const other = st.conversationByName.get(trimmed) as ConversationRow | undefined
+  if (other && other.id !== row.id) throw new UserInputError(`conversation ${trimmed} already exists`, 'CONVERSATION_EXISTS')
+  const metadata = { ...MetadataColumn.decode(row.metadata).metadata, title: trimmed }
+  db.prepare('UPDATE conversations SET name = ?, metadata = ? WHERE id = ?').run(trimmed, MetadataColumn.encode({ metadata }), row.id)
+  return toConversation({ ...row, name: trimmed, metadata: MetadataColumn.encode({ metadata }) })
+}
+
+/** Deletes a conversation with every stack, branch and override of it (caller holds the transaction). Artifacts stay for the audit trail. */
+export function deleteConversationRows(db: Database, st: StackStatements, idOrName: string): Conversation {
+  const row = requireConversationRow(st, idOrName)
+  db.prepare('DELETE FROM stack_current WHERE conversation_id = ?').run(row.id)
+  db.prepare('DELETE FROM stack_entries WHERE conversation_id = ?').run(row.id)
+  db.prepare('DELETE FROM stack_branches WHERE conversation_id = ?').run(row.id)
+  db.prepare('DELETE FROM agent_overrides WHERE conversation_id = ?').run(row.id)
+  db.prepare('DELETE FROM conversations WHERE id = ?').run(row.id)
+  return toConversation(row)
 }

@@ -27,7 +27,7 @@ import type { ArtifactRow, SqliteArtifactStore } from '../artifacts/sqliteArtifa
 import type { SqliteStore } from '../sqliteStore'
 import { forkBranch, pruneBranches, rewindBranch, toBranchInfo } from './branchOps'
 import { checkIndex, checkLimit, unknownBranch } from './checks'
-import { findConversationRow, insertConversation, requireConversationRow, toConversation } from './conversations'
+import { deleteConversationRows, findConversationRow, insertConversation, renameConversationRow, requireConversationRow, toConversation } from './conversations'
 import { segmentsIn } from './lineage'
 import { StateColumn } from './stateColumn'
 import { EntryCache } from './entryCache'
@@ -73,6 +73,18 @@ export class SqliteStackStore implements StackStore {
 
   listConversations(): Conversation[] {
     return (this.st.conversations.all() as ConversationRow[]).map(toConversation)
+  }
+
+  renameConversation(idOrName: string, name: string): Conversation {
+    return this.store.write(() => renameConversationRow(this.store.db, this.st, idOrName, name))
+  }
+
+  deleteConversation(idOrName: string): Conversation {
+    return this.store.write(() => {
+      const conv = deleteConversationRows(this.store.db, this.st, idOrName)
+      this.cache.clear()
+      return conv
+    })
   }
 
   agentsOf(conversation: ConversationId): AgentId[] {
