@@ -1,49 +1,79 @@
-import type { BranchInfo } from '../engine/ports/stacks'
-import { asBranchId } from '../engine/schema/states'
-import { toChatMessages } from './chatView'
+import type { Branch } from '../../preload/contract'
+import type { BranchInfo, StackStore } from '../engine/ports/stacks'
+import { asBranchId, type AgentId, type ConversationId, type StackEntry } from '../engine/schema/states'
+import { toChatMessage, toChatMessages } from './chatView'
 import type { HandlerTable } from './register'
 import { requireEngine, type AppServices } from './services'
 
 type BranchesChannel = Extract<keyof HandlerTable, `branches:${string}`>
 
-const plain = (b: BranchInfo) => ({ ...b, branch: String(b.branch), parent: b.parent === null ? null : String(b.parent) })
+const LABEL_MAX = 120
+const label = (e: StackEntry | undefined): string | null => {
+  const text = e ? toChatMessage(e)?.text.replace(/\s+/g, ' ').trim() : ''
+  if (!text) return null
+  return text.length > LABEL_MAX ? `${text.slice(0, LABEL_MAX - 1)}…` : text
+}
+
+/** How many entries after the fork point are searched for the branch's first own question. */
+const LOOK_AHEAD = 8
+
+/**
+ * A branch as the UI shows it: the message at its fork point and its first own user message, so
+ * tree nodes read as text rather than hex ids.
+ */
+export function describeBranch(stacks: StackStore, conversation: ConversationId, agent: AgentId, b: BranchInfo): Branch {
+  const from = b.forkIndex === null ? 0 : b.forkIndex + 1
+  const own = b.length > from ? stacks.read(conversation, agent, b.branch, { from, to: Math.min(b.length - 1, from + LOOK_AHEAD) }) : []
+  const forkEntry = b.forkIndex === null ? undefined : stacks.read(conversation, agent, b.branch, { from: b.forkIndex, to: b.forkIndex })[0]
+  return {
+    ...b,
+    branch: String(b.branch),
+    parent: b.parent === null ? null : String(b.parent),
+    forkText: label(forkEntry),
+    firstText: label(own.find((e) => e.state.kind === 'user_message' || e.state.kind === 'user_response')),
+  }
+}
 
 /**
  * Handlers of `branches:*`. After a fork, rewind or checkout the engine resumes the conversation,
- * so a branch that ends on a user message gets its (new) answer.
+ * so a branch that ends on a user message gets its (new) answer. Rewind never deletes: like the
+ * CLI and the README say, it forks at the entry and keeps the original branch.
  */
 export function branchesHandlers(services: AppServices): Pick<HandlerTable, BranchesChannel> {
   const at = (conversationId: string, agentId?: string) => {
     const engine = requireEngine(services)
-    return { engine, ref: engine.target(conversationId, agentId) }
+    const ref = engine.target(conversationId, agentId)
+    const describe = (b: BranchInfo) => describeBranch(engine.deps.stacks, ref.conversationId, ref.agentId, b)
+    return { engine, ref, describe }
   }
   return {
     'branches:list': (input) => {
-      const { engine, ref } = at(input.conversationId, input.agentId)
+      const { engine, ref, describe } = at(input.conversationId, input.agentId)
       return {
         conversationId: ref.conversationId,
         agentId: ref.agentId,
         current: ref.branch,
-        branches: engine.deps.stacks.listBranches(ref.conversationId, ref.agentId).map(plain),
+        branches: engine.deps.stacks.listBranches(ref.conversationId, ref.agentId).map(describe),
+        agents: engine.deps.stacks.agentsOf(ref.conversationId),
       }
     },
     'branches:fork': (input) => {
-      const { engine, ref } = at(input.conversationId, input.agentId)
+      const { engine, ref, describe } = at(input.conversationId, input.agentId)
       const info = engine.deps.stacks.fork(ref.conversationId, ref.agentId, input.fromBranch ? asBranchId(input.fromBranch) : undefined, input.atIndex)
       engine.resume(ref.conversationId)
-      return plain(info)
+      return describe(info)
     },
     'branches:rewind': (input) => {
-      const { engine, ref } = at(input.conversationId, input.agentId)
-      const info = engine.deps.stacks.rewind(ref.conversationId, ref.agentId, input.branch ? asBranchId(input.branch) : undefined, input.index)
+      const { engine, ref, describe } = at(input.conversationId, input.agentId)
+      const info = engine.deps.stacks.fork(ref.conversationId, ref.agentId, input.branch ? asBranchId(input.branch) : undefined, input.index)
       engine.resume(ref.conversationId)
-      return plain(info)
+      return describe(info)
     },
     'branches:checkout': (input) => {
-      const { engine, ref } = at(input.conversationId, input.agentId)
+      const { engine, ref, describe } = at(input.conversationId, input.agentId)
       const info = engine.deps.stacks.checkout(ref.conversationId, ref.agentId, asBranchId(input.branch))
       engine.resume(ref.conversationId)
-      return plain(info)
+      return describe(info)
     },
     'branches:compare': (input) => {
       const { engine, ref } = at(input.conversationId, input.agentId)

@@ -1,13 +1,32 @@
 import type { ConversationSummary } from '../../preload/contract'
 import type { Conversation } from '../engine/ports/stacks'
 import { branchStatus } from '../engine/runtime/tail'
+import { UserInputError } from '../engine/errors'
 import { asBranchId } from '../engine/schema/states'
 import type { Engine } from '../engine/runtime/engine'
+import { modelInfo } from './chatModel'
+import { withChildSteps } from './chatNesting'
 import { toChatMessages } from './chatView'
 import type { HandlerTable } from './register'
 import { requireEngine, type AppServices } from './services'
 
 type ChatChannel = Extract<keyof HandlerTable, `chat:${string}` | `agents:${string}`>
+
+const TITLE_MAX = 80
+const firstLine = (text: string): string => {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length > TITLE_MAX ? `${flat.slice(0, TITLE_MAX - 1)}…` : flat
+}
+
+/** The list's title: the name given on rename, else the first user message of the root's main branch, else the name. */
+function titleOf(engine: Engine, c: Conversation): string {
+  if (typeof c.metadata.title === 'string' && c.metadata.title.trim()) return c.metadata.title
+  const { stacks } = engine.deps
+  const length = stacks.length(c.id, c.rootAgent, asBranchId('main'))
+  const head = length ? stacks.read(c.id, c.rootAgent, asBranchId('main'), { from: 0, to: Math.min(length, 4) - 1 }) : []
+  const first = head.find((e) => e.state.kind === 'user_message')
+  return first && first.state.kind === 'user_message' && first.state.text.trim() ? firstLine(first.state.text) : c.name
+}
 
 /** Summary of one conversation: root agent's checked-out branch, its length and status. */
 export function summarize(engine: Engine, c: Conversation): ConversationSummary {
@@ -24,6 +43,7 @@ export function summarize(engine: Engine, c: Conversation): ConversationSummary 
     length,
     status: branchStatus(tail).kind,
     rollout: typeof c.metadata.rolloutId === 'string' || c.metadata.finishOnAnswer === true,
+    title: titleOf(engine, c),
   }
 }
 
@@ -62,7 +82,8 @@ export function chatHandlers(services: AppServices): Pick<HandlerTable, ChatChan
       const { stacks } = e.deps
       const total = stacks.length(at.conversationId, at.agentId, branch)
       const entries = total ? stacks.read(at.conversationId, at.agentId, branch, input.limit ? { limit: input.limit } : {}) : []
-      const status = branchStatus(entries.length === total ? entries : stacks.read(at.conversationId, at.agentId, branch, { limit: 40 })).kind
+      const tail = entries.length === total ? entries : stacks.read(at.conversationId, at.agentId, branch, { limit: 40 })
+      const status = branchStatus(tail).kind
       return {
         conversationId: at.conversationId,
         agentId: at.agentId,
@@ -70,8 +91,25 @@ export function chatHandlers(services: AppServices): Pick<HandlerTable, ChatChan
         total,
         status,
         agents: stacks.agentsOf(at.conversationId),
-        messages: toChatMessages(entries),
+        messages: withChildSteps(stacks, at.conversationId, toChatMessages(entries)),
+        stuck: branch === at.branch && e.stuck(at.conversationId, at.agentId).stuck,
+        model: modelInfo(e, { ...at, branch }, tail),
       }
     },
+    'chat:rename': (input) => {
+      const e = engine()
+      return summarize(e, e.deps.stacks.renameConversation(input.conversationId, input.name))
+    },
+    'chat:delete': (input) => {
+      const e = engine()
+      const conv = e.deps.stacks.getConversation(input.conversationId)
+      if (e.stuck(conv.id).pending && !e.stuck(conv.id).stuck) {
+        throw new UserInputError(`conversation ${conv.name} is still working; wait for its answer or cancel it first`, 'BUSY')
+      }
+      e.deps.stacks.deleteConversation(conv.id)
+      return { deleted: conv.id }
+    },
+    'chat:resume': (input) => engine().resumeStuck(input.conversationId, input.agentId),
+    'chat:cancel': (input) => engine().cancelPending(input.conversationId, input.agentId),
   }
 }

@@ -32,9 +32,10 @@ export function toChatMessage(entry: StackEntry): ChatMessage | null {
     case 'assistant_message': {
       const stripped = stripOffline(s.content ?? '')
       const text = stripped.text
-      const offline = stripped.offline || (typeof s.meta === 'object' && s.meta !== null && s.meta.offline === true)
+      const meta = typeof s.meta === 'object' && s.meta !== null ? s.meta : {}
+      const offline = stripped.offline || meta.offline === true
       const calls = s.toolCalls.map((c) => c.name).join(', ')
-      return { ...base, role: 'assistant', text: text || (calls ? `Calling ${calls}` : ''), offline }
+      return { ...base, role: 'assistant', text: text || (calls ? `Calling ${calls}` : ''), offline, ...(typeof meta.model === 'string' ? { model: meta.model } : {}) }
     }
     case 'tool_call': {
       const payment = PAYMENT_TOOLS[s.name]?.(s.arguments)

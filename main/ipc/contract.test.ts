@@ -39,6 +39,10 @@ const samplesFor = ({ refs, rollouts }: Seeded): Record<InvokeChannel, unknown> 
   'chat:send': { conversationId: 'chat_send', text: 'What is the weather in Paris?' },
   'chat:answer': { conversationId: 'chat_human', text: 'yes' },
   'chat:messages': { conversationId: 'chat_tree', limit: 100 },
+  'chat:rename': { conversationId: 'chat_send', name: 'renamed in the contract test' },
+  'chat:delete': { conversationId: 'chat_delete' },
+  'chat:resume': { conversationId: 'chat_stuck' },
+  'chat:cancel': { conversationId: 'chat_stuck_cancel' },
   'branches:list': { conversationId: 'chat_tree' },
   'branches:fork': { conversationId: 'chat_tree', fromBranch: 'main', atIndex: 0 },
   'branches:rewind': { conversationId: 'chat_tree', branch: 'main', index: 1 },
@@ -134,6 +138,16 @@ async function setup() {
   engine.startConversation({ agentId: 'human', id: 'chat_human' })
   engine.send('chat_human', 'may I?')
   await engine.whenIdle('chat_human')
+  engine.startConversation({ agentId: 'agent_alpha', id: 'chat_delete' })
+  for (const id of ['chat_stuck', 'chat_stuck_cancel']) {
+    const conv = engine.startConversation({ agentId: 'agent_alpha', id })
+    // Written straight to the store (as a CLI rewind would leave it): a tool call nobody runs.
+    engine.deps.stacks.push(conv.id, conv.rootAgent, [
+      { kind: 'user_message', text: 'weather?' },
+      { kind: 'assistant_message', content: null, toolCalls: [{ id: 'c1', name: 'get_weather', arguments: { location: 'Paris' } }] },
+      { kind: 'tool_call', id: 'c1', name: 'get_weather', arguments: { location: 'Paris' } },
+    ])
+  }
   const entries = engine.deps.stacks.read(engine.target('chat_tree').conversationId, engine.target('chat_tree').agentId)
   const done = await rollouts.start({ yaml: DEMO, fileName: 'demo_rollout.yml' })
   await rollouts.whenIdle()

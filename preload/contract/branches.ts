@@ -16,6 +16,10 @@ export const BranchSchema = z.object({
   forkIndex: z.number().int().nullable(),
   episodeId: z.string(),
   createdAt: z.number(),
+  /** Text of the message at the fork point (entry `forkIndex`); for `main`, its first message. */
+  forkText: z.string().nullable(),
+  /** Text of the branch's first own user message (what was asked differently), if any. */
+  firstText: z.string().nullable(),
 })
 export type Branch = z.infer<typeof BranchSchema>
 
@@ -24,6 +28,8 @@ export const BranchListSchema = z.object({
   agentId: z.string(),
   current: z.string(),
   branches: z.array(BranchSchema),
+  /** Agents with a stack in the conversation (root first): delegated children have branches too. */
+  agents: z.array(z.string()),
 })
 export type BranchList = z.infer<typeof BranchListSchema>
 
@@ -49,7 +55,7 @@ export type BranchCompare = z.infer<typeof CompareSchema>
 export const branchesInvokes = {
   'branches:list': defineInvoke('branches of an agent stack (root by default)', z.object(target).strict(), BranchListSchema),
   'branches:fork': defineInvoke('new branch with entries 0..atIndex, checked out', z.object({ ...target, fromBranch: BranchName.optional(), atIndex: z.number().int().nonnegative() }).strict(), BranchSchema),
-  'branches:rewind': defineInvoke('keep entries 0..index of a branch (destructive)', z.object({ ...target, branch: BranchName.optional(), index: z.number().int().nonnegative() }).strict(), BranchSchema),
+  'branches:rewind': defineInvoke('go back to entry `index` of a branch: a new branch with entries 0..index, checked out; the original is kept', z.object({ ...target, branch: BranchName.optional(), index: z.number().int().nonnegative() }).strict(), BranchSchema),
   'branches:checkout': defineInvoke('switch the checked-out branch', z.object({ ...target, branch: BranchName }).strict(), BranchSchema),
   'branches:compare': defineInvoke('two branches side by side', z.object({ ...target, left: BranchName, right: BranchName }).strict(), CompareSchema),
 } as const

@@ -31,6 +31,8 @@ export const ConversationSummarySchema = z.object({
   status: BranchStatusKindSchema,
   /** Made by a rollout rather than a person. */
   rollout: z.boolean(),
+  /** What the list shows: the name given on rename, else the first user message, else the name. */
+  title: z.string(),
 })
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>
 
@@ -41,7 +43,7 @@ export const MessageKindSchema = z.enum([
 export type MessageKind = z.infer<typeof MessageKindSchema>
 
 /** One stack entry as the chat shows it: display text plus the details to expand. */
-export const ChatMessageSchema = z.object({
+export const ChatMessageSchema: z.ZodType<ChatMessage> = z.object({
   index: z.number().int().nonnegative(),
   /** Epoch milliseconds. */
   ts: z.number(),
@@ -51,6 +53,7 @@ export const ChatMessageSchema = z.object({
   text: z.string(),
   /** Answered by the offline scripted model (its label is stripped from `text`). */
   offline: z.boolean(),
+  model: z.string().optional(),
   tool: z.object({
     callId: z.string(),
     name: z.string(),
@@ -65,6 +68,10 @@ export const ChatMessageSchema = z.object({
     message: z.string().optional(),
     status: z.enum(['ok', 'timeout', 'error']).optional(),
     result: z.unknown().optional(),
+    /** On an `agent_call`: the child's own steps for this task (its branch, nested delegations too). */
+    get steps() {
+      return z.array(ChatMessageSchema).optional()
+    },
   }).optional(),
   payment: z.object({
     to: z.string(),
@@ -74,7 +81,37 @@ export const ChatMessageSchema = z.object({
   }).optional(),
   choices: z.array(z.string()).optional(),
 })
-export type ChatMessage = z.infer<typeof ChatMessageSchema>
+/** One stack entry as the chat shows it. */
+export interface ChatMessage {
+  index: number
+  ts: number
+  ref: string
+  kind: MessageKind
+  role: 'user' | 'assistant' | 'tool' | 'agent' | 'system'
+  text: string
+  offline: boolean
+  /** `provider/model` that wrote an assistant message, when known. */
+  model?: string
+  tool?: { callId: string; name: string; args?: unknown; status?: 'ok' | 'error'; result?: unknown; error?: string }
+  delegation?: { agentId: string; correlationId: string; message?: string; status?: 'ok' | 'timeout' | 'error'; result?: unknown; steps?: ChatMessage[] }
+  payment?: { to: string; amount: string; ok: boolean | null }
+  choices?: string[]
+}
+
+/** Which model answers on the branch, and what the header's picker offers. */
+export const ModelInfoSchema = z.object({
+  /** The agent's model with the conversation's override applied; null for non-LLM agents. */
+  configured: z.string().nullable(),
+  /** Set when the conversation overrides the agent's model. */
+  overridden: z.boolean(),
+  /** Model named on the newest answer of the branch (e.g. `local/scripted` when offline). */
+  lastAnswer: z.string().nullable(),
+  /** The newest answer came from the offline scripted model. */
+  offline: z.boolean(),
+  /** Models to pick from. */
+  choices: z.array(z.string()),
+})
+export type ModelInfo = z.infer<typeof ModelInfoSchema>
 
 export const MessagesInputSchema = z.object({
   conversationId: Id,
@@ -96,6 +133,9 @@ export const MessagesSchema = z.object({
   /** Agents with a stack in the conversation, root first. */
   agents: z.array(z.string()),
   messages: z.array(ChatMessageSchema),
+  /** The branch owes work that nothing runs (e.g. a CLI rewind cut at a tool call): offer Resume and Cancel. */
+  stuck: z.boolean(),
+  model: ModelInfoSchema,
 })
 export type Messages = z.infer<typeof MessagesSchema>
 
@@ -111,6 +151,10 @@ export const chatInvokes = {
   'chat:send': defineInvoke('send a user message to the conversation', z.object({ conversationId: Id, text: z.string().max(100_000), agentId: Id.optional() }).strict(), SentSchema),
   'chat:answer': defineInvoke('answer the open human-in-the-loop request', z.object({ conversationId: Id, text: z.string().trim().min(1, 'an answer').max(100_000) }).strict(), SentSchema),
   'chat:messages': defineInvoke('messages of one agent branch', MessagesInputSchema, MessagesSchema),
+  'chat:rename': defineInvoke('rename a conversation (unique name)', z.object({ conversationId: Id, name: z.string().trim().min(1, 'a name').max(200) }).strict(), ConversationSummarySchema),
+  'chat:delete': defineInvoke('delete a conversation with its branches', z.object({ conversationId: Id }).strict(), z.object({ deleted: z.string() })),
+  'chat:resume': defineInvoke('re-run the pending tool calls or delegation of a stuck branch', z.object({ conversationId: Id, agentId: Id.optional() }).strict(), SentSchema),
+  'chat:cancel': defineInvoke('answer the pending tool calls of a stuck branch as cancelled', z.object({ conversationId: Id, agentId: Id.optional() }).strict(), SentSchema),
 } as const
 
 export const chatEvents = {

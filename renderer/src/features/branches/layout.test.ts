@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Branch } from '../../../../preload/contract'
 import { layoutTree } from './layout'
 
-const b = (branch: string, parent: string | null, createdAt: number): Branch => ({ branch, parent, createdAt, length: 1, lastTs: null, current: false, forkIndex: parent ? 0 : null, episodeId: 'e' })
+const b = (branch: string, parent: string | null, createdAt: number): Branch => ({ branch, parent, createdAt, length: 1, lastTs: null, current: false, forkIndex: parent ? 0 : null, episodeId: 'e', forkText: null, firstText: null })
 
 describe('layoutTree', () => {
   it('places branches depth first, children by creation time, orphans at the root', () => {
