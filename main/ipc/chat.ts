@@ -18,9 +18,13 @@ const firstLine = (text: string): string => {
   return flat.length > TITLE_MAX ? `${flat.slice(0, TITLE_MAX - 1)}…` : flat
 }
 
-/** The list's title: the name given on rename, else the first user message of the root's main branch, else the name. */
+/**
+ * The list's title: the name given on rename; for a conversation whose name was made up (the app's
+ * "New chat", or the id) the first user message of the root's main branch; else the name.
+ */
 function titleOf(engine: Engine, c: Conversation): string {
   if (typeof c.metadata.title === 'string' && c.metadata.title.trim()) return c.metadata.title
+  if (c.metadata.autoName !== true && c.name !== c.id) return c.name
   const { stacks } = engine.deps
   const length = stacks.length(c.id, c.rootAgent, asBranchId('main'))
   const head = length ? stacks.read(c.id, c.rootAgent, asBranchId('main'), { from: 0, to: Math.min(length, 4) - 1 }) : []
@@ -70,7 +74,9 @@ export function chatHandlers(services: AppServices): Pick<HandlerTable, ChatChan
     'chat:create': (input) => {
       const e = engine()
       const stamp = new Date().toISOString().slice(0, 19).replace('T', ' ')
-      const conv = e.startConversation({ agentId: input.agentId, name: input.name ?? `${input.agentId} · ${stamp} · ${Math.random().toString(36).slice(2, 6)}` })
+      const conv = input.name
+        ? e.startConversation({ agentId: input.agentId, name: input.name })
+        : e.startConversation({ agentId: input.agentId, name: `${input.agentId} · ${stamp} · ${Math.random().toString(36).slice(2, 6)}`, metadata: { autoName: true } })
       return summarize(e, conv)
     },
     'chat:send': (input) => engine().send(input.conversationId, input.text, input.agentId ? { agentId: input.agentId } : {}),

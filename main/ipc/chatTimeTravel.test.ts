@@ -64,6 +64,8 @@ describe('chat time travel, titles and stuck branches over IPC', () => {
     expect((await call<ConversationSummary[]>('chat:list', {}))[0]!.title).toBe('What is my balance? please')
     expect((await call<ConversationSummary>('chat:rename', { conversationId: conv.id, name: 'Budget' })).title).toBe('Budget')
     const other = await call<ConversationSummary>('chat:create', { agentId: 'agent_beta', name: 'other' })
+    await ask(other.id, 'a named chat keeps its name as the title')
+    expect((await call<ConversationSummary[]>('chat:list', {}))[0]!.title).toBe('other')
     expect(await transport.invoke('chat:rename', { conversationId: other.id, name: 'Budget' })).toEqual({ ok: false, error: { code: 'CONVERSATION_EXISTS', message: 'conversation Budget already exists' } })
     expect(await call('chat:delete', { conversationId: conv.id })).toEqual({ deleted: conv.id })
     expect((await call<ConversationSummary[]>('chat:list', {})).map((c) => c.name)).toEqual(['other'])

@@ -1,9 +1,11 @@
 import { getClient } from '../../shared/client'
 
-/** The branches feature's calls. */
+const who = (agentId?: string) => (agentId ? { agentId } : {})
+
+/** The branches feature's calls; `agentId` picks a delegated agent's stack (default: the root's). */
 export const branchesApi = {
-  list: (conversationId: string) => getClient().invoke('branches:list', { conversationId }),
-  checkout: (conversationId: string, branch: string) => getClient().invoke('branches:checkout', { conversationId, branch }),
-  rewind: (conversationId: string, branch: string, index: number) => getClient().invoke('branches:rewind', { conversationId, branch, index }),
-  compare: (conversationId: string, left: string, right: string) => getClient().invoke('branches:compare', { conversationId, left, right }),
+  list: (conversationId: string, agentId?: string) => getClient().invoke('branches:list', { conversationId, ...who(agentId) }),
+  checkout: (conversationId: string, branch: string, agentId?: string) => getClient().invoke('branches:checkout', { conversationId, branch, ...who(agentId) }),
+  rewind: (conversationId: string, branch: string, index: number, agentId?: string) => getClient().invoke('branches:rewind', { conversationId, branch, index, ...who(agentId) }),
+  compare: (conversationId: string, left: string, right: string, agentId?: string) => getClient().invoke('branches:compare', { conversationId, left, right, ...who(agentId) }),
 }

@@ -5,6 +5,8 @@ import { branchesApi } from './api'
 
 export interface BranchesState {
   conversationId: string | null
+  /** Agent whose stack is shown; null = the conversation's root agent. */
+  agentId: string | null
   list: BranchList | null
   /** Branch whose details are shown. */
   focused: string | null
@@ -12,16 +14,18 @@ export interface BranchesState {
   error: UiError | null
   busy: boolean
   load(conversationId: string | null): Promise<void>
+  pickAgent(agentId: string | null): Promise<void>
   focus(branch: string): void
   checkout(branch: string): Promise<boolean>
+  /** Goes back to entry `index` of `branch` on a new branch (the original stays). */
   rewind(branch: string, index: number): Promise<boolean>
   compareWith(left: string, right: string): Promise<void>
   closeCompare(): void
 }
 
-const initial = { conversationId: null, list: null, focused: null, compare: null, error: null, busy: false }
+const initial = { conversationId: null, agentId: null, list: null, focused: null, compare: null, error: null, busy: false }
 
-/** The branch tree of one conversation's root agent. */
+/** The branch tree of one agent stack of a conversation (the root's by default). */
 export const useBranchesStore = create<BranchesState>()((set, get) => {
   const run = async (fn: () => Promise<void>): Promise<boolean> => {
     set({ busy: true, error: null })
@@ -34,37 +38,52 @@ export const useBranchesStore = create<BranchesState>()((set, get) => {
       return false
     }
   }
+  const agent = () => get().agentId ?? undefined
+  /** Re-reads the tree, and the open comparison, since any branch change can alter both. */
+  const refresh = async (id: string) => {
+    const list = await branchesApi.list(id, agent())
+    if (get().conversationId !== id) return
+    const known = new Set(list.branches.map((b) => b.branch))
+    const focused = get().focused && known.has(get().focused!) ? get().focused : list.current
+    set({ list, focused })
+    const cmp = get().compare
+    if (cmp && known.has(cmp.left.branch) && known.has(cmp.right.branch)) set({ compare: await branchesApi.compare(id, cmp.left.branch, cmp.right.branch, agent()) })
+    else if (cmp) set({ compare: null })
+  }
   return {
     ...initial,
     async load(conversationId) {
       if (conversationId !== get().conversationId) set({ ...initial, conversationId })
       if (!conversationId) return
-      await run(async () => {
-        const list = await branchesApi.list(conversationId)
-        if (get().conversationId === conversationId) set({ list, focused: get().focused ?? list.current })
-      })
+      await run(() => refresh(conversationId))
+    },
+    async pickAgent(agentId) {
+      const id = get().conversationId
+      set({ agentId, focused: null, compare: null, list: null })
+      if (id) await run(() => refresh(id))
     },
     focus: (branch) => set({ focused: branch }),
     async checkout(branch) {
       const id = get().conversationId
       if (!id) return false
       return run(async () => {
-        await branchesApi.checkout(id, branch)
-        set({ list: await branchesApi.list(id) })
+        await branchesApi.checkout(id, branch, agent())
+        await refresh(id)
       })
     },
     async rewind(branch, index) {
       const id = get().conversationId
       if (!id) return false
       return run(async () => {
-        await branchesApi.rewind(id, branch, index)
-        set({ list: await branchesApi.list(id) })
+        const made = await branchesApi.rewind(id, branch, index, agent())
+        set({ focused: made.branch })
+        await refresh(id)
       })
     },
     async compareWith(left, right) {
       const id = get().conversationId
       if (!id) return
-      await run(async () => set({ compare: await branchesApi.compare(id, left, right) }))
+      await run(async () => set({ compare: await branchesApi.compare(id, left, right, agent()) }))
     },
     closeCompare: () => set({ compare: null }),
   }

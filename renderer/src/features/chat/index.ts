@@ -1,3 +1,4 @@
 export { ChatScreen } from './components/ChatScreen'
-export { MessageRow } from './components/MessageRow'
+export { ThreadRow } from './components/ThreadRow'
+export { groupThread, type ThreadItem } from './turns'
 export { useChatStore, resetChatStore, startChatLiveUpdates, isBusy, toUiError, type UiError } from './store'

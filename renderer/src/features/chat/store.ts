@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import type { AgentSummary, Branch, BranchStatusKind, ChatMessage, ConversationSummary, OverridePatchInput, OverridesView } from '../../../../preload/contract'
-import { ClientError } from '../../shared/client'
+import type { AgentSummary, Branch, BranchStatusKind, ChatMessage, ConversationSummary, ModelInfo, OverridePatchInput, OverridesView } from '../../../../preload/contract'
+import { ClientError, type ConnectionState } from '../../shared/client'
 import { chatApi } from './api'
 
 /** A failure as the UI shows it. */
@@ -24,6 +24,12 @@ export interface ChatState {
   total: number
   messages: ChatMessage[]
   branches: Branch[]
+  /** The branch owes work nothing runs: offer Resume and Cancel. */
+  stuck: boolean
+  /** Which model answers, and the picker's choices. */
+  model: ModelInfo | null
+  /** Connection to main (always open inside Electron). */
+  connection: ConnectionState
   /** Text streamed for the answer being written. */
   streaming: string
   /** Names of tools running now. */
@@ -54,6 +60,9 @@ const initial = {
   total: 0,
   messages: [],
   branches: [],
+  stuck: false,
+  model: null,
+  connection: 'open' as ConnectionState,
   streaming: '',
   runningTools: [],
   overrides: null,
@@ -81,7 +90,7 @@ export const useChatStore = create<ChatState>()((set, get) => ({
   },
 
   async select(id) {
-    set({ selectedId: id, messages: [], streaming: '', runningTools: [], overrides: null, branches: [], total: 0, agentId: null, branch: null, status: 'empty' })
+    set({ selectedId: id, messages: [], streaming: '', runningTools: [], overrides: null, branches: [], total: 0, agentId: null, branch: null, status: 'empty', stuck: false, model: null })
     if (id) await get().reload()
   },
 
@@ -98,6 +107,8 @@ export const useChatStore = create<ChatState>()((set, get) => ({
         total: view.total,
         messages: view.messages,
         branches: branches.branches,
+        stuck: view.stuck,
+        model: view.model,
         overrides,
         streaming: isBusy(view.status) ? get().streaming : '',
         error: null,
@@ -152,7 +163,9 @@ export const useChatStore = create<ChatState>()((set, get) => ({
     if (!id) return
     try {
       await chatApi.fork(id, index)
+      set({ streaming: '' })
       await get().reload()
+      void refreshList()
     } catch (err) {
       set({ error: toUiError(err) })
     }
@@ -197,6 +210,15 @@ const mine = (e: { conversationId: string; agentId: string; branch: string }): b
 /** Subscribes the store to the chat events; returns the unsubscribe. */
 export function startChatLiveUpdates(): () => void {
   const offs = [
+    chatApi.onConnection((connection) => {
+      const was = useChatStore.getState().connection
+      useChatStore.setState({ connection })
+      // Back after a drop: what happened meanwhile is in the database.
+      if (connection === 'open' && was !== 'open') {
+        void useChatStore.getState().refresh()
+        void useChatStore.getState().reload()
+      }
+    }),
     chatApi.on('chat:token', (e) => {
       if (mine(e)) useChatStore.setState((s) => ({ streaming: s.streaming + e.delta, status: 'needs_turn' }))
     }),
@@ -225,7 +247,8 @@ export function startChatLiveUpdates(): () => void {
   return () => offs.forEach((off) => off())
 }
 
-async function refreshList(): Promise<void> {
+/** Re-reads the conversation list (after a fork, rename, delete or answer). */
+export async function refreshList(): Promise<void> {
   try {
     useChatStore.setState({ conversations: await chatApi.conversations() })
   } catch {

@@ -2,10 +2,15 @@ import type { KeyboardEvent } from 'react'
 import type { Branch } from '../../../../../preload/contract'
 import { layoutTree } from '../layout'
 
-const ROW = 56
-const INDENT = 44
-const NODE_W = 250
-const NODE_H = 40
+const ROW = 62
+const INDENT = 36
+const NODE_W = 300
+const NODE_H = 46
+
+const cut = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s)
+
+/** What a node says: the branch's own first question, else the message it forked after. */
+export const nodeText = (b: Branch): string => b.firstText ?? (b.forkText ? `after “${b.forkText}”` : b.branch === 'main' ? '(no messages yet)' : `fork of ${b.parent}`)
 
 /** The branch tree as SVG: each node is a focusable button (Enter/Space selects, arrows move). */
 export function BranchTree({ branches, focused, onFocus }: { branches: Branch[]; focused: string | null; onFocus: (branch: string) => void }) {
@@ -45,15 +50,16 @@ export function BranchTree({ branches, focused, onFocus }: { branches: Branch[];
             className={`tree-node ${b.current ? 'tree-current' : ''} ${focused === b.branch ? 'tree-focused' : ''}`}
             role="treeitem"
             aria-selected={focused === b.branch}
-            aria-label={`Branch ${b.branch}${b.current ? ', checked out' : ''}, ${b.length} entries`}
+            aria-label={`Branch ${b.branch}${b.current ? ', checked out' : ''}, ${b.length} entries: ${nodeText(b)}`}
             tabIndex={focused === b.branch || (!focused && i === 0) ? 0 : -1}
             onClick={() => onFocus(b.branch)}
             onKeyDown={(e) => onKey(e, i)}
           >
             <rect width={NODE_W} height={NODE_H} rx={9} />
             <circle cx={16} cy={NODE_H / 2} r={5} className="tree-dot" />
-            <text x={30} y={17} className="tree-label">{b.branch}{b.current ? '  ✓ checked out' : ''}</text>
-            <text x={30} y={32} className="tree-sub">{b.length} entries{b.parent ? ` · from ${b.parent} @${b.forkIndex}` : ''}</text>
+            <title>{b.forkText ? `Forked from ${b.parent} after entry ${b.forkIndex}: ${b.forkText}` : nodeText(b)}</title>
+            <text x={30} y={19} className="tree-text">{cut(nodeText(b), 40)}</text>
+            <text x={30} y={36} className="tree-sub"><tspan className="tree-label">{b.branch}</tspan>{b.current ? ' ✓ checked out' : ''} · {b.length} entries{b.parent ? ` · from ${b.parent} @${b.forkIndex}` : ''}</text>
           </g>
         )
       })}

@@ -14,7 +14,6 @@ export function BranchesScreen() {
   const b = useBranchesStore()
   const [other, setOther] = useState('')
   const [rewindAt, setRewindAt] = useState('')
-  const [confirmRewind, setConfirmRewind] = useState(false)
 
   useEffect(() => {
     void useChatStore.getState().refresh()
@@ -33,16 +32,24 @@ export function BranchesScreen() {
       <header className="screen-header">
         <div>
           <h1>Branches</h1>
-          <p className="muted">Every conversation is a tree: fork from any message in Chat, then switch, rewind or compare here.</p>
+          <p className="muted">Every agent of a conversation keeps a tree of branches: fork or edit a message in Chat, then switch, rewind or compare here. Nothing is ever deleted.</p>
         </div>
         <div className="screen-actions">
           <label className="conv-pick">
             <span className="field-label">Conversation</span>
             <select aria-label="Conversation" value={selectedId ?? ''} onChange={(e) => void selectConversation(e.target.value || null)}>
               <option value="">Choose a conversation…</option>
-              {conversations.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              {conversations.map((c) => <option key={c.id} value={c.id}>{c.title}{c.rollout ? ' (rollout)' : ''}</option>)}
             </select>
           </label>
+          {b.list && b.list.agents.length > 1 && (
+            <label className="conv-pick agent-pick">
+              <span className="field-label">Agent</span>
+              <select aria-label="Agent" value={b.agentId ?? b.list.agents[0]} onChange={(e) => void b.pickAgent(e.target.value === b.list?.agents[0] ? null : e.target.value)}>
+                {b.list.agents.map((a, i) => <option key={a} value={a}>{a}{i === 0 ? ' (root)' : ' (delegated)'}</option>)}
+              </select>
+            </label>
+          )}
         </div>
       </header>
       {b.error && <Alert tone="error" title="That did not work">{b.error.message} <span className="faint">({b.error.code})</span></Alert>}
@@ -59,13 +66,15 @@ export function BranchesScreen() {
       ) : (
         <div className="branches-grid">
           <Card title={`Tree · ${b.list?.agentId ?? ''}`} label="Branch tree">
-            <div className="tree-scroll">{b.list && <BranchTree branches={b.list.branches} focused={b.focused} onFocus={(x) => { b.focus(x); setConfirmRewind(false) }} />}</div>
+            <div className="tree-scroll">{b.list && <BranchTree branches={b.list.branches} focused={b.focused} onFocus={(x) => { b.focus(x); setRewindAt('') }} />}</div>
           </Card>
           {focused && (
             <Card title={`Branch ${focused.branch}`} label="Branch details">
               <dl className="kv">
                 <div><dt>Entries</dt><dd>{focused.length}</dd></div>
-                <div><dt>Parent</dt><dd>{focused.parent ? `${focused.parent} at entry ${focused.forkIndex}` : '— (root)'}</dd></div>
+                <div><dt>Asks</dt><dd>{focused.firstText ?? <span className="faint">no own question yet</span>}</dd></div>
+                <div><dt>Parent</dt><dd>{focused.parent ? `${focused.parent} after entry ${focused.forkIndex}` : '— (root)'}</dd></div>
+                {focused.forkText && <div><dt>Fork point</dt><dd>{focused.forkText}</dd></div>}
                 <div><dt>Episode</dt><dd className="mono">{focused.episodeId}</dd></div>
                 <div><dt>Created</dt><dd>{new Date(focused.createdAt).toLocaleString()}</dd></div>
                 <div><dt>Status</dt><dd>{focused.current ? <Badge tone="good">checked out</Badge> : <Badge>not checked out</Badge>}</dd></div>
@@ -82,14 +91,10 @@ export function BranchesScreen() {
                 <Button disabled={!compareTarget} onClick={() => void b.compareWith(focused.branch, compareTarget)}>Compare</Button>
               </div>
               <div className="branch-actions">
-                <Field label="Rewind to entry" hint={`Keeps entries 0…N of ${focused.branch}; later ones are deleted.`}>
-                  <input inputMode="numeric" value={rewindAt} placeholder={String(Math.max(0, focused.length - 2))} onChange={(e) => { setRewindAt(e.target.value); setConfirmRewind(false) }} />
+                <Field label="Rewind to entry" hint={`A new branch with entries 0…N of ${focused.branch}, checked out; ${focused.branch} keeps all ${focused.length}.`}>
+                  <input inputMode="numeric" value={rewindAt} placeholder={String(Math.max(0, focused.length - 2))} onChange={(e) => setRewindAt(e.target.value)} />
                 </Field>
-                {!confirmRewind ? (
-                  <Button disabled={!/^\d+$/.test(rewindAt)} onClick={() => setConfirmRewind(true)}>Rewind…</Button>
-                ) : (
-                  <Button variant="primary" onClick={async () => { if (await b.rewind(focused.branch, Number(rewindAt))) { setConfirmRewind(false); afterChange() } }}>Confirm rewind</Button>
-                )}
+                <Button disabled={!/^\d+$/.test(rewindAt) || b.busy} onClick={async () => { if (await b.rewind(focused.branch, Number(rewindAt))) { setRewindAt(''); afterChange() } }}>Rewind</Button>
               </div>
             </Card>
           )}

@@ -1,5 +1,5 @@
 import type { BranchCompare } from '../../../../../preload/contract'
-import { MessageRow } from '../../chat'
+import { groupThread, ThreadRow } from '../../chat'
 import { Badge, Button } from '../../../shared/ui'
 
 /** Two branches side by side from where they part; shared entries are folded. */
@@ -15,7 +15,7 @@ export function CompareView({ data, onClose }: { data: BranchCompare; onClose: (
           <Badge tone={s.score === null ? 'neutral' : 'info'} title="Eval score of this branch">{s.score === null ? 'no score yet' : `score ${s.score}`}</Badge>
         </header>
         <div className="compare-list">
-          {own.length === 0 ? <p className="faint">Nothing after the shared part.</p> : own.map((m) => <MessageRow key={m.ref} message={m} agentId={data.agentId} />)}
+          {own.length === 0 ? <p className="faint">Nothing after the shared part.</p> : groupThread(own).map((item) => <ThreadRow key={item.key} item={item} agentId={data.agentId} />)}
         </div>
       </section>
     )

@@ -1,11 +1,18 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { Alert, Badge, Button, EmptyState, Icon, Spinner } from '../../../shared/ui'
 import { isBusy, startChatLiveUpdates, useChatStore } from '../store'
+import { cancelStuck, editAndResend, pickModel, resumeStuck } from '../storeActions'
+import { groupThread } from '../turns'
+import { BranchRail } from './BranchRail'
 import { Composer } from './Composer'
 import { ConversationList } from './ConversationList'
 import { MessageList } from './MessageList'
+import { ModelPicker } from './ModelPicker'
 import { OverridesPanel } from './OverridesPanel'
+import { StuckBanner } from './StuckBanner'
+import type { RowActions } from './ThreadRow'
 import './chat.css'
+import './thread.css'
 
 const STATUS_TEXT: Record<string, [string, 'neutral' | 'good' | 'warn' | 'info']> = {
   empty: ['new', 'neutral'],
@@ -16,10 +23,14 @@ const STATUS_TEXT: Record<string, [string, 'neutral' | 'good' | 'warn' | 'info']
   finished: ['finished', 'neutral'],
 }
 
-/** The Chat screen: conversations on the left, the open one streaming on the right. */
+/** The rail starts open on wide windows once there is more than one branch. */
+const wide = () => typeof window !== 'undefined' && window.matchMedia('(min-width: 1280px)').matches
+
+/** The Chat screen: conversations on the left, the open thread in the middle, its branch tree on the right. */
 export function ChatScreen() {
   const s = useChatStore()
   const [showOverrides, setShowOverrides] = useState(false)
+  const [rail, setRail] = useState<boolean | null>(null)
 
   useEffect(() => {
     void useChatStore.getState().refresh()
@@ -29,14 +40,27 @@ export function ChatScreen() {
   }, [])
 
   const current = s.conversations.find((c) => c.id === s.selectedId)
-  const busy = isBusy(s.status) || s.sending
+  const busy = (isBusy(s.status) && !s.stuck) || s.sending
   const request = s.status === 'awaiting_human' ? [...s.messages].reverse().find((m) => m.kind === 'user_input_request') : undefined
-  const [statusText, statusTone] = STATUS_TEXT[s.status] ?? ['', 'neutral']
+  const [statusText, statusTone] = s.stuck ? ['stuck', 'warn' as const] : (STATUS_TEXT[s.status] ?? ['', 'neutral' as const])
+  const railOpen = rail ?? (s.branches.length > 1 && wide())
+  const pending = useMemo(() => (s.stuck ? groupThread(s.messages).flatMap((i) => (i.type === 'step' && i.status === 'running' ? [i.delegation ? `${i.delegation.delegation!.agentId}` : i.name] : [])) : []), [s.stuck, s.messages])
+  const actions: RowActions = {
+    onFork: (i) => void s.fork(i),
+    onEdit: editAndResend,
+    locked: busy || s.stuck,
+    stuck: s.stuck,
+  }
 
   return (
     <div className="chat-screen">
       <ConversationList />
       <section className="chat-main" aria-label="Conversation">
+        {s.connection !== 'open' && (
+          <div className="chat-offline" role="status">
+            <Spinner label="Reconnecting" /> Not connected to the P2Engine host{s.connection === 'connecting' ? ': reconnecting…' : '.'} Is <code>p2engine ui</code> still running?
+          </div>
+        )}
         {!s.loaded ? (
           <div className="center-pad"><Spinner label="Loading conversations" /></div>
         ) : !current ? (
@@ -45,57 +69,55 @@ export function ChatScreen() {
             <p className="faint">Without an API key (Settings) the offline scripted model answers, and says so on every answer.</p>
           </EmptyState>
         ) : (
-          <>
-            <header className="chat-header">
-              <div className="chat-title">
-                <h1>{current.name}</h1>
-                <div className="chat-sub">
-                  <span className="faint">with</span> <strong>{s.agentId ?? current.rootAgent}</strong>
-                  <Badge tone={statusTone}>{statusText}</Badge>
-                  {s.runningTools.length > 0 && <Badge tone="info">running {s.runningTools.join(', ')}</Badge>}
-                  <span className="faint">{s.total.toLocaleString()} entries</span>
+          <div className="chat-body">
+            <div className="chat-thread">
+              <header className="chat-header">
+                <div className="chat-title">
+                  <h1 title={current.title}>{current.title}</h1>
+                  <div className="chat-sub">
+                    <span className="faint">with</span> <strong>{s.agentId ?? current.rootAgent}</strong>
+                    {s.model && <ModelPicker info={s.model} disabled={busy || Boolean(s.overrides?.locked)} onPick={(m) => void pickModel(m)} />}
+                    {s.model?.offline && <Badge tone="warn" title="No model is reachable: the offline scripted model answers">offline</Badge>}
+                    <Badge tone={statusTone}>{statusText}</Badge>
+                    {s.runningTools.length > 0 && <Badge tone="info">running {s.runningTools.join(', ')}</Badge>}
+                    <span className="faint">{s.branch} · {s.total.toLocaleString()} entries</span>
+                  </div>
                 </div>
-              </div>
-              <div className="screen-actions">
-                <label className="branch-pick">
-                  <span className="field-label">Branch</span>
-                  <select aria-label="Branch" value={s.branch ?? ''} onChange={(e) => void s.checkout(e.target.value)} disabled={busy}>
-                    {s.branches.map((b) => (
-                      <option key={b.branch} value={b.branch}>{b.branch}{b.parent ? ` (from ${b.parent} @${b.forkIndex})` : ''} · {b.length}</option>
-                    ))}
-                  </select>
-                </label>
-                <Button variant="ghost" aria-expanded={showOverrides} onClick={() => setShowOverrides(!showOverrides)}>
-                  {showOverrides ? 'Hide overrides' : 'Overrides'}
-                </Button>
-              </div>
-            </header>
-            {showOverrides && <OverridesPanel />}
-            {s.error && (
-              <div className="chat-error">
-                <Alert tone="error" title="That did not work">
-                  {s.error.message} <span className="faint">({s.error.code})</span>{' '}
-                  <button type="button" className="icon-btn" onClick={s.clearError}>Dismiss</button>
-                </Alert>
-              </div>
-            )}
-            {s.messages.length === 0 && !s.streaming ? (
-              <div className="chat-empty">
-                <EmptyState title={`Say hello to ${current.rootAgent}`}>
-                  Type below and press Enter. Tool calls, delegations and payments appear inline; use <strong>Fork here</strong> on any message to branch.
-                </EmptyState>
-              </div>
-            ) : (
-              <MessageList messages={s.messages} agentId={s.agentId ?? undefined} streaming={s.streaming} onFork={(i) => void s.fork(i)} />
-            )}
-            <Composer
-              mode={request ? 'answer' : 'message'}
-              busy={s.sending}
-              disabled={busy && !request}
-              choices={request?.choices}
-              onSubmit={(t) => (request ? s.answer(t) : s.send(t))}
-            />
-          </>
+                <div className="screen-actions">
+                  <Button variant="ghost" aria-expanded={showOverrides} onClick={() => setShowOverrides(!showOverrides)}>
+                    {showOverrides ? 'Hide overrides' : 'Overrides'}
+                  </Button>
+                </div>
+              </header>
+              {showOverrides && <OverridesPanel />}
+              {s.error && (
+                <div className="chat-error">
+                  <Alert tone="error" title="That did not work">
+                    {s.error.message} <span className="faint">({s.error.code})</span>{' '}
+                    <button type="button" className="icon-btn" onClick={s.clearError}>Dismiss</button>
+                  </Alert>
+                </div>
+              )}
+              {s.messages.length === 0 && !s.streaming ? (
+                <div className="chat-empty">
+                  <EmptyState title={`Say hello to ${current.rootAgent}`}>
+                    Type below and press Enter. Each tool call and delegation shows as one line you can open; use <strong>Edit &amp; resend</strong> or <strong>Fork here</strong> to branch.
+                  </EmptyState>
+                </div>
+              ) : (
+                <MessageList messages={s.messages} agentId={s.agentId ?? undefined} streaming={s.streaming} actions={actions} />
+              )}
+              {s.stuck && <StuckBanner pending={pending} onResume={resumeStuck} onCancel={cancelStuck} />}
+              <Composer
+                mode={request ? 'answer' : 'message'}
+                busy={s.sending}
+                disabled={(busy || s.stuck) && !request}
+                choices={request?.choices}
+                onSubmit={(t) => (request ? s.answer(t) : s.send(t))}
+              />
+            </div>
+            <BranchRail branches={s.branches} current={s.branch} open={railOpen} busy={busy} onToggle={() => setRail(!railOpen)} onCheckout={(b) => void s.checkout(b)} />
+          </div>
         )}
       </section>
     </div>

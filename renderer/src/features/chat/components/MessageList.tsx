@@ -1,23 +1,26 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useRef } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import type { ChatMessage } from '../../../../../preload/contract'
-import { MessageRow } from './MessageRow'
+import { groupThread } from '../turns'
+import { ThreadRow, type RowActions } from './ThreadRow'
 
 /**
- * The conversation, virtualised: only the rows in view (plus a few) are in the DOM, so a
- * 10 000-entry branch scrolls as smoothly as a short one. Sticks to the bottom while new
- * messages arrive unless the user scrolled up.
+ * The conversation as a thread (user message, one line per tool call or delegation, answer),
+ * virtualised: only the rows in view (plus a few) are in the DOM, so a 10 000-entry branch
+ * scrolls as smoothly as a short one. Sticks to the bottom while new rows arrive unless the user
+ * scrolled up.
  */
-export function MessageList({ messages, agentId, streaming, onFork }: { messages: ChatMessage[]; agentId?: string; streaming: string; onFork: (index: number) => void }) {
+export function MessageList({ messages, agentId, streaming, actions }: { messages: ChatMessage[]; agentId?: string; streaming: string; actions: RowActions }) {
+  const items = useMemo(() => groupThread(messages), [messages])
   const scrollRef = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
-  const count = messages.length + (streaming ? 1 : 0)
+  const count = items.length + (streaming ? 1 : 0)
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 84,
+    estimateSize: () => 72,
     overscan: 6,
-    getItemKey: (i) => (i < messages.length ? messages[i]!.ref : 'streaming'),
+    getItemKey: (i) => (i < items.length ? items[i]!.key : 'streaming'),
   })
 
   useEffect(() => {
@@ -32,10 +35,10 @@ export function MessageList({ messages, agentId, streaming, onFork }: { messages
   return (
     <div ref={scrollRef} className="msg-scroll" onScroll={onScroll} tabIndex={0} aria-label={`Conversation, ${messages.length} messages`} role="log" data-testid="message-list">
       <div className="msg-canvas" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((item) => (
-          <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="msg-slot" style={{ transform: `translateY(${item.start}px)` }}>
-            {item.index < messages.length ? (
-              <MessageRow message={messages[item.index]!} agentId={agentId} onFork={onFork} />
+        {virtualizer.getVirtualItems().map((v) => (
+          <div key={v.key} data-index={v.index} ref={virtualizer.measureElement} className="msg-slot" style={{ transform: `translateY(${v.start}px)` }}>
+            {v.index < items.length ? (
+              <ThreadRow item={items[v.index]!} agentId={agentId} actions={actions} />
             ) : (
               <article className="msg msg-assistant msg-streaming" aria-live="polite" aria-label="Answer being written">
                 <header className="msg-head"><span className="msg-who">{agentId}</span><span className="faint">writing…</span></header>
