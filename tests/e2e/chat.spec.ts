@@ -12,67 +12,203 @@ async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void>
 
 const messages = (page: Page) => page.getByTestId('message-list')
 
-test('chat round trip with a tool call, then fork from an earlier message and switch branches', async ({ page }, testInfo) => {
+/** Light and dark screenshots of what is on screen, for the README. */
+async function themedShots(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    if ((await page.locator('html').getAttribute('data-theme')) !== theme) await page.getByRole('button', { name: `Switch to ${theme} theme` }).click()
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
+    await shot(page, testInfo, theme === 'light' ? name : `${name}-dark`)
+  }
+}
+
+async function newChat(page: Page, agent: string): Promise<void> {
   await page.goto(`/?token=${token}#/chat`)
-  const newChat = page.getByRole('form', { name: 'New chat' })
-  await newChat.getByLabel('Agent').selectOption('agent_alpha')
-  await newChat.getByRole('button', { name: 'Start chat' }).click()
-  await expect(page.getByText('Say hello to agent_alpha')).toBeVisible()
+  const form = page.getByRole('form', { name: 'New chat' })
+  await form.getByLabel('Agent').selectOption(agent)
+  await form.getByRole('button', { name: 'Start chat' }).click()
+  await expect(page.getByText(`Say hello to ${agent}`)).toBeVisible()
+}
 
+async function ask(page: Page, text: string): Promise<void> {
   const box = page.getByRole('textbox', { name: 'Message' })
-  await box.fill('What is the weather in Paris?')
+  await expect(box).toBeEnabled()
+  const answers = messages(page).locator('[data-kind="answer"]')
+  const before = await answers.count()
+  await box.fill(text)
   await box.press('Enter')
+  await expect(messages(page).getByText(text, { exact: true })).toBeVisible()
+  await expect(answers).toHaveCount(before + 1)
+  await expect(page.getByText('answered', { exact: true })).toBeVisible()
+}
 
+const noHorizontalOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)
+
+test('a turn is the question, one step per tool call (delegations nested) and the answer', async ({ page }) => {
+  await newChat(page, 'agent_alpha')
+  await ask(page, 'What is the weather in Paris?')
   const list = messages(page)
-  await expect(list.locator('[data-kind="tool_call"]')).toContainText('get_weather')
-  await expect(list.locator('[data-kind="tool_result"]')).toContainText('result')
-  const answers = list.locator('[data-kind="assistant_message"]')
-  await expect(answers.last()).toContainText('get_weather returned')
-  await expect(answers.last().getByText('offline scripted model')).toBeVisible()
+  const rows = list.getByTestId('message')
+  await expect(rows).toHaveCount(3)
+  await expect(rows.nth(0)).toHaveAttribute('data-kind', 'user')
+  await expect(rows.nth(1)).toHaveAttribute('data-kind', 'step')
+  await expect(rows.nth(2)).toHaveAttribute('data-kind', 'answer')
+  await expect(list.getByText(/Waiting for/)).toHaveCount(0)
+  await expect(rows.nth(2).getByText('offline scripted model')).toBeVisible()
+
+  // The step opens in place with pretty-printed arguments and result.
+  const step = list.getByRole('button', { name: /^Used get_weather, ok/ })
+  await step.click()
+  const details = list.getByRole('group', { name: 'Used get_weather details' })
+  await expect(details.getByText('Arguments')).toBeVisible()
+  await expect(details.locator('pre').first()).toHaveText('{\n  "location": "Paris"\n}')
+  await expect(details.getByText('Result')).toBeVisible()
+  await step.click()
+  await expect(details).toHaveCount(0)
+
+  // A delegation is one step; its child's own tool call is nested inside it.
+  await ask(page, 'Ask agent_helper: what is the weather in Tokyo?')
+  const asked = list.getByRole('button', { name: /^Asked agent_helper/ })
+  await expect(asked).toHaveCount(1)
+  await asked.click()
+  const nested = list.getByRole('group', { name: 'Asked agent_helper details' })
+  await expect(nested.getByRole('button', { name: /^Used get_weather, ok/ })).toBeVisible()
+  await expect(nested.getByText('what is the weather in Tokyo?').first()).toBeVisible()
+
+  // The header names the model that answers, with a picker.
+  await expect(page.getByRole('combobox', { name: 'Model' })).toContainText('openai/gpt-4o')
+})
+
+test('answers render as Markdown (never raw HTML) with a copy button', async ({ page }) => {
+  await page.goto(`/?token=${token}#/chat`)
+  await page.getByRole('button', { name: /^formatted answer/ }).click()
+  const answer = messages(page).locator('[data-kind="answer"]')
+  await expect(answer.getByRole('heading', { name: 'Options' })).toBeVisible()
+  await expect(answer.locator('strong')).toHaveText('save')
+  await expect(answer.locator('em')).toHaveText('spend')
+  await expect(answer.locator('li')).toHaveCount(2)
+  await expect(answer.locator('code').first()).toHaveText('100.0')
+  const link = answer.getByRole('link', { name: 'the docs' })
+  await expect(link).toHaveAttribute('href', 'https://example.com/docs')
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer')
+  await expect(answer.locator('pre')).toHaveText('{"balance": "100.0"}')
+  await expect(answer.getByRole('button', { name: /^Copy message/ })).toBeVisible()
+})
+
+test('Edit & resend forks and keeps the original; the rail shows both branches by their text', async ({ page }, testInfo) => {
+  await newChat(page, 'agent_beta')
+  await ask(page, 'What is my balance?')
+  await ask(page, 'Tell me something else')
+  const list = messages(page)
+  const second = list.locator('[data-kind="user"]').filter({ hasText: 'Tell me something else' })
+  const index = await second.getAttribute('aria-label').then((l) => Number(/message (\d+)/.exec(l!)![1]))
+  await second.hover()
+  await page.getByRole('button', { name: `Edit and resend message ${index}` }).click()
+  await page.getByRole('textbox', { name: 'Edited message' }).fill('Tell me a different thing')
+  await page.getByRole('button', { name: 'Send on a new branch' }).click()
+  await expect(list.getByText('Tell me a different thing', { exact: true })).toBeVisible()
+  await expect(list.getByText('Tell me something else', { exact: true })).toHaveCount(0)
   await expect(page.getByText('answered', { exact: true })).toBeVisible()
 
-  // Tool details expand in place.
-  const call = list.locator('[data-kind="tool_call"]')
-  await call.getByRole('button', { name: 'Details' }).click()
-  await expect(call.getByRole('group', { name: 'Message details' })).toContainText('"Paris"')
+  const rail = page.getByRole('tree', { name: 'Branch tree' })
+  await expect(rail.getByRole('treeitem')).toHaveCount(2)
+  await expect(rail.getByRole('treeitem', { name: /checked out: Tell me a different thing/ })).toBeVisible()
+  await themedShots(page, testInfo, 'chat')
 
-  await box.fill('Tell me something else')
-  await box.press('Enter')
+  // The original is still there.
+  await rail.getByRole('treeitem', { name: /^Branch main: What is my balance\?/ }).click()
   await expect(list.getByText('Tell me something else', { exact: true })).toBeVisible()
-  await expect(answers.last()).toContainText('You said: "Tell me something else"')
-  await shot(page, testInfo, 'chat')
+  await expect(list.getByText('Tell me a different thing', { exact: true })).toHaveCount(0)
 
-  // Fork from the first answer: the later question is not on the new branch.
-  const firstAnswerIndex = await answers.nth(1).getAttribute('aria-label').then((l) => Number(/message (\d+)/.exec(l!)![1]))
-  await page.getByRole('button', { name: `Fork from message ${firstAnswerIndex}` }).click()
-  await expect(list.getByText('Tell me something else', { exact: true })).toHaveCount(0)
-  const branchSelect = page.getByRole('combobox', { name: 'Branch' })
-  await expect(branchSelect.locator('option')).toHaveCount(2)
-  const forkBranch = await branchSelect.inputValue()
-  expect(forkBranch).toMatch(/^[0-9a-f]{8}$/)
-  await box.fill('A different follow-up')
-  await box.press('Enter')
-  await expect(answers.last()).toContainText('You said: "A different follow-up"')
+  // The conversation is titled by its first message, and can be found, renamed and deleted.
+  const pane = page.getByRole('complementary', { name: 'Conversations' })
+  await pane.getByRole('searchbox', { name: 'Search conversations' }).fill('my balance')
+  await expect(pane.getByRole('button', { name: /^What is my balance\?/ })).toBeVisible()
+  await expect(pane.getByRole('button', { name: /long conversation/ })).toHaveCount(0)
+  const row = pane.locator('.conv-row').filter({ hasText: 'What is my balance?' })
+  await row.getByRole('button', { name: 'Rename' }).click()
+  await pane.getByRole('textbox', { name: 'New name' }).fill('Balance questions')
+  await pane.getByRole('button', { name: 'Save' }).click()
+  await pane.getByRole('searchbox', { name: 'Search conversations' }).fill('')
+  await expect(page.getByRole('heading', { name: 'Balance questions', level: 1 })).toBeVisible()
+  await pane.locator('.conv-row').filter({ hasText: 'Balance questions' }).getByRole('button', { name: 'Delete' }).click()
+  await pane.getByRole('group', { name: 'Delete Balance questions?' }).getByRole('button', { name: 'Delete' }).click()
+  await expect(pane.getByRole('button', { name: /^Balance questions/ })).toHaveCount(0)
+  await expect(page.getByText('Pick a conversation')).toBeVisible()
+})
 
-  // Branches screen: tree, compare, checkout main.
+test('rewind in the UI forks and keeps the original; the Branches tree shows message text', async ({ page }, testInfo) => {
+  await newChat(page, 'agent_beta')
+  await ask(page, 'First question here')
+  await ask(page, 'Second question here')
+  const list = messages(page)
+  await expect(list.getByTestId('message')).toHaveCount(4)
+
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Branches/ }).click()
   await expect(page.getByRole('heading', { name: 'Branches', level: 1 })).toBeVisible()
   const tree = page.getByRole('tree', { name: 'Branch tree' })
+  await expect(tree.getByRole('treeitem')).toHaveCount(1)
+  await expect(tree.getByRole('treeitem', { name: /^Branch main, checked out, 4 entries: First question here/ })).toBeVisible()
+  await page.getByLabel('Rewind to entry').fill('1')
+  await page.getByRole('button', { name: 'Rewind', exact: true }).click()
   await expect(tree.getByRole('treeitem')).toHaveCount(2)
+  // main keeps all four entries; the new branch has two and is checked out.
+  await expect(tree.getByRole('treeitem', { name: /^Branch main, 4 entries/ })).toBeVisible()
+  await expect(tree.getByRole('treeitem', { name: /checked out, 2 entries: after “/ })).toBeVisible()
+
+  // Compare follows the branch change.
   await tree.getByRole('treeitem', { name: /^Branch main/ }).click()
   await page.getByRole('button', { name: 'Compare' }).click()
   const compare = page.getByRole('region', { name: 'Compare branches' })
-  await expect(compare.getByRole('region', { name: 'Branch main' })).toContainText('Tell me something else')
-  await expect(compare.getByRole('region', { name: `Branch ${forkBranch}` })).toContainText('A different follow-up')
-  await shot(page, testInfo, 'branches')
+  await expect(compare.getByRole('region', { name: 'Branch main' })).toContainText('Second question here')
+  await themedShots(page, testInfo, 'branches')
+
   await page.getByRole('button', { name: 'Checkout' }).click()
   await expect(tree.getByRole('treeitem', { name: /^Branch main, checked out/ })).toBeVisible()
-
-  // Back in chat, main is checked out again with its own follow-up.
   await page.keyboard.press('1')
-  await expect(branchSelect).toHaveValue('main')
-  await expect(list.getByText('Tell me something else', { exact: true })).toBeVisible()
-  await expect(list.getByText('A different follow-up', { exact: true })).toHaveCount(0)
+  await expect(list.getByText('Second question here', { exact: true })).toBeVisible()
+})
+
+test('a branch stuck on a tool call offers Resume and Cancel, and both work', async ({ page }) => {
+  await page.goto(`/?token=${token}#/chat`)
+  const pane = page.getByRole('complementary', { name: 'Conversations' })
+  await pane.getByRole('button', { name: /^stuck on a tool call/ }).click()
+  const banner = page.getByRole('status', { name: 'This branch is stuck' })
+  await expect(banner).toContainText('get_weather')
+  await expect(page.getByText('running tools…')).toHaveCount(0)
+  await page.getByRole('textbox', { name: 'Message' }).fill('Can I ask something new?')
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeDisabled()
+  await banner.getByRole('button', { name: 'Resume' }).click()
+  await expect(banner).toHaveCount(0)
+  await expect(page.getByText('answered', { exact: true })).toBeVisible()
+  await expect(messages(page).getByRole('button', { name: /^Used get_weather, ok/ })).toBeVisible()
+  await expect(messages(page).locator('[data-kind="answer"]')).toHaveCount(1)
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled()
+
+  await pane.getByRole('button', { name: /^stuck, to cancel/ }).click()
+  await expect(banner).toBeVisible()
+  await banner.getByRole('button', { name: 'Cancel' }).click()
+  await expect(banner).toHaveCount(0)
+  await expect(messages(page).getByRole('button', { name: /^Used get_weather, error/ })).toContainText('cancelled')
+  await page.getByRole('textbox', { name: 'Message' }).fill('Next question')
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled()
+})
+
+test('at 1024×700 Chat and Branches fit without horizontal scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await newChat(page, 'agent_alpha')
+  await ask(page, 'What is the weather in Reykjavik today, and should I bring a very warm coat for the evening walk?')
+  await page.getByRole('button', { name: 'Overrides' }).click()
+  const overrides = page.getByRole('form', { name: 'Overrides' })
+  for (const field of ['Model', 'Persona']) {
+    const box = await overrides.getByLabel(field, { exact: true }).boundingBox()
+    expect(box!.height, `${field} field height`).toBeLessThan(50)
+  }
+  const title = await page.getByRole('heading', { level: 1 }).boundingBox()
+  expect(title!.height).toBeLessThan(40)
+  expect(await noHorizontalOverflow(page)).toBe(true)
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Branches/ }).click()
+  await expect(page.getByRole('tree', { name: 'Branch tree' })).toBeVisible()
+  expect(await noHorizontalOverflow(page)).toBe(true)
 })
 
 test('a 10k-entry conversation renders only the visible rows and scrolls to the start', async ({ page }) => {

@@ -33,6 +33,21 @@ const engine = ctx.engine
 const long = engine.startConversation({ agentId: 'agent_beta', name: 'long conversation (10k)' })
 engine.deps.stacks.push(long.id, long.rootAgent, Array.from({ length: 10_000 }, (_, i) =>
   i % 2 === 0 ? { kind: 'user_message' as const, text: `question ${i / 2 + 1}` } : { kind: 'assistant_message' as const, content: `answer ${(i + 1) / 2}${i % 10 === 1 ? '\nwith a second line' : ''}` }))
+// Branches left on a tool call nobody runs (as a CLI rewind that cut at a tool call leaves them).
+for (const name of ['stuck on a tool call', 'stuck, to cancel']) {
+  const stuck = engine.startConversation({ agentId: 'agent_alpha', name })
+  engine.deps.stacks.push(stuck.id, stuck.rootAgent, [
+    { kind: 'user_message', text: 'What is the weather in Paris?' },
+    { kind: 'assistant_message', content: null, toolCalls: [{ id: 'call_paris', name: 'get_weather', arguments: { location: 'Paris' } }] },
+    { kind: 'tool_call', id: 'call_paris', name: 'get_weather', arguments: { location: 'Paris' } },
+  ])
+}
+// An answer with Markdown, as a real model writes them.
+const formatted = engine.startConversation({ agentId: 'agent_beta', name: 'formatted answer' })
+engine.deps.stacks.push(formatted.id, formatted.rootAgent, [
+  { kind: 'user_message', text: 'Summarise my options' },
+  { kind: 'assistant_message', content: '## Options\n\nYou can **save** or *spend*:\n\n- keep `100.0` in the wallet\n- read [the docs](https://example.com/docs)\n\n```json\n{"balance": "100.0"}\n```' },
+])
 const host = await startWebHost({
   services: { config: ctx.config, ledger: ctx.ledger, engine, store: ctx.store, env, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },
   bus: new EventBus(),

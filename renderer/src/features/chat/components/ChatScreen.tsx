@@ -113,6 +113,7 @@ export function ChatScreen() {
                 busy={s.sending}
                 disabled={(busy || s.stuck) && !request}
                 choices={request?.choices}
+                {...(s.stuck ? { blockedHint: 'Resume or cancel the unfinished step above first' } : {})}
                 onSubmit={(t) => (request ? s.answer(t) : s.send(t))}
               />
             </div>

@@ -2,12 +2,14 @@ import { useState, type FormEvent, type KeyboardEvent } from 'react'
 import { Button } from '../../../shared/ui'
 
 /** The message box: Enter sends, Shift+Enter adds a line. In `answer` mode it replies to a human-in-the-loop request. */
-export function Composer({ mode, busy, disabled, onSubmit, choices }: {
+export function Composer({ mode, busy, disabled, onSubmit, choices, blockedHint }: {
   mode: 'message' | 'answer'
   busy: boolean
   disabled: boolean
   onSubmit: (text: string) => Promise<boolean>
   choices?: string[]
+  /** Placeholder while sending is not possible, e.g. on a stuck branch. */
+  blockedHint?: string
 }) {
   const [text, setText] = useState('')
   const submit = async (e?: FormEvent) => {
@@ -35,7 +37,7 @@ export function Composer({ mode, busy, disabled, onSubmit, choices }: {
         id="composer-input"
         rows={2}
         value={text}
-        placeholder={mode === 'answer' ? 'Type your answer to the agent’s question…' : disabled ? 'Waiting for the answer…' : 'Ask something, e.g. “What is the weather in Paris?” (Enter sends, Shift+Enter new line)'}
+        placeholder={mode === 'answer' ? 'Type your answer to the agent’s question…' : disabled ? (blockedHint ?? 'Waiting for the answer…') : 'Ask something, e.g. “What is the weather in Paris?” (Enter sends, Shift+Enter new line)'}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
         aria-label={label}

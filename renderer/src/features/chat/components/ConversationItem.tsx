@@ -42,8 +42,8 @@ export function ConversationItem({ c, active, onOpen, onKeyDown }: {
         </div>
       ) : (
         <div className="conv-tools">
-          <button type="button" className="icon-btn" aria-label={`Rename ${c.title}`} onClick={() => { setName(c.title); setMode('rename') }}>Rename</button>
-          <button type="button" className="icon-btn" aria-label={`Delete ${c.title}`} onClick={() => setMode('confirm')}>Delete</button>
+          <button type="button" className="icon-btn" aria-label="Rename" title={`Rename ${c.title}`} onClick={() => { setName(c.title); setMode('rename') }}>Rename</button>
+          <button type="button" className="icon-btn" aria-label="Delete" title={`Delete ${c.title}`} onClick={() => setMode('confirm')}>Delete</button>
         </div>
       )}
     </div>
