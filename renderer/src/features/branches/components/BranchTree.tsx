@@ -4,7 +4,7 @@ import { layoutTree } from '../layout'
 
 const ROW = 62
 const INDENT = 36
-const NODE_W = 300
+const NODE_W = 320
 const NODE_H = 46
 
 const cut = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s)
@@ -59,7 +59,7 @@ export function BranchTree({ branches, focused, onFocus }: { branches: Branch[];
             <circle cx={16} cy={NODE_H / 2} r={5} className="tree-dot" />
             <title>{b.forkText ? `Forked from ${b.parent} after entry ${b.forkIndex}: ${b.forkText}` : nodeText(b)}</title>
             <text x={30} y={19} className="tree-text">{cut(nodeText(b), 40)}</text>
-            <text x={30} y={36} className="tree-sub"><tspan className="tree-label">{b.branch}</tspan>{b.current ? ' ✓ checked out' : ''} · {b.length} entries{b.parent ? ` · from ${b.parent} @${b.forkIndex}` : ''}</text>
+            <text x={30} y={36} className="tree-sub"><tspan className="tree-label">{b.branch}</tspan>{b.current ? ' ✓' : ''} · {b.length} entries{b.parent ? ` · ${b.parent} @${b.forkIndex}` : ''}</text>
           </g>
         )
       })}

@@ -10,9 +10,9 @@ export function ModelPicker({ info, disabled, onPick }: { info: ModelInfo; disab
   return (
     <label className="model-pick" title={info.offline ? `No model is reachable, so the offline scripted model stands in for ${info.configured}` : `Answers come from ${info.configured}`}>
       <select aria-label="Model" value={info.overridden ? info.configured : ''} disabled={disabled} onChange={(e) => onPick(e.target.value || null)}>
-        <option value="">{info.overridden ? 'agent default' : info.configured}{info.offline && !info.overridden ? ' (offline stand-in)' : ''}</option>
+        <option value="">{info.overridden ? 'agent default' : info.configured}</option>
         {info.choices.filter((c) => info.overridden || c !== info.configured).map((c) => (
-          <option key={c} value={c}>{c}{info.offline && info.overridden && c === info.configured ? ' (offline stand-in)' : ''}</option>
+          <option key={c} value={c}>{c}</option>
         ))}
       </select>
     </label>
