@@ -48,6 +48,7 @@ export function summarize(engine: Engine, c: Conversation): ConversationSummary 
     status: branchStatus(tail).kind,
     rollout: typeof c.metadata.rolloutId === 'string' || c.metadata.finishOnAnswer === true,
     title: titleOf(engine, c),
+    stuck: engine.stuck(c.id).stuck,
   }
 }
 

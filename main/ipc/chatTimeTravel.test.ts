@@ -97,6 +97,7 @@ describe('chat time travel, titles and stuck branches over IPC', () => {
       return conv.id
     }
     const a = seed('stuck a')
+    expect((await call<ConversationSummary[]>('chat:list', {})).map((c) => [c.title, c.stuck])).toEqual([['stuck a', true]])
     expect(await call<Messages>('chat:messages', { conversationId: a })).toEqual(expect.objectContaining({ status: 'awaiting_tools', stuck: true }))
     await call('chat:resume', { conversationId: a })
     await engine.whenIdle(a)

@@ -33,6 +33,8 @@ export const ConversationSummarySchema = z.object({
   rollout: z.boolean(),
   /** What the list shows: the name given on rename, else the first user message, else the name. */
   title: z.string(),
+  /** The root's branch owes work nothing runs (Chat offers Resume and Cancel). */
+  stuck: z.boolean(),
 })
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>
 

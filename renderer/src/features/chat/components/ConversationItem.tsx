@@ -31,7 +31,7 @@ export function ConversationItem({ c, active, onOpen, onKeyDown }: {
   return (
     <div className={`conv-row ${active ? 'conv-active' : ''}`}>
       <button type="button" className="conv" aria-current={active ? 'true' : undefined} onClick={onOpen} onKeyDown={onKeyDown} title={c.name}>
-        <span className="conv-name">{STATUS_DOT[c.status] && <span className={`conv-dot conv-dot-${STATUS_DOT[c.status]}`} aria-hidden="true" />}{c.title}</span>
+        <span className="conv-name">{(c.stuck || STATUS_DOT[c.status]) && <span className={`conv-dot conv-dot-${c.stuck ? 'wait' : STATUS_DOT[c.status]}`} aria-hidden="true" title={c.stuck ? 'stuck: open it to resume or cancel' : undefined} />}{c.title}</span>
         <span className="conv-meta faint">{c.rootAgent} · {c.length} entries{c.branch !== 'main' ? ` · ${c.branch}` : ''}</span>
       </button>
       {mode === 'confirm' ? (
