@@ -76,6 +76,11 @@ test('a turn is the question, one step per tool call (delegations nested) and th
 
   // The header names the model that answers, with a picker.
   await expect(page.getByRole('combobox', { name: 'Model' })).toContainText('openai/gpt-4o')
+
+  // The Branches screen also shows the delegated agent's stack.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Branches/ }).click()
+  await page.getByRole('combobox', { name: 'Agent' }).selectOption('agent_helper')
+  await expect(page.getByRole('tree', { name: 'Branch tree' }).getByRole('treeitem', { name: /^Branch main, checked out, \d+ entries: what is the weather in Tokyo\?/ })).toBeVisible()
 })
 
 test('answers render as Markdown (never raw HTML) with a copy button', async ({ page }) => {
