@@ -110,6 +110,9 @@ export function chatHandlers(services: AppServices): Pick<HandlerTable, ChatChan
     'chat:delete': (input) => {
       const e = engine()
       const conv = e.deps.stacks.getConversation(input.conversationId)
+      if (summarize(e, conv).rollout) {
+        throw new UserInputError(`conversation ${conv.name} belongs to a rollout and stays with its results; only chats can be deleted`, 'ROLLOUT_CONVERSATION')
+      }
       if (e.stuck(conv.id).pending && !e.stuck(conv.id).stuck) {
         throw new UserInputError(`conversation ${conv.name} is still working; wait for its answer or cancel it first`, 'BUSY')
       }

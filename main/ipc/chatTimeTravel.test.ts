@@ -57,7 +57,7 @@ describe('chat time travel, titles and stuck branches over IPC', () => {
   })
 
   it('titles come from the first message until renamed; rename and delete keep the list in sync', async () => {
-    const { call, ask, transport } = await setup()
+    const { engine, call, ask, transport } = await setup()
     const conv = await call<ConversationSummary>('chat:create', { agentId: 'agent_beta' })
     expect(conv.title).toBe(conv.name)
     await ask(conv.id, 'What is my balance?\nplease')
@@ -69,6 +69,8 @@ describe('chat time travel, titles and stuck branches over IPC', () => {
     expect(await transport.invoke('chat:rename', { conversationId: other.id, name: 'Budget' })).toEqual({ ok: false, error: { code: 'CONVERSATION_EXISTS', message: 'conversation Budget already exists' } })
     expect(await call('chat:delete', { conversationId: conv.id })).toEqual({ deleted: conv.id })
     expect((await call<ConversationSummary[]>('chat:list', {})).map((c) => c.name)).toEqual(['other'])
+    const rollout = engine.startConversation({ agentId: 'agent_beta', name: 'variant 1', metadata: { rolloutId: 'ro_1' } })
+    expect(await transport.invoke('chat:delete', { conversationId: rollout.id })).toEqual({ ok: false, error: { code: 'ROLLOUT_CONVERSATION', message: 'conversation variant 1 belongs to a rollout and stays with its results; only chats can be deleted' } })
   })
 
   it('shows a delegation with the child’s own steps nested under it', async () => {

@@ -43,7 +43,7 @@ export function ConversationItem({ c, active, onOpen, onKeyDown }: {
       ) : (
         <div className="conv-tools">
           <button type="button" className="icon-btn" aria-label="Rename" title={`Rename ${c.title}`} onClick={() => { setName(c.title); setMode('rename') }}>Rename</button>
-          <button type="button" className="icon-btn" aria-label="Delete" title={`Delete ${c.title}`} onClick={() => setMode('confirm')}>Delete</button>
+          {!c.rollout && <button type="button" className="icon-btn" aria-label="Delete" title={`Delete ${c.title}`} onClick={() => setMode('confirm')}>Delete</button>}
         </div>
       )}
     </div>
