@@ -14,14 +14,11 @@ export interface StuckInfo {
   stuck: boolean
 }
 
-/** True when the scheduler has no queued, running or held work for the conversation. */
-const conversationIdle = (ctx: RuntimeContext, conversationId: string): boolean => ctx.scheduler.isIdle(conversationId)
-
 /** True when some agent of the conversation waits for a human (a parent waiting on it is not stuck). */
-function humanAwaited(ctx: RuntimeContext, conversationId: string): boolean {
+function humanAwaited(ctx: RuntimeContext, conversationId: AgentRef['conversationId']): boolean {
   const { stacks } = ctx.deps
-  return stacks.agentsOf(conversationId as AgentRef['conversationId']).some((agent) => {
-    const tail = stacks.read(conversationId as AgentRef['conversationId'], agent, stacks.currentBranch(conversationId as AgentRef['conversationId'], agent), { limit: 40 })
+  return stacks.agentsOf(conversationId).some((agent) => {
+    const tail = stacks.read(conversationId, agent, stacks.currentBranch(conversationId, agent), { limit: 40 })
     return branchStatus(tail).kind === 'awaiting_human'
   })
 }
@@ -34,7 +31,8 @@ function humanAwaited(ctx: RuntimeContext, conversationId: string): boolean {
 export function stuckInfo(ctx: RuntimeContext, at: AgentRef, status: BranchStatus['kind']): StuckInfo {
   const pending = status === 'needs_turn' || status === 'awaiting_tools'
   if (!pending) return { pending, stuck: false }
-  return { pending, stuck: conversationIdle(ctx, at.conversationId) && !humanAwaited(ctx, at.conversationId) }
+  // Nothing queued, running or held for the conversation: no step, tool call or child works on it.
+  return { pending, stuck: ctx.scheduler.isIdle(at.conversationId) && !humanAwaited(ctx, at.conversationId) }
 }
 
 /** The child's entries of the task a delegation started, if the child's checked-out branch has it. */
