@@ -97,6 +97,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
         configDir: ctx.config.configDir, agents: ctx.config.agents.map((a) => a.id), evaluators,
         tools: ctx.engine.deps.tools.names(), strictTools: Boolean(o.strictTools),
       })
+      for (const w of spec.warnings) ctx.io.err(`warning: ${w}`)
       if (o.showConfig) return ctx.io.out(toJson({ file: spec.file, spec: spec.source, variants: spec.variants }))
       // Capped by the worker pool size (P2ENGINE_POOL_SIZE): more would only queue behind it.
       const parallel = Math.min(o.parallel ?? Math.max(1, Math.min(8, spec.variants.length)), ctx.config.settings.poolSize)
