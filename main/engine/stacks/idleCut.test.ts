@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { StackEntry, State } from '../schema/states'
 import { idleCut } from './idleCut'
 
-const branch = (states: Partial<State>[]): StackEntry[] => states.map((state, index) => ({ index, ts: 0, ref: `r${index}`, state: state as State }))
+const branch = (states: object[]): StackEntry[] => states.map((state, index) => ({ index, ts: 0, ref: `r${index}`, state: state as State }))
 const user = { kind: 'user_message', text: 'q', meta: null } as const
 const answer = { kind: 'assistant_message', content: 'a', toolCalls: [] } as const
 const asks = { kind: 'assistant_message', content: null, toolCalls: [{ id: 'c1', name: 'get_weather', arguments: {} }, { id: 'c2', name: 'check_balance', arguments: {} }] } as const
