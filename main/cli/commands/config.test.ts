@@ -49,7 +49,7 @@ describe('p2engine config validate', () => {
     expect(r.out.split('\n').filter((l) => /^(✗|    |\d+ problem)/.test(l))).toEqual([
       `✗ ${f}  invalid`,
       `    ${f}:3 teams.t.variants[0]: variant v000 has no initial_message (set it on the team, in base or in the variant)`,
-      `    ${f}:3 teams.t.variants[0].agent_id: team t, variant v000: unknown agent "a"; configured agents: agent_alpha, agent_beta, agent_helper, treasurer, agent_lemy, child`,
+      `    ${f}:3 teams.t.variants[0].agent_id: variant v000: unknown agent "a"; configured agents: agent_alpha, agent_beta, agent_helper, treasurer, agent_lemy, child`,
       '✗ settings (flags, env, .env)  invalid',
       '    env DEDUP_POLICY: got "x", expected one of none, penalty, strict',
       `    ${join(r.project, '.env')}:1 LOG_LEVEL: got "LOUD", expected one of DEBUG, INFO, WARNING, WARN, ERROR, CRITICAL`,

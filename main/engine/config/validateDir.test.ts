@@ -35,8 +35,8 @@ describe('validateConfigDir', () => {
       `${dir}/agents.yml:4 agents[0].temperature: unknown key "temperature" (allowed: id, type, llm_model, behavior_template, tools, render_policy, enable_self_reflection, reflection_agent_id)`,
       `${dir}/config.json:2 ledger.initial_balance: got "abc", expected a decimal number ≥ 0 with at most 10 fractional digits, like 100.0`,
       `${dir}/r1.yml:5 teams.t.variants[0]: variant v000 has no initial_message (set it on the team, in base or in the variant)`,
-      `${dir}/r1.yml:6 teams.t.eval.evaluator_id: team t: unknown evaluator "j"; known: contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called`,
-      `${dir}/r2.yml:4 teams.t.variants[0].top_p: team t, variant v000: got 3, expected a number ≤ 1`,
+      `${dir}/r1.yml:6 teams.t.eval.evaluator_id: unknown evaluator "j"; known: contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called`,
+      `${dir}/r2.yml:4 teams.t.variants[0].top_p: variant v000: got 3, expected a number ≤ 1`,
       `${dir}/templates: templates folder not found (expected system_message.j2, personas/, reflection/)`,
     ])
   })
@@ -47,7 +47,7 @@ describe('validateConfigDir', () => {
     const extra = tempDir({ 'x.yml': 'teams:\n  t:\n    initial_message: hi\n    base: { agent_id: agent_alpha }\n    variants: [{}]\n    eval:\n      evaluator_id: gpt4_judge\n      rubric: missing_rubric\n' })
     cpSync(join(extra, 'x.yml'), join(dir, 'x.yml'))
     expect(validateConfigDir(dir).issues.map(formatIssue)).toEqual([
-      `${dir}/x.yml:8 teams.t.eval.rubric: team t: unknown rubric "missing_rubric": expected a file evals/rubrics/missing_rubric.jinja in ${dir}, or a multi-line rubric text`,
+      `${dir}/x.yml:8 teams.t.eval.rubric: unknown rubric "missing_rubric": expected a file evals/rubrics/missing_rubric.jinja in ${dir}, or a multi-line rubric text`,
     ])
   })
 
@@ -100,12 +100,12 @@ describe('validateConfigDir', () => {
     const r = validateConfigDir(dir)
     const x = r.files.find((f) => f.file.endsWith('x.yml'))!
     expect([x.summary, x.issues.map(formatIssue), x.warnings?.map(formatIssue)]).toEqual(['invalid', [
-      `${dir}/x.yml:7 teams.t.variants[0].temperature: team t, variant cold: got 7, expected a number ≤ 2`,
-      `${dir}/x.yml:9 teams.t.variants[1].agent_id: team t, variant ghostly: unknown agent "ghost"; configured agents: agent_alpha, agent_beta, agent_helper, treasurer, agent_lemy, child`,
-      `${dir}/x.yml:10 teams.t.variants[1].behavior_template: team t, variant ghostly: unknown persona "pirate"; known personas: weather_expert (files in ${dir}/templates/personas/)`,
-      `${dir}/x.yml:12 teams.t.eval.evaluator_id: team t: unknown evaluator "nope"; known: contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called`,
+      `${dir}/x.yml:7 teams.t.variants[0].temperature: variant cold: got 7, expected a number ≤ 2`,
+      `${dir}/x.yml:9 teams.t.variants[1].agent_id: variant ghostly: unknown agent "ghost"; configured agents: agent_alpha, agent_beta, agent_helper, treasurer, agent_lemy, child`,
+      `${dir}/x.yml:10 teams.t.variants[1].behavior_template: variant ghostly: unknown persona "pirate"; known personas: weather_expert (files in ${dir}/templates/personas/)`,
+      `${dir}/x.yml:12 teams.t.eval.evaluator_id: unknown evaluator "nope"; known: contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called`,
     ], [
-      `${dir}/x.yml:11 teams.t.variants[1].tools: team t, variant ghostly: unknown tool "warp_drive"; known tools: check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds; the variant runs without it (--strict-tools makes this an error)`,
+      `${dir}/x.yml:11 teams.t.variants[1].tools: variant ghostly: unknown tool "warp_drive"; known tools: check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds; the variant runs without it (--strict-tools makes this an error)`,
     ]])
   })
 

@@ -49,7 +49,7 @@ function nameVariants(issues: ConfigIssue[], rawPaths: Map<string, string>): Con
   return issues.map((i) => {
     const m = /^teams\.([^.[]+)\.variants\[(\d+)\]/.exec(i.path)
     const name = m ? rawPaths.get(`${m[1]}/${m[2]}`) : undefined
-    return name && !i.message.startsWith('variant ') && !i.message.startsWith('team ') ? { ...i, message: `team ${m![1]}, variant ${name}: ${i.message}` } : i
+    return name && !i.message.startsWith('variant ') ? { ...i, message: `variant ${name}: ${i.message}` } : i
   })
 }
 

@@ -91,22 +91,23 @@ export function checkSpecRefs(
     if (!isPlain(rawTeam)) continue
     for (const v of rawVariants(teamId, rawTeam)) {
       const { merged } = v
-      // A value written in one entry names that variant; one in base or a grid key is shared.
-      const who = (key: string) => (typeof v.keyPath(key)[3] === 'number' ? `team ${teamId}, variant ${v.name}` : `team ${teamId}`)
+      // A value written in one entry names that variant (the key path names the team); one in
+      // base or a grid key is shared by several variants and reported once.
+      const who = (key: string) => (typeof v.keyPath(key)[3] === 'number' ? `variant ${v.name}: ` : '')
       if (known && typeof merged.agent_id === 'string' && !known.has(merged.agent_id)) {
-        add(issues, v.keyPath('agent_id'), `${who('agent_id')}: unknown agent "${merged.agent_id}"; configured agents: ${[...known].join(', ')}`)
+        add(issues, v.keyPath('agent_id'), `${who('agent_id')}unknown agent "${merged.agent_id}"; configured agents: ${[...known].join(', ')}`)
       }
       if (typeof merged.behavior_template === 'string' && merged.behavior_template && !o.personas.includes(merged.behavior_template)) {
-        add(issues, v.keyPath('behavior_template'), `${who('behavior_template')}: ${unknownPersona(merged.behavior_template, o)}`)
+        add(issues, v.keyPath('behavior_template'), `${who('behavior_template')}${unknownPersona(merged.behavior_template, o)}`)
       }
       const named = Array.isArray(merged.tools) ? merged.tools.filter((t): t is string => typeof t === 'string') : []
       const unknown = named.filter((t) => !tools.has(t))
-      if (unknown.length && o.strictTools) add(issues, v.keyPath('tools'), `${who('tools')}: ${unknownTools(unknown, o)} (--strict-tools)`)
-      else if (unknown.length) add(warnings, v.keyPath('tools'), `${who('tools')}: ${unknownTools(unknown, o)}; the variant runs without ${unknown.length > 1 ? 'them' : 'it'} (--strict-tools makes this an error)`)
+      if (unknown.length && o.strictTools) add(issues, v.keyPath('tools'), `${who('tools')}${unknownTools(unknown, o)} (--strict-tools)`)
+      else if (unknown.length) add(warnings, v.keyPath('tools'), `${who('tools')}${unknownTools(unknown, o)}; ${who('tools') ? 'the variant runs' : 'these variants run'} without ${unknown.length > 1 ? 'them' : 'it'} (--strict-tools makes this an error)`)
       if (spec) {
         const picked = Object.fromEntries(OVERRIDE_KEYS.filter((k) => merged[k] !== undefined).map((k) => [k, merged[k]]))
         const ov = AgentOverridesSchema.safeParse(picked)
-        if (!ov.success) for (const i of ov.error.issues) add(issues, v.keyPath(String(i.path[0])), `${who(String(i.path[0]))}: ${i.message}`)
+        if (!ov.success) for (const i of ov.error.issues) add(issues, v.keyPath(String(i.path[0])), `${who(String(i.path[0]))}${i.message}`)
       }
     }
     const evals = Array.isArray(rawTeam.eval) ? rawTeam.eval : rawTeam.eval === undefined ? [] : [rawTeam.eval]
@@ -114,16 +115,16 @@ export function checkSpecRefs(
       if (!isPlain(e) || typeof e.evaluator_id !== 'string') return
       const path: Path = Array.isArray(rawTeam.eval) ? ['teams', teamId, 'eval', i] : ['teams', teamId, 'eval']
       if (!o.evaluators.has(e.evaluator_id)) {
-        add(issues, [...path, 'evaluator_id'], `team ${teamId}: unknown evaluator "${e.evaluator_id}"; known: ${o.evaluators.ids().join(', ')}`)
+        add(issues, [...path, 'evaluator_id'], `unknown evaluator "${e.evaluator_id}"; known: ${o.evaluators.ids().join(', ')}`)
         return
       }
       const rubric = typeof e.rubric === 'string' ? e.rubric.trim() : ''
       if (rubric && !/\s/.test(rubric) && !['.jinja', '.j2'].some((ext) => existsSync(join(o.configDir, 'evals', 'rubrics', rubric + ext)))) {
-        add(issues, [...path, 'rubric'], `team ${teamId}: unknown rubric "${rubric}": expected a file evals/rubrics/${rubric}.jinja in ${o.configDir}, or a multi-line rubric text`)
+        add(issues, [...path, 'rubric'], `unknown rubric "${rubric}": expected a file evals/rubrics/${rubric}.jinja in ${o.configDir}, or a multi-line rubric text`)
       }
       const parsed = TeamEvalSchema.safeParse(e)
       if (!parsed.success) return // the schema reports it
-      for (const p of o.evaluators.get(e.evaluator_id).check?.(parsed.data) ?? []) add(issues, path, `team ${teamId}: ${e.evaluator_id}: ${p}`)
+      for (const p of o.evaluators.get(e.evaluator_id).check?.(parsed.data) ?? []) add(issues, path, `${e.evaluator_id}: ${p}`)
     })
   }
   return { issues, warnings }
