@@ -19,7 +19,8 @@ function pipeInto(argv: string[], reader: string): { code: number; read: string;
   const errFile = join(env.root, 'stderr.txt')
   const rcFile = join(env.root, 'rc.txt')
   const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')
-  const script = `"${process.execPath}" --import tsx main/cli/index.ts ${quoted} 2>"${errFile}" | ${reader}; echo "\${PIPESTATUS[0]}" > "${rcFile}"`
+  // `timeout 60`: a CLI that never ends fails the test (exit 124) instead of hanging it.
+  const script = `timeout 60 "${process.execPath}" --import tsx main/cli/index.ts ${quoted} 2>"${errFile}" | ${reader}; echo "\${PIPESTATUS[0]}" > "${rcFile}"`
   const r = spawnSync('bash', ['-c', script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env.env, OPENAI_API_KEY: '' },
@@ -32,6 +33,13 @@ describe('a CLI whose stdout is closed (`p2engine … | head`)', () => {
   it('prints no EPIPE stack trace and exits 0', () => {
     env = cliEnv()
     const r = pipeInto(['config', 'show'], 'true')
+    expect([r.code, r.err]).toEqual([0, ''])
+  })
+
+  it('`conversation watch | true` stops watching once the reader is gone, like `tail -f | head`', async () => {
+    env = cliEnv()
+    expect((await env.run(['chat', 'with', 'agent_alpha', '--name', 'w'], { input: ['hi'] })).code).toBe(0)
+    const r = pipeInto(['conversation', 'watch', 'w'], 'true')
     expect([r.code, r.err]).toEqual([0, ''])
   })
 
