@@ -37,7 +37,7 @@ describe('seed settings that are read but ignored act or are refused', () => {
     // P2ENGINE_CONFIG_PATH wins over the alias in the same layer; env wins over .env.
     env.env.CONFIG_FILE = join(env.root, 'none.json')
     const missing = await env.run(['config', 'show'])
-    expect([missing.code, missing.err]).toEqual([3, `error: ${join(env.root, 'none.json')}: file not found`])
+    expect([missing.code, missing.err]).toEqual([3, `error: ${join(env.root, 'none.json')}: file not found (named by CONFIG_FILE in env)`])
     env.env.P2ENGINE_CONFIG_PATH = alt
     expect((await env.run(['config', 'show'])).code).toBe(0)
   })

@@ -103,24 +103,28 @@ export function resolveConfig(options: LoadConfigOptions = {}): { config?: Loade
   const dotenvPath = flags.DOTENV_PATH || env.DOTENV_PATH
   const dotenv: DotenvFile = options.dotenvPath === null ? NO_DOTENV : readDotenv(resolve(options.dotenvPath ?? dotenvPath ?? join(dirname(configDir), '.env')))
   if (dotenvPath && !dotenv.path) issues.push({ file: displayPath(resolve(dotenvPath)), path: '', message: 'file not found (named by DOTENV_PATH)' })
-  /** The first of `names` set in the highest layer (flag > env > .env); later names are aliases. */
-  const pathSetting = (...names: string[]): string | undefined => {
-    for (const layer of [flags, env, dotenv.values]) for (const n of names) if (layer[n]) return layer[n]
+  /** The first of `names` set in the highest layer (flag > env > .env), with where; later names are aliases. */
+  const pathSettingAt = (...names: string[]): { value: string; by: string } | undefined => {
+    const layers: [Record<string, string | undefined>, string][] = [[flags, 'flag'], [env, 'env'], [dotenv.values, dotenv.path ? displayPath(dotenv.path) : '.env']]
+    for (const [layer, where] of layers) for (const n of names) if (layer[n]) return { value: layer[n]!, by: `${n} in ${where}` }
     return undefined
   }
+  const pathSetting = (...names: string[]): string | undefined => pathSettingAt(...names)?.value
 
   const agentsPath = resolve(pathSetting('AGENTS_CFG') ?? join(configDir, 'agents.yml'))
   const agents = loadAgentsFile(agentsPath, refChoicesOf(configDir, displayPath(configDir), options.tools))
   issues.push(...agents.issues)
 
   // CONFIG_FILE is the original's (documented, never read) name for the same path.
-  const explicitConfig = pathSetting('P2ENGINE_CONFIG_PATH', 'CONFIG_FILE')
+  const named = pathSettingAt('P2ENGINE_CONFIG_PATH', 'CONFIG_FILE')
+  const explicitConfig = named?.value
   const appConfigPath = resolve(explicitConfig ?? join(configDir, 'config.json'))
   let file: Parameters<typeof resolveSettings>[0]['file']
   let appConfigFile: string | null = null
   if (explicitConfig || existsSync(appConfigPath)) {
     const app = loadAppConfigFile(appConfigPath)
-    issues.push(...app.issues)
+    // Say which setting named a missing file: it may come from a .env the user forgot about.
+    issues.push(...app.issues.map((i) => (named && i.message === 'file not found' ? { ...i, message: `file not found (named by ${named.by})` } : i)))
     if (app.value && app.src) {
       const src = app.src
       file = { name: displayPath(appConfigPath), data: src.data, lineOf: (p) => src.lineOf(p) }
