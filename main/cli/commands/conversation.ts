@@ -61,6 +61,10 @@ function rewindAction(ctx: CliContext, name: string, idxArg: string, opts: Agent
   if (cut.index < 0) throw new UserInputError(`cannot rewind to index ${requested}: ${cut.reason?.replace(/: kept .*$/, '')}, and nothing before it can be kept`, 'REWIND_NOTHING_LEFT')
   const index = cut.index
   const fork = opts.branch !== false
+  if (!fork && cut.reason) {
+    // Destructive: never remove more than was asked for; say which cut is safe instead.
+    throw new UserInputError(`cannot trim branch ${original} to index ${requested}: ${cut.reason.replace(/: kept .*$/, '')}. Trim to ${index} (\`p2engine conversation rewind ${conv.name} ${index} --no-branch\`) or fork with --branch, which moves the cut for you`, 'REWIND_INSIDE_TOOL_ROUND')
+  }
   const info = fork ? stacks.fork(conv.id, agent, original, index) : stacks.rewind(conv.id, agent, original, index)
   const next = branchStatus(stacks.read(conv.id, agent, info.branch))
   const unanswered = next.kind === 'needs_turn' ? `Message ${next.trigger.index} has no answer on this branch yet; \`p2engine chat resume ${conv.name}\` answers it` : null

@@ -35,7 +35,7 @@ describe('p2engine conversation rewind never leaves a branch waiting for a tool 
     expect(JSON.parse(exact.out)).toMatchObject({ mode: 'fork', requested: 1, kept: 1, note: null, status: 'answered' })
   })
 
-  it('a cut inside a pending delegation (the destructive --no-branch too) keeps the branch idle', async () => {
+  it('a fork inside a pending delegation keeps the branch idle; a destructive trim there is refused, naming the safe index', async () => {
     env = cliEnv('\n  - id: human\n    type: human_in_loop\n    callback_url: null\n')
     await env.run(['chat', 'with', 'agent_alpha', '--name', 'h'], { input: ['hi', 'delegate to human: approve the payment?'] })
     expect(await kinds('h')).toEqual(['user_message', 'assistant_message', 'user_message', 'assistant_message', 'tool_call', 'waiting', 'agent_call', 'waiting'])
@@ -45,8 +45,12 @@ describe('p2engine conversation rewind never leaves a branch waiting for a tool 
     expect(fork.note).toBe('index 7 is inside the tool round of message 3 (delegate), whose result is not in 0..7: kept 0..2 instead, so the branch does not wait for a result that will never arrive')
 
     expect((await env.run(['conversation', 'checkout', 'h', 'main'])).code).toBe(0)
-    const trim = await env.run(['conversation', 'rewind', 'h', '6', '--no-branch'])
-    expect([trim.code, trim.lines.slice(1, 3)]).toEqual([0, ["⚠️  Rewound branch 'main' to index 2 (destructive)", 'Messages after index 2 have been permanently removed']])
+    // Destructive: refused rather than removing more than asked; nothing changes.
+    const refused = await env.run(['conversation', 'rewind', 'h', '6', '--no-branch'])
+    expect([refused.code, refused.out, refused.err]).toEqual([2, '', 'error: cannot trim branch main to index 6: index 6 is inside the tool round of message 3 (delegate), whose result is not in 0..6. Trim to 2 (`p2engine conversation rewind h 2 --no-branch`) or fork with --branch, which moves the cut for you'])
+    expect((await kinds('h')).length).toBe(8)
+    const trim = await env.run(['conversation', 'rewind', 'h', '2', '--no-branch'])
+    expect([trim.code, trim.lines.slice(0, 2)]).toEqual([0, ["⚠️  Rewound branch 'main' to index 2 (destructive)", 'Messages after index 2 have been permanently removed']])
     expect(await kinds('h')).toEqual(['user_message', 'assistant_message', 'user_message'])
   })
 })
