@@ -9,6 +9,7 @@ import { processOutput, type Output } from './output'
 import { UserInputError } from '../engine/errors'
 import type { Engine } from '../engine/runtime/engine'
 import { composeEngine } from '../compose/engine'
+import { warnOnce } from './warnOnce'
 
 /** Global options every command sees. */
 export interface GlobalOptions {
@@ -38,11 +39,14 @@ export class CliContext {
   ) {}
 
   get config(): LoadedConfig {
-    this.cfg ??= loadConfig({
-      configDir: this.globals.config,
-      env: this.env,
-      flags: { P2ENGINE_HOME: this.globals.home, LEDGER_BACKEND: this.globals.ledgerBackend },
-    })
+    if (!this.cfg) {
+      this.cfg = loadConfig({
+        configDir: this.globals.config,
+        env: this.env,
+        flags: { P2ENGINE_HOME: this.globals.home, LEDGER_BACKEND: this.globals.ledgerBackend },
+      })
+      warnOnce(this.env, this.io, this.cfg.warnings)
+    }
     return this.cfg
   }
 

@@ -1,5 +1,6 @@
 import Table from 'cli-table3'
 import pc from 'picocolors'
+import { writeStderr, writeStdout } from './stdio'
 
 /** Where CLI output goes; tests capture it. */
 export interface Output {
@@ -7,9 +8,10 @@ export interface Output {
   err(text: string): void
 }
 
+/** The process's stdout and stderr; writes after the reader went away are dropped (see `stdio.ts`). */
 export const processOutput: Output = {
-  out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
-  err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+  out: (t) => writeStdout(t.endsWith('\n') ? t : t + '\n'),
+  err: (t) => writeStderr(t.endsWith('\n') ? t : t + '\n'),
 }
 
 /** Pretty JSON for `--json` (bigints as strings). */

@@ -67,10 +67,11 @@ describe('rollouts handlers', () => {
       ok: true,
       data: {
         ok: false, file: 'bad.yml', teams: [], variants: [],
-        errors: ['v000', 'v001'].map((variant) => ({
-          file: 'bad.yml', line: 5, team: 'demo_team', variant, key: 'teams.demo_team.base.agent_id',
-          message: expect.stringMatching(new RegExp(`^variant ${variant}: unknown agent "agent_nobody"; configured agents: agent_alpha`)),
-        })),
+        // A bad value in base is one problem of the team (not one per variant).
+        errors: [{
+          file: 'bad.yml', line: 5, team: 'demo_team', variant: null, key: 'teams.demo_team.base.agent_id',
+          message: expect.stringMatching(/^unknown agent "agent_nobody"; configured agents: agent_alpha/),
+        }],
       },
     })
     expect(await typed(transport)('rollouts:validate', { yaml: 'teams:\n  t1: [\n', fileName: 'broken.yml' })).toEqual({
@@ -78,7 +79,7 @@ describe('rollouts handlers', () => {
       data: { ok: false, file: 'broken.yml', teams: [], variants: [], errors: [expect.objectContaining({ file: 'broken.yml', line: expect.any(Number), key: null, message: expect.stringMatching(/^YAML syntax error/) })] },
     })
     expect(await typed(transport)('rollouts:start', { yaml: BAD, fileName: 'bad.yml' })).toEqual({
-      ok: false, error: { code: 'ROLLOUT_SPEC', message: expect.stringContaining('bad.yml:5 teams.demo_team.base.agent_id: variant v000: unknown agent "agent_nobody"') },
+      ok: false, error: { code: 'ROLLOUT_SPEC', message: expect.stringContaining('bad.yml:5 teams.demo_team.base.agent_id: unknown agent "agent_nobody"') },
     })
     expect(await typed(transport)('rollouts:list', {})).toEqual({ ok: true, data: [] })
   })

@@ -49,15 +49,16 @@ describe('p2engine config validate', () => {
     expect(r.out.split('\n').filter((l) => /^(✗|    |\d+ problem)/.test(l))).toEqual([
       `✗ ${f}  invalid`,
       `    ${f}:3 teams.t.variants[0]: variant v000 has no initial_message (set it on the team, in base or in the variant)`,
+      `    ${f}:3 teams.t.variants[0].agent_id: variant v000: unknown agent "a"; configured agents: agent_alpha, agent_beta, agent_helper, treasurer, agent_lemy, child`,
       '✗ settings (flags, env, .env)  invalid',
       '    env DEDUP_POLICY: got "x", expected one of none, penalty, strict',
       `    ${join(r.project, '.env')}:1 LOG_LEVEL: got "LOUD", expected one of DEBUG, INFO, WARNING, WARN, ERROR, CRITICAL`,
-      '3 problems in 2 files',
+      '4 problems in 2 files',
     ])
     const j = await run(['config', 'validate', '--json'], { DEDUP_POLICY: 'x' }, setup)
     expect(j.code).toBe(3)
     const parsed = JSON.parse(j.out) as { ok: boolean; problems: string[] }
-    expect([parsed.ok, parsed.problems.length, parsed.problems[1]]).toEqual([false, 3, 'env DEDUP_POLICY: got "x", expected one of none, penalty, strict'])
+    expect([parsed.ok, parsed.problems.length, parsed.problems[2]]).toEqual([false, 4, 'env DEDUP_POLICY: got "x", expected one of none, penalty, strict'])
   })
 
   it('validates an explicit DIR', async () => {

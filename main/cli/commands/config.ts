@@ -1,4 +1,8 @@
+import { join } from 'node:path'
 import type { Command } from 'commander'
+import { ConfigError } from '../../engine/errors'
+import { EvaluatorRegistry, loadEvaluators } from '../../engine/evals/registry'
+import type { ConfigIssue } from '../../engine/config/issues'
 import { displayPath, resolveConfig, resolveConfigDir } from '../../engine/config/load'
 import { formatIssue } from '../../engine/config/issues'
 import { maskSecret, SETTING_SPECS } from '../../engine/config/settings'
@@ -19,28 +23,46 @@ const loadOptions = (ctx: CliContext) => ({
   flags: { P2ENGINE_HOME: ctx.globals.home, LEDGER_BACKEND: ctx.globals.ledgerBackend },
 })
 
+/** Built-in plus custom evaluators of a config folder; a custom one that cannot load is a problem, not a crash. */
+async function evaluatorsOf(dir: string): Promise<{ evaluators: EvaluatorRegistry; problem?: ConfigIssue }> {
+  try {
+    return { evaluators: await loadEvaluators(dir) }
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    return { evaluators: new EvaluatorRegistry(), problem: { file: displayPath(join(dir, 'evaluators')), path: '', message: err.message } }
+  }
+}
+
 /** `p2engine config validate [DIR]`: every problem of a config folder at once; exit 3 when any. */
 async function validateAction(ctx: CliContext, dirArg: string | undefined, opts: JsonOpt): Promise<void> {
   const dir = dirArg ?? resolveConfigDir(ctx.globals.config, ctx.env)
-  const report = validateConfigDir(dir)
+  const { evaluators, problem } = await evaluatorsOf(dir)
+  const report = validateConfigDir(dir, { evaluators })
   const files: FileReport[] = [...report.files]
+  if (problem) files.push({ file: displayPath(join(dir, 'evaluators')), kind: 'folder', ok: false, summary: 'invalid', issues: [problem] })
+  const warnings: string[] = []
   if (dirArg === undefined && report.files[0]?.kind !== 'folder') {
     // Without DIR the effective settings count too (env, .env, flags, AGENTS_CFG, …).
     const seen = new Set(report.issues.map(formatIssue))
-    const extra = resolveConfig(loadOptions(ctx)).issues.filter((i) => !seen.has(formatIssue(i)))
+    const resolved = resolveConfig(loadOptions(ctx))
+    const extra = resolved.issues.filter((i) => !seen.has(formatIssue(i)))
     files.push({ file: 'settings (flags, env, .env)', kind: 'folder', ok: extra.length === 0, summary: extra.length ? 'invalid' : 'valid', issues: extra })
+    warnings.push(...resolved.warnings)
   }
   const issues = files.flatMap((f) => f.issues)
   if (issues.length) ctx.exitCode = EXIT.config
   if (opts.json) {
-    ctx.io.out(toJson({ dir: report.dir, ok: issues.length === 0, files, problems: issues.map(formatIssue) }))
+    const fileWarnings = files.flatMap((f) => (f.warnings ?? []).map(formatIssue))
+    ctx.io.out(toJson({ dir: report.dir, ok: issues.length === 0, files, problems: issues.map(formatIssue), warnings: [...fileWarnings, ...warnings] }))
     return
   }
   const lines: string[] = []
   for (const f of files) {
     lines.push(`${f.ok ? pc.green('✓') : pc.red('✗')} ${f.file}  ${pc.dim(f.summary)}`)
     for (const i of f.issues) lines.push(`    ${formatIssue(i)}`)
+    for (const w of f.warnings ?? []) lines.push(`    ${pc.yellow('⚠')} ${formatIssue(w)}`)
   }
+  for (const w of warnings) lines.push(`${pc.yellow('⚠')} ${w}`)
   const bad = files.filter((f) => !f.ok).length
   lines.push(issues.length ? pc.red(`${issues.length} problem${issues.length === 1 ? '' : 's'} in ${bad} file${bad === 1 ? '' : 's'}`) : pc.green(`configuration is valid (${files.length} checks)`))
   ctx.io.out(lines.join('\n'))
@@ -73,6 +95,8 @@ function displaySettings(cfg: LoadedConfig): { key: string; value: string | bool
     'llm.defaultModel': s.llm.defaultModel,
     dedupPolicy: s.dedupPolicy,
     logLevel: s.logLevel,
+    'llm.concurrency': s.llm.concurrency,
+    poolSize: String(s.poolSize),
   }
   return SETTING_SPECS.map((spec) => ({ key: spec.key, value: values[spec.key], source: sourceDetail(cfg, spec.key, cfg.sources[spec.key]) }))
 }

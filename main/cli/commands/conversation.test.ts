@@ -40,6 +40,7 @@ describe('p2engine conversation stack/branches/rewind/checkout', () => {
       'Created new branch <branch> from index 2',
       "Original branch 'main' preserved with 8 messages",
       'Now on branch <branch> at index 2',
+      'Message 2 has no answer on this branch yet; `p2engine chat resume t` answers it',
     ]])
     const fork = rewind.lines[0]!.split(' ')[3]!
     expect(await branches()).toEqual([

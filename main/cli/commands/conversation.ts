@@ -1,5 +1,8 @@
 import type { Command } from 'commander'
+import { UserInputError } from '../../engine/errors'
 import { asBranchId, isSyntheticMarker } from '../../engine/schema/states'
+import { idleCut } from '../../engine/stacks/idleCut'
+import { branchStatus } from '../../engine/runtime/tail'
 import type { CliContext } from '../context'
 import { intOption } from './options'
 import { pc, table, toJson } from '../output'
@@ -49,22 +52,35 @@ function branchesAction(ctx: CliContext, name: string, opts: AgentOpt & JsonOpt)
     branches.map((b) => [b.branch, b.parent ?? '–', b.forkIndex ?? '–', b.length, dateTime(b.lastTs), b.current ? '*' : ''])))
 }
 
-function rewindAction(ctx: CliContext, name: string, idxArg: string, opts: AgentOpt & JsonOpt & { branch: boolean }): void {
+function rewindAction(ctx: CliContext, name: string, idxArg: string, opts: AgentOpt & JsonOpt & { branch?: boolean }): void {
   const { conv, agent, stacks } = target(ctx, name, opts.agentId)
-  const index = indexArg(idxArg)
+  const requested = indexArg(idxArg)
   const original = stacks.currentBranch(conv.id, agent)
-  if (opts.branch) {
-    const info = stacks.fork(conv.id, agent, original, index)
-    if (opts.json) return ctx.io.out(toJson({ mode: 'fork', from: original, ...info }))
+  // Never keep a tool round without its results: the branch would wait for them forever.
+  const cut = idleCut(stacks.read(conv.id, agent, original), requested)
+  if (cut.index < 0) throw new UserInputError(`cannot rewind to index ${requested}: ${cut.reason?.replace(/: kept .*$/, '')}, and nothing before it can be kept`, 'REWIND_NOTHING_LEFT')
+  const index = cut.index
+  const fork = opts.branch !== false
+  if (!fork && cut.reason) {
+    // Destructive: never remove more than was asked for; say which cut is safe instead.
+    throw new UserInputError(`cannot trim branch ${original} to index ${requested}: ${cut.reason.replace(/: kept .*$/, '')}. Trim to ${index} (\`p2engine conversation rewind ${conv.name} ${index} --no-branch\`) or fork with --branch, which moves the cut for you`, 'REWIND_INSIDE_TOOL_ROUND')
+  }
+  const info = fork ? stacks.fork(conv.id, agent, original, index) : stacks.rewind(conv.id, agent, original, index)
+  const next = branchStatus(stacks.read(conv.id, agent, info.branch))
+  const unanswered = next.kind === 'needs_turn' ? `Message ${next.trigger.index} has no answer on this branch yet; \`p2engine chat resume ${conv.name}\` answers it` : null
+  if (opts.json) {
+    return ctx.io.out(toJson({ mode: fork ? 'fork' : 'rewind', ...(fork ? { from: original } : {}), ...info, requested, kept: index, note: cut.reason ?? null, status: next.kind }))
+  }
+  if (cut.reason) ctx.io.out(pc.yellow(`Note: ${cut.reason}.`))
+  if (fork) {
     ctx.io.out(pc.green(`Created new branch ${info.branch} from index ${index}`))
     ctx.io.out(`Original branch '${original}' preserved with ${stacks.length(conv.id, agent, original)} messages`)
     ctx.io.out(`Now on branch ${info.branch} at index ${index}`)
-    return
+  } else {
+    ctx.io.out(pc.yellow(`⚠️  Rewound branch '${info.branch}' to index ${index} (destructive)`))
+    ctx.io.out(`Messages after index ${index} have been permanently removed`)
   }
-  const info = stacks.rewind(conv.id, agent, original, index)
-  if (opts.json) return ctx.io.out(toJson({ mode: 'rewind', ...info }))
-  ctx.io.out(pc.yellow(`⚠️  Rewound branch '${info.branch}' to index ${index} (destructive)`))
-  ctx.io.out(`Messages after index ${index} have been permanently removed`)
+  if (unanswered) ctx.io.out(pc.dim(unanswered))
 }
 
 function pruneAction(ctx: CliContext, name: string, opts: AgentOpt & JsonOpt & { keepDays: number; execute?: boolean }): void {
@@ -109,7 +125,8 @@ export function registerConversationCommands(program: Command, wrap: Wrap): void
     .option('--json', 'print JSON')
     .action(wrap(branchesAction))
 
-  agentOption(conv.command('rewind <conversation> <index>').description('fork a new branch keeping entries 0..INDEX (default), or trim the current branch with --no-branch'))
+  agentOption(conv.command('rewind <conversation> <index>').description('fork a new branch keeping entries 0..INDEX (default), or trim the current branch with --no-branch; a cut inside an unanswered tool round moves back before it'))
+    .option('--branch', 'fork a new branch keeping 0..INDEX and check it out (the default)')
     .option('--no-branch', 'destructive: trim the checked-out branch to 0..INDEX instead of forking')
     .option('--json', 'print JSON')
     .action(wrap(rewindAction))

@@ -1,6 +1,7 @@
 import { isSyntheticMarker, type AgentId, type BranchId, type StackEntry } from '../../engine/schema/states'
 import type { CliContext } from '../context'
-import { pc } from '../output'
+import { pc, processOutput } from '../output'
+import { onStdoutClosed } from '../stdio'
 import type { InteractiveIo } from './lineInput'
 import { agentOf, conversationOf } from './resolve'
 import { clockTime, contentOf, KIND_LABEL } from './stackFormat'
@@ -14,7 +15,7 @@ interface Seen { branch: BranchId; length: number }
  * `conversation watch CONV`: prints the newest entries of each agent's checked-out branch, then
  * every new entry. Entries pushed in this process arrive as engine events; entries pushed by other
  * processes are noticed when SQLite's `PRAGMA data_version` changes (checked every 300 ms, a cheap
- * read). Stops on Ctrl-C, `--once`, or when the io's `signal` aborts.
+ * read). Stops on Ctrl-C, `--once`, when the io's `signal` aborts, or when stdout's reader is gone.
  */
 export async function watchConversation(ctx: CliContext, name: string, opts: { agentId?: string; once?: boolean }): Promise<void> {
   const conv = conversationOf(ctx, name)
@@ -60,7 +61,10 @@ export async function watchConversation(ctx: CliContext, name: string, opts: { a
       version = v
       refresh(false)
     }, WATCH_CHECK_MS)
+    // `watch | head`: once the reader is gone there is no one to watch for (like `tail -f`).
+    let offClosed = () => {}
     const stop = () => {
+      offClosed()
       clearInterval(timer)
       process.off('SIGINT', stop)
       signal?.removeEventListener('abort', stop)
@@ -71,5 +75,6 @@ export async function watchConversation(ctx: CliContext, name: string, opts: { a
     process.once('SIGINT', stop)
     if (signal?.aborted) stop()
     else signal?.addEventListener('abort', stop)
+    if (ctx.io === processOutput) offClosed = onStdoutClosed(stop)
   })
 }

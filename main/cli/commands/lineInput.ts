@@ -1,5 +1,6 @@
 import { createInterface, type Interface } from 'node:readline'
 import type { Output } from '../output'
+import { writeStdout } from '../stdio'
 import { processOutput } from '../output'
 
 /** Where interactive commands (chat, shell) read lines from. */
@@ -25,7 +26,7 @@ export interface InteractiveIo extends Output {
 export function rawWriter(io: Output): ((text: string) => void) | undefined {
   const w = (io as InteractiveIo).write
   if (w) return w
-  return io === processOutput ? (t) => void process.stdout.write(t) : undefined
+  return io === processOutput ? writeStdout : undefined
 }
 
 /** Lines from a fixed list (tests, `chat send`). */

@@ -18,6 +18,7 @@ import { walletAgents } from '../../engine/ledger/walletAgents'
 import { intOption } from './options'
 import { configTable, ledgerTable, metricsTable, stackPreview, teamTable } from './rolloutTables'
 import { follow } from './rolloutProgress'
+import { onStdoutClosed } from '../stdio'
 import { exportRows, toCsv } from '../../engine/rollouts/export'
 
 const positive = (name: string) => (v: string): number => {
@@ -62,6 +63,8 @@ export function printReport(ctx: CliContext, r: RolloutRecord, variants: Variant
 }
 
 async function runAndShow(ctx: CliContext, d: RolloutDeps & { close: () => Promise<void> }, id: string, o: { follow?: boolean; json?: boolean }): Promise<void> {
+  // `… | head` closing stdout must not stop the rollout: it runs on, quietly, and says so once.
+  const off = onStdoutClosed(() => ctx.io.err(`stdout closed; roll-out ${id} keeps running in this process without output (\`p2engine rollout show ${id}\` shows it; if stopped, \`p2engine rollout resume ${id}\` continues it)`))
   try {
     const done = runRollout(d, id)
     const tty = Boolean(process.stdout.isTTY) && !o.json
@@ -71,6 +74,7 @@ async function runAndShow(ctx: CliContext, d: RolloutDeps & { close: () => Promi
     if (o.json) return ctx.io.out(toJson({ rollout: r, variants }))
     printReport(ctx, r, variants)
   } finally {
+    off()
     await d.close()
   }
 }
@@ -97,6 +101,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
         configDir: ctx.config.configDir, agents: ctx.config.agents.map((a) => a.id), evaluators,
         tools: ctx.engine.deps.tools.names(), strictTools: Boolean(o.strictTools),
       })
+      for (const w of spec.warnings) ctx.io.err(`warning: ${w}`)
       if (o.showConfig) return ctx.io.out(toJson({ file: spec.file, spec: spec.source, variants: spec.variants }))
       // Capped by the worker pool size (P2ENGINE_POOL_SIZE): more would only queue behind it.
       const parallel = Math.min(o.parallel ?? Math.max(1, Math.min(8, spec.variants.length)), ctx.config.settings.poolSize)

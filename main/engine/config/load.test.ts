@@ -190,7 +190,7 @@ describe('loadConfig: one precedence rule, flag > env > .env > config file > def
       join(dir, 'config'), ['zed'], 'canton', { agents: join(other, 'a.yml'), appConfig: join(other, 'c.json'), dotenv: null },
     ])
     expect(problemsOf(() => loadConfig({ configDir: join(dir, 'config'), env: { P2ENGINE_HOME: HOME, P2ENGINE_CONFIG_PATH: join(other, 'none.json') }, dotenvPath: null })))
-      .toEqual([`${join(other, 'none.json')}: file not found`])
+      .toEqual([`${join(other, 'none.json')}: file not found (named by P2ENGINE_CONFIG_PATH in env)`])
   })
 
   it('keeps the shipped .env.example readable as text', () => {

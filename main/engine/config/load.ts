@@ -7,6 +7,8 @@ import { agentsOf, agentsSchemaFor } from '../schema/agents'
 import { AppConfigSchema } from '../schema/appConfig'
 import { NO_DOTENV, readDotenv, type DotenvFile } from './dotenv'
 import { formatIssue, parseJsonSource, parseYamlSource, validateParsed, type ConfigIssue, type ParsedSource } from './issues'
+import { checkAgentRefs, refChoicesOf, type RefChoices } from './agentRefs'
+import { ignoredSettings } from './ignored'
 import { resolveSettings } from './settings'
 import type { AgentDefinition, LoadConfig, LoadConfigOptions, LoadedConfig } from './types'
 
@@ -19,7 +21,8 @@ import type { AgentDefinition, LoadConfig, LoadConfigOptions, LoadedConfig } fro
  *   original kept it). It is parsed with dotenv and used as a layer; it is never exported into
  *   `process.env`. It cannot move the config dir itself (it is found through the config dir).
  * - agents YAML: `AGENTS_CFG` (flag/env/.env) > `<config dir>/agents.yml`; required.
- * - config.json: `P2ENGINE_CONFIG_PATH` (flag/env/.env) > `<config dir>/config.json`; when the
+ * - config.json: `P2ENGINE_CONFIG_PATH` or its alias `CONFIG_FILE` (the original's name)
+ *   (flag/env/.env) > `<config dir>/config.json`; when the
  *   default file is absent the defaults apply, an explicitly named missing file is an error.
  * Relative paths are resolved against the working directory.
  */
@@ -64,10 +67,19 @@ export function loadFile<T>(path: string, kind: 'yaml' | 'json', schemaFor: (dat
   return { ...r, src }
 }
 
-/** Validates an agents YAML file (either `agents: [...]` or a bare list). */
-export function loadAgentsFile(path: string): { agents?: AgentDefinition[]; issues: ConfigIssue[] } {
+/**
+ * Validates an agents YAML file (either `agents: [...]` or a bare list). With `choices`, the
+ * tools, personas and reflection agents it names must exist too.
+ */
+export function loadAgentsFile(path: string, choices?: RefChoices): { agents?: AgentDefinition[]; issues: ConfigIssue[] } {
   const r = loadFile(path, 'yaml', agentsSchemaFor)
-  return { agents: r.value ? agentsOf(r.value) : undefined, issues: r.issues }
+  if (!r.value || !r.src) return { issues: r.issues }
+  const agents = agentsOf(r.value)
+  if (choices) {
+    const refs = checkAgentRefs(agents, displayPath(path), r.src.lineOf, choices, Array.isArray(r.value) ? [] : ['agents'])
+    if (refs.length) return { issues: refs }
+  }
+  return { agents, issues: r.issues }
 }
 
 /** Validates a config.json file. */
@@ -75,8 +87,11 @@ export function loadAppConfigFile(path: string) {
   return loadFile(path, 'json', () => AppConfigSchema)
 }
 
-/** Loads config without throwing: the config (when there were no problems) and every problem. */
-export function resolveConfig(options: LoadConfigOptions = {}): { config?: LoadedConfig; issues: ConfigIssue[] } {
+/**
+ * Loads config without throwing: the config (when there were no problems), every problem, and
+ * warnings about settings that are set but ignored (see {@link ignoredSettings}).
+ */
+export function resolveConfig(options: LoadConfigOptions = {}): { config?: LoadedConfig; issues: ConfigIssue[]; warnings: string[] } {
   const env = options.env ?? process.env
   const flags = options.flags ?? {}
   const configDir = resolveConfigDir(options.configDir, env)
@@ -88,19 +103,28 @@ export function resolveConfig(options: LoadConfigOptions = {}): { config?: Loade
   const dotenvPath = flags.DOTENV_PATH || env.DOTENV_PATH
   const dotenv: DotenvFile = options.dotenvPath === null ? NO_DOTENV : readDotenv(resolve(options.dotenvPath ?? dotenvPath ?? join(dirname(configDir), '.env')))
   if (dotenvPath && !dotenv.path) issues.push({ file: displayPath(resolve(dotenvPath)), path: '', message: 'file not found (named by DOTENV_PATH)' })
-  const pathSetting = (name: string): string | undefined => flags[name] || env[name] || dotenv.values[name] || undefined
+  /** The first of `names` set in the highest layer (flag > env > .env), with where; later names are aliases. */
+  const pathSettingAt = (...names: string[]): { value: string; by: string } | undefined => {
+    const layers: [Record<string, string | undefined>, string][] = [[flags, 'flag'], [env, 'env'], [dotenv.values, dotenv.path ? displayPath(dotenv.path) : '.env']]
+    for (const [layer, where] of layers) for (const n of names) if (layer[n]) return { value: layer[n]!, by: `${n} in ${where}` }
+    return undefined
+  }
+  const pathSetting = (...names: string[]): string | undefined => pathSettingAt(...names)?.value
 
   const agentsPath = resolve(pathSetting('AGENTS_CFG') ?? join(configDir, 'agents.yml'))
-  const agents = loadAgentsFile(agentsPath)
+  const agents = loadAgentsFile(agentsPath, refChoicesOf(configDir, displayPath(configDir), options.tools))
   issues.push(...agents.issues)
 
-  const explicitConfig = pathSetting('P2ENGINE_CONFIG_PATH')
+  // CONFIG_FILE is the original's (documented, never read) name for the same path.
+  const named = pathSettingAt('P2ENGINE_CONFIG_PATH', 'CONFIG_FILE')
+  const explicitConfig = named?.value
   const appConfigPath = resolve(explicitConfig ?? join(configDir, 'config.json'))
   let file: Parameters<typeof resolveSettings>[0]['file']
   let appConfigFile: string | null = null
   if (explicitConfig || existsSync(appConfigPath)) {
     const app = loadAppConfigFile(appConfigPath)
-    issues.push(...app.issues)
+    // Say which setting named a missing file: it may come from a .env the user forgot about.
+    issues.push(...app.issues.map((i) => (named && i.message === 'file not found' ? { ...i, message: `file not found (named by ${named.by})` } : i)))
     if (app.value && app.src) {
       const src = app.src
       file = { name: displayPath(appConfigPath), data: src.data, lineOf: (p) => src.lineOf(p) }
@@ -110,15 +134,18 @@ export function resolveConfig(options: LoadConfigOptions = {}): { config?: Loade
 
   const resolved = resolveSettings({ flags, env, dotenv, file })
   issues.push(...resolved.issues)
-  if (issues.length > 0) return { issues }
+  const warnings = ignoredSettings(env, dotenv)
+  if (issues.length > 0) return { issues, warnings }
   return {
     issues,
+    warnings,
     config: {
       configDir,
       agents: agents.agents!,
       settings: resolved.settings,
       sources: resolved.sources,
       files: { agents: agentsPath, appConfig: appConfigFile, dotenv: dotenv.path },
+      warnings,
     },
   }
 }

@@ -46,6 +46,8 @@ export interface LoadedConfig {
   sources: Record<string, SettingSource>
   /** Absolute paths of the files that were read (null: absent, defaults used). Optional for hand-made fixtures. */
   files?: { agents: string; appConfig: string | null; dotenv: string | null }
+  /** Settings that are set but ignored (e.g. `REDIS_HOST`), one message each; print them once. */
+  warnings?: string[]
 }
 
 /** One entry of `agents.yml` (shape per `type`, strict as the original); inferred from the zod schema. */
@@ -59,6 +61,8 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv
   /** Explicit `.env` path; `null` reads none (tests). Default: DOTENV_PATH, else `<config dir>/../.env`. */
   dotenvPath?: string | null
+  /** Tool names agents may use (default: the built-in tools). */
+  tools?: readonly string[]
 }
 
 export type LoadConfig = (options?: LoadConfigOptions) => LoadedConfig

@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { RolloutSpecSchema, evalsOf, expandRollout, type RolloutSpec } from '../schema/rollout'
+import { EvaluatorRegistry } from '../evals/registry'
+import { checkRolloutSpec, type CheckSpecOptions } from '../rollouts/spec'
+import { BUILTIN_TOOL_NAMES, refChoicesOf } from './agentRefs'
 import { NO_DOTENV } from './dotenv'
 import type { ConfigIssue } from './issues'
-import { validateParsed } from './issues'
-import { displayPath, loadAgentsFile, loadAppConfigFile, readSource } from './load'
+import { displayPath, loadAgentsFile, loadAppConfigFile } from './load'
 import { resolveSettings } from './settings'
 
 /** The check of one file or folder of a config dir. */
@@ -15,6 +16,8 @@ export interface FileReport {
   /** What was found, e.g. `6 agents`, `2 teams, 5 variants`. */
   summary: string
   issues: ConfigIssue[]
+  /** Problems that do not stop anything (e.g. a variant naming an unknown tool: it runs without it). */
+  warnings?: ConfigIssue[]
 }
 
 /** Every problem of a config dir at once. */
@@ -28,10 +31,17 @@ export interface ConfigDirReport {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 const report = (file: string, kind: FileReport['kind'], summary: string, issues: ConfigIssue[]): FileReport => ({ file, kind, ok: issues.length === 0, summary, issues })
 
-function checkAgents(dir: string): FileReport {
+function checkAgents(dir: string, tools: readonly string[]): { report: FileReport; ids: string[] | null } {
   const path = join(dir, 'agents.yml')
+  const r = loadAgentsFile(path, refChoicesOf(dir, displayPath(dir), tools))
+  const ids = r.agents?.map((a) => a.id) ?? agentIdsOf(path)
+  return { report: report(displayPath(path), 'agents', r.agents ? plural(r.agents.length, 'agent') : 'invalid', r.issues), ids }
+}
+
+/** Agent ids of an agents file whose references are broken but whose shape is fine (rollouts can still be checked). */
+function agentIdsOf(path: string): string[] | null {
   const r = loadAgentsFile(path)
-  return report(displayPath(path), 'agents', r.agents ? plural(r.agents.length, 'agent') : 'invalid', r.issues)
+  return r.agents ? r.agents.map((a) => a.id) : null
 }
 
 function checkAppConfig(dir: string): FileReport {
@@ -48,50 +58,19 @@ function checkAppConfig(dir: string): FileReport {
   return report(file, 'app-config', issues.length ? 'invalid' : 'valid', issues)
 }
 
-/** A single-line rubric without spaces is a rubric id: `evals/rubrics/<id>.jinja` (or `.j2`) must exist. */
-function rubricIssues(dir: string, file: string, spec: RolloutSpec, lineOf: (p: readonly PropertyKey[]) => number | undefined): ConfigIssue[] {
-  const issues: ConfigIssue[] = []
-  for (const [teamId, team] of Object.entries(spec.teams)) {
-    evalsOf(team.eval).forEach((e, i) => {
-      const rubric = e.rubric?.trim()
-      if (!rubric || /\s/.test(rubric)) return
-      const found = ['.jinja', '.j2'].some((ext) => existsSync(join(dir, 'evals', 'rubrics', rubric + ext)))
-      const at = Array.isArray(team.eval) ? ['teams', teamId, 'eval', i, 'rubric'] : ['teams', teamId, 'eval', 'rubric']
-      if (!found) {
-        issues.push({ file, line: lineOf(at), path: at.join('.'), message: `got "${rubric}", expected a rubric id with a file evals/rubrics/${rubric}.jinja, or a multi-line rubric text` })
-      }
-    })
-  }
-  return issues
-}
-
-function checkRollouts(dir: string): FileReport[] {
+function checkRollouts(dir: string, spec: Omit<CheckSpecOptions, 'configDir' | 'strictTools'>): FileReport[] {
   const names = readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n) && n !== 'agents.yml').sort()
   const out: FileReport[] = []
   for (const name of names) {
     const path = join(dir, name)
     if (!statSync(path).isFile()) continue
-    const file = displayPath(path)
-    const { src, issues } = readSource(path, 'yaml')
-    if (!src) {
-      out.push(report(file, 'rollout', 'unreadable', issues))
-      continue
-    }
-    if (src.syntax.length) {
-      // Cannot tell whether it is a rollout; a broken YAML in the config folder is worth reporting anyway.
-      out.push(report(file, 'rollout', 'invalid YAML', validateParsed(file, src, RolloutSpecSchema).issues))
-      continue
-    }
-    const data = src.data
-    if (!data || typeof data !== 'object' || Array.isArray(data) || !('teams' in data)) continue
-    const r = validateParsed(file, src, RolloutSpecSchema)
-    if (!r.value) {
-      out.push(report(file, 'rollout', 'invalid', r.issues))
-      continue
-    }
-    const more = rubricIssues(dir, file, r.value, src.lineOf)
-    const teams = Object.keys(r.value.teams).length
-    out.push(report(file, 'rollout', `${plural(teams, 'team')}, ${plural(expandRollout(r.value).length, 'variant')}`, more))
+    const r = checkRolloutSpec(path, { ...spec, configDir: dir, strictTools: false })
+    // A YAML without `teams:` is not a rollout (e.g. notes); broken YAML is reported anyway.
+    if (!r.isRollout) continue
+    const summary = r.variants
+      ? `${plural(new Set(r.variants.map((v) => v.teamId)).size, 'team')}, ${plural(r.variants.length, 'variant')}`
+      : r.source === undefined ? 'invalid YAML' : 'invalid'
+    out.push({ ...report(r.file, 'rollout', summary, r.issues), ...(r.warnings.length ? { warnings: r.warnings } : {}) })
   }
   return out
 }
@@ -108,18 +87,31 @@ function checkTemplates(dir: string): FileReport {
   return report(file, 'templates', plural(count, 'template'), issues)
 }
 
+/** What a config folder's files may refer to beyond the folder. */
+export interface ValidateOptions {
+  /** Evaluators rollouts may name (default: the built-ins; the CLI adds `evaluators/*.ts`). */
+  evaluators?: EvaluatorRegistry
+  /** Tool names agents and variants may use (default: the built-in tools). */
+  tools?: readonly string[]
+}
+
 /**
- * Checks a whole config folder — agents.yml, config.json, every YAML with `teams:` and the
- * templates folder — and returns every problem found, never only the first.
+ * Checks a whole config folder — agents.yml (with the tools, personas and reflection agents it
+ * names), config.json, every YAML with `teams:` (with the agents, personas, tools, evaluators
+ * and rubrics they name) and the templates folder — and returns every problem found, never
+ * only the first.
  */
-export function validateConfigDir(dirInput: string): ConfigDirReport {
+export function validateConfigDir(dirInput: string, options: ValidateOptions = {}): ConfigDirReport {
   const dir = resolve(dirInput)
   const shown = displayPath(dir)
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     const issue: ConfigIssue = { file: shown, path: '', message: 'config folder not found' }
     return { dir, ok: false, files: [report(shown, 'folder', 'missing', [issue])], issues: [issue] }
   }
-  const files = [checkAgents(dir), checkAppConfig(dir), ...checkRollouts(dir), checkTemplates(dir)]
+  const tools = options.tools ?? BUILTIN_TOOL_NAMES
+  const agents = checkAgents(dir, tools)
+  const evaluators = options.evaluators ?? new EvaluatorRegistry()
+  const files = [agents.report, checkAppConfig(dir), ...checkRollouts(dir, { agents: agents.ids, evaluators, tools }), checkTemplates(dir)]
   const issues = files.flatMap((f) => f.issues)
   return { dir, ok: issues.length === 0, files, issues }
 }

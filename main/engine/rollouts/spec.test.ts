@@ -37,7 +37,7 @@ describe('rollout spec checks (before anything runs)', () => {
     expect(problems('variants: []\n')).toEqual(['spec.yml: the top-level key must be `teams:` (a mapping of team id → { base, variants, initial_message, eval })'])
   })
 
-  it('names file, line, team, variant and key', () => {
+  it('names file, line, team, variant (by its YAML id) and key; schema problems do not hide the others', () => {
     expect(problems(`teams:
   t:
     base: { agent_id: agent_alpha, tools: [get_weather, teleport] }
@@ -54,7 +54,12 @@ describe('rollout spec checks (before anything runs)', () => {
       - evaluator_id: vibes
       - evaluator_id: contains
 `, true)).toEqual([
-      'spec.yml:10 teams.t.variants[1].temperature: got 9, expected a number ≤ 2',
+      'spec.yml:3 teams.t.base.tools: unknown tool "teleport"; known tools: check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds (--strict-tools)',
+      'spec.yml:8 teams.t.variants[1].agent_id: variant b: unknown agent "ghost"; configured agents: agent_alpha, agent_beta, agent_helper, treasurer, agent_lemy, child',
+      'spec.yml:10 teams.t.variants[1].temperature: variant b: got 9, expected a number ≤ 2',
+      expect.stringMatching(/^spec\.yml:13 teams\.t\.eval\[0\]\.rubric: unknown rubric "no_such_rubric": expected a file evals\/rubrics\/no_such_rubric\.jinja in /),
+      'spec.yml:14 teams.t.eval[1].evaluator_id: unknown evaluator "vibes"; known: contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called',
+      'spec.yml:15 teams.t.eval[2]: contains: params.text: expected a text or a non-empty list of texts',
     ])
   })
 
@@ -74,9 +79,9 @@ describe('rollout spec checks (before anything runs)', () => {
       - evaluator_id: vibes
       - evaluator_id: contains
 `, true)).toEqual([
-      'spec.yml:3 teams.t.base.tools: variant a: unknown tool "teleport" (--strict-tools); known: check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds',
+      // One base value shared by every variant is one problem, not one per variant.
+      'spec.yml:3 teams.t.base.tools: unknown tool "teleport"; known tools: check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds (--strict-tools)',
       'spec.yml:8 teams.t.variants[1].agent_id: variant b: unknown agent "ghost"; configured agents: agent_alpha, agent_beta, agent_helper, treasurer, agent_lemy, child',
-      'spec.yml:3 teams.t.base.tools: variant b: unknown tool "teleport" (--strict-tools); known: check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds',
       expect.stringMatching(/^spec\.yml:12 teams\.t\.eval\[0\]\.rubric: unknown rubric "no_such_rubric": expected a file evals\/rubrics\/no_such_rubric\.jinja in /),
       'spec.yml:13 teams.t.eval[1].evaluator_id: unknown evaluator "vibes"; known: contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called',
       'spec.yml:14 teams.t.eval[2]: contains: params.text: expected a text or a non-empty list of texts',

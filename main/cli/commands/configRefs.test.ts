@@ -1,0 +1,64 @@
+import { appendFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { cliEnv, type CliEnv } from './cliTestKit'
+
+let env: CliEnv
+afterEach(() => env?.cleanup())
+
+const TOOLS = 'check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds'
+
+describe('agents.yml references are checked by every command that loads the config', () => {
+  it('an unknown persona or tool is an error naming file, line, agent and value with the known choices', async () => {
+    env = cliEnv('\n  - id: pirate_bot\n    type: llm\n    behavior_template: pirate\n    tools: [get_weather, get_wether]\n')
+    const f = join(env.configDir, 'agents.yml')
+    const problems = [
+      `${f}:44 agents[6].behavior_template: agent pirate_bot: unknown persona "pirate"; known personas: weather_expert (files in ${join(env.configDir, 'templates', 'personas')}/)`,
+      `${f}:45 agents[6].tools[1]: agent pirate_bot: unknown tool "get_wether"; known tools: ${TOOLS}`,
+    ]
+    const validate = await env.run(['config', 'validate'])
+    expect([validate.code, validate.out.split('\n').filter((l) => l.startsWith('    '))]).toEqual([3, problems.map((p) => `    ${p}`)])
+    // The same messages refuse any other command, before it does anything.
+    for (const argv of [['agent', 'list'], ['chat', 'send', 'x', 'hi'], ['ledger', 'overview']]) {
+      const r = await env.run(argv)
+      expect([argv.join(' '), r.code, r.out, r.err]).toEqual([argv.join(' '), 3, '', `error: 2 configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`])
+    }
+  })
+})
+
+describe('seed settings that are read but ignored act or are refused', () => {
+  it('CONFIG_FILE (the original name) points at config.json like P2ENGINE_CONFIG_PATH; a missing one is an error', async () => {
+    env = cliEnv()
+    const alt = join(env.root, 'alt.json')
+    writeFileSync(alt, '{ "ledger": { "party_id": "p::alt" } }\n')
+    writeFileSync(env.env.DOTENV_PATH!, `CONFIG_FILE=${alt}\n`)
+    const shown = JSON.parse((await env.run(['config', 'show', '--json'])).out) as { files: { appConfig: string }; settings: { ledger: { partyId: string } } }
+    expect([shown.files.appConfig, shown.settings.ledger.partyId]).toEqual([alt, 'p::alt'])
+    // P2ENGINE_CONFIG_PATH wins over the alias in the same layer; env wins over .env.
+    env.env.CONFIG_FILE = join(env.root, 'none.json')
+    const missing = await env.run(['config', 'show'])
+    expect([missing.code, missing.err]).toEqual([3, `error: ${join(env.root, 'none.json')}: file not found (named by CONFIG_FILE in env)`])
+    env.env.P2ENGINE_CONFIG_PATH = alt
+    expect((await env.run(['config', 'show'])).code).toBe(0)
+  })
+
+  it('ARTIFACT_DRIVER other than fs and REDIS_*/S3_* print one warning each, once per process (not per shell command)', async () => {
+    env = cliEnv()
+    Object.assign(env.env, { ARTIFACT_DRIVER: 'gcs', REDIS_HOST: 'localhost', S3_BUCKET: 'b' })
+    appendFileSync(env.env.DOTENV_PATH!, 'REDIS_PORT=6379\nARTIFACT_DRIVER=fs\n')
+    const warnings = [
+      'warning: ARTIFACT_DRIVER="gcs" (env) is ignored: not a known driver (known: fs, s3); artifacts are stored in the local database under P2ENGINE_HOME',
+      'warning: REDIS_HOST (env), REDIS_PORT (.env) are ignored: P2Engine keeps its state in SQLite under P2ENGINE_HOME and uses no Redis',
+      'warning: S3_BUCKET (env) is ignored: no feature uses S3 yet (artifacts are stored in the local database)',
+    ]
+    const shell = await env.run(['shell'], { input: ['agent list', 'conversation list', 'agent list', 'exit'] })
+    expect([shell.code, shell.err.split('\n')]).toEqual([0, warnings])
+    // The same process and environment: already said.
+    const again = await env.run(['agent', 'list'])
+    expect([again.code, again.err]).toEqual([0, ''])
+    // Only set-but-ignored settings warn: fs is the local store.
+    env = cliEnv()
+    env.env.ARTIFACT_DRIVER = 'fs'
+    expect((await env.run(['agent', 'list'])).err).toBe('')
+  })
+})
