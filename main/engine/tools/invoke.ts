@@ -46,6 +46,8 @@ function parseArgs(raw: unknown): { ok: true; value: unknown } | { ok: false; me
  */
 export async function invokeTool(registry: ToolRegistry, name: string, rawArgs: unknown, ctx: InvokeContext): Promise<ToolOutcome> {
   const tool = registry.get(name)
+  const off = tool ? undefined : registry.disabledReason(name)
+  if (off) return fail('TOOL_DISABLED', `${name}: ${off}`)
   if (!tool) return fail('UNKNOWN_TOOL', `unknown tool "${name}"; available tools: ${registry.names().join(', ') || '(none)'}`)
 
   const parsed = parseArgs(rawArgs)

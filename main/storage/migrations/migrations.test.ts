@@ -45,7 +45,7 @@ function checkStacksWork(file: string): void {
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts'])
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner'])
   })
 
   it('upgrade a database created with only migration 001 and keep its ledger rows', async () => {
