@@ -70,3 +70,16 @@ describe('ledger reads are never older than the last committed write', () => {
     expect(cache.size).toBe(0)
   })
 })
+
+describe('LEDGER_ENABLED=false', () => {
+  it('leaves the wallet tools out of the registry and refuses a call to one with the reason', async () => {
+    const off = builtinRegistry([], { ledger: false })
+    expect(off.names()).toEqual(['delegate', 'get_league_leader', 'get_weather'])
+    const c: InvokeContext = { ...base, idempotencyKey: 'k', ledger }
+    expect(await invokeTool(off, 'transfer_funds', { to_agent: 'agent_beta', amount: 5 }, c)).toEqual({
+      status: 'error',
+      error: { code: 'TOOL_DISABLED', message: 'transfer_funds: the ledger is disabled in this setup (LEDGER_ENABLED=false): wallet tools are turned off and no money moves' },
+    })
+    expect((await ledger.getWallet('agent_alpha'))?.balance).toBe('100.0')
+  })
+})

@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { asAgentId, asConversationId } from '../../engine/schema/states'
+import { rolloutState } from '../../engine/rollouts/liveness'
 import { EmbeddedLedger } from '../ledger/embeddedLedger'
+import { SqliteRolloutStore } from '../rollouts/sqliteRollouts'
 import { openStore } from '../sqliteStore'
 import { createStackStorage } from '../stacks/create'
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from './index'
@@ -88,6 +90,12 @@ describe('migrations', () => {
         const store = openStore(file)
         const { artifacts } = createStackStorage(store)
         expect(artifacts.query({ type: 'ledger_event' }).map((h) => [h.sessionId, h.tags])).toEqual([['ledger:p2engine', ['transfer_executed']]])
+        store.close()
+      }
+      if (version >= 5) {
+        const store = openStore(file)
+        const r = new SqliteRolloutStore(store).get('ro_fixture')
+        expect([r.status, r.runner, rolloutState(r)]).toEqual(['running', null, 'interrupted'])
         store.close()
       }
     })
