@@ -67,6 +67,7 @@ describe('p2engine rollout: ledger figures, interrupted rollouts, ties, LEDGER_E
     expect(r.out).toMatch(/│ treasurer\s+│ 25\.00 │ 0\.00\s+│ -25\.00\s+│/)
     expect(r.out).toMatch(/│ problem_solvers\s+│ 2 \(0 failed\) │ tie 0\.250 \(solver_alpha, solver_beta\) │/)
     expect(r.out).not.toMatch(/0\.250 \(solver_alpha\) /)
+    expect((await p.run('eval', 'top', id)).out).toContain('Tie: 2 variants share the top score 0.250 (problem_solvers/solver_alpha, problem_solvers/solver_beta).')
   })
 
   it('rollout list shows an interrupted rollout with the command that resumes it; resume finishes it; a second resume keeps every figure', async () => {
