@@ -8,7 +8,7 @@ import { AppError, ConfigError, messageOf, UserInputError } from '../../engine/e
 import { loadEvaluators, type EvaluatorRegistry } from '../../engine/evals/registry'
 import type { LedgerClient } from '../../engine/ports/ledger'
 import { variantPool, type VariantExecutor } from '../../engine/rollouts/pool'
-import { rolloutState } from '../../engine/rollouts/liveness'
+import { runByAnother } from '../../engine/rollouts/liveness'
 import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
 import { loadRolloutSpec, type CheckedSpec } from '../../engine/rollouts/spec'
 import type { VariantRecord } from '../../engine/rollouts/types'
@@ -122,7 +122,7 @@ export class RolloutService {
   resume(id: string): RolloutSummary {
     this.assertOpen()
     const r = this.repo.get(id)
-    if (this.active.has(id) || rolloutState(r) === 'running') throw new UserInputError(`rollout ${id} is already running`, 'ROLLOUT_RUNNING')
+    if (this.active.has(id) || runByAnother(r)) throw new UserInputError(`rollout ${id} is already running`, 'ROLLOUT_RUNNING')
     if (!this.repo.variants(id).some((v) => v.status === 'queued' || v.status === 'running')) {
       throw new UserInputError(`rollout ${id} has no unfinished variants; nothing to resume`, 'ROLLOUT_FINISHED')
     }

@@ -9,7 +9,7 @@ import { homePaths } from '../../engine/paths'
 import { variantPool } from '../../engine/rollouts/pool'
 import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
 import { loadRolloutSpec } from '../../engine/rollouts/spec'
-import { resumeCommand, rolloutState, thisRunner } from '../../engine/rollouts/liveness'
+import { resumeCommand, rolloutState, runByAnother, thisRunner } from '../../engine/rollouts/liveness'
 import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
 import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
 import type { CliContext } from '../context'
@@ -142,7 +142,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
         ctx.io.out(`Roll-out ${id} is already ${r.status}; nothing to resume.`)
         return printReport(ctx, r, repo.variants(id))
       }
-      if (rolloutState(r) === 'running') throw new UserInputError(`roll-out ${id} is being run by process ${r.runner?.pid}; follow it with \`p2engine rollout show ${id}\``, 'ROLLOUT_RUNNING')
+      if (runByAnother(r)) throw new UserInputError(`roll-out ${id} is being run by process ${r.runner?.pid}; follow it with \`p2engine rollout show ${id}\``, 'ROLLOUT_RUNNING')
       const d = deps(ctx, o.parallel ?? r.spec.options.parallel, r.spec.options.replay)
       if (!o.json) ctx.io.out(`▶ Resuming roll-out ${id}: ${pending} unfinished variant(s)`)
       await runAndShow(ctx, d, id, o)

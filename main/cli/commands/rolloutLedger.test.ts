@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { hostname } from 'node:os'
 import { cpSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,6 +9,7 @@ import runVariant, { closeThreadContexts } from '../../../workers/runVariant'
 import { loadConfig } from '../../engine/config/load'
 import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
 import { builtinRegistry } from '../../engine/tools/builtins'
+import { runByAnother } from '../../engine/rollouts/liveness'
 import { EvaluatorRegistry } from '../../engine/evals/registry'
 import { homePaths } from '../../engine/paths'
 import { EmbeddedLedger } from '../../storage/ledger/embeddedLedger'
@@ -92,13 +93,21 @@ describe('p2engine rollout: ledger figures, interrupted rollouts, ties, LEDGER_E
     expect(JSON.parse((await p.run('rollout', 'show', id, '--json')).out)).toEqual(shown)
   })
 
-  it('a rollout whose runner process is alive is "running", and resume refuses to run it twice', async () => {
+  it('a rollout whose runner is another live process is "running", and resume refuses to run it twice', async () => {
     const p = project()
-    const id = await rolloutIn(p, 'demo_rollout.yml', { runner: { pid: process.pid, host: hostname() } })
-    expect(JSON.parse((await p.run('rollout', 'list', '--json')).out)[0].status).toBe('running')
-    const r = await p.run('rollout', 'resume', id)
-    expect(r.code).not.toBe(0)
-    expect(r.err).toContain(`roll-out ${id} is being run by process ${process.pid}`)
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' })
+    try {
+      const id = await rolloutIn(p, 'demo_rollout.yml', { runner: { pid: other.pid!, host: hostname() } })
+      expect(JSON.parse((await p.run('rollout', 'list', '--json')).out)[0].status).toBe('running')
+      const r = await p.run('rollout', 'resume', id)
+      expect(r.code).not.toBe(0)
+      expect(r.err).toContain(`roll-out ${id} is being run by process ${other.pid}`)
+      // The process a `--nowait` start claimed the rollout for is this one: it may run it.
+      expect(runByAnother({ status: 'running', runner: { pid: process.pid, host: hostname() } })).toBe(false)
+      expect(runByAnother({ status: 'running', runner: { pid: other.pid!, host: hostname() } })).toBe(true)
+    } finally {
+      other.kill()
+    }
   })
 
   it('LEDGER_ENABLED=false: one note line, no wallet tools, no money moves, the ledger tables say it is disabled', async () => {

@@ -26,5 +26,12 @@ export function rolloutState(r: Pick<RolloutRecord, 'status' | 'runner'>, alive:
   return r.status === 'running' && !alive(r.runner) ? 'interrupted' : r.status
 }
 
+/** Another live process runs it (not this one: a `--nowait` child is claimed for before it starts). */
+export function runByAnother(r: Pick<RolloutRecord, 'status' | 'runner'>, alive: (runner: RolloutRunner | null) => boolean = runnerAlive): boolean {
+  const me = thisRunner()
+  if (r.runner && r.runner.pid === me.pid && r.runner.host === me.host) return false
+  return rolloutState(r, alive) === 'running'
+}
+
 /** The command that continues an interrupted rollout. */
 export const resumeCommand = (id: string): string => `p2engine rollout resume ${id}`
