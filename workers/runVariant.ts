@@ -21,7 +21,7 @@ const TaskSchema = z.strictObject({
   variantId: z.string().min(1),
   modelMode: z.enum(['record', 'replay']),
   samples: z.int().min(1).optional(),
-  inject: z.enum(['throw', 'hang', 'die_after_transfer']).optional(),
+  inject: z.enum(['throw', 'hang', 'die_after_transfer', 'die_after_judge']).optional(),
 })
 
 interface ThreadContext {
@@ -95,23 +95,27 @@ export default async function runVariant(raw: VariantTask): Promise<VariantTaskR
     if (!variant) throw new Error(`rollout ${task.rolloutId} has no variant ${task.team}/${task.variantId}`)
     if (task.inject === 'throw') throw new Error('injected crash')
     if (task.inject === 'hang') await new Promise(() => {})
+    let dieNow: () => void = () => {}
     const die = new Promise<never>((_, reject) => {
-      if (task.inject !== 'die_after_transfer') return
-      engine.events.on('tool:end', (t) => {
-        if (t.name !== 'transfer_funds' || !t.conversationId.includes(`:${task.variantId}`)) return
+      dieNow = () => {
         killed = true
         // The "process" dies: this context is gone; a model call still in flight fails quietly.
         contexts.clear()
         engine.close()
         engine.events.on('error', () => {})
         reject(new Error('killed'))
+      }
+      if (task.inject !== 'die_after_transfer') return
+      engine.events.on('tool:end', (t) => {
+        if (t.name === 'transfer_funds' && t.conversationId.includes(`:${task.variantId}`)) dieNow()
       })
     })
     const metrics = await Promise.race([
       executeVariant({
-        engine, ledger: ctx.ledger, evaluators: ctx.evaluators, configDir: task.configDir, rolloutId: task.rolloutId, variant,
+        engine, ...(ctx.config.settings.ledger.enabled ? { ledger: ctx.ledger } : {}), evaluators: ctx.evaluators, configDir: task.configDir, rolloutId: task.rolloutId, variant,
         ...(task.samples ? { samples: task.samples } : {}),
         onStarted: (cid) => repo.markRunning(task.rolloutId, task.team, task.variantId, cid),
+        ...(task.inject === 'die_after_judge' ? { afterEvaluate: () => { dieNow(); return die } } : {}),
       }),
       die,
     ])

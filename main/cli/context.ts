@@ -10,6 +10,7 @@ import { UserInputError } from '../engine/errors'
 import type { Engine } from '../engine/runtime/engine'
 import { composeEngine } from '../compose/engine'
 import { warnOnce } from './warnOnce'
+import { ledgerDisabledNote } from '../engine/ledger/enabled'
 
 /** Global options every command sees. */
 export interface GlobalOptions {
@@ -57,6 +58,7 @@ export class CliContext {
 
   get ledger(): LedgerClient {
     if (!this.ledgerInstance) {
+      this.noteLedgerDisabled()
       const { ledger } = this.config.settings
       if (ledger.backend === 'canton') this.ledgerInstance = cantonLedgerFromSettings(this.config.settings, this.env)
       else if (ledger.backend !== 'embedded') {
@@ -68,13 +70,24 @@ export class CliContext {
 
   /** The engine on this context's store and ledger (built on first use). */
   get engine(): Engine {
+    if (!this.engineInstance) this.noteLedgerDisabled()
     this.engineInstance ??= composeEngine({
       store: this.store,
       config: this.config,
-      ledger: this.ledger,
+      ...(this.config.settings.ledger.enabled ? { ledger: this.ledger } : {}),
       modelMode: this.globals.replay ? 'replay' : 'record',
     })
     return this.engineInstance
+  }
+
+  private ledgerNoted = false
+
+  /** One stderr line per command when the ledger is disabled (stdout stays clean for --json). */
+  private noteLedgerDisabled(): void {
+    const note = ledgerDisabledNote(this.config)
+    if (!note || this.ledgerNoted) return
+    this.ledgerNoted = true
+    this.io.err(`ℹ️  ${note}`)
   }
 
   async close(): Promise<void> {

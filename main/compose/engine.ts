@@ -38,12 +38,13 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
   const deps: RuntimeDeps = {
     stacks,
     artifacts,
-    tools: builtinRegistry(),
+    // LEDGER_ENABLED=false: no wallet tools for any agent and no ledger in the runtime.
+    tools: builtinRegistry([], { ledger: settings.ledger.enabled }),
     models: () => recording,
     templates: new AgentTemplates(o.config.configDir),
     agents: o.config.agents,
     overrides: new SqliteOverrideStore(o.store),
-    ...(o.ledger ? { ledger: o.ledger } : {}),
+    ...(o.ledger && settings.ledger.enabled ? { ledger: o.ledger } : {}),
     clock: systemClock,
     settings: {
       ...DEFAULT_RUNTIME_SETTINGS,

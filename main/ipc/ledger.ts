@@ -19,6 +19,6 @@ export function ledgerHandlers(services: AppServices, bus: EventBus): Pick<Handl
     'ledger:events': (input) => ledger.events(input),
     'ledger:audit': () => ledger.audit(),
     'ledger:metrics': () => ledger.metrics(),
-    'ledger:status': () => ledger.status(),
+    'ledger:status': async () => ({ ...(await ledger.status()), enabled: services.config.settings.ledger.enabled }),
   }
 }

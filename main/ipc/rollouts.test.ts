@@ -91,7 +91,7 @@ describe('rollouts handlers', () => {
     expect(valid).toEqual({ ok: true, data: { ok: true, file: 'demo_rollout.yml', errors: [], teams: ['demo_team'], variants: [{ team: 'demo_team', variantId: 'v000', agentId: 'agent_alpha' }, { team: 'demo_team', variantId: 'v001', agentId: 'agent_alpha' }] } })
 
     const started = await typed(transport)('rollouts:start', { path: join(CONFIG_DIR, 'demo_rollout.yml'), parallel: 1 })
-    expect(started).toEqual({ ok: true, data: { id: expect.stringMatching(/^ro_/), specFile: expect.stringMatching(/demo_rollout\.yml$/), status: 'running', createdAt: expect.any(Number), finishedAt: null, total: 2, counts: { queued: 2, running: 0, done: 0, failed: 0 }, offline: false, active: true } })
+    expect(started).toEqual({ ok: true, data: { id: expect.stringMatching(/^ro_/), specFile: expect.stringMatching(/demo_rollout\.yml$/), status: 'running', createdAt: expect.any(Number), finishedAt: null, total: 2, counts: { queued: 2, running: 0, done: 0, failed: 0 }, offline: false, active: true, interrupted: false } })
     const id = started.ok ? started.data.id : ''
     await service.whenIdle()
 
@@ -113,7 +113,9 @@ describe('rollouts handlers', () => {
       ['v000', 'done', ['get_weather'], true],
       ['v001', 'done', ['get_weather', 'delegate'], true],
     ])
-    expect(d.teams).toEqual([{ team: 'demo_team', variants: 2, done: 2, failed: 0, meanScore: expect.any(Number), bestVariant: 'v000', bestScore: expect.any(Number), totalTokens: progress.at(-1)!.totalTokens, costUsd: expect.any(Number) }])
+    // Both variants get the same offline score: a tie, no "best" variant.
+    expect(d.teams).toEqual([{ team: 'demo_team', variants: 2, done: 2, failed: 0, meanScore: 0.75, bestVariant: null, bestScore: 0.75, tie: true, tiedVariants: ['v000', 'v001'], totalTokens: progress.at(-1)!.totalTokens, costUsd: expect.any(Number) }])
+    expect([d.ledgerEnabled, d.ledgerFlows]).toEqual([true, { transfers: 0, volume: '0.00', agents: [] }])
     expect(d.ledgerBefore?.label).toBe('before')
     expect(d.ledgerAfter?.label).toBe('after')
 

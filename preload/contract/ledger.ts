@@ -99,6 +99,8 @@ export const LedgerStatusSchema = z.object({
   party: z.string(),
   ready: z.boolean(),
   detail: z.string(),
+  /** False with LEDGER_ENABLED=false: agents have no wallet tools and rollouts no ledger figures. */
+  enabled: z.boolean(),
 })
 export type LedgerStatus = z.infer<typeof LedgerStatusSchema>
 

@@ -96,6 +96,8 @@ export const RolloutSummarySchema = z.object({
   offline: z.boolean(),
   /** Being run by this host right now (else an interrupted `running` rollout can be resumed). */
   active: z.boolean(),
+  /** `running` but no live process runs it (this host, the CLI or a background run): resume it. */
+  interrupted: z.boolean(),
 })
 export type RolloutSummary = z.infer<typeof RolloutSummarySchema>
 
@@ -105,19 +107,38 @@ export const TeamAggregateSchema = z.object({
   done: z.number().int(),
   failed: z.number().int(),
   meanScore: z.number().nullable(),
+  /** The one variant with the top score; null when none is scored or several tie. */
   bestVariant: z.string().nullable(),
+  /** The top score (also when it is a tie). */
   bestScore: z.number().nullable(),
+  /** More than one variant has the top score: no variant is "best". */
+  tie: z.boolean(),
+  /** The variants sharing the top score when `tie`, else empty. */
+  tiedVariants: z.array(z.string()),
   totalTokens: z.number(),
   costUsd: z.number(),
 })
 export type TeamAggregate = z.infer<typeof TeamAggregateSchema>
 
+/** Money one agent moved through this rollout's own transfers. */
+export const AgentFlowSchema = z.object({ agent: z.string(), sent: Decimal, received: Decimal, net: Decimal })
+export type AgentFlow = z.infer<typeof AgentFlowSchema>
+
+/** The rollout's own transfers (attributed by variant conversation; never other rollouts' or chats'). */
+export const LedgerFlowsSchema = z.object({ transfers: z.number().int(), volume: Decimal, agents: z.array(AgentFlowSchema) })
+export type LedgerFlows = z.infer<typeof LedgerFlowsSchema>
+
 export const RolloutDetailSchema = RolloutSummarySchema.extend({
   options: z.object({ parallel: z.number().int(), samples: z.number().int().optional(), strictTools: z.boolean(), replay: z.boolean(), taskTimeoutMs: z.number() }),
   variants: z.array(VariantViewSchema),
   teams: z.array(TeamAggregateSchema),
+  /** Global ledger at start and when the last variant finished (other activity included); prefer `ledgerFlows`. */
   ledgerBefore: LedgerSnapshotSchema.nullable(),
   ledgerAfter: LedgerSnapshotSchema.nullable(),
+  /** False when the rollout ran with LEDGER_ENABLED=false: show "ledger disabled" instead of ledger figures. */
+  ledgerEnabled: z.boolean(),
+  /** This rollout's transfers: count, volume and each agent's sent / received / net. */
+  ledgerFlows: LedgerFlowsSchema,
 })
 export type RolloutDetail = z.infer<typeof RolloutDetailSchema>
 

@@ -8,6 +8,7 @@ import { AppError, ConfigError, messageOf, UserInputError } from '../../engine/e
 import { loadEvaluators, type EvaluatorRegistry } from '../../engine/evals/registry'
 import type { LedgerClient } from '../../engine/ports/ledger'
 import { variantPool, type VariantExecutor } from '../../engine/rollouts/pool'
+import { runByAnother } from '../../engine/rollouts/liveness'
 import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
 import { loadRolloutSpec, type CheckedSpec } from '../../engine/rollouts/spec'
 import type { VariantRecord } from '../../engine/rollouts/types'
@@ -121,7 +122,7 @@ export class RolloutService {
   resume(id: string): RolloutSummary {
     this.assertOpen()
     const r = this.repo.get(id)
-    if (this.active.has(id)) throw new UserInputError(`rollout ${id} is already running`, 'ROLLOUT_RUNNING')
+    if (this.active.has(id) || runByAnother(r)) throw new UserInputError(`rollout ${id} is already running`, 'ROLLOUT_RUNNING')
     if (!this.repo.variants(id).some((v) => v.status === 'queued' || v.status === 'running')) {
       throw new UserInputError(`rollout ${id} has no unfinished variants; nothing to resume`, 'ROLLOUT_FINISHED')
     }
@@ -181,7 +182,8 @@ export class RolloutService {
       throw new AppError('ROLLOUTS_UNAVAILABLE', 'Rollouts need the database file (variant workers open their own connection); this host runs on an in-memory store.')
     }
     return {
-      repo: this.repo, ledger: this.o.ledger,
+      // LEDGER_ENABLED=false: no wallets, snapshots or ledger figures (the workers have no wallet tools).
+      repo: this.repo, ...(this.o.config.settings.ledger.enabled ? { ledger: this.o.ledger } : {}),
       executor: () => Promise.reject(new Error('no pool')),
       task: { dbPath, configDir: this.o.config.configDir, env: this.taskEnv(), modelMode: 'record' },
     }

@@ -1,6 +1,9 @@
 import type { CompareRow, RolloutDetail, RolloutSummary, TeamAggregate } from '../../../preload/contract'
 import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
 import { exportRows, toCsv } from '../../engine/rollouts/export'
+import { ledgerFlows } from '../../engine/rollouts/ledgerFlows'
+import { rolloutState } from '../../engine/rollouts/liveness'
+import { teamBest } from '../../engine/rollouts/ranking'
 
 /** Queued/running/done/failed counts of a rollout's variants. */
 export function countsOf(variants: readonly VariantRecord[]): RolloutSummary['counts'] {
@@ -17,24 +20,27 @@ export function toSummary(r: RolloutRecord, variants: readonly VariantRecord[], 
   return {
     id: r.id, specFile: r.specFile, status: r.status, createdAt: r.createdAt, finishedAt: r.finishedAt,
     total: variants.length, counts: countsOf(variants), offline: isOffline(variants), active,
+    interrupted: !active && rolloutState(r) === 'interrupted',
   }
 }
 
-/** Per team: mean primary score over finished variants, the best variant, tokens and cost. */
+/** Per team: mean primary score over finished variants, the best variant (or a tie), tokens and cost. */
 export function teamAggregates(variants: readonly VariantRecord[]): TeamAggregate[] {
   const teams = new Map<string, VariantRecord[]>()
   for (const v of variants) teams.set(v.team, [...(teams.get(v.team) ?? []), v])
   return [...teams].map(([team, vs]) => {
     const scored = vs.filter((v) => v.status === 'done' && typeof v.metrics?.score === 'number')
-    const best = scored.reduce<VariantRecord | null>((b, v) => (!b || v.metrics!.score! > b.metrics!.score! ? v : b), null)
+    const best = teamBest(vs)
     return {
       team,
       variants: vs.length,
       done: vs.filter((v) => v.status === 'done').length,
       failed: vs.filter((v) => v.status === 'failed').length,
       meanScore: scored.length ? scored.reduce((s, v) => s + v.metrics!.score!, 0) / scored.length : null,
-      bestVariant: best?.variantId ?? null,
-      bestScore: best?.metrics?.score ?? null,
+      bestVariant: best.kind === 'best' ? best.variantId : null,
+      bestScore: best.kind === 'none' ? null : best.score,
+      tie: best.kind === 'tie',
+      tiedVariants: best.kind === 'tie' ? best.variantIds : [],
       totalTokens: vs.reduce((s, v) => s + (v.metrics?.usage.totalTokens ?? 0), 0),
       costUsd: vs.reduce((s, v) => s + (v.metrics?.usage.costUsd ?? 0), 0),
     }
@@ -50,6 +56,8 @@ export function toDetail(r: RolloutRecord, variants: readonly VariantRecord[], a
     teams: teamAggregates(variants),
     ledgerBefore: r.ledgerBefore,
     ledgerAfter: r.ledgerAfter,
+    ledgerEnabled: o.ledgerEnabled !== false,
+    ledgerFlows: ledgerFlows(variants),
   }
 }
 

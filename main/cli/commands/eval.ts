@@ -68,6 +68,9 @@ export function registerEvalCommands(program: Command, wrap: Wrap): void {
       ctx.io.out(table(title, [rollout ? 'Variant' : 'Branch ID', 'Score', 'Evaluations', ...(rollout ? ['Conversation'] : [])], top.map((r) => [
         r.label, r.score.toFixed(3) + (r.offline ? pc.dim(' (offline)') : ''), r.evaluations, ...(rollout ? [r.id] : []),
       ])))
+      // The first row is not "the best" when others share its score.
+      const tied = ranked.filter((r) => Math.abs(r.score - ranked[0]!.score) <= 1e-9)
+      if (tied.length > 1) ctx.io.out(pc.yellow(`Tie: ${tied.length} ${rollout ? 'variants' : 'branches'} share the top score ${ranked[0]!.score.toFixed(3)} (${tied.map((r) => r.label).join(', ')}).`))
     }))
 
   ev

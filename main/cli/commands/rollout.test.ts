@@ -7,14 +7,14 @@ import { runCli } from '../program'
 
 const ANSI = /\u001b\[[0-9;]*m/g
 
-function project() {
+function project(env: Record<string, string> = {}) {
   const dir = tempDir()
   cpSync(SHIPPED_CONFIG, join(dir, 'config'), { recursive: true })
   const run = async (...argv: string[]) => {
     const out: string[] = []
     const err: string[] = []
     const io: Output = { out: (t) => out.push(t.replace(ANSI, '')), err: (t) => err.push(t.replace(ANSI, '')) }
-    const code = await runCli(['--config', join(dir, 'config'), ...argv], io, { P2ENGINE_HOME: join(dir, 'home'), OPENAI_API_KEY: '' })
+    const code = await runCli(['--config', join(dir, 'config'), ...argv], io, { P2ENGINE_HOME: join(dir, 'home'), OPENAI_API_KEY: '', ...env })
     return { code, out: out.join('\n'), err: err.join('\n') }
   }
   return { dir, run }
@@ -27,11 +27,11 @@ describe('p2engine rollout / eval (offline)', () => {
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
     const id = /Launching roll-out (\S+) with 2 teams, 2 variants \(parallel 1\)/.exec(r.out)![1]!
-    for (const heading of ['Roll-out Metrics (per variant)', 'Variant Configuration', 'Team Aggregate', 'Ledger State Changes', 'Wallet changes', 'Flow / stack preview (last 15 steps)', '⚠ offline']) {
+    for (const heading of ['Roll-out Metrics (per variant)', 'Variant Configuration', 'Team Aggregate', 'Ledger flows (per variant)', 'Ledger State Changes', 'Wallet changes', 'Flow / stack preview (last 15 steps)', '⚠ offline']) {
       expect(r.out).toContain(heading)
     }
     expect(r.out).toMatch(/payment_coordinator\/service_payment done score 0\.750/)
-    expect(r.out).toMatch(/│ agent_helper\s+│ 100\.00\s+│ 115\.00\s+│ \+15\.00 │/)
+    expect(r.out).toMatch(/│ agent_helper\s+│ 0\.00\s+│ 15\.00\s+│ \+15\.00\s+│/)
     const list = await p.run('rollout', 'list', '--json')
     expect(JSON.parse(list.out)).toEqual([{ id, spec: expect.stringMatching(/rollout_task_with_payment\.yml$/), status: 'done', total: 2, done: 2, failed: 0, created: expect.any(String) }])
     const out = join(p.dir, 'rows.csv')

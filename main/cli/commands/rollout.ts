@@ -9,6 +9,7 @@ import { homePaths } from '../../engine/paths'
 import { variantPool } from '../../engine/rollouts/pool'
 import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
 import { loadRolloutSpec } from '../../engine/rollouts/spec'
+import { resumeCommand, rolloutState, runByAnother, thisRunner } from '../../engine/rollouts/liveness'
 import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
 import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
 import type { CliContext } from '../context'
@@ -16,7 +17,7 @@ import { pc, table, toJson } from '../output'
 import type { Wrap } from '../program'
 import { walletAgents } from '../../engine/ledger/walletAgents'
 import { intOption } from './options'
-import { configTable, ledgerTable, metricsTable, stackPreview, teamTable } from './rolloutTables'
+import { configTable, flowsTable, LEDGER_DISABLED_TABLES, ledgerTable, metricsTable, stackPreview, teamTable } from './rolloutTables'
 import { follow } from './rolloutProgress'
 import { onStdoutClosed } from '../stdio'
 import { exportRows, toCsv } from '../../engine/rollouts/export'
@@ -41,7 +42,7 @@ function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps &
   env.LEDGER_BACKEND = ctx.config.settings.ledger.backend
   return {
     repo: new SqliteRolloutStore(ctx.store),
-    ledger: ctx.ledger,
+    ...(ctx.config.settings.ledger.enabled ? { ledger: ctx.ledger } : {}),
     executor: pool.run,
     task: { dbPath: homePaths(ctx.config.settings.home).database, configDir: ctx.config.configDir, env, modelMode: replay || ctx.globals.replay ? 'replay' : 'record' },
     close: () => pool.close(),
@@ -51,14 +52,20 @@ function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps &
 /** Every table of §8.5 plus the ledger section. */
 export function printReport(ctx: CliContext, r: RolloutRecord, variants: VariantRecord[]): void {
   const { io } = ctx
-  io.out(pc.bold(`Roll-out ${r.id} · ${r.specFile} · ${r.status}`))
+  const state = rolloutState(r)
+  io.out(pc.bold(`Roll-out ${r.id} · ${r.specFile} · ${state === 'interrupted' ? pc.yellow(state) : state}`))
+  if (state === 'interrupted') io.out(pc.yellow(`⚠ interrupted: no process is running it. Continue with \`${resumeCommand(r.id)}\`.`))
   if (variants.some((v) => v.metrics?.usage.offline || v.metrics?.scores.some((s) => s.offline))) {
     io.out(pc.yellow('⚠ offline: the scripted local model (and judge) answered some calls; scores and tokens are not from a real LLM.'))
   }
   io.out(metricsTable(variants))
   io.out(configTable(variants))
   io.out(teamTable(variants))
-  io.out(ledgerTable(r))
+  if (r.spec.options.ledgerEnabled === false) io.out(pc.yellow(LEDGER_DISABLED_TABLES))
+  else {
+    io.out(flowsTable(variants))
+    io.out(ledgerTable(r, variants))
+  }
   io.out(stackPreview(ctx.engine.deps.stacks, variants))
 }
 
@@ -116,6 +123,8 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       if (o.nowait) {
         await d.close()
         const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--home', ctx.config.settings.home, '--config', ctx.config.configDir, 'rollout', 'resume', r.id], { detached: true, stdio: 'ignore', env: ctx.env })
+        // The background process runs it from now on (not "interrupted" before it has started).
+        if (child.pid !== undefined) d.repo.claim(r.id, { ...thisRunner(), pid: child.pid })
         child.unref()
         return ctx.io.out(o.json ? toJson({ rolloutId: r.id }) : `Roll-out launched – rollout_id = ${r.id} (follow with \`p2engine rollout show ${r.id}\`)`)
       }
@@ -131,8 +140,15 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
     .action(wrap(async (ctx, id: string, o: { follow?: boolean; parallel?: number; json?: boolean }) => {
       const repo = new SqliteRolloutStore(ctx.store)
       const r = repo.get(id)
-      const d = deps(ctx, o.parallel ?? r.spec.options.parallel, r.spec.options.replay)
       const pending = repo.variants(id).filter((v) => v.status === 'queued' || v.status === 'running').length
+      if (!pending && r.status !== 'running') {
+        // Nothing to run: the stored figures are shown as they are, never re-measured.
+        if (o.json) return ctx.io.out(toJson({ rollout: r, variants: repo.variants(id) }))
+        ctx.io.out(`Roll-out ${id} is already ${r.status}; nothing to resume.`)
+        return printReport(ctx, r, repo.variants(id))
+      }
+      if (runByAnother(r)) throw new UserInputError(`roll-out ${id} is being run by process ${r.runner?.pid}; follow it with \`p2engine rollout show ${id}\``, 'ROLLOUT_RUNNING')
+      const d = deps(ctx, o.parallel ?? r.spec.options.parallel, r.spec.options.replay)
       if (!o.json) ctx.io.out(`▶ Resuming roll-out ${id}: ${pending} unfinished variant(s)`)
       await runAndShow(ctx, d, id, o)
     }))
@@ -147,11 +163,17 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       const rows = repo.list(o.limit).map((r) => {
         const vs = repo.variants(r.id)
         const n = (s: string) => vs.filter((v) => v.status === s).length
-        return { id: r.id, spec: r.specFile, status: r.status, total: vs.length, done: n('done'), failed: n('failed'), created: new Date(r.createdAt).toISOString() }
+        const status = rolloutState(r)
+        return {
+          id: r.id, spec: r.specFile, status, total: vs.length, done: n('done'), failed: n('failed'), created: new Date(r.createdAt).toISOString(),
+          ...(status === 'interrupted' ? { resume: resumeCommand(r.id) } : {}),
+        }
       })
       if (o.json) return ctx.io.out(toJson(rows))
       if (!rows.length) return ctx.io.out('No rollouts yet. Start one with `p2engine rollout start config/rollout_joke.yml --follow`.')
-      ctx.io.out(table('Rollouts', ['id', 'spec', 'status', 'variants', 'done', 'failed', 'created'], rows.map((r) => [r.id, r.spec, r.status, r.total, r.done, r.failed, r.created])))
+      ctx.io.out(table('Rollouts', ['id', 'spec', 'status', 'variants', 'done', 'failed', 'created'], rows.map((r) => [
+        r.id, r.spec, r.status === 'interrupted' ? pc.yellow(`interrupted → ${r.resume}`) : r.status, r.total, r.done, r.failed, r.created,
+      ])))
     }))
 
   rollout

@@ -1,6 +1,8 @@
 import { formatFixed, parseDecimal } from '../../engine/ledger/decimal'
 import type { StackStore } from '../../engine/ports/stacks'
 import { flattenOverrides } from '../../../preload/contract/rollouts'
+import { agentFlows, ledgerFlows } from '../../engine/rollouts/ledgerFlows'
+import { teamBest, teamBestText } from '../../engine/rollouts/ranking'
 import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
 import type { ConversationId } from '../../engine/schema/states'
 import { pc, table } from '../output'
@@ -51,49 +53,52 @@ export function configTable(variants: readonly VariantRecord[]): string {
   return table('Variant Configuration', ['team', 'variant', ...keys], variants.map((v, i) => [v.team, v.variantId, ...keys.map((k) => (flat[i]![k] === undefined ? '–' : cut(flat[i]![k]!, 25)))]))
 }
 
-/** "Team Aggregate": best variant, sums, max wall time, paid out / received. */
+/** "Team Aggregate": best variant (or a tie), sums, max wall time, the team's transfers and volume. */
 export function teamTable(variants: readonly VariantRecord[]): string {
   const teams = [...new Set(variants.map((v) => v.team))]
-  const flows = variants.some((v) => v.metrics?.ledger && parseDecimal(v.metrics.ledger.netFlow) !== 0n)
+  const money = variants.some((v) => v.metrics?.ledger?.transfers.length)
   const rows = teams.map((team) => {
     const vs = variants.filter((v) => v.team === team)
-    const scored = vs.filter((v) => v.metrics?.score != null).sort((a, b) => b.metrics!.score! - a.metrics!.score!)
-    const best = scored[0]
-    let paid = 0n
-    let received = 0n
-    for (const v of vs) {
-      const n = v.metrics?.ledger ? parseDecimal(v.metrics.ledger.netFlow) : 0n
-      if (n > 0n) received += n
-      else paid -= n
-    }
+    const best = teamBest(vs)
+    const flows = ledgerFlows(vs)
     return [
-      team, `${vs.length} (${vs.filter((v) => v.status === 'failed').length} failed)`, best ? `${best.metrics!.score!.toFixed(3)} (${best.variantId})` : '–',
+      team, `${vs.length} (${vs.filter((v) => v.status === 'failed').length} failed)`, best.kind === 'tie' ? pc.yellow(teamBestText(best)) : teamBestText(best),
       vs.reduce((s, v) => s + (v.metrics?.usage.totalTokens ?? 0), 0).toLocaleString('en-US'),
       vs.reduce((s, v) => s + (v.metrics?.usage.costUsd ?? 0), 0).toFixed(4),
       (Math.max(0, ...vs.map((v) => v.metrics?.wallMs ?? 0)) / 1000).toFixed(1),
-      ...(flows ? [formatFixed(paid, 2), formatFixed(received, 2)] : []),
+      ...(money ? [String(flows.transfers), flows.volume] : []),
     ]
   })
-  return table('Team Aggregate', ['team', 'variants', 'best score', 'tokens', 'cost $', 'wall-time (s)', ...(flows ? ['paid out', 'received'] : [])], rows)
+  return table('Team Aggregate', ['team', 'variants', 'best score', 'tokens', 'cost $', 'wall-time (s)', ...(money ? ['transfers', 'volume'] : [])], rows)
 }
 
-/** "Ledger State Changes": system metrics and per-agent wallets before → after. */
-export function ledgerTable(r: RolloutRecord): string {
-  const b = r.ledgerBefore
-  const a = r.ledgerAfter
-  if (!b || !a) return pc.dim('Ledger State Changes: no snapshots (ledger unavailable or rollout unfinished)')
-  const change = (x: string, y: string): string => signed(formatFixed(parseDecimal(y) - parseDecimal(x), 2))
-  const system = table('Ledger State Changes', ['metric', 'before', 'after', 'change'], [
-    ['wallets', b.metrics.walletCount, a.metrics.walletCount, a.metrics.walletCount - b.metrics.walletCount],
-    ['total balance', money(b.metrics.totalBalance), money(a.metrics.totalBalance), change(b.metrics.totalBalance, a.metrics.totalBalance)],
-    ['transactions', b.metrics.transactionCount, a.metrics.transactionCount, a.metrics.transactionCount - b.metrics.transactionCount],
-    ['volume', money(b.metrics.totalVolume), money(a.metrics.totalVolume), change(b.metrics.totalVolume, a.metrics.totalVolume)],
+/** Shown instead of the ledger tables of a rollout that ran with the ledger disabled. */
+export const LEDGER_DISABLED_TABLES = 'Ledger: disabled for this rollout (LEDGER_ENABLED=false): no wallet tools, no transfers, no ledger figures.'
+
+/** "Ledger flows (per variant)": what each variant's own transfers sent and received, per agent. */
+export function flowsTable(variants: readonly VariantRecord[]): string {
+  const rows = variants.flatMap((v) => agentFlows(v.metrics?.ledger?.transfers ?? []).map((f) => [
+    v.team, v.variantId, f.agent, money(f.sent), money(f.received), signed(f.net),
+  ]))
+  if (!rows.length) return pc.dim('Ledger flows: no variant of this rollout moved money.')
+  return table('Ledger flows (per variant)', ['team', 'variant', 'agent', 'sent', 'received', 'net'], rows)
+}
+
+/**
+ * "Ledger State Changes": this rollout's own transfers (attributed by conversation, so other
+ * rollouts and chats running at the same time never show up) and each agent's sent / received /
+ * net over the whole rollout.
+ */
+export function ledgerTable(r: RolloutRecord, variants: readonly VariantRecord[]): string {
+  if (!variants.some((v) => v.metrics?.ledger) && !r.ledgerBefore) return pc.dim('Ledger State Changes: no ledger figures (ledger unavailable or no variant finished)')
+  const flows = ledgerFlows(variants)
+  const system = table('Ledger State Changes (this rollout\'s transfers)', ['metric', 'value'], [
+    ['transfers', flows.transfers],
+    ['volume', money(flows.volume)],
+    ['agents touched', flows.agents.length],
   ])
-  const before = new Map(b.wallets.map((w) => [w.agent, w.balance]))
-  const rows = a.wallets
-    .filter((w) => before.get(w.agent) !== w.balance)
-    .map((w) => [w.agent, money(before.get(w.agent) ?? '0'), money(w.balance), change(before.get(w.agent) ?? '0', w.balance)])
-  return system + '\n' + (rows.length ? table('Wallet changes', ['agent', 'before', 'after', 'change'], rows) : pc.dim('No wallet changed.'))
+  const rows = flows.agents.map((f) => [f.agent, money(f.sent), money(f.received), signed(f.net)])
+  return system + '\n' + (rows.length ? table('Wallet changes', ['agent', 'sent', 'received', 'net change'], rows) : pc.dim('No wallet changed.'))
 }
 
 /** "Flow / stack preview (last 15 steps)": the root agent's stack per variant. */

@@ -139,5 +139,11 @@ export interface LedgerClient {
   metrics(): Promise<SystemMetrics>
   events(query?: EventQuery): Promise<LedgerEvent[]>
   audit(): Promise<AuditReport>
+  /**
+   * An opaque token that changes whenever a transaction commits, in this or any other process on
+   * the same ledger. Ledger reads may be cached only against it (see `ToolSpec.ledgerRead`); a
+   * backend without it gets no cached reads.
+   */
+  revision?(): Promise<string>
   close(): Promise<void>
 }

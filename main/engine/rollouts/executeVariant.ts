@@ -6,7 +6,7 @@ import type { Engine } from '../runtime/engine'
 import { AgentOverridesSchema, OVERRIDE_KEYS } from '../schema/overrides'
 import { evalsOf, type ExpandedVariant } from '../schema/rollout'
 import { isSyntheticMarker } from '../schema/states'
-import { conversationFacts, conversationUsage, walletChanges } from './measure'
+import { conversationFacts, conversationUsage, usageSince, walletChanges } from './measure'
 import { variantConversationId, type VariantLedger, type VariantMetrics } from './types'
 
 export interface ExecuteVariantOptions {
@@ -20,6 +20,8 @@ export interface ExecuteVariantOptions {
   signal?: AbortSignal
   /** Called once the conversation exists (before the first model call). */
   onStarted?: (conversationId: string) => void
+  /** Called when the evaluators are done, before the row is measured (crash-safety tests). */
+  afterEvaluate?: () => void | Promise<void>
 }
 
 /** The variant's overrides for its root agent: only the keys an agent honours, validated. */
@@ -61,7 +63,7 @@ export async function executeVariant(o: ExecuteVariantOptions): Promise<VariantM
   await Promise.race([engine.whenIdle(conversationId), aborted(o.signal)])
 
   const facts = conversationFacts(stacks, conversationId)
-  const before = conversationUsage(artifacts, conversationId).model
+  const { model: before, judge: judgedBefore } = conversationUsage(artifacts, conversationId)
   const wallMs = Math.max(facts.lastTs - facts.firstTs, Date.now() - started)
   const scores = await evaluate(
     {
@@ -75,6 +77,7 @@ export async function executeVariant(o: ExecuteVariantOptions): Promise<VariantM
       ...(o.samples ? { samples: o.samples } : {}),
     },
   )
+  await o.afterEvaluate?.()
   const usage = conversationUsage(artifacts, conversationId)
   let ledger: VariantLedger | null = null
   if (o.ledger) {
@@ -91,7 +94,9 @@ export async function executeVariant(o: ExecuteVariantOptions): Promise<VariantM
     scores,
     score: scores[0]?.score ?? null,
     usage: usage.model,
-    judgeUsage: usage.judge,
+    // Only this run's judge calls: a resumed variant that had been judged before its process
+    // died is judged again, and those scores are the ones shown.
+    judgeUsage: usageSince(usage.judge, judgedBefore),
     wallMs,
     toolCalls: facts.toolCalls.length,
     toolErrors: facts.toolCalls.filter((c) => c.status === 'error').length,

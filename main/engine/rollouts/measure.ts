@@ -97,6 +97,19 @@ export function conversationUsage(artifacts: ArtifactStore, conversationId: stri
   return out
 }
 
+/** The calls of `now` that came after `earlier` (both totals of the same conversation and role). */
+export function usageSince(now: Usage, earlier: Usage): Usage {
+  return {
+    calls: now.calls - earlier.calls,
+    promptTokens: now.promptTokens - earlier.promptTokens,
+    completionTokens: now.completionTokens - earlier.completionTokens,
+    totalTokens: now.totalTokens - earlier.totalTokens,
+    costUsd: now.costUsd - earlier.costUsd,
+    modelMs: now.modelMs - earlier.modelMs,
+    offline: now.offline,
+  }
+}
+
 /** Net change per agent of a list of transfers, as 2-decimal strings (agents sorted). */
 export function walletChanges(transfers: readonly TransferSummary[]): Record<string, string> {
   const delta = new Map<string, bigint>()

@@ -1,4 +1,4 @@
-import type { LedgerSnapshot, RolloutRecord, RolloutStatus, StoredRolloutSpec, VariantMetrics, VariantRecord } from './types'
+import type { LedgerSnapshot, RolloutRecord, RolloutRunner, RolloutStatus, StoredRolloutSpec, VariantMetrics, VariantRecord } from './types'
 
 /** The rollout store port (SQLite: `main/storage/rollouts/sqliteRollouts.ts`). */
 export interface RolloutRepository {
@@ -12,7 +12,12 @@ export interface RolloutRepository {
   markDone(rolloutId: string, team: string, variantId: string, metrics: VariantMetrics): void
   markFailed(rolloutId: string, team: string, variantId: string, error: string, metrics?: VariantMetrics | null): void
   setStatus(id: string, status: RolloutStatus): void
+  /** Write-once. */
   setLedgerAfter(id: string, snapshot: LedgerSnapshot): void
+  /** Records the process running the rollout. */
+  claim(id: string, runner: RolloutRunner): void
+  /** Clears the runner if it is still `runner`. */
+  release(id: string, runner: RolloutRunner): void
 }
 
 /** One variant task, as sent to a worker thread (plain data). */
@@ -27,8 +32,8 @@ export interface VariantTask {
   variantId: string
   modelMode: 'record' | 'replay'
   samples?: number
-  /** Fault injection for crash-safety tests: throw, hang, or stop dead after the first ledger transfer. */
-  inject?: 'throw' | 'hang' | 'die_after_transfer'
+  /** Fault injection for crash-safety tests: throw, hang, or stop dead after the first ledger transfer or after judging. */
+  inject?: 'throw' | 'hang' | 'die_after_transfer' | 'die_after_judge'
 }
 
 export interface VariantTaskResult {

@@ -3,16 +3,20 @@ import type { LedgerClient } from '../ports/ledger'
 import type { ExpandedVariant } from '../schema/rollout'
 import type { VariantExecutor } from './pool'
 import type { RolloutRepository, VariantTask } from './repository'
-import type { LedgerSnapshot, RolloutOptions, RolloutRecord } from './types'
+import { thisRunner } from './liveness'
+import type { LedgerSnapshot, RolloutOptions, RolloutRecord, RolloutRunner, VariantRecord } from './types'
 
 export interface RolloutDeps {
   repo: RolloutRepository
+  /** Absent when the ledger is disabled (`LEDGER_ENABLED=false`): no wallets, snapshots or figures. */
   ledger?: LedgerClient
   executor: VariantExecutor
   /** Task fields shared by every variant (database, config dir, env, model mode). */
   task: Pick<VariantTask, 'dbPath' | 'configDir' | 'env' | 'modelMode'>
   /** Fault injection per `team/variant` (tests only). */
   faults?: Record<string, VariantTask['inject']>
+  /** The process recorded as running the rollout (default: this one). */
+  runner?: RolloutRunner
   /** Called when a variant task settles. */
   onSettled?: (team: string, variantId: string) => void
   now?: () => number
@@ -39,19 +43,44 @@ export async function createRollout(
     for (const agent of r.walletAgents) await deps.ledger.createWallet({ agent, initialBalance: r.initialBalance ?? '100.0', commandId: `init:${agent}` })
   }
   const before = deps.ledger ? await ledgerSnapshot(deps.ledger, 'before', (deps.now ?? Date.now)()) : null
-  return deps.repo.create({ id: r.id ?? newRolloutId(), specFile: r.specFile, spec: { source: r.source, variants: r.variants, options: r.options }, ledgerBefore: before })
+  const options: RolloutOptions = { ...r.options, ...(deps.ledger ? {} : { ledgerEnabled: false }) }
+  return deps.repo.create({ id: r.id ?? newRolloutId(), specFile: r.specFile, spec: { source: r.source, variants: r.variants, options }, ledgerBefore: before })
 }
 
 /**
  * Runs every unfinished variant (queued, or running when a previous process died) with at most
- * `options.parallel` in flight; finished and failed variants are never rerun. A crashing or
- * hung task becomes that variant's error. Ends with the ledger "after" snapshot.
+ * `options.parallel` in flight; finished and failed variants are never rerun, and a rollout with
+ * nothing left to run is returned untouched. A crashing or hung task becomes that variant's
+ * error. While it runs, this process is recorded as the rollout's runner. When the last variant
+ * finishes, the ledger "after" snapshot is taken (once).
  */
 export async function runRollout(deps: RolloutDeps, rolloutId: string): Promise<RolloutRecord> {
   const { repo } = deps
   const rollout = repo.get(rolloutId)
-  repo.setStatus(rolloutId, 'running')
   const pending = repo.variants(rolloutId).filter((v) => v.status === 'queued' || v.status === 'running')
+  // Nothing left to run: a finished rollout stays exactly as it was (status, snapshots, figures).
+  if (!pending.length && rollout.status !== 'running') return rollout
+  const runner = deps.runner ?? thisRunner()
+  repo.claim(rolloutId, runner)
+  try {
+    repo.setStatus(rolloutId, 'running')
+    await runPending(deps, rollout, pending)
+    const left = repo.variants(rolloutId).some((v) => v.status === 'queued' || v.status === 'running')
+    if (!left) {
+      // Taken once, when the last variant finishes; the store never overwrites it.
+      if (deps.ledger) repo.setLedgerAfter(rolloutId, await ledgerSnapshot(deps.ledger, 'after', (deps.now ?? Date.now)()))
+      repo.setStatus(rolloutId, 'done')
+    }
+  } finally {
+    repo.release(rolloutId, runner)
+  }
+  return repo.get(rolloutId)
+}
+
+/** Runs `pending` with at most `options.parallel` tasks in flight; a failed task becomes the variant's error. */
+async function runPending(deps: RolloutDeps, rollout: RolloutRecord, pending: readonly VariantRecord[]): Promise<void> {
+  const { repo } = deps
+  const rolloutId = rollout.id
   const { parallel, taskTimeoutMs, samples } = rollout.spec.options
   let next = 0
   const lane = async (): Promise<void> => {
@@ -76,8 +105,4 @@ export async function runRollout(deps: RolloutDeps, rolloutId: string): Promise<
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, pending.length)) }, lane))
-  if (deps.ledger) repo.setLedgerAfter(rolloutId, await ledgerSnapshot(deps.ledger, 'after', (deps.now ?? Date.now)()))
-  const left = repo.variants(rolloutId).some((v) => v.status === 'queued' || v.status === 'running')
-  if (!left) repo.setStatus(rolloutId, 'done')
-  return repo.get(rolloutId)
 }

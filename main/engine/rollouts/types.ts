@@ -115,6 +115,8 @@ export interface RolloutOptions {
   replay: boolean
   /** Per-variant task deadline. */
   taskTimeoutMs: number
+  /** False when the rollout ran with `LEDGER_ENABLED=false` (no wallet tools, no ledger figures); absent = enabled. */
+  ledgerEnabled?: boolean
 }
 
 /** What is stored as the rollout's spec document. */
@@ -123,6 +125,13 @@ export interface StoredRolloutSpec {
   source: unknown
   variants: ExpandedVariant[]
   options: RolloutOptions
+}
+
+/** The process running a rollout right now. */
+export interface RolloutRunner {
+  pid: number
+  /** Host name of the machine (a pid is only checked on the machine that wrote it). */
+  host: string
 }
 
 export interface RolloutRecord {
@@ -134,6 +143,8 @@ export interface RolloutRecord {
   finishedAt: number | null
   ledgerBefore: LedgerSnapshot | null
   ledgerAfter: LedgerSnapshot | null
+  /** Who runs it now; null when no process does (finished, or interrupted when still `running`). */
+  runner: RolloutRunner | null
 }
 
 /** `rollout:<rolloutId>:<team>:<variantId>`: stable, so a resume finds the conversation again. */

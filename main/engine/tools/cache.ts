@@ -9,16 +9,19 @@ export interface ToolCache {
 
 /**
  * Cache key: tool + canonical JSON of the validated arguments + rollout sample (index, seed),
- * and, for tools that `requiresContext`, the caller (conversation, agent, branch).
+ * for tools that `requiresContext` the caller (conversation, agent, branch), and for
+ * `ledgerRead` tools the ledger revision the result was read at.
  */
 export function toolCacheKey(
   tool: { name: string; requiresContext?: boolean },
   args: unknown,
   ctx: Pick<ToolContext, 'conversationId' | 'agentId' | 'branchId' | 'sample'>,
+  ledgerRevision: string | null = null,
 ): string {
   const scope = tool.requiresContext ? [ctx.conversationId, ctx.agentId, ctx.branchId] : null
   const sample = ctx.sample ? [ctx.sample.index, ctx.sample.seed ?? null] : null
-  return `tool_cache:${tool.name}:${hashCanonical({ args: JSON.parse(canonicalJson(args)), scope, sample })}`
+  const parts = { args: JSON.parse(canonicalJson(args)), scope, sample, ...(ledgerRevision === null ? {} : { ledger: ledgerRevision }) }
+  return `tool_cache:${tool.name}:${hashCanonical(parts)}`
 }
 
 /** In-memory {@link ToolCache}; expired entries are dropped when read. */

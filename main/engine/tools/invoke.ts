@@ -46,6 +46,8 @@ function parseArgs(raw: unknown): { ok: true; value: unknown } | { ok: false; me
  */
 export async function invokeTool(registry: ToolRegistry, name: string, rawArgs: unknown, ctx: InvokeContext): Promise<ToolOutcome> {
   const tool = registry.get(name)
+  const off = tool ? undefined : registry.disabledReason(name)
+  if (off) return fail('TOOL_DISABLED', `${name}: ${off}`)
   if (!tool) return fail('UNKNOWN_TOOL', `unknown tool "${name}"; available tools: ${registry.names().join(', ') || '(none)'}`)
 
   const parsed = parseArgs(rawArgs)
@@ -57,7 +59,7 @@ export async function invokeTool(registry: ToolRegistry, name: string, rawArgs: 
   }
   const args = checked.data
 
-  const cacheKey = tool.cacheTtl && ctx.cache ? toolCacheKey(tool, args, ctx) : null
+  const cacheKey = tool.cacheTtl && ctx.cache ? await cacheKeyOf(tool, args, ctx) : null
   if (cacheKey) {
     const hit = ctx.cache!.get(cacheKey)
     if (hit) return { status: 'ok', result: hit.value, cached: true }
@@ -105,6 +107,20 @@ export async function invokeTool(registry: ToolRegistry, name: string, rawArgs: 
   }
   if (cacheKey) ctx.cache!.set(cacheKey, result, tool.cacheTtl!)
   return { status: 'ok', result, cached: false }
+}
+
+/**
+ * The cache key of a call, or null when it must not be cached: a `ledgerRead` tool is cached only
+ * under the ledger's current revision, so no read is older than the last committed write.
+ */
+async function cacheKeyOf(tool: { name: string; requiresContext?: boolean; ledgerRead?: boolean }, args: unknown, ctx: InvokeContext): Promise<string | null> {
+  if (!tool.ledgerRead) return toolCacheKey(tool, args, ctx)
+  if (!ctx.ledger?.revision) return null
+  try {
+    return toolCacheKey(tool, args, ctx, await ctx.ledger.revision())
+  } catch {
+    return null // no revision, no cache: the tool reads the ledger itself and reports its errors
+  }
 }
 
 const isFailure = (v: unknown): v is ToolFailure =>

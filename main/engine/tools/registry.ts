@@ -7,6 +7,7 @@ import type { FunctionSchema, Tool } from './types'
  */
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>()
+  private readonly disabled = new Map<string, string>()
 
   constructor(tools: Iterable<Tool> = []) {
     for (const t of tools) this.register(t)
@@ -19,6 +20,17 @@ export class ToolRegistry {
     if (!tool.functionSchema) throw new ToolError(`tool "${tool.name}" was not made with defineTool`, 'BAD_TOOL_DEFINITION')
     this.tools.set(tool.name, tool)
     return this
+  }
+
+  /** Marks `name` as turned off in this setup: it is not offered, and a call gets `reason`. */
+  disable(name: string, reason: string): this {
+    this.disabled.set(name, reason)
+    return this
+  }
+
+  /** Why `name` is turned off, or undefined. */
+  disabledReason(name: string): string | undefined {
+    return this.tools.has(name) ? undefined : this.disabled.get(name)
   }
 
   get(name: string): Tool | undefined {

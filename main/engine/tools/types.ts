@@ -46,6 +46,12 @@ export interface ToolSpec<I extends z.ZodObject = z.ZodObject, O = unknown> {
    * scoped to the caller. Tools without it share cache entries globally.
    */
   requiresContext?: boolean
+  /**
+   * The result reads ledger state (balances, history). Its cache entries are keyed by the
+   * ledger's revision, so a transfer committed by anyone (this conversation, another process)
+   * invalidates them; without a ledger revision the result is never cached.
+   */
+  ledgerRead?: boolean
   /** Per-call time limit in ms (default 30 s, §10.3). */
   timeoutMs?: number
   run(args: z.output<I>, ctx: ToolContext): O | Promise<O>

@@ -230,6 +230,11 @@ export class EmbeddedLedger implements LedgerClient {
     }))
   }
 
+  /** The offset of the last committed transaction (any party, any process): changes on every commit. */
+  async revision(): Promise<string> {
+    return String(this.st.lastOffset.get() ?? 0)
+  }
+
   async audit(): Promise<AuditReport> {
     // One read transaction so the check sees a consistent snapshot while writers go on.
     return this.store.db.transaction(() =>

@@ -93,6 +93,8 @@ export function prepareLedgerStatements(db: SqliteDatabase) {
        ON CONFLICT (party) DO UPDATE SET total_volume = excluded.total_volume, transaction_count = excluded.transaction_count,
          last_updated = excluded.last_updated, minted = excluded.minted, created_tx = excluded.created_tx`,
     ),
+    /** Highest committed offset (the ledger's revision). */
+    lastOffset: (db.prepare('SELECT MAX(offset) FROM ledger_transactions') as Database.Statement<unknown[], number | null>).pluck(),
     allTx: s<TxRow>('SELECT * FROM ledger_transactions WHERE act_as = ? ORDER BY offset'),
   }
 }

@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { asAgentId, asConversationId } from '../../engine/schema/states'
+import { rolloutState } from '../../engine/rollouts/liveness'
 import { EmbeddedLedger } from '../ledger/embeddedLedger'
+import { SqliteRolloutStore } from '../rollouts/sqliteRollouts'
 import { openStore } from '../sqliteStore'
 import { createStackStorage } from '../stacks/create'
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from './index'
@@ -45,7 +47,7 @@ function checkStacksWork(file: string): void {
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts'])
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner'])
   })
 
   it('upgrade a database created with only migration 001 and keep its ledger rows', async () => {
@@ -88,6 +90,12 @@ describe('migrations', () => {
         const store = openStore(file)
         const { artifacts } = createStackStorage(store)
         expect(artifacts.query({ type: 'ledger_event' }).map((h) => [h.sessionId, h.tags])).toEqual([['ledger:p2engine', ['transfer_executed']]])
+        store.close()
+      }
+      if (version >= 5) {
+        const store = openStore(file)
+        const r = new SqliteRolloutStore(store).get('ro_fixture')
+        expect([r.status, r.runner, rolloutState(r)]).toEqual(['running', null, 'interrupted'])
         store.close()
       }
     })

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { UserInputError } from '../../engine/errors'
 import type {
-  LedgerSnapshot, RolloutRecord, RolloutStatus, StoredRolloutSpec, VariantMetrics, VariantRecord, VariantStatus,
+  LedgerSnapshot, RolloutRecord, RolloutRunner, RolloutStatus, StoredRolloutSpec, VariantMetrics, VariantRecord, VariantStatus,
 } from '../../engine/rollouts/types'
 import { defineJsonColumn } from '../jsonColumn'
 import type { SqliteStore } from '../sqliteStore'
@@ -12,7 +12,7 @@ const SnapshotColumn = defineJsonColumn({ name: 'ledger snapshot', version: 1, s
 const OverridesColumn = defineJsonColumn({ name: 'variant overrides', version: 1, schema: z.looseObject({ values: z.record(z.string(), z.unknown()) }) })
 const MetricsColumn = defineJsonColumn({ name: 'variant metrics', version: 1, schema: z.looseObject({ conversationId: z.string(), scores: z.array(doc) }) })
 
-interface RolloutRow { id: string; spec_file: string; spec: string; status: RolloutStatus; created_at: number; finished_at: number | null; ledger_before: string | null; ledger_after: string | null }
+interface RolloutRow { id: string; spec_file: string; spec: string; status: RolloutStatus; created_at: number; finished_at: number | null; ledger_before: string | null; ledger_after: string | null; runner_pid: number | null; runner_host: string | null }
 interface VariantRow { rollout_id: string; team: string; variant_id: string; position: number; status: VariantStatus; conversation_id: string | null; overrides: string; metrics: string | null; error: string | null; started_at: number | null; finished_at: number | null }
 
 const strip = <T>(o: T & { schemaVersion?: number }): T => {
@@ -100,8 +100,19 @@ export class SqliteRolloutStore {
     this.store.db.prepare('UPDATE rollouts SET status = ?, finished_at = ? WHERE id = ?').run(status, status === 'running' ? null : this.now(), id)
   }
 
+  /** Records the process that runs the rollout now (it takes over from a dead one). */
+  claim(id: string, runner: RolloutRunner): void {
+    this.store.db.prepare('UPDATE rollouts SET runner_pid = ?, runner_host = ? WHERE id = ?').run(runner.pid, runner.host, id)
+  }
+
+  /** The process stopped running the rollout (only if it is still the recorded runner). */
+  release(id: string, runner: RolloutRunner): void {
+    this.store.db.prepare('UPDATE rollouts SET runner_pid = NULL, runner_host = NULL WHERE id = ? AND runner_pid = ? AND runner_host = ?').run(id, runner.pid, runner.host)
+  }
+
+  /** Write-once: a rollout's "after" snapshot is never replaced (a later resume keeps it). */
   setLedgerAfter(id: string, snapshot: LedgerSnapshot): void {
-    this.store.db.prepare('UPDATE rollouts SET ledger_after = ? WHERE id = ?').run(SnapshotColumn.encode(snapshot as never), id)
+    this.store.db.prepare('UPDATE rollouts SET ledger_after = ? WHERE id = ? AND ledger_after IS NULL').run(SnapshotColumn.encode(snapshot as never), id)
   }
 }
 
@@ -115,6 +126,7 @@ function toRecord(r: RolloutRow): RolloutRecord {
     finishedAt: r.finished_at,
     ledgerBefore: r.ledger_before ? (strip(SnapshotColumn.decode(r.ledger_before)) as unknown as LedgerSnapshot) : null,
     ledgerAfter: r.ledger_after ? (strip(SnapshotColumn.decode(r.ledger_after)) as unknown as LedgerSnapshot) : null,
+    runner: r.runner_pid === null || r.runner_pid === undefined ? null : { pid: r.runner_pid, host: r.runner_host ?? '' },
   }
 }
 

@@ -117,6 +117,7 @@ export const checkBalanceTool = defineTool({
   requiresContext: true,
   sideEffectFree: true,
   cacheTtl: 30,
+  ledgerRead: true,
   async run(args, ctx): Promise<BalanceOutput> {
     const agent = args.agent_id || ctx.agentId
     const wallet = await walletOf(ctx, agent)
@@ -143,6 +144,7 @@ export const transactionHistoryTool = defineTool({
   requiresContext: true,
   sideEffectFree: true,
   cacheTtl: 60,
+  ledgerRead: true,
   async run(args, ctx): Promise<{ transactions: HistoryEntry[]; count: number; agent: string; message: string }> {
     const agent = ctx.agentId
     const records = await ledgerOf(ctx).history(agent, args.limit)
