@@ -15,6 +15,10 @@ export interface ArtifactsState {
   rows: ArtifactRow[]
   truncated: boolean
   sessions: string[]
+  /** Conversation names by id (labels and search). */
+  names: Record<string, string>
+  /** Stored types with their counts (in the chosen conversation), for the Type filter. */
+  types: { type: string; count: number }[]
   loading: boolean
   loaded: boolean
   error: UiError | null
@@ -27,6 +31,8 @@ export interface ArtifactsState {
   setFilter(key: keyof ArtifactFilters, value: string): void
   load(): Promise<void>
   open(ref: string): Promise<void>
+  /** Closes the viewer. */
+  close(): void
   pick(ref: string): void
   runDiff(): Promise<void>
   closeDiff(): void
@@ -37,6 +43,8 @@ const initial = {
   rows: [],
   truncated: false,
   sessions: [],
+  names: {},
+  types: [],
   loading: false,
   loaded: false,
   error: null,
@@ -59,11 +67,14 @@ export const useArtifactsStore = create<ArtifactsState>()((set, get) => ({
     try {
       const page = await artifactsApi.query({
         ...(f.sessionId ? { sessionId: f.sessionId } : {}),
-        ...(f.type ? { type: f.type as 'state' } : {}),
+        ...(f.type ? { type: f.type as ArtifactRow['type'] } : {}),
         ...(f.tag.trim() ? { tag: f.tag.trim() } : {}),
         limit: 10_000,
       })
-      set({ rows: page.rows, truncated: page.truncated, sessions: page.sessions, loading: false, loaded: true, error: null })
+      set({
+        rows: page.rows, truncated: page.truncated, sessions: page.sessions, types: page.types,
+        names: Object.fromEntries(page.conversations.map((c) => [c.id, c.name])), loading: false, loaded: true, error: null,
+      })
     } catch (err) {
       set({ loading: false, loaded: true, error: toUiError(err) })
     }
@@ -77,6 +88,7 @@ export const useArtifactsStore = create<ArtifactsState>()((set, get) => ({
       set({ error: toUiError(err) })
     }
   },
+  close: () => set({ openRef: null, detail: null }),
   pick(ref) {
     const picked = get().picked
     set({ picked: picked.includes(ref) ? picked.filter((r) => r !== ref) : [...picked, ref].slice(-2) })
