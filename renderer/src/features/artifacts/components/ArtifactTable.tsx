@@ -54,8 +54,8 @@ export function ArtifactTable({ rows, names, openRef, picked, onOpen, onPick }: 
                 <span role="gridcell" onClick={(e) => e.stopPropagation()}>
                   <input type="checkbox" aria-label={`Pick ${r.ref} for diff`} checked={picked.includes(r.ref)} onChange={() => onPick(r.ref)} />
                 </span>
-                <span role="gridcell" className="mono faint">{r.ts.slice(11, 23)}</span>
-                <span role="gridcell" className="ellipsis">{r.type}</span>
+                <span role="gridcell" className="mono faint" title={r.ts}>{r.ts.slice(11, 19)}</span>
+                <span role="gridcell" className="ellipsis" title={r.type}>{r.type}</span>
                 <span role="gridcell" className="ellipsis" title={r.stateKind ?? r.role}>{r.stateKind ?? r.role}</span>
                 <span role="gridcell" className="ellipsis" title={names[r.sessionId] ? `${names[r.sessionId]} (${r.sessionId})` : r.sessionId}>{names[r.sessionId] ?? r.sessionId}</span>
                 <span role="gridcell" className="ellipsis" title={r.agentId}>{r.agentId}</span>

@@ -55,7 +55,7 @@ export function ArtifactsScreen() {
       {s.truncated && <Alert tone="info">Showing the newest 10,000 matches. Narrow the filters (conversation, type or tag) to see older ones.</Alert>}
       {!s.loaded ? (
         <div className="center-pad"><Spinner label="Loading artifacts" /></div>
-      ) : s.rows.length === 0 ? (
+      ) : s.rows.length === 0 && !s.error ? (
         <div className="card">
           <EmptyState icon={<Icon name="artifacts" size={26} />} title="No artifacts match">
             {s.filters.sessionId || s.filters.type || s.filters.tag ? 'Clear a filter to see more.' : 'Chat with an agent (press 1): every message, tool call and payment is recorded here.'}
