@@ -31,6 +31,14 @@ const engine = ctx.engine
 const long = engine.startConversation({ agentId: 'agent_beta', name: 'long conversation (10k)' })
 engine.deps.stacks.push(long.id, long.rootAgent, Array.from({ length: 10_000 }, (_, i) =>
   i % 2 === 0 ? { kind: 'user_message' as const, text: `question ${i / 2 + 1}` } : { kind: 'assistant_message' as const, content: `answer ${(i + 1) / 2}${i % 10 === 1 ? '\nwith a second line' : ''}` }))
+// A short one with a known artifact count, for the Artifacts filters.
+const short = engine.startConversation({ agentId: 'agent_alpha', name: 'short conversation' })
+engine.deps.stacks.push(short.id, short.rootAgent, [
+  { kind: 'user_message' as const, text: 'What is the weather in Paris?' },
+  { kind: 'assistant_message' as const, content: 'Sunny, 21 °C.' },
+  { kind: 'user_message' as const, text: 'Thanks!' },
+  { kind: 'assistant_message' as const, content: 'You are welcome.' },
+])
 const host = await startWebHost({
   services: { config: ctx.config, ledger: ctx.ledger, engine, store: ctx.store, env, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },
   bus: new EventBus(),

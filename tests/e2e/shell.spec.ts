@@ -111,16 +111,22 @@ test('artifacts: the Type filter lists stored types with counts; conversations b
   // Conversations are listed and shown by name, not by raw id.
   const conversation = page.getByLabel('Conversation')
   const names = (await conversation.locator('option').allTextContents()).slice(1)
-  expect(names).toContain('long conversation (10k)')
+  expect(names).toEqual(expect.arrayContaining(['long conversation (10k)', 'short conversation']))
   expect(names.some((n) => /^chat_[0-9a-f-]{8,}$/.test(n))).toBe(false)
-  await conversation.selectOption({ label: 'long conversation (10k)' })
-
-  // The seeded conversation holds 10 000 user/assistant states and nothing else: only that type is offered.
   const type = page.getByLabel('Type')
-  await expect(type.locator('option')).toHaveText(['All types (10,000)', 'state (10,000)'])
+  // Unfiltered: only stored types, each with its count, adding up to the total.
+  const counts = (await type.locator('option').allTextContents()).map((o) => /^(.+) \(([\d,]+)\)$/.exec(o)!).map((m) => [m[1]!, Number(m[2]!.replace(/,/g, ''))] as const)
+  expect(counts[0]![0]).toBe('All types')
+  expect(counts.slice(1).every(([, n]) => n > 0)).toBe(true)
+  expect(counts.slice(1).reduce((n, [, c]) => n + c, 0)).toBe(counts[0]![1])
+
+  // The seeded short conversation holds 4 user/assistant states and nothing else: only that type is offered.
+  await conversation.selectOption({ label: 'short conversation' })
+  await expect(type.locator('option')).toHaveText(['All types (4)', 'state (4)'])
   await type.selectOption('state')
-  await expect(page.getByRole('region', { name: 'Artifact list' }).getByRole('heading')).toHaveText('10,000 artifacts')
-  await expect(rows.first()).toContainText('long conversation (10k)')
+  await expect(page.getByRole('region', { name: 'Artifact list' }).getByRole('heading')).toHaveText('4 artifacts')
+  await expect(rows).toHaveCount(4)
+  await expect(rows.first()).toContainText('short conversation')
   const header = page.getByRole('columnheader', { name: 'Conversation' })
   const agentHeader = page.getByRole('columnheader', { name: 'Agent' })
   const [h1, h2] = [(await header.boundingBox())!, (await agentHeader.boundingBox())!]

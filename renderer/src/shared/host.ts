@@ -14,18 +14,18 @@ export interface HostState {
 }
 
 /** Facts about the host every screen may show: connection, version, first start, the answering model. */
-export const useHostStore = create<HostState>()((set, get) => ({
+export const useHostStore = create<HostState>()((set) => ({
   connection: 'connecting',
   epoch: 0,
   info: null,
   model: null,
   async load() {
     const client = getClient()
-    const [info, model] = await Promise.allSettled([client.invoke('app:info', {}), client.invoke('app:model', {})])
-    set({
-      info: info.status === 'fulfilled' ? info.value : get().info,
-      model: model.status === 'fulfilled' ? model.value : get().model,
-    })
+    // Each shows as soon as it arrives (resolving the model may probe a local server).
+    await Promise.allSettled([
+      client.invoke('app:info', {}).then((info) => set({ info })),
+      client.invoke('app:model', {}).then((model) => set({ model })),
+    ])
   },
 }))
 

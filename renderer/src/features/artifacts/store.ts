@@ -14,6 +14,8 @@ export interface ArtifactsState {
   filters: ArtifactFilters
   rows: ArtifactRow[]
   truncated: boolean
+  /** The most rows the last query asked for. */
+  limit: number
   sessions: string[]
   /** Conversation names by id (labels and search). */
   names: Record<string, string>
@@ -42,6 +44,7 @@ const initial = {
   filters: { sessionId: '', type: '', tag: '', text: '' },
   rows: [],
   truncated: false,
+  limit: 2_000,
   sessions: [],
   names: {},
   types: [],
@@ -54,6 +57,9 @@ const initial = {
   diff: null,
 }
 
+/** Unfiltered, the newest 2 000 show quickly; a conversation, type or tag filter shows up to 10 000. */
+const limitFor = (f: ArtifactFilters): number => (f.sessionId || f.type || f.tag.trim() ? 10_000 : 2_000)
+
 /** Artifact list, viewer and diff. Text filtering runs locally on the loaded rows (instant); the rest is a query. */
 export const useArtifactsStore = create<ArtifactsState>()((set, get) => ({
   ...initial,
@@ -63,13 +69,14 @@ export const useArtifactsStore = create<ArtifactsState>()((set, get) => ({
   },
   async load() {
     const f = get().filters
+    set({ limit: limitFor(f) })
     set({ loading: true })
     try {
       const page = await artifactsApi.query({
         ...(f.sessionId ? { sessionId: f.sessionId } : {}),
         ...(f.type ? { type: f.type as ArtifactRow['type'] } : {}),
         ...(f.tag.trim() ? { tag: f.tag.trim() } : {}),
-        limit: 10_000,
+        limit: limitFor(f),
       })
       set({
         rows: page.rows, truncated: page.truncated, sessions: page.sessions, types: page.types,

@@ -52,7 +52,7 @@ export function ArtifactsScreen() {
         <Field label="Tag"><input value={s.filters.tag} placeholder="e.g. golden" onChange={(e) => s.setFilter('tag', e.target.value)} /></Field>
       </form>
       {s.error && <Alert tone="error" title="Could not read artifacts">{s.error.message} <span className="faint">({s.error.code})</span></Alert>}
-      {s.truncated && <Alert tone="info">Showing the newest 10,000 matches. Narrow the filters (conversation, type or tag) to see older ones.</Alert>}
+      {s.truncated && <Alert tone="info">Showing the newest {s.limit.toLocaleString()} matches{s.limit < 10_000 ? ' (the search box looks only at these)' : ''}. Pick a conversation, type or tag to see older ones.</Alert>}
       {!s.loaded ? (
         <div className="center-pad"><Spinner label="Loading artifacts" /></div>
       ) : s.rows.length === 0 && !s.error ? (
