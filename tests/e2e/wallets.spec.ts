@@ -38,6 +38,9 @@ test('transfer funds and see both balances and the history change', async ({ pag
   await expect(page.getByRole('heading', { name: 'History · agent_beta' })).toBeVisible()
   await expect(rows.first()).toContainText('↓ from agent_alpha')
   await expect(rows.first()).toContainText('+10.00')
+  // Esc goes back to everyone's history.
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('heading', { name: 'History · all agents' })).toBeVisible()
 
   // An overdraft is refused before anything is sent: the field names the available balance.
   const transfersSent = sent.length

@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { selectDisconnected, useHostStore } from '../../../shared/host'
 import { Alert, Badge, Button, EmptyState, Icon, Spinner } from '../../../shared/ui'
+import { useEscape } from '../../../shared/useEscape'
 import { startWalletsLiveUpdates, useWalletsStore } from '../store'
 import { AuditCard } from './AuditCard'
 import { BalanceChart } from './BalanceChart'
@@ -21,6 +22,9 @@ export function WalletsScreen() {
   const refresh = useWalletsStore((s) => s.refresh)
   const disconnected = useHostStore(selectDisconnected)
   const firstStartError = useHostStore((s) => s.info?.firstStart.error ?? null)
+  const selected = useWalletsStore((s) => s.selected)
+  // Esc leaves one agent's history for everyone's.
+  useEscape(selected !== null, () => void useWalletsStore.getState().select(null))
 
   useEffect(() => {
     void refresh()
