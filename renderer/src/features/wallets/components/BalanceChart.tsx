@@ -30,10 +30,14 @@ export function BalanceChart() {
   const hi = Math.max(...values) + pad
   const x = (t: number) => PAD.l + ((t - from) / Math.max(1, end - from)) * (W - PAD.l - PAD.r)
   const y = (v: number) => PAD.t + (1 - (v - lo) / (hi - lo)) * (H - PAD.t - PAD.b)
-  const path = (pts: [number, number][]) => {
+  // Equal balances would draw on top of each other: each line sits a hair (≤ 1.5 px per line) off
+  // the exact value, so a bundle of wallets at 100.00 reads as several lines, not one.
+  const nudge = (i: number) => (i - (series.length - 1) / 2) * 1.5
+  const path = (pts: [number, number][], i: number) => {
     let d = ''
     pts.forEach(([t, v], k) => {
-      d += k === 0 ? `M${x(t).toFixed(1)},${y(v).toFixed(1)}` : `H${x(t).toFixed(1)}V${y(v).toFixed(1)}`
+      const yy = (y(v) + nudge(i)).toFixed(1)
+      d += k === 0 ? `M${x(t).toFixed(1)},${yy}` : `H${x(t).toFixed(1)}V${yy}`
     })
     return d + `H${x(end).toFixed(1)}`
   }
@@ -63,8 +67,8 @@ export function BalanceChart() {
         <line x1={PAD.l} x2={W - PAD.r} y1={H - PAD.b} y2={H - PAD.b} className="chart-axis" />
         {ordered.map((s) => (
           <g key={s.agent} opacity={selected && s.agent !== selected ? 0.3 : 1} data-testid={`series-${s.agent}`}>
-            <path d={path(s.points)} fill="none" style={{ stroke: color(s.i) }} strokeWidth={s.agent === selected ? 2.6 : 1.7} strokeLinejoin="round" />
-            {s.points.slice(1).map(([t, v], k) => <circle key={k} cx={x(t)} cy={y(v)} r={2.6} style={{ fill: color(s.i) }} />)}
+            <path d={path(s.points, s.i)} fill="none" style={{ stroke: color(s.i) }} strokeWidth={s.agent === selected ? 2.6 : 1.7} strokeLinejoin="round" />
+            {s.points.slice(1).map(([t, v], k) => <circle key={k} cx={x(t)} cy={y(v) + nudge(s.i)} r={2.6} style={{ fill: color(s.i) }} />)}
           </g>
         ))}
       </svg>
