@@ -16,6 +16,7 @@ import { isAlive, readState } from '../ledger/canton/sandbox/state'
 import { CantonService } from './canton/cantonService'
 import { reboundLedger, type ReboundLedger } from './canton/reboundLedger'
 import { RolloutService } from './rollouts/rolloutService'
+import { createConfiguredWallets } from './firstStart'
 import type { AppServices } from '../ipc/services'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
@@ -72,6 +73,8 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
     store.close()
     throw err
   }
+  // A desktop user has no terminal: a fresh ledger gets the configured wallets here, not via the CLI.
+  const firstStart = createConfiguredWallets(ledger, config)
   const bus = new EventBus()
   const stopEvents = forwardEngineEvents(engine, bus)
   // Conversations interrupted by a quit or crash continue from their stored entries.
@@ -95,13 +98,14 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   }
   let closed = false
   return {
-    services: { config, ledger, engine, settings, store, env, rollouts, canton, app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
+    services: { config, ledger, engine, settings, store, env, rollouts, canton, firstStart, app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
     bus,
     store,
     engine,
     async close() {
       if (closed) return
       closed = true
+      await firstStart
       stopEvents()
       await rollouts.close()
       engine.close()

@@ -38,10 +38,13 @@ export function artifactsHandlers(services: AppServices): Pick<HandlerTable, Art
         limit: needle ? 10_000 : Math.min(10_000, limit + 1),
       })
       const found = needle ? headers.filter((h) => matches(h, needle)) : headers
+      const conversations = stacks.listConversations().map((c) => ({ id: c.id, name: c.name }))
       return {
         rows: found.slice(0, limit).map(row),
         truncated: found.length > limit || (needle !== '' && headers.length === 10_000),
-        sessions: stacks.listConversations().map((c) => c.id),
+        sessions: conversations.map((c) => c.id),
+        conversations,
+        types: artifacts.countByType(input.sessionId ? { sessionId: input.sessionId } : {}),
       }
     },
     'artifacts:get': (input) => {

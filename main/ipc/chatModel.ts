@@ -1,4 +1,4 @@
-import type { ModelInfo } from '../../preload/contract'
+import type { ChatModelInfo } from '../../preload/contract'
 import { DEFAULT_PRICES } from '../engine/models/prices'
 import { effectiveAgent } from '../engine/runtime/prompt'
 import type { Engine } from '../engine/runtime/engine'
@@ -9,7 +9,7 @@ import type { StackEntry } from '../engine/schema/states'
 const CATALOG = [...Object.keys(DEFAULT_PRICES).filter((k) => !k.endsWith('/*')), 'local/scripted']
 
 /** Which model answers on the branch: the configured one (with the conversation's override) and the newest answer's. */
-export function modelInfo(engine: Engine, at: AgentRef, tail: readonly StackEntry[]): ModelInfo {
+export function modelInfo(engine: Engine, at: AgentRef, tail: readonly StackEntry[]): ChatModelInfo {
   const def = engine.deps.agents.find((a) => a.id === at.agentId)
   const overrides = engine.deps.overrides.get(at.conversationId, at.agentId)?.values ?? {}
   const configured = def?.type === 'llm' ? effectiveAgent(def, overrides, engine.deps.settings).model : null

@@ -26,6 +26,7 @@ interface Seeded {
 /** One sample input per channel; the test fails when a channel has none. */
 const samplesFor = ({ refs, rollouts }: Seeded): Record<InvokeChannel, unknown> => ({
   'app:info': {},
+  'app:model': {},
   'ledger:wallets': {},
   'ledger:transfer': { from: 'agent_alpha', to: 'agent_beta', amount: '10', reason: 'contract test' },
   'ledger:history': { agent: 'agent_alpha', limit: 5 },
@@ -208,7 +209,7 @@ describe('IPC contract', () => {
     })
     expect(await transport.invoke('app:info', {})).toEqual({
       ok: true,
-      data: { name: 'P2Engine', version: '0.0.0-test', host: 'browser', home: expect.stringContaining('p2e-contract-'), configDir: '/tmp/p2engine-test-config', ledgerBackend: 'embedded' },
+      data: { name: 'P2Engine', version: '0.0.0-test', host: 'browser', home: expect.stringContaining('p2e-contract-'), configDir: '/tmp/p2engine-test-config', ledgerBackend: 'embedded', firstStart: { created: [], balance: null, error: null } },
     })
   })
 

@@ -1,3 +1,4 @@
+import type { FirstStart } from '../../preload/contract'
 import type { LoadedConfig } from '../engine/config/types'
 import { AppError } from '../engine/errors'
 import type { LedgerClient } from '../engine/ports/ledger'
@@ -27,6 +28,8 @@ export interface AppServices {
   rollouts?: RolloutService
   /** The managed Canton sandbox; the handlers build one when absent. */
   canton?: CantonService
+  /** Wallets the host creates at start (`main/app/firstStart.ts`); ledger reads wait for it. */
+  firstStart?: Promise<FirstStart>
 }
 
 /** The engine, or an error that says how to get one. */

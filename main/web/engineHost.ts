@@ -5,6 +5,7 @@ import type { EventBus } from '../ipc/eventBus'
 import type { AppServices } from '../ipc/services'
 import { applySavedSettings, readSavedSettings, SettingsService } from '../app/settings/settingsService'
 import { MemoryVault } from '../app/settings/vault'
+import { createConfiguredWallets } from '../app/firstStart'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
 
 /** Services with an engine, and how to stop what this module started. */
@@ -18,14 +19,16 @@ export interface HostedEngine {
  * Makes sure the browser host has an engine. When the caller passed none (`p2engine ui`), one is
  * composed on the home's database (its own connection; SQLite WAL serialises writers) with the
  * saved settings applied, and resumed so interrupted conversations continue. Keys stay in memory:
- * a browser host has no OS keychain. Engine events are forwarded to the bus either way.
+ * a browser host has no OS keychain. Engine events are forwarded to the bus either way, and a
+ * ledger without wallets gets the configured ones (unless the caller already started that).
  */
 export function hostEngine(services: AppServices, bus: EventBus): HostedEngine {
   let store: SqliteStore | undefined
   let engine = services.engine
   let settings = services.settings
+  let config = services.config
   if (!engine) {
-    const config = applySavedSettings(services.config, readSavedSettings(services.config.settings.home), undefined)
+    config = applySavedSettings(services.config, readSavedSettings(services.config.settings.home), undefined)
     store = openStore(homePaths(config.settings.home).database)
     try {
       engine = composeEngine({ store, config, ledger: services.ledger })
@@ -39,10 +42,13 @@ export function hostEngine(services: AppServices, bus: EventBus): HostedEngine {
   const stop = forwardEngineEvents(engine, bus)
   const owned = store
   const ownedEngine = owned ? engine : undefined
-  const hosted: AppServices = { ...services, engine, settings: settings ?? new SettingsService(services.config, new MemoryVault()), ...(store ? { store } : {}) }
+  // `p2engine ui` is a desktop user's first start too: a fresh ledger gets the configured wallets.
+  const firstStart = services.firstStart ?? createConfiguredWallets(services.ledger, config)
+  const hosted: AppServices = { ...services, config, engine, firstStart, settings: settings ?? new SettingsService(config, new MemoryVault()), ...(store ? { store } : {}) }
   return {
     services: hosted,
     async close() {
+      await firstStart
       stop()
       // Services the handlers built lazily belong to this host; the caller's are closed by the caller.
       if (hosted.rollouts && hosted.rollouts !== services.rollouts) await hosted.rollouts.close()

@@ -3,6 +3,17 @@ import { defineInvoke, NoInput } from './define'
 
 /** App domain: facts about the running host. */
 
+/** Wallets the host created at start: none when the ledger already had some (or is Canton). */
+export const FirstStartSchema = z.object({
+  /** Agents that got a new wallet at this start, in creation order. */
+  created: z.array(z.string()),
+  /** Their initial balance (decimal string), null when none were created. */
+  balance: z.string().nullable(),
+  /** Why creating them failed (and what to run instead), else null. */
+  error: z.string().nullable(),
+})
+export type FirstStart = z.infer<typeof FirstStartSchema>
+
 export const AppInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
@@ -12,11 +23,27 @@ export const AppInfoSchema = z.object({
   home: z.string(),
   configDir: z.string(),
   ledgerBackend: z.enum(['embedded', 'canton']),
+  /** What this start did before the UI opened (wallets for the configured agents on a fresh ledger). */
+  firstStart: FirstStartSchema,
 })
 export type AppInfo = z.infer<typeof AppInfoSchema>
 
+/** Which model answers chats that use the default model, resolved as the engine resolves it. */
+export const ModelInfoSchema = z.object({
+  /** The configured default model id, e.g. `openai/gpt-4o`. */
+  model: z.string(),
+  /** True when the built-in offline scripted model answers instead. */
+  offline: z.boolean(),
+  /** Why, e.g. "no OPENAI_API_KEY and no local server at …" or "OpenAI-compatible endpoint …". */
+  reason: z.string(),
+  /** Settings were saved that the running engine picks up only after a restart. */
+  restartRequired: z.boolean(),
+})
+export type ModelInfo = z.infer<typeof ModelInfoSchema>
+
 export const appInvokes = {
-  'app:info': defineInvoke('name, version, host kind and folders in use', NoInput, AppInfoSchema),
+  'app:info': defineInvoke('name, version, host kind, folders in use and what the first start created', NoInput, AppInfoSchema),
+  'app:model': defineInvoke('which model answers by default (the offline scripted model without a key or local server)', NoInput, ModelInfoSchema),
 } as const
 
 export const appEvents = {} as const

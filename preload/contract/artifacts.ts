@@ -40,6 +40,10 @@ export const ArtifactPageSchema = z.object({
   truncated: z.boolean(),
   /** Conversations that have artifacts, for the filter. */
   sessions: z.array(z.string()),
+  /** The same conversations with their names (rollout variants: `rollout <id> · team · variant`), for labels. */
+  conversations: z.array(z.object({ id: z.string(), name: z.string() })),
+  /** Stored artifact types with how many there are (in the chosen conversation), most first. */
+  types: z.array(z.object({ type: ArtifactTypeNameSchema, count: z.number().int() })),
 })
 export type ArtifactPage = z.infer<typeof ArtifactPageSchema>
 

@@ -101,7 +101,7 @@ export interface ChatMessage {
 }
 
 /** Which model answers on the branch, and what the header's picker offers. */
-export const ModelInfoSchema = z.object({
+export const ChatModelInfoSchema = z.object({
   /** The agent's model with the conversation's override applied; null for non-LLM agents. */
   configured: z.string().nullable(),
   /** Set when the conversation overrides the agent's model. */
@@ -113,7 +113,7 @@ export const ModelInfoSchema = z.object({
   /** Models to pick from. */
   choices: z.array(z.string()),
 })
-export type ModelInfo = z.infer<typeof ModelInfoSchema>
+export type ChatModelInfo = z.infer<typeof ChatModelInfoSchema>
 
 export const MessagesInputSchema = z.object({
   conversationId: Id,
@@ -137,7 +137,7 @@ export const MessagesSchema = z.object({
   messages: z.array(ChatMessageSchema),
   /** The branch owes work that nothing runs (e.g. a CLI rewind cut at a tool call): offer Resume and Cancel. */
   stuck: z.boolean(),
-  model: ModelInfoSchema,
+  model: ChatModelInfoSchema,
 })
 export type Messages = z.infer<typeof MessagesSchema>
 

@@ -83,19 +83,3 @@ test('a bad YAML shows its error at the key, and nothing starts', async ({ page 
   await page.screenshot({ path: shot, fullPage: true })
   await save(shot, 'docs/screenshots/rollout-error.png')
 })
-
-test('the ledger panel says how to install Canton when it is not found', async ({ page }, testInfo) => {
-  await page.goto(`/?token=${token}#/wallets`)
-  const panel = page.getByRole('region', { name: 'Ledger backend' })
-  await expect(panel.getByText('Canton not found')).toBeVisible()
-  await expect(panel.getByTestId('canton-install-hint')).toContainText('Canton was not found (looked at CANTON_BIN, CANTON_HOME/bin/canton, and canton or dpm on PATH).')
-  await expect(panel.getByTestId('canton-install-hint')).toContainText('p2engine ledger canton start')
-  await expect(panel.getByTestId('canton-phase')).toHaveText('Canton stopped')
-  await expect(panel.getByRole('radio', { name: /Embedded/ })).toBeChecked()
-  await expect(panel.getByRole('button', { name: 'Start Canton' })).toHaveCount(0)
-
-  await panel.scrollIntoViewIfNeeded()
-  const shot = testInfo.outputPath('ledger-panel.png')
-  await panel.screenshot({ path: shot })
-  await save(shot, 'docs/screenshots/ledger-panel.png')
-})

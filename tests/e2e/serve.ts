@@ -1,12 +1,12 @@
-// Starts the browser host for the Playwright run: a fresh P2ENGINE_HOME in a temp dir, wallets
-// from `ledger init`, then the same host `p2engine ui` runs, with the port and token the
-// Playwright config chose (env E2E_PORT, E2E_TOKEN). Stops (and deletes the home) on SIGTERM/SIGINT.
+// Starts the browser host for the Playwright run: a fresh, EMPTY P2ENGINE_HOME in a temp dir and
+// the same host `p2engine ui` runs (which creates the configured wallets itself: no CLI step),
+// with the port and token the Playwright config chose (env E2E_PORT, E2E_TOKEN). Stops (and
+// deletes the home) on SIGTERM/SIGINT.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { APP_NAME, APP_VERSION } from '../../main/app/bootstrap'
 import { CliContext } from '../../main/cli/context'
-import { runCli } from '../../main/cli/program'
 import { EventBus } from '../../main/ipc/eventBus'
 import { findRendererDir } from '../../main/web/rendererDir'
 import { startWebHost } from '../../main/web/server'
@@ -24,8 +24,6 @@ delete env.OPENAI_BASE_URL
 delete env.CANTON_BIN
 delete env.CANTON_HOME
 const quiet = { out: () => {}, err: (s: string) => console.error(s) }
-const code = await runCli(['ledger', 'init'], quiet, env)
-if (code !== 0) throw new Error(`ledger init failed with exit code ${code}`)
 
 const ctx = new CliContext({ home }, quiet, env)
 // A long conversation (10 000 entries) to check the virtualised chat.
@@ -47,6 +45,14 @@ const formatted = engine.startConversation({ agentId: 'agent_beta', name: 'forma
 engine.deps.stacks.push(formatted.id, formatted.rootAgent, [
   { kind: 'user_message', text: 'Summarise my options' },
   { kind: 'assistant_message', content: '## Options\n\nYou can **save** or *spend*:\n\n- keep `100.0` in the wallet\n- read [the docs](https://example.com/docs)\n\n```json\n{"balance": "100.0"}\n```' },
+])
+// A short one with a known artifact count, for the Artifacts filters.
+const short = engine.startConversation({ agentId: 'agent_alpha', name: 'short conversation' })
+engine.deps.stacks.push(short.id, short.rootAgent, [
+  { kind: 'user_message' as const, text: 'What is the weather in Paris?' },
+  { kind: 'assistant_message' as const, content: 'Sunny, 21 °C.' },
+  { kind: 'user_message' as const, text: 'Thanks!' },
+  { kind: 'assistant_message' as const, content: 'You are welcome.' },
 ])
 const host = await startWebHost({
   services: { config: ctx.config, ledger: ctx.ledger, engine, store: ctx.store, env, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },

@@ -4,6 +4,8 @@ import { expect, test } from '@playwright/test'
 const token = process.env.E2E_TOKEN!
 
 test('transfer funds and see both balances and the history change', async ({ page }, testInfo) => {
+  const sent: string[] = []
+  page.on('websocket', (ws) => ws.on('framesent', (f) => { if (String(f.payload).includes('"ledger:transfer"')) sent.push(String(f.payload)) }))
   await page.goto(`/?token=${token}`)
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Wallets/ }).click()
   await expect(page.getByRole('heading', { name: 'Wallets', level: 1 })).toBeVisible()
@@ -36,12 +38,19 @@ test('transfer funds and see both balances and the history change', async ({ pag
   await expect(page.getByRole('heading', { name: 'History · agent_beta' })).toBeVisible()
   await expect(rows.first()).toContainText('↓ from agent_alpha')
   await expect(rows.first()).toContainText('+10.00')
+  // Esc goes back to everyone's history.
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('heading', { name: 'History · all agents' })).toBeVisible()
 
-  // The ledger's refusal is shown inline and nothing moves.
+  // An overdraft is refused before anything is sent: the field names the available balance.
+  const transfersSent = sent.length
   await form.getByLabel('Amount').fill('1000')
   await form.getByRole('button', { name: 'Send transfer' }).click()
-  await expect(form.getByRole('alert')).toContainText('Insufficient balance: agent_alpha has 90.0')
+  await expect(form.getByText('More than agent_alpha has: the available balance is 90.00.')).toBeVisible()
+  await expect(form.getByLabel('Amount')).toHaveAttribute('aria-invalid', 'true')
+  await expect(form.getByText('The ledger refused the transfer')).toHaveCount(0)
   await expect(alpha).toHaveText('90.00')
+  expect(sent).toHaveLength(transfersSent)
 
   // A client-side check names the field.
   await form.getByLabel('Amount').fill('ten')
@@ -49,7 +58,12 @@ test('transfer funds and see both balances and the history change', async ({ pag
   await expect(form.getByText('"ten" is not a positive number')).toBeVisible()
   await form.getByLabel('Amount').fill('')
 
-  await expect(page.getByRole('img', { name: /Balances of 6 wallets over 7 transactions/ })).toBeVisible()
+  // Balances over time: one line per agent, named in the legend with its balance.
+  await expect(page.getByRole('img', { name: 'Balances of 6 wallets over time, 1 transfer' })).toBeVisible()
+  const legend = page.getByRole('list', { name: 'Legend' })
+  await expect(legend.getByRole('listitem')).toHaveCount(6)
+  await expect(legend.getByRole('button', { name: /agent_alpha 90\.00/ })).toBeVisible()
+  await expect(legend.getByRole('button', { name: /agent_beta 110\.00/ })).toBeVisible()
 
   // Screenshots of both themes for CI output and the README.
   mkdirSync('docs/screenshots', { recursive: true })

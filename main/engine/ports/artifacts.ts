@@ -52,4 +52,6 @@ export interface ArtifactStore {
   parents(ref: string): ArtifactHeader[]
   /** Unified diff of the pretty-printed JSON payloads ("" when equal). */
   diff(ref1: string, ref2: string): string
+  /** How many artifacts of each type are stored (of one conversation when given); absent types are left out. */
+  countByType(q?: { sessionId?: string }): { type: ArtifactType; count: number }[]
 }

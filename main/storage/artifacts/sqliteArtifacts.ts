@@ -231,6 +231,12 @@ export class SqliteArtifactStore implements ArtifactStore {
     return (this.store.db.prepare(sql).all(...args, limit) as HeaderRow[]).map(toHeader)
   }
 
+  countByType(q: { sessionId?: string } = {}): { type: ArtifactType; count: number }[] {
+    const sql = `SELECT type, COUNT(*) AS count FROM artifacts ${q.sessionId !== undefined ? 'WHERE session_id = ?' : ''} GROUP BY type ORDER BY count DESC, type`
+    const args = q.sessionId !== undefined ? [q.sessionId] : []
+    return this.store.db.prepare(sql).all(...args) as { type: ArtifactType; count: number }[]
+  }
+
   children(ref: string): ArtifactHeader[] {
     this.get(ref)
     return (this.selectChildren.all(ref) as HeaderRow[]).map(toHeader)

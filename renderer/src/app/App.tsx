@@ -1,51 +1,71 @@
 import { useEffect, useState } from 'react'
-import type { AppInfo } from '../../../preload/contract'
 import { WalletsScreen } from '../features/wallets'
 import { ChatScreen } from '../features/chat'
 import { BranchesScreen } from '../features/branches'
 import { ArtifactsScreen } from '../features/artifacts'
 import { SettingsScreen } from '../features/settings'
 import { RolloutsScreen } from '../features/rollouts'
-import { getClient, type ConnectionState } from '../shared/client'
-import { Alert, Icon } from '../shared/ui'
+import { startHostUpdates, useHostStore } from '../shared/host'
+import { Icon } from '../shared/ui'
+import { ConnectionBanner } from './ConnectionBanner'
+import { GetStarted } from './GetStarted'
+import { ModelPill } from './ModelPill'
 import { Nav } from './Nav'
-import { Placeholder } from './Placeholder'
-import { ROUTES } from './routes'
+import { ROUTES, START_ROUTE, type RouteId } from './routes'
+import { ShortcutsOverlay } from './ShortcutsOverlay'
 import { useShellStore } from './shellStore'
 import { navigate, useRoute } from './useRoute'
 import './shell.css'
+import './overlay.css'
 
-/** The application shell: nav, theme, keyboard shortcuts, connection state and the current screen. */
+const typingIn = (target: EventTarget | null): boolean =>
+  target instanceof HTMLElement && target.closest('input, select, textarea, [contenteditable="true"]') !== null
+
+function Screen({ route }: { route: RouteId }) {
+  switch (route) {
+    case 'start': return <GetStarted />
+    case 'chat': return <ChatScreen />
+    case 'branches': return <BranchesScreen />
+    case 'artifacts': return <ArtifactsScreen />
+    case 'settings': return <SettingsScreen />
+    case 'rollouts': return <RolloutsScreen />
+    case 'wallets': return <WalletsScreen />
+  }
+}
+
+/** The application shell: nav, top bar (model pill, shortcuts), theme, keys, connection state and the current screen. */
 export function App() {
   const route = useRoute()
   const theme = useShellStore((s) => s.theme)
   const toggleTheme = useShellStore((s) => s.toggleTheme)
-  const [info, setInfo] = useState<AppInfo | null>(null)
-  const [connection, setConnection] = useState<ConnectionState>('connecting')
+  const info = useHostStore((s) => s.info)
+  const connection = useHostStore((s) => s.connection)
+  const epoch = useHostStore((s) => s.epoch)
+  const [help, setHelp] = useState(false)
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme
   }, [theme])
 
-  useEffect(() => {
-    const client = getClient()
-    const off = client.onConnection(setConnection)
-    client.invoke('app:info', {}).then(setInfo, () => setInfo(null))
-    return off
-  }, [])
+  useEffect(() => startHostUpdates(), [])
 
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
-      if (e.altKey) return
+      if (e.altKey || e.defaultPrevented) return
       const modified = e.ctrlKey || e.metaKey
-      // Bare digits only outside form fields (typing an amount must not switch screens); browsers
+      // Bare keys only outside form fields (typing an amount must not switch screens); browsers
       // keep Ctrl+digit for their tabs, so the bare form is the one that works everywhere.
-      const typing = e.target instanceof HTMLElement && e.target.closest('input, select, textarea, [contenteditable="true"]') !== null
-      if (!modified && (typing || e.shiftKey)) return
-      const n = Number(e.key)
-      if (/^[1-9]$/.test(e.key) && n <= ROUTES.length) {
+      const typing = typingIn(e.target)
+      if (e.key === '?' && !modified && !typing) {
         e.preventDefault()
-        navigate(ROUTES[n - 1]!.id)
+        setHelp((h) => !h)
+        return
+      }
+      if (!modified && (typing || e.shiftKey)) return
+      if (/^[0-9]$/.test(e.key) && Number(e.key) <= ROUTES.length) {
+        e.preventDefault()
+        navigate(e.key === '0' ? START_ROUTE.id : ROUTES[Number(e.key) - 1]!.id)
+        setHelp(false)
         document.getElementById('main')?.focus()
       } else if (modified && e.shiftKey && e.key.toLowerCase() === 'l') {
         e.preventDefault()
@@ -56,14 +76,14 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey)
   }, [toggleTheme])
 
-  const current = ROUTES.find((r) => r.id === route)!
+  const disconnected = connection === 'closed'
   return (
     <div className="shell">
       <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus() }}>Skip to content</a>
-      <aside className="sidebar">
+      <aside className="sidebar" aria-label="Sidebar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">P2</span>
-          <div>
+          <div className="brand-text">
             <div className="brand-name">P2Engine</div>
             <div className="brand-sub faint">{info ? `v${info.version} · ${info.host === 'electron' ? 'desktop' : 'browser'}` : 'workbench'}</div>
           </div>
@@ -72,27 +92,33 @@ export function App() {
         <div className="sidebar-foot">
           <button type="button" className="btn btn-ghost theme-toggle" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Ctrl+Shift+L">
             <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
-            {theme === 'dark' ? 'Light theme' : 'Dark theme'}
+            <span className="theme-label">{theme === 'dark' ? 'Light theme' : 'Dark theme'}</span>
           </button>
           {info && <div className="home faint" title={info.home}>{info.home}</div>}
         </div>
       </aside>
-      <main id="main" className="main" tabIndex={-1}>
-        {connection === 'closed' && (
-          <div className="banner">
-            <Alert tone="error" title="Disconnected from the P2Engine host">
-              The page lost its connection. If <code>p2engine ui</code> was stopped, start it again and open the new URL it prints. Retrying…
-            </Alert>
+      <div className="main-col">
+        <header className="topbar">
+          <span className={`conn conn-${connection}`} data-testid="connection" title={disconnected ? 'Disconnected from the host' : connection === 'open' ? 'Connected to the host' : 'Connecting…'}>
+            <span className="badge-dot" aria-hidden="true" />
+            <span className="conn-label">{disconnected ? 'disconnected' : connection === 'open' ? 'connected' : 'connecting…'}</span>
+          </span>
+          <div className="topbar-right">
+            <ModelPill />
+            <button type="button" className="btn btn-ghost icon-btn" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+              <Icon name="help" />
+            </button>
           </div>
-        )}
-        {current.arrivesWith !== null ? <Placeholder route={current} />
-          : route === 'chat' ? <ChatScreen />
-          : route === 'branches' ? <BranchesScreen />
-          : route === 'artifacts' ? <ArtifactsScreen />
-          : route === 'settings' ? <SettingsScreen />
-          : route === 'rollouts' ? <RolloutsScreen />
-          : <WalletsScreen />}
-      </main>
+        </header>
+        <main id="main" className="main" tabIndex={-1}>
+          {disconnected && <ConnectionBanner host={info?.host ?? 'browser'} />}
+          {/* Disconnected: keep the last data, marked stale and inert, instead of empty states that mislead. */}
+          <div className={`content ${disconnected ? 'content-stale' : ''}`} inert={disconnected} aria-busy={disconnected || undefined}>
+            <Screen key={epoch} route={route} />
+          </div>
+        </main>
+      </div>
+      {help && <ShortcutsOverlay onClose={() => setHelp(false)} />}
     </div>
   )
 }

@@ -8,7 +8,11 @@ export const ROUTES = [
   { id: 'settings', label: 'Settings', icon: 'settings', arrivesWith: null, next: '' },
 ] as const
 
-export type RouteId = (typeof ROUTES)[number]['id']
-export const DEFAULT_ROUTE: RouteId = 'wallets'
+/** The first-run view above the numbered screens (0 jumps to it). */
+export const START_ROUTE = { id: 'start', label: 'Get started', icon: 'start' } as const
 
-export const isRouteId = (s: string): s is RouteId => ROUTES.some((r) => r.id === s)
+export type RouteId = (typeof ROUTES)[number]['id'] | typeof START_ROUTE.id
+/** Where the app opens: the Get-started view, whose buttons lead into the other screens. */
+export const DEFAULT_ROUTE: RouteId = 'start'
+
+export const isRouteId = (s: string): s is RouteId => s === START_ROUTE.id || ROUTES.some((r) => r.id === s)

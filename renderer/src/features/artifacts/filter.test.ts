@@ -15,4 +15,9 @@ describe('filterRows', () => {
     expect(filterRows(rows, 'CHAT_3')).toHaveLength(10_000)
     expect(filterRows(rows, 'TOOL_call')).toHaveLength(33_334)
   })
+
+  it('matches a conversation by its name', () => {
+    const rows = Array.from({ length: 20 }, (_, i) => row(i))
+    expect(filterRows(rows, 'weather', { chat_3: 'Weather in Paris' }).map((r) => r.stepIdx)).toEqual([3, 13])
+  })
 })

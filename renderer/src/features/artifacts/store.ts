@@ -14,7 +14,13 @@ export interface ArtifactsState {
   filters: ArtifactFilters
   rows: ArtifactRow[]
   truncated: boolean
+  /** The most rows the last query asked for. */
+  limit: number
   sessions: string[]
+  /** Conversation names by id (labels and search). */
+  names: Record<string, string>
+  /** Stored types with their counts (in the chosen conversation), for the Type filter. */
+  types: { type: string; count: number }[]
   loading: boolean
   loaded: boolean
   error: UiError | null
@@ -27,6 +33,8 @@ export interface ArtifactsState {
   setFilter(key: keyof ArtifactFilters, value: string): void
   load(): Promise<void>
   open(ref: string): Promise<void>
+  /** Closes the viewer. */
+  close(): void
   pick(ref: string): void
   runDiff(): Promise<void>
   closeDiff(): void
@@ -36,7 +44,10 @@ const initial = {
   filters: { sessionId: '', type: '', tag: '', text: '' },
   rows: [],
   truncated: false,
+  limit: 2_000,
   sessions: [],
+  names: {},
+  types: [],
   loading: false,
   loaded: false,
   error: null,
@@ -45,6 +56,9 @@ const initial = {
   picked: [],
   diff: null,
 }
+
+/** Unfiltered, the newest 2 000 show quickly; a conversation, type or tag filter shows up to 10 000. */
+const limitFor = (f: ArtifactFilters): number => (f.sessionId || f.type || f.tag.trim() ? 10_000 : 2_000)
 
 /** Artifact list, viewer and diff. Text filtering runs locally on the loaded rows (instant); the rest is a query. */
 export const useArtifactsStore = create<ArtifactsState>()((set, get) => ({
@@ -55,15 +69,19 @@ export const useArtifactsStore = create<ArtifactsState>()((set, get) => ({
   },
   async load() {
     const f = get().filters
+    set({ limit: limitFor(f) })
     set({ loading: true })
     try {
       const page = await artifactsApi.query({
         ...(f.sessionId ? { sessionId: f.sessionId } : {}),
-        ...(f.type ? { type: f.type as 'state' } : {}),
+        ...(f.type ? { type: f.type as ArtifactRow['type'] } : {}),
         ...(f.tag.trim() ? { tag: f.tag.trim() } : {}),
-        limit: 10_000,
+        limit: limitFor(f),
       })
-      set({ rows: page.rows, truncated: page.truncated, sessions: page.sessions, loading: false, loaded: true, error: null })
+      set({
+        rows: page.rows, truncated: page.truncated, sessions: page.sessions, types: page.types,
+        names: Object.fromEntries(page.conversations.map((c) => [c.id, c.name])), loading: false, loaded: true, error: null,
+      })
     } catch (err) {
       set({ loading: false, loaded: true, error: toUiError(err) })
     }
@@ -77,6 +95,7 @@ export const useArtifactsStore = create<ArtifactsState>()((set, get) => ({
       set({ error: toUiError(err) })
     }
   },
+  close: () => set({ openRef: null, detail: null }),
   pick(ref) {
     const picked = get().picked
     set({ picked: picked.includes(ref) ? picked.filter((r) => r !== ref) : [...picked, ref].slice(-2) })

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { AgentSummary, Branch, BranchStatusKind, ChatMessage, ConversationSummary, ModelInfo, OverridePatchInput, OverridesView } from '../../../../preload/contract'
+import type { AgentSummary, Branch, BranchStatusKind, ChatMessage, ConversationSummary, ChatModelInfo, OverridePatchInput, OverridesView } from '../../../../preload/contract'
 import { ClientError, type ConnectionState } from '../../shared/client'
 import { chatApi } from './api'
 
@@ -27,7 +27,7 @@ export interface ChatState {
   /** The branch owes work nothing runs: offer Resume and Cancel. */
   stuck: boolean
   /** Which model answers, and the picker's choices. */
-  model: ModelInfo | null
+  model: ChatModelInfo | null
   /** Connection to main (always open inside Electron). */
   connection: ConnectionState
   /** Text streamed for the answer being written. */

@@ -1,2 +1,3 @@
 export { WalletsScreen } from './components/WalletsScreen'
-export { useWalletsStore, resetWalletsStore, startWalletsLiveUpdates } from './store'
+export { useWalletsStore, resetWalletsStore, startWalletsLiveUpdates, prefillTransfer } from './store'
+export type { TransferDraft } from './validate'

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { AuditReport, LedgerEvent, LedgerStatus, SystemMetrics, TransferInput, TransferRecord, TransferResult, Wallet } from '../../../../preload/contract'
 import { ClientError } from '../../shared/client'
 import { walletsApi } from './api'
+import type { TransferDraft } from './validate'
 
 /** A failure as the UI shows it. */
 export interface UiError {
@@ -28,6 +29,8 @@ export interface WalletsState {
   transferPending: boolean
   transferError: UiError | null
   lastTransfer: (TransferResult & { from: string; to: string; amount: string }) | null
+  /** A draft another screen asked the transfer form to show (Get started); the form takes it once. */
+  prefill: TransferDraft | null
   refresh(): Promise<void>
   select(agent: string | null): Promise<void>
   transfer(input: TransferInput): Promise<boolean>
@@ -48,6 +51,7 @@ const initial = {
   transferPending: false,
   transferError: null,
   lastTransfer: null,
+  prefill: null,
 } satisfies Partial<WalletsState>
 
 /**
@@ -102,6 +106,9 @@ export const useWalletsStore = create<WalletsState>()((set, get) => ({
     set({ transferError: null, lastTransfer: null })
   },
 }))
+
+/** Opens the transfer form with this draft filled in (the user still reviews and sends it). */
+export const prefillTransfer = (draft: TransferDraft): void => useWalletsStore.setState({ prefill: draft, transferError: null, lastTransfer: null })
 
 /** Resets to the initial state (tests). */
 export const resetWalletsStore = (): void => useWalletsStore.setState(initial)

@@ -5,8 +5,10 @@ import type { ArtifactRow } from '../../../../../preload/contract'
 const ROW_H = 36
 
 /** The artifact list, virtualised (100 000 rows stay smooth). Arrow keys move, Enter opens, Space picks for a diff. */
-export function ArtifactTable({ rows, openRef, picked, onOpen, onPick }: {
+export function ArtifactTable({ rows, names, openRef, picked, onOpen, onPick }: {
   rows: readonly ArtifactRow[]
+  /** Conversation names by id; the id shows when a name is unknown. */
+  names: Readonly<Record<string, string>>
   openRef: string | null
   picked: string[]
   onOpen: (ref: string) => void
@@ -32,9 +34,7 @@ export function ArtifactTable({ rows, openRef, picked, onOpen, onPick }: {
   return (
     <div className="art-table" role="grid" aria-label={`Artifacts, ${rows.length} rows`} aria-rowcount={rows.length}>
       <div className="art-row art-headrow" role="row">
-        <span role="columnheader">Diff</span><span role="columnheader">Time</span><span role="columnheader">Type</span>
-        <span role="columnheader">Kind / role</span><span role="columnheader">Conversation</span><span role="columnheader">Agent</span>
-        <span role="columnheader">Branch</span><span role="columnheader">Tags</span>
+        {['Diff', 'Time', 'Type', 'Kind / role', 'Conversation', 'Agent', 'Branch', 'Tags'].map((h) => <span key={h} role="columnheader" className="ellipsis" title={h}>{h}</span>)}
       </div>
       <div ref={scrollRef} className="art-scroll" tabIndex={0} onKeyDown={onKeyDown} data-testid="artifact-scroll">
         <div style={{ height: v.getTotalSize(), position: 'relative' }}>
@@ -54,12 +54,12 @@ export function ArtifactTable({ rows, openRef, picked, onOpen, onPick }: {
                 <span role="gridcell" onClick={(e) => e.stopPropagation()}>
                   <input type="checkbox" aria-label={`Pick ${r.ref} for diff`} checked={picked.includes(r.ref)} onChange={() => onPick(r.ref)} />
                 </span>
-                <span role="gridcell" className="mono faint">{r.ts.slice(11, 23)}</span>
-                <span role="gridcell">{r.type}</span>
-                <span role="gridcell">{r.stateKind ?? r.role}</span>
-                <span role="gridcell" className="ellipsis" title={r.sessionId}>{r.sessionId}</span>
-                <span role="gridcell" className="ellipsis">{r.agentId}</span>
-                <span role="gridcell" className="mono">{r.branchId}</span>
+                <span role="gridcell" className="mono faint" title={r.ts}>{r.ts.slice(11, 19)}</span>
+                <span role="gridcell" className="ellipsis" title={r.type}>{r.type}</span>
+                <span role="gridcell" className="ellipsis" title={r.stateKind ?? r.role}>{r.stateKind ?? r.role}</span>
+                <span role="gridcell" className="ellipsis" title={names[r.sessionId] ? `${names[r.sessionId]} (${r.sessionId})` : r.sessionId}>{names[r.sessionId] ?? r.sessionId}</span>
+                <span role="gridcell" className="ellipsis" title={r.agentId}>{r.agentId}</span>
+                <span role="gridcell" className="mono ellipsis" title={r.branchId}>{r.branchId}</span>
                 <span role="gridcell" className="ellipsis faint">{r.tags.join(', ')}</span>
               </div>
             )

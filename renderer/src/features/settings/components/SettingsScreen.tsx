@@ -39,7 +39,11 @@ export function SettingsScreen() {
     )
   }
   const v = s.view
-  const up = (k: keyof Draft) => (value: string) => setDraft({ ...draft, [k]: value } as Draft)
+  const up = (k: keyof Draft) => (value: string) => {
+    setDraft({ ...draft, [k]: value } as Draft)
+    s.edited(k)
+  }
+  const fe = s.fieldErrors
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     const { openaiApiKey, ...rest } = draft
@@ -58,7 +62,7 @@ export function SettingsScreen() {
       <form className="settings-grid" onSubmit={(e) => void submit(e)} aria-label="Settings" noValidate>
         <Card title="Model provider" label="Model provider">
           <div className="settings-fields">
-            <Field label="OpenAI API key" hint={v.openaiApiKey.set ? `A key is stored (${v.openaiApiKey.hint}). Type a new one to replace it.` : 'Leave empty to use a local server or the offline scripted model.'}>
+            <Field label="OpenAI API key" error={fe.openaiApiKey} hint={v.openaiApiKey.set ? `A key is stored (${v.openaiApiKey.hint}). Type a new one to replace it.` : 'Leave empty to use a local server or the offline scripted model.'}>
               <input type="password" autoComplete="off" value={draft.openaiApiKey} placeholder={v.openaiApiKey.set ? `stored ${v.openaiApiKey.hint}` : 'sk-…'} onChange={(e) => up('openaiApiKey')(e.target.value)} />
             </Field>
             {v.keyStorage === 'memory' ? (
@@ -69,14 +73,14 @@ export function SettingsScreen() {
               <p className="faint small">Keys are encrypted with the OS keychain (safeStorage).</p>
             )}
             {v.openaiApiKey.set && <Button type="button" variant="ghost" onClick={() => void s.save({ openaiApiKey: null })}>Remove stored key</Button>}
-            <Field label="OpenAI-compatible base URL" hint="OpenAI: https://api.openai.com/v1 · Ollama: http://127.0.0.1:11434/v1 · LM Studio: http://127.0.0.1:1234/v1">
+            <Field label="OpenAI-compatible base URL" error={fe.baseUrl} hint="OpenAI: https://api.openai.com/v1 · Ollama: http://127.0.0.1:11434/v1 · LM Studio: http://127.0.0.1:1234/v1">
               <input value={draft.baseUrl} onChange={(e) => up('baseUrl')(e.target.value)} />
             </Field>
             <div className="test-row">
               <Button type="button" onClick={() => void s.test('model', draft.baseUrl)} busy={s.tests.model === 'running'} aria-label="Test model connection">Test connection</Button>
             </div>
             <TestResult result={s.tests.model} />
-            <Field label="Default model" hint='"provider/model", e.g. openai/gpt-4o, ollama/llama3, local/scripted'>
+            <Field label="Default model" error={fe.defaultModel} hint='"provider/model", e.g. openai/gpt-4o, ollama/llama3, local/scripted'>
               <input value={draft.defaultModel} onChange={(e) => up('defaultModel')(e.target.value)} />
             </Field>
           </div>
@@ -93,7 +97,7 @@ export function SettingsScreen() {
                 <option value="embedded">embedded</option><option value="canton">canton</option>
               </select>
             </Field>
-            <Field label="Redis URL" hint="Optional, e.g. redis://127.0.0.1:6379">
+            <Field label="Redis URL" error={fe.redisUrl} hint="Optional, e.g. redis://127.0.0.1:6379">
               <input value={draft.redisUrl} placeholder="redis://127.0.0.1:6379" onChange={(e) => up('redisUrl')(e.target.value)} />
             </Field>
             <div className="test-row">
@@ -103,7 +107,8 @@ export function SettingsScreen() {
           </div>
         </Card>
         <div className="settings-actions">
-          {s.error && <Alert tone="error" title="Not saved">{s.error.message} <span className="faint">({s.error.code})</span></Alert>}
+          {Object.keys(fe).length > 0 && <Alert tone="error" title="Not saved">Fix the {Object.keys(fe).length === 1 ? 'marked field' : `${Object.keys(fe).length} marked fields`} and save again.</Alert>}
+          {s.error && <Alert tone="error" title="Not saved">{s.error.message}</Alert>}
           {s.saved && !s.error && <Alert tone="success" title="Saved">{v.restartRequired ? 'Restart the app to apply the changes to the running engine.' : 'Settings are in use.'}</Alert>}
           <Button type="submit" variant="primary" busy={s.saving}>Save settings</Button>
         </div>

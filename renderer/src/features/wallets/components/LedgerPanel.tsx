@@ -48,9 +48,11 @@ export function LedgerPanel() {
         </fieldset>
 
         {!status.installed ? (
-          <Alert tone="error" title="Canton not found">
+          // Canton is optional: a quiet, collapsed note, not an error on the default page.
+          <details className="canton-optional" data-testid="canton-optional">
+            <summary><strong>Optional: Canton backend</strong> · not installed on this machine</summary>
             <pre className="install-hint" data-testid="canton-install-hint">{status.installHint}</pre>
-          </Alert>
+          </details>
         ) : (
           <>
             <div className="sandbox-row">

@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react'
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { formatMoney, shortId } from '../../../shared/format'
 import { Alert, Button, Card, Field } from '../../../shared/ui'
@@ -21,7 +21,21 @@ export function TransferForm() {
   const [errors, setErrors] = useState<DraftErrors>({})
   // One id per draft: resubmitting after a lost reply is deduplicated by the ledger.
   const [commandId, setCommandId] = useState(newCommandId)
-  const fromBalance = useMemo(() => wallets.find((w) => w.agent === draft.from)?.balance, [wallets, draft.from])
+  const balances = useMemo(() => Object.fromEntries(wallets.map((w) => [w.agent, w.balance])), [wallets])
+  const fromBalance = balances[draft.from]
+  const prefill = useWalletsStore((s) => s.prefill)
+  const sendRef = useRef<HTMLButtonElement>(null)
+
+  // A draft from Get started: shown once, for the user to review and send.
+  useEffect(() => {
+    if (!prefill || !agents.length) return
+    setDraft({ ...prefill, from: agents.includes(prefill.from) ? prefill.from : '', to: agents.includes(prefill.to) ? prefill.to : '' })
+    setErrors({})
+    setCommandId(newCommandId())
+    useWalletsStore.setState({ prefill: null })
+    sendRef.current?.scrollIntoView({ block: 'center' })
+    sendRef.current?.focus()
+  }, [prefill, agents])
 
   const update = (key: keyof TransferDraft) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }))
@@ -32,7 +46,7 @@ export function TransferForm() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
-    const { input, errors: found } = validateTransfer(draft, agents)
+    const { input, errors: found } = validateTransfer(draft, agents, balances)
     setErrors(found)
     if (!input) return
     const ok = await transfer({ ...input, commandId })
@@ -68,7 +82,7 @@ export function TransferForm() {
           </Field>
         </div>
         <div className="form-actions">
-          <Button type="submit" variant="primary" busy={pending}>Send transfer</Button>
+          <Button ref={sendRef} type="submit" variant="primary" busy={pending}>Send transfer</Button>
         </div>
         {serverError && (
           <Alert tone="error" title="The ledger refused the transfer">

@@ -1,5 +1,7 @@
 import { useEffect } from 'react'
+import { selectDisconnected, useHostStore } from '../../../shared/host'
 import { Alert, Badge, Button, EmptyState, Icon, Spinner } from '../../../shared/ui'
+import { useEscape } from '../../../shared/useEscape'
 import { startWalletsLiveUpdates, useWalletsStore } from '../store'
 import { AuditCard } from './AuditCard'
 import { BalanceChart } from './BalanceChart'
@@ -18,6 +20,11 @@ export function WalletsScreen() {
   const status = useWalletsStore((s) => s.status)
   const walletCount = useWalletsStore((s) => s.wallets.length)
   const refresh = useWalletsStore((s) => s.refresh)
+  const disconnected = useHostStore(selectDisconnected)
+  const firstStartError = useHostStore((s) => s.info?.firstStart.error ?? null)
+  const selected = useWalletsStore((s) => s.selected)
+  // Esc leaves one agent's history for everyone's.
+  useEscape(selected !== null, () => void useWalletsStore.getState().select(null))
 
   useEffect(() => {
     void refresh()
@@ -33,8 +40,9 @@ export function WalletsScreen() {
         </div>
         <div className="screen-actions">
           {status && (
-            <Badge tone={status.ready ? 'good' : 'bad'} title={status.detail}>
-              {status.backend} ledger · {status.ready ? 'ready' : 'unavailable'}
+            // Grey while the host is unreachable: "ready" would be a claim this page cannot check.
+            <Badge tone={disconnected ? 'neutral' : status.ready ? 'good' : 'bad'} title={disconnected ? 'Disconnected from the host' : status.detail}>
+              <span data-testid="ledger-badge">{status.backend} ledger · {disconnected ? 'disconnected' : status.ready ? 'ready' : 'unavailable'}</span>
             </Badge>
           )}
           <Button variant="ghost" onClick={() => void refresh()} busy={loading} aria-label="Refresh wallets">
@@ -53,7 +61,9 @@ export function WalletsScreen() {
         <div className="center-pad"><Spinner label="Loading wallets" /></div>
       ) : walletCount === 0 && !loadError ? (
         <EmptyState icon={<Icon name="wallets" size={26} />} title="No wallets yet">
-          Create one wallet per configured agent with <code>p2engine ledger init</code>, then come back here: this screen updates by itself.
+          {firstStartError
+            ? <>The app could not create the configured wallets: {firstStartError}.</>
+            : <>The app creates one wallet per configured agent on its first start. This ledger has none (another backend, or they were not made yet): run <code>p2engine ledger init</code> once, and this screen updates by itself.</>}
         </EmptyState>
       ) : (
         <>
