@@ -228,7 +228,7 @@ test('a 10k-entry conversation renders only the visible rows and scrolls to the 
   expect(await list.getByTestId('message').count()).toBeLessThan(60)
 })
 
-test('artifacts: filter, view JSON and diff two', async ({ page }, testInfo) => {
+test('artifacts: filter, view JSON and diff two', async ({ page }) => {
   await page.goto(`/?token=${token}#/artifacts`)
   await expect(page.getByRole('heading', { name: 'Artifacts', level: 1 })).toBeVisible()
   const rows = page.getByTestId('artifact-row')
@@ -242,10 +242,9 @@ test('artifacts: filter, view JSON and diff two', async ({ page }, testInfo) => 
   await rows.nth(1).getByRole('checkbox').check()
   await page.getByRole('button', { name: 'Diff 2/2' }).click()
   await expect(page.getByLabel('Diff', { exact: true })).toContainText('@@')
-  await shot(page, testInfo, 'artifacts')
 })
 
-test('settings: test connection shows a clear failure for an unreachable URL', async ({ page }, testInfo) => {
+test('settings: test connection shows a clear failure for an unreachable URL', async ({ page }) => {
   await page.goto(`/?token=${token}#/settings`)
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible()
   await expect(page.getByText('Keys are kept in memory for this session only')).toBeVisible()
@@ -256,5 +255,4 @@ test('settings: test connection shows a clear failure for an unreachable URL', a
   await page.getByLabel('Redis URL').fill('redis://127.0.0.1:9')
   await page.getByRole('button', { name: 'Test Redis connection' }).click()
   await expect(page.getByRole('alert').filter({ hasText: 'connection refused' })).toBeVisible()
-  await shot(page, testInfo, 'settings')
 })
