@@ -8,6 +8,13 @@ const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal number such as "1
 const RolloutId = z.string().trim().min(1, 'a rollout id').max(200)
 export const VariantStatusSchema = z.enum(['queued', 'running', 'done', 'failed'])
 export const RolloutStatusSchema = z.enum(['running', 'done', 'failed'])
+/**
+ * What a variant is doing right now, finer than its stored status: `starting` = handed to a worker
+ * that is still booting (a cold start takes seconds), `running` = its conversation runs,
+ * `judging` = its evaluators run.
+ */
+export const VariantPhaseSchema = z.enum(['queued', 'starting', 'running', 'judging', 'done', 'failed'])
+export type VariantPhase = z.infer<typeof VariantPhaseSchema>
 
 export const EvalScoreSchema = z.object({
   evaluator: z.string(),
@@ -65,6 +72,10 @@ export const VariantViewSchema = z.object({
   variantId: z.string(),
   position: z.number().int(),
   status: VariantStatusSchema,
+  /** Live phase (see {@link VariantPhaseSchema}); equals the status once the variant settled. */
+  phase: VariantPhaseSchema.optional(),
+  /** The message the variant's conversation started with. */
+  initialMessage: z.string().nullable().optional(),
   conversationId: z.string().nullable(),
   overrides: z.record(z.string(), z.unknown()),
   metrics: VariantMetricsSchema.nullable(),
@@ -86,6 +97,8 @@ export const VariantCountsSchema = z.object({ queued: z.number().int(), running:
 
 export const RolloutSummarySchema = z.object({
   id: z.string(),
+  /** Readable name: the spec file and the start time, e.g. `demo_rollout · 2026-12-02 03:20`. */
+  name: z.string(),
   specFile: z.string(),
   status: RolloutStatusSchema,
   createdAt: z.number(),
@@ -187,6 +200,7 @@ export const RolloutProgressSchema = z.object({
     team: z.string(),
     variantId: z.string(),
     status: VariantStatusSchema,
+    phase: VariantPhaseSchema.optional(),
     totalTokens: z.number().nullable(),
     costUsd: z.number().nullable(),
     score: z.number().nullable(),

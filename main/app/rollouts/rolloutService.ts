@@ -2,12 +2,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { walletAgents } from '../../engine/ledger/walletAgents'
 import { basename, join, resolve } from 'node:path'
-import type { CompareRow, RolloutDetail, RolloutProgress, RolloutSummary, StartInput, SpecFile, Validation } from '../../../preload/contract'
+import type { CompareRow, RolloutDetail, RolloutProgress, RolloutSummary, StartInput, SpecFile, Validation, VariantPhase } from '../../../preload/contract'
 import type { LoadedConfig } from '../../engine/config/types'
 import { AppError, ConfigError, messageOf, UserInputError } from '../../engine/errors'
 import { loadEvaluators, type EvaluatorRegistry } from '../../engine/evals/registry'
 import type { LedgerClient } from '../../engine/ports/ledger'
 import { variantPool, type VariantExecutor } from '../../engine/rollouts/pool'
+import { onVariantPhase } from '../../engine/rollouts/phases'
 import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
 import { loadRolloutSpec, type CheckedSpec } from '../../engine/rollouts/spec'
 import type { VariantRecord } from '../../engine/rollouts/types'
@@ -48,6 +49,9 @@ export class RolloutService {
   private readonly pools = new Set<{ close: () => Promise<void> }>()
   private evaluators?: Promise<EvaluatorRegistry>
   private closing = false
+  /** Live phase of each unsettled variant this host runs (`rollout\0team\0variant`). */
+  private readonly phases = new Map<string, VariantPhase>()
+  private stopPhases?: () => void
 
   constructor(private readonly o: RolloutServiceOptions) {
     this.repo = new SqliteRolloutStore(o.store)
@@ -130,7 +134,7 @@ export class RolloutService {
   }
 
   get(id: string): RolloutDetail {
-    return toDetail(this.repo.get(id), this.repo.variants(id), this.active.has(id))
+    return toDetail(this.repo.get(id), this.repo.variants(id), this.active.has(id), (team, variantId) => this.phases.get(phaseKey(id, team, variantId)))
   }
 
   compare(left: string, right: string): CompareRow[] {
@@ -149,6 +153,7 @@ export class RolloutService {
   /** Stops the workers; unfinished variants stay resumable. Safe to call twice. */
   async close(): Promise<void> {
     this.closing = true
+    this.stopPhases?.()
     await Promise.all([...this.pools].map((p) => p.close().catch(() => undefined)))
     await Promise.all([...this.active.values()])
   }
@@ -190,9 +195,12 @@ export class RolloutService {
   private launch(id: string, parallel: number): void {
     const pool = (this.o.pool ?? ((n) => variantPool(n)))(parallel)
     this.pools.add(pool)
+    this.listenToPhases()
     const executor: VariantExecutor = async (task, signal) => {
       if (this.closing) return { status: 'killed' }
-      this.publish(id, { team: task.team, variantId: task.variantId, status: 'running' })
+      // Handed to a worker that may still be booting: "starting" until it says it runs.
+      this.phases.set(phaseKey(id, task.team, task.variantId), 'starting')
+      this.publish(id, { team: task.team, variantId: task.variantId, status: 'running', phase: 'starting' })
       try {
         return await pool.run(task, signal)
       } catch (err) {
@@ -203,7 +211,10 @@ export class RolloutService {
     }
     const deps: RolloutDeps = {
       ...this.deps(), executor,
-      onSettled: (team, variantId) => { if (!this.closing) this.publishVariant(id, this.repo.variant(id, team, variantId)) },
+      onSettled: (team, variantId) => {
+        this.phases.delete(phaseKey(id, team, variantId))
+        if (!this.closing) this.publishVariant(id, this.repo.variant(id, team, variantId))
+      },
     }
     this.publish(id, null)
     const run = (async () => {
@@ -224,9 +235,21 @@ export class RolloutService {
     this.active.set(id, run)
   }
 
+  /** Worker threads post `running`/`judging`; only variants this host is running now are shown. */
+  private listenToPhases(): void {
+    this.stopPhases ??= onVariantPhase((m) => {
+      const key = phaseKey(m.rolloutId, m.team, m.variantId)
+      // A late message after the variant settled (or from another host's rollout) is ignored.
+      if (this.closing || !this.active.has(m.rolloutId) || !this.phases.has(key) || this.phases.get(key) === m.phase) return
+      if (m.phase === 'running' && this.phases.get(key) === 'judging') return
+      this.phases.set(key, m.phase)
+      this.publish(m.rolloutId, { team: m.team, variantId: m.variantId, status: 'running', phase: m.phase })
+    })
+  }
+
   private publishVariant(id: string, v: VariantRecord): void {
     this.publish(id, {
-      team: v.team, variantId: v.variantId, status: v.status,
+      team: v.team, variantId: v.variantId, status: v.status, phase: v.status,
       totalTokens: v.metrics?.usage.totalTokens ?? null, costUsd: v.metrics?.usage.costUsd ?? null, score: v.metrics?.score ?? null, error: v.error,
     })
   }
@@ -271,6 +294,8 @@ export class RolloutService {
     }
   }
 }
+
+const phaseKey = (rolloutId: string, team: string, variantId: string): string => `${rolloutId}\u0000${team}\u0000${variantId}`
 
 /** The worker marks a row running only when it starts; count the one just handed out as running. */
 function runningCounts(variants: readonly VariantRecord[], team: string, variantId: string) {

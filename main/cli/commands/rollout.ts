@@ -19,6 +19,7 @@ import { intOption } from './options'
 import { configTable, ledgerTable, metricsTable, stackPreview, teamTable } from './rolloutTables'
 import { follow } from './rolloutProgress'
 import { exportRows, toCsv } from '../../engine/rollouts/export'
+import { rolloutName } from '../../engine/rollouts/name'
 
 const positive = (name: string) => (v: string): number => {
   const n = intOption(name)(v)
@@ -50,7 +51,7 @@ function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps &
 /** Every table of §8.5 plus the ledger section. */
 export function printReport(ctx: CliContext, r: RolloutRecord, variants: VariantRecord[]): void {
   const { io } = ctx
-  io.out(pc.bold(`Roll-out ${r.id} · ${r.specFile} · ${r.status}`))
+  io.out(pc.bold(`Roll-out ${r.id} · ${rolloutName(r.specFile, r.createdAt)} · ${r.specFile} · ${r.status}`))
   if (variants.some((v) => v.metrics?.usage.offline || v.metrics?.scores.some((s) => s.offline))) {
     io.out(pc.yellow('⚠ offline: the scripted local model (and judge) answered some calls; scores and tokens are not from a real LLM.'))
   }
@@ -142,11 +143,11 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       const rows = repo.list(o.limit).map((r) => {
         const vs = repo.variants(r.id)
         const n = (s: string) => vs.filter((v) => v.status === s).length
-        return { id: r.id, spec: r.specFile, status: r.status, total: vs.length, done: n('done'), failed: n('failed'), created: new Date(r.createdAt).toISOString() }
+        return { id: r.id, name: rolloutName(r.specFile, r.createdAt), spec: r.specFile, status: r.status, total: vs.length, done: n('done'), failed: n('failed'), created: new Date(r.createdAt).toISOString() }
       })
       if (o.json) return ctx.io.out(toJson(rows))
       if (!rows.length) return ctx.io.out('No rollouts yet. Start one with `p2engine rollout start config/rollout_joke.yml --follow`.')
-      ctx.io.out(table('Rollouts', ['id', 'spec', 'status', 'variants', 'done', 'failed', 'created'], rows.map((r) => [r.id, r.spec, r.status, r.total, r.done, r.failed, r.created])))
+      ctx.io.out(table('Rollouts', ['id', 'name', 'spec', 'status', 'variants', 'done', 'failed', 'created'], rows.map((r) => [r.id, r.name, r.spec, r.status, r.total, r.done, r.failed, r.created])))
     }))
 
   rollout

@@ -20,6 +20,8 @@ export interface ExecuteVariantOptions {
   signal?: AbortSignal
   /** Called once the conversation exists (before the first model call). */
   onStarted?: (conversationId: string) => void
+  /** Called when the conversation is idle and the evaluators start (live "judging" phase). */
+  onJudging?: () => void
 }
 
 /** The variant's overrides for its root agent: only the keys an agent honours, validated. */
@@ -63,6 +65,7 @@ export async function executeVariant(o: ExecuteVariantOptions): Promise<VariantM
   const facts = conversationFacts(stacks, conversationId)
   const before = conversationUsage(artifacts, conversationId).model
   const wallMs = Math.max(facts.lastTs - facts.firstTs, Date.now() - started)
+  o.onJudging?.()
   const scores = await evaluate(
     {
       conversationId, agentId: facts.rootAgent, answer: facts.answer ?? '', traj: facts.traj, toolCalls: facts.toolCalls,
