@@ -4,7 +4,8 @@ import { getClient } from '../../shared/client'
 /** The chat feature's calls; everything goes through the shared client. */
 export const chatApi = {
   agents: () => getClient().invoke('agents:list', {}),
-  conversations: () => getClient().invoke('chat:list', {}),
+  /** Chats; a rollout's conversation only when asked (opened from the Rollouts screen). */
+  conversations: (includeRollouts = false) => getClient().invoke('chat:list', includeRollouts ? { includeRollouts } : {}),
   create: (agentId: string, name?: string) => getClient().invoke('chat:create', name ? { agentId, name } : { agentId }),
   send: (conversationId: string, text: string) => getClient().invoke('chat:send', { conversationId, text }),
   answer: (conversationId: string, text: string) => getClient().invoke('chat:answer', { conversationId, text }),

@@ -73,8 +73,10 @@ export const useChatStore = create<ChatState>()((set, get) => ({
 
   async refresh() {
     try {
-      const [agents, conversations] = await Promise.all([chatApi.agents(), chatApi.conversations()])
-      set({ agents, conversations, loaded: true })
+      // A rollout's conversation opened from the Rollouts screen ("Open transcript") stays listed.
+      const opened = get().selectedId
+      const [agents, all] = await Promise.all([chatApi.agents(), chatApi.conversations(opened?.startsWith('rollout:') ?? false)])
+      set({ agents, conversations: all.filter((c) => !c.rollout || c.id === get().selectedId), loaded: true })
     } catch (err) {
       set({ loaded: true, error: toUiError(err) })
     }
