@@ -219,6 +219,7 @@ export const rolloutsInvokes = {
   'rollouts:validate': defineInvoke('check a rollout YAML; every problem located by line, team, variant and key', ValidateInputSchema, ValidationSchema),
   'rollouts:start': defineInvoke('check and start a rollout in the background; progress comes as rollouts:progressed', StartInputSchema, RolloutSummarySchema),
   'rollouts:resume': defineInvoke('continue an interrupted rollout (finished variants are not rerun)', z.object({ id: RolloutId }).strict(), RolloutSummarySchema),
+  'rollouts:stop': defineInvoke('stop a rollout this host runs (no-op when it is not running); finished variants are kept, the rest can be resumed', z.object({ id: RolloutId }).strict(), RolloutSummarySchema),
   'rollouts:get': defineInvoke('a rollout with its variants, metrics, team aggregates and ledger snapshots', z.object({ id: RolloutId }).strict(), RolloutDetailSchema),
   'rollouts:compare': defineInvoke('per-variant score, cost and token deltas between two rollouts', z.object({ left: RolloutId, right: RolloutId }).strict(), z.array(CompareRowSchema)),
   'rollouts:export': defineInvoke('one row per variant as json, jsonl or csv text', z.object({ id: RolloutId, format: ExportFormatSchema }).strict(), ExportSchema),

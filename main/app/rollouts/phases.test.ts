@@ -20,6 +20,8 @@ let store: SqliteStore
 let service: RolloutService
 let progress: RolloutProgress[]
 let release: () => void
+/** Closing the fake pool fails the task in flight, as piscina's destroy() does. */
+let kill: (() => void) | null = null
 
 /** A promise and its resolve (Node 20 has no Promise.withResolvers). */
 const deferred = () => {
@@ -50,14 +52,14 @@ beforeEach(() => {
         postVariantPhase({ ...at, phase: 'running' })
         await sleep(20)
         postVariantPhase({ ...at, phase: 'judging' })
-        await gate.promise
+        await Promise.race([gate.promise, new Promise<never>((_, reject) => { kill = () => reject(new Error('pool destroyed')) })])
         gate = deferred()
         repo.markDone(task.rolloutId, task.team, task.variantId, sampleMetrics(cid, 0.5))
         // A message that arrives after the row settled must not flip the cell back.
         postVariantPhase({ ...at, phase: 'running' })
         return { status: 'done' as const }
       },
-      close: async () => {},
+      close: async () => { kill?.() },
     }),
   })
 })
@@ -87,4 +89,14 @@ it('pushes starting → running → judging → done for a variant, and the deta
     null, 'v000:running:starting', 'v000:running:running', 'v000:running:judging', 'v000:done:done', null,
   ])
   expect(service.get(r.id).variants.map((v) => v.phase)).toEqual(['done'])
+})
+
+it('stop tears the workers down: nothing is failed, the rest stays resumable, and stopping again is a no-op', async () => {
+  const r = await service.start({ yaml: YAML.replace('      - tools: ["get_weather"]', '      - tools: ["get_weather"]\n      - tools: ["delegate"]'), fileName: 'stop.yml', parallel: 1 })
+  await expect.poll(() => progress.at(-1)?.variant?.phase).toBe('judging')
+  const stopped = await service.stop(r.id)
+  expect({ status: stopped.status, active: stopped.active, counts: stopped.counts }).toEqual({ status: 'running', active: false, counts: { queued: 1, running: 1, done: 0, failed: 0 } })
+  expect(progress.at(-1)).toMatchObject({ rolloutId: r.id, variant: null, status: 'running' })
+  expect(await service.stop(r.id)).toEqual(stopped)
+  await expect(service.stop('ro_missing')).rejects.toThrow('no rollout "ro_missing"')
 })

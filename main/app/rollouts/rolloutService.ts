@@ -47,6 +47,9 @@ export class RolloutService {
   private readonly repo: SqliteRolloutStore
   private readonly active = new Map<string, Promise<void>>()
   private readonly pools = new Set<{ close: () => Promise<void> }>()
+  /** The pool of each running rollout, and the rollouts being stopped. */
+  private readonly poolOf = new Map<string, { close: () => Promise<void> }>()
+  private readonly stopping = new Set<string>()
   private evaluators?: Promise<EvaluatorRegistry>
   private closing = false
   /** Live phase of each unsettled variant this host runs (`rollout\0team\0variant`). */
@@ -133,6 +136,25 @@ export class RolloutService {
     return this.summary(id)
   }
 
+  /**
+   * Stops a rollout this host runs: its workers are torn down, the variant in flight stays
+   * unfinished (like a quit), so Resume runs the rest later. A rollout not running is left as is.
+   */
+  async stop(id: string): Promise<RolloutSummary> {
+    this.repo.get(id)
+    const run = this.active.get(id)
+    if (run) {
+      this.stopping.add(id)
+      try {
+        await this.poolOf.get(id)?.close().catch(() => undefined)
+        await run
+      } finally {
+        this.stopping.delete(id)
+      }
+    }
+    return this.summary(id)
+  }
+
   get(id: string): RolloutDetail {
     return toDetail(this.repo.get(id), this.repo.variants(id), this.active.has(id), (team, variantId) => this.phases.get(phaseKey(id, team, variantId)))
   }
@@ -195,17 +217,19 @@ export class RolloutService {
   private launch(id: string, parallel: number): void {
     const pool = (this.o.pool ?? ((n) => variantPool(n)))(parallel)
     this.pools.add(pool)
+    this.poolOf.set(id, pool)
     this.listenToPhases()
+    const halted = () => this.closing || this.stopping.has(id)
     const executor: VariantExecutor = async (task, signal) => {
-      if (this.closing) return { status: 'killed' }
+      if (halted()) return { status: 'killed' }
       // Handed to a worker that may still be booting: "starting" until it says it runs.
       this.phases.set(phaseKey(id, task.team, task.variantId), 'starting')
       this.publish(id, { team: task.team, variantId: task.variantId, status: 'running', phase: 'starting' })
       try {
         return await pool.run(task, signal)
       } catch (err) {
-        // A pool torn down by close(): the variant is interrupted, not failed (resume reruns it).
-        if (this.closing) return { status: 'killed' }
+        // A pool torn down by close() or stop(): the variant is interrupted, not failed (resume reruns it).
+        if (halted()) return { status: 'killed' }
         throw err
       }
     }
@@ -213,7 +237,7 @@ export class RolloutService {
       ...this.deps(), executor,
       onSettled: (team, variantId) => {
         this.phases.delete(phaseKey(id, team, variantId))
-        if (!this.closing) this.publishVariant(id, this.repo.variant(id, team, variantId))
+        if (!halted()) this.publishVariant(id, this.repo.variant(id, team, variantId))
       },
     }
     this.publish(id, null)
@@ -227,6 +251,7 @@ export class RolloutService {
         }
       } finally {
         this.pools.delete(pool)
+        this.poolOf.delete(id)
         await pool.close().catch(() => undefined)
         this.active.delete(id)
         if (!this.closing) this.publish(id, null)

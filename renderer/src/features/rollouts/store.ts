@@ -51,6 +51,8 @@ export interface RolloutsState {
   validate(): Promise<Validation | null>
   start(): Promise<void>
   resume(id: string): Promise<void>
+  /** Stops a running rollout (finished variants are kept; Resume runs the rest). */
+  stop(id: string): Promise<void>
   select(id: string | null): Promise<void>
   setParallel(n: number): void
   setCompare(id: string | null): Promise<void>
@@ -134,6 +136,15 @@ export const useRolloutsStore = create<RolloutsState>()((set, get) => ({
     }
   },
 
+  async stop(id) {
+    try {
+      await rolloutsApi.stop(id)
+      await get().select(id)
+    } catch (err) {
+      set({ error: toUiError(err) })
+    }
+  },
+
   async select(id) {
     const same = id === get().selected
     set({ selected: id, ...(same ? {} : { compare: null, compareWith: null, detail: null, cell: null, pair: [null, null], outputFilter: DEFAULT_FILTER, ...(id ? { specOpen: false } : {}) }) })
@@ -208,17 +219,26 @@ export const useRolloutsStore = create<RolloutsState>()((set, get) => ({
 
 /**
  * Re-reads the selected rollout; while a read is in flight, further requests fold into one more
- * read after it (a large rollout settles many variants a second).
+ * read after it. A large rollout (reading it costs the host time) is re-read at most about once a
+ * second, so progress never queues the host's other work (Stop, other screens) behind reads.
  */
 let reading: string | null = null
 let again = false
+let nextAt = 0
 function rereadDetail(id: string): void {
   if (reading === id) {
     again = true
     return
   }
   reading = id
-  void useRolloutsStore.getState().select(id).finally(() => {
+  const wait = Math.max(0, nextAt - Date.now())
+  void (async () => {
+    if (wait) await new Promise((r) => setTimeout(r, wait))
+    const started = Date.now()
+    await useRolloutsStore.getState().select(id)
+    const large = (useRolloutsStore.getState().detail?.variants.length ?? 0) > 200
+    nextAt = large ? Date.now() + Math.max(1000, 2 * (Date.now() - started)) : 0
+  })().finally(() => {
     reading = null
     if (again) {
       again = false

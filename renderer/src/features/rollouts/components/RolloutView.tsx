@@ -50,6 +50,7 @@ export function RolloutView({ detail }: { detail: RolloutDetail }) {
             <>
               {detail.offline && <Badge tone="warn" title="The offline scripted model (and judge) answered: scores and tokens are not from a real LLM">offline · scripted</Badge>}
               <Badge tone={detail.status === 'done' ? 'good' : detail.status === 'failed' ? 'bad' : interrupted ? 'warn' : 'info'}>{interrupted ? 'interrupted' : detail.status}</Badge>
+              {detail.active && <Button variant="secondary" onClick={() => void useRolloutsStore.getState().stop(detail.id)} title="Stop the workers; finished variants are kept and Resume runs the rest">Stop</Button>}
             </>
           }
         >
@@ -63,7 +64,7 @@ export function RolloutView({ detail }: { detail: RolloutDetail }) {
           )}
           {interrupted && (
             <div className="resume-line">
-              <span className="muted">This rollout was interrupted (the app quit). Finished variants are kept; the rest can run now.</span>
+              <span className="muted">This rollout is not running (it was stopped, or the app quit). Finished variants are kept; the rest can run now.</span>
               <Button variant="primary" onClick={() => void useRolloutsStore.getState().resume(detail.id)}>Resume</Button>
             </div>
           )}
