@@ -33,7 +33,8 @@ const TWO_TEAMS = `teams:
       agent_id: agent_alpha
       model: openai/gpt-4.1
     variants:
-      - tools: ["get_weather", "delegate"]
+      - id: strict_variant_with_a_very_long_identifier_001
+        tools: ["get_weather", "delegate"]
     eval:
       evaluator_id: contains
       params: { text: "zebra-quartz-7" }
@@ -60,7 +61,9 @@ const downloadExport = async (page: Page, button: string) => {
   return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, 'utf8') }
 }
 
-/** Runs TWO_TEAMS from the UI (3 variants: weather_team v000, v001; strict_team v000). */
+const LONG = 'strict_variant_with_a_very_long_identifier_001'
+
+/** Runs TWO_TEAMS from the UI (3 variants: weather_team v000 and v001, strict_team LONG). */
 const startTwoTeams = async (page: Page) => {
   await page.goto(`/?token=${token}#/rollouts`)
   const spec = page.getByRole('region', { name: 'Rollout spec' })
@@ -91,7 +94,7 @@ const openTwoTeams = async (page: Page) => {
   return view
 }
 
-test('run a rollout, click a cell: the answer, the judge comment and the rest of the variant; export carries them', async ({ page }, testInfo) => {
+test('run a rollout: live cells, a readable name, the spec folded away, and exports carry the answers', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 })
   const view = await startTwoTeams(page)
 
@@ -101,26 +104,40 @@ test('run a rollout, click a cell: the answer, the judge comment and the rest of
   await expect(bar.getByRole('button', { name: 'Edit spec' })).toBeVisible()
   await expect(view.getByTestId('rollout-name')).toHaveText(/^two_teams · \d{4}-\d\d-\d\d \d\d:\d\d$/)
   const recent = page.getByRole('region', { name: 'Recent rollouts' })
-  await expect(recent.getByText(/^two_teams · /)).toBeVisible()
+  await expect(recent.getByText(/^two_teams · /).first()).toBeVisible()
   await expect(recent).toBeInViewport()
 
   const cells = page.getByTestId('variant-cell')
   await expect(cells).toHaveCount(3)
   for (let i = 0; i < 3; i++) await expect(cells.nth(i)).toHaveAttribute('data-phase', 'done')
   await expect(page.getByTestId('progress-text')).toHaveText('3/3 finished')
+  // A long variant id is cut, its status badge stays inside the cell.
+  const long = page.locator(`[data-testid="variant-cell"][data-key="strict_team/${LONG}"]`)
+  const [cellBox, badgeBox] = [await long.boundingBox(), await long.locator('.badge').boundingBox()]
+  expect(badgeBox!.x + badgeBox!.width).toBeLessThanOrEqual(cellBox!.x + cellBox!.width)
+  await noHorizontalOverflow(page)
   // Offline results are labelled once for the screen, not on every row.
   await expect(view.getByText('offline · scripted')).toHaveCount(1)
   await expect(view.getByText('Offline results')).toHaveCount(1)
 
-  // The exported rows are what the app holds: compare the panel with them.
   const json = await downloadExport(page, 'Export JSON')
   expect(json.name).toMatch(/^ro_.*\.json$/)
   const rows = JSON.parse(json.text) as Record<string, string | number | null>[]
-  expect(rows).toHaveLength(3)
+  expect(rows.map((r) => `${r.team}/${r.variant}`)).toEqual(['weather_team/v000', 'weather_team/v001', `strict_team/${LONG}`])
+  for (const r of rows) expect(typeof r.answer === 'string' && r.answer.length > 0).toBe(true)
+  expect(rows.map((r) => r.initial_message)).toEqual(["What's the weather in Tokyo right now?", "What's the weather in Tokyo right now?", "What's the weather in Paris right now?"])
+  const csv = await downloadExport(page, 'Export CSV')
+  expect(csv.text.split('\n')[0]).toMatch(/,initial_message,answer,judge_comment,/)
+})
+
+test('click a cell: the answer and the judge comment as exported, tokens, latency, transfers; Open transcript', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await openTwoTeams(page)
+  // The exported rows are what the app holds: compare the panel with them.
+  const rows = JSON.parse((await downloadExport(page, 'Export JSON')).text) as Record<string, string | number | null>[]
   const weather = rows.find((r) => r.team === 'weather_team' && r.variant === 'v000')!
   expect(typeof weather.answer === 'string' && weather.answer.length > 0).toBe(true)
   expect(typeof weather.judge_comment === 'string' && weather.judge_comment.length > 0).toBe(true)
-  expect(weather.initial_message).toBe("What's the weather in Tokyo right now?")
 
   await page.locator('[data-testid="variant-cell"][data-key="weather_team/v000"]').click()
   const panel = page.getByRole('dialog', { name: 'Variant weather_team/v000' })
@@ -136,10 +153,6 @@ test('run a rollout, click a cell: the answer, the judge comment and the rest of
   await expect(page.getByRole('dialog', { name: 'Variant weather_team/v001' })).toBeVisible()
   await page.keyboard.press('Escape')
   await expect(page.getByRole('dialog')).toHaveCount(0)
-
-  // CSV has the answer and judge comment columns too.
-  const csv = await downloadExport(page, 'Export CSV')
-  expect(csv.text.split('\n')[0]).toMatch(/,initial_message,answer,judge_comment,/)
 
   // Light and dark screenshots of the finished rollout with a cell open.
   await page.locator('[data-testid="variant-cell"][data-key="weather_team/v000"]').click()
@@ -166,7 +179,7 @@ test('the Outputs matrix filters by failed, team and text, sorts, and compares t
   const rows = outputs.getByTestId('output-row')
   const cells = outputs.getByTestId('output-cell')
   await expect(outputs.getByTestId('output-team')).toHaveText([/^weather_team/, /^strict_team/])
-  await expect(rows).toHaveCount(2)
+  await expect(rows).toHaveCount(3)
   await expect(cells).toHaveCount(3)
   await expect(outputs.getByTestId('outputs-count')).toHaveText('3 of 3 outputs')
   // Every cell shows a non-empty answer.
@@ -175,7 +188,7 @@ test('the Outputs matrix filters by failed, team and text, sorts, and compares t
   // Failed only: the strict team's cell (its check never passes) matches; passing cells are dimmed.
   await outputs.getByLabel('Failed only').check()
   const matching = outputs.locator('[data-testid="output-cell"][data-match="true"]')
-  await expect(outputs.locator('[data-testid="output-cell"][data-key="strict_team/v000"]')).toHaveAttribute('data-match', 'true')
+  await expect(outputs.locator(`[data-testid="output-cell"][data-key="strict_team/${LONG}"]`)).toHaveAttribute('data-match', 'true')
   for (const failing of await matching.evaluateAll((els) => els.map((e) => e.getAttribute('data-failing')))) expect(failing).toBe('true')
   await outputs.getByLabel('Failed only').uncheck()
 
@@ -194,7 +207,7 @@ test('the Outputs matrix filters by failed, team and text, sorts, and compares t
   await expect(rows).toHaveCount(0)
   await outputs.getByLabel('Search outputs').fill('')
   await outputs.getByLabel('Filter by team').selectOption('')
-  await expect(rows).toHaveCount(2)
+  await expect(rows).toHaveCount(3)
 
   // Sorting by score puts the rows in score order, both ways.
   const scores = async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-score')))).map(Number)
@@ -210,15 +223,15 @@ test('the Outputs matrix filters by failed, team and text, sorts, and compares t
   const tokens = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-tokens')))).map(Number)
   expect(tokens).toEqual([...tokens].sort((a, b) => b - a))
   await outputs.getByLabel('Sort outputs').selectOption('position')
-  expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-variant')))).toEqual(['v000', 'v001'])
+  expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-variant')))).toEqual(['v000', LONG, 'v001'])
 
   const shot = testInfo.outputPath('rollout-outputs.png')
   await outputs.screenshot({ path: shot })
   save(shot, 'docs/screenshots/rollout-outputs.png')
 
   // A cell opens the same panel as the grid.
-  await outputs.locator('[data-testid="output-cell"][data-key="strict_team/v000"]').getByRole('button').click()
-  await expect(page.getByRole('dialog', { name: 'Variant strict_team/v000' })).toBeVisible()
+  await outputs.locator(`[data-testid="output-cell"][data-key="strict_team/${LONG}"]`).getByRole('button').click()
+  await expect(page.getByRole('dialog', { name: `Variant strict_team/${LONG}` })).toBeVisible()
   await page.keyboard.press('Escape')
 
   // Side by side: two variants' answers and comments, the differing config key named.
