@@ -11,7 +11,7 @@ export const PHASE_TEXT: Record<VariantPhase, string> = { queued: 'queued', star
 const CELL_H = 64
 const GAP = 8
 const HEAD_H = 30
-const MIN_CELL_W = 168
+const MIN_CELL_W = 190
 
 type Item = { kind: 'team'; team: string; count: number } | { kind: 'row'; variants: VariantView[] }
 
