@@ -113,6 +113,9 @@ describe('rollouts handlers', () => {
       ['v000', 'done', 'done', "What's the weather in Tokyo right now?", ['get_weather'], true],
       ['v001', 'done', 'done', "What's the weather in Tokyo right now?", ['get_weather', 'delegate'], true],
     ])
+    // Running totals as each variant finished (kept from the events, not re-read).
+    const tok = d.variants.map((v) => v.metrics!.usage.totalTokens)
+    expect(progress.filter((p) => p.variant?.status === 'done').map((p) => p.totalTokens)).toEqual([tok[0], tok[0]! + tok[1]!])
     expect(d.teams).toEqual([{ team: 'demo_team', variants: 2, done: 2, failed: 0, meanScore: expect.any(Number), bestVariant: 'v000', bestScore: expect.any(Number), totalTokens: progress.at(-1)!.totalTokens, costUsd: expect.any(Number) }])
     expect(d.ledgerBefore?.label).toBe('before')
     expect(d.ledgerAfter?.label).toBe('after')

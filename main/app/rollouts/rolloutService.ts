@@ -11,11 +11,11 @@ import { variantPool, type VariantExecutor } from '../../engine/rollouts/pool'
 import { onVariantPhase } from '../../engine/rollouts/phases'
 import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
 import { loadRolloutSpec, type CheckedSpec } from '../../engine/rollouts/spec'
-import type { VariantRecord } from '../../engine/rollouts/types'
+import type { VariantRecord, VariantStatus } from '../../engine/rollouts/types'
 import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
 import type { SqliteStore } from '../../storage/sqliteStore'
 import { toSpecErrors } from './specErrors'
-import { compareRows, countsOf, exportText, toDetail, toSummary } from './views'
+import { compareRows, exportText, toDetail, toSummary } from './views'
 
 /** Agents the tools pay to or from besides the configured ones (same list as `p2engine ledger init`). */
 
@@ -55,6 +55,8 @@ export class RolloutService {
   /** Live phase of each unsettled variant this host runs (`rollout\0team\0variant`). */
   private readonly phases = new Map<string, VariantPhase>()
   private stopPhases?: () => void
+  /** Per running rollout: each variant's last known status, tokens and cost of the finished ones. */
+  private readonly tallies = new Map<string, { status: Map<string, VariantStatus>; tokens: number; cost: number }>()
 
   constructor(private readonly o: RolloutServiceOptions) {
     this.repo = new SqliteRolloutStore(o.store)
@@ -279,16 +281,45 @@ export class RolloutService {
     })
   }
 
+  /**
+   * Pushes a progress event. Counts and totals come from a tally kept per running rollout (one
+   * read when it starts, then updated from its own events), so an event costs the same for 2 or
+   * 2,000 variants; rollout-level events (start, end) re-read the rows.
+   */
   private publish(id: string, variant: Partial<NonNullable<RolloutProgress['variant']>> & Pick<NonNullable<RolloutProgress['variant']>, 'team' | 'variantId' | 'status'> | null): void {
     try {
       const r = this.repo.get(id)
-      const variants = this.repo.variants(id)
+      let t = this.tallies.get(id)
+      if (!variant || !t) {
+        const variants = this.repo.variants(id)
+        t = {
+          status: new Map(variants.map((v) => [phaseKey(id, v.team, v.variantId), v.status])),
+          tokens: variants.reduce((s, v) => s + (v.metrics?.usage.totalTokens ?? 0), 0),
+          cost: variants.reduce((s, v) => s + (v.metrics?.usage.costUsd ?? 0), 0),
+        }
+        if (this.active.has(id)) this.tallies.set(id, t)
+        else this.tallies.delete(id)
+      }
+      if (variant) {
+        const key = phaseKey(id, variant.team, variant.variantId)
+        const before = t.status.get(key)
+        // Handed to a worker counts as running even before the worker marks its row.
+        if (variant.status === 'running') {
+          if (before === 'queued') t.status.set(key, 'running')
+        } else if (variant.status !== before) {
+          t.status.set(key, variant.status)
+          if (variant.status === 'done' || variant.status === 'failed') {
+            t.tokens += variant.totalTokens ?? 0
+            t.cost += variant.costUsd ?? 0
+          }
+        }
+      }
+      const counts = { queued: 0, running: 0, done: 0, failed: 0 }
+      for (const st of t.status.values()) counts[st]++
       this.o.publish({
         rolloutId: id, status: r.status,
         variant: variant ? { totalTokens: null, costUsd: null, score: null, error: null, ...variant } : null,
-        counts: { ...countsOf(variants), ...(variant?.status === 'running' ? runningCounts(variants, variant.team, variant.variantId) : {}) },
-        totalTokens: variants.reduce((s, v) => s + (v.metrics?.usage.totalTokens ?? 0), 0),
-        costUsd: variants.reduce((s, v) => s + (v.metrics?.usage.costUsd ?? 0), 0),
+        counts, totalTokens: t.tokens, costUsd: t.cost,
       })
     } catch (err) {
       this.o.log?.(`rollout ${id}: progress not published: ${messageOf(err)}`)
@@ -321,14 +352,3 @@ export class RolloutService {
 }
 
 const phaseKey = (rolloutId: string, team: string, variantId: string): string => `${rolloutId}\u0000${team}\u0000${variantId}`
-
-/** The worker marks a row running only when it starts; count the one just handed out as running. */
-function runningCounts(variants: readonly VariantRecord[], team: string, variantId: string) {
-  const counts = countsOf(variants)
-  const v = variants.find((x) => x.team === team && x.variantId === variantId)
-  if (v?.status === 'queued') {
-    counts.queued--
-    counts.running++
-  }
-  return counts
-}
