@@ -5,6 +5,7 @@ import { messageOf } from '../main/engine/errors'
 import { loadEvaluators } from '../main/engine/evals/registry'
 import type { LedgerClient } from '../main/engine/ports/ledger'
 import { executeVariant } from '../main/engine/rollouts/executeVariant'
+import { postVariantPhase } from '../main/engine/rollouts/phases'
 import type { VariantTask, VariantTaskResult } from '../main/engine/rollouts/repository'
 import type { ExpandedVariant } from '../main/engine/schema/rollout'
 import { cantonLedgerFromSettings } from '../main/ledger/canton/fromSettings'
@@ -114,7 +115,11 @@ export default async function runVariant(raw: VariantTask): Promise<VariantTaskR
       executeVariant({
         engine, ...(ctx.config.settings.ledger.enabled ? { ledger: ctx.ledger } : {}), evaluators: ctx.evaluators, configDir: task.configDir, rolloutId: task.rolloutId, variant,
         ...(task.samples ? { samples: task.samples } : {}),
-        onStarted: (cid) => repo.markRunning(task.rolloutId, task.team, task.variantId, cid),
+        onStarted: (cid) => {
+          repo.markRunning(task.rolloutId, task.team, task.variantId, cid)
+          postVariantPhase({ rolloutId: task.rolloutId, team: task.team, variantId: task.variantId, phase: 'running' })
+        },
+        onJudging: () => postVariantPhase({ rolloutId: task.rolloutId, team: task.team, variantId: task.variantId, phase: 'judging' }),
         ...(task.inject === 'die_after_judge' ? { afterEvaluate: () => { dieNow(); return die } } : {}),
       }),
       die,

@@ -62,6 +62,7 @@ const samplesFor = ({ refs, rollouts }: Seeded): Record<InvokeChannel, unknown> 
   'rollouts:validate': { yaml: DEMO, fileName: 'demo_rollout.yml' },
   'rollouts:start': { yaml: DEMO, fileName: 'demo_rollout.yml', parallel: 2, samples: 1 },
   'rollouts:resume': { id: rollouts.interrupted },
+  'rollouts:stop': { id: rollouts.done },
   'rollouts:get': { id: rollouts.done },
   'rollouts:compare': { left: rollouts.done, right: rollouts.done },
   'rollouts:export': { id: rollouts.done, format: 'csv' },

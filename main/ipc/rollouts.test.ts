@@ -91,10 +91,11 @@ describe('rollouts handlers', () => {
     expect(valid).toEqual({ ok: true, data: { ok: true, file: 'demo_rollout.yml', errors: [], teams: ['demo_team'], variants: [{ team: 'demo_team', variantId: 'v000', agentId: 'agent_alpha' }, { team: 'demo_team', variantId: 'v001', agentId: 'agent_alpha' }] } })
 
     const started = await typed(transport)('rollouts:start', { path: join(CONFIG_DIR, 'demo_rollout.yml'), parallel: 1 })
-    expect(started).toEqual({ ok: true, data: { id: expect.stringMatching(/^ro_/), specFile: expect.stringMatching(/demo_rollout\.yml$/), status: 'running', createdAt: expect.any(Number), finishedAt: null, total: 2, counts: { queued: 2, running: 0, done: 0, failed: 0 }, offline: false, active: true, interrupted: false } })
+    expect(started).toEqual({ ok: true, data: { id: expect.stringMatching(/^ro_/), name: expect.stringMatching(/^demo_rollout · \d{4}-\d\d-\d\d \d\d:\d\d$/), specFile: expect.stringMatching(/demo_rollout\.yml$/), status: 'running', createdAt: expect.any(Number), finishedAt: null, total: 2, counts: { queued: 2, running: 0, done: 0, failed: 0 }, offline: false, active: true, interrupted: false } })
     const id = started.ok ? started.data.id : ''
     await service.whenIdle()
 
+    expect(progress.map((p) => p.variant && `${p.variant.variantId}:${p.variant.phase}`)).toEqual([null, 'v000:starting', 'v000:done', 'v001:starting', 'v001:done', null])
     expect(progress.map((p) => [p.status, p.variant && `${p.variant.variantId}:${p.variant.status}`, p.counts])).toEqual([
       ['running', null, { queued: 2, running: 0, done: 0, failed: 0 }],
       ['running', 'v000:running', { queued: 1, running: 1, done: 0, failed: 0 }],
@@ -109,10 +110,13 @@ describe('rollouts handlers', () => {
     if (!got.ok) throw new Error(got.error.message)
     const d = got.data
     expect({ status: d.status, offline: d.offline, active: d.active, counts: d.counts }).toEqual({ status: 'done', offline: true, active: false, counts: { queued: 0, running: 0, done: 2, failed: 0 } })
-    expect(d.variants.map((v) => [v.variantId, v.status, v.overrides.tools, v.metrics?.scores[0]?.offline])).toEqual([
-      ['v000', 'done', ['get_weather'], true],
-      ['v001', 'done', ['get_weather', 'delegate'], true],
+    expect(d.variants.map((v) => [v.variantId, v.status, v.phase, v.initialMessage, v.overrides.tools, v.metrics?.scores[0]?.offline])).toEqual([
+      ['v000', 'done', 'done', "What's the weather in Tokyo right now?", ['get_weather'], true],
+      ['v001', 'done', 'done', "What's the weather in Tokyo right now?", ['get_weather', 'delegate'], true],
     ])
+    // Running totals as each variant finished (kept from the events, not re-read).
+    const tok = d.variants.map((v) => v.metrics!.usage.totalTokens)
+    expect(progress.filter((p) => p.variant?.status === 'done').map((p) => p.totalTokens)).toEqual([tok[0], tok[0]! + tok[1]!])
     // Both variants get the same offline score: a tie, no "best" variant.
     expect(d.teams).toEqual([{ team: 'demo_team', variants: 2, done: 2, failed: 0, meanScore: 0.75, bestVariant: null, bestScore: 0.75, tie: true, tiedVariants: ['v000', 'v001'], totalTokens: progress.at(-1)!.totalTokens, costUsd: expect.any(Number) }])
     expect([d.ledgerEnabled, d.ledgerFlows]).toEqual([true, { transfers: 0, volume: '0.00', agents: [] }])
@@ -120,7 +124,12 @@ describe('rollouts handlers', () => {
     expect(d.ledgerAfter?.label).toBe('after')
 
     const csv = await typed(transport)('rollouts:export', { id, format: 'csv' })
-    expect(csv).toEqual({ ok: true, data: { fileName: `${id}.csv`, mime: 'text/csv', rows: 2, text: expect.stringMatching(/^rollout_id,team,variant,position,status,error,conversation_id,score,score\.gpt4_judge,offline,tokens,/) } })
+    expect(csv).toEqual({ ok: true, data: { fileName: `${id}.csv`, mime: 'text/csv', rows: 2, text: expect.stringMatching(/^rollout_id,team,variant,position,status,error,conversation_id,score,score\.gpt4_judge,offline,tokens,.*,answer,judge_comment,comment\.gpt4_judge\n/) } })
+    const jsonl = await typed(transport)('rollouts:export', { id, format: 'jsonl' })
+    if (!jsonl.ok) throw new Error(jsonl.error.message)
+    const rows = jsonl.data.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(rows.map((r) => [r.variant, r.answer, r.judge_comment, r.rollout_name])).toEqual(d.variants.map((v) => [v.variantId, v.metrics!.answer, v.metrics!.scores[0]!.comment, d.name]))
+    expect(rows.every((r) => typeof r.answer === 'string' && r.answer.length > 0)).toBe(true)
     const cmp = await typed(transport)('rollouts:compare', { left: id, right: id })
     expect(cmp.ok && cmp.data.map((r) => [r.variant, r.scoreDelta, r.costDelta, r.tokensDelta])).toEqual([['demo_team/v000', 0, 0, 0], ['demo_team/v001', 0, 0, 0]])
     expect(await typed(transport)('rollouts:resume', { id })).toEqual({ ok: false, error: { code: 'ROLLOUT_FINISHED', message: `rollout ${id} has no unfinished variants; nothing to resume` } })

@@ -29,6 +29,7 @@ export function rolloutsHandlers(services: AppServices, bus: EventBus): Pick<Han
     'rollouts:validate': (input) => svc().validate(input.yaml, input.fileName),
     'rollouts:start': (input) => svc().start(input),
     'rollouts:resume': (input) => svc().resume(input.id),
+    'rollouts:stop': (input) => svc().stop(input.id),
     'rollouts:get': (input) => svc().get(input.id),
     'rollouts:compare': (input) => svc().compare(input.left, input.right),
     'rollouts:export': (input) => svc().export(input.id, input.format),

@@ -8,6 +8,13 @@ const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal number such as "1
 const RolloutId = z.string().trim().min(1, 'a rollout id').max(200)
 export const VariantStatusSchema = z.enum(['queued', 'running', 'done', 'failed'])
 export const RolloutStatusSchema = z.enum(['running', 'done', 'failed'])
+/**
+ * What a variant is doing right now, finer than its stored status: `starting` = handed to a worker
+ * that is still booting (a cold start takes seconds), `running` = its conversation runs,
+ * `judging` = its evaluators run.
+ */
+export const VariantPhaseSchema = z.enum(['queued', 'starting', 'running', 'judging', 'done', 'failed'])
+export type VariantPhase = z.infer<typeof VariantPhaseSchema>
 
 export const EvalScoreSchema = z.object({
   evaluator: z.string(),
@@ -65,6 +72,10 @@ export const VariantViewSchema = z.object({
   variantId: z.string(),
   position: z.number().int(),
   status: VariantStatusSchema,
+  /** Live phase (see {@link VariantPhaseSchema}); equals the status once the variant settled. */
+  phase: VariantPhaseSchema.optional(),
+  /** The message the variant's conversation started with. */
+  initialMessage: z.string().nullable().optional(),
   conversationId: z.string().nullable(),
   overrides: z.record(z.string(), z.unknown()),
   metrics: VariantMetricsSchema.nullable(),
@@ -86,6 +97,8 @@ export const VariantCountsSchema = z.object({ queued: z.number().int(), running:
 
 export const RolloutSummarySchema = z.object({
   id: z.string(),
+  /** Readable name: the spec file and the start time, e.g. `demo_rollout · 2026-12-02 03:20`. */
+  name: z.string(),
   specFile: z.string(),
   status: RolloutStatusSchema,
   createdAt: z.number(),
@@ -208,6 +221,7 @@ export const RolloutProgressSchema = z.object({
     team: z.string(),
     variantId: z.string(),
     status: VariantStatusSchema,
+    phase: VariantPhaseSchema.optional(),
     totalTokens: z.number().nullable(),
     costUsd: z.number().nullable(),
     score: z.number().nullable(),
@@ -226,6 +240,7 @@ export const rolloutsInvokes = {
   'rollouts:validate': defineInvoke('check a rollout YAML; every problem located by line, team, variant and key', ValidateInputSchema, ValidationSchema),
   'rollouts:start': defineInvoke('check and start a rollout in the background; progress comes as rollouts:progressed', StartInputSchema, RolloutSummarySchema),
   'rollouts:resume': defineInvoke('continue an interrupted rollout (finished variants are not rerun)', z.object({ id: RolloutId }).strict(), RolloutSummarySchema),
+  'rollouts:stop': defineInvoke('stop a rollout this host runs (no-op when it is not running); finished variants are kept, the rest can be resumed', z.object({ id: RolloutId }).strict(), RolloutSummarySchema),
   'rollouts:get': defineInvoke('a rollout with its variants, metrics, team aggregates and ledger snapshots', z.object({ id: RolloutId }).strict(), RolloutDetailSchema),
   'rollouts:compare': defineInvoke('per-variant score, cost and token deltas between two rollouts', z.object({ left: RolloutId, right: RolloutId }).strict(), z.array(CompareRowSchema)),
   'rollouts:export': defineInvoke('one row per variant as json, jsonl or csv text', z.object({ id: RolloutId, format: ExportFormatSchema }).strict(), ExportSchema),

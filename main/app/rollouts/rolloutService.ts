@@ -2,20 +2,21 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { walletAgents } from '../../engine/ledger/walletAgents'
 import { basename, join, resolve } from 'node:path'
-import type { CompareRow, RolloutDetail, RolloutProgress, RolloutSummary, StartInput, SpecFile, Validation } from '../../../preload/contract'
+import type { CompareRow, RolloutDetail, RolloutProgress, RolloutSummary, StartInput, SpecFile, Validation, VariantPhase } from '../../../preload/contract'
 import type { LoadedConfig } from '../../engine/config/types'
 import { AppError, ConfigError, messageOf, UserInputError } from '../../engine/errors'
 import { loadEvaluators, type EvaluatorRegistry } from '../../engine/evals/registry'
 import type { LedgerClient } from '../../engine/ports/ledger'
 import { variantPool, type VariantExecutor } from '../../engine/rollouts/pool'
 import { runByAnother } from '../../engine/rollouts/liveness'
+import { onVariantPhase } from '../../engine/rollouts/phases'
 import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
 import { loadRolloutSpec, type CheckedSpec } from '../../engine/rollouts/spec'
-import type { VariantRecord } from '../../engine/rollouts/types'
+import type { VariantRecord, VariantStatus } from '../../engine/rollouts/types'
 import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
 import type { SqliteStore } from '../../storage/sqliteStore'
 import { toSpecErrors } from './specErrors'
-import { compareRows, countsOf, exportText, toDetail, toSummary } from './views'
+import { compareRows, exportText, toDetail, toSummary } from './views'
 
 /** Agents the tools pay to or from besides the configured ones (same list as `p2engine ledger init`). */
 
@@ -47,8 +48,16 @@ export class RolloutService {
   private readonly repo: SqliteRolloutStore
   private readonly active = new Map<string, Promise<void>>()
   private readonly pools = new Set<{ close: () => Promise<void> }>()
+  /** The pool of each running rollout, and the rollouts being stopped. */
+  private readonly poolOf = new Map<string, { close: () => Promise<void> }>()
+  private readonly stopping = new Set<string>()
   private evaluators?: Promise<EvaluatorRegistry>
   private closing = false
+  /** Live phase of each unsettled variant this host runs (`rollout\0team\0variant`). */
+  private readonly phases = new Map<string, VariantPhase>()
+  private stopPhases?: () => void
+  /** Per running rollout: each variant's last known status, tokens and cost of the finished ones. */
+  private readonly tallies = new Map<string, { status: Map<string, VariantStatus>; tokens: number; cost: number }>()
 
   constructor(private readonly o: RolloutServiceOptions) {
     this.repo = new SqliteRolloutStore(o.store)
@@ -130,8 +139,27 @@ export class RolloutService {
     return this.summary(id)
   }
 
+  /**
+   * Stops a rollout this host runs: its workers are torn down, the variant in flight stays
+   * unfinished (like a quit), so Resume runs the rest later. A rollout not running is left as is.
+   */
+  async stop(id: string): Promise<RolloutSummary> {
+    this.repo.get(id)
+    const run = this.active.get(id)
+    if (run) {
+      this.stopping.add(id)
+      try {
+        await this.poolOf.get(id)?.close().catch(() => undefined)
+        await run
+      } finally {
+        this.stopping.delete(id)
+      }
+    }
+    return this.summary(id)
+  }
+
   get(id: string): RolloutDetail {
-    return toDetail(this.repo.get(id), this.repo.variants(id), this.active.has(id))
+    return toDetail(this.repo.get(id), this.repo.variants(id), this.active.has(id), (team, variantId) => this.phases.get(phaseKey(id, team, variantId)))
   }
 
   compare(left: string, right: string): CompareRow[] {
@@ -150,6 +178,7 @@ export class RolloutService {
   /** Stops the workers; unfinished variants stay resumable. Safe to call twice. */
   async close(): Promise<void> {
     this.closing = true
+    this.stopPhases?.()
     await Promise.all([...this.pools].map((p) => p.close().catch(() => undefined)))
     await Promise.all([...this.active.values()])
   }
@@ -192,20 +221,28 @@ export class RolloutService {
   private launch(id: string, parallel: number): void {
     const pool = (this.o.pool ?? ((n) => variantPool(n)))(parallel)
     this.pools.add(pool)
+    this.poolOf.set(id, pool)
+    this.listenToPhases()
+    const halted = () => this.closing || this.stopping.has(id)
     const executor: VariantExecutor = async (task, signal) => {
-      if (this.closing) return { status: 'killed' }
-      this.publish(id, { team: task.team, variantId: task.variantId, status: 'running' })
+      if (halted()) return { status: 'killed' }
+      // Handed to a worker that may still be booting: "starting" until it says it runs.
+      this.phases.set(phaseKey(id, task.team, task.variantId), 'starting')
+      this.publish(id, { team: task.team, variantId: task.variantId, status: 'running', phase: 'starting' })
       try {
         return await pool.run(task, signal)
       } catch (err) {
-        // A pool torn down by close(): the variant is interrupted, not failed (resume reruns it).
-        if (this.closing) return { status: 'killed' }
+        // A pool torn down by close() or stop(): the variant is interrupted, not failed (resume reruns it).
+        if (halted()) return { status: 'killed' }
         throw err
       }
     }
     const deps: RolloutDeps = {
       ...this.deps(), executor,
-      onSettled: (team, variantId) => { if (!this.closing) this.publishVariant(id, this.repo.variant(id, team, variantId)) },
+      onSettled: (team, variantId) => {
+        this.phases.delete(phaseKey(id, team, variantId))
+        if (!halted()) this.publishVariant(id, this.repo.variant(id, team, variantId))
+      },
     }
     this.publish(id, null)
     const run = (async () => {
@@ -218,6 +255,7 @@ export class RolloutService {
         }
       } finally {
         this.pools.delete(pool)
+        this.poolOf.delete(id)
         await pool.close().catch(() => undefined)
         this.active.delete(id)
         if (!this.closing) this.publish(id, null)
@@ -226,23 +264,64 @@ export class RolloutService {
     this.active.set(id, run)
   }
 
+  /** Worker threads post `running`/`judging`; only variants this host is running now are shown. */
+  private listenToPhases(): void {
+    this.stopPhases ??= onVariantPhase((m) => {
+      const key = phaseKey(m.rolloutId, m.team, m.variantId)
+      // A late message after the variant settled (or from another host's rollout) is ignored.
+      if (this.closing || !this.active.has(m.rolloutId) || !this.phases.has(key) || this.phases.get(key) === m.phase) return
+      if (m.phase === 'running' && this.phases.get(key) === 'judging') return
+      this.phases.set(key, m.phase)
+      this.publish(m.rolloutId, { team: m.team, variantId: m.variantId, status: 'running', phase: m.phase })
+    })
+  }
+
   private publishVariant(id: string, v: VariantRecord): void {
     this.publish(id, {
-      team: v.team, variantId: v.variantId, status: v.status,
+      team: v.team, variantId: v.variantId, status: v.status, phase: v.status,
       totalTokens: v.metrics?.usage.totalTokens ?? null, costUsd: v.metrics?.usage.costUsd ?? null, score: v.metrics?.score ?? null, error: v.error,
     })
   }
 
+  /**
+   * Pushes a progress event. Counts and totals come from a tally kept per running rollout (one
+   * read when it starts, then updated from its own events), so an event costs the same for 2 or
+   * 2,000 variants; rollout-level events (start, end) re-read the rows.
+   */
   private publish(id: string, variant: Partial<NonNullable<RolloutProgress['variant']>> & Pick<NonNullable<RolloutProgress['variant']>, 'team' | 'variantId' | 'status'> | null): void {
     try {
       const r = this.repo.get(id)
-      const variants = this.repo.variants(id)
+      let t = this.tallies.get(id)
+      if (!variant || !t) {
+        const variants = this.repo.variants(id)
+        t = {
+          status: new Map(variants.map((v) => [phaseKey(id, v.team, v.variantId), v.status])),
+          tokens: variants.reduce((s, v) => s + (v.metrics?.usage.totalTokens ?? 0), 0),
+          cost: variants.reduce((s, v) => s + (v.metrics?.usage.costUsd ?? 0), 0),
+        }
+        if (this.active.has(id)) this.tallies.set(id, t)
+        else this.tallies.delete(id)
+      }
+      if (variant) {
+        const key = phaseKey(id, variant.team, variant.variantId)
+        const before = t.status.get(key)
+        // Handed to a worker counts as running even before the worker marks its row.
+        if (variant.status === 'running') {
+          if (before === 'queued') t.status.set(key, 'running')
+        } else if (variant.status !== before) {
+          t.status.set(key, variant.status)
+          if (variant.status === 'done' || variant.status === 'failed') {
+            t.tokens += variant.totalTokens ?? 0
+            t.cost += variant.costUsd ?? 0
+          }
+        }
+      }
+      const counts = { queued: 0, running: 0, done: 0, failed: 0 }
+      for (const st of t.status.values()) counts[st]++
       this.o.publish({
         rolloutId: id, status: r.status,
         variant: variant ? { totalTokens: null, costUsd: null, score: null, error: null, ...variant } : null,
-        counts: { ...countsOf(variants), ...(variant?.status === 'running' ? runningCounts(variants, variant.team, variant.variantId) : {}) },
-        totalTokens: variants.reduce((s, v) => s + (v.metrics?.usage.totalTokens ?? 0), 0),
-        costUsd: variants.reduce((s, v) => s + (v.metrics?.usage.costUsd ?? 0), 0),
+        counts, totalTokens: t.tokens, costUsd: t.cost,
       })
     } catch (err) {
       this.o.log?.(`rollout ${id}: progress not published: ${messageOf(err)}`)
@@ -274,13 +353,4 @@ export class RolloutService {
   }
 }
 
-/** The worker marks a row running only when it starts; count the one just handed out as running. */
-function runningCounts(variants: readonly VariantRecord[], team: string, variantId: string) {
-  const counts = countsOf(variants)
-  const v = variants.find((x) => x.team === team && x.variantId === variantId)
-  if (v?.status === 'queued') {
-    counts.queued--
-    counts.running++
-  }
-  return counts
-}
+const phaseKey = (rolloutId: string, team: string, variantId: string): string => `${rolloutId}\u0000${team}\u0000${variantId}`

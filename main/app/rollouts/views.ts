@@ -1,4 +1,5 @@
-import type { CompareRow, RolloutDetail, RolloutSummary, TeamAggregate } from '../../../preload/contract'
+import type { CompareRow, RolloutDetail, RolloutSummary, TeamAggregate, VariantPhase } from '../../../preload/contract'
+import { rolloutName } from '../../engine/rollouts/name'
 import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
 import { exportRows, toCsv } from '../../engine/rollouts/export'
 import { ledgerFlows } from '../../engine/rollouts/ledgerFlows'
@@ -18,7 +19,7 @@ export const isOffline = (variants: readonly VariantRecord[]): boolean =>
 
 export function toSummary(r: RolloutRecord, variants: readonly VariantRecord[], active: boolean): RolloutSummary {
   return {
-    id: r.id, specFile: r.specFile, status: r.status, createdAt: r.createdAt, finishedAt: r.finishedAt,
+    id: r.id, name: rolloutName(r.specFile, r.createdAt), specFile: r.specFile, status: r.status, createdAt: r.createdAt, finishedAt: r.finishedAt,
     total: variants.length, counts: countsOf(variants), offline: isOffline(variants), active,
     interrupted: !active && rolloutState(r) === 'interrupted',
   }
@@ -47,12 +48,24 @@ export function teamAggregates(variants: readonly VariantRecord[]): TeamAggregat
   })
 }
 
-export function toDetail(r: RolloutRecord, variants: readonly VariantRecord[], active: boolean): RolloutDetail {
+/** A variant's live phase as the host knows it (undefined: derive it from the stored status). */
+export type PhaseLookup = (team: string, variantId: string) => VariantPhase | undefined
+
+/**
+ * The rollout with its variants (live phase and initial message included), team aggregates and
+ * ledger snapshots.
+ */
+export function toDetail(r: RolloutRecord, variants: readonly VariantRecord[], active: boolean, phaseOf: PhaseLookup = () => undefined): RolloutDetail {
   const o = r.spec.options
+  const messages = new Map(r.spec.variants.map((v) => [`${v.teamId}\u0000${v.id}`, v.initialMessage]))
   return {
     ...toSummary(r, variants, active),
     options: { parallel: o.parallel, ...(o.samples ? { samples: o.samples } : {}), strictTools: o.strictTools, replay: o.replay, taskTimeoutMs: o.taskTimeoutMs },
-    variants: variants.map(({ rolloutId: _r, ...v }) => v),
+    variants: variants.map(({ rolloutId: _r, ...v }) => ({
+      ...v,
+      phase: v.status === 'done' || v.status === 'failed' ? v.status : (active && phaseOf(v.team, v.variantId)) || v.status,
+      initialMessage: messages.get(`${v.team}\u0000${v.variantId}`) ?? null,
+    })),
     teams: teamAggregates(variants),
     ledgerBefore: r.ledgerBefore,
     ledgerAfter: r.ledgerAfter,

@@ -33,10 +33,14 @@ describe('p2engine rollout / eval (offline)', () => {
     expect(r.out).toMatch(/payment_coordinator\/service_payment done score 0\.750/)
     expect(r.out).toMatch(/│ agent_helper\s+│ 0\.00\s+│ 15\.00\s+│ \+15\.00\s+│/)
     const list = await p.run('rollout', 'list', '--json')
-    expect(JSON.parse(list.out)).toEqual([{ id, spec: expect.stringMatching(/rollout_task_with_payment\.yml$/), status: 'done', total: 2, done: 2, failed: 0, created: expect.any(String) }])
+    expect(JSON.parse(list.out)).toEqual([{ id, name: expect.stringMatching(/^rollout_task_with_payment · \d{4}-\d\d-\d\d \d\d:\d\d$/), spec: expect.stringMatching(/rollout_task_with_payment\.yml$/), status: 'done', total: 2, done: 2, failed: 0, created: expect.any(String) }])
     const out = join(p.dir, 'rows.csv')
     expect((await p.run('rollout', 'export', id, '--format', 'csv', '--out', out)).out).toBe(`Wrote 2 rows to ${out}`)
-    expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^rollout_id,team,variant,position,status,error,conversation_id,score,score\.gpt4_judge,offline,tokens,/)
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^rollout_id,team,variant,position,status,error,conversation_id,score,score\.gpt4_judge,offline,tokens,.*,rollout_name,initial_message,answer,judge_comment,comment\.gpt4_judge$/)
+    const json = JSON.parse((await p.run('rollout', 'export', id, '--format', 'json')).out) as Record<string, unknown>[]
+    const shown = JSON.parse((await p.run('rollout', 'show', id, '--json')).out) as { variants: { metrics: { answer: string; scores: { comment?: string }[] } }[] }
+    expect(json.map((row) => [row.answer, row.judge_comment])).toEqual(shown.variants.map((v) => [v.metrics.answer, v.metrics.scores[0]!.comment]))
+    expect(json.every((row) => typeof row.answer === 'string' && row.answer.length > 0 && typeof row.judge_comment === 'string')).toBe(true)
     const top = await p.run('eval', 'top', id, '--json')
     expect(JSON.parse(top.out).map((t: { label: string; score: number }) => [t.label, t.score])).toEqual([['weather_service/weather_provider', 0.75], ['payment_coordinator/service_payment', 0.75]])
     const history = await p.run('ledger', 'history', 'agent_helper', '--json')

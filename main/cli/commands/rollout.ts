@@ -21,6 +21,7 @@ import { configTable, flowsTable, LEDGER_DISABLED_TABLES, ledgerTable, metricsTa
 import { follow } from './rolloutProgress'
 import { onStdoutClosed } from '../stdio'
 import { exportRows, toCsv } from '../../engine/rollouts/export'
+import { rolloutName } from '../../engine/rollouts/name'
 
 const positive = (name: string) => (v: string): number => {
   const n = intOption(name)(v)
@@ -53,7 +54,7 @@ function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps &
 export function printReport(ctx: CliContext, r: RolloutRecord, variants: VariantRecord[]): void {
   const { io } = ctx
   const state = rolloutState(r)
-  io.out(pc.bold(`Roll-out ${r.id} · ${r.specFile} · ${state === 'interrupted' ? pc.yellow(state) : state}`))
+  io.out(pc.bold(`Roll-out ${r.id} · ${rolloutName(r.specFile, r.createdAt)} · ${r.specFile} · ${state === 'interrupted' ? pc.yellow(state) : state}`))
   if (state === 'interrupted') io.out(pc.yellow(`⚠ interrupted: no process is running it. Continue with \`${resumeCommand(r.id)}\`.`))
   if (variants.some((v) => v.metrics?.usage.offline || v.metrics?.scores.some((s) => s.offline))) {
     io.out(pc.yellow('⚠ offline: the scripted local model (and judge) answered some calls; scores and tokens are not from a real LLM.'))
@@ -165,14 +166,14 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
         const n = (s: string) => vs.filter((v) => v.status === s).length
         const status = rolloutState(r)
         return {
-          id: r.id, spec: r.specFile, status, total: vs.length, done: n('done'), failed: n('failed'), created: new Date(r.createdAt).toISOString(),
+          id: r.id, name: rolloutName(r.specFile, r.createdAt), spec: r.specFile, status, total: vs.length, done: n('done'), failed: n('failed'), created: new Date(r.createdAt).toISOString(),
           ...(status === 'interrupted' ? { resume: resumeCommand(r.id) } : {}),
         }
       })
       if (o.json) return ctx.io.out(toJson(rows))
       if (!rows.length) return ctx.io.out('No rollouts yet. Start one with `p2engine rollout start config/rollout_joke.yml --follow`.')
-      ctx.io.out(table('Rollouts', ['id', 'spec', 'status', 'variants', 'done', 'failed', 'created'], rows.map((r) => [
-        r.id, r.spec, r.status === 'interrupted' ? pc.yellow(`interrupted → ${r.resume}`) : r.status, r.total, r.done, r.failed, r.created,
+      ctx.io.out(table('Rollouts', ['id', 'name', 'spec', 'status', 'variants', 'done', 'failed', 'created'], rows.map((r) => [
+        r.id, r.name, r.spec, r.status === 'interrupted' ? pc.yellow(`interrupted → ${r.resume}`) : r.status, r.total, r.done, r.failed, r.created,
       ])))
     }))
 

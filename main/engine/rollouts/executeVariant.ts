@@ -22,6 +22,8 @@ export interface ExecuteVariantOptions {
   onStarted?: (conversationId: string) => void
   /** Called when the evaluators are done, before the row is measured (crash-safety tests). */
   afterEvaluate?: () => void | Promise<void>
+  /** Called when the conversation is idle and the evaluators start (live "judging" phase). */
+  onJudging?: () => void
 }
 
 /** The variant's overrides for its root agent: only the keys an agent honours, validated. */
@@ -65,6 +67,7 @@ export async function executeVariant(o: ExecuteVariantOptions): Promise<VariantM
   const facts = conversationFacts(stacks, conversationId)
   const { model: before, judge: judgedBefore } = conversationUsage(artifacts, conversationId)
   const wallMs = Math.max(facts.lastTs - facts.firstTs, Date.now() - started)
+  o.onJudging?.()
   const scores = await evaluate(
     {
       conversationId, agentId: facts.rootAgent, answer: facts.answer ?? '', traj: facts.traj, toolCalls: facts.toolCalls,

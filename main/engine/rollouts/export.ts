@@ -1,10 +1,18 @@
+import { rolloutName } from './name'
 import type { RolloutRecord, VariantRecord } from './types'
 
-/** One flat row per variant (every evaluator's score as `score.<evaluator>`). */
+/**
+ * One flat row per variant (every evaluator's score as `score.<evaluator>`, its comment as
+ * `comment.<evaluator>`); the initial message, the final answer and the primary evaluator's
+ * comment (`judge_comment`) come last.
+ */
 export function exportRows(r: RolloutRecord, variants: readonly VariantRecord[]): Record<string, string | number | boolean | null>[] {
+  const messages = new Map(r.spec.variants.map((v) => [`${v.teamId}\u0000${v.id}`, v.initialMessage]))
+  const name = rolloutName(r.specFile, r.createdAt)
   return variants.map((v) => {
     const m = v.metrics
     const scores = Object.fromEntries((m?.scores ?? []).map((s) => [`score.${s.evaluator}`, s.score]))
+    const comments = Object.fromEntries((m?.scores ?? []).map((s) => [`comment.${s.evaluator}`, s.comment ?? s.error ?? null]))
     return {
       rollout_id: r.id, team: v.team, variant: v.variantId, position: v.position, status: v.status, error: v.error,
       conversation_id: v.conversationId, score: m?.score ?? null, ...scores,
@@ -14,6 +22,11 @@ export function exportRows(r: RolloutRecord, variants: readonly VariantRecord[])
       wall_s: m ? m.wallMs / 1000 : null, model_s: m ? m.usage.modelMs / 1000 : null, tool_calls: m?.toolCalls ?? null,
       final_balance: m?.ledger?.finalBalance ?? null, net_flow: m?.ledger?.netFlow ?? null, transfers: m?.ledger?.transfers.length ?? null,
       overrides: JSON.stringify(v.overrides),
+      rollout_name: name,
+      initial_message: messages.get(`${v.team}\u0000${v.variantId}`) ?? null,
+      answer: m?.answer ?? null,
+      judge_comment: m?.scores[0] ? (m.scores[0].comment ?? m.scores[0].error ?? null) : null,
+      ...comments,
     }
   })
 }

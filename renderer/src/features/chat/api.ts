@@ -4,6 +4,7 @@ import { getClient, type ConnectionState } from '../../shared/client'
 /** The chat feature's calls; everything goes through the shared client. */
 export const chatApi = {
   agents: () => getClient().invoke('agents:list', {}),
+  /** Every conversation; the chat list groups rollouts' own. */
   conversations: () => getClient().invoke('chat:list', { includeRollouts: true }),
   create: (agentId: string, name?: string) => getClient().invoke('chat:create', name ? { agentId, name } : { agentId }),
   send: (conversationId: string, text: string) => getClient().invoke('chat:send', { conversationId, text }),

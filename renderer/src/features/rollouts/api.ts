@@ -8,6 +8,7 @@ export const rolloutsApi = {
   validate: (yaml: string, fileName: string) => getClient().invoke('rollouts:validate', { yaml, fileName }),
   start: (input: StartInput) => getClient().invoke('rollouts:start', input),
   resume: (id: string) => getClient().invoke('rollouts:resume', { id }),
+  stop: (id: string) => getClient().invoke('rollouts:stop', { id }),
   get: (id: string) => getClient().invoke('rollouts:get', { id }),
   compare: (left: string, right: string) => getClient().invoke('rollouts:compare', { left, right }),
   export: (id: string, format: 'json' | 'jsonl' | 'csv') => getClient().invoke('rollouts:export', { id, format }),

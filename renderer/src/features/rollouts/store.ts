@@ -2,6 +2,10 @@ import { create } from 'zustand'
 import type { CompareRow, RolloutDetail, RolloutProgress, RolloutSummary, SpecFile, Validation } from '../../../../preload/contract'
 import { ClientError } from '../../shared/client'
 import { rolloutsApi } from './api'
+import { DEFAULT_FILTER, type OutputFilter } from './outputs'
+
+/** The result views of a rollout, one shown at a time. */
+export type ResultTab = 'outputs' | 'charts' | 'metrics' | 'teams' | 'config' | 'compare'
 
 export interface UiError {
   code: string
@@ -33,21 +37,37 @@ export interface RolloutsState {
   /** The rollout compared against the selected one, and the rows. */
   compareWith: string | null
   compare: CompareRow[] | null
+  /** The spec editor is open (else it shows as a one-line summary above the results). */
+  specOpen: boolean
+  /** `team/variant` whose detail panel is open. */
+  cell: string | null
+  tab: ResultTab
+  outputFilter: OutputFilter
+  /** The two variants (`team/variant`) shown side by side. */
+  pair: [string | null, string | null]
   load(): Promise<void>
   open(spec: OpenSpec): Promise<void>
   edit(text: string): void
   validate(): Promise<Validation | null>
   start(): Promise<void>
   resume(id: string): Promise<void>
+  /** Stops a running rollout (finished variants are kept; Resume runs the rest). */
+  stop(id: string): Promise<void>
   select(id: string | null): Promise<void>
   setParallel(n: number): void
   setCompare(id: string | null): Promise<void>
   onProgress(p: RolloutProgress): void
+  setSpecOpen(open: boolean): void
+  openCell(key: string | null): void
+  setTab(tab: ResultTab): void
+  setOutputFilter(patch: Partial<OutputFilter>): void
+  setPair(side: 0 | 1, key: string | null): void
 }
 
 const initial = {
   files: [], rollouts: [], spec: null, validation: null, validating: false, starting: false, parallel: 4, error: null,
   selected: null, detail: null, compareWith: null, compare: null,
+  specOpen: true, cell: null, tab: 'outputs' as ResultTab, outputFilter: DEFAULT_FILTER, pair: [null, null] as [string | null, string | null],
 } satisfies Partial<RolloutsState>
 
 /** Rollouts screen state; progress events patch the grid in place, a finished rollout re-reads its tables. */
@@ -98,7 +118,7 @@ export const useRolloutsStore = create<RolloutsState>()((set, get) => ({
     set({ starting: true, error: null })
     try {
       const r = await rolloutsApi.start({ yaml: spec.text, fileName: spec.name, parallel: get().parallel })
-      set((s) => ({ rollouts: [r, ...s.rollouts.filter((x) => x.id !== r.id)] }))
+      set((s) => ({ rollouts: [r, ...s.rollouts.filter((x) => x.id !== r.id)], specOpen: false }))
       await get().select(r.id)
     } catch (err) {
       set({ error: toUiError(err) })
@@ -116,9 +136,18 @@ export const useRolloutsStore = create<RolloutsState>()((set, get) => ({
     }
   },
 
+  async stop(id) {
+    try {
+      await rolloutsApi.stop(id)
+      await get().select(id)
+    } catch (err) {
+      set({ error: toUiError(err) })
+    }
+  },
+
   async select(id) {
     const same = id === get().selected
-    set({ selected: id, ...(same ? {} : { compare: null, compareWith: null, detail: null }) })
+    set({ selected: id, ...(same ? {} : { compare: null, compareWith: null, detail: null, cell: null, pair: [null, null], outputFilter: DEFAULT_FILTER, ...(id ? { specOpen: false } : {}) }) })
     if (!id) return
     try {
       const detail = await rolloutsApi.get(id)
@@ -155,18 +184,68 @@ export const useRolloutsStore = create<RolloutsState>()((set, get) => ({
     }
     // A finished variant (or the end) brings metrics: re-read; a start only flips the cell.
     if (p.variant === null || p.variant.status === 'done' || p.variant.status === 'failed' || !detail) {
-      void get().select(p.rolloutId)
+      rereadDetail(p.rolloutId)
       return
     }
     const v = p.variant
     set({
       detail: {
         ...detail, status: p.status, counts: p.counts,
-        variants: detail.variants.map((x) => (x.team === v.team && x.variantId === v.variantId ? { ...x, status: v.status } : x)),
+        variants: detail.variants.map((x) => (x.team === v.team && x.variantId === v.variantId ? { ...x, status: v.status, phase: v.phase ?? v.status } : x)),
       },
     })
   },
+
+  setSpecOpen(open) {
+    set({ specOpen: open })
+  },
+
+  openCell(key) {
+    set({ cell: key })
+  },
+
+  setTab(tab) {
+    set({ tab })
+  },
+
+  setOutputFilter(patch) {
+    set((s) => ({ outputFilter: { ...s.outputFilter, ...patch } }))
+  },
+
+  setPair(side, key) {
+    set((s) => ({ pair: side === 0 ? [key, s.pair[1]] : [s.pair[0], key] }))
+  },
 }))
+
+/**
+ * Re-reads the selected rollout; while a read is in flight, further requests fold into one more
+ * read after it. A large rollout (reading it costs the host time) is re-read at most about once a
+ * second, so progress never queues the host's other work (Stop, other screens) behind reads.
+ */
+let reading: string | null = null
+let again = false
+let nextAt = 0
+function rereadDetail(id: string): void {
+  if (reading === id) {
+    again = true
+    return
+  }
+  reading = id
+  const wait = Math.max(0, nextAt - Date.now())
+  void (async () => {
+    if (wait) await new Promise((r) => setTimeout(r, wait))
+    const started = Date.now()
+    await useRolloutsStore.getState().select(id)
+    const large = (useRolloutsStore.getState().detail?.variants.length ?? 0) > 200
+    nextAt = large ? Date.now() + Math.max(1000, 2 * (Date.now() - started)) : 0
+  })().finally(() => {
+    reading = null
+    if (again) {
+      again = false
+      if (useRolloutsStore.getState().selected === id) rereadDetail(id)
+    }
+  })
+}
 
 /** Resets to the initial state (tests). */
 export const resetRolloutsStore = (): void => useRolloutsStore.setState(initial)

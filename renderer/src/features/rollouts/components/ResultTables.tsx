@@ -1,16 +1,17 @@
 import { flattenOverrides, type RolloutDetail, type VariantView } from '../../../../../preload/contract'
 import { formatMoney } from '../../../shared/format'
-import { Card } from '../../../shared/ui'
+import { errorsOf } from '../outputs'
+import { useRolloutsStore } from '../store'
 
 const num = (n: number | null | undefined, digits = 0) => (n === null || n === undefined ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }))
 const signed = (d: string) => (d.startsWith('-') ? <span className="flow-out">{formatMoney(d)}</span> : Number(d) > 0 ? <span className="flow-in">+{formatMoney(d)}</span> : <span>{formatMoney(d)}</span>)
-const errorsOf = (v: VariantView) => [...(v.error ? [v.error] : []), ...(v.metrics?.errors ?? []), ...(v.metrics?.scores.filter((s) => s.error).map((s) => `${s.evaluator}: ${s.error}`) ?? [])]
+const open = (v: VariantView) => useRolloutsStore.getState().openCell(`${v.team}/${v.variantId}`)
 
 /** Metrics per variant: scores, tokens, cost, latency, tool calls, errors, ledger. */
 export function MetricsTable({ detail }: { detail: RolloutDetail }) {
   const scoreNames = [...new Set(detail.variants.flatMap((v) => v.metrics?.scores.map((s) => s.evaluator) ?? []))]
   return (
-    <Card title="Metrics per variant" label="Metrics per variant">
+    <section aria-label="Metrics per variant">
       <div className="table-scroll">
         <table className="table" data-testid="metrics-table">
           <thead>
@@ -25,15 +26,14 @@ export function MetricsTable({ detail }: { detail: RolloutDetail }) {
               const m = v.metrics
               const errs = errorsOf(v)
               return (
-                <tr key={`${v.team}/${v.variantId}`} data-testid="metrics-row">
+                <tr key={`${v.team}/${v.variantId}`} data-testid="metrics-row" className="clickable-row" onClick={() => open(v)}>
                   <td className="mono">{v.team}</td>
-                  <td className="mono">{v.variantId}{m?.usage.offline && <span className="faint"> (offline model)</span>}</td>
+                  <td className="mono"><button type="button" className="link-button mono" onClick={(e) => { e.stopPropagation(); open(v) }}>{v.variantId}</button></td>
                   {scoreNames.map((name) => {
                     const s = m?.scores.find((x) => x.evaluator === name)
                     return (
                       <td key={name} className="num" title={s?.comment}>
                         {!s ? '–' : s.score === null ? <span className="flow-out">error</span> : <span className={s.score >= 0.8 ? 'flow-in' : s.score < 0.3 ? 'flow-out' : ''}>{s.score.toFixed(3)}{s.spread !== undefined ? `±${(s.spread / 2).toFixed(2)}` : ''}</span>}
-                        {s?.offline && <span className="faint"> (offline)</span>}
                       </td>
                     )
                   })}
@@ -53,7 +53,7 @@ export function MetricsTable({ detail }: { detail: RolloutDetail }) {
           </tbody>
         </table>
       </div>
-    </Card>
+    </section>
   )
 }
 
@@ -62,7 +62,7 @@ export function ConfigTable({ detail }: { detail: RolloutDetail }) {
   const flat = detail.variants.map((v) => flattenOverrides(v.overrides))
   const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))]
   return (
-    <Card title="Variant configuration" label="Variant configuration">
+    <section aria-label="Variant configuration">
       <div className="table-scroll">
         <table className="table">
           <thead><tr><th>Team</th><th>Variant</th>{keys.map((k) => <th key={k}>{k}</th>)}</tr></thead>
@@ -76,14 +76,16 @@ export function ConfigTable({ detail }: { detail: RolloutDetail }) {
           </tbody>
         </table>
       </div>
-    </Card>
+    </section>
   )
 }
 
 /** Team aggregate with the best variant. */
 export function TeamTable({ detail }: { detail: RolloutDetail }) {
   return (
-    <Card title="Teams" label="Teams">
+    <section aria-label="Teams">
+      <h3 className="sub-title">Teams</h3>
+      <div className="table-scroll">
       <table className="table" data-testid="team-table">
         <thead><tr><th>Team</th><th className="num">Variants</th><th className="num">Done</th><th className="num">Failed</th><th className="num">Mean score</th><th>Best variant</th><th className="num">Tokens</th><th className="num">Cost $</th></tr></thead>
         <tbody>
@@ -97,7 +99,8 @@ export function TeamTable({ detail }: { detail: RolloutDetail }) {
           ))}
         </tbody>
       </table>
-    </Card>
+      </div>
+    </section>
   )
 }
 
@@ -109,13 +112,15 @@ export function LedgerChanges({ detail }: { detail: RolloutDetail }) {
   const bal = (s: typeof before, agent: string) => s?.wallets.find((w) => w.agent === agent)?.balance ?? null
   const changed = agents.filter((a) => bal(before, a) !== bal(after, a))
   return (
-    <Card title="Ledger state changes" label="Ledger state changes">
+    <section aria-label="Ledger state changes">
+      <h3 className="sub-title">Ledger state changes</h3>
       <dl className="ledger-summary">
         <div><dt>Transactions</dt><dd>{before?.metrics.transactionCount ?? '–'} → {after?.metrics.transactionCount ?? '–'}</dd></div>
         <div><dt>Volume</dt><dd>{before ? formatMoney(before.metrics.totalVolume) : '–'} → {after ? formatMoney(after.metrics.totalVolume) : '–'}</dd></div>
         <div><dt>Supply</dt><dd>{before ? formatMoney(before.metrics.totalBalance) : '–'} → {after ? formatMoney(after.metrics.totalBalance) : '–'}</dd></div>
       </dl>
       {changed.length === 0 ? <p className="muted">No balance changed.</p> : (
+        <div className="table-scroll">
         <table className="table">
           <thead><tr><th>Agent</th><th className="num">Before</th><th className="num">After</th><th className="num">Change</th></tr></thead>
           <tbody>
@@ -126,7 +131,8 @@ export function LedgerChanges({ detail }: { detail: RolloutDetail }) {
             })}
           </tbody>
         </table>
+        </div>
       )}
-    </Card>
+    </section>
   )
 }

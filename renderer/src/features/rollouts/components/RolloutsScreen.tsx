@@ -1,14 +1,19 @@
 import { useEffect } from 'react'
-import { Alert, EmptyState, Icon } from '../../../shared/ui'
+import { Alert } from '../../../shared/ui'
 import { startRolloutsLiveUpdates, useRolloutsStore } from '../store'
 import { RolloutList } from './RolloutList'
 import { RolloutView } from './RolloutView'
-import { SpecPanel } from './SpecPanel'
+import { SpecBar, SpecPanel } from './SpecPanel'
+import { SpecPreview } from './SpecPreview'
 import './rollouts.css'
 
-/** The Rollouts screen: open and check a YAML, start it, watch the grid, read and compare results. */
+/**
+ * The Rollouts screen. Before a run: the spec beside the recent rollouts and what the spec will
+ * run. Once a rollout is shown: the spec folds into a one-line bar and the results take the width.
+ */
 export function RolloutsScreen() {
   const detail = useRolloutsStore((s) => s.detail)
+  const specOpen = useRolloutsStore((s) => s.specOpen)
   const error = useRolloutsStore((s) => s.error)
 
   useEffect(() => {
@@ -29,21 +34,23 @@ export function RolloutsScreen() {
           {error.message} <span className="faint">({error.code})</span>
         </Alert>
       )}
-      <div className="rollouts-grid">
-        <div className="rollouts-side">
+      {!detail ? (
+        <div className="rollouts-setup">
           <SpecPanel />
-          <RolloutList />
+          <div className="rollouts-side">
+            <RolloutList />
+            <SpecPreview />
+          </div>
         </div>
-        <div className="rollouts-main">
-          {detail ? <RolloutView detail={detail} /> : (
-            <div className="card">
-              <EmptyState icon={<Icon name="rollouts" size={26} />} title="No rollout selected">
-                Pick <code>demo_rollout.yml</code> from the config folder (or drop your own YAML), check it and press <strong>Start rollout</strong>. The variants appear here and update live.
-              </EmptyState>
-            </div>
-          )}
-        </div>
-      </div>
+      ) : (
+        <>
+          {specOpen ? <SpecPanel /> : <SpecBar />}
+          <div className="rollouts-results">
+            <RolloutList />
+            <RolloutView detail={detail} />
+          </div>
+        </>
+      )}
     </div>
   )
 }

@@ -3,6 +3,39 @@ import { Alert, Badge, Button, Card } from '../../../shared/ui'
 import { useRolloutsStore } from '../store'
 import { CodeView } from './CodeView'
 
+/** The spec as one line above the results: name, check state, size, parallel, start again, edit. */
+export function SpecBar() {
+  const spec = useRolloutsStore((s) => s.spec)
+  const validation = useRolloutsStore((s) => s.validation)
+  const starting = useRolloutsStore((s) => s.starting)
+  const parallel = useRolloutsStore((s) => s.parallel)
+  const { start, setParallel, setSpecOpen } = useRolloutsStore.getState()
+  const errors = validation?.errors ?? []
+  return (
+    <section className="card spec-bar" aria-label="Rollout spec">
+      {spec ? (
+        <>
+          <strong className="mono spec-bar-name" title={spec.name}>{spec.name}</strong>
+          <Badge tone={validation ? (validation.ok ? 'good' : 'bad') : 'neutral'}>{validation ? (validation.ok ? 'valid' : `${errors.length} problem${errors.length === 1 ? '' : 's'}`) : 'not checked'}</Badge>
+          {validation?.ok && <span className="muted nowrap">{validation.teams.length} team{validation.teams.length === 1 ? '' : 's'} · {validation.variants.length} variant{validation.variants.length === 1 ? '' : 's'}</span>}
+        </>
+      ) : <span className="muted">No spec open.</span>}
+      <span className="spec-bar-actions">
+        {spec && (
+          <>
+            <label className="inline-field">
+              Parallel
+              <input type="number" min={1} max={64} value={parallel} onChange={(e) => setParallel(Number(e.target.value))} aria-label="Variants at once" />
+            </label>
+            <Button variant="secondary" onClick={() => void start()} busy={starting} disabled={validation !== null && !validation.ok}>Run again</Button>
+          </>
+        )}
+        <Button variant="ghost" onClick={() => setSpecOpen(true)} aria-expanded={false}>{spec ? 'Edit spec' : 'Open a spec'}</Button>
+      </span>
+    </section>
+  )
+}
+
 /** Open a rollout YAML (config folder, file picker, drag-and-drop), check it, start it. */
 export function SpecPanel() {
   const files = useRolloutsStore((s) => s.files)
@@ -31,9 +64,13 @@ export function SpecPanel() {
     if (file) void readFile(file, 'drop')
   }
   const errors = validation?.errors ?? []
+  const canCollapse = useRolloutsStore((s) => s.detail !== null)
 
   return (
-    <Card title="Rollout spec" label="Rollout spec" actions={spec && <Badge tone={validation ? (validation.ok ? 'good' : 'bad') : 'neutral'}>{validation ? (validation.ok ? 'valid' : `${errors.length} problem${errors.length === 1 ? '' : 's'}`) : 'not checked'}</Badge>}>
+    <Card title="Rollout spec" label="Rollout spec" className="spec-card" actions={<>
+      {canCollapse && <Button variant="ghost" onClick={() => useRolloutsStore.getState().setSpecOpen(false)} aria-expanded>Collapse</Button>}
+      {spec && <Badge tone={validation ? (validation.ok ? 'good' : 'bad') : 'neutral'}>{validation ? (validation.ok ? 'valid' : `${errors.length} problem${errors.length === 1 ? '' : 's'}`) : 'not checked'}</Badge>}
+    </>}>
       <div
         className={dragging ? 'dropzone dragging' : 'dropzone'}
         onDragOver={(e) => { e.preventDefault(); setDragging(true) }}
