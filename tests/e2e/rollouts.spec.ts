@@ -168,7 +168,8 @@ test('click a cell: the answer and the judge comment as exported, tokens, latenc
   // "Open transcript" shows the variant's conversation in Chat.
   await panel.getByRole('button', { name: 'Open transcript' }).click()
   await expect(page).toHaveURL(/#\/chat$/)
-  await expect(page.getByRole('heading', { level: 1, name: String(weather.conversation_id) })).toBeVisible()
+  // The chat header titles a conversation by its first message (the variant's initial message).
+  await expect(page.getByRole('heading', { level: 1, name: String(weather.initial_message) })).toBeVisible()
 })
 
 test('the Outputs matrix filters by failed, team and text, sorts, and compares two variants side by side', async ({ page }, testInfo) => {
@@ -280,7 +281,10 @@ test('a bad YAML shows its error at the key, and nothing starts', async ({ page 
   // The marked line is the key's line.
   await expect(spec.locator('.code-line.has-error')).toHaveAttribute('data-line', '5')
   await expect(spec.locator('.code-line.has-error')).toContainText('agent_id: agent_nobody')
-  await expect(spec.getByTestId('spec-errors')).toContainText('line 5 · teams.demo_team.base.agent_id · team demo_team · variant v000')
+  // A bad value in `base` is reported once for the team, not once per variant.
+  await expect(spec.getByTestId('spec-errors')).toContainText('line 5 · teams.demo_team.base.agent_id · team demo_team')
+  await expect(spec.getByTestId('spec-errors')).toContainText('unknown agent "agent_nobody"; configured agents: agent_alpha')
+  await expect(spec.getByTestId('spec-errors')).not.toContainText('variant v000')
   await expect(spec.getByRole('button', { name: 'Start rollout' })).toBeDisabled()
   await expect(page.getByText('Fix bad_rollout.yml to run it')).toBeVisible()
 
