@@ -27,7 +27,7 @@ test('chat round trip with a tool call, then fork from an earlier message and sw
   await expect(list.locator('[data-kind="tool_call"]')).toContainText('get_weather')
   await expect(list.locator('[data-kind="tool_result"]')).toContainText('result')
   const answers = list.locator('[data-kind="assistant_message"]')
-  await expect(answers.last()).toContainText('get_weather returned')
+  await expect(answers.last()).toContainText("It's 71.6 °F in Paris.")
   await expect(answers.last().getByText('offline scripted model')).toBeVisible()
   await expect(page.getByText('answered', { exact: true })).toBeVisible()
 

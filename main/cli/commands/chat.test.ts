@@ -20,7 +20,7 @@ describe('p2engine chat', () => {
       OFFLINE_NOTE,
       '  → get_weather({"location":"Paris"})',
       `  ✓ get_weather: ${WEATHER}`,
-      `agent_alpha: [offline scripted model] get_weather returned ${WEATHER.slice(0, -1)},"reward":1}`,
+      "agent_alpha: [offline scripted model] It's 71.6 °F in Paris.",
       'Exiting chat mode.',
     ])
   })
@@ -74,7 +74,7 @@ describe('p2engine chat', () => {
       name: 't',
       agent: 'agent_alpha',
       branch: 'main',
-      answer: `[offline scripted model] get_weather returned ${WEATHER.slice(0, -1)},"reward":1}`,
+      answer: "[offline scripted model] It's 71.6 °F in Paris.",
       offline: true,
       tools: [{ agent: 'agent_alpha', name: 'get_weather', args: { location: 'Paris' }, status: 'ok', result: JSON.parse(WEATHER) }],
       delegations: [],

@@ -32,7 +32,7 @@ describe('p2engine conversation stack/branches/rewind/checkout', () => {
     expect(table.lines.slice(3, -1).map((l) => l.split('│').slice(1, -1).map((c) => c.trim())).map(([i, , k, c]) => [i, k, c])).toEqual([
       ['5', 'Waiting', expect.stringMatching(/^for tool until \d\d:\d\d:\d\d \(call_[0-9a-f]+\)$/)],
       ['6', 'ToolResult', 'get_weather: {"location":"Paris","temperature":71.6,"unit":"fahrenheit"}'],
-      ['7', 'AssistantMessage', '[offline scripted model] get_weather returned {"location":"Paris","temperature":71.6,"unit":"fahrenheit","reward":1}'],
+      ['7', 'AssistantMessage', "[offline scripted model] It's 71.6 °F in Paris."],
     ])
 
     const rewind = await env.run(['conversation', 'rewind', 't', '2'])
@@ -128,7 +128,7 @@ describe('p2engine conversation watch and answer', () => {
     await chatted()
     const once = await env.run(['conversation', 'watch', 't', '--once'])
     expect(once.lines.length).toBe(9)
-    expect(once.lines[8]).toMatch(/agent_alpha #7 AssistantMessage \[offline scripted model\] get_weather returned/)
+    expect(once.lines[8]).toMatch(/agent_alpha #7 AssistantMessage \[offline scripted model\] It's 71\.6 °F in Paris\.$/)
 
     const seen: string[] = []
     const ctrl = new AbortController()
@@ -153,7 +153,7 @@ describe('p2engine conversation watch and answer', () => {
     const r = await env.run(['conversation', 'answer', 'h', 'yes, approved'])
     const lines = r.lines.filter((l) => !l.includes('offline scripted model.'))
     expect([r.code, lines[0], lines[1]]).toEqual([0, 'Answer delivered to human (branch main).', '  ⇠ human answered: yes, approved'])
-    expect(lines[2]).toMatch(/^agent_alpha: \[offline scripted model\] delegate returned .*yes, approved/)
+    expect(lines[2]).toBe('agent_alpha: [offline scripted model] human says: yes, approved.')
     const again = await env.run(['conversation', 'answer', 'h', 'twice'])
     expect([again.code, again.err]).toEqual([2, 'error: conversation h is not waiting for a human answer'])
   })

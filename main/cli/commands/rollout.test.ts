@@ -30,7 +30,7 @@ describe('p2engine rollout / eval (offline)', () => {
     for (const heading of ['Roll-out Metrics (per variant)', 'Variant Configuration', 'Team Aggregate', 'Ledger State Changes', 'Wallet changes', 'Flow / stack preview (last 15 steps)', '⚠ offline']) {
       expect(r.out).toContain(heading)
     }
-    expect(r.out).toMatch(/payment_coordinator\/service_payment done score 0\.750/)
+    expect(r.out).toMatch(/payment_coordinator\/service_payment done score 1\.000/)
     expect(r.out).toMatch(/│ agent_helper\s+│ 100\.00\s+│ 115\.00\s+│ \+15\.00 │/)
     const list = await p.run('rollout', 'list', '--json')
     expect(JSON.parse(list.out)).toEqual([{ id, spec: expect.stringMatching(/rollout_task_with_payment\.yml$/), status: 'done', total: 2, done: 2, failed: 0, created: expect.any(String) }])
@@ -38,9 +38,23 @@ describe('p2engine rollout / eval (offline)', () => {
     expect((await p.run('rollout', 'export', id, '--format', 'csv', '--out', out)).out).toBe(`Wrote 2 rows to ${out}`)
     expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^rollout_id,team,variant,position,status,error,conversation_id,score,score\.gpt4_judge,offline,tokens,/)
     const top = await p.run('eval', 'top', id, '--json')
-    expect(JSON.parse(top.out).map((t: { label: string; score: number }) => [t.label, t.score])).toEqual([['weather_service/weather_provider', 0.75], ['payment_coordinator/service_payment', 0.75]])
+    expect(JSON.parse(top.out).map((t: { label: string; score: number }) => [t.label, t.score])).toEqual([['weather_service/weather_provider', 1], ['payment_coordinator/service_payment', 1]])
     const history = await p.run('ledger', 'history', 'agent_helper', '--json')
     expect(JSON.parse(history.out).map((t: { fromAgent: string; amount: string }) => [t.fromAgent, t.amount])).toEqual([['agent_alpha', '15.0']])
+  })
+
+  it('runs the joke rollout offline: the offline judge scores the good variant above the bad one, with a reason', async () => {
+    const p = project()
+    const r = await p.run('rollout', 'start', join(p.dir, 'config/rollout_joke.yml'), '--parallel', '1', '--json')
+    expect([r.code, r.err]).toEqual([0, ''])
+    const id = (JSON.parse(r.out) as { rollout: { id: string } }).rollout.id
+    const rows = JSON.parse((await p.run('rollout', 'export', id, '--format', 'json')).out) as { team: string; variant: string; score: number; offline: boolean }[]
+    const score = (team: string, variant: string) => rows.find((x) => x.team === team && x.variant === variant)!.score
+    for (const team of ['joke_team', 'pun_team']) expect(score(team, 'good') - score(team, 'bad')).toBeGreaterThanOrEqual(0.5)
+    expect(score('joke_team', 'good')).toBeGreaterThan(score('joke_team', 'mediocre'))
+    expect(rows.every((x) => x.offline)).toBe(true)
+    const shown = await p.run('rollout', 'show', id, '--json')
+    expect(shown.out).toMatch(/"comment": "\[offline scripted judge\] 0\.\d\d: ✗ ≥ 8 sentences; .*✓ no jokes, as asked\."/)
   })
 
   it('rejects a bad spec before anything runs, naming file, team, variant and key', async () => {
