@@ -98,7 +98,7 @@ export class ChatView {
       if (!e.key.startsWith(conv.id)) return
       const err = e.error instanceof Error ? e.error.message : String(e.error)
       this.endLine()
-      this.io.err(pc.red(`error while working on the conversation: ${err}`))
+      this.io.err(pc.red(`error: while working on the conversation: ${err}`))
     })
   }
 

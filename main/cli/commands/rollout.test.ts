@@ -1,9 +1,14 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { parse, stringify } from 'yaml'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SHIPPED_CONFIG, tempDir } from '../../engine/config/testDirs'
 import type { Output } from '../output'
 import { runCli } from '../program'
+import { tooWide } from './cliTestKit'
+
+beforeEach(() => vi.stubEnv('COLUMNS', '100'))
+afterEach(() => vi.unstubAllEnvs())
 
 const ANSI = /\u001b\[[0-9;]*m/g
 
@@ -26,12 +31,15 @@ describe('p2engine rollout / eval (offline)', () => {
     const r = await p.run('rollout', 'start', join(p.dir, 'config/rollout_task_with_payment.yml'), '--follow', '--parallel', '1')
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
-    const id = /Launching roll-out (\S+) with 2 teams, 2 variants \(parallel 1\)/.exec(r.out)![1]!
-    for (const heading of ['Roll-out Metrics (per variant)', 'Variant Configuration', 'Team Aggregate', 'Ledger State Changes', 'Wallet changes', 'Flow / stack preview (last 15 steps)', '⚠ offline']) {
+    const id = /Launching rollout (\S+) with 2 teams, 2 variants \(parallel 1\)/.exec(r.out)![1]!
+    for (const heading of ['Rollout Metrics (per variant)', 'Variant Configuration', 'Team Aggregate', 'Ledger State Changes', 'Wallet changes', 'Flow / stack preview (last 15 steps)', '⚠ offline']) {
       expect(r.out).toContain(heading)
     }
     expect(r.out).toMatch(/payment_coordinator\/service_payment done score 1\.000/)
     expect(r.out).toMatch(/│ agent_helper\s+│ 100\.00\s+│ 115\.00\s+│ \+15\.00 │/)
+    // Every table fits 100 columns (the width without a terminal).
+    expect(tooWide(r.out)).toEqual([])
+    for (const argv of [['rollout', 'list'], ['rollout', 'show', id], ['eval', 'top', id]]) expect(tooWide((await p.run(...argv)).out)).toEqual([])
     const list = await p.run('rollout', 'list', '--json')
     expect(JSON.parse(list.out)).toEqual([{ id, spec: expect.stringMatching(/rollout_task_with_payment\.yml$/), status: 'done', total: 2, done: 2, failed: 0, created: expect.any(String) }])
     const out = join(p.dir, 'rows.csv')
@@ -45,13 +53,17 @@ describe('p2engine rollout / eval (offline)', () => {
 
   it('runs the joke rollout offline: the offline judge scores the good variant above the bad one, with a reason', async () => {
     const p = project()
-    const r = await p.run('rollout', 'start', join(p.dir, 'config/rollout_joke.yml'), '--parallel', '1', '--json')
+    // The shipped rollout_joke.yml's joke_team as it is (its pun_team is covered by the engine's rollout test).
+    const shipped = parse(readFileSync(join(p.dir, 'config/rollout_joke.yml'), 'utf8')) as { teams: Record<string, unknown> }
+    const spec = join(p.dir, 'config/joke_team.yml')
+    writeFileSync(spec, stringify({ teams: { joke_team: shipped.teams.joke_team } }))
+    const r = await p.run('rollout', 'start', spec, '--parallel', '1', '--json')
     expect([r.code, r.err]).toEqual([0, ''])
     const id = (JSON.parse(r.out) as { rollout: { id: string } }).rollout.id
     const rows = JSON.parse((await p.run('rollout', 'export', id, '--format', 'json')).out) as { team: string; variant: string; score: number; offline: boolean }[]
-    const score = (team: string, variant: string) => rows.find((x) => x.team === team && x.variant === variant)!.score
-    for (const team of ['joke_team', 'pun_team']) expect(score(team, 'good') - score(team, 'bad')).toBeGreaterThanOrEqual(0.5)
-    expect(score('joke_team', 'good')).toBeGreaterThan(score('joke_team', 'mediocre'))
+    const score = (variant: string) => rows.find((x) => x.variant === variant)!.score
+    expect(score('good') - score('bad')).toBeGreaterThanOrEqual(0.5)
+    expect(score('good')).toBeGreaterThan(score('mediocre'))
     expect(rows.every((x) => x.offline)).toBe(true)
     const shown = await p.run('rollout', 'show', id, '--json')
     expect(shown.out).toMatch(/"comment": "\[offline scripted judge\] 0\.\d\d: ✗ ≥ 8 sentences; .*✓ no jokes, as asked\."/)

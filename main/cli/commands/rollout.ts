@@ -13,6 +13,7 @@ import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
 import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
 import type { CliContext } from '../context'
 import { pc, table, toJson } from '../output'
+import { formatTime } from '../timeFormat'
 import type { Wrap } from '../program'
 import { walletAgents } from '../../engine/ledger/walletAgents'
 import { intOption } from './options'
@@ -50,9 +51,9 @@ function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps &
 /** Every table of §8.5 plus the ledger section. */
 export function printReport(ctx: CliContext, r: RolloutRecord, variants: VariantRecord[]): void {
   const { io } = ctx
-  io.out(pc.bold(`Roll-out ${r.id} · ${r.specFile} · ${r.status}`))
+  io.out(pc.bold(`Rollout ${r.id} · ${r.specFile} · ${r.status}`))
   if (variants.some((v) => v.metrics?.usage.offline || v.metrics?.scores.some((s) => s.offline))) {
-    io.out(pc.yellow('⚠ offline: the scripted local model (and judge) answered some calls; scores and tokens are not from a real LLM.'))
+    io.out(pc.yellow('⚠ offline: the scripted model and judge answered; scores and tokens are not from a real LLM.'))
   }
   io.out(metricsTable(variants))
   io.out(configTable(variants))
@@ -107,12 +108,12 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
         options: { parallel, strictTools: Boolean(o.strictTools), replay, taskTimeoutMs: o.timeout * 1000, ...(o.samples ? { samples: o.samples } : {}) },
         walletAgents: walletAgents(ctx.config.agents), initialBalance: ctx.config.settings.ledger.initialBalance,
       })
-      if (!o.json) ctx.io.out(`▶ Launching roll-out ${r.id} with ${plural(new Set(spec.variants.map((v) => v.teamId)).size, 'team')}, ${plural(spec.variants.length, 'variant')} (parallel ${parallel})…`)
+      if (!o.json) ctx.io.out(`▶ Launching rollout ${r.id} with ${plural(new Set(spec.variants.map((v) => v.teamId)).size, 'team')}, ${plural(spec.variants.length, 'variant')} (parallel ${parallel})…`)
       if (o.nowait) {
         await d.close()
         const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--home', ctx.config.settings.home, '--config', ctx.config.configDir, 'rollout', 'resume', r.id], { detached: true, stdio: 'ignore', env: ctx.env })
         child.unref()
-        return ctx.io.out(o.json ? toJson({ rolloutId: r.id }) : `Roll-out launched – rollout_id = ${r.id} (follow with \`p2engine rollout show ${r.id}\`)`)
+        return ctx.io.out(o.json ? toJson({ rolloutId: r.id }) : `Rollout ${r.id} launched (follow with \`p2engine rollout show ${r.id}\`)`)
       }
       await runAndShow(ctx, d, r.id, o)
     }))
@@ -128,7 +129,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       const r = repo.get(id)
       const d = deps(ctx, o.parallel ?? r.spec.options.parallel, r.spec.options.replay)
       const pending = repo.variants(id).filter((v) => v.status === 'queued' || v.status === 'running').length
-      if (!o.json) ctx.io.out(`▶ Resuming roll-out ${id}: ${pending} unfinished variant(s)`)
+      if (!o.json) ctx.io.out(`▶ Resuming rollout ${id}: ${pending} unfinished variant(s)`)
       await runAndShow(ctx, d, id, o)
     }))
 
@@ -146,7 +147,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       })
       if (o.json) return ctx.io.out(toJson(rows))
       if (!rows.length) return ctx.io.out('No rollouts yet. Start one with `p2engine rollout start config/rollout_joke.yml --follow`.')
-      ctx.io.out(table('Rollouts', ['id', 'spec', 'status', 'variants', 'done', 'failed', 'created'], rows.map((r) => [r.id, r.spec, r.status, r.total, r.done, r.failed, r.created])))
+      ctx.io.out(table('Rollouts', ['id', 'spec', 'status', 'variants', 'done', 'failed', 'created'], rows.map((r) => [r.id, r.spec, r.status, r.total, r.done, r.failed, formatTime(r.created)])))
     }))
 
   rollout
