@@ -160,7 +160,7 @@ describe('p2engine conversation watch and answer', () => {
     const r = await env.run(['conversation', 'answer', 'h', 'yes, approved'])
     const lines = r.lines.filter((l) => !l.includes('offline scripted model.'))
     expect([r.code, lines[0], lines[1]]).toEqual([0, 'Answer delivered to human (branch main).', '  ⇠ human answered: yes, approved'])
-    expect(lines[2]).toBe('agent_alpha: [offline scripted model] human says: yes, approved.')
+    expect(lines[2]).toBe('agent_alpha: human says: yes, approved.')
     const again = await env.run(['conversation', 'answer', 'h', 'twice'])
     expect([again.code, again.err]).toEqual([2, 'error: conversation h is not waiting for a human answer'])
   })

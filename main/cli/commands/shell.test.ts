@@ -59,7 +59,7 @@ describe('p2engine shell', () => {
       expect(r.out).toContain(`│ ${c} `)
     }
     expect(r.out).not.toContain('│ shell ')
-    expect(r.lines).toContain('agent_alpha: [offline scripted model] No language model is configured, so this is a canned reply. You said: "hello"')
+    expect(r.lines).toContain('agent_alpha: No language model is configured, so this is a canned reply. You said: "hello"')
     expect(r.lines).toContain('Exiting chat mode.')
     expect(r.out).toContain('"name": "s"')
     expect(r.lines.at(-1)).toBe('Bye.')
