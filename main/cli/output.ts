@@ -1,6 +1,7 @@
 import Table from 'cli-table3'
 import pc from 'picocolors'
 import { writeStderr, writeStdout } from './stdio'
+import { cutText, fitColumns, terminalWidth, visibleWidth, wrapText } from './tableLayout'
 
 /** Where CLI output goes; tests capture it. */
 export interface Output {
@@ -18,20 +19,57 @@ export const processOutput: Output = {
 export const toJson = (value: unknown): string =>
   JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)
 
+const TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/
+
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }
 
-/** A titled human table. */
-export function table(title: string | null, head: string[], rows: (string | number)[][]): string {
-  const t = new Table({ head: head.map((h) => pc.bold(h)), style: { head: [], border: [] }, chars: COMPACT })
-  for (const r of rows) t.push(r.map(String))
-  return (title ? pc.bold(title) + '\n' : '') + t.toString()
+/** Wraps each cell to its column's width (cells that fit are left as they are). */
+const wrapRow = (row: readonly string[], widths: readonly number[]): string[] =>
+  row.map((c, i) => (c.split('\n').some((l) => visibleWidth(l) > widths[i]!) ? wrapText(c, widths[i]!) : c))
+
+/** A cli-table3 table whose columns fit `width` (see {@link fitColumns}), long cells wrapped. */
+function fitted(head: readonly string[] | null, rows: readonly string[][], width: number, nowrap: readonly number[] = []): string {
+  // Columns of times (formatTime) are never wrapped either.
+  const times = rows.length ? (rows[0] ?? []).flatMap((_, i) => (rows.every((r) => r[i] === '–' || TIME.test(r[i] ?? '')) ? [i] : [])) : []
+  const { widths, padding } = fitColumns(head ? [head, ...rows] : rows, width, [...nowrap, ...times])
+  const t = new Table({
+    ...(head ? { head: wrapRow(head, widths).map((h) => pc.bold(h)) } : {}),
+    colWidths: widths.map((w) => w + 2 * padding),
+    style: { head: [], border: [], 'padding-left': padding, 'padding-right': padding },
+    chars: COMPACT,
+  })
+  for (const r of rows) t.push(wrapRow(r, widths))
+  return t.toString()
 }
 
-/** A two-column key/value panel. */
-export function panel(title: string, entries: [string, string | number][]): string {
-  const t = new Table({ style: { head: [], border: [] }, chars: COMPACT })
-  for (const [k, v] of entries) t.push({ [pc.bold(k)]: String(v) })
-  return pc.bold(title) + '\n' + t.toString()
+/** One line cut to `width` columns with "…" (colour codes are kept whole). */
+export function fitLine(line: string, width = terminalWidth()): string {
+  return visibleWidth(line) <= width ? line : cutText(line, width)
+}
+
+/** A bold title, wrapped to the width. */
+const titleLine = (title: string, width: number): string => pc.bold(wrapText(title, width))
+
+export interface TableOptions {
+  /** Width to fit; default {@link terminalWidth}. */
+  width?: number
+  /** Headers of columns never wrapped (ids meant to be copied), as long as the table can fit without. */
+  nowrap?: readonly string[]
+}
+
+/**
+ * A titled human table that fits the terminal ({@link terminalWidth}: the TTY's columns, else
+ * `$COLUMNS`, else 100): columns shrink and long cells wrap, so no line is wider than that.
+ */
+export function table(title: string | null, head: string[], rows: (string | number)[][], opts: TableOptions = {}): string {
+  const width = opts.width ?? terminalWidth()
+  const keep = head.flatMap((h, i) => (opts.nowrap?.includes(h) ? [i] : []))
+  return (title ? titleLine(title, width) + '\n' : '') + fitted(head, rows.map((r) => r.map(String)), width, keep)
+}
+
+/** A two-column key/value panel that fits the terminal like {@link table}. */
+export function panel(title: string, entries: [string, string | number][], width = terminalWidth()): string {
+  return titleLine(title, width) + '\n' + fitted(null, entries.map(([k, v]) => [pc.bold(k), String(v)]), width)
 }
 
 export { pc }

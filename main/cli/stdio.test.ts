@@ -48,8 +48,8 @@ describe('a CLI whose stdout is closed (`p2engine … | head`)', () => {
     const spec = join(env.root, 'echo.yml')
     writeFileSync(spec, 'teams:\n  t:\n    initial_message: hi\n    variants: [{ id: one, agent_id: echo }, { id: two, agent_id: echo }]\n')
     const r = pipeInto(['rollout', 'start', spec, '--follow', '--parallel', '1'], 'true')
-    const id = /^stdout closed; roll-out (\S+) /.exec(r.err)?.[1]
-    expect([r.code, r.read, r.err]).toEqual([0, '', `stdout closed; roll-out ${id} keeps running in this process without output (\`p2engine rollout show ${id}\` shows it; if stopped, \`p2engine rollout resume ${id}\` continues it)\n`])
+    const id = /^stdout closed; rollout (\S+) /.exec(r.err)?.[1]
+    expect([r.code, r.read, r.err]).toEqual([0, '', `stdout closed; rollout ${id} keeps running in this process without output (\`p2engine rollout show ${id}\` shows it; if stopped, \`p2engine rollout resume ${id}\` continues it)\n`])
     const list = JSON.parse((await env.run(['rollout', 'list', '--json'])).out) as { id: string; status: string; done: number }[]
     expect(list.map((x) => [x.id, x.status, x.done])).toEqual([[id, 'done', 2]])
   })

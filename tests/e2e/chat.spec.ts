@@ -53,6 +53,7 @@ test('a turn is the question, one step per tool call (delegations nested) and th
   await expect(rows.nth(1)).toHaveAttribute('data-kind', 'step')
   await expect(rows.nth(2)).toHaveAttribute('data-kind', 'answer')
   await expect(list.getByText(/Waiting for/)).toHaveCount(0)
+  await expect(rows.nth(2)).toContainText("It's 71.6 °F in Paris.")
   await expect(rows.nth(2).getByText('offline scripted model')).toBeVisible()
 
   // The step opens in place with pretty-printed arguments and result.

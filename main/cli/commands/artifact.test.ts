@@ -22,11 +22,14 @@ describe('p2engine artifact show|cat|diff', () => {
     expect(await show(['--since', '2999-01-01'])).toEqual([])
 
     const human = await env.run(['artifact', 'show', 't', '--limit', '1'])
-    expect(human.lines).toEqual([expect.stringMatching(/^001\. \S+Z {2}assistant_message {3}agent_alpha {2}br=main {6}[0-9a-f]{32} {2}\{"kind":"assistant_message"/)])
+    expect(human.lines).toEqual([
+      expect.stringMatching(/^001 {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}[0-9a-f]{32} {2}assistant_message {2}agent_alpha@main$/),
+      expect.stringMatching(/^ {5}\{"kind":"assistant_message","content":"\[offline scripted model\] It's 71\.6 °F in Paris\."/),
+    ])
 
     const [u1, , u2] = all.filter((h) => h.stateKind === 'user_message' || h.stateKind === 'assistant_message').reverse()
     const cat = await env.run(['artifact', 'cat', u1!.ref])
-    expect(cat.lines[0]).toMatch(new RegExp(`^# \\S+Z {2}\\(user_message\\) {2}session=${u1!.sessionId} {2}agent=agent_alpha {2}branch=main {2}step=0$`))
+    expect(cat.lines[0]).toMatch(new RegExp(`^# \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d {2}\\(user_message\\) {2}session=${u1!.sessionId} {2}agent=agent_alpha {2}branch=main {2}step=0$`))
     expect(JSON.parse(cat.lines.slice(1).join('\n'))).toEqual({ kind: 'user_message', text: 'hi', meta: null })
 
     const diff = await env.run(['artifact', 'diff', u1!.ref, u2!.ref])

@@ -3,7 +3,9 @@ import { UserInputError } from '../../engine/errors'
 import type { ArtifactQuery } from '../../engine/ports/artifacts'
 import { ArtifactTypeSchema, type ArtifactHeader } from '../../engine/schema/artifacts'
 import type { CliContext } from '../context'
-import { pc, toJson } from '../output'
+import { fitLine, pc, toJson } from '../output'
+import { terminalWidth } from '../tableLayout'
+import { formatTime } from '../timeFormat'
 import type { Wrap } from '../program'
 import { intOption, isoOption } from './options'
 import { short } from './stackFormat'
@@ -43,9 +45,11 @@ function showAction(ctx: CliContext, name: string, opts: ShowOpts): void {
   })
   if (opts.json) return ctx.io.out(toJson(headers))
   if (!headers.length) return ctx.io.out('No artifacts match the filters.')
+  // Two lines per artifact, so the ref (for `artifact cat`) is never wrapped: what, then its content.
+  const width = terminalWidth()
   headers.forEach((h, i) => {
-    const payload = artifacts.get(h.ref).payload
-    ctx.io.out(`${String(i + 1).padStart(3, '0')}. ${h.ts}  ${labelOf(h).padEnd(18)}  ${h.agentId.padEnd(12)} br=${h.branchId.padEnd(8)}  ${pc.dim(h.ref)}  ${short(payload, 60)}`)
+    ctx.io.out(fitLine(`${String(i + 1).padStart(3, '0')}  ${formatTime(h.ts)}  ${pc.dim(h.ref)}  ${labelOf(h).padEnd(17)}  ${h.agentId}@${h.branchId}`, width))
+    ctx.io.out(fitLine(`     ${short(artifacts.get(h.ref).payload, width)}`, width))
   })
 }
 
@@ -53,7 +57,7 @@ function catAction(ctx: CliContext, ref: string, opts: { json?: boolean }): void
   const a = ctx.engine.deps.artifacts.get(ref.trim())
   if (opts.json) return ctx.io.out(toJson(a))
   const h = a.header
-  ctx.io.out(pc.bold(`# ${h.ts}  (${labelOf(h)})  session=${h.sessionId}  agent=${h.agentId}  branch=${h.branchId}  step=${h.stepIdx}`))
+  ctx.io.out(pc.bold(`# ${formatTime(h.ts)}  (${labelOf(h)})  session=${h.sessionId}  agent=${h.agentId}  branch=${h.branchId}  step=${h.stepIdx}`))
   if (h.tags.length) ctx.io.out(pc.dim(`# tags: ${h.tags.join(', ')}`))
   if (h.parentRefs.length) ctx.io.out(pc.dim(`# parents: ${h.parentRefs.join(', ')}`))
   ctx.io.out(typeof a.payload === 'string' && h.mime === 'text/plain' ? a.payload : toJson(a.payload))

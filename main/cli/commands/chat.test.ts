@@ -20,7 +20,7 @@ describe('p2engine chat', () => {
       OFFLINE_NOTE,
       '  → get_weather({"location":"Paris"})',
       `  ✓ get_weather: ${WEATHER}`,
-      `agent_alpha: [offline scripted model] get_weather returned ${WEATHER.slice(0, -1)},"reward":1}`,
+      "agent_alpha: It's 71.6 °F in Paris.",
       'Exiting chat mode.',
     ])
   })
@@ -30,7 +30,7 @@ describe('p2engine chat', () => {
     const raw: string[] = []
     const r = await env.run(['chat', 'with', 'agent_alpha', '--name', 's'], { input: ['hello there'], write: (t) => raw.push(t) })
     expect(r.code).toBe(0)
-    expect(raw.join('').replace(/\u001b\[[0-9;]*m/g, '')).toBe('agent_alpha: [offline scripted model] No language model is configured, so this is a canned reply. You said: "hello there"\n')
+    expect(raw.join('').replace(/\u001b\[[0-9;]*m/g, '')).toBe('agent_alpha: No language model is configured, so this is a canned reply. You said: "hello there"\n')
     expect(r.lines.filter((l) => l.startsWith('agent_alpha:'))).toEqual([])
   })
 
@@ -52,7 +52,7 @@ describe('p2engine chat', () => {
       OFFLINE_NOTE,
       // The fork kept only the user message: the resumed chat answers it first.
       'Continuing unfinished work of this conversation…',
-      'agent_alpha: [offline scripted model] No language model is configured, so this is a canned reply. You said: "hi"',
+      'agent_alpha: No language model is configured, so this is a canned reply. You said: "hi"',
       'Exiting chat mode.',
     ])
     const other = await env.run(['chat', 'with', 'agent_beta', '--name', 't'], { input: [] })
@@ -74,7 +74,7 @@ describe('p2engine chat', () => {
       name: 't',
       agent: 'agent_alpha',
       branch: 'main',
-      answer: `[offline scripted model] get_weather returned ${WEATHER.slice(0, -1)},"reward":1}`,
+      answer: "[offline scripted model] It's 71.6 °F in Paris.",
       offline: true,
       tools: [{ agent: 'agent_alpha', name: 'get_weather', args: { location: 'Paris' }, status: 'ok', result: JSON.parse(WEATHER) }],
       delegations: [],
@@ -95,7 +95,7 @@ describe('p2engine chat', () => {
     expect(normalise(out).split('\n')).toEqual([
       "Entering chat with agent_alpha (Name: t, ID: chat_<id>). Type 'exit' to quit.",
       OFFLINE_NOTE,
-      'agent_alpha: [offline scripted model] No language model is configured, so this is a canned reply. You said: "hi"',
+      'agent_alpha: No language model is configured, so this is a canned reply. You said: "hi"',
       'Exiting chat mode.',
       '',
     ])

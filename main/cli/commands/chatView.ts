@@ -1,3 +1,4 @@
+import { OFFLINE_LABEL } from '../../engine/models/scriptedProvider'
 import type { Engine } from '../../engine/runtime/engine'
 import type { EngineEventMap } from '../../engine/runtime/events'
 import type { Conversation } from '../../engine/ports/stacks'
@@ -18,6 +19,10 @@ export interface TurnReport {
 /** Shown once when the offline scripted model answers. */
 export const OFFLINE_NOTE = pc.yellow('  ℹ️  No model is reachable (no OPENAI_API_KEY and no local server): replies come from the offline scripted model.')
 
+const LABEL = `${OFFLINE_LABEL} `
+/** An answer without the offline label: the note above says it once per chat. */
+const withoutLabel = (text: string): string => (text.startsWith(LABEL) ? text.slice(LABEL.length) : text)
+
 type Listener<K extends keyof EngineEventMap> = (...args: EngineEventMap[K]) => void
 
 /**
@@ -30,6 +35,8 @@ export class ChatView {
   private readonly write?: (t: string) => void
   private lineOpen = false
   private streamed = ''
+  /** Characters of the streamed answer (label removed) already written. */
+  private shown = 0
   private offlineNoted = false
   private pendingNote: string | null = null
   private readonly args = new Map<string, unknown>()
@@ -39,10 +46,16 @@ export class ChatView {
     this.write = quiet ? undefined : rawWriter(io)
     this.on('token', (e) => {
       if (e.conversationId !== conv.id || e.agentId !== conv.rootAgent || !this.write) return
+      this.streamed += e.delta
+      // The offline label is said once (the note), not on every answer: hold tokens while they may be it.
+      if (LABEL.startsWith(this.streamed)) return
+      const visible = withoutLabel(this.streamed)
+      const fresh = visible.slice(this.shown)
+      if (!fresh) return
       if (!this.lineOpen) this.write(pc.cyan(`${conv.rootAgent}: `))
       this.lineOpen = true
-      this.streamed += e.delta
-      this.write(e.delta)
+      this.write(fresh)
+      this.shown = visible.length
     })
     this.on('tool:start', (e) => {
       if (e.conversationId !== conv.id) return
@@ -72,12 +85,13 @@ export class ChatView {
       if (!e.root) {
         const d = [...this.report.delegations].reverse().find((x) => x.to === e.agentId && x.answer === undefined)
         if (d) d.answer = e.text
-        return this.say(pc.magenta(`  ⇠ ${e.agentId} answered: ${short(e.text, 200)}`))
+        return this.say(pc.magenta(`  ⇠ ${e.agentId} answered: ${short(withoutLabel(e.text), 200)}`))
       }
       this.report.answer = e.text
       if (this.streamed.trim() !== '' && this.streamed.includes(e.text.trim())) this.endLine()
-      else this.say(`${pc.cyan(`${e.agentId}:`)} ${e.text}`)
+      else this.say(`${pc.cyan(`${e.agentId}:`)} ${withoutLabel(e.text)}`)
       this.streamed = ''
+      this.shown = 0
     })
     this.on('input:requested', (e) => {
       if (e.conversationId !== conv.id) return
@@ -98,7 +112,7 @@ export class ChatView {
       if (!e.key.startsWith(conv.id)) return
       const err = e.error instanceof Error ? e.error.message : String(e.error)
       this.endLine()
-      this.io.err(pc.red(`error while working on the conversation: ${err}`))
+      this.io.err(pc.red(`error: while working on the conversation: ${err}`))
     })
   }
 
@@ -110,6 +124,7 @@ export class ChatView {
   reset(): void {
     this.report = ChatView.emptyReport()
     this.streamed = ''
+    this.shown = 0
   }
 
   /** Ends an open streamed line. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SHIPPED_CONFIG } from '../../engine/config/testDirs'
 import { runCli } from '../program'
+import { visibleWidth } from '../tableLayout'
 import { arrayReader, type InteractiveIo } from './lineInput'
 
 const ANSI = /\u001b\[[0-9;]*m/g
@@ -72,3 +73,6 @@ export type CliEnv = ReturnType<typeof cliEnv>
 /** Replaces conversation ids (`chat_<uuid>`) and 8-hex branch ids for whole-output comparisons. */
 export const normalise = (s: string): string =>
   s.replace(/chat_[0-9a-f-]{36}/g, 'chat_<id>').replace(/\b[0-9a-f]{8}\b/g, '<branch>')
+
+/** Lines of `out` wider than `width` terminal columns. */
+export const tooWide = (out: string, width = 100): string[] => out.split('\n').filter((l) => visibleWidth(l) > width)

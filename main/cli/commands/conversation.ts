@@ -10,7 +10,8 @@ import type { Wrap } from '../program'
 import { ChatView } from './chatView'
 import { watchConversation } from './conversationWatch'
 import { agentOf, branchOf, conversationOf, indexArg } from './resolve'
-import { dateTime, entryRow } from './stackFormat'
+import { formatTime } from '../timeFormat'
+import { entryRow } from './stackFormat'
 
 interface AgentOpt { agentId?: string }
 interface JsonOpt { json?: boolean }
@@ -32,7 +33,7 @@ function listAction(ctx: CliContext, opts: JsonOpt): void {
   if (opts.json) return ctx.io.out(toJson(rows))
   if (!rows.length) return ctx.io.out('No active conversations.')
   ctx.io.out(table('Active Conversations', ['Name', 'Agent', 'ID', 'Created', 'Branch', 'Length'],
-    rows.map((r) => [r.name, r.agent, r.id, dateTime(r.createdAt), r.branch, r.length])))
+    rows.map((r) => [r.name, r.agent, r.id, formatTime(r.createdAt), r.branch, r.length]), { nowrap: ['ID'] }))
 }
 
 function stackAction(ctx: CliContext, name: string, opts: AgentOpt & JsonOpt & { n: number; branch?: string }): void {
@@ -49,7 +50,7 @@ function branchesAction(ctx: CliContext, name: string, opts: AgentOpt & JsonOpt)
   const branches = stacks.listBranches(conv.id, agent)
   if (opts.json) return ctx.io.out(toJson(branches))
   ctx.io.out(table(`Branches for conversation ${conv.name} (agent ${agent})`, ['Branch', 'Parent', 'Fork index', 'Length', 'Last', 'Current'],
-    branches.map((b) => [b.branch, b.parent ?? '–', b.forkIndex ?? '–', b.length, dateTime(b.lastTs), b.current ? '*' : ''])))
+    branches.map((b) => [b.branch, b.parent ?? '–', b.forkIndex ?? '–', b.length, formatTime(b.lastTs), b.current ? '*' : ''])))
 }
 
 function rewindAction(ctx: CliContext, name: string, idxArg: string, opts: AgentOpt & JsonOpt & { branch?: boolean }): void {
@@ -89,7 +90,7 @@ function pruneAction(ctx: CliContext, name: string, opts: AgentOpt & JsonOpt & {
   if (opts.json) return ctx.io.out(toJson(r))
   if (!r.candidates.length) return ctx.io.out('No branches to prune')
   ctx.io.out(table(opts.execute ? 'Branches to Delete' : 'Branches to Prune', ['Branch ID', 'Last Modified'],
-    r.candidates.map((b) => [b.branch, dateTime(b.lastTs)])))
+    r.candidates.map((b) => [b.branch, formatTime(b.lastTs)])))
   if (!opts.execute) return ctx.io.out('Run with --execute to actually delete these branches')
   for (const b of r.candidates) ctx.io.out(`Deleted branch ${b.branch}`)
 }

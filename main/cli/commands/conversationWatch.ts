@@ -4,7 +4,8 @@ import { pc, processOutput } from '../output'
 import { onStdoutClosed } from '../stdio'
 import type { InteractiveIo } from './lineInput'
 import { agentOf, conversationOf } from './resolve'
-import { clockTime, contentOf, KIND_LABEL } from './stackFormat'
+import { formatTime } from '../timeFormat'
+import { contentOf, KIND_LABEL } from './stackFormat'
 
 /** How often the database's `data_version` is compared (it changes when another process commits). */
 export const WATCH_CHECK_MS = 300
@@ -23,7 +24,7 @@ export async function watchConversation(ctx: CliContext, name: string, opts: { a
   const only = opts.agentId === undefined ? null : agentOf(ctx, conv, opts.agentId)
   const seen = new Map<AgentId, Seen>()
   const line = (agent: AgentId, e: StackEntry) =>
-    `${pc.dim(clockTime(e.ts))} ${pc.cyan(agent)} #${e.index} ${pc.bold(KIND_LABEL[e.state.kind])} ${contentOf(e.state, 160)}`
+    `${pc.dim(formatTime(e.ts))} ${pc.cyan(agent)} #${e.index} ${pc.bold(KIND_LABEL[e.state.kind])} ${contentOf(e.state, 160)}`
   const print = (agent: AgentId, entries: StackEntry[]) => {
     for (const e of entries) if (!isSyntheticMarker(e.state)) ctx.io.out(line(agent, e))
   }

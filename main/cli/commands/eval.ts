@@ -65,8 +65,10 @@ export function registerEvalCommands(program: Command, wrap: Wrap): void {
       const top = ranked.slice(0, o.k)
       if (o.json) return ctx.io.out(toJson(top))
       if (!top.length) return ctx.io.out(`No evaluations for ${rollout ? 'rollout' : 'session'} ${target}`)
-      ctx.io.out(table(title, [rollout ? 'Variant' : 'Branch ID', 'Score', 'Evaluations', ...(rollout ? ['Conversation'] : [])], top.map((r) => [
-        r.label, r.score.toFixed(3) + (r.offline ? pc.dim(' (offline)') : ''), r.evaluations, ...(rollout ? [r.id] : []),
+      // "offline" once: in the title when every score is from the offline judge, else on those rows.
+      const allOffline = top.every((r) => r.offline)
+      ctx.io.out(table(title + (allOffline ? ' · offline judge' : ''), [rollout ? 'Variant' : 'Branch ID', 'Score', 'Evaluations', ...(rollout ? ['Conversation'] : [])], top.map((r) => [
+        r.label, r.score.toFixed(3) + (r.offline && !allOffline ? pc.dim(' (offline)') : ''), r.evaluations, ...(rollout ? [r.id] : []),
       ])))
       // The first row is not "the best" when others share its score.
       const tied = ranked.filter((r) => Math.abs(r.score - ranked[0]!.score) <= 1e-9)

@@ -6,13 +6,13 @@ import { walletAgents } from '../../engine/ledger/walletAgents'
 import type { CliContext } from '../context'
 import { EXIT } from '../errors'
 import { panel, pc, table, toJson } from '../output'
+import { formatTime, formatUnixTime } from '../timeFormat'
 import type { Wrap } from '../program'
 import { intOption, isoOption } from './options'
 import { registerCantonCommands } from './ledgerCanton'
 
 
 const money = (d: string): string => formatFixed(parseDecimal(d), 2)
-const localTime = (unix: number): string => (unix ? new Date(unix * 1000).toLocaleString('sv-SE').slice(0, 19) : 'Unknown')
 
 interface JsonOpt { json?: boolean }
 
@@ -95,10 +95,10 @@ export function registerLedgerCommands(program: Command, wrap: Wrap): void {
       if (!records.length) return ctx.io.out(`No transactions found${agent ? ` for ${agent}` : ''}`)
       const title = agent ? `Transaction History for ${agent}` : 'Transaction History'
       const rows = records.map((r) => {
-        if (!agent) return [localTime(r.timestamp), `${r.fromAgent} → ${r.toAgent}`, money(r.amount), r.reason.slice(0, 50), r.transactionId]
+        if (!agent) return [formatUnixTime(r.timestamp), `${r.fromAgent} → ${r.toAgent}`, money(r.amount), r.reason.slice(0, 50), r.transactionId]
         const sent = r.fromAgent === agent
         return [
-          localTime(r.timestamp),
+          formatUnixTime(r.timestamp),
           sent ? pc.red('↑ SENT') : pc.green('↓ RECV'),
           (sent ? '-' : '+') + money(r.amount),
           sent ? r.toAgent : r.fromAgent,
@@ -127,7 +127,7 @@ export function registerLedgerCommands(program: Command, wrap: Wrap): void {
       if (!report.ok) ctx.exitCode = EXIT.audit
       if (opts.json) return ctx.io.out(toJson({ events, invariants: report }))
       ctx.io.out(events.length
-        ? table('Ledger Audit Trail', ['Time', 'Event', 'Details', 'Transaction'], events.map((e) => [e.at.replace('T', ' ').slice(0, 19), e.type, eventDetails(e), e.transactionId]))
+        ? table('Ledger Audit Trail', ['Time', 'Event', 'Details', 'Transaction'], events.map((e) => [formatTime(e.at), e.type, eventDetails(e), e.transactionId]))
         : 'No ledger events match the filters.')
       const line = `checked ${report.checked.wallets} wallets, ${report.checked.records} transfer records, ${report.checked.transactions} transactions; supply ${money(report.supply)} = minted ${money(report.minted)}`
       if (report.ok) ctx.io.out(pc.green(`✓ Invariants hold: ${line}`))
@@ -177,7 +177,7 @@ export async function renderOverview(ctx: CliContext, json: boolean): Promise<st
       ['Total Balance', money(m.totalBalance)], ['Total Transactions', m.transactionCount], ['Total Volume', money(m.totalVolume)],
     ]),
     table('Agent Wallets', ['Agent', 'Balance', 'Transactions', 'Last Activity', 'Status'], rows.map((r) => [
-      r.agent, money(r.balance), r.transactions, r.lastActivity ? localTime(r.lastActivity).slice(0, 16) : 'Never',
+      r.agent, money(r.balance), r.transactions, r.lastActivity ? formatUnixTime(r.lastActivity) : 'Never',
       r.transactions ? pc.green('Active') : pc.dim('Initialized'),
     ])),
   ].join('\n')

@@ -11,6 +11,7 @@ import { isAlive, logFileOf, readState } from '../../ledger/canton/sandbox/state
 import { EmbeddedLedger } from '../../storage/ledger/embeddedLedger'
 import type { CliContext } from '../context'
 import { panel, pc, table, toJson } from '../output'
+import { formatTime } from '../timeFormat'
 import type { Wrap } from '../program'
 import { configuredAgents } from './ledger'
 import { intOption } from './options'
@@ -81,7 +82,7 @@ export function registerCantonCommands(ledger: Command, wrap: Wrap): void {
       const out = { running, ready, pid: s?.pid ?? null, jsonApiUrl: s?.jsonApiUrl ?? null, ports: s?.ports ?? null, startedAt: s?.startedAt ?? null, logFile: logFileOf(home) }
       if (opts.json) return ctx.io.out(toJson(out))
       if (!running) return ctx.io.out(`No managed Canton sandbox is running. Start one with 'p2engine ledger canton start'.`)
-      ctx.io.out(panel('Canton Sandbox', [['Status', ready ? pc.green('ready') : pc.yellow('starting / not ready')], ['PID', s!.pid], ['JSON Ledger API', s!.jsonApiUrl], ['Started', s!.startedAt], ['Log', out.logFile]]))
+      ctx.io.out(panel('Canton Sandbox', [['Status', ready ? pc.green('ready') : pc.yellow('starting / not ready')], ['PID', s!.pid], ['JSON Ledger API', s!.jsonApiUrl], ['Started', formatTime(s!.startedAt)], ['Log', out.logFile]]))
     }))
 
   canton

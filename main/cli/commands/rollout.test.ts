@@ -1,9 +1,14 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { parse, stringify } from 'yaml'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SHIPPED_CONFIG, tempDir } from '../../engine/config/testDirs'
 import type { Output } from '../output'
 import { runCli } from '../program'
+import { tooWide } from './cliTestKit'
+
+beforeEach(() => vi.stubEnv('COLUMNS', '100'))
+afterEach(() => vi.unstubAllEnvs())
 
 const ANSI = /\u001b\[[0-9;]*m/g
 
@@ -26,12 +31,17 @@ describe('p2engine rollout / eval (offline)', () => {
     const r = await p.run('rollout', 'start', join(p.dir, 'config/rollout_task_with_payment.yml'), '--follow', '--parallel', '1')
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
-    const id = /Launching roll-out (\S+) with 2 teams, 2 variants \(parallel 1\)/.exec(r.out)![1]!
-    for (const heading of ['Roll-out Metrics (per variant)', 'Variant Configuration', 'Team Aggregate', 'Ledger flows (per variant)', 'Ledger State Changes', 'Wallet changes', 'Flow / stack preview (last 15 steps)', '⚠ offline']) {
+    const id = /Launching rollout (\S+) with 2 teams, 2 variants \(parallel 1\)/.exec(r.out)![1]!
+    for (const heading of ['Rollout Metrics (per variant)', 'Variant Configuration', 'Team Aggregate', 'Ledger flows (per variant)', 'Ledger State Changes', 'Wallet changes', 'Flow / stack preview (last 15 steps)', '⚠ offline']) {
       expect(r.out).toContain(heading)
     }
-    expect(r.out).toMatch(/payment_coordinator\/service_payment done score 0\.750/)
+    expect(r.out).toMatch(/payment_coordinator\/service_payment done score 1\.000/)
     expect(r.out).toMatch(/│ agent_helper\s+│ 0\.00\s+│ 15\.00\s+│ \+15\.00\s+│/)
+    // Every table fits 100 columns (the width without a terminal).
+    expect(tooWide(r.out)).toEqual([])
+    expect(tooWide((await p.run('rollout', 'list')).out)).toEqual([])
+    const topTable = (await p.run('eval', 'top', id)).out
+    expect([tooWide(topTable), topTable.split('\n')[0], topTable.includes('(offline)')]).toEqual([[], `Top variants for rollout ${id} (metric=score) · offline judge`, false])
     const list = await p.run('rollout', 'list', '--json')
     expect(JSON.parse(list.out)).toEqual([{ id, name: expect.stringMatching(/^rollout_task_with_payment · \d{4}-\d\d-\d\d \d\d:\d\d$/), spec: expect.stringMatching(/rollout_task_with_payment\.yml$/), status: 'done', total: 2, done: 2, failed: 0, created: expect.any(String) }])
     const out = join(p.dir, 'rows.csv')
@@ -42,9 +52,27 @@ describe('p2engine rollout / eval (offline)', () => {
     expect(json.map((row) => [row.answer, row.judge_comment])).toEqual(shown.variants.map((v) => [v.metrics.answer, v.metrics.scores[0]!.comment]))
     expect(json.every((row) => typeof row.answer === 'string' && row.answer.length > 0 && typeof row.judge_comment === 'string')).toBe(true)
     const top = await p.run('eval', 'top', id, '--json')
-    expect(JSON.parse(top.out).map((t: { label: string; score: number }) => [t.label, t.score])).toEqual([['weather_service/weather_provider', 0.75], ['payment_coordinator/service_payment', 0.75]])
+    expect(JSON.parse(top.out).map((t: { label: string; score: number }) => [t.label, t.score])).toEqual([['weather_service/weather_provider', 1], ['payment_coordinator/service_payment', 1]])
     const history = await p.run('ledger', 'history', 'agent_helper', '--json')
     expect(JSON.parse(history.out).map((t: { fromAgent: string; amount: string }) => [t.fromAgent, t.amount])).toEqual([['agent_alpha', '15.0']])
+  })
+
+  it('runs the joke rollout offline: the offline judge scores the good variant above the bad one, with a reason', async () => {
+    const p = project()
+    // The shipped rollout_joke.yml's joke_team as it is (its pun_team is covered by the engine's rollout test).
+    const shipped = parse(readFileSync(join(p.dir, 'config/rollout_joke.yml'), 'utf8')) as { teams: Record<string, unknown> }
+    const spec = join(p.dir, 'config/joke_team.yml')
+    writeFileSync(spec, stringify({ teams: { joke_team: shipped.teams.joke_team } }))
+    const r = await p.run('rollout', 'start', spec, '--parallel', '1', '--json')
+    expect([r.code, r.err]).toEqual([0, ''])
+    const id = (JSON.parse(r.out) as { rollout: { id: string } }).rollout.id
+    const rows = JSON.parse((await p.run('rollout', 'export', id, '--format', 'json')).out) as { team: string; variant: string; score: number; offline: boolean }[]
+    const score = (variant: string) => rows.find((x) => x.variant === variant)!.score
+    expect(score('good') - score('bad')).toBeGreaterThanOrEqual(0.5)
+    expect(score('good')).toBeGreaterThan(score('mediocre'))
+    expect(rows.every((x) => x.offline)).toBe(true)
+    const shown = await p.run('rollout', 'show', id, '--json')
+    expect(shown.out).toMatch(/"comment": "\[offline scripted judge\] 0\.\d\d: ✗ ≥ 8 sentences; .*✓ no jokes, as asked\."/)
   })
 
   it('rejects a bad spec before anything runs, naming file, team, variant and key', async () => {

@@ -14,6 +14,7 @@ import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
 import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
 import type { CliContext } from '../context'
 import { pc, table, toJson } from '../output'
+import { formatTime } from '../timeFormat'
 import type { Wrap } from '../program'
 import { walletAgents } from '../../engine/ledger/walletAgents'
 import { intOption } from './options'
@@ -54,10 +55,10 @@ function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps &
 export function printReport(ctx: CliContext, r: RolloutRecord, variants: VariantRecord[]): void {
   const { io } = ctx
   const state = rolloutState(r)
-  io.out(pc.bold(`Roll-out ${r.id} · ${rolloutName(r.specFile, r.createdAt)} · ${r.specFile} · ${state === 'interrupted' ? pc.yellow(state) : state}`))
+  io.out(pc.bold(`Rollout ${r.id} · ${rolloutName(r.specFile, r.createdAt)} · ${r.specFile} · ${state === 'interrupted' ? pc.yellow(state) : state}`))
   if (state === 'interrupted') io.out(pc.yellow(`⚠ interrupted: no process is running it. Continue with \`${resumeCommand(r.id)}\`.`))
   if (variants.some((v) => v.metrics?.usage.offline || v.metrics?.scores.some((s) => s.offline))) {
-    io.out(pc.yellow('⚠ offline: the scripted local model (and judge) answered some calls; scores and tokens are not from a real LLM.'))
+    io.out(pc.yellow('⚠ offline: the scripted model and judge answered; scores and tokens are not from a real LLM.'))
   }
   io.out(metricsTable(variants))
   io.out(configTable(variants))
@@ -72,7 +73,7 @@ export function printReport(ctx: CliContext, r: RolloutRecord, variants: Variant
 
 async function runAndShow(ctx: CliContext, d: RolloutDeps & { close: () => Promise<void> }, id: string, o: { follow?: boolean; json?: boolean }): Promise<void> {
   // `… | head` closing stdout must not stop the rollout: it runs on, quietly, and says so once.
-  const off = onStdoutClosed(() => ctx.io.err(`stdout closed; roll-out ${id} keeps running in this process without output (\`p2engine rollout show ${id}\` shows it; if stopped, \`p2engine rollout resume ${id}\` continues it)`))
+  const off = onStdoutClosed(() => ctx.io.err(`stdout closed; rollout ${id} keeps running in this process without output (\`p2engine rollout show ${id}\` shows it; if stopped, \`p2engine rollout resume ${id}\` continues it)`))
   try {
     const done = runRollout(d, id)
     const tty = Boolean(process.stdout.isTTY) && !o.json
@@ -120,14 +121,14 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
         options: { parallel, strictTools: Boolean(o.strictTools), replay, taskTimeoutMs: o.timeout * 1000, ...(o.samples ? { samples: o.samples } : {}) },
         walletAgents: walletAgents(ctx.config.agents), initialBalance: ctx.config.settings.ledger.initialBalance,
       })
-      if (!o.json) ctx.io.out(`▶ Launching roll-out ${r.id} with ${plural(new Set(spec.variants.map((v) => v.teamId)).size, 'team')}, ${plural(spec.variants.length, 'variant')} (parallel ${parallel})…`)
+      if (!o.json) ctx.io.out(`▶ Launching rollout ${r.id} with ${plural(new Set(spec.variants.map((v) => v.teamId)).size, 'team')}, ${plural(spec.variants.length, 'variant')} (parallel ${parallel})…`)
       if (o.nowait) {
         await d.close()
         const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--home', ctx.config.settings.home, '--config', ctx.config.configDir, 'rollout', 'resume', r.id], { detached: true, stdio: 'ignore', env: ctx.env })
         // The background process runs it from now on (not "interrupted" before it has started).
         if (child.pid !== undefined) d.repo.claim(r.id, { ...thisRunner(), pid: child.pid })
         child.unref()
-        return ctx.io.out(o.json ? toJson({ rolloutId: r.id }) : `Roll-out launched – rollout_id = ${r.id} (follow with \`p2engine rollout show ${r.id}\`)`)
+        return ctx.io.out(o.json ? toJson({ rolloutId: r.id }) : `Rollout ${r.id} launched (follow with \`p2engine rollout show ${r.id}\`)`)
       }
       await runAndShow(ctx, d, r.id, o)
     }))
@@ -145,12 +146,12 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       if (!pending && r.status !== 'running') {
         // Nothing to run: the stored figures are shown as they are, never re-measured.
         if (o.json) return ctx.io.out(toJson({ rollout: r, variants: repo.variants(id) }))
-        ctx.io.out(`Roll-out ${id} is already ${r.status}; nothing to resume.`)
+        ctx.io.out(`Rollout ${id} is already ${r.status}; nothing to resume.`)
         return printReport(ctx, r, repo.variants(id))
       }
-      if (runByAnother(r)) throw new UserInputError(`roll-out ${id} is being run by process ${r.runner?.pid}; follow it with \`p2engine rollout show ${id}\``, 'ROLLOUT_RUNNING')
+      if (runByAnother(r)) throw new UserInputError(`rollout ${id} is being run by process ${r.runner?.pid}; follow it with \`p2engine rollout show ${id}\``, 'ROLLOUT_RUNNING')
       const d = deps(ctx, o.parallel ?? r.spec.options.parallel, r.spec.options.replay)
-      if (!o.json) ctx.io.out(`▶ Resuming roll-out ${id}: ${pending} unfinished variant(s)`)
+      if (!o.json) ctx.io.out(`▶ Resuming rollout ${id}: ${pending} unfinished variant(s)`)
       await runAndShow(ctx, d, id, o)
     }))
 
@@ -173,7 +174,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       if (o.json) return ctx.io.out(toJson(rows))
       if (!rows.length) return ctx.io.out('No rollouts yet. Start one with `p2engine rollout start config/rollout_joke.yml --follow`.')
       ctx.io.out(table('Rollouts', ['id', 'name', 'spec', 'status', 'variants', 'done', 'failed', 'created'], rows.map((r) => [
-        r.id, r.name, r.spec, r.status === 'interrupted' ? pc.yellow(`interrupted → ${r.resume}`) : r.status, r.total, r.done, r.failed, r.created,
+        r.id, r.name, r.spec, r.status === 'interrupted' ? pc.yellow(`interrupted → ${r.resume}`) : r.status, r.total, r.done, r.failed, formatTime(r.created),
       ])))
     }))
 

@@ -88,7 +88,7 @@ describe('p2engine rollout: ledger figures, interrupted rollouts, ties, LEDGER_E
     expect((await p.run('ledger', 'transfer', 'agent_beta', 'agent_helper', '40')).code).toBe(0)
     const again = await p.run('rollout', 'resume', id)
     expect(again.code).toBe(0)
-    expect(again.out).toContain(`Roll-out ${id} is already done; nothing to resume.`)
+    expect(again.out).toContain(`Rollout ${id} is already done; nothing to resume.`)
     expect(again.out).toContain('No wallet changed.')
     expect(JSON.parse((await p.run('rollout', 'show', id, '--json')).out)).toEqual(shown)
   })
@@ -101,7 +101,7 @@ describe('p2engine rollout: ledger figures, interrupted rollouts, ties, LEDGER_E
       expect(JSON.parse((await p.run('rollout', 'list', '--json')).out)[0].status).toBe('running')
       const r = await p.run('rollout', 'resume', id)
       expect(r.code).not.toBe(0)
-      expect(r.err).toContain(`roll-out ${id} is being run by process ${other.pid}`)
+      expect(r.err).toContain(`rollout ${id} is being run by process ${other.pid}`)
       // The process a `--nowait` start claimed the rollout for is this one: it may run it.
       expect(runByAnother({ status: 'running', runner: { pid: process.pid, host: hostname() } })).toBe(false)
       expect(runByAnother({ status: 'running', runner: { pid: other.pid!, host: hostname() } })).toBe(true)

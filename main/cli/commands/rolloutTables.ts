@@ -28,7 +28,7 @@ export function scoreCell(v: VariantRecord): string {
   }).join('\n')
 }
 
-/** "Roll-out Metrics (per variant)". */
+/** "Rollout Metrics (per variant)". */
 export function metricsTable(variants: readonly VariantRecord[]): string {
   const ledger = variants.some((v) => v.metrics?.ledger)
   const head = ['team', 'variant', 'score', 'tokens', 'judge tok', 'cost $', 'elapsed s', 'model s', 'tools', 'errors', ...(ledger ? ['final balance', 'net flow', 'tx'] : [])]
@@ -43,7 +43,7 @@ export function metricsTable(variants: readonly VariantRecord[]): string {
       ...(ledger ? [money(m?.ledger?.finalBalance), m?.ledger ? signed(m.ledger.netFlow) : '–', String(m?.ledger?.transfers.length ?? '–')] : []),
     ]
   })
-  return table('Roll-out Metrics (per variant)', head, rows)
+  return table('Rollout Metrics (per variant)', head, rows)
 }
 
 /** "Variant Configuration": one column per flattened override key. */

@@ -43,11 +43,11 @@ describe('p2engine shell', () => {
     ])
     expect(r.err.split('\n')).toEqual([
       'error: unknown agent "ghost"; configured agents: agent_alpha, agent_beta, agent_helper, treasurer, agent_lemy, child',
-      'Command exited with code 2',
-      'No such command/option: conversaton. Did you mean conversation list?',
-      'No such command/option: lst. Did you mean conversation list?',
-      'parse error: unclosed double quote',
-      'Invalid history reference: !9 (history has 7 entries)',
+      '(exit code 2)',
+      'error: no such command or option: conversaton; did you mean conversation list?',
+      'error: no such command or option: lst; did you mean conversation list?',
+      'error: cannot parse the line: unclosed double quote',
+      'error: invalid history reference: !9 (history has 7 entries)',
     ])
   })
 
@@ -59,7 +59,7 @@ describe('p2engine shell', () => {
       expect(r.out).toContain(`│ ${c} `)
     }
     expect(r.out).not.toContain('│ shell ')
-    expect(r.lines).toContain('agent_alpha: [offline scripted model] No language model is configured, so this is a canned reply. You said: "hello"')
+    expect(r.lines).toContain('agent_alpha: No language model is configured, so this is a canned reply. You said: "hello"')
     expect(r.lines).toContain('Exiting chat mode.')
     expect(r.out).toContain('"name": "s"')
     expect(r.lines.at(-1)).toBe('Bye.')
@@ -76,9 +76,9 @@ describe('shell parsing', () => {
   it('expands history references', () => {
     expect(expandHistory('!!', ['a', 'b'])).toEqual({ line: 'b' })
     expect(expandHistory('!1', ['a', 'b'])).toEqual({ line: 'a' })
-    expect(expandHistory('!0', ['a'])).toEqual({ error: 'Invalid history reference: !0 (history has 1 entry)' })
-    expect(expandHistory('!!', [])).toEqual({ error: 'Invalid history reference: the history is empty' })
-    expect(expandHistory('!x', ['a'])).toEqual({ error: 'Invalid history reference: !x' })
+    expect(expandHistory('!0', ['a'])).toEqual({ error: 'invalid history reference: !0 (history has 1 entry)' })
+    expect(expandHistory('!!', [])).toEqual({ error: 'invalid history reference: the history is empty' })
+    expect(expandHistory('!x', ['a'])).toEqual({ error: 'invalid history reference: !x' })
   })
 
   it('suggests the closest command at similarity ≥ 0.6, else nothing', () => {

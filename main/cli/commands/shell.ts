@@ -24,11 +24,11 @@ export function globalArgs(g: GlobalOptions): string[] {
  * @returns the command line, or an error message.
  */
 export function expandHistory(line: string, history: readonly string[]): { line: string } | { error: string } {
-  if (line === '!!') return history.length ? { line: history[history.length - 1]! } : { error: 'Invalid history reference: the history is empty' }
+  if (line === '!!') return history.length ? { line: history[history.length - 1]! } : { error: 'invalid history reference: the history is empty' }
   const m = /^!(\d+)$/.exec(line)
-  if (!m) return line.startsWith('!') ? { error: `Invalid history reference: ${line}` } : { line }
+  if (!m) return line.startsWith('!') ? { error: `invalid history reference: ${line}` } : { line }
   const n = Number(m[1])
-  return n >= 1 && n <= history.length ? { line: history[n - 1]! } : { error: `Invalid history reference: ${line} (history has ${history.length} entr${history.length === 1 ? 'y' : 'ies'})` }
+  return n >= 1 && n <= history.length ? { line: history[n - 1]! } : { error: `invalid history reference: ${line} (history has ${history.length} entr${history.length === 1 ? 'y' : 'ies'})` }
 }
 
 /** `p2engine shell`: a REPL running CLI commands in this process; errors never end it. */
@@ -59,7 +59,7 @@ async function shellAction(ctx: CliContext): Promise<void> {
       if (line.startsWith('!')) {
         const x = expandHistory(line, history)
         if ('error' in x) {
-          io.err(pc.red(x.error))
+          io.err(pc.red(`error: ${x.error}`))
           continue
         }
         line = x.line
@@ -70,23 +70,23 @@ async function shellAction(ctx: CliContext): Promise<void> {
       try {
         words = splitCommandLine(line)
       } catch (err) {
-        io.err(pc.red(`parse error: ${(err as Error).message}`))
+        io.err(pc.red(`error: cannot parse the line: ${(err as Error).message}`))
         continue
       }
       if (words[0] === 'shell') {
-        io.err('You are already in the shell.')
+        io.err(pc.red('error: you are already in the shell'))
         continue
       }
       const hint = suggestCommand(words, pairs)
       if (hint) {
-        io.err(pc.red(`No such command/option: ${hint.unknown}. Did you mean ${pc.bold(hint.suggestion)}?`))
+        io.err(pc.red(`error: no such command or option: ${hint.unknown}; did you mean ${pc.bold(hint.suggestion)}?`))
         continue
       }
       try {
         const code = await runCli([...globalArgs(ctx.globals), ...words], innerIo, ctx.env)
-        if (code !== 0) io.err(pc.yellow(`Command exited with code ${code}`))
+        if (code !== 0) io.err(pc.dim(`(exit code ${code})`))
       } catch (err) {
-        io.err(pc.red(`Unhandled exception while executing command:\n${err instanceof Error ? err.stack ?? err.message : String(err)}`))
+        io.err(pc.red(`internal error (a bug; please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`))
       }
     }
   } finally {

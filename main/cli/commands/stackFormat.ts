@@ -1,4 +1,5 @@
 import type { StackEntry, State } from '../../engine/schema/states'
+import { formatTime } from '../timeFormat'
 
 /** Compact one-line JSON, cut to `max` characters. */
 export function short(value: unknown, max = 120): string {
@@ -7,10 +8,6 @@ export function short(value: unknown, max = 120): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }
 
-/** Local `HH:MM:SS` of epoch milliseconds. */
-export const clockTime = (ms: number): string => new Date(ms).toLocaleTimeString('sv-SE')
-/** Local `YYYY-MM-DD HH:MM:SS` of epoch milliseconds, or N/A. */
-export const dateTime = (ms: number | null): string => (ms === null ? 'N/A' : new Date(ms).toLocaleString('sv-SE').slice(0, 19))
 
 /** Display name of a state kind (the original's class names). */
 export const KIND_LABEL: Record<State['kind'], string> = {
@@ -46,11 +43,11 @@ export function contentOf(s: State, max = 120): string {
     case 'agent_result':
       return short(`← ${s.agentId ?? '?'} (${s.status}): ${JSON.stringify(s.result)}`, max)
     case 'waiting':
-      return `for ${s.waitingFor} until ${clockTime(s.deadline)}${s.correlationId ? ` (${s.correlationId})` : ''}`
+      return `for ${s.waitingFor} until ${formatTime(s.deadline)}${s.correlationId ? ` (${s.correlationId})` : ''}`
     case 'finished':
       return s.reason ?? ''
   }
 }
 
 /** Table row of one stack entry. */
-export const entryRow = (e: StackEntry): string[] => [String(e.index), clockTime(e.ts), KIND_LABEL[e.state.kind], contentOf(e.state)]
+export const entryRow = (e: StackEntry): string[] => [String(e.index), formatTime(e.ts), KIND_LABEL[e.state.kind], contentOf(e.state)]

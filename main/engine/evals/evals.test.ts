@@ -82,8 +82,19 @@ describe('gpt4_judge v0.4', () => {
     const model = new ScriptedModel([0.5, 1, 0.75].map((score) => ({ reply: { content: JSON.stringify({ score }) } })))
     const r = await gpt4Judge.run(input(), ctx(spec('gpt4_judge', { samples: 3 }), () => model))
     expect(r).toMatchObject({ score: 0.75, samples: [0.5, 1, 0.75], spread: 0.5 })
-    const offline = await gpt4Judge.run(input({ traj: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'x returned y' }] }), ctx(spec('gpt4_judge')))
-    expect(offline).toEqual({ score: 0.75, metrics: { has_comment: 1 }, comment: '[offline scripted judge] heuristic: answer uses tool results (12 chars)', offline: true, judgeModel: 'openai/gpt-4o-mini', promptVersion: 'v1.0.0' })
+    const traj: EvalInput['traj'] = [
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'c1', name: 'get_weather', content: '{"location":"Paris","temperature":22,"unit":"celsius"}' },
+      { role: 'assistant', content: "[offline scripted model] It's 22 °C in Paris." },
+    ]
+    const offline = await gpt4Judge.run(input({ traj }), ctx(spec('gpt4_judge')))
+    expect(offline).toEqual({
+      score: 1, metrics: { has_comment: 1 }, offline: true, judgeModel: 'openai/gpt-4o-mini', promptVersion: 'v1.0.0',
+      comment: '[offline scripted judge] 1.00: ✓ overall quality (rubric); ✓ addresses the task; ✓ 1/1 tool calls succeeded.',
+    })
+    const unanswered = await gpt4Judge.run(input({ traj: [traj[0]!, { role: 'assistant', content: 'Bananas are yellow.' }] }), ctx(spec('gpt4_judge')))
+    expect([unanswered.score, unanswered.comment]).toStrictEqual([0, '[offline scripted judge] 0.00: ✗ overall quality (rubric); ✗ addresses the task.'])
   })
 })
 

@@ -58,11 +58,16 @@ describe('rollouts offline (scripted model and judge)', () => {
     const done = await runRollout(deps, rollout.id)
     expect(done.status).toBe('done')
     const rows = cells(repo, rollout.id)
-    expect(rows).toEqual(['joke_team', 'pun_team'].flatMap((team) => ['good', 'mediocre', 'bad'].map((variant) => ({ team, variant, status: 'done', error: null, score: 0.25, offline: true }))))
+    expect(rows.map((r) => [r.team, r.variant, r.status, r.error, r.offline])).toEqual(['joke_team', 'pun_team'].flatMap((team) => ['good', 'mediocre', 'bad'].map((variant) => [team, variant, 'done', null, true])))
+    // The offline judge reads the answers: the joke that follows the rubric wins, the "no jokes" memo loses.
+    const score = (team: string, variant: string) => rows.find((r) => r.team === team && r.variant === variant)!.score!
+    expect(score('joke_team', 'good')).toBeGreaterThan(score('joke_team', 'mediocre'))
+    expect(score('joke_team', 'mediocre')).toBeGreaterThan(score('joke_team', 'bad'))
+    expect(score('pun_team', 'good')).toBeGreaterThan(score('pun_team', 'bad'))
     const m = repo.variant(rollout.id, 'joke_team', 'good').metrics!
     expect(m.scores).toEqual([{
-      evaluator: 'gpt4_judge', version: '0.4', metric: 'score', score: 0.25, metrics: { score: 0.25, has_comment: 1 }, offline: true,
-      comment: expect.stringMatching(/^\[offline scripted judge\] heuristic: canned offline reply/), judgeModel: 'openai/gpt-4o-mini', promptVersion: 'v1.0.0', ref: expect.any(String),
+      evaluator: 'gpt4_judge', version: '0.4', metric: 'score', score: m.score, metrics: { score: m.score, has_comment: 1 }, offline: true,
+      comment: expect.stringMatching(/^\[offline scripted judge\] \d\.\d\d: ✓ ≥ 8 sentences; /), judgeModel: 'openai/gpt-4o-mini', promptVersion: 'v1.0.0', ref: expect.any(String),
     }])
     expect(m.judgeUsage.calls).toBe(1)
     expect(m.usage.calls).toBe(1)
@@ -76,7 +81,7 @@ describe('rollouts offline (scripted model and judge)', () => {
     const pay = repo.variant(rollout.id, 'payment_coordinator', 'service_payment').metrics!
     expect(pay.ledger).toEqual({
       agent: 'agent_alpha', finalBalance: '85.0', netFlow: '-15.00',
-      transfers: [{ from: 'agent_alpha', to: 'agent_helper', amount: '15', reason: 'Transfer via tool call', transactionId: expect.any(String) }],
+      transfers: [{ from: 'agent_alpha', to: 'agent_helper', amount: '15', reason: 'Payment for weather information services', transactionId: expect.any(String) }],
       walletChanges: { agent_alpha: '-15.00', agent_helper: '15.00' },
     })
     expect((await ledger.history('agent_helper')).map((t) => [t.fromAgent, t.toAgent, t.amount])).toEqual([['agent_alpha', 'agent_helper', '15.0']])
