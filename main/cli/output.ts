@@ -47,6 +47,11 @@ export function fitLine(line: string, width = terminalWidth()): string {
   return visibleWidth(line) <= width ? line : cutText(line, width)
 }
 
+/** Running text (a note, a tie, a hint) wrapped at word boundaries to the terminal's width. */
+export function paragraph(text: string, width = terminalWidth()): string {
+  return wrapText(text, width)
+}
+
 /** A bold title, wrapped to the width. */
 const titleLine = (title: string, width: number): string => pc.bold(wrapText(title, width))
 

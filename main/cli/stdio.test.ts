@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cliEnv, type CliEnv } from './commands/cliTestKit'
+import { cliCommand, cliEnv, type CliEnv } from './commands/cliTestKit'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -20,7 +20,8 @@ function pipeInto(argv: string[], reader: string): { code: number; read: string;
   const rcFile = join(env.root, 'rc.txt')
   const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')
   // `timeout 60`: a CLI that never ends fails the test (exit 124) instead of hanging it.
-  const script = `timeout 60 "${process.execPath}" --import tsx main/cli/index.ts ${quoted} 2>"${errFile}" | ${reader}; echo "\${PIPESTATUS[0]}" > "${rcFile}"`
+  const cli = cliCommand(ROOT).map((a) => `"${a}"`).join(' ')
+  const script = `timeout 60 ${cli} ${quoted} 2>"${errFile}" | ${reader}; echo "\${PIPESTATUS[0]}" > "${rcFile}"`
   const r = spawnSync('bash', ['-c', script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env.env, OPENAI_API_KEY: '' },

@@ -118,7 +118,7 @@ describe('rollouts handlers', () => {
     const tok = d.variants.map((v) => v.metrics!.usage.totalTokens)
     expect(progress.filter((p) => p.variant?.status === 'done').map((p) => p.totalTokens)).toEqual([tok[0], tok[0]! + tok[1]!])
     // Both variants get the same offline score: a tie, no "best" variant.
-    expect(d.teams).toEqual([{ team: 'demo_team', variants: 2, done: 2, failed: 0, meanScore: 0.75, bestVariant: null, bestScore: 0.75, tie: true, tiedVariants: ['v000', 'v001'], totalTokens: progress.at(-1)!.totalTokens, costUsd: expect.any(Number) }])
+    expect(d.teams).toEqual([{ team: 'demo_team', variants: 2, done: 2, failed: 0, meanScore: 1, bestVariant: null, bestScore: 1, tie: true, tiedVariants: ['v000', 'v001'], totalTokens: progress.at(-1)!.totalTokens, costUsd: expect.any(Number) }])
     expect([d.ledgerEnabled, d.ledgerFlows]).toEqual([true, { transfers: 0, volume: '0.00', agents: [] }])
     expect(d.ledgerBefore?.label).toBe('before')
     expect(d.ledgerAfter?.label).toBe('after')

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cliEnv, normalise, type CliEnv } from './cliTestKit'
+import { cliCommand, cliEnv, normalise, type CliEnv } from './cliTestKit'
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url))
 const WEATHER = '{"location":"Paris","temperature":71.6,"unit":"fahrenheit"}'
@@ -86,7 +86,8 @@ describe('p2engine chat', () => {
 
   it('works as a real subprocess: printf "hi\\nexit\\n" | p2engine chat with agent_alpha --name t', () => {
     env = cliEnv()
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'chat', 'with', 'agent_alpha', '--name', 't'], {
+    const [node, ...cli] = cliCommand(REPO)
+    const out = execFileSync(node!, [...cli, 'chat', 'with', 'agent_alpha', '--name', 't'], {
       cwd: REPO,
       input: 'hi\nexit\n',
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env.env },

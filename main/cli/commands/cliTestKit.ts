@@ -1,5 +1,5 @@
 // Test helpers for CLI command tests (imported only by *.test.ts).
-import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SHIPPED_CONFIG } from '../../engine/config/testDirs'
@@ -76,3 +76,29 @@ export const normalise = (s: string): string =>
 
 /** Lines of `out` wider than `width` terminal columns. */
 export const tooWide = (out: string, width = 100): string[] => out.split('\n').filter((l) => visibleWidth(l) > width)
+
+/** Newest modification time (ms) of any file under `dirs` (relative to the repository root). */
+function newestSource(root: string, dirs: readonly string[]): number {
+  let newest = 0
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name)
+      if (e.isDirectory()) walk(p)
+      else newest = Math.max(newest, statSync(p).mtimeMs)
+    }
+  }
+  for (const d of dirs) walk(join(root, d))
+  return newest
+}
+
+/**
+ * The argv that runs the real CLI in a child process: the built `out/main/cli.js` when it is
+ * newer than every source (CI builds before the tests; a cold start is ~0.5 s), else the
+ * TypeScript sources through tsx (~1.5 s, and its worker threads transpile again), so a test
+ * never runs a stale build.
+ */
+export function cliCommand(root: string): string[] {
+  const built = join(root, 'out', 'main', 'cli.js')
+  const fresh = existsSync(built) && statSync(built).mtimeMs >= newestSource(root, ['main', 'workers', 'preload'])
+  return fresh ? [process.execPath, join(root, 'bin', 'p2engine.mjs')] : [process.execPath, '--import', 'tsx', join(root, 'main', 'cli', 'index.ts')]
+}

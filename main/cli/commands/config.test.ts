@@ -104,7 +104,8 @@ describe('p2engine config show', () => {
     expect(human.out).toMatch(/llm\.apiKey\s+│ sk-…XYZW\s+│ env OPENAI_API_KEY/)
     // The long temp config path wraps inside its cell (tables fit 100 columns): the row starts with the file, the key follows.
     expect(human.out).toMatch(/ledger\.partyId\s+│ p2engine::default\s+│ \S*config/)
-    expect(human.out).toMatch(/│ ledger\.party_id\s+│/)
+    expect(human.out).toMatch(/ledger\.party_id\s+│/)
+    expect(human.out.split('\n').filter((l) => l.length > 100)).toEqual([])
   })
 
   it('fails with one clear config error and exit 3 on a bad DEDUP_POLICY', async () => {

@@ -3,7 +3,7 @@ import { UserInputError } from '../../engine/errors'
 import type { ArtifactStore } from '../../engine/ports/artifacts'
 import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
 import type { CliContext } from '../context'
-import { pc, table, toJson } from '../output'
+import { paragraph, pc, table, toJson } from '../output'
 import type { Wrap } from '../program'
 import { intOption } from './options'
 
@@ -72,7 +72,7 @@ export function registerEvalCommands(program: Command, wrap: Wrap): void {
       ])))
       // The first row is not "the best" when others share its score.
       const tied = ranked.filter((r) => Math.abs(r.score - ranked[0]!.score) <= 1e-9)
-      if (tied.length > 1) ctx.io.out(pc.yellow(`Tie: ${tied.length} ${rollout ? 'variants' : 'branches'} share the top score ${ranked[0]!.score.toFixed(3)} (${tied.map((r) => r.label).join(', ')}).`))
+      if (tied.length > 1) ctx.io.out(pc.yellow(paragraph(`Tie: ${tied.length} ${rollout ? 'variants' : 'branches'} share the top score ${ranked[0]!.score.toFixed(3)} (${tied.map((r) => r.label).join(', ')}).`)))
     }))
 
   ev

@@ -55,7 +55,8 @@ function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps &
 export function printReport(ctx: CliContext, r: RolloutRecord, variants: VariantRecord[]): void {
   const { io } = ctx
   const state = rolloutState(r)
-  io.out(pc.bold(`Rollout ${r.id} · ${rolloutName(r.specFile, r.createdAt)} · ${r.specFile} · ${state === 'interrupted' ? pc.yellow(state) : state}`))
+  io.out(pc.bold(`Rollout ${r.id} · ${rolloutName(r.specFile, r.createdAt)} · ${state === 'interrupted' ? pc.yellow(state) : state}`))
+  io.out(pc.dim(`spec: ${r.specFile}`))
   if (state === 'interrupted') io.out(pc.yellow(`⚠ interrupted: no process is running it. Continue with \`${resumeCommand(r.id)}\`.`))
   if (variants.some((v) => v.metrics?.usage.offline || v.metrics?.scores.some((s) => s.offline))) {
     io.out(pc.yellow('⚠ offline: the scripted model and judge answered; scores and tokens are not from a real LLM.'))
@@ -173,9 +174,11 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       })
       if (o.json) return ctx.io.out(toJson(rows))
       if (!rows.length) return ctx.io.out('No rollouts yet. Start one with `p2engine rollout start config/rollout_joke.yml --follow`.')
-      ctx.io.out(table('Rollouts', ['id', 'name', 'spec', 'status', 'variants', 'done', 'failed', 'created'], rows.map((r) => [
-        r.id, r.name, r.spec, r.status === 'interrupted' ? pc.yellow(`interrupted → ${r.resume}`) : r.status, r.total, r.done, r.failed, formatTime(r.created),
-      ])))
+      // The name carries the spec file (its full path is in --json and `rollout show`); ids never wrap.
+      ctx.io.out(table('Rollouts', ['id', 'name', 'status', 'variants', 'done', 'failed', 'created'], rows.map((r) => [
+        r.id, r.name, r.status === 'interrupted' ? pc.yellow(r.status) : r.status, r.total, r.done, r.failed, formatTime(r.created),
+      ]), { nowrap: ['id', 'created'] }))
+      for (const r of rows) if (r.resume) ctx.io.out(pc.yellow(`⚠ ${r.id} is interrupted: continue it with \`${r.resume}\``))
     }))
 
   rollout

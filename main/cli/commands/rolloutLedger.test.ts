@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { hostname } from 'node:os'
 import { cpSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SHIPPED_CONFIG, tempDir } from '../../engine/config/testDirs'
 import { loadRolloutSpec } from '../../engine/rollouts/spec'
 import runVariant, { closeThreadContexts } from '../../../workers/runVariant'
@@ -58,6 +58,12 @@ async function rolloutIn(p: ReturnType<typeof project>, file: string, o: { runne
 }
 
 describe('p2engine rollout: ledger figures, interrupted rollouts, ties, LEDGER_ENABLED', () => {
+  // These tests read the tables' content; a wide terminal keeps every row on one line
+  // (fitting 100 columns is tested in tableWidth.test.ts and rollout.test.ts).
+  const columns = process.env.COLUMNS
+  beforeAll(() => { process.env.COLUMNS = '300' })
+  afterAll(() => { if (columns === undefined) delete process.env.COLUMNS; else process.env.COLUMNS = columns })
+
   it('competitive payment: the paid agent’s received is 25.00, the tied team says "tie", not a best variant', async () => {
     const p = project()
     const id = await rolloutIn(p, 'rollout_competitive_payment.yml', { run: true })
@@ -66,9 +72,9 @@ describe('p2engine rollout: ledger figures, interrupted rollouts, ties, LEDGER_E
     expect(r.out).toMatch(/│ reward_distributor │ merit_based_payment │ agent_alpha │ 0\.00\s+│ 25\.00\s+│ \+25\.00 │/)
     expect(r.out).toMatch(/│ agent_alpha │ 0\.00\s+│ 25\.00\s+│ \+25\.00\s+│/)
     expect(r.out).toMatch(/│ treasurer\s+│ 25\.00 │ 0\.00\s+│ -25\.00\s+│/)
-    expect(r.out).toMatch(/│ problem_solvers\s+│ 2 \(0 failed\) │ tie 0\.250 \(solver_alpha, solver_beta\) │/)
-    expect(r.out).not.toMatch(/0\.250 \(solver_alpha\) /)
-    expect((await p.run('eval', 'top', id)).out).toContain('Tie: 2 variants share the top score 0.250 (problem_solvers/solver_alpha, problem_solvers/solver_beta).')
+    expect(r.out).toMatch(/│ problem_solvers\s+│ 2 \(0 failed\) │ tie 0\.000 \(solver_alpha, solver_beta\) │/)
+    expect(r.out).not.toMatch(/0\.000 \(solver_alpha\) /)
+    expect((await p.run('eval', 'top', id)).out).toContain('Tie: 2 variants share the top score 0.000 (problem_solvers/solver_alpha, problem_solvers/solver_beta).')
   })
 
   it('rollout list shows an interrupted rollout with the command that resumes it; resume finishes it; a second resume keeps every figure', async () => {
@@ -77,7 +83,7 @@ describe('p2engine rollout: ledger figures, interrupted rollouts, ties, LEDGER_E
     const id = await rolloutIn(p, 'demo_rollout.yml', { runner: { pid: gone, host: hostname() } })
     const list = await p.run('rollout', 'list', '--json')
     expect(JSON.parse(list.out)).toEqual([{ id, name: expect.stringMatching(/^demo_rollout · /), spec: expect.stringMatching(/demo_rollout\.yml$/), status: 'interrupted', total: 2, done: 0, failed: 0, created: expect.any(String), resume: `p2engine rollout resume ${id}` }])
-    expect((await p.run('rollout', 'list')).out).toContain(`interrupted → p2engine rollout resume ${id}`)
+    expect((await p.run('rollout', 'list')).out).toContain(`⚠ ${id} is interrupted: continue it with \`p2engine rollout resume ${id}\``)
     expect((await p.run('rollout', 'show', id)).out).toContain(`⚠ interrupted: no process is running it. Continue with \`p2engine rollout resume ${id}\`.`)
 
     await rolloutIn(p, 'demo_rollout.yml', { resume: id, run: true })

@@ -15,14 +15,14 @@ const signed = (d: string): string => {
 const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s)
 
 /** Score cell: 3 decimals, green ≥ 0.8, yellow ≥ 0.3, red below; "(offline)" when the scripted judge gave it. */
-export function scoreCell(v: VariantRecord): string {
+export function scoreCell(v: VariantRecord, markOffline = true): string {
   if (v.status === 'failed') return pc.red('error')
   const m = v.metrics
   if (!m) return pc.dim(v.status)
   if (!m.scores.length) return pc.dim('–')
   return m.scores.map((s) => {
     if (s.score === null) return pc.red(`${s.evaluator}: error`)
-    const txt = s.score.toFixed(3) + (s.spread !== undefined ? `±${(s.spread / 2).toFixed(2)}` : '') + (s.offline ? pc.dim(' (offline)') : '')
+    const txt = s.score.toFixed(3) + (s.spread !== undefined ? `±${(s.spread / 2).toFixed(2)}` : '') + (s.offline && markOffline ? pc.dim(' (offline)') : '')
     const col = s.score >= 0.8 ? pc.green : s.score >= 0.3 ? pc.yellow : pc.red
     return (m.scores.length > 1 ? `${s.evaluator}: ` : '') + col(txt)
   }).join('\n')
@@ -32,11 +32,14 @@ export function scoreCell(v: VariantRecord): string {
 export function metricsTable(variants: readonly VariantRecord[]): string {
   const ledger = variants.some((v) => v.metrics?.ledger)
   const head = ['team', 'variant', 'score', 'tokens', 'judge tok', 'cost $', 'elapsed s', 'model s', 'tools', 'errors', ...(ledger ? ['final balance', 'net flow', 'tx'] : [])]
+  // Offline results are said once (the report's ⚠ line); rows are marked only in a mixed table.
+  const offline = variants.filter((v) => v.metrics?.usage.offline).length
+  const mixed = offline > 0 && offline < variants.filter((v) => v.metrics).length
   const rows = variants.map((v) => {
     const m = v.metrics
     const errs = [...(v.error ? [v.error] : []), ...(m?.errors ?? []), ...(m?.scores.filter((s) => s.error).map((s) => `${s.evaluator}: ${s.error}`) ?? [])]
     return [
-      v.team, v.variantId + (m?.usage.offline ? pc.dim(' (offline model)') : ''), scoreCell(v),
+      v.team, v.variantId + (mixed && m?.usage.offline ? pc.dim(' (offline model)') : ''), scoreCell(v, mixed),
       m ? m.usage.totalTokens.toLocaleString('en-US') : '–', m ? m.judgeUsage.totalTokens.toLocaleString('en-US') : '–',
       m ? m.usage.costUsd.toFixed(4) : '–', m ? (m.wallMs / 1000).toFixed(1) : '–', m ? (m.usage.modelMs / 1000).toFixed(1) : '–',
       m ? String(m.toolCalls) : '–', errs.length ? pc.red(cut(errs.join('; '), 60)) : '',

@@ -108,7 +108,8 @@ describe('rollout ledger figures are attributed to the rollout and variant that 
     const done = await runRollout(deps, rollout.id)
     expect(done.status).toBe('done')
     expect(done.ledgerAfter).toBeNull()
-    expect(repo.variants(rollout.id).map((v) => [v.status, v.metrics?.ledger, v.metrics?.toolCalls])).toEqual([['done', null, 1], ['done', null, 0]])
+    // The weather variant calls get_weather once per city (3); the payment variant has no wallet tool to call.
+    expect(repo.variants(rollout.id).map((v) => [v.status, v.metrics?.ledger, v.metrics?.toolCalls])).toEqual([['done', null, 3], ['done', null, 0]])
     expect(await ledger.listWallets()).toEqual([])
   })
 })
