@@ -98,6 +98,14 @@ export function ChatScreen() {
                   </Alert>
                 </div>
               )}
+              {s.notice && (
+                <div className="chat-error" data-testid="fork-note">
+                  <Alert tone="info" title="Branch moved to an idle point">
+                    {s.notice}{' '}
+                    <button type="button" className="icon-btn" onClick={s.clearNotice}>Dismiss</button>
+                  </Alert>
+                </div>
+              )}
               {s.messages.length === 0 && !s.streaming ? (
                 <div className="chat-empty">
                   <EmptyState title={`Say hello to ${current.rootAgent}`}>
