@@ -168,7 +168,8 @@ test('click a cell: the answer and the judge comment as exported, tokens, latenc
   // "Open transcript" shows the variant's conversation in Chat.
   await panel.getByRole('button', { name: 'Open transcript' }).click()
   await expect(page).toHaveURL(/#\/chat$/)
-  await expect(page.getByRole('heading', { level: 1, name: String(weather.conversation_id) })).toBeVisible()
+  // Chat titles a conversation by its first message: the variant's initial message.
+  await expect(page.getByRole('heading', { level: 1, name: String(weather.initial_message) })).toBeVisible()
 })
 
 test('the Outputs matrix filters by failed, team and text, sorts, and compares two variants side by side', async ({ page }, testInfo) => {
@@ -280,13 +281,34 @@ test('a bad YAML shows its error at the key, and nothing starts', async ({ page 
   // The marked line is the key's line.
   await expect(spec.locator('.code-line.has-error')).toHaveAttribute('data-line', '5')
   await expect(spec.locator('.code-line.has-error')).toContainText('agent_id: agent_nobody')
-  await expect(spec.getByTestId('spec-errors')).toContainText('line 5 · teams.demo_team.base.agent_id · team demo_team · variant v000')
+  await expect(spec.getByTestId('spec-errors')).toContainText('line 5 · teams.demo_team.base.agent_id · team demo_team')
   await expect(spec.getByRole('button', { name: 'Start rollout' })).toBeDisabled()
   await expect(page.getByText('Fix bad_rollout.yml to run it')).toBeVisible()
 
   const shot = testInfo.outputPath('rollout-error.png')
   await page.screenshot({ path: shot, fullPage: true })
   save(shot, 'docs/screenshots/rollout-error.png')
+})
+
+test('competitive payment: the tied solvers read "tie", not a best variant; the ledger flows show who was paid', async ({ page }) => {
+  await page.goto(`/?token=${token}#/rollouts`)
+  const spec = page.getByRole('region', { name: 'Rollout spec' })
+  await spec.getByLabel('From the config folder').selectOption('rollout_competitive_payment.yml')
+  await expect(spec.getByText('valid', { exact: true })).toBeVisible()
+  await spec.getByLabel('Variants at once').fill('1')
+  await spec.getByRole('button', { name: 'Start rollout' }).click()
+  const view = page.getByTestId('rollout-view')
+  await expect(view).toHaveAttribute('data-status', 'done', { timeout: 90_000 })
+  const results = page.getByRole('region', { name: 'Results' })
+  await results.getByRole('tab', { name: 'Teams & ledger' }).click()
+  // The offline judge gives both solvers the same score: a tie, not a "best" solver.
+  const solvers = page.getByTestId('team-table').getByRole('row').filter({ hasText: 'problem_solvers' })
+  await expect(solvers.getByTestId('team-best')).toHaveText(/^tie \d\.\d{3} \(solver_alpha, solver_beta\)$/)
+  // The rollout's own transfers: the treasurer paid agent_alpha 25.
+  const flows = page.getByTestId('ledger-flows')
+  await expect(flows.locator('[data-testid="flow-row"][data-agent="agent_alpha"]').getByRole('cell')).toHaveText(['agent_alpha', '0.00', '25.00', '+25.00'])
+  await expect(flows.locator('[data-testid="flow-row"][data-agent="treasurer"]').getByRole('cell')).toHaveText(['treasurer', '25.00', '0.00', '-25.00'])
+  await expect(page.getByTestId('flow-transfers')).toHaveText('1')
 })
 
 // Last: the big rollout is stopped at the end, but it is the heaviest test of the file.
