@@ -31,6 +31,17 @@ export function ChatScreen() {
   const s = useChatStore()
   const [showOverrides, setShowOverrides] = useState(false)
   const [rail, setRail] = useState<boolean | null>(null)
+  // Esc closes the Overrides panel, unless something inside handled it (an open step, an edit box).
+  useEffect(() => {
+    if (!showOverrides) return
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return
+      e.preventDefault()
+      setShowOverrides(false)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [showOverrides])
 
   useEffect(() => {
     void useChatStore.getState().refresh()
