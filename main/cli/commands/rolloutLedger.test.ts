@@ -76,7 +76,7 @@ describe('p2engine rollout: ledger figures, interrupted rollouts, ties, LEDGER_E
     const gone = spawnSync(process.execPath, ['-e', '0']).pid!
     const id = await rolloutIn(p, 'demo_rollout.yml', { runner: { pid: gone, host: hostname() } })
     const list = await p.run('rollout', 'list', '--json')
-    expect(JSON.parse(list.out)).toEqual([{ id, spec: expect.stringMatching(/demo_rollout\.yml$/), status: 'interrupted', total: 2, done: 0, failed: 0, created: expect.any(String), resume: `p2engine rollout resume ${id}` }])
+    expect(JSON.parse(list.out)).toEqual([{ id, name: expect.stringMatching(/^demo_rollout · \d{4}-\d\d-\d\d \d\d:\d\d$/), spec: expect.stringMatching(/demo_rollout\.yml$/), status: 'interrupted', total: 2, done: 0, failed: 0, created: expect.any(String), resume: `p2engine rollout resume ${id}` }])
     expect((await p.run('rollout', 'list')).out).toContain(`interrupted → p2engine rollout resume ${id}`)
     expect((await p.run('rollout', 'show', id)).out).toContain(`⚠ interrupted: no process is running it. Continue with \`p2engine rollout resume ${id}\`.`)
 
