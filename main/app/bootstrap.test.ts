@@ -23,7 +23,7 @@ describe('bootstrap', () => {
     expect(await transport.invoke('app:info', {})).toEqual({
       ok: true,
       data: { name: 'P2Engine', version: expect.stringMatching(/^\d+\.\d+\.\d+/), host: 'electron', home, configDir: resolve('config'), ledgerBackend: 'embedded',
-        firstStart: { created: ['agent_alpha', 'agent_beta', 'agent_helper', 'treasurer', 'agent_lemy', 'child'], balance: '100.0', error: null } },
+        firstStart: { created: ['agent_alpha', 'agent_beta', 'agent_helper', 'treasurer', 'agent_lemy', 'child'], balance: '100.0', error: null }, configWarnings: [], ledgerNote: null },
     })
     expect(runtime.store.location).toBe(join(home, 'p2engine.db'))
     await runtime.close()

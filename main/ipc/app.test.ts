@@ -41,3 +41,19 @@ describe('app:model', () => {
     await bad.close()
   })
 })
+
+describe('app:info', () => {
+  it('carries the ignored-settings warnings and the ledger-disabled note, so the app shows what the CLI prints', async () => {
+    const services = await makeTestServices()
+    const base = testConfig()
+    const warning = 'REDIS_HOST (.env) is ignored: P2Engine keeps its state in SQLite under P2ENGINE_HOME and uses no Redis'
+    services.config = { ...base, warnings: [warning], settings: { ...base.settings, ledger: { ...base.settings.ledger, enabled: false } }, sources: { ...base.sources, 'ledger.enabled': 'env' } }
+    const transport = new MapTransport()
+    serveContract(services, new EventBus(), transport)
+    expect(await transport.invoke('app:info', {})).toMatchObject({
+      ok: true,
+      data: { configWarnings: [warning], ledgerNote: 'Ledger disabled (LEDGER_ENABLED=false): agents get no wallet tools and rollouts record no ledger figures.' },
+    })
+    await services.close()
+  })
+})

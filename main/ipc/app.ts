@@ -1,3 +1,4 @@
+import { ledgerDisabledNote } from '../engine/ledger/enabled'
 import { ModelRouter } from '../engine/models/router'
 import type { HandlerTable } from './register'
 import type { AppServices } from './services'
@@ -20,6 +21,8 @@ export function appHandlers(services: AppServices): Pick<HandlerTable, AppChanne
       configDir: services.config.configDir,
       ledgerBackend: services.ledger.backend,
       firstStart: (await services.firstStart) ?? NOTHING_CREATED,
+      configWarnings: services.config.warnings ?? [],
+      ledgerNote: ledgerDisabledNote(services.config),
     }),
     'app:model': async () => {
       const { llm } = services.config.settings

@@ -1,5 +1,7 @@
-import type { Branch } from '../../preload/contract'
+import type { Branch, ForkResult } from '../../preload/contract'
+import { UserInputError } from '../engine/errors'
 import type { BranchInfo, StackStore } from '../engine/ports/stacks'
+import { idleCut } from '../engine/stacks/idleCut'
 import { asBranchId, type AgentId, type ConversationId, type StackEntry } from '../engine/schema/states'
 import { toChatMessage, toChatMessages } from './chatView'
 import type { HandlerTable } from './register'
@@ -46,6 +48,17 @@ export function branchesHandlers(services: AppServices): Pick<HandlerTable, Bran
     const describe = (b: BranchInfo) => describeBranch(engine.deps.stacks, ref.conversationId, ref.agentId, b)
     return { engine, ref, describe }
   }
+  /** Fork `branch` (default: the checked-out one) at `requested`, moved back out of an unanswered tool round. */
+  const forkIdle = (conversationId: string, agentId: string | undefined, branch: string | undefined, requested: number): ForkResult => {
+    const { engine, ref, describe } = at(conversationId, agentId)
+    const { stacks } = engine.deps
+    const from = branch ? asBranchId(branch) : stacks.currentBranch(ref.conversationId, ref.agentId)
+    const cut = idleCut(stacks.read(ref.conversationId, ref.agentId, from), requested)
+    if (cut.index < 0) throw new UserInputError(`cannot fork at index ${requested}: ${cut.reason?.replace(/: kept .*$/, '')}, and nothing before it can be kept`, 'REWIND_NOTHING_LEFT')
+    const info = stacks.fork(ref.conversationId, ref.agentId, from, cut.index)
+    engine.resume(ref.conversationId)
+    return { ...describe(info), requested, note: cut.reason ? `${cut.reason[0]!.toUpperCase()}${cut.reason.slice(1)}.` : null }
+  }
   return {
     'branches:list': (input) => {
       const { engine, ref, describe } = at(input.conversationId, input.agentId)
@@ -57,18 +70,8 @@ export function branchesHandlers(services: AppServices): Pick<HandlerTable, Bran
         agents: engine.deps.stacks.agentsOf(ref.conversationId),
       }
     },
-    'branches:fork': (input) => {
-      const { engine, ref, describe } = at(input.conversationId, input.agentId)
-      const info = engine.deps.stacks.fork(ref.conversationId, ref.agentId, input.fromBranch ? asBranchId(input.fromBranch) : undefined, input.atIndex)
-      engine.resume(ref.conversationId)
-      return describe(info)
-    },
-    'branches:rewind': (input) => {
-      const { engine, ref, describe } = at(input.conversationId, input.agentId)
-      const info = engine.deps.stacks.fork(ref.conversationId, ref.agentId, input.branch ? asBranchId(input.branch) : undefined, input.index)
-      engine.resume(ref.conversationId)
-      return describe(info)
-    },
+    'branches:fork': (input) => forkIdle(input.conversationId, input.agentId, input.fromBranch, input.atIndex),
+    'branches:rewind': (input) => forkIdle(input.conversationId, input.agentId, input.branch, input.index),
     'branches:checkout': (input) => {
       const { engine, ref, describe } = at(input.conversationId, input.agentId)
       const info = engine.deps.stacks.checkout(ref.conversationId, ref.agentId, asBranchId(input.branch))

@@ -56,6 +56,31 @@ describe('chat time travel, titles and stuck branches over IPC', () => {
     expect(edited.branches.map((b) => b.firstText)).toEqual(['first question', null, 'second question, edited'])
   })
 
+  it('a fork or rewind inside an unanswered tool round lands on an idle point and says so (as the CLI rewind does)', async () => {
+    const { engine, call } = await setup()
+    const conv = engine.startConversation({ agentId: 'agent_alpha', name: 'tool round' })
+    engine.deps.stacks.push(conv.id, conv.rootAgent, [
+      { kind: 'user_message', text: 'hello' },
+      { kind: 'assistant_message', content: 'hi', toolCalls: [] },
+      { kind: 'user_message', text: 'What is the weather in Paris?' },
+      { kind: 'assistant_message', content: null, toolCalls: [{ id: 'call_paris', name: 'get_weather', arguments: { location: 'Paris' } }] },
+      { kind: 'tool_call', id: 'call_paris', name: 'get_weather', arguments: { location: 'Paris' } },
+      { kind: 'tool_result', toolCallId: 'call_paris', toolName: 'get_weather', status: 'ok', result: { temp: 20 }, reward: 1 },
+      { kind: 'assistant_message', content: 'It is 20°C in Paris.', toolCalls: [] },
+    ])
+    const forked = await call<{ forkIndex: number; length: number; requested: number; note: string | null }>('branches:fork', { conversationId: conv.id, fromBranch: 'main', atIndex: 4 })
+    expect(forked).toEqual(expect.objectContaining({ forkIndex: 2, length: 3, requested: 4 }))
+    expect(forked.note).toBe('Index 4 is inside the tool round of message 3 (get_weather), whose result is not in 0..4: kept 0..2 instead, so the branch does not wait for a result that will never arrive.')
+    await engine.whenIdle(conv.id)
+    // The question is answered again on the new branch: nothing is left waiting.
+    const messages = await call<Messages>('chat:messages', { conversationId: conv.id })
+    expect([messages.stuck, messages.status]).toEqual([false, 'answered'])
+    // A cut that waits for nothing is kept as asked, with no note.
+    const rewound = await call<{ forkIndex: number; requested: number; note: string | null }>('branches:rewind', { conversationId: conv.id, branch: 'main', index: 5 })
+    expect(rewound).toEqual(expect.objectContaining({ forkIndex: 5, requested: 5, note: null }))
+    await engine.whenIdle(conv.id)
+  })
+
   it('titles come from the first message until renamed; rename and delete keep the list in sync', async () => {
     const { engine, call, ask, transport } = await setup()
     const conv = await call<ConversationSummary>('chat:create', { agentId: 'agent_beta' })

@@ -210,7 +210,7 @@ describe('IPC contract', () => {
     })
     expect(await transport.invoke('app:info', {})).toEqual({
       ok: true,
-      data: { name: 'P2Engine', version: '0.0.0-test', host: 'browser', home: expect.stringContaining('p2e-contract-'), configDir: '/tmp/p2engine-test-config', ledgerBackend: 'embedded', firstStart: { created: [], balance: null, error: null } },
+      data: { name: 'P2Engine', version: '0.0.0-test', host: 'browser', home: expect.stringContaining('p2e-contract-'), configDir: '/tmp/p2engine-test-config', ledgerBackend: 'embedded', firstStart: { created: [], balance: null, error: null }, configWarnings: [], ledgerNote: null },
     })
   })
 

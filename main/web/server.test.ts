@@ -104,7 +104,7 @@ describe('browser host', () => {
     expect(await invoke(ws, 1, 'app:info', {})).toEqual({
       type: 'result',
       id: 1,
-      result: { ok: true, data: { name: 'P2Engine', version: '0.0.0-test', host: 'browser', home: '/tmp/p2engine-test-home', configDir: '/tmp/p2engine-test-config', ledgerBackend: 'embedded', firstStart: { created: [], balance: null, error: null } } },
+      result: { ok: true, data: { name: 'P2Engine', version: '0.0.0-test', host: 'browser', home: '/tmp/p2engine-test-home', configDir: '/tmp/p2engine-test-config', ledgerBackend: 'embedded', firstStart: { created: [], balance: null, error: null }, configWarnings: [], ledgerNote: null } },
     })
     ws.close()
   })

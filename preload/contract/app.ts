@@ -25,6 +25,10 @@ export const AppInfoSchema = z.object({
   ledgerBackend: z.enum(['embedded', 'canton']),
   /** What this start did before the UI opened (wallets for the configured agents on a fresh ledger). */
   firstStart: FirstStartSchema,
+  /** Settings that are set but ignored (ARTIFACT_DRIVER, REDIS_*, S3_*), one message each, as the CLI prints them. */
+  configWarnings: z.array(z.string()),
+  /** "Ledger disabled (LEDGER_ENABLED=false): …" when the ledger is off, else null. */
+  ledgerNote: z.string().nullable(),
 })
 export type AppInfo = z.infer<typeof AppInfoSchema>
 

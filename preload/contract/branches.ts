@@ -33,6 +33,17 @@ export const BranchListSchema = z.object({
 })
 export type BranchList = z.infer<typeof BranchListSchema>
 
+/**
+ * The branch a fork or rewind made. A cut asked inside an unanswered tool round moves back to
+ * an idle point (as `p2engine conversation rewind` does): `forkIndex` is where it was cut,
+ * `requested` what was asked, and `note` says why they differ (null when they do not).
+ */
+export const ForkResultSchema = BranchSchema.extend({
+  requested: z.number().int(),
+  note: z.string().nullable(),
+})
+export type ForkResult = z.infer<typeof ForkResultSchema>
+
 const target = { conversationId: Id, agentId: Id.optional() }
 
 export const BranchSideSchema = z.object({
@@ -54,8 +65,8 @@ export type BranchCompare = z.infer<typeof CompareSchema>
 
 export const branchesInvokes = {
   'branches:list': defineInvoke('branches of an agent stack (root by default)', z.object(target).strict(), BranchListSchema),
-  'branches:fork': defineInvoke('new branch with entries 0..atIndex, checked out', z.object({ ...target, fromBranch: BranchName.optional(), atIndex: z.number().int().nonnegative() }).strict(), BranchSchema),
-  'branches:rewind': defineInvoke('go back to entry `index` of a branch: a new branch with entries 0..index, checked out; the original is kept', z.object({ ...target, branch: BranchName.optional(), index: z.number().int().nonnegative() }).strict(), BranchSchema),
+  'branches:fork': defineInvoke('new branch with entries 0..atIndex (moved back to an idle point if atIndex is inside a tool round), checked out', z.object({ ...target, fromBranch: BranchName.optional(), atIndex: z.number().int().nonnegative() }).strict(), ForkResultSchema),
+  'branches:rewind': defineInvoke('go back to entry `index` of a branch: a new branch with entries 0..index, checked out; the original is kept', z.object({ ...target, branch: BranchName.optional(), index: z.number().int().nonnegative() }).strict(), ForkResultSchema),
   'branches:checkout': defineInvoke('switch the checked-out branch', z.object({ ...target, branch: BranchName }).strict(), BranchSchema),
   'branches:compare': defineInvoke('two branches side by side', z.object({ ...target, left: BranchName, right: BranchName }).strict(), CompareSchema),
 } as const

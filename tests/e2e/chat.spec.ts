@@ -65,6 +65,12 @@ test('a turn is the question, one step per tool call (delegations nested) and th
   await expect(details.getByText('Result')).toBeVisible()
   await step.click()
   await expect(details).toHaveCount(0)
+  // Esc closes an open step and leaves focus on its line.
+  await step.click()
+  await expect(details).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(details).toHaveCount(0)
+  await expect(step).toBeFocused()
 
   // A delegation is one step; its child's own tool call is nested inside it.
   await ask(page, 'Ask agent_helper: what is the weather in Tokyo?')
@@ -74,6 +80,15 @@ test('a turn is the question, one step per tool call (delegations nested) and th
   const nested = list.getByRole('group', { name: 'Asked agent_helper details' })
   await expect(nested.getByRole('button', { name: /^Used get_weather, ok/ })).toBeVisible()
   await expect(nested.getByText('what is the weather in Tokyo?').first()).toBeVisible()
+  // Esc closes the innermost open step first: the child's step, then the delegation.
+  await nested.getByRole('button', { name: /^Used get_weather, ok/ }).click()
+  await expect(nested.getByRole('group', { name: 'Used get_weather details' })).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(nested.getByRole('group', { name: 'Used get_weather details' })).toHaveCount(0)
+  await expect(nested).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(nested).toHaveCount(0)
+  await asked.click()
 
   // The header names the model that answers, with a picker.
   await expect(page.getByRole('combobox', { name: 'Model' })).toContainText('openai/gpt-4o')
@@ -107,6 +122,11 @@ test('Edit & resend forks and keeps the original; the rail shows both branches b
   const list = messages(page)
   const second = list.locator('[data-kind="user"]').filter({ hasText: 'Tell me something else' })
   const index = await second.getAttribute('aria-label').then((l) => Number(/message (\d+)/.exec(l!)![1]))
+  await second.hover()
+  await page.getByRole('button', { name: `Edit and resend message ${index}` }).click()
+  // Esc closes the edit box without sending; open it again.
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('textbox', { name: 'Edited message' })).toHaveCount(0)
   await second.hover()
   await page.getByRole('button', { name: `Edit and resend message ${index}` }).click()
   await page.getByRole('textbox', { name: 'Edited message' }).fill('Tell me a different thing')
@@ -212,6 +232,10 @@ test('at 1024×700 Chat and Branches fit without horizontal scrolling', async ({
   const title = await page.getByRole('heading', { level: 1 }).boundingBox()
   expect(title!.height).toBeLessThan(40)
   expect(await noHorizontalOverflow(page)).toBe(true)
+  // Esc closes the Overrides panel.
+  await page.keyboard.press('Escape')
+  await expect(overrides).toHaveCount(0)
+  await expect(page.getByRole('button', { name: 'Overrides' })).toHaveAttribute('aria-expanded', 'false')
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Branches/ }).click()
   await expect(page.getByRole('tree', { name: 'Branch tree' })).toBeVisible()
   expect(await noHorizontalOverflow(page)).toBe(true)

@@ -293,6 +293,27 @@ test('a bad YAML shows its error at the key, and nothing starts', async ({ page 
   save(shot, 'docs/screenshots/rollout-error.png')
 })
 
+test('competitive payment: the tied solvers read "tie", not a best variant; the ledger flows show who was paid', async ({ page }) => {
+  await page.goto(`/?token=${token}#/rollouts`)
+  const spec = page.getByRole('region', { name: 'Rollout spec' })
+  await spec.getByLabel('From the config folder').selectOption('rollout_competitive_payment.yml')
+  await expect(spec.getByText('valid', { exact: true })).toBeVisible()
+  await spec.getByLabel('Variants at once').fill('1')
+  await spec.getByRole('button', { name: 'Start rollout' }).click()
+  const view = page.getByTestId('rollout-view')
+  await expect(view).toHaveAttribute('data-status', 'done', { timeout: 90_000 })
+  const results = page.getByRole('region', { name: 'Results' })
+  await results.getByRole('tab', { name: 'Teams & ledger' }).click()
+  // The offline judge gives both solvers the same score: a tie, not a "best" solver.
+  const solvers = page.getByTestId('team-table').getByRole('row').filter({ hasText: 'problem_solvers' })
+  await expect(solvers.getByTestId('team-best')).toHaveText(/^tie \d\.\d{3} \(solver_alpha, solver_beta\)$/)
+  // The rollout's own transfers: the treasurer paid agent_alpha 25.
+  const flows = page.getByTestId('ledger-flows')
+  await expect(flows.locator('[data-testid="flow-row"][data-agent="agent_alpha"]').getByRole('cell')).toHaveText(['agent_alpha', '0.00', '25.00', '+25.00'])
+  await expect(flows.locator('[data-testid="flow-row"][data-agent="treasurer"]').getByRole('cell')).toHaveText(['treasurer', '25.00', '0.00', '-25.00'])
+  await expect(page.getByTestId('flow-transfers')).toHaveText('1')
+})
+
 // Last: the big rollout is stopped at the end, but it is the heaviest test of the file.
 // 600 variants keep the run short on a small CI machine; the grid renders the same ~rows in view at any size.
 test('a 600-variant rollout: the grid renders only the cells in view, scrolls to the last one, and stops', async ({ page }) => {

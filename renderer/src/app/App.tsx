@@ -7,6 +7,7 @@ import { SettingsScreen } from '../features/settings'
 import { RolloutsScreen } from '../features/rollouts'
 import { startHostUpdates, useHostStore } from '../shared/host'
 import { Icon } from '../shared/ui'
+import { ConfigNotice } from './ConfigNotice'
 import { ConnectionBanner } from './ConnectionBanner'
 import { GetStarted } from './GetStarted'
 import { ModelPill } from './ModelPill'
@@ -112,6 +113,7 @@ export function App() {
         </header>
         <main id="main" className="main" tabIndex={-1}>
           {disconnected && <ConnectionBanner host={info?.host ?? 'browser'} />}
+          <ConfigNotice info={info} />
           {/* Disconnected: keep the last data, marked stale and inert, instead of empty states that mislead. */}
           <div className={`content ${disconnected ? 'content-stale' : ''}`} inert={disconnected} aria-busy={disconnected || undefined}>
             <Screen key={epoch} route={route} />

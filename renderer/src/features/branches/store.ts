@@ -12,6 +12,8 @@ export interface BranchesState {
   focused: string | null
   compare: BranchCompare | null
   error: UiError | null
+  /** Why the last rewind kept less than asked (its cut was inside an unanswered tool round). */
+  notice: string | null
   busy: boolean
   load(conversationId: string | null): Promise<void>
   pickAgent(agentId: string | null): Promise<void>
@@ -21,9 +23,10 @@ export interface BranchesState {
   rewind(branch: string, index: number): Promise<boolean>
   compareWith(left: string, right: string): Promise<void>
   closeCompare(): void
+  clearNotice(): void
 }
 
-const initial = { conversationId: null, agentId: null, list: null, focused: null, compare: null, error: null, busy: false }
+const initial = { conversationId: null, agentId: null, list: null, focused: null, compare: null, error: null, notice: null, busy: false }
 
 /** The branch tree of one agent stack of a conversation (the root's by default). */
 export const useBranchesStore = create<BranchesState>()((set, get) => {
@@ -76,7 +79,7 @@ export const useBranchesStore = create<BranchesState>()((set, get) => {
       if (!id) return false
       return run(async () => {
         const made = await branchesApi.rewind(id, branch, index, agent())
-        set({ focused: made.branch })
+        set({ focused: made.branch, notice: made.note })
         await refresh(id)
       })
     },
@@ -86,6 +89,7 @@ export const useBranchesStore = create<BranchesState>()((set, get) => {
       await run(async () => set({ compare: await branchesApi.compare(id, left, right, agent()) }))
     },
     closeCompare: () => set({ compare: null }),
+    clearNotice: () => set({ notice: null }),
   }
 })
 

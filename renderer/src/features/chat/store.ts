@@ -37,6 +37,8 @@ export interface ChatState {
   overrides: OverridesView | null
   sending: boolean
   error: UiError | null
+  /** A note about the last fork or rewind (its cut moved out of an unanswered tool round). */
+  notice: string | null
   refresh(): Promise<void>
   select(id: string | null): Promise<void>
   reload(): Promise<void>
@@ -47,6 +49,7 @@ export interface ChatState {
   checkout(branch: string): Promise<void>
   saveOverrides(patch: OverridePatchInput, lock?: boolean): Promise<boolean>
   clearError(): void
+  clearNotice(): void
 }
 
 const initial = {
@@ -68,6 +71,7 @@ const initial = {
   overrides: null,
   sending: false,
   error: null,
+  notice: null,
 } satisfies Partial<ChatState>
 
 /** Is the agent still working on the branch? */
@@ -90,7 +94,7 @@ export const useChatStore = create<ChatState>()((set, get) => ({
   },
 
   async select(id) {
-    set({ selectedId: id, messages: [], streaming: '', runningTools: [], overrides: null, branches: [], total: 0, agentId: null, branch: null, status: 'empty', stuck: false, model: null })
+    set({ selectedId: id, messages: [], streaming: '', runningTools: [], overrides: null, branches: [], total: 0, agentId: null, branch: null, status: 'empty', stuck: false, model: null, notice: null })
     if (id) await get().reload()
   },
 
@@ -162,8 +166,8 @@ export const useChatStore = create<ChatState>()((set, get) => ({
     const id = get().selectedId
     if (!id) return
     try {
-      await chatApi.fork(id, index)
-      set({ streaming: '' })
+      const made = await chatApi.fork(id, index)
+      set({ streaming: '', notice: made.note })
       await get().reload()
       void refreshList()
     } catch (err) {
@@ -196,6 +200,7 @@ export const useChatStore = create<ChatState>()((set, get) => ({
   },
 
   clearError: () => set({ error: null }),
+  clearNotice: () => set({ notice: null }),
 }))
 
 /** Resets to the initial state (tests). */

@@ -37,7 +37,8 @@ export async function editAndResend(index: number, text: string): Promise<boolea
       await useChatStore.getState().select(conv.id)
       await chatApi.send(conv.id, text)
     } else {
-      await chatApi.fork(id, index - 1)
+      const made = await chatApi.fork(id, index - 1)
+      useChatStore.setState({ notice: made.note })
       await chatApi.send(id, text)
     }
     useChatStore.setState({ sending: false, status: 'needs_turn' })
@@ -50,7 +51,8 @@ export async function editAndResend(index: number, text: string): Promise<boolea
 /** Rewind to the entry at `index`: forks there (keeping the original branch) and checks the fork out. */
 export async function rewindTo(index: number): Promise<void> {
   await guarded(async (id) => {
-    await chatApi.rewind(id, index)
+    const made = await chatApi.rewind(id, index)
+    useChatStore.setState({ notice: made.note })
     await afterBranchChange()
   })
 }

@@ -31,6 +31,17 @@ export function ChatScreen() {
   const s = useChatStore()
   const [showOverrides, setShowOverrides] = useState(false)
   const [rail, setRail] = useState<boolean | null>(null)
+  // Esc closes the Overrides panel, unless something inside handled it (an open step, an edit box).
+  useEffect(() => {
+    if (!showOverrides) return
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return
+      e.preventDefault()
+      setShowOverrides(false)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [showOverrides])
 
   useEffect(() => {
     void useChatStore.getState().refresh()
@@ -95,6 +106,14 @@ export function ChatScreen() {
                   <Alert tone="error" title="That did not work">
                     {s.error.message} <span className="faint">({s.error.code})</span>{' '}
                     <button type="button" className="icon-btn" onClick={s.clearError}>Dismiss</button>
+                  </Alert>
+                </div>
+              )}
+              {s.notice && (
+                <div className="chat-error" data-testid="fork-note">
+                  <Alert tone="info" title="Branch moved to an idle point">
+                    {s.notice}{' '}
+                    <button type="button" className="icon-btn" onClick={s.clearNotice}>Dismiss</button>
                   </Alert>
                 </div>
               )}

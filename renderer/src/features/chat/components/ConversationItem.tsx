@@ -20,7 +20,7 @@ export function ConversationItem({ c, active, onOpen, onKeyDown }: {
   if (mode === 'rename') {
     return (
       <form className="conv conv-editing" onSubmit={(e) => { e.preventDefault(); void save() }}>
-        <input aria-label="New name" value={name} autoFocus onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setMode('view')} maxLength={200} />
+        <input aria-label="New name" value={name} autoFocus onChange={(e) => setName(e.target.value)} onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); setMode('view') } }} maxLength={200} />
         <div className="conv-edit-actions">
           <button type="submit" className="icon-btn">Save</button>
           <button type="button" className="icon-btn" onClick={() => setMode('view')}>Cancel</button>

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react'
+import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import { Badge } from '../../../shared/ui'
 import { stepTitle, type Step, type ThreadItem } from '../turns'
 import { CopyButton } from './CopyButton'
@@ -23,14 +23,22 @@ function StatusBadge({ step, stuck }: { step: Step; stuck: boolean }) {
  */
 export function StepRow({ step, stuck = false, renderChild }: { step: Step; stuck?: boolean; renderChild: (item: ThreadItem) => ReactNode }) {
   const [open, setOpen] = useState(false)
+  const head = useRef<HTMLButtonElement>(null)
+  // Esc closes the innermost open step (a nested child step first) and leaves focus on its line.
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || !open || e.defaultPrevented) return
+    e.preventDefault()
+    setOpen(false)
+    head.current?.focus()
+  }
   const title = stepTitle(step)
   const args = step.call?.tool?.args
   const error = step.result?.tool?.error
   const result = step.result?.tool?.status === 'ok' ? step.result.tool.result : undefined
   const d = step.delegation?.delegation
   return (
-    <div className={`step step-${step.status}`} data-testid="message" data-kind="step" data-step={step.name}>
-      <button type="button" className="step-head" aria-expanded={open} onClick={() => setOpen(!open)} aria-label={`${title}, ${step.status === 'running' ? 'not finished' : step.status}`}>
+    <div className={`step step-${step.status}`} data-testid="message" data-kind="step" data-step={step.name} onKeyDown={onKey}>
+      <button ref={head} type="button" className="step-head" aria-expanded={open} onClick={() => setOpen(!open)} aria-label={`${title}, ${step.status === 'running' ? 'not finished' : step.status}`}>
         <span className="step-caret" aria-hidden="true">{open ? '▾' : '▸'}</span>
         <span className="step-title">{title}</span>
         <span className="step-brief faint mono">{d ? brief(d.message) : brief(args)}</span>

@@ -43,7 +43,10 @@ function UserRow({ m, actions, nested }: { m: ChatMessage; actions?: RowActions;
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault()
       void submit()
-    } else if (e.key === 'Escape') setEditing(false)
+    } else if (e.key === 'Escape') {
+      e.preventDefault()
+      setEditing(false)
+    }
   }
   return (
     <article className="msg msg-user" data-testid="message" data-kind="user" aria-label={`${nested ? 'Task' : 'You'}, message ${m.index}`}>

@@ -1,5 +1,6 @@
 import { flattenOverrides, type RolloutDetail, type VariantView } from '../../../../../preload/contract'
 import { formatMoney } from '../../../shared/format'
+import { bestLabel } from '../labels'
 import { errorsOf } from '../outputs'
 import { useRolloutsStore } from '../store'
 
@@ -80,7 +81,7 @@ export function ConfigTable({ detail }: { detail: RolloutDetail }) {
   )
 }
 
-/** Team aggregate with the best variant. */
+/** Team aggregate with the best variant (or the variants that tie for the top score). */
 export function TeamTable({ detail }: { detail: RolloutDetail }) {
   return (
     <section aria-label="Teams">
@@ -93,46 +94,13 @@ export function TeamTable({ detail }: { detail: RolloutDetail }) {
             <tr key={t.team}>
               <td className="mono">{t.team}</td><td className="num">{t.variants}</td><td className="num">{t.done}</td><td className="num">{t.failed}</td>
               <td className="num">{num(t.meanScore, 3)}</td>
-              <td className="mono">{t.bestVariant ? `${t.bestVariant} (${num(t.bestScore, 3)})` : '–'}</td>
+              <td className="mono" data-testid="team-best" title={t.tie ? 'Several variants share the top score: none is best' : undefined}>{bestLabel(t)}</td>
               <td className="num">{num(t.totalTokens)}</td><td className="num">{num(t.costUsd, 4)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       </div>
-    </section>
-  )
-}
-
-/** Ledger state before and after the rollout. */
-export function LedgerChanges({ detail }: { detail: RolloutDetail }) {
-  const { ledgerBefore: before, ledgerAfter: after } = detail
-  if (!before && !after) return null
-  const agents = [...new Set([...(before?.wallets ?? []), ...(after?.wallets ?? [])].map((w) => w.agent))].sort()
-  const bal = (s: typeof before, agent: string) => s?.wallets.find((w) => w.agent === agent)?.balance ?? null
-  const changed = agents.filter((a) => bal(before, a) !== bal(after, a))
-  return (
-    <section aria-label="Ledger state changes">
-      <h3 className="sub-title">Ledger state changes</h3>
-      <dl className="ledger-summary">
-        <div><dt>Transactions</dt><dd>{before?.metrics.transactionCount ?? '–'} → {after?.metrics.transactionCount ?? '–'}</dd></div>
-        <div><dt>Volume</dt><dd>{before ? formatMoney(before.metrics.totalVolume) : '–'} → {after ? formatMoney(after.metrics.totalVolume) : '–'}</dd></div>
-        <div><dt>Supply</dt><dd>{before ? formatMoney(before.metrics.totalBalance) : '–'} → {after ? formatMoney(after.metrics.totalBalance) : '–'}</dd></div>
-      </dl>
-      {changed.length === 0 ? <p className="muted">No balance changed.</p> : (
-        <div className="table-scroll">
-        <table className="table">
-          <thead><tr><th>Agent</th><th className="num">Before</th><th className="num">After</th><th className="num">Change</th></tr></thead>
-          <tbody>
-            {changed.map((a) => {
-              const b = bal(before, a), c = bal(after, a)
-              const delta = b !== null && c !== null ? (Number(c) - Number(b)).toFixed(2) : null
-              return <tr key={a}><td className="mono">{a}</td><td className="num">{b ? formatMoney(b) : '–'}</td><td className="num">{c ? formatMoney(c) : '–'}</td><td className="num">{delta ? signed(delta) : '–'}</td></tr>
-            })}
-          </tbody>
-        </table>
-        </div>
-      )}
     </section>
   )
 }

@@ -1,11 +1,13 @@
 import type { RolloutDetail } from '../../../../../preload/contract'
 import { Alert, Badge, Button, Card } from '../../../shared/ui'
+import { rolloutStateLabel } from '../labels'
 import { useRolloutsStore, type ResultTab } from '../store'
 import { BarChart } from './BarChart'
 import { ComparePanel } from './ComparePanel'
 import { ExportButtons } from './ExportButtons'
 import { OutputsMatrix } from './OutputsMatrix'
-import { ConfigTable, LedgerChanges, MetricsTable, TeamTable } from './ResultTables'
+import { LedgerFlowsTable } from './LedgerFlows'
+import { ConfigTable, MetricsTable, TeamTable } from './ResultTables'
 import { VariantGrid } from './VariantGrid'
 import { VariantPanel } from './VariantPanel'
 
@@ -38,7 +40,8 @@ export function RolloutView({ detail }: { detail: RolloutDetail }) {
   const tab = useRolloutsStore((s) => s.tab)
   const cell = useRolloutsStore((s) => s.cell)
   const finished = detail.variants.some((v) => v.metrics || v.status === 'failed')
-  const interrupted = detail.status === 'running' && !detail.active
+  const state = rolloutStateLabel(detail)
+  const interrupted = state.resumable
   return (
     <div className={cell ? 'rollout-view with-panel' : 'rollout-view'} data-testid="rollout-view" data-status={detail.status}>
       <div className="rollout-view-main">
@@ -49,7 +52,7 @@ export function RolloutView({ detail }: { detail: RolloutDetail }) {
           actions={
             <>
               {detail.offline && <Badge tone="warn" title="The offline scripted model (and judge) answered: scores and tokens are not from a real LLM">offline · scripted</Badge>}
-              <Badge tone={detail.status === 'done' ? 'good' : detail.status === 'failed' ? 'bad' : interrupted ? 'warn' : 'info'}>{interrupted ? 'interrupted' : detail.status}</Badge>
+              <Badge tone={state.tone}>{state.text}</Badge>
               {detail.active && <Button variant="secondary" onClick={() => void useRolloutsStore.getState().stop(detail.id)} title="Stop the workers; finished variants are kept and Resume runs the rest">Stop</Button>}
             </>
           }
@@ -89,7 +92,7 @@ export function RolloutView({ detail }: { detail: RolloutDetail }) {
               {tab === 'outputs' && <OutputsMatrix detail={detail} />}
               {tab === 'charts' && <Charts detail={detail} />}
               {tab === 'metrics' && <MetricsTable detail={detail} />}
-              {tab === 'teams' && <div className="two-col"><TeamTable detail={detail} /><LedgerChanges detail={detail} /></div>}
+              {tab === 'teams' && <div className="two-col"><TeamTable detail={detail} /><LedgerFlowsTable detail={detail} /></div>}
               {tab === 'config' && <ConfigTable detail={detail} />}
               {tab === 'compare' && <ComparePanel detail={detail} />}
             </div>
