@@ -29,6 +29,12 @@ export default defineConfig({
       ],
     },
   },
+  // One server and one P2ENGINE_HOME for the whole run: the screens that check a fresh home
+  // (first start, untouched 100.00 balances) run first; chat and rollouts (which move money) after.
+  projects: [
+    { name: 'fresh home', testMatch: /(shell|wallets)\.spec\.ts$/ },
+    { name: 'chat and rollouts', testMatch: /(chat|rollouts)\.spec\.ts$/, dependencies: ['fresh home'] },
+  ],
   webServer: {
     // Builds the renderer, then serves it and the contract from a temp P2ENGINE_HOME.
     command: 'npx electron-vite build --logLevel warn && npx tsx tests/e2e/serve.ts',

@@ -54,7 +54,9 @@ test('a turn is the question, one step per tool call (delegations nested) and th
   await expect(rows.nth(2)).toHaveAttribute('data-kind', 'answer')
   await expect(list.getByText(/Waiting for/)).toHaveCount(0)
   await expect(rows.nth(2)).toContainText("It's 71.6 °F in Paris.")
-  await expect(rows.nth(2).getByText('offline scripted model')).toBeVisible()
+  // "offline" is said once, in the header, not on every answer.
+  await expect(rows.nth(2).getByText('offline scripted model')).toHaveCount(0)
+  await expect(page.locator('.chat-header').getByText('offline', { exact: true })).toHaveCount(1)
 
   // The step opens in place with pretty-printed arguments and result.
   const step = list.getByRole('button', { name: /^Used get_weather, ok/ })

@@ -77,7 +77,7 @@ export function ChatScreen() {
         ) : !current ? (
           <EmptyState icon={<Icon name="chat" size={26} />} title={s.conversations.length ? 'Pick a conversation' : 'No conversations yet'}>
             <p>Choose an agent under <strong>New chat</strong> and press <strong>Start chat</strong>, then ask it something, e.g. “What is the weather in Paris?”.</p>
-            <p className="faint">Without an API key (Settings) the offline scripted model answers, and says so on every answer.</p>
+            <p className="faint">Without an API key (Settings) the offline scripted model answers; the header and the top bar say so.</p>
           </EmptyState>
         ) : (
           <div className="chat-body">

@@ -12,6 +12,11 @@ import { ThreadRow, type RowActions } from './ThreadRow'
  */
 export function MessageList({ messages, agentId, streaming, actions }: { messages: ChatMessage[]; agentId?: string; streaming: string; actions: RowActions }) {
   const items = useMemo(() => groupThread(messages), [messages])
+  // "offline" is said once (the header) unless offline and real answers mix in this thread.
+  const mixed = useMemo(() => {
+    const answers = messages.filter((m) => m.role === 'assistant')
+    return answers.some((m) => m.offline) && answers.some((m) => !m.offline)
+  }, [messages])
   const scrollRef = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
   const count = items.length + (streaming ? 1 : 0)
@@ -38,7 +43,7 @@ export function MessageList({ messages, agentId, streaming, actions }: { message
         {virtualizer.getVirtualItems().map((v) => (
           <div key={v.key} data-index={v.index} ref={virtualizer.measureElement} className="msg-slot" style={{ transform: `translateY(${v.start}px)` }}>
             {v.index < items.length ? (
-              <ThreadRow item={items[v.index]!} agentId={agentId} actions={actions} />
+              <ThreadRow item={items[v.index]!} agentId={agentId} actions={actions} markOffline={mixed} />
             ) : (
               <article className="msg msg-assistant msg-streaming" aria-live="polite" aria-label="Answer being written">
                 <header className="msg-head"><span className="msg-who">{agentId}</span><span className="faint">writing…</span></header>

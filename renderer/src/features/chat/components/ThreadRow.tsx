@@ -77,12 +77,12 @@ function UserRow({ m, actions, nested }: { m: ChatMessage; actions?: RowActions;
   )
 }
 
-function AnswerRow({ m, agentId, actions, request }: { m: ChatMessage; agentId?: string; actions?: RowActions; request?: boolean }) {
+function AnswerRow({ m, agentId, actions, request, markOffline }: { m: ChatMessage; agentId?: string; actions?: RowActions; request?: boolean; markOffline?: boolean }) {
   return (
     <article className={`msg msg-assistant ${request ? 'msg-request' : ''}`} data-testid="message" data-kind={request ? 'request' : 'answer'} aria-label={`${agentId ?? 'Agent'}, message ${m.index}`}>
       <header className="msg-head">
         <span className="msg-who">{agentId ?? 'Agent'}</span>
-        {m.offline && <Badge tone="warn" title="No model is configured (Settings), so the offline scripted model answered">offline scripted model</Badge>}
+        {markOffline && m.offline && <Badge tone="warn" title="No model is configured (Settings), so the offline scripted model answered">offline scripted model</Badge>}
         {request && <Badge tone="info">needs your answer</Badge>}
         <Meta m={m} />
         {actions && (
@@ -97,15 +97,19 @@ function AnswerRow({ m, agentId, actions, request }: { m: ChatMessage; agentId?:
   )
 }
 
-/** One row of the thread: a user message, a step, an answer, a request or a note. */
-export function ThreadRow({ item, agentId, actions, nested }: { item: ThreadItem; agentId?: string; actions?: RowActions; nested?: boolean }) {
+/**
+ * One row of the thread: a user message, a step, an answer, a request or a note. `markOffline`
+ * badges answers of the offline model; the list sets it only when a thread mixes offline and
+ * real answers (otherwise the header says "offline" once for the screen).
+ */
+export function ThreadRow({ item, agentId, actions, nested, markOffline }: { item: ThreadItem; agentId?: string; actions?: RowActions; nested?: boolean; markOffline?: boolean }) {
   switch (item.type) {
     case 'user':
       return <UserRow m={item.message} actions={actions} nested={nested} />
     case 'answer':
-      return <AnswerRow m={item.message} agentId={agentId} actions={actions} />
+      return <AnswerRow m={item.message} agentId={agentId} actions={actions} markOffline={markOffline} />
     case 'request':
-      return <AnswerRow m={item.message} agentId={agentId} actions={actions} request />
+      return <AnswerRow m={item.message} agentId={agentId} actions={actions} markOffline={markOffline} request />
     case 'note':
       return (
         <div className="msg-note faint" data-testid="message" data-kind="note">
