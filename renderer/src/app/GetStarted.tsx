@@ -126,13 +126,13 @@ export function GetStarted() {
 
       <section className="start-steps" aria-label="First steps">
         {STEPS.map((step, i) => (
-          <article key={step.title} className="card step">
-            <div className="step-num" aria-hidden="true">{i + 1}</div>
-            <div className="step-body">
+          <article key={step.title} className="card start-step">
+            <div className="start-step-num" aria-hidden="true">{i + 1}</div>
+            <div className="start-step-body">
               <h2><Icon name={step.icon} /> {step.title}</h2>
               <p className="muted">{step.text}</p>
             </div>
-            <div className="step-action">
+            <div className="start-step-action">
               <Button variant={i === 0 ? 'primary' : 'secondary'} busy={busy === step.button} onClick={() => void go(step)}>
                 {step.button} <Icon name="arrow" size={16} />
               </Button>

@@ -53,7 +53,7 @@ export function BranchesScreen() {
         </div>
       </header>
       {b.error && <Alert tone="error" title="That did not work">{b.error.message} <span className="faint">({b.error.code})</span></Alert>}
-      {b.notice && <Alert tone="info" title="Rewound to an idle point">{b.notice} <button type="button" className="icon-btn" onClick={b.clearNotice}>Dismiss</button></Alert>}
+      {b.notice && <Alert tone="info" title="Rewound to an idle point">{b.notice} <button type="button" className="chip-btn" onClick={b.clearNotice}>Dismiss</button></Alert>}
       {!selectedId ? (
         <div className="card">
           <EmptyState icon={<Icon name="branches" size={26} />} title={conversations.length ? 'Choose a conversation' : 'No conversations yet'}>

@@ -105,7 +105,7 @@ export function ChatScreen() {
                 <div className="chat-error">
                   <Alert tone="error" title="That did not work">
                     {s.error.message} <span className="faint">({s.error.code})</span>{' '}
-                    <button type="button" className="icon-btn" onClick={s.clearError}>Dismiss</button>
+                    <button type="button" className="chip-btn" onClick={s.clearError}>Dismiss</button>
                   </Alert>
                 </div>
               )}
@@ -113,7 +113,7 @@ export function ChatScreen() {
                 <div className="chat-error" data-testid="fork-note">
                   <Alert tone="info" title="Branch moved to an idle point">
                     {s.notice}{' '}
-                    <button type="button" className="icon-btn" onClick={s.clearNotice}>Dismiss</button>
+                    <button type="button" className="chip-btn" onClick={s.clearNotice}>Dismiss</button>
                   </Alert>
                 </div>
               )}

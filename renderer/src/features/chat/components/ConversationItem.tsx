@@ -22,8 +22,8 @@ export function ConversationItem({ c, active, onOpen, onKeyDown }: {
       <form className="conv conv-editing" onSubmit={(e) => { e.preventDefault(); void save() }}>
         <input aria-label="New name" value={name} autoFocus onChange={(e) => setName(e.target.value)} onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); setMode('view') } }} maxLength={200} />
         <div className="conv-edit-actions">
-          <button type="submit" className="icon-btn">Save</button>
-          <button type="button" className="icon-btn" onClick={() => setMode('view')}>Cancel</button>
+          <button type="submit" className="chip-btn">Save</button>
+          <button type="button" className="chip-btn" onClick={() => setMode('view')}>Cancel</button>
         </div>
       </form>
     )
@@ -37,13 +37,13 @@ export function ConversationItem({ c, active, onOpen, onKeyDown }: {
       {mode === 'confirm' ? (
         <div className="conv-confirm" role="group" aria-label={`Delete ${c.title}?`}>
           <span className="small">Delete with all branches?</span>
-          <button type="button" className="icon-btn icon-btn-danger" onClick={() => void deleteConversation(c.id)}>Delete</button>
-          <button type="button" className="icon-btn" onClick={() => setMode('view')}>Keep</button>
+          <button type="button" className="chip-btn chip-btn-danger" onClick={() => void deleteConversation(c.id)}>Delete</button>
+          <button type="button" className="chip-btn" onClick={() => setMode('view')}>Keep</button>
         </div>
       ) : (
         <div className="conv-tools">
-          <button type="button" className="icon-btn" aria-label="Rename" title={`Rename ${c.title}`} onClick={() => { setName(c.title); setMode('rename') }}>Rename</button>
-          {!c.rollout && <button type="button" className="icon-btn" aria-label="Delete" title={`Delete ${c.title}`} onClick={() => setMode('confirm')}>Delete</button>}
+          <button type="button" className="chip-btn" aria-label="Rename" title={`Rename ${c.title}`} onClick={() => { setName(c.title); setMode('rename') }}>Rename</button>
+          {!c.rollout && <button type="button" className="chip-btn" aria-label="Delete" title={`Delete ${c.title}`} onClick={() => setMode('confirm')}>Delete</button>}
         </div>
       )}
     </div>

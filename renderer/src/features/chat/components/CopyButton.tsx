@@ -24,7 +24,7 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
   return (
     <button
       type="button"
-      className="icon-btn"
+      className="chip-btn"
       aria-label={label}
       onClick={async () => {
         setState((await copy(text)) ? 'done' : 'failed')

@@ -25,7 +25,7 @@ function Meta({ m }: { m: ChatMessage }) {
 function ForkButton({ m, actions }: { m: ChatMessage; actions?: RowActions }) {
   if (!actions) return null
   return (
-    <button type="button" className="icon-btn" disabled={actions.locked} onClick={() => actions.onFork(m.index)} aria-label={`Fork from message ${m.index}`} title="New branch that keeps the conversation up to here; this branch stays as it is">
+    <button type="button" className="chip-btn" disabled={actions.locked} onClick={() => actions.onFork(m.index)} aria-label={`Fork from message ${m.index}`} title="New branch that keeps the conversation up to here; this branch stays as it is">
       Fork here
     </button>
   )
@@ -55,7 +55,7 @@ function UserRow({ m, actions, nested }: { m: ChatMessage; actions?: RowActions;
         <Meta m={m} />
         {actions && !editing && (
           <span className="msg-actions">
-            <button type="button" className="icon-btn" disabled={actions.locked} onClick={() => { setDraft(m.text); setEditing(true) }} aria-label={`Edit and resend message ${m.index}`} title="Send an edited version on a new branch; the original stays">
+            <button type="button" className="chip-btn" disabled={actions.locked} onClick={() => { setDraft(m.text); setEditing(true) }} aria-label={`Edit and resend message ${m.index}`} title="Send an edited version on a new branch; the original stays">
               Edit &amp; resend
             </button>
             <CopyButton text={m.text} label={`Copy message ${m.index}`} />
