@@ -2,7 +2,7 @@
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SHIPPED_CONFIG } from '../../engine/config/testDirs'
+import { SHIPPED_CONFIG, tempDir } from '../../engine/config/testDirs'
 import { runCli } from '../program'
 import { visibleWidth } from '../tableLayout'
 import { arrayReader, type InteractiveIo } from './lineInput'
@@ -101,4 +101,21 @@ export function cliCommand(root: string): string[] {
   const built = join(root, 'out', 'main', 'cli.js')
   const fresh = existsSync(built) && statSync(built).mtimeMs >= newestSource(root, ['main', 'workers', 'preload'])
   return fresh ? [process.execPath, join(root, 'bin', 'p2engine.mjs')] : [process.execPath, '--import', 'tsx', join(root, 'main', 'cli', 'index.ts')]
+}
+
+/**
+ * A temp project with a copy of the shipped config folder; `run` runs the CLI in-process against
+ * it (home inside the project, no API key) and returns exit code, stdout and stderr without colours.
+ */
+export function shippedProject(env: Record<string, string> = {}) {
+  const dir = tempDir()
+  cpSync(SHIPPED_CONFIG, join(dir, 'config'), { recursive: true })
+  const run = async (...argv: string[]) => {
+    const out: string[] = []
+    const err: string[] = []
+    const io = { out: (t: string) => out.push(t.replace(ANSI, '')), err: (t: string) => err.push(t.replace(ANSI, '')) }
+    const code = await runCli(['--config', join(dir, 'config'), ...argv], io, { P2ENGINE_HOME: join(dir, 'home'), OPENAI_API_KEY: '', ...env })
+    return { code, out: out.join('\n'), err: err.join('\n') }
+  }
+  return { dir, env, run, spec: (name: string) => join(dir, 'config', name) }
 }

@@ -1,29 +1,13 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { SHIPPED_CONFIG, tempDir } from '../../engine/config/testDirs'
-import type { Output } from '../output'
-import { runCli } from '../program'
-import { tooWide } from './cliTestKit'
+import { shippedProject, tooWide } from './cliTestKit'
 
 beforeEach(() => vi.stubEnv('COLUMNS', '100'))
 afterEach(() => vi.unstubAllEnvs())
 
-const ANSI = /\u001b\[[0-9;]*m/g
-
-function project(env: Record<string, string> = {}) {
-  const dir = tempDir()
-  cpSync(SHIPPED_CONFIG, join(dir, 'config'), { recursive: true })
-  const run = async (...argv: string[]) => {
-    const out: string[] = []
-    const err: string[] = []
-    const io: Output = { out: (t) => out.push(t.replace(ANSI, '')), err: (t) => err.push(t.replace(ANSI, '')) }
-    const code = await runCli(['--config', join(dir, 'config'), ...argv], io, { P2ENGINE_HOME: join(dir, 'home'), OPENAI_API_KEY: '', ...env })
-    return { code, out: out.join('\n'), err: err.join('\n') }
-  }
-  return { dir, run }
-}
+const project = shippedProject
 
 describe('p2engine rollout / eval (offline)', () => {
   it('runs the payment rollout through the worker pool, shows every table, lists, exports and ranks it', async () => {

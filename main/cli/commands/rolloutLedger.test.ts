@@ -1,9 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { hostname } from 'node:os'
-import { cpSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SHIPPED_CONFIG, tempDir } from '../../engine/config/testDirs'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { loadRolloutSpec } from '../../engine/rollouts/spec'
 import runVariant, { closeThreadContexts } from '../../../workers/runVariant'
 import { loadConfig } from '../../engine/config/load'
@@ -15,24 +13,9 @@ import { homePaths } from '../../engine/paths'
 import { EmbeddedLedger } from '../../storage/ledger/embeddedLedger'
 import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
 import { openStore } from '../../storage/sqliteStore'
-import type { Output } from '../output'
-import { runCli } from '../program'
-import { cliEnv } from './cliTestKit'
+import { cliEnv, shippedProject } from './cliTestKit'
 
-const ANSI = /\u001b\[[0-9;]*m/g
-
-function project(env: Record<string, string> = {}) {
-  const dir = tempDir()
-  cpSync(SHIPPED_CONFIG, join(dir, 'config'), { recursive: true })
-  const run = async (...argv: string[]) => {
-    const out: string[] = []
-    const err: string[] = []
-    const io: Output = { out: (t) => out.push(t.replace(ANSI, '')), err: (t) => err.push(t.replace(ANSI, '')) }
-    const code = await runCli(['--config', join(dir, 'config'), ...argv], io, { P2ENGINE_HOME: join(dir, 'home'), OPENAI_API_KEY: '', ...env })
-    return { code, out: out.join('\n'), err: err.join('\n') }
-  }
-  return { dir, env, run, spec: (name: string) => join(dir, 'config', name) }
-}
+const project = shippedProject
 
 /** Creates a rollout of `file` in the project's home, records `runner` as its runner and, with `run`, runs it inline (no worker pool). */
 async function rolloutIn(p: ReturnType<typeof project>, file: string, o: { runner?: { pid: number; host: string } | null; run?: boolean; resume?: string } = {}): Promise<string> {
@@ -60,9 +43,8 @@ async function rolloutIn(p: ReturnType<typeof project>, file: string, o: { runne
 describe('p2engine rollout: ledger figures, interrupted rollouts, ties, LEDGER_ENABLED', () => {
   // These tests read the tables' content; a wide terminal keeps every row on one line
   // (fitting 100 columns is tested in tableWidth.test.ts and rollout.test.ts).
-  const columns = process.env.COLUMNS
-  beforeAll(() => { process.env.COLUMNS = '300' })
-  afterAll(() => { if (columns === undefined) delete process.env.COLUMNS; else process.env.COLUMNS = columns })
+  beforeEach(() => vi.stubEnv('COLUMNS', '300'))
+  afterEach(() => vi.unstubAllEnvs())
 
   it('competitive payment: the paid agent’s received is 25.00, the tied team says "tie", not a best variant', async () => {
     const p = project()
