@@ -83,7 +83,7 @@ export class CliContext {
   private ledgerNoted = false
 
   /** One stderr line per command when the ledger is disabled (stdout stays clean for --json). */
-  private noteLedgerDisabled(): void {
+  noteLedgerDisabled(): void {
     const note = ledgerDisabledNote(this.config)
     if (!note || this.ledgerNoted) return
     this.ledgerNoted = true

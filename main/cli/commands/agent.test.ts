@@ -14,4 +14,15 @@ describe('p2engine agent list', () => {
     expect(rows.at(-1)).toEqual({ id: 'human', type: 'human_in_loop', model: null, tools: [], behaviorTemplate: null })
     expect((await env.run(['agent', 'list'])).lines[0]).toBe('Configured Agents')
   })
+
+  it('with LEDGER_ENABLED=false says so once and marks the wallet tools off (JSON stays the configuration)', async () => {
+    env = cliEnv()
+    env.env.LEDGER_ENABLED = 'false'
+    const r = await env.run(['agent', 'list'])
+    expect(r.err).toBe('ℹ️  Ledger disabled (LEDGER_ENABLED=false): agents get no wallet tools and rollouts record no ledger figures.')
+    expect(r.out).toContain('check_balance (off)')
+    expect(r.out).not.toMatch(/get_weather \(off\)/)
+    const json = await env.run(['agent', 'list', '--json'])
+    expect((JSON.parse(json.out) as { tools: string[] }[])[0]!.tools).toContain('check_balance')
+  })
 })

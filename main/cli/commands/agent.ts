@@ -1,7 +1,10 @@
 import type { Command } from 'commander'
+import { LEDGER_TOOLS } from '../../engine/tools/builtins'
 import type { AgentDefinition } from '../../engine/config/types'
 import { table, toJson } from '../output'
 import type { Wrap } from '../program'
+
+const LEDGER_TOOL_NAMES = new Set(LEDGER_TOOLS.map((t) => t.name))
 
 /** One row of `agent list`. */
 export interface AgentRow {
@@ -29,9 +32,13 @@ export function registerAgentCommands(program: Command, wrap: Wrap): void {
     .option('--json', 'print JSON')
     .action(wrap((ctx, opts: { json?: boolean }) => {
       const rows = ctx.config.agents.map(agentRow)
+      ctx.noteLedgerDisabled()
       if (opts.json) return ctx.io.out(toJson(rows))
       if (!rows.length) return ctx.io.out('No agents are configured.')
+      // With the ledger disabled the wallet tools stay configured but are not offered: say so per tool.
+      const ledgerOff = !ctx.config.settings.ledger.enabled
+      const tool = (t: string) => (ledgerOff && LEDGER_TOOL_NAMES.has(t) ? `${t} (off)` : t)
       ctx.io.out(table('Configured Agents', ['Agent', 'Type', 'Model', 'Tools', 'Persona'],
-        rows.map((r) => [r.id, r.type, r.model ?? '–', r.tools.join(', ') || '–', r.behaviorTemplate ?? '–'])))
+        rows.map((r) => [r.id, r.type, r.model ?? '–', r.tools.map(tool).join(', ') || '–', r.behaviorTemplate ?? '–'])))
     }))
 }
