@@ -132,7 +132,7 @@ function expandTeam(teamId: string, team: Team, maxVariants: number): { variants
   const problems: Problem[] = []
   const { count, sizes } = variantCount(team.variants)
   if (count > maxVariants) {
-    const how = Array.isArray(team.variants) ? `lists ${fmt(count)} variants` : `expands to ${sizes.join(' × ')} = ${fmt(count)} variants`
+    const how = Array.isArray(team.variants) ? `lists ${fmt(count)} variants` : `expands to ${sizes.length > 1 ? `${sizes.join(' × ')} = ` : ''}${fmt(count)} variants`
     problems.push({ path: ['teams', teamId, 'variants'], message: `team ${teamId} ${how}, over the limit of ${fmt(maxVariants)} (raise it with --max-variants N)` })
     return { variants: [], problems }
   }
