@@ -26,7 +26,7 @@ export function rolloutsHandlers(services: AppServices, bus: EventBus): Pick<Han
   return {
     'rollouts:list': (input) => svc().list(input.limit ?? 50),
     'rollouts:files': () => svc().files(),
-    'rollouts:validate': (input) => svc().validate(input.yaml, input.fileName),
+    'rollouts:validate': (input) => svc().validate(input.yaml, input.fileName, input.maxVariants),
     'rollouts:start': (input) => svc().start(input),
     'rollouts:resume': (input) => svc().resume(input.id),
     'rollouts:stop': (input) => svc().stop(input.id),

@@ -179,7 +179,10 @@ export type Validation = z.infer<typeof ValidationSchema>
 const FileName = z.string().trim().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name without folders, such as "demo_rollout.yml"')
 const YamlText = z.string().max(1_000_000, 'a YAML text of at most 1 MB')
 
-export const ValidateInputSchema = z.object({ yaml: YamlText, fileName: FileName }).strict()
+/** Most variants a spec may expand to (per team and in all); the engine's default is 10,000. */
+const MaxVariants = z.number().int().min(1).max(10_000_000)
+
+export const ValidateInputSchema = z.object({ yaml: YamlText, fileName: FileName, maxVariants: MaxVariants.optional() }).strict()
 
 export const StartInputSchema = z.object({
   /** The YAML text (from the editor, a picked or dropped file)… */
@@ -189,6 +192,7 @@ export const StartInputSchema = z.object({
   path: z.string().trim().min(1).max(4096).optional(),
   parallel: z.number().int().min(1).max(64).optional(),
   samples: z.number().int().min(1).max(20).optional(),
+  maxVariants: MaxVariants.optional(),
 }).strict().refine((i) => (i.yaml === undefined) !== (i.path === undefined), { message: 'give either the YAML text (yaml + fileName) or a path, not both', path: ['yaml'] })
 export type StartInput = z.infer<typeof StartInputSchema>
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { walletAgents } from '../../engine/ledger/walletAgents'
 import { basename, join, resolve } from 'node:path'
@@ -9,6 +9,7 @@ import { loadEvaluators, type EvaluatorRegistry } from '../../engine/evals/regis
 import type { LedgerClient } from '../../engine/ports/ledger'
 import { variantPool, type VariantExecutor } from '../../engine/rollouts/pool'
 import { runByAnother } from '../../engine/rollouts/liveness'
+import { readLimited } from '../../engine/config/readLimited'
 import { onVariantPhase } from '../../engine/rollouts/phases'
 import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
 import { loadRolloutSpec, type CheckedSpec } from '../../engine/rollouts/spec'
@@ -79,20 +80,19 @@ export class RolloutService {
     const out: SpecFile[] = []
     for (const name of names) {
       const path = join(dir, name)
-      try {
-        if (statSync(path).size > 1_000_000) continue
-        const text = readFileSync(path, 'utf8')
-        if (/^teams\s*:/m.test(text)) out.push({ name, path, text })
-      } catch {
-        // unreadable: not offered
-      }
+      // Unreadable, not a regular file or over 1 MB (the editor's limit): not offered.
+      const r = readLimited(path, 1_000_000)
+      if ('text' in r && /^teams\s*:/m.test(r.text)) out.push({ name, path, text: r.text })
     }
     return out
   }
 
-  /** Checks YAML text as if it were the file `fileName`; every problem located by line and key. */
-  async validate(yaml: string, fileName: string): Promise<Validation> {
-    const r = await this.checkText(yaml, fileName)
+  /**
+   * Checks YAML text as if it were the file `fileName`; every problem located by line and key.
+   * A spec over `maxVariants` (default 10,000) is refused before it is expanded.
+   */
+  async validate(yaml: string, fileName: string, maxVariants?: number): Promise<Validation> {
+    const r = await this.checkText(yaml, fileName, maxVariants)
     if ('errors' in r) return { ok: false, file: fileName, teams: [], variants: [], errors: r.errors }
     return {
       ok: true, file: fileName, errors: [],
@@ -108,11 +108,11 @@ export class RolloutService {
     let specFile: string
     if (input.yaml !== undefined) {
       specFile = input.fileName ?? 'rollout.yml'
-      const r = await this.checkText(input.yaml, specFile)
+      const r = await this.checkText(input.yaml, specFile, input.maxVariants)
       if ('errors' in r) throw new ConfigError(r.errors.map((e) => `${e.file}${e.line ? `:${e.line}` : ''}${e.key ? ` ${e.key}` : ''}: ${e.message}`), 'ROLLOUT_SPEC')
       spec = r.spec
     } else {
-      spec = await this.check(resolve(input.path!))
+      spec = await this.check(resolve(input.path!), input.maxVariants)
       specFile = spec.file
     }
     const parallel = input.parallel ?? Math.max(1, Math.min(8, spec.variants.length))
@@ -328,21 +328,21 @@ export class RolloutService {
     }
   }
 
-  private async check(path: string): Promise<CheckedSpec> {
+  private async check(path: string, maxVariants?: number): Promise<CheckedSpec> {
     this.evaluators ??= loadEvaluators(this.o.config.configDir)
     return loadRolloutSpec(path, {
       configDir: this.o.config.configDir, agents: this.o.config.agents.map((a) => a.id), evaluators: await this.evaluators,
-      tools: this.o.toolNames(), strictTools: false,
+      tools: this.o.toolNames(), strictTools: false, ...(maxVariants ? { maxVariants } : {}),
     })
   }
 
   /** Checks text through a temp copy named like the user's file; problems renamed back. */
-  private async checkText(yaml: string, fileName: string): Promise<{ spec: CheckedSpec } | { errors: Validation['errors'] }> {
+  private async checkText(yaml: string, fileName: string, maxVariants?: number): Promise<{ spec: CheckedSpec } | { errors: Validation['errors'] }> {
     const dir = mkdtempSync(join(tmpdir(), 'p2e-spec-'))
     const path = join(dir, basename(fileName))
     try {
       writeFileSync(path, yaml)
-      return { spec: await this.check(path) }
+      return { spec: await this.check(path, maxVariants) }
     } catch (err) {
       if (err instanceof ConfigError) return { errors: toSpecErrors(err.problems, path, fileName) }
       if (err instanceof AppError) return { errors: [{ file: fileName, line: null, team: null, variant: null, key: null, message: err.message.split(path).join(fileName) }] }

@@ -9,6 +9,7 @@ import { homePaths } from '../../engine/paths'
 import { variantPool } from '../../engine/rollouts/pool'
 import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
 import { loadRolloutSpec } from '../../engine/rollouts/spec'
+import { DEFAULT_MAX_VARIANTS } from '../../engine/schema/rollout'
 import { resumeCommand, rolloutState, runByAnother, thisRunner } from '../../engine/rollouts/liveness'
 import type { RolloutRecord, VariantRecord } from '../../engine/rollouts/types'
 import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
@@ -32,7 +33,7 @@ const positive = (name: string) => (v: string): number => {
 
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`
 
-interface StartOpts { follow?: boolean; parallel?: number; nowait?: boolean; showConfig?: boolean; strictTools?: boolean; samples?: number; replay?: boolean; json?: boolean; timeout: number }
+interface StartOpts { follow?: boolean; parallel?: number; nowait?: boolean; showConfig?: boolean; strictTools?: boolean; samples?: number; replay?: boolean; json?: boolean; timeout: number; maxVariants: number }
 
 /** Pool, repository and task fields for running a rollout from this CLI process. */
 function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps & { close: () => Promise<void> } {
@@ -104,12 +105,13 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
     .option('--samples <k>', 'judge samples per variant (self-consistency: mean and spread)', positive('--samples'))
     .option('--replay', 'answer model calls only from recordings (no network)')
     .option('--timeout <sec>', 'per-variant deadline in seconds', positive('--timeout'), 900)
+    .option('--max-variants <n>', 'refuse specs with more variants (per team and in all); counted before expanding', positive('--max-variants'), DEFAULT_MAX_VARIANTS)
     .option('--json', 'print JSON')
     .action(wrap(async (ctx, specPath: string, o: StartOpts) => {
       const evaluators = await loadEvaluators(ctx.config.configDir)
       const spec = loadRolloutSpec(resolve(specPath), {
         configDir: ctx.config.configDir, agents: ctx.config.agents.map((a) => a.id), evaluators,
-        tools: ctx.engine.deps.tools.names(), strictTools: Boolean(o.strictTools),
+        tools: ctx.engine.deps.tools.names(), strictTools: Boolean(o.strictTools), maxVariants: o.maxVariants,
       })
       for (const w of spec.warnings) ctx.io.err(`warning: ${w}`)
       if (o.showConfig) return ctx.io.out(toJson({ file: spec.file, spec: spec.source, variants: spec.variants }))

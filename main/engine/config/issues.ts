@@ -182,12 +182,22 @@ function locator(doc: Document, counter: LineCounter) {
   }
 }
 
-/** Parses YAML text; syntax errors come back with their line. */
+/** Alias uses allowed when a YAML file is resolved (the yaml library's default). */
+export const MAX_YAML_ALIASES = 100
+
+/** Parses YAML text; an alias bomb is a located syntax problem, never a thrown error. */
 export function parseYamlSource(text: string): ParsedSource {
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true })
-  const syntax = doc.errors.map((e) => ({ line: counter.linePos(e.pos[0]).line, message: `YAML syntax error: ${firstLine(e.message)}` }))
-  return { data: syntax.length ? undefined : doc.toJS(), syntax, lineOf: locator(doc, counter) }
+  const syntax: ParsedSource['syntax'] = doc.errors.map((e) => ({ line: counter.linePos(e.pos[0]).line, message: `YAML syntax error: ${firstLine(e.message)}` }))
+  if (syntax.length) return { data: undefined, syntax, lineOf: locator(doc, counter) }
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }), syntax, lineOf: locator(doc, counter) }
+  } catch (err) {
+    // The yaml library refuses alias bombs ("billion laughs") while resolving aliases.
+    if (!/alias/i.test((err as Error).message)) throw err
+    return { data: undefined, syntax: [{ message: `YAML aliases (*name) expand to too many nodes (more than ${MAX_YAML_ALIASES} alias uses): refused as a possible alias bomb; write the values out instead` }], lineOf: () => undefined }
+  }
 }
 
 /** Parses JSON text with JSON rules; lines of keys are found through the YAML parser (JSON ⊂ YAML 1.2). */

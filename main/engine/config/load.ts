@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { z } from 'zod'
 import { ConfigError } from '../errors'
@@ -6,6 +6,7 @@ import { packageRoot } from '../paths'
 import { agentsOf, agentsSchemaFor } from '../schema/agents'
 import { AppConfigSchema } from '../schema/appConfig'
 import { NO_DOTENV, readDotenv, type DotenvFile } from './dotenv'
+import { readLimited } from './readLimited'
 import { formatIssue, parseJsonSource, parseYamlSource, validateParsed, type ConfigIssue, type ParsedSource } from './issues'
 import { checkAgentRefs, refChoicesOf, type RefChoices } from './agentRefs'
 import { ignoredSettings } from './ignored'
@@ -46,17 +47,14 @@ export function resolveConfigDir(configDir: string | undefined, env: NodeJS.Proc
   return root ? join(root, 'config') : local
 }
 
-/** Reads and parses a YAML or JSON file; a missing or unreadable file is an issue. */
+/**
+ * Reads (through {@link readLimited}: regular files up to 5 MB) and parses a YAML or JSON file;
+ * a missing, unreadable, non-regular or oversized file is an issue.
+ */
 export function readSource(path: string, kind: 'yaml' | 'json'): { src?: ParsedSource; issues: ConfigIssue[] } {
-  const file = displayPath(path)
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    return { issues: [{ file, path: '', message: code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, expected a file' : `cannot read (${code})` }] }
-  }
-  return { src: kind === 'yaml' ? parseYamlSource(text) : parseJsonSource(text), issues: [] }
+  const r = readLimited(path)
+  if (!('text' in r)) return { issues: [{ file: displayPath(path), path: '', message: r.problem }] }
+  return { src: kind === 'yaml' ? parseYamlSource(r.text) : parseJsonSource(r.text), issues: [] }
 }
 
 /** Reads and validates a file with a schema chosen from its data. */
@@ -102,7 +100,8 @@ export function resolveConfig(options: LoadConfigOptions = {}): { config?: Loade
 
   const dotenvPath = flags.DOTENV_PATH || env.DOTENV_PATH
   const dotenv: DotenvFile = options.dotenvPath === null ? NO_DOTENV : readDotenv(resolve(options.dotenvPath ?? dotenvPath ?? join(dirname(configDir), '.env')))
-  if (dotenvPath && !dotenv.path) issues.push({ file: displayPath(resolve(dotenvPath)), path: '', message: 'file not found (named by DOTENV_PATH)' })
+  if (dotenv.problem) issues.push({ file: displayPath(dotenv.problem.path), path: '', message: dotenv.problem.message })
+  else if (dotenvPath && !dotenv.path) issues.push({ file: displayPath(resolve(dotenvPath)), path: '', message: 'file not found (named by DOTENV_PATH)' })
   /** The first of `names` set in the highest layer (flag > env > .env), with where; later names are aliases. */
   const pathSettingAt = (...names: string[]): { value: string; by: string } | undefined => {
     const layers: [Record<string, string | undefined>, string][] = [[flags, 'flag'], [env, 'env'], [dotenv.values, dotenv.path ? displayPath(dotenv.path) : '.env']]

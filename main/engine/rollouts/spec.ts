@@ -3,7 +3,7 @@ import { displayPath, readSource } from '../config/load'
 import { personasOf, type RefChoices } from '../config/agentRefs'
 import { ConfigError } from '../errors'
 import type { EvaluatorRegistry } from '../evals/registry'
-import { RolloutSpecSchema, expandRollout, type ExpandedVariant } from '../schema/rollout'
+import { DEFAULT_MAX_VARIANTS, expandRollout, rolloutSpecSchema, type ExpandedVariant } from '../schema/rollout'
 import { join } from 'node:path'
 import { checkSpecRefs } from './specRefs'
 
@@ -18,6 +18,8 @@ export interface CheckSpecOptions {
   personas?: readonly string[]
   /** `--strict-tools`: a variant naming an unknown tool is an error (else a warning, and it is left out at run time). */
   strictTools: boolean
+  /** `--max-variants`: most variants per team and per file (default {@link DEFAULT_MAX_VARIANTS}). */
+  maxVariants?: number
 }
 
 export interface CheckedSpec {
@@ -82,7 +84,8 @@ export function checkRolloutSpec(path: string, o: CheckSpecOptions): SpecReport 
   if (!src.syntax.length && (!data || typeof data !== 'object' || Array.isArray(data) || !('teams' in data))) {
     return { file, source: data, isRollout: false, warnings: [], issues: [{ file, path: '', message: 'the top-level key must be `teams:` (a mapping of team id → { base, variants, initial_message, eval })' }] }
   }
-  const r = validateParsed(file, src, RolloutSpecSchema)
+  const maxVariants = o.maxVariants ?? DEFAULT_MAX_VARIANTS
+  const r = validateParsed(file, src, rolloutSpecSchema(maxVariants))
   if (src.syntax.length) return { file, isRollout: true, issues: r.issues, warnings: [] }
   const choices: RefChoices = { tools: o.tools, personas: o.personas ?? personasOf(o.configDir), personaDir: join(displayPath(o.configDir), 'templates', 'personas') + '/' }
   const refs = checkSpecRefs(data, r.value, file, src.lineOf, { ...o, ...choices })
@@ -90,7 +93,7 @@ export function checkRolloutSpec(path: string, o: CheckSpecOptions): SpecReport 
   const sorted = all.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
   return {
     file, source: data, isRollout: true, issues: sorted, warnings: refs.warnings,
-    ...(sorted.length === 0 && r.value ? { variants: expandRollout(r.value) } : {}),
+    ...(sorted.length === 0 && r.value ? { variants: expandRollout(r.value, maxVariants) } : {}),
   }
 }
 

@@ -4,7 +4,7 @@ import { unknownPersona, unknownTools, type RefChoices } from '../config/agentRe
 import { formatPath, type ConfigIssue } from '../config/issues'
 import { AgentOverridesSchema, OVERRIDE_KEYS } from '../schema/overrides'
 import type { EvaluatorRegistry } from '../evals/registry'
-import { deepMerge, TeamEvalSchema, type RolloutSpec } from '../schema/rollout'
+import { DEFAULT_MAX_VARIANTS, deepMerge, TeamEvalSchema, type RolloutSpec } from '../schema/rollout'
 
 /**
  * The checks of a rollout YAML that need more than its own text: agents, personas, tools,
@@ -21,6 +21,8 @@ export interface SpecRefOptions extends RefChoices {
   evaluators: Pick<EvaluatorRegistry, 'has' | 'ids' | 'get'>
   /** `--strict-tools`: a variant naming an unknown tool is an error, else a warning (the tool is left out). */
   strictTools: boolean
+  /** Teams with more variants are not checked here (the schema reports them); default {@link DEFAULT_MAX_VARIANTS}. */
+  maxVariants?: number
 }
 
 type Plain = Record<string, unknown>
@@ -36,7 +38,7 @@ interface RawVariant {
   keyPath(key: string): Path
 }
 
-function rawVariants(teamId: string, team: Plain): RawVariant[] {
+function rawVariants(teamId: string, team: Plain, maxVariants: number): RawVariant[] {
   const base = isPlain(team.base) ? team.base : {}
   const position = (i: number) => `v${String(i).padStart(3, '0')}`
   const basePath = (key: string): Path => ['teams', teamId, 'base', key]
@@ -53,6 +55,8 @@ function rawVariants(teamId: string, team: Plain): RawVariant[] {
   }
   if (!isPlain(team.variants)) return []
   const grid = Object.entries(team.variants).filter((kv): kv is [string, unknown[]] => Array.isArray(kv[1]) && kv[1].length > 0)
+  // Counted before expanding: a grid over the cap is reported by the schema, never expanded.
+  if (grid.reduce((n, [, values]) => n * values.length, 1) > maxVariants) return []
   let combos: Plain[] = [{}]
   for (const [key, values] of grid) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })))
   const gridKeys = new Set(grid.map(([k]) => k))
@@ -89,7 +93,7 @@ export function checkSpecRefs(
   const tools = new Set(o.tools)
   for (const [teamId, rawTeam] of Object.entries(teams)) {
     if (!isPlain(rawTeam)) continue
-    for (const v of rawVariants(teamId, rawTeam)) {
+    for (const v of rawVariants(teamId, rawTeam, o.maxVariants ?? DEFAULT_MAX_VARIANTS)) {
       const { merged } = v
       // A value written in one entry names that variant (the key path names the team); one in
       // base or a grid key is shared by several variants and reported once.

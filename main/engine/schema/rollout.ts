@@ -116,8 +116,26 @@ function entriesOf(variants: Team['variants']): Plain[] {
 
 interface Problem { path: (string | number)[]; message: string; input?: unknown }
 
-function expandTeam(teamId: string, team: Team): { variants: ExpandedVariant[]; problems: Problem[] } {
+/** Default cap on the variants of a rollout (each team, and all teams together); `--max-variants` raises it. */
+export const DEFAULT_MAX_VARIANTS = 10_000
+
+/** How many variants a team expands to, counted without expanding: list length or product of the grid's list sizes. */
+export function variantCount(variants: Team['variants']): { count: number; sizes: number[] } {
+  if (Array.isArray(variants)) return { count: variants.length, sizes: [variants.length] }
+  const sizes = Object.values(variants).map((v) => v.length)
+  return { count: sizes.reduce((a, b) => a * b, 1), sizes }
+}
+
+const fmt = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'more than 10^308')
+
+function expandTeam(teamId: string, team: Team, maxVariants: number): { variants: ExpandedVariant[]; problems: Problem[] } {
   const problems: Problem[] = []
+  const { count, sizes } = variantCount(team.variants)
+  if (count > maxVariants) {
+    const how = Array.isArray(team.variants) ? `lists ${fmt(count)} variants` : `expands to ${sizes.length > 1 ? `${sizes.join(' × ')} = ` : ''}${fmt(count)} variants`
+    problems.push({ path: ['teams', teamId, 'variants'], message: `team ${teamId} ${how}, over the limit of ${fmt(maxVariants)} (raise it with --max-variants N)` })
+    return { variants: [], problems }
+  }
   const variants: ExpandedVariant[] = []
   const seen = new Map<string, number>()
   const listForm = Array.isArray(team.variants)
@@ -142,27 +160,41 @@ function expandTeam(teamId: string, team: Team): { variants: ExpandedVariant[]; 
   return { variants, problems }
 }
 
-/** The whole file: `teams:` mapping team id → team. */
-export const RolloutSpecSchema = z
-  .strictObject({
-    teams: z.record(AgentIdSchema, TeamSchema).refine((t) => Object.keys(t).length > 0, 'at least one team'),
-  })
-  .superRefine((spec, ctx) => {
-    for (const [teamId, team] of Object.entries(spec.teams)) {
-      for (const p of expandTeam(teamId, team).problems) ctx.addIssue({ code: 'custom', ...p })
-    }
-  })
+/**
+ * The schema of a whole rollout file (`teams:` mapping team id → team), refusing teams (and
+ * files) with more than `maxVariants` variants before anything is expanded.
+ */
+export function rolloutSpecSchema(maxVariants = DEFAULT_MAX_VARIANTS) {
+  return z
+    .strictObject({
+      teams: z.record(AgentIdSchema, TeamSchema).refine((t) => Object.keys(t).length > 0, 'at least one team'),
+    })
+    .superRefine((spec, ctx) => {
+      const counts = Object.entries(spec.teams).map(([teamId, team]) => [teamId, variantCount(team.variants).count] as const)
+      const total = counts.reduce((a, [, n]) => a + n, 0)
+      if (counts.every(([, n]) => n <= maxVariants) && total > maxVariants) {
+        ctx.addIssue({ code: 'custom', path: ['teams'], message: `the teams have ${fmt(total)} variants together (${counts.map(([t, n]) => `${t}: ${fmt(n)}`).join(', ')}), over the limit of ${fmt(maxVariants)} (raise it with --max-variants N)` })
+        return
+      }
+      for (const [teamId, team] of Object.entries(spec.teams)) {
+        for (const p of expandTeam(teamId, team, maxVariants).problems) ctx.addIssue({ code: 'custom', ...p })
+      }
+    })
+}
+
+/** The whole file with the default variant cap ({@link DEFAULT_MAX_VARIANTS}). */
+export const RolloutSpecSchema = rolloutSpecSchema()
 export type RolloutSpec = z.infer<typeof RolloutSpecSchema>
 
 /**
  * Expands every team into runnable variants, in team order then entry order. Ids are stable:
  * the YAML `id` of an entry, else `v000`, `v001`, …
- * @throws Error when a variant lacks `agent_id` or an initial message (a spec that passed
- * {@link RolloutSpecSchema} never does).
+ * @throws Error when a variant lacks `agent_id` or an initial message, or a team is over
+ * `maxVariants` (a spec that passed {@link rolloutSpecSchema} with the same cap never does).
  */
-export function expandRollout(spec: RolloutSpec): ExpandedVariant[] {
+export function expandRollout(spec: RolloutSpec, maxVariants = DEFAULT_MAX_VARIANTS): ExpandedVariant[] {
   return Object.entries(spec.teams).flatMap(([teamId, team]) => {
-    const { variants, problems } = expandTeam(teamId, team)
+    const { variants, problems } = expandTeam(teamId, team, maxVariants)
     if (problems.length > 0) throw new Error(`invalid rollout team ${teamId}: ${problems.map((p) => p.message).join('; ')}`)
     return variants
   })
