@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { walletAgents } from '../../engine/ledger/walletAgents'
 import { basename, join, resolve } from 'node:path'
 import type { CompareRow, RolloutDetail, RolloutProgress, RolloutSummary, StartInput, SpecFile, Validation, VariantPhase } from '../../../preload/contract'
+import { YAML_MAX_CHARS } from '../../../preload/contract'
 import type { LoadedConfig } from '../../engine/config/types'
 import { AppError, ConfigError, messageOf, UserInputError } from '../../engine/errors'
 import { loadEvaluators, type EvaluatorRegistry } from '../../engine/evals/registry'
@@ -80,7 +81,7 @@ export class RolloutService {
     for (const name of names) {
       const path = join(dir, name)
       try {
-        if (statSync(path).size > 1_000_000) continue
+        if (statSync(path).size > YAML_MAX_CHARS) continue // bytes >= characters: an offered file is always legal to send back
         const text = readFileSync(path, 'utf8')
         if (/^teams\s*:/m.test(text)) out.push({ name, path, text })
       } catch {
