@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { ClientFrameSchema, WS_PATH, type ServerFrame } from '../../preload/contract'
+import { ClientFrameSchema, WS_MAX_PAYLOAD, WS_PATH, type ServerFrame } from '../../preload/contract'
 import { UserInputError } from '../engine/errors'
 import type { EventBus } from '../ipc/eventBus'
 import { serveContract } from '../ipc/handlers'
@@ -93,8 +93,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     sendFile(res, resolveStatic(options.rendererDir, url.pathname), headers)
   })
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  // Large enough for the largest legal call after JSON escaping (see preload/contract/limits.ts);
+  // a bigger frame closes that one socket with 1009.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD })
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // A reset during the handshake is that client's problem, never the host's.
+    socket.on('error', () => socket.destroy())
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
     const originOk = !req.headers.origin || allowedHosts().some((h) => req.headers.origin === `http://${h}`)
     const hostOk = allowedHosts().includes(req.headers.host ?? '')
@@ -113,7 +117,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const unsubscribe = options.bus.subscribe(({ name, payload }) => send({ type: 'event', name, payload }))
     ws.on('close', unsubscribe)
-    ws.on('message', async (raw) => {
+    // A protocol violation (RSV bits, no mask, invalid UTF-8, a frame over maxPayload) arrives
+    // here; ws has already closed this socket with the matching code (1002, 1007, 1009). Without
+    // a listener the error would be thrown and end the whole host.
+    ws.on('error', () => {})
+    ws.on('message', (raw) => {
       let frame
       try {
         frame = ClientFrameSchema.parse(JSON.parse(String(raw)))
@@ -121,7 +129,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         ws.close(1003, 'malformed frame: expected {type:"invoke", id, channel, input}')
         return
       }
-      send({ type: 'result', id: frame.id, result: await transport.invoke(frame.channel, frame.input) })
+      const { id } = frame
+      transport.invoke(frame.channel, frame.input).then(
+        (result) => send({ type: 'result', id, result }),
+        (err: unknown) => send({ type: 'result', id, result: { ok: false, error: { code: 'INTERNAL', message: `the host failed to answer ${frame.channel}: ${err instanceof Error ? err.message : String(err)}` } } }),
+      )
     })
   }
 

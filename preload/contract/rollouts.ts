@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineEvent, defineInvoke, NoInput } from './define'
+import { YAML_MAX_CHARS } from './limits'
 import { SystemMetricsSchema } from './ledger'
 
 /** Rollouts domain: run a rollout YAML (teams × variants), watch it, read and compare results. */
@@ -177,7 +178,7 @@ export const ValidationSchema = z.object({
 export type Validation = z.infer<typeof ValidationSchema>
 
 const FileName = z.string().trim().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name without folders, such as "demo_rollout.yml"')
-const YamlText = z.string().max(1_000_000, 'a YAML text of at most 1 MB')
+const YamlText = z.string().max(YAML_MAX_CHARS, `a YAML text of at most ${YAML_MAX_CHARS.toLocaleString('en-US')} characters`)
 
 /** Most variants a spec may expand to (per team and in all); the engine's default is 10,000. */
 const MaxVariants = z.number().int().min(1).max(10_000_000)

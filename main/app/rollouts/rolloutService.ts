@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { walletAgents } from '../../engine/ledger/walletAgents'
 import { basename, join, resolve } from 'node:path'
 import type { CompareRow, RolloutDetail, RolloutProgress, RolloutSummary, StartInput, SpecFile, Validation, VariantPhase } from '../../../preload/contract'
+import { YAML_MAX_CHARS } from '../../../preload/contract'
 import type { LoadedConfig } from '../../engine/config/types'
 import { AppError, ConfigError, messageOf, UserInputError } from '../../engine/errors'
 import { loadEvaluators, type EvaluatorRegistry } from '../../engine/evals/registry'
@@ -80,8 +81,9 @@ export class RolloutService {
     const out: SpecFile[] = []
     for (const name of names) {
       const path = join(dir, name)
-      // Unreadable, not a regular file or over 1 MB (the editor's limit): not offered.
-      const r = readLimited(path, 1_000_000)
+      // Unreadable, not a regular file or over the YAML limit (bytes >= characters, so an offered
+      // file is always legal to send back): not offered.
+      const r = readLimited(path, YAML_MAX_CHARS)
       if ('text' in r && /^teams\s*:/m.test(r.text)) out.push({ name, path, text: r.text })
     }
     return out
