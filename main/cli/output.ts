@@ -12,9 +12,10 @@ export interface Output {
 
 /**
  * Text made safe for the terminal: control characters escaped (see {@link safeText}); the
- * CLI's own colour codes are kept while colour is on (when it is off there are none to keep).
+ * CLI's own colour codes are kept while colour is on (when it is off there are none to keep), and
+ * tabs are kept (data cells that must not carry them are escaped with {@link safeText} first).
  */
-export const terminalText = (text: string): string => safeText(text, { keepColour: pc.isColorSupported })
+export const terminalText = (text: string): string => safeText(text, { keepColour: pc.isColorSupported, keepTabs: true })
 
 /**
  * The process's stdout and stderr, terminal-safe ({@link terminalText}); writes after the reader

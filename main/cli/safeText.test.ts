@@ -14,6 +14,10 @@ describe('safeText', () => {
     expect(safeText('\u001b[32mok\u001b[39m \u001b[2J\u001b]0;title\u0007', { keepColour: true })).toBe('\u001b[32mok\u001b[39m \\e[2J\\e]0;title\\x07')
   })
 
+  it('with keepTabs keeps tabs and still escapes the rest', () => {
+    expect(safeText('a\tb\u001b[2J', { keepTabs: true })).toBe('a\tb\\e[2J')
+  })
+
   it('is idempotent (escaping twice changes nothing more)', () => {
     const once = safeText('\u001b[2Jx\u0001')
     expect(safeText(once)).toBe(once)

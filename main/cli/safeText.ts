@@ -24,11 +24,14 @@ function escapeChar(ch: string): string {
 export interface SafeTextOptions {
   /** Keep well-formed SGR colour codes (`ESC[…m`) as they are: for text the CLI coloured itself. */
   keepColour?: boolean
+  /** Keep tabs (harmless to a terminal; a model's code in `chat` keeps its indentation). */
+  keepTabs?: boolean
 }
 
 /**
  * `text` with every control character but newline escaped (ESC as `\e`, tab as `\t`, others as
- * `\xNN`, bidi controls as `\uNNNN`). With `keepColour`, SGR colour codes pass unchanged.
+ * `\xNN`, bidi controls as `\uNNNN`). With `keepColour`, SGR colour codes pass unchanged; with
+ * `keepTabs`, tabs do.
  */
 export function safeText(text: string, opts: SafeTextOptions = {}): string {
   if (!UNSAFE.test(text)) return text
@@ -44,7 +47,7 @@ export function safeText(text: string, opts: SafeTextOptions = {}): string {
       }
     }
     const ch = String.fromCodePoint(text.codePointAt(i)!)
-    out += UNSAFE.test(ch) ? escapeChar(ch) : ch
+    out += UNSAFE.test(ch) && !(opts.keepTabs && ch === '\t') ? escapeChar(ch) : ch
     i += ch.length
   }
   return out
