@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { loadConfig } from '../engine/config/load'
 import type { LoadedConfig } from '../engine/config/types'
 import type { LedgerClient } from '../engine/ports/ledger'
@@ -11,6 +12,20 @@ import type { Engine } from '../engine/runtime/engine'
 import { composeEngine } from '../compose/engine'
 import { warnOnce } from './warnOnce'
 import { ledgerDisabledNote } from '../engine/ledger/enabled'
+
+/**
+ * Fails with a {@link UserInputError} naming `source` when the state folder `home` exists but is
+ * not a folder (`--home /etc/passwd`); a missing folder is fine (it is created on first use).
+ */
+export function checkHome(home: string, source: string): void {
+  let st
+  try {
+    st = statSync(home)
+  } catch {
+    return
+  }
+  if (!st.isDirectory()) throw new UserInputError(`${source} "${home}" is a file, not a folder; expected the folder for P2Engine's state (database, logs, artifacts)`, 'HOME_NOT_A_FOLDER')
+}
 
 /** Global options every command sees. */
 export interface GlobalOptions {
@@ -47,6 +62,7 @@ export class CliContext {
         flags: { P2ENGINE_HOME: this.globals.home, LEDGER_BACKEND: this.globals.ledgerBackend },
       })
       warnOnce(this.env, this.io, this.cfg.warnings)
+      checkHome(this.cfg.settings.home, this.globals.home !== undefined ? '--home' : this.env.P2ENGINE_HOME ? 'P2ENGINE_HOME' : 'the default state folder')
     }
     return this.cfg
   }

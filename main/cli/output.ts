@@ -2,6 +2,7 @@ import Table from 'cli-table3'
 import pc from 'picocolors'
 import { writeStderr, writeStdout } from './stdio'
 import { cutText, fitColumns, terminalWidth, visibleWidth, wrapText } from './tableLayout'
+import { safeText } from './safeText'
 
 /** Where CLI output goes; tests capture it. */
 export interface Output {
@@ -9,10 +10,36 @@ export interface Output {
   err(text: string): void
 }
 
-/** The process's stdout and stderr; writes after the reader went away are dropped (see `stdio.ts`). */
+/**
+ * Text made safe for the terminal: control characters escaped (see {@link safeText}); the
+ * CLI's own colour codes are kept while colour is on (when it is off there are none to keep), and
+ * tabs are kept (data cells that must not carry them are escaped with {@link safeText} first).
+ */
+export const terminalText = (text: string): string => safeText(text, { keepColour: pc.isColorSupported, keepTabs: true })
+
+/**
+ * The process's stdout and stderr, terminal-safe ({@link terminalText}); writes after the reader
+ * went away are dropped (see `stdio.ts`).
+ */
 export const processOutput: Output = {
-  out: (t) => writeStdout(t.endsWith('\n') ? t : t + '\n'),
-  err: (t) => writeStderr(t.endsWith('\n') ? t : t + '\n'),
+  out: (t) => writeStdout(terminalText(t.endsWith('\n') ? t : t + '\n')),
+  err: (t) => writeStderr(terminalText(t.endsWith('\n') ? t : t + '\n')),
+}
+
+/**
+ * `io` with every line (and streamed write) passed through {@link terminalText}: every table,
+ * message and error the CLI prints is terminal-safe, whatever the output. {@link processOutput}
+ * is returned as it is (it already is safe, and commands recognise it by identity).
+ */
+export function safeOutput<T extends Output & { write?: (text: string) => void }>(io: T): T {
+  if (io === processOutput) return io
+  const write = io.write
+  return {
+    ...io,
+    out: (t: string) => io.out(terminalText(t)),
+    err: (t: string) => io.err(terminalText(t)),
+    ...(write ? { write: (t: string) => write(terminalText(t)) } : {}),
+  }
 }
 
 /** Pretty JSON for `--json` (bigints as strings). */

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { CliContext, type GlobalOptions } from './context'
 import { describeError, exitCodeOf } from './errors'
-import { processOutput, type Output } from './output'
+import { processOutput, safeOutput, type Output } from './output'
 import { registerLedgerCommands } from './commands/ledger'
 import { registerConfigCommands } from './commands/config'
 import { registerUiCommand } from './commands/ui'
@@ -17,7 +17,9 @@ import { registerEvalCommands } from './commands/eval'
 export type Action<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<void> | void
 
 /** Builds the whole `p2engine` command tree. `run` wires each action to a fresh context. */
-export function buildProgram(io: Output = processOutput, env: NodeJS.ProcessEnv = process.env) {
+export function buildProgram(rawIo: Output = processOutput, env: NodeJS.ProcessEnv = process.env) {
+  // Everything printed goes through one terminal-safe output (control characters escaped).
+  const io = safeOutput(rawIo)
   const program = new Command('p2engine')
     .description('P2Engine: multi-agent LLM workbench with a Daml-semantics ledger')
     .option('-c, --config <dir>', 'config folder (env P2ENGINE_CONFIG_DIR, default ./config)')
@@ -57,7 +59,8 @@ export function buildProgram(io: Output = processOutput, env: NodeJS.ProcessEnv 
 export type Wrap = <A extends unknown[]>(action: Action<A>) => (...args: A) => Promise<void>
 
 /** Parses argv and runs; returns the exit code instead of exiting (the shell and tests reuse it). */
-export async function runCli(argv: string[], io: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(argv: string[], rawIo: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const io = safeOutput(rawIo)
   const { program, exitCode } = buildProgram(io, env)
   program.commands.forEach(function applyExitOverride(c: Command) {
     c.exitOverride()

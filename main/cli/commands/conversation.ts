@@ -6,6 +6,7 @@ import { branchStatus } from '../../engine/runtime/tail'
 import type { CliContext } from '../context'
 import { intOption } from './options'
 import { pc, table, toJson } from '../output'
+import { safeText } from '../safeText'
 import type { Wrap } from '../program'
 import { ChatView } from './chatView'
 import { watchConversation } from './conversationWatch'
@@ -33,7 +34,7 @@ function listAction(ctx: CliContext, opts: JsonOpt): void {
   if (opts.json) return ctx.io.out(toJson(rows))
   if (!rows.length) return ctx.io.out('No active conversations.')
   ctx.io.out(table('Active Conversations', ['Name', 'Agent', 'ID', 'Created', 'Branch', 'Length'],
-    rows.map((r) => [r.name, r.agent, r.id, formatTime(r.createdAt), r.branch, r.length]), { nowrap: ['ID'] }))
+    rows.map((r) => [safeText(r.name), r.agent, r.id, formatTime(r.createdAt), r.branch, r.length]), { nowrap: ['ID'] }))
 }
 
 function stackAction(ctx: CliContext, name: string, opts: AgentOpt & JsonOpt & { n: number; branch?: string }): void {

@@ -6,6 +6,7 @@ import { walletAgents } from '../../engine/ledger/walletAgents'
 import type { CliContext } from '../context'
 import { EXIT } from '../errors'
 import { panel, pc, table, toJson } from '../output'
+import { safeText } from '../safeText'
 import { formatTime, formatUnixTime } from '../timeFormat'
 import type { Wrap } from '../program'
 import { intOption, isoOption } from './options'
@@ -33,7 +34,9 @@ export function registerLedgerCommands(program: Command, wrap: Wrap): void {
       const rows = []
       for (const agent of agents) {
         const r = await ctx.ledger.createWallet({ agent, initialBalance: balance, commandId: `init:${agent}` })
-        rows.push({ agent, status: r.created ? 'created' : 'exists', balance: r.wallet.balance, contractId: r.wallet.contractId })
+        // A repeated init replays the first command's result (the wallet's first version): show the current one.
+        const wallet = r.created ? r.wallet : ((await ctx.ledger.getWallet(agent)) ?? r.wallet)
+        rows.push({ agent, status: r.created ? 'created' : 'exists', balance: wallet.balance, contractId: wallet.contractId })
       }
       if (opts.json) return ctx.io.out(toJson(rows))
       ctx.io.out(table('Wallet Initialization Results', ['Agent', 'Status', 'Balance'], rows.map((r) => [
@@ -95,14 +98,15 @@ export function registerLedgerCommands(program: Command, wrap: Wrap): void {
       if (!records.length) return ctx.io.out(`No transactions found${agent ? ` for ${agent}` : ''}`)
       const title = agent ? `Transaction History for ${agent}` : 'Transaction History'
       const rows = records.map((r) => {
-        if (!agent) return [formatUnixTime(r.timestamp), `${r.fromAgent} → ${r.toAgent}`, money(r.amount), r.reason.slice(0, 50), r.transactionId]
+        if (!agent) return [formatUnixTime(r.timestamp), `${r.fromAgent} → ${r.toAgent}`, money(r.amount), safeText(r.reason.slice(0, 50)), r.transactionId]
         const sent = r.fromAgent === agent
         return [
           formatUnixTime(r.timestamp),
           sent ? pc.red('↑ SENT') : pc.green('↓ RECV'),
           (sent ? '-' : '+') + money(r.amount),
-          sent ? r.toAgent : r.fromAgent,
-          r.reason.slice(0, 50),
+          safeText(sent ? r.toAgent : r.fromAgent),
+          // Escaped before colouring: a reason (a model can set it) never reaches the terminal raw.
+          safeText(r.reason.slice(0, 50)),
           r.transactionId,
         ]
       })
@@ -185,6 +189,6 @@ export async function renderOverview(ctx: CliContext, json: boolean): Promise<st
 
 function eventDetails(e: LedgerEvent): string {
   const d = e.details as Record<string, string>
-  if (e.type === 'transfer_executed') return `${d.from} → ${d.to}: ${money(d.amount!)} (${d.reason})`
+  if (e.type === 'transfer_executed') return safeText(`${d.from} → ${d.to}: ${money(d.amount!)} (${d.reason})`)
   return `Agent: ${d.agent}, Initial: ${money(d.initialBalance!)}`
 }

@@ -1,7 +1,7 @@
 import { createInterface, type Interface } from 'node:readline'
 import type { Output } from '../output'
 import { writeStdout } from '../stdio'
-import { processOutput } from '../output'
+import { processOutput, terminalText } from '../output'
 
 /** Where interactive commands (chat, shell) read lines from. */
 export interface LineReader {
@@ -26,7 +26,7 @@ export interface InteractiveIo extends Output {
 export function rawWriter(io: Output): ((text: string) => void) | undefined {
   const w = (io as InteractiveIo).write
   if (w) return w
-  return io === processOutput ? writeStdout : undefined
+  return io === processOutput ? (t) => writeStdout(terminalText(t)) : undefined
 }
 
 /** Lines from a fixed list (tests, `chat send`). */
