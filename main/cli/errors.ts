@@ -1,4 +1,5 @@
 import { AppError, ConfigError, LedgerError, ProviderError, ToolError, UserInputError } from '../engine/errors'
+import { safeText } from './safeText'
 
 /** Exit codes by error class: the CLI's contract with scripts. */
 export const EXIT = { ok: 0, bug: 1, userInput: 2, config: 3, ledger: 4, provider: 5, tool: 6, audit: 7 } as const
@@ -12,10 +13,13 @@ export function exitCodeOf(err: unknown): number {
   return EXIT.bug
 }
 
-/** One clear line (config errors: one line per problem); a stack trace only for bugs. */
+/**
+ * One clear line (config errors: one line per problem); a stack trace only for bugs. Messages
+ * quote user input, so every control character in them is escaped (colour codes too: whether
+ * colour is on or not, an injected sequence is shown, never applied).
+ */
 export function describeError(err: unknown): string {
-  if (err instanceof ConfigError) return `error: ${err.message}`
-  if (err instanceof AppError) return `error: ${err.message}`
+  if (err instanceof AppError) return `error: ${safeText(err.message)}`
   const e = err instanceof Error ? err : new Error(String(err))
-  return `internal error (a bug; please report it): ${e.stack ?? e.message}`
+  return `internal error (a bug; please report it): ${safeText(e.stack ?? e.message)}`
 }

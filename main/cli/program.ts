@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { CliContext, type GlobalOptions } from './context'
 import { describeError, exitCodeOf } from './errors'
+import { safeText } from './safeText'
 import { processOutput, safeOutput, type Output } from './output'
 import { registerLedgerCommands } from './commands/ledger'
 import { registerConfigCommands } from './commands/config'
@@ -27,7 +28,7 @@ export function buildProgram(rawIo: Output = processOutput, env: NodeJS.ProcessE
     .option('--ledger-backend <name>', 'embedded | canton (env LEDGER_BACKEND)')
     .option('--replay', 'answer model calls only from earlier recordings (no network; a missing recording is an error)')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(safeText(s.replace(/\n$/, ''))) })
     .exitOverride()
 
   let exitCode = 0
@@ -64,7 +65,7 @@ export async function runCli(argv: string[], rawIo: Output = processOutput, env:
   const { program, exitCode } = buildProgram(io, env)
   program.commands.forEach(function applyExitOverride(c: Command) {
     c.exitOverride()
-    c.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
+    c.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(safeText(s.replace(/\n$/, ''))) })
     c.commands.forEach(applyExitOverride)
   })
   try {
