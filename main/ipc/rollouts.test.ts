@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import runVariant, { closeThreadContexts } from '../../workers/runVariant'
-import { contract, type Envelope, type EventPayload, type InvokeChannel, type InvokeInput, type InvokeOutput } from '../../preload/contract'
-import { RolloutService } from '../app/rollouts/rolloutService'
-import { loadConfig } from '../engine/config/load'
+import type { EventPayload } from '../../preload/contract'
+import type { RolloutService } from '../app/rollouts/rolloutService'
 import { CONFIG_DIR } from '../engine/testing/engineHarness'
-import { builtinRegistry } from '../engine/tools/builtins'
-import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
-import { openStore, type SqliteStore } from '../storage/sqliteStore'
-import { EventBus } from './eventBus'
-import { rolloutsHandlers } from './rollouts'
-import { MapTransport, registerHandlers } from './register'
-
-/** A typed call through the transport. */
-const typed = (t: MapTransport) => <C extends InvokeChannel>(c: C, input: InvokeInput<C>) => t.invoke(c, input) as Promise<Envelope<InvokeOutput<C>>>
+import type { SqliteStore } from '../storage/sqliteStore'
+import type { MapTransport } from './register'
+import { rolloutsHarness, typed } from './rolloutsTestKit'
 
 let dir: string
 let store: SqliteStore
@@ -34,32 +24,12 @@ const BAD = `teams:
       - tools: ["get_weather", "delegate"]
 `
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'p2e-ipc-ro-'))
-  store = openStore(join(dir, 'p2engine.db'))
-  const env = { P2ENGINE_HOME: dir, OPENAI_API_KEY: '' }
-  const config = loadConfig({ configDir: CONFIG_DIR, env, dotenvPath: null })
-  const ledger = new EmbeddedLedger(store, { party: config.settings.ledger.partyId })
-  const bus = new EventBus()
-  progress = []
-  bus.on('rollouts:progressed', (p) => progress.push(p))
-  // Variants run inline (same code as the piscina worker) with the offline scripted model.
-  service = new RolloutService({
-    config, store, ledger, env, toolNames: () => builtinRegistry().names(),
-    publish: (p) => void bus.publish('rollouts:progressed', p),
-    pool: () => ({ run: (task) => runVariant(task), close: async () => {} }),
-  })
-  transport = new MapTransport()
-  const handlers = rolloutsHandlers({ config, ledger, rollouts: service, app: { name: 'P2Engine', version: '0', host: 'browser' } }, bus)
-  registerHandlers({ invokes: Object.fromEntries(Object.entries(contract.invokes).filter(([k]) => k.startsWith('rollouts:'))), events: contract.events } as never, handlers, transport)
+let h: ReturnType<typeof rolloutsHarness>
+beforeEach(() => {
+  h = rolloutsHarness()
+  ;({ dir, store, service, transport, progress } = h)
 })
-
-afterEach(async () => {
-  await service.close()
-  await closeThreadContexts()
-  store.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => h.close())
 
 describe('rollouts handlers', () => {
   it('locates every problem of a bad YAML at its line, team, variant and key', async () => {

@@ -1,22 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import runVariant, { closeThreadContexts } from '../../workers/runVariant'
-import { contract, type Envelope, type EventPayload, type InvokeChannel, type InvokeInput, type InvokeOutput } from '../../preload/contract'
-import { RolloutService } from '../app/rollouts/rolloutService'
-import { loadConfig } from '../engine/config/load'
-import { CONFIG_DIR } from '../engine/testing/engineHarness'
-import { builtinRegistry } from '../engine/tools/builtins'
-import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
-import { openStore, type SqliteStore } from '../storage/sqliteStore'
+import type { EventPayload } from '../../preload/contract'
+import type { RolloutService } from '../app/rollouts/rolloutService'
+import type { SqliteStore } from '../storage/sqliteStore'
 import { ALIAS_BOMB, GRID_BOMB } from '../engine/testing/inputBombs'
-import { EventBus } from './eventBus'
-import { rolloutsHandlers } from './rollouts'
-import { MapTransport, registerHandlers } from './register'
-
-/** A typed call through the transport. */
-const typed = (t: MapTransport) => <C extends InvokeChannel>(c: C, input: InvokeInput<C>) => t.invoke(c, input) as Promise<Envelope<InvokeOutput<C>>>
+import type { MapTransport } from './register'
+import { rolloutsHarness, typed } from './rolloutsTestKit'
 
 let dir: string
 let store: SqliteStore
@@ -24,32 +14,12 @@ let service: RolloutService
 let transport: MapTransport
 let progress: EventPayload<'rollouts:progressed'>[]
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'p2e-ipc-ro-'))
-  store = openStore(join(dir, 'p2engine.db'))
-  const env = { P2ENGINE_HOME: dir, OPENAI_API_KEY: '' }
-  const config = loadConfig({ configDir: CONFIG_DIR, env, dotenvPath: null })
-  const ledger = new EmbeddedLedger(store, { party: config.settings.ledger.partyId })
-  const bus = new EventBus()
-  progress = []
-  bus.on('rollouts:progressed', (p) => progress.push(p))
-  // Variants run inline (same code as the piscina worker) with the offline scripted model.
-  service = new RolloutService({
-    config, store, ledger, env, toolNames: () => builtinRegistry().names(),
-    publish: (p) => void bus.publish('rollouts:progressed', p),
-    pool: () => ({ run: (task) => runVariant(task), close: async () => {} }),
-  })
-  transport = new MapTransport()
-  const handlers = rolloutsHandlers({ config, ledger, rollouts: service, app: { name: 'P2Engine', version: '0', host: 'browser' } }, bus)
-  registerHandlers({ invokes: Object.fromEntries(Object.entries(contract.invokes).filter(([k]) => k.startsWith('rollouts:'))), events: contract.events } as never, handlers, transport)
+let h: ReturnType<typeof rolloutsHarness>
+beforeEach(() => {
+  h = rolloutsHarness()
+  ;({ dir, store, service, transport, progress } = h)
 })
-
-afterEach(async () => {
-  await service.close()
-  await closeThreadContexts()
-  store.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => h.close())
 
 describe('rollouts handlers refuse hostile inputs with named errors', () => {
   it('rollouts:validate: a 10^8-variant grid names the team and the product, quickly', async () => {
