@@ -12,6 +12,7 @@ import { RolloutService } from '../app/rollouts/rolloutService'
 import { CantonService } from '../app/canton/cantonService'
 import { CONFIG_DIR } from '../engine/testing/engineHarness'
 import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
+import { seedStuckConversation } from '../engine/testing/stuckBranch'
 
 const DEMO = readFileSync(join(CONFIG_DIR, 'demo_rollout.yml'), 'utf8')
 const STAND_IN = fileURLToPath(new URL('../ledger/canton/sandbox/testing/canton', import.meta.url))
@@ -141,15 +142,8 @@ async function setup() {
   engine.send('chat_human', 'may I?')
   await engine.whenIdle('chat_human')
   engine.startConversation({ agentId: 'agent_alpha', id: 'chat_delete' })
-  for (const id of ['chat_stuck', 'chat_stuck_cancel']) {
-    const conv = engine.startConversation({ agentId: 'agent_alpha', id })
-    // Written straight to the store (as a CLI rewind would leave it): a tool call nobody runs.
-    engine.deps.stacks.push(conv.id, conv.rootAgent, [
-      { kind: 'user_message', text: 'weather?' },
-      { kind: 'assistant_message', content: null, toolCalls: [{ id: 'c1', name: 'get_weather', arguments: { location: 'Paris' } }] },
-      { kind: 'tool_call', id: 'c1', name: 'get_weather', arguments: { location: 'Paris' } },
-    ])
-  }
+  // Written straight to the store (as a CLI rewind would leave it): a tool call nobody runs.
+  for (const id of ['chat_stuck', 'chat_stuck_cancel']) seedStuckConversation(engine, { agentId: 'agent_alpha', id, question: 'weather?' })
   const entries = engine.deps.stacks.read(engine.target('chat_tree').conversationId, engine.target('chat_tree').agentId)
   const done = await rollouts.start({ yaml: DEMO, fileName: 'demo_rollout.yml' })
   await rollouts.whenIdle()

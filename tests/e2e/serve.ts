@@ -10,6 +10,7 @@ import { CliContext } from '../../main/cli/context'
 import { EventBus } from '../../main/ipc/eventBus'
 import { findRendererDir } from '../../main/web/rendererDir'
 import { startWebHost } from '../../main/web/server'
+import { seedStuckConversation } from '../../main/engine/testing/stuckBranch'
 
 const port = Number(process.env.E2E_PORT)
 const token = process.env.E2E_TOKEN
@@ -32,14 +33,7 @@ const long = engine.startConversation({ agentId: 'agent_beta', name: 'long conve
 engine.deps.stacks.push(long.id, long.rootAgent, Array.from({ length: 10_000 }, (_, i) =>
   i % 2 === 0 ? { kind: 'user_message' as const, text: `question ${i / 2 + 1}` } : { kind: 'assistant_message' as const, content: `answer ${(i + 1) / 2}${i % 10 === 1 ? '\nwith a second line' : ''}` }))
 // Branches left on a tool call nobody runs (as a CLI rewind that cut at a tool call leaves them).
-for (const name of ['stuck on a tool call', 'stuck, to cancel']) {
-  const stuck = engine.startConversation({ agentId: 'agent_alpha', name })
-  engine.deps.stacks.push(stuck.id, stuck.rootAgent, [
-    { kind: 'user_message', text: 'What is the weather in Paris?' },
-    { kind: 'assistant_message', content: null, toolCalls: [{ id: 'call_paris', name: 'get_weather', arguments: { location: 'Paris' } }] },
-    { kind: 'tool_call', id: 'call_paris', name: 'get_weather', arguments: { location: 'Paris' } },
-  ])
-}
+for (const name of ['stuck on a tool call', 'stuck, to cancel']) seedStuckConversation(engine, { agentId: 'agent_alpha', name, callId: 'call_paris' })
 // An answer with Markdown, as a real model writes them.
 const formatted = engine.startConversation({ agentId: 'agent_beta', name: 'formatted answer' })
 engine.deps.stacks.push(formatted.id, formatted.rootAgent, [
