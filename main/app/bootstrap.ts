@@ -20,6 +20,7 @@ import { createConfiguredWallets } from './firstStart'
 import type { AppServices } from '../ipc/services'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
+import { tightenedNote, tightenHome } from '../storage/permissions'
 import pkg from '../../package.json'
 
 /** Product name and version shown by `app:info`. */
@@ -62,7 +63,10 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   const loaded: LoadedConfig = loadConfig({ configDir: options.configDir, env, flags: { P2ENGINE_HOME: options.home } })
   const vault = options.vault?.(loaded.settings.home) ?? new MemoryVault()
   // Saved settings (Settings screen) and a stored key apply over the config files.
-  const config = applySavedSettings(loaded, readSavedSettings(loaded.settings.home), vault.get(OPENAI_KEY))
+  const applied = applySavedSettings(loaded, readSavedSettings(loaded.settings.home), vault.get(OPENAI_KEY))
+  // Other users must not read conversations and the ledger: tighten a loose state folder, say so.
+  const tightened = tightenedNote(applied.settings.home, tightenHome(applied.settings.home))
+  const config: LoadedConfig = tightened ? { ...applied, warnings: [...(applied.warnings ?? []), tightened] } : applied
   const store = openStore(homePaths(config.settings.home).database)
   let ledger: LedgerClient
   let engine: Engine

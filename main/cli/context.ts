@@ -6,6 +6,7 @@ import { homePaths } from '../engine/paths'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
 import { cantonLedgerFromSettings } from '../ledger/canton/fromSettings'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
+import { tightenedNote, tightenHome } from '../storage/permissions'
 import { processOutput, type Output } from './output'
 import { UserInputError } from '../engine/errors'
 import type { Engine } from '../engine/runtime/engine'
@@ -68,8 +69,20 @@ export class CliContext {
   }
 
   get store(): SqliteStore {
-    this.storeInstance ??= openStore(homePaths(this.config.settings.home).database)
+    if (!this.storeInstance) {
+      this.secureHome()
+      const store = openStore(homePaths(this.config.settings.home).database)
+      if (store.readOnly) this.io.err(`ℹ️  the database ${store.location} is read-only for this user: opened for reading; commands that change data will fail`)
+      this.storeInstance = store
+    }
     return this.storeInstance
+  }
+
+  /** Takes group/other access away from the state folder and its files (one note when it did). */
+  secureHome(): void {
+    const home = this.config.settings.home
+    const note = tightenedNote(home, tightenHome(home))
+    if (note) this.io.err(`ℹ️  ${note}`)
   }
 
   get ledger(): LedgerClient {

@@ -1,10 +1,12 @@
-import { AppError, ConfigError, LedgerError, ProviderError, ToolError, UserInputError } from '../engine/errors'
+import { AppError, ConfigError, LedgerError, ProviderError, StorageError, ToolError, UserInputError } from '../engine/errors'
+import { storageErrorOf } from '../storage/faults'
 import { safeText } from './safeText'
 
 /** Exit codes by error class: the CLI's contract with scripts. */
-export const EXIT = { ok: 0, bug: 1, userInput: 2, config: 3, ledger: 4, provider: 5, tool: 6, audit: 7 } as const
+export const EXIT = { ok: 0, bug: 1, userInput: 2, config: 3, ledger: 4, provider: 5, tool: 6, audit: 7, storage: 8 } as const
 
 export function exitCodeOf(err: unknown): number {
+  if (err instanceof StorageError || storageErrorOf(err, '')) return EXIT.storage
   if (err instanceof UserInputError) return EXIT.userInput
   if (err instanceof ConfigError) return EXIT.config
   if (err instanceof LedgerError) return EXIT.ledger
@@ -20,6 +22,9 @@ export function exitCodeOf(err: unknown): number {
  */
 export function describeError(err: unknown): string {
   if (err instanceof AppError) return `error: ${safeText(err.message)}`
+  // A storage fault that escaped the store's mapping (the file is unknown here) is still not a bug.
+  const storage = storageErrorOf(err, 'the P2Engine database')
+  if (storage) return `error: ${safeText(storage.message)}`
   const e = err instanceof Error ? err : new Error(String(err))
   return `internal error (a bug; please report it): ${safeText(e.stack ?? e.message)}`
 }

@@ -50,6 +50,20 @@ export class LedgerError extends AppError {
   }
 }
 
+/** Codes of {@link StorageError}: what went wrong with the database file. */
+export type StorageErrorCode = 'STORAGE_CORRUPT' | 'STORAGE_READONLY' | 'STORAGE_FULL' | 'STORAGE_IO' | 'STORAGE_OPEN' | 'STORAGE_EMPTY' | 'STORAGE_IN_USE'
+
+/**
+ * The database file (or the disk under it) failed: damaged, read-only, full, an I/O error, an
+ * empty file. Not a bug and not the user's input: the message names `file` and what to do.
+ */
+export class StorageError extends AppError {
+  declare readonly code: StorageErrorCode
+  constructor(code: StorageErrorCode, readonly file: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options)
+  }
+}
+
 /** Something that should not happen did; a bug or a corrupted store. */
 export class InternalError extends AppError {
   constructor(message: string, code = 'INTERNAL', options?: { cause?: unknown }) {

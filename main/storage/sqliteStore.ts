@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { InternalError, UserInputError } from '../engine/errors'
+import { InternalError, StorageError, UserInputError } from '../engine/errors'
 import type { Store } from '../engine/ports/store'
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations'
+import { guardDatabase } from './faults'
+import { closeDatabase, openDatabaseFile, type OpenedDatabase } from './openDatabase'
 
 export type SqliteDatabase = Database.Database
 
@@ -12,28 +12,51 @@ export interface OpenStoreOptions {
   location: string
   /** Migrations to apply (tests pass a prefix to build old-version databases). */
   migrations?: readonly Migration[]
+  /** Open for reading only even when the file is writable. */
+  readOnly?: boolean
 }
 
 /**
  * A better-sqlite3 database in WAL mode with forward-only migrations tracked in
- * `PRAGMA user_version`. Several processes and worker threads may open the same file.
+ * `PRAGMA user_version`. Several processes and worker threads may open the same file. Storage
+ * faults (damaged file, read-only, disk full, I/O) surface as named `StorageError`s; a file this
+ * user cannot write is opened read-only, so reading commands keep working.
  */
 export class SqliteStore implements Store {
   readonly db: SqliteDatabase
   readonly location: string
   readonly schemaVersion: number
+  /** True when the database could only be opened for reading (writes fail with STORAGE_READONLY). */
+  readonly readOnly: boolean
+  private readonly opened: OpenedDatabase
 
   constructor(options: OpenStoreOptions) {
     this.location = options.location
-    if (options.location !== ':memory:') mkdirSync(dirname(options.location), { recursive: true })
-    try {
-      this.db = new Database(options.location)
-    } catch (err) {
-      throw new UserInputError(`cannot open database ${options.location}: ${(err as Error).message}`, 'STORE_OPEN', { cause: err })
+    if (options.location === ':memory:') {
+      const db = new Database(':memory:')
+      guardDatabase(db, ':memory:')
+      this.opened = { db, readOnly: false }
+    } else {
+      this.opened = openDatabaseFile(options.location, { readOnly: options.readOnly })
     }
+    this.db = this.opened.db
+    this.readOnly = this.opened.readOnly
+    try {
+      this.schemaVersion = this.configure(options)
+    } catch (err) {
+      closeDatabase(this.opened)
+      throw err
+    }
+  }
+
+  private configure(options: OpenStoreOptions): number {
     this.db.pragma('busy_timeout = 10000')
+    const migrations = options.migrations ?? MIGRATIONS
+    if (this.readOnly) {
+      this.db.pragma('foreign_keys = ON')
+      return checkReadOnlyVersion(this.db, migrations, this.location)
+    }
     if (options.location !== ':memory:') {
-      this.db.pragma('journal_mode = WAL')
       // Checkpoint (the only fsync under synchronous=NORMAL) every ~40 MB of WAL instead of 4 MB,
       // and truncate the WAL back to 64 MB after it: commits are 30–40 % cheaper on the hot path.
       this.db.pragma('wal_autocheckpoint = 10000')
@@ -42,7 +65,7 @@ export class SqliteStore implements Store {
     this.db.pragma('cache_size = -32768') // 32 MB page cache per connection (grows only when used)
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = ON')
-    this.schemaVersion = migrate(this.db, options.migrations ?? MIGRATIONS, options.location)
+    return migrate(this.db, migrations, options.location)
   }
 
   /** Built once: creating a better-sqlite3 transaction wrapper per call costs more than small SQL. */
@@ -71,21 +94,32 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close()
+    closeDatabase(this.opened)
   }
 }
+
+/** A read-only database cannot be migrated: it must already have this build's schema. */
+function checkReadOnlyVersion(db: SqliteDatabase, migrations: readonly Migration[], location: string): number {
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > migrations.length) throw tooNew(location, current, migrations.length)
+  if (current < migrations.length) {
+    throw new StorageError(
+      'STORAGE_READONLY', location,
+      `the database ${location} has schema version ${current} and needs upgrading to ${migrations.length}, but it is read-only for this user; make the file and its folder writable (or run as their owner) once so P2Engine can upgrade it`,
+    )
+  }
+  return current
+}
+
+const tooNew = (location: string, current: number, known: number): UserInputError =>
+  new UserInputError(`database ${location} has schema version ${current}, newer than this P2Engine build understands (${known}); upgrade P2Engine`, 'STORE_TOO_NEW')
 
 /** Applies pending migrations, each in its own transaction. Refuses databases from a newer build. */
 function migrate(db: SqliteDatabase, migrations: readonly Migration[], location: string): number {
   const known = migrations.length
   const apply = db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number
-    if (current > known) {
-      throw new UserInputError(
-        `database ${location} has schema version ${current}, newer than this P2Engine build understands (${known}); upgrade P2Engine`,
-        'STORE_TOO_NEW',
-      )
-    }
+    if (current > known) throw tooNew(location, current, known)
     for (const m of migrations.slice(current)) {
       if (m.version !== migrations.indexOf(m) + 1) throw new InternalError(`migration ${m.name} has version ${m.version} out of order`)
       db.exec(m.sql)

@@ -7,6 +7,7 @@ import { applySavedSettings, readSavedSettings, SettingsService } from '../app/s
 import { MemoryVault } from '../app/settings/vault'
 import { createConfiguredWallets } from '../app/firstStart'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
+import { tightenedNote, tightenHome } from '../storage/permissions'
 
 /** Services with an engine, and how to stop what this module started. */
 export interface HostedEngine {
@@ -29,6 +30,8 @@ export function hostEngine(services: AppServices, bus: EventBus): HostedEngine {
   let config = services.config
   if (!engine) {
     config = applySavedSettings(services.config, readSavedSettings(services.config.settings.home), undefined)
+    const tightened = tightenedNote(config.settings.home, tightenHome(config.settings.home))
+    if (tightened) config = { ...config, warnings: [...(config.warnings ?? []), tightened] }
     store = openStore(homePaths(config.settings.home).database)
     try {
       engine = composeEngine({ store, config, ledger: services.ledger })

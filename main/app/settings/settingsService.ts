@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { ConnectionTest, SettingsPatch, SettingsView } from '../../../preload/contract'
 import type { LoadedConfig } from '../../engine/config/types'
 import { ConfigError } from '../../engine/errors'
+import { makePrivateDirs } from '../../storage/permissions'
 import { testModelEndpoint, testRedis } from './connectionTests'
 import type { SecretVault } from './vault'
 
@@ -97,9 +98,9 @@ export class SettingsService {
   set(patch: SettingsPatch): SettingsView {
     const { openaiApiKey, ...rest } = patch
     const saved = { ...readSavedSettings(this.running.settings.home), ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) }
-    mkdirSync(this.running.settings.home, { recursive: true })
+    makePrivateDirs(this.running.settings.home)
     const tmp = `${this.file}.tmp`
-    writeFileSync(tmp, `${JSON.stringify(saved, null, 2)}\n`)
+    writeFileSync(tmp, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 }) // only the owner reads settings
     renameSync(tmp, this.file)
     if (openaiApiKey !== undefined) {
       this.vault.set(OPENAI_KEY, openaiApiKey)
