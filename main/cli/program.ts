@@ -13,6 +13,8 @@ import { registerArtifactCommands } from './commands/artifact'
 import { registerShellCommand } from './commands/shell'
 import { registerRolloutCommands } from './commands/rollout'
 import { registerEvalCommands } from './commands/eval'
+import { registerDoctorCommand } from './commands/doctor'
+import { registerBackupCommands } from './commands/backup'
 
 /** A command action: gets the shared context and its own parsed options. */
 export type Action<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<void> | void
@@ -54,6 +56,8 @@ export function buildProgram(rawIo: Output = processOutput, env: NodeJS.ProcessE
   registerShellCommand(program, wrap)
   registerRolloutCommands(program, wrap)
   registerEvalCommands(program, wrap)
+  registerDoctorCommand(program, wrap)
+  registerBackupCommands(program, wrap)
   return { program, exitCode: () => exitCode }
 }
 
