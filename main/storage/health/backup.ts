@@ -117,7 +117,7 @@ async function stageBackup(file: string, staging: string): Promise<number> {
   const db = new Database(staging)
   try {
     const check = db.pragma('integrity_check', { simple: true })
-    if (check !== 'ok') throw new UserInputError(`the backup ${file} is damaged (integrity_check: ${String(check)}); nothing was changed; use another backup`, 'RESTORE_DAMAGED')
+    if (check !== 'ok') throw new UserInputError(`the backup ${file} is damaged (integrity_check: ${String(check).replace(/\s*\n\s*/g, ' ')}); nothing was changed; use another backup`, 'RESTORE_DAMAGED')
     const version = db.pragma('user_version', { simple: true }) as number
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('ledger_transactions', 'ledger_wallets')").pluck().all()
     if (version < 1 || tables.length < 2) throw notOurs(`no P2Engine tables, schema version ${version}`)

@@ -16,7 +16,8 @@ export async function checkCanton(baseUrl: string, timeoutMs = 3000, fetchImpl: 
       ? { check: 'canton', status: 'ok', detail: `${baseUrl} answered in ${ms} ms` }
       : { check: 'canton', status: 'warn', detail: `${baseUrl} answered HTTP ${res.status} to GET /v2/version (auth? see \`p2engine ledger canton status\`)` }
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? messageOf(err)
+    const c = (err as { cause?: { code?: string; message?: string } }).cause
+    const cause = c?.code ?? c?.message ?? messageOf(err)
     return { check: 'canton', status: 'fail', detail: `nothing answered at ${baseUrl} (${cause}); start the sandbox with \`p2engine ledger canton start\` or fix ledger.jsonApiUrl` }
   }
 }
