@@ -80,11 +80,13 @@ describe('restore', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.restore-'))).toEqual([])
   })
 
-  it('upgrades an older backup with this build\'s migrations', async () => {
+  it('upgrades an older backup with this build\'s migrations, into a state folder created 0700', async () => {
     dir = mkdtempSync(join(tmpdir(), 'p2e-backup-'))
     ;(await ledgerDb('old.db', {}, MIGRATIONS.slice(0, 3))).close()
-    const r = await restoreDatabase(join(dir, 'old.db'), join(dir, 'p2engine.db'))
+    const target = join(dir, 'fresh-home', 'p2engine.db') // a state folder that does not exist yet
+    const r = await restoreDatabase(join(dir, 'old.db'), target)
     expect([r.fromVersion, r.summary.schemaVersion, r.keptAs]).toEqual([3, CURRENT_SCHEMA_VERSION, null])
+    expect([statSync(join(dir, 'fresh-home')).mode & 0o777, statSync(target).mode & 0o777]).toEqual([0o700, 0o600])
   })
 
   it('refuses while another connection has the database open, and changes nothing', async () => {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3'
 import { StorageError, UserInputError } from '../../engine/errors'
 import { sqliteCode, storageErrorOf } from '../faults'
 import { CURRENT_SCHEMA_VERSION, openStore } from '../sqliteStore'
-import { PRIVATE_FILE } from '../permissions'
+import { makePrivateDirs, PRIVATE_FILE } from '../permissions'
 import { summarizeDatabase, type DatabaseSummary } from './summary'
 
 /** What a backup wrote. */
@@ -67,6 +67,7 @@ export async function restoreDatabase(source: string, target: string, now: Date 
   const from = resolve(source)
   const to = resolve(target)
   checkSourceFile(from)
+  makePrivateDirs(dirname(to)) // restoring into a fresh state folder
   const staging = `${to}.restore-${process.pid}`
   try {
     const fromVersion = await stageBackup(from, staging)
