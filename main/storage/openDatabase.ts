@@ -1,10 +1,10 @@
-import { accessSync, chmodSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs'
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { StorageError } from '../engine/errors'
 import { guardDatabase, sqliteCode, storageErrorOf } from './faults'
-import { PRIVATE_FILE, makePrivateDirs } from './permissions'
+import { PRIVATE_FILE, canWrite, makePrivateDirs } from './permissions'
 
 /** A database connection and how it had to be opened. */
 export interface OpenedDatabase {
@@ -94,14 +94,7 @@ function refuseUnexpectedEmpty(file: string): void {
   )
 }
 
-const writable = (path: string): boolean => {
-  try {
-    accessSync(path, constants.W_OK)
-    return true
-  } catch {
-    return false
-  }
-}
+const writable = canWrite
 
 /** The SQLite code of `err` or of the SQLite error a StorageError wraps. */
 const rawCode = (err: unknown): string | undefined => sqliteCode(err) ?? (err instanceof StorageError ? sqliteCode(err.cause) : undefined)

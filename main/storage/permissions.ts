@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs'
+import { accessSync, chmodSync, constants, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 
 /** Mode of the state folder and every folder P2Engine creates in it: only the owner. */
@@ -45,7 +45,7 @@ export function tightenHome(home: string): Tightened[] {
       return
     }
     if (st.isSymbolicLink() || (st.mode & 0o077) === 0) return
-    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return
+    if (!ownedByMe(st.uid)) return
     const from = st.mode & 0o777
     const to = from & ~0o077
     try {
@@ -75,3 +75,25 @@ export function tightenedNote(home: string, changed: readonly Tightened[]): stri
   const more = changed.length > 4 ? ` and ${changed.length - 4} more` : ''
   return `other users could read P2Engine's state; permissions tightened: ${shown.join(', ')}${more}`
 }
+
+/**
+ * Whether this process may write `path`: `access(W_OK)` (read-only mounts, ACLs) and the mode
+ * bits for the effective user and group (access() checks the real ids, which differ under seteuid).
+ */
+export function canWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK)
+  } catch {
+    return false
+  }
+  if (!POSIX || typeof process.geteuid !== 'function') return true
+  const euid = process.geteuid()
+  if (euid === 0) return true
+  const st = statSync(path)
+  if (st.uid === euid) return Boolean(st.mode & 0o200)
+  const groups = [process.getegid!(), ...(process.getgroups?.() ?? [])]
+  return Boolean(st.mode & (groups.includes(st.gid) ? 0o020 : 0o002))
+}
+
+/** Whether `uid` is this process's effective user (always true where there are no uids). */
+export const ownedByMe = (uid: number): boolean => typeof process.geteuid !== 'function' || uid === process.geteuid()

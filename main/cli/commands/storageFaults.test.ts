@@ -91,6 +91,14 @@ describe('a database this user cannot write', () => {
     for (const r of runs) expect(r.err).toBe(`ℹ️  the database ${dbOf(ro)} is read-only for this user: opened for reading; commands that change data will fail`)
   })
 
+  it('doctor works on it: integrity ok, the permissions row warns that it is not writable', async () => {
+    const r = await asOtherUser(() => ro.run(['doctor', '--json']))
+    expect(r.code).toBe(0)
+    const checks = (JSON.parse(r.out) as { checks: { check: string; status: string; detail: string }[] }).checks
+    expect(checks.find((c) => c.check === 'integrity')).toEqual({ check: 'integrity', status: 'ok', detail: 'integrity_check: ok' })
+    expect(checks.find((c) => c.check === 'permissions')).toEqual({ check: 'permissions', status: 'warn', detail: expect.stringMatching(/they belong to another user.*; not writable for this user: .*\(reading commands only\)$/) })
+  })
+
   it('a changing command fails with STORAGE_READONLY naming the file, exit 8, nothing changed', async () => {
     const r = await asOtherUser(() => ro.run(['ledger', 'transfer', 'agent_alpha', 'agent_beta', '1']))
     expect(r.code).toBe(8)

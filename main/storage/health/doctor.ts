@@ -1,9 +1,10 @@
-import { accessSync, constants, existsSync, lstatSync, readdirSync, statfsSync, statSync } from 'node:fs'
+import { existsSync, lstatSync, readdirSync, statfsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { messageOf, StorageError } from '../../engine/errors'
 import { sqliteCode } from '../faults'
 import { CURRENT_SCHEMA_VERSION } from '../migrations'
 import { closeDatabase, openDatabaseFile } from '../openDatabase'
+import { canWrite, ownedByMe } from '../permissions'
 import { formatBytes } from './summary'
 
 /** ok: nothing to do; warn: works, but look at it; fail: P2Engine cannot work properly until fixed. */
@@ -128,21 +129,26 @@ function checkPermissions(home: string, database: string): CheckResult {
   if (!existsSync(home)) return ok('permissions', `${home} does not exist yet (created 0700)`)
   if (process.platform === 'win32') return ok('permissions', 'not checked on Windows (the folder inherits your user profile\'s ACL)')
   const loose: string[] = []
-  const homeMode = statSync(home).mode
-  if (homeMode & 0o077) loose.push(`${home} ${octal(homeMode)}`)
+  let othersOwn = false
+  const homeSt = statSync(home)
+  const homeMode = homeSt.mode
+  const note = (label: string, st: { mode: number; uid: number }): void => {
+    if (!(st.mode & 0o077)) return
+    loose.push(`${label} ${octal(st.mode)}`)
+    if (!ownedByMe(st.uid)) othersOwn = true
+  }
+  note(home, homeSt)
   for (const name of readdirSync(home)) {
     const st = lstatSync(join(home, name))
-    if (!st.isSymbolicLink() && st.mode & 0o077) loose.push(`${name} ${octal(st.mode)}`)
+    if (!st.isSymbolicLink()) note(name, st)
   }
-  if (loose.length) return warn('permissions', `other users can read: ${loose.slice(0, 4).join(', ')}${loose.length > 4 ? ` and ${loose.length - 4} more` : ''}; any p2engine command tightens them (folder 0700, files 0600)`)
-  const notWritable = [home, ...(existsSync(database) ? [database] : [])].filter((p) => {
-    try {
-      accessSync(p, constants.W_OK)
-      return false
-    } catch {
-      return true
-    }
-  })
-  if (notWritable.length) return warn('permissions', `not writable for this user: ${notWritable.join(', ')} (reading commands only)`)
+  const notWritable = [home, ...(existsSync(database) ? [database] : [])].filter((p) => !canWrite(p))
+  const problems: string[] = []
+  if (loose.length) {
+    const fix = othersOwn ? 'they belong to another user: their owner can chmod them (folder 0700, files 0600)' : 'any p2engine command tightens them (folder 0700, files 0600)'
+    problems.push(`other users can read: ${loose.slice(0, 4).join(', ')}${loose.length > 4 ? ` and ${loose.length - 4} more` : ''}; ${fix}`)
+  }
+  if (notWritable.length) problems.push(`not writable for this user: ${notWritable.join(', ')} (reading commands only)`)
+  if (problems.length) return warn('permissions', problems.join('; '))
   return ok('permissions', `${home} ${octal(homeMode)}, files owner-only`)
 }
