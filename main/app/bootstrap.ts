@@ -20,7 +20,7 @@ import { createConfiguredWallets } from './firstStart'
 import type { AppServices } from '../ipc/services'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
-import { tightenedNote, tightenHome } from '../storage/permissions'
+import { readOnlyNote, tightenedNote, tightenHome } from '../storage/permissions'
 import pkg from '../../package.json'
 
 /** Product name and version shown by `app:info`. */
@@ -66,8 +66,9 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   const applied = applySavedSettings(loaded, readSavedSettings(loaded.settings.home), vault.get(OPENAI_KEY))
   // Other users must not read conversations and the ledger: tighten a loose state folder, say so.
   const tightened = tightenedNote(applied.settings.home, tightenHome(applied.settings.home))
-  const config: LoadedConfig = tightened ? { ...applied, warnings: [...(applied.warnings ?? []), tightened] } : applied
-  const store = openStore(homePaths(config.settings.home).database)
+  const store = openStore(homePaths(applied.settings.home).database)
+  const notes = [tightened, store.readOnly ? readOnlyNote(store.location) : undefined].filter((n): n is string => Boolean(n))
+  const config: LoadedConfig = notes.length ? { ...applied, warnings: [...(applied.warnings ?? []), ...notes] } : applied
   let ledger: LedgerClient
   let engine: Engine
   try {

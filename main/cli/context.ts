@@ -6,7 +6,7 @@ import { homePaths } from '../engine/paths'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
 import { cantonLedgerFromSettings } from '../ledger/canton/fromSettings'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
-import { tightenedNote, tightenHome } from '../storage/permissions'
+import { readOnlyNote, tightenedNote, tightenHome } from '../storage/permissions'
 import { processOutput, type Output } from './output'
 import { UserInputError } from '../engine/errors'
 import type { Engine } from '../engine/runtime/engine'
@@ -72,7 +72,7 @@ export class CliContext {
     if (!this.storeInstance) {
       this.secureHome()
       const store = openStore(homePaths(this.config.settings.home).database)
-      if (store.readOnly) this.io.err(`ℹ️  the database ${store.location} is read-only for this user: opened for reading; commands that change data will fail`)
+      if (store.readOnly) this.io.err(`ℹ️  ${readOnlyNote(store.location)}`)
       this.storeInstance = store
     }
     return this.storeInstance

@@ -97,3 +97,7 @@ export function canWrite(path: string): boolean {
 
 /** Whether `uid` is this process's effective user (always true where there are no uids). */
 export const ownedByMe = (uid: number): boolean => typeof process.geteuid !== 'function' || uid === process.geteuid()
+
+/** The one-line notice for a database opened read-only (CLI stderr, the app's config notices). */
+export const readOnlyNote = (database: string): string =>
+  `the database ${database} is read-only for this user: opened for reading; commands that change data will fail`

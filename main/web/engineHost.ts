@@ -7,7 +7,7 @@ import { applySavedSettings, readSavedSettings, SettingsService } from '../app/s
 import { MemoryVault } from '../app/settings/vault'
 import { createConfiguredWallets } from '../app/firstStart'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
-import { tightenedNote, tightenHome } from '../storage/permissions'
+import { readOnlyNote, tightenedNote, tightenHome } from '../storage/permissions'
 
 /** Services with an engine, and how to stop what this module started. */
 export interface HostedEngine {
@@ -33,6 +33,7 @@ export function hostEngine(services: AppServices, bus: EventBus): HostedEngine {
     const tightened = tightenedNote(config.settings.home, tightenHome(config.settings.home))
     if (tightened) config = { ...config, warnings: [...(config.warnings ?? []), tightened] }
     store = openStore(homePaths(config.settings.home).database)
+    if (store.readOnly) config = { ...config, warnings: [...(config.warnings ?? []), readOnlyNote(store.location)] }
     try {
       engine = composeEngine({ store, config, ledger: services.ledger })
     } catch (err) {

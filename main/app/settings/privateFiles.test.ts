@@ -46,4 +46,32 @@ describe('files of the desktop app are private', () => {
       await runtime.close()
     }
   })
+
+  it('a database this user cannot write: the app starts read-only and says so through the config notices', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'p2e-private-'))
+    const home = join(dir, 'home')
+    await bootstrap({ host: 'browser', configDir: 'config', env: { P2ENGINE_HOME: home }, autoStartCanton: false }).close()
+    chmodSync(dir, 0o755)
+    chmodSync(home, 0o555)
+    chmodSync(join(home, 'p2engine.db'), 0o444)
+    // Root ignores modes: as root, this process acts as nobody for the duration.
+    const asRoot = process.geteuid?.() === 0
+    if (asRoot) {
+      process.setegid!(65534)
+      process.seteuid!(65534)
+    }
+    try {
+      const runtime = bootstrap({ host: 'browser', configDir: 'config', env: { P2ENGINE_HOME: home }, autoStartCanton: false })
+      expect(runtime.store.readOnly).toBe(true)
+      expect(runtime.services.config.warnings).toContain(`the database ${join(home, 'p2engine.db')} is read-only for this user: opened for reading; commands that change data will fail`)
+      expect((await runtime.services.ledger.listWallets()).length).toBeGreaterThan(0)
+      await runtime.close()
+    } finally {
+      if (asRoot) {
+        process.seteuid!(0)
+        process.setegid!(0)
+      }
+      chmodSync(home, 0o700)
+    }
+  })
 })
