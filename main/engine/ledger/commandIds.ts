@@ -15,6 +15,7 @@ import type { CheckedTransfer } from './validate'
  * - `tc_<hash>`: a tool call's idempotency key (`transfer_funds`, `reward_agent`);
  * - `cmd-<hex>`: generated when a write brings no command id.
  */
+/** Wallet-creation prefixes. Migration 007 moved old transfers out of each; keep them in step. */
 export const WALLET_COMMAND_PREFIXES = ['init:', 'migrate:'] as const
 
 /** Every prefix a user-supplied command id may not start with. */
