@@ -108,3 +108,29 @@ describe('config loaders under 1,000 mutated files (seeded)', () => {
     })
   }
 })
+
+describe('defects the fuzzer found (regression cases)', () => {
+  const problemsOf = (file: string, text: string): readonly string[] => {
+    writeFileSync(join(dir, file), text)
+    try {
+      load(file)
+      return []
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError)
+      return (err as ConfigError).problems.map((p) => p.replace(join(dir, file), file))
+    } finally {
+      writeFileSync(join(dir, file), shipped.get(file)!.text)
+    }
+  }
+
+  it('a value nested 12,000 deep in config.json is a config error, not a RangeError from the message', () => {
+    const deep = `${'['.repeat(12_000)}1${']'.repeat(12_000)}`
+    expect(problemsOf('config.json', `{"llm": ${deep}}`)).toEqual([expect.stringMatching(/^.*config\.json:1 llm: got \[…\] \(nested too deeply to show\), expected a mapping of keys$/)])
+  })
+
+  it('YAML nested past the parser\'s stack says so (not "syntax error: Maximum call stack size exceeded")', () => {
+    const problems = problemsOf('demo_rollout.yml', `teams: ${'['.repeat(3000)}1${']'.repeat(3000)}\n`)
+    expect(problems.length).toBeGreaterThan(0)
+    expect(problems.every((p) => p.endsWith('YAML nests too deeply (the parser ran out of stack, around 1,000 levels): flatten the structure'))).toBe(true)
+  })
+})
