@@ -9,6 +9,7 @@ import { loadRolloutSpec } from '../rollouts/spec'
 import { CONFIG_DIR } from '../testing/engineHarness'
 import { mutateText, mutateValue, Rng } from '../testing/fuzz'
 import { builtinRegistry } from '../tools/builtins'
+import { personasOf } from './agentRefs'
 import { parseJsonSource, parseYamlSource } from './issues'
 import { loadConfig } from './load'
 
@@ -28,10 +29,13 @@ let dir: string
 const shipped = new Map<string, { text: string; data: unknown }>()
 const tools = builtinRegistry().names()
 const evaluators = new EvaluatorRegistry()
+/** Read once, as a long-running host does (the fuzz mutates the spec files, not the persona folder). */
+let personas: string[]
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'p2e-cfgfuzz-'))
   cpSync(CONFIG_DIR, dir, { recursive: true })
+  personas = personasOf(dir)
   for (const f of TARGETS) {
     const text = readFileSync(join(CONFIG_DIR, f), 'utf8')
     shipped.set(f, { text, data: (f.endsWith('.json') ? parseJsonSource(text) : parseYamlSource(text)).data })
@@ -72,7 +76,7 @@ function load(file: string): void {
     loadConfig({ configDir: dir, env: {}, dotenvPath: null })
     return
   }
-  loadRolloutSpec(join(dir, file), { configDir: dir, agents: ['agent_alpha', 'agent_beta', 'agent_helper', 'treasurer'], evaluators, tools, strictTools: false })
+  loadRolloutSpec(join(dir, file), { configDir: dir, agents: ['agent_alpha', 'agent_beta', 'agent_helper', 'treasurer'], evaluators, tools, personas, strictTools: false })
 }
 
 function runCases(from: number): { loaded: number; refused: number; failures: string[] } {

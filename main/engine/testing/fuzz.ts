@@ -118,10 +118,10 @@ export function mutateValue(rng: Rng, value: unknown): { value: unknown; what: s
     }
     case 3:
       // Mostly moderate; now and then past what a recursive parser's stack holds.
-      parent[key] = nest(rng.next() < 0.1 ? 1000 + rng.int(500) : 20 + rng.int(200), parent[key])
+      parent[key] = nest(rng.next() < 0.03 ? 1000 + rng.int(500) : 20 + rng.int(200), parent[key])
       return { value: root, what: `${where} nested deeply` }
     case 4:
-      parent[key] = rng.next() < 0.5 ? 'x'.repeat(10_000 + rng.int(40_000)) : Array.from({ length: 1_000 + rng.int(4_000) }, (_, i) => (i % 2 ? i : `item ${i}`))
+      parent[key] = rng.next() < 0.5 ? 'x'.repeat(10_000 + rng.int(40_000)) : Array.from({ length: 500 + rng.int(1_500) }, (_, i) => (i % 2 ? i : `item ${i}`))
       return { value: root, what: `${where} huge` }
     case 5: {
       const target = parent[key] && typeof parent[key] === 'object' && !Array.isArray(parent[key]) ? (parent[key] as Record<string, unknown>) : parent
