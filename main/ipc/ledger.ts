@@ -1,3 +1,4 @@
+import { checkUserCommandId } from '../engine/ledger/commandIds'
 import type { EventBus } from './eventBus'
 import type { HandlerTable } from './register'
 import type { AppServices } from './services'
@@ -18,7 +19,7 @@ export function ledgerHandlers(services: AppServices, bus: EventBus): Pick<Handl
     'ledger:transfer': async (input) => {
       await ready()
       const reason = input.reason?.trim() || 'Manual transfer'
-      const result = await ledger.transfer({ ...input, reason })
+      const result = await ledger.transfer({ ...input, reason, commandId: checkUserCommandId(input.commandId) })
       if (!result.deduplicated) bus.publish('ledger:transferred', { from: input.from, to: input.to, amount: input.amount, reason, result })
       return result
     },

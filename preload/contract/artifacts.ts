@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import { defineInvoke } from './define'
+import { NAME_MAX_CHARS } from './limits'
 
 /** Artifacts domain: the append-only record of every step. */
 
-const Ref = z.string().regex(/^[0-9a-f]{32}$/, 'an artifact ref of 32 lowercase hex characters')
+const Ref = z.string().max(NAME_MAX_CHARS).regex(/^[0-9a-f]{32}$/, 'an artifact ref of 32 lowercase hex characters')
 export const ArtifactTypeNameSchema = z.enum(['state', 'tool_result', 'event', 'ledger_event', 'metrics', 'evaluation'])
 
 /** One row of the list: the header fields the table shows and filters on. */

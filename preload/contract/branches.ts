@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import { ChatMessageSchema } from './chat'
 import { defineInvoke } from './define'
+import { NAME_MAX_CHARS } from './limits'
 
 /** Branches domain: every agent stack is a tree of branches, like git. */
 
-const Id = z.string().trim().min(1).max(200)
-const BranchName = z.string().regex(/^(main|[0-9a-f]{8})$/, '"main" or 8 lowercase hex characters')
+const Id = z.string().trim().min(1).max(NAME_MAX_CHARS)
+const BranchName = z.string().max(NAME_MAX_CHARS).regex(/^(main|[0-9a-f]{8})$/, '"main" or 8 lowercase hex characters')
 
 export const BranchSchema = z.object({
   branch: z.string(),

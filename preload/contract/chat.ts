@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import { defineEvent, defineInvoke, NoInput } from './define'
+import { NAME_MAX_CHARS } from './limits'
 
 /** Chat domain: agents, conversations, messages of an agent's branch, and the live stream. */
 
 const Id = z.string().trim().min(1).max(200)
-const BranchName = z.string().regex(/^(main|[0-9a-f]{8})$/, '"main" or 8 lowercase hex characters')
+const BranchName = z.string().max(NAME_MAX_CHARS).regex(/^(main|[0-9a-f]{8})$/, '"main" or 8 lowercase hex characters')
 
 export const AgentSummarySchema = z.object({
   id: z.string(),

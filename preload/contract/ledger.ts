@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import { defineEvent, defineInvoke, NoInput } from './define'
+import { COMMAND_ID_MAX_CHARS, NAME_MAX_CHARS, REASON_MAX_CHARS } from './limits'
 
 /** Ledger domain: wallets, transfers, audit. Amounts are canonical decimal strings, never floats. */
 
 const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal number such as "12.5"')
-const AgentId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'an agent id of 1–128 letters, digits, "_", ".", ":" or "-"')
+const AgentId = z.string().max(128, 'an agent id of at most 128 characters').regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'an agent id of 1–128 letters, digits, "_", ".", ":" or "-"')
 
 export const WalletSchema = z.object({
   contractId: z.string(),
@@ -33,10 +34,14 @@ export const TransferInputSchema = z.object({
   from: AgentId,
   to: AgentId,
   /** A positive decimal; the ledger checks funds and precision. */
-  amount: z.string().trim().min(1, 'an amount').regex(/^\d+(\.\d+)?$/, 'a positive decimal number such as "10" or "2.5"'),
-  reason: z.string().max(1000).optional(),
-  /** Idempotency key: resubmitting it returns the first result. */
-  commandId: z.string().min(1).max(512).optional(),
+  amount: z.string().max(NAME_MAX_CHARS, `an amount of at most ${NAME_MAX_CHARS} characters`).trim().min(1, 'an amount').regex(/^\d+(\.\d+)?$/, 'a positive decimal number such as "10" or "2.5"'),
+  reason: z.string().max(REASON_MAX_CHARS, `a reason of at most ${REASON_MAX_CHARS} characters`).optional(),
+  /**
+   * Idempotency key: resubmitting it with the same parameters returns the first result; other
+   * parameters fail with COMMAND_ID_REUSED; reserved prefixes (init:, migrate:, tc_, cmd-) fail
+   * with RESERVED_COMMAND_ID.
+   */
+  commandId: z.string().min(1).max(COMMAND_ID_MAX_CHARS, `a command id of at most ${COMMAND_ID_MAX_CHARS} characters`).optional(),
 }).strict()
 export type TransferInput = z.infer<typeof TransferInputSchema>
 
@@ -47,6 +52,8 @@ export const TransferResultSchema = z.object({
   fromBalance: Decimal,
   toBalance: Decimal,
   deduplicated: z.boolean(),
+  /** With `deduplicated`: the transfer the command id first committed (it was "already applied"). */
+  original: z.object({ from: z.string(), to: z.string(), amount: Decimal, reason: z.string(), committedAt: z.string() }).optional(),
 })
 export type TransferResult = z.infer<typeof TransferResultSchema>
 
@@ -67,7 +74,7 @@ export const LedgerEventSchema = z.object({
 export type LedgerEvent = z.infer<typeof LedgerEventSchema>
 
 export const EventsInputSchema = z.object({
-  sinceIso: z.iso.datetime({ offset: true }).optional(),
+  sinceIso: z.string().max(NAME_MAX_CHARS, `a time of at most ${NAME_MAX_CHARS} characters`).pipe(z.iso.datetime({ offset: true })).optional(),
   type: LedgerEventTypeSchema.optional(),
   agent: AgentId.optional(),
   limit: z.number().int().min(1).max(10_000).optional(),

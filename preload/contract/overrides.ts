@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import { defineInvoke } from './define'
+import { LIST_MAX_ITEMS, NAME_MAX_CHARS, SHORT_TEXT_MAX_CHARS } from './limits'
 
 /** Overrides domain: per-conversation model, persona and tools of one agent. */
 
-const Id = z.string().trim().min(1).max(200)
+const Id = z.string().trim().min(1).max(NAME_MAX_CHARS)
 
 export const OverrideValuesSchema = z.object({
   model: z.string().optional(),
@@ -30,9 +31,9 @@ export type OverridesView = z.infer<typeof OverridesViewSchema>
 
 /** A patch: `null` removes an override (for `behavior_template`, null means "no persona"). */
 export const OverridePatchInputSchema = z.object({
-  model: z.string().trim().min(1, 'a model id such as "openai/gpt-4o"').nullable().optional(),
-  behavior_template: z.string().trim().min(1).nullable().optional(),
-  tools: z.array(z.string().min(1)).nullable().optional(),
+  model: z.string().trim().min(1, 'a model id such as "openai/gpt-4o"').max(NAME_MAX_CHARS).nullable().optional(),
+  behavior_template: z.string().trim().min(1).max(SHORT_TEXT_MAX_CHARS).nullable().optional(),
+  tools: z.array(z.string().min(1).max(NAME_MAX_CHARS)).max(LIST_MAX_ITEMS, `at most ${LIST_MAX_ITEMS} tools`).nullable().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
 }).strict()
 export type OverridePatchInput = z.infer<typeof OverridePatchInputSchema>

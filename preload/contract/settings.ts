@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineInvoke, NoInput } from './define'
+import { NAME_MAX_CHARS, URL_MAX_CHARS } from './limits'
 
 /** Settings domain. API keys never cross back: only whether one is set and its last 4 characters. */
 
@@ -20,7 +21,7 @@ export const SettingsViewSchema = z.object({
 })
 export type SettingsView = z.infer<typeof SettingsViewSchema>
 
-const Url = (what: string) => z.string().trim().refine((s) => {
+const Url = (what: string) => z.string().max(URL_MAX_CHARS, `a URL of at most ${URL_MAX_CHARS} characters`).trim().refine((s) => {
   try {
     const u = new URL(s)
     return what === 'redis' ? u.protocol === 'redis:' || u.protocol === 'rediss:' : u.protocol === 'http:' || u.protocol === 'https:'
@@ -33,7 +34,7 @@ export const SettingsPatchSchema = z.object({
   /** A new key; null removes the stored one. */
   openaiApiKey: z.string().trim().min(1).max(500).nullable().optional(),
   baseUrl: Url('http').optional(),
-  defaultModel: z.string().trim().regex(/^[\w.-]+\/\S+$/, 'a "provider/model" id such as "openai/gpt-4o" or "ollama/llama3"').optional(),
+  defaultModel: z.string().max(NAME_MAX_CHARS, `a model id of at most ${NAME_MAX_CHARS} characters`).trim().regex(/^[\w.-]+\/\S+$/, 'a "provider/model" id such as "openai/gpt-4o" or "ollama/llama3"').optional(),
   dedupPolicy: z.enum(['none', 'penalty', 'strict']).optional(),
   ledgerBackend: z.enum(['embedded', 'canton']).optional(),
   redisUrl: z.union([z.literal(''), Url('redis')]).optional(),

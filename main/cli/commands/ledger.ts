@@ -3,6 +3,7 @@ import { UserInputError } from '../../engine/errors'
 import { formatFixed, parseDecimal } from '../../engine/ledger/decimal'
 import type { LedgerEvent } from '../../engine/ports/ledger'
 import { walletAgents } from '../../engine/ledger/walletAgents'
+import { checkUserCommandId } from '../../engine/ledger/commandIds'
 import type { CliContext } from '../context'
 import { EXIT } from '../errors'
 import { panel, pc, table, toJson } from '../output'
@@ -65,12 +66,22 @@ export function registerLedgerCommands(program: Command, wrap: Wrap): void {
     .command('transfer <from> <to> <amount>')
     .description('move funds between two existing wallets')
     .option('-r, --reason <text>', 'reason recorded on the TransferRecord', 'Manual transfer')
-    .option('--command-id <id>', 'idempotency key: resubmitting it returns the first result and moves nothing')
+    .option('--command-id <id>', 'idempotency key: resubmitting it with the same parameters returns the first result and moves nothing; other parameters fail with COMMAND_ID_REUSED (exit 4); ids starting with init:, migrate:, tc_ or cmd- are reserved')
     .option('--json', 'print JSON')
     .action(wrap(async (ctx, from: string, to: string, amount: string, opts: { reason: string; commandId?: string } & JsonOpt) => {
-      const r = await ctx.ledger.transfer({ from, to, amount, reason: opts.reason, commandId: opts.commandId })
+      const r = await ctx.ledger.transfer({ from, to, amount, reason: opts.reason, commandId: checkUserCommandId(opts.commandId) })
       if (opts.json) return ctx.io.out(toJson(r))
-      ctx.io.out(r.deduplicated ? pc.yellow('✓ Already committed (same command id); nothing moved again.') : pc.green('✓ Transfer successful!'))
+      if (r.deduplicated) {
+        // Canton's rule: the first result stands. Same parameters, so this is a retry.
+        const o = r.original
+        ctx.io.out(pc.yellow(`✓ Already applied: command id ${safeText(r.commandId)} was committed before; nothing moved again.`))
+        if (o) ctx.io.out(safeText(`First transfer: ${o.from} → ${o.to} ${money(o.amount)} "${o.reason}" at ${formatTime(o.committedAt)}`))
+        ctx.io.out(`Transaction ID: ${r.transactionId}`)
+        ctx.io.out(`${from} balance after it: ${money(r.fromBalance)}`)
+        ctx.io.out(`${to} balance after it: ${money(r.toBalance)}`)
+        return
+      }
+      ctx.io.out(pc.green('✓ Transfer successful!'))
       ctx.io.out(`Transaction ID: ${r.transactionId}`)
       ctx.io.out(`${from} new balance: ${money(r.fromBalance)}`)
       ctx.io.out(`${to} new balance: ${money(r.toBalance)}`)

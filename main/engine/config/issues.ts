@@ -44,7 +44,8 @@ export function showValue(v: unknown): string {
   try {
     s = JSON.stringify(v) ?? String(v)
   } catch {
-    s = String(v)
+    // Too deep for JSON.stringify (and for String(), which recurses the same way): say what it is.
+    s = Array.isArray(v) ? '[…] (nested too deeply to show)' : v && typeof v === 'object' ? '{…} (nested too deeply to show)' : typeof v
   }
   return s.length > 60 ? `${s.slice(0, 57)}…` : s
 }
@@ -189,7 +190,7 @@ export const MAX_YAML_ALIASES = 100
 export function parseYamlSource(text: string): ParsedSource {
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true })
-  const syntax: ParsedSource['syntax'] = doc.errors.map((e) => ({ line: counter.linePos(e.pos[0]).line, message: `YAML syntax error: ${firstLine(e.message)}` }))
+  const syntax: ParsedSource['syntax'] = doc.errors.map((e) => ({ line: counter.linePos(e.pos[0]).line, message: yamlProblem(e.message) }))
   if (syntax.length) return { data: undefined, syntax, lineOf: locator(doc, counter) }
   try {
     return { data: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }), syntax, lineOf: locator(doc, counter) }
@@ -198,6 +199,12 @@ export function parseYamlSource(text: string): ParsedSource {
     if (!/alias/i.test((err as Error).message)) throw err
     return { data: undefined, syntax: [{ message: `YAML aliases (*name) expand to too many nodes (more than ${MAX_YAML_ALIASES} alias uses): refused as a possible alias bomb; write the values out instead` }], lineOf: () => undefined }
   }
+}
+
+/** The parser's message, or what a stack overflow in it means for the user. */
+function yamlProblem(message: string): string {
+  if (/Maximum call stack/i.test(message)) return 'YAML nests too deeply (the parser ran out of stack, around 1,000 levels): flatten the structure'
+  return `YAML syntax error: ${firstLine(message)}`
 }
 
 /** Parses JSON text with JSON rules; lines of keys are found through the YAML parser (JSON ⊂ YAML 1.2). */

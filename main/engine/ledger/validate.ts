@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { UserInputError } from '../errors'
 import { formatDecimal, parseDecimal, type Units } from './decimal'
 import type { TransferRequest } from '../ports/ledger'
+import { checkTransferCommandId } from './commandIds'
 
 /** Agent ids are labels on wallets: letters, digits and `_ . : -`, 1–128 characters. */
 export const AgentIdSchema = z
@@ -56,7 +57,8 @@ export function checkTransfer(req: TransferRequest, now: () => number = () => Ma
   const to = checkAgentId(req.to, 'receiver')
   const amount = checkAmount(req.amount)
   if (from === to) throw new UserInputError(`cannot transfer from ${from} to itself`, 'SELF_TRANSFER')
-  if (req.commandId !== undefined) checkCommandId(req.commandId)
+  // Wallet-creation ids are refused here, so both backends keep the namespaces apart.
+  if (req.commandId !== undefined) checkTransferCommandId(checkCommandId(req.commandId))
   const reason = req.reason ?? `Transfer from ${from} to ${to}`
   if (typeof reason !== 'string' || reason.length > 1000) throw new UserInputError('reason must be text of at most 1000 characters', 'BAD_REASON')
   const timestamp = req.timestamp ?? now()

@@ -8,6 +8,8 @@
  * result with `deduplicated: true` and no second effect.
  */
 
+import type { FirstTransfer } from '../ledger/commandIds'
+
 /** `AgentWallet {party, agent, balance, created}`, one active contract per (party, agent). */
 export interface Wallet {
   contractId: string
@@ -83,6 +85,11 @@ export interface TransferResult {
   toBalance: string
   /** True when this command id had already been committed and the first result is returned. */
   deduplicated: boolean
+  /**
+   * With `deduplicated`: the transfer the command id first committed (same parameters, or the
+   * ledger would have thrown `COMMAND_ID_REUSED`), for "already applied" messages.
+   */
+  original?: FirstTransfer
 }
 
 /** One event of the ledger's audit trail (one per committed transaction). */

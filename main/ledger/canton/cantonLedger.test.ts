@@ -62,7 +62,10 @@ describe('CantonLedger on the fake JSON Ledger API', () => {
     fake.inject({ path: '/v2/commands/submit-and-wait-for-transaction', when: 'after', status: 504, error: timeout })
     const r = await ledger.transfer({ from: 'alpha', to: 'beta', amount: '30', commandId: 'c-lost' })
     const tx = fake.engine.transactions.at(-1)!.tx
-    expect(r).toEqual({ transactionId: tx.updateId, commandId: 'c-lost', recordId: expect.any(String), fromBalance: '70.0', toBalance: '130.0', deduplicated: true })
+    expect(r).toEqual({
+      transactionId: tx.updateId, commandId: 'c-lost', recordId: expect.any(String), fromBalance: '70.0', toBalance: '130.0', deduplicated: true,
+      original: { from: 'alpha', to: 'beta', amount: '30.0', reason: 'Transfer from alpha to beta', committedAt: expect.any(String) },
+    })
     expect(fake.engine.transactions).toHaveLength(3)
   })
 

@@ -1,6 +1,7 @@
 import { LedgerError } from '../../engine/errors'
 import { addUnits, formatDecimal, parseDecimal } from '../../engine/ledger/decimal'
-import { checkAgentId, checkCommandId, checkInitialBalance, checkTransfer } from '../../engine/ledger/validate'
+import { checkAgentId, checkCommandId, checkInitialBalance, checkTransfer, type CheckedTransfer } from '../../engine/ledger/validate'
+import { checkReplay, firstTransferOf } from '../../engine/ledger/commandIds'
 import type {
   AuditReport, CreateWalletRequest, CreateWalletResult, EventQuery, LedgerClient, LedgerEvent, LedgerStatus,
   SystemMetrics, TransferRecord, TransferRequest, TransferResult, Wallet,
@@ -260,7 +261,7 @@ export class CantonLedger implements LedgerClient {
       const party = await this.party()
       for (let attempt = 1; ; attempt++) {
         const { projection, wallets } = await this.state('transfer')
-        const done = this.transferReplay(projection, commandId)
+        const done = this.transferReplay(projection, commandId, t)
         if (done) return done
         const sender = wallets.find((w) => w.agent === t.from)
         if (!sender) throw walletMissing(t.from)
@@ -275,7 +276,7 @@ export class CantonLedger implements LedgerClient {
         const r = await this.submit(`transfer ${formatDecimal(t.amount)} from ${t.from} to ${t.to}`, party, commandId, [exercise], workflowIdOf('transfer_executed', req.conversationId))
         if ('stale' in r) continue
         if ('duplicate' in r) {
-          const replay = this.transferReplay((await this.prior(commandId)).projection, commandId)
+          const replay = this.transferReplay((await this.prior(commandId)).projection, commandId, t)
           if (replay) return replay
           throw new LedgerError(`command id ${commandId} was already used and its transaction is not visible to ${party}`, 'DUPLICATE_COMMAND')
         }
@@ -289,11 +290,14 @@ export class CantonLedger implements LedgerClient {
     })
   }
 
-  private transferReplay(projection: LedgerProjection, commandId: string): TransferResult | undefined {
+  private transferReplay(projection: LedgerProjection, commandId: string, t: CheckedTransfer): TransferResult | undefined {
     const prior = projection.byCommandId(commandId)
     if (!prior) return undefined
     if (prior.kind !== 'transfer_executed') throw new LedgerError(`command id ${commandId} was already used for a ${prior.kind} command`, 'DUPLICATE_COMMAND')
-    return { ...(JSON.parse(prior.result) as TransferOutcome), deduplicated: true }
+    // Same rule as the embedded ledger: other parameters under a used id throw COMMAND_ID_REUSED.
+    const original = firstTransferOf(JSON.parse(prior.details) as { from: string; to: string; amount: string; reason: string }, prior.committed_at)
+    checkReplay(commandId, original, t)
+    return { ...(JSON.parse(prior.result) as TransferOutcome), deduplicated: true, original }
   }
 
   async history(agent?: string, limit = 100): Promise<TransferRecord[]> {

@@ -108,12 +108,49 @@ export function describeLedgerContract(name: string, makeLedger: MakeLedger): vo
       await seed()
       const first = await ledger.transfer({ from: 'alpha', to: 'beta', amount: '100', commandId: 'pay-all' })
       const again = await ledger.transfer({ from: 'alpha', to: 'beta', amount: '100', commandId: 'pay-all' })
-      expect(again).toEqual({ ...first, deduplicated: true })
+      const original = { from: 'alpha', to: 'beta', amount: '100.0', reason: 'Transfer from alpha to beta', committedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }
+      expect(again).toEqual({ ...first, deduplicated: true, original })
       expect((await ledger.getWallet('alpha'))!.balance).toBe('0.0')
       expect(await ledger.history()).toHaveLength(1)
       await expect(ledger.createWallet({ agent: 'gamma', initialBalance: '1', commandId: 'pay-all' })).rejects.toMatchObject({ name: 'LedgerError', code: 'DUPLICATE_COMMAND' })
-      await expect(ledger.transfer({ from: 'beta', to: 'alpha', amount: '1', commandId: 'init:alpha' })).rejects.toMatchObject({ name: 'LedgerError', code: 'DUPLICATE_COMMAND' })
       expect(await ledger.getWallet('gamma')).toBeNull()
+    })
+
+    it('refuses a resubmitted command id with other parameters (COMMAND_ID_REUSED) and applies nothing', async () => {
+      await seed()
+      await ledger.createWallet({ agent: 'ghost', initialBalance: '149' })
+      await ledger.transfer({ from: 'alpha', to: 'beta', amount: '10', reason: 'rent', commandId: 'X' })
+      const before = [await ledger.listWallets(), await ledger.history()]
+      for (const patch of [{ to: 'ghost', amount: '1' }, { amount: '11' }, { reason: 'other' }, { from: 'beta', to: 'alpha' }]) {
+        const err = await ledger.transfer({ from: 'alpha', to: 'beta', amount: '10', reason: 'rent', commandId: 'X', ...patch }).catch((e: unknown) => e)
+        expect(err, JSON.stringify(patch)).toMatchObject({
+          name: 'CommandIdReusedError', code: 'COMMAND_ID_REUSED', commandId: 'X',
+          first: { from: 'alpha', to: 'beta', amount: '10.0', reason: 'rent', committedAt: expect.any(String) },
+        })
+        expect((err as Error).message).toMatch(/already used for the transfer alpha → beta 10\.0 "rent" committed at .*differ.*NOT applied/)
+      }
+      // Submitted in the same tick (one group commit on the embedded ledger): the first wins.
+      const race = await Promise.allSettled([
+        ledger.transfer({ from: 'beta', to: 'alpha', amount: '1', commandId: 'Y' }),
+        ledger.transfer({ from: 'beta', to: 'alpha', amount: '2', commandId: 'Y' }),
+      ])
+      expect(race.map((r) => (r.status === 'fulfilled' ? r.value.deduplicated : (r.reason as { code: string }).code))).toEqual([false, 'COMMAND_ID_REUSED'])
+      await ledger.transfer({ from: 'alpha', to: 'beta', amount: '1', commandId: 'Y' }).then(() => expect.fail('reused'), (e: { code: string }) => expect(e.code).toBe('COMMAND_ID_REUSED'))
+      await ledger.transfer({ from: 'beta', to: 'alpha', amount: '1', commandId: 'Y2' })
+      const after = [await ledger.listWallets(), await ledger.history()]
+      // An amount written differently is the same amount: a retry, not a reuse.
+      expect(await ledger.transfer({ from: 'alpha', to: 'beta', amount: '10.00', reason: 'rent', commandId: 'X' })).toMatchObject({ deduplicated: true })
+      expect([await ledger.listWallets(), await ledger.history()]).toEqual(after)
+      expect(after[1]).toHaveLength((before[1] as unknown[]).length + 2)
+    })
+
+    it('keeps transfers out of the wallet-creation namespace (init:, migrate:) with a named error', async () => {
+      await seed()
+      for (const commandId of ['init:alpha', 'init:agent_lemy2', 'migrate:embedded:alpha:00']) {
+        await expect(ledger.transfer({ from: 'beta', to: 'alpha', amount: '1', commandId }), commandId).rejects.toMatchObject({ name: 'UserInputError', code: 'RESERVED_COMMAND_ID' })
+      }
+      expect(await ledger.history()).toEqual([])
+      expect(await ledger.createWallet({ agent: 'agent_lemy2', initialBalance: '5', commandId: 'init:agent_lemy2' })).toMatchObject({ created: true })
     })
 
     it('lists history newest first, per agent and limited', async () => {

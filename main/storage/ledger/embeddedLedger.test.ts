@@ -51,7 +51,7 @@ describe('EmbeddedLedger', () => {
   it('returns the first result for a resubmitted command id without a second effect', async () => {
     const first = await ledger.transfer({ from: 'alice', to: 'bob', amount: '10', commandId: 'pay-1' })
     const again = await ledger.transfer({ from: 'alice', to: 'bob', amount: '10', commandId: 'pay-1' })
-    expect(again).toEqual({ ...first, deduplicated: true })
+    expect(again).toEqual({ ...first, deduplicated: true, original: { from: 'alice', to: 'bob', amount: '10.0', reason: 'Transfer from alice to bob', committedAt: expect.any(String) } })
     expect((await ledger.getWallet('alice'))!.balance).toBe('90.0')
     expect(await ledger.history()).toHaveLength(1)
     await expect(ledger.createWallet({ agent: 'dave', initialBalance: '5', commandId: 'pay-1' })).rejects.toThrow(/already used for a transfer/)

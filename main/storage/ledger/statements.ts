@@ -52,8 +52,8 @@ export interface TxRow {
 export function prepareLedgerStatements(db: SqliteDatabase) {
   const s = <R = unknown>(sql: string) => db.prepare(sql) as Database.Statement<unknown[], R>
   return {
-    commandResult: s<{ tx_id: string; kind: string; details: string }>(
-      'SELECT tx_id, kind, details FROM ledger_transactions WHERE act_as = ? AND command_id = ?',
+    commandResult: s<{ tx_id: string; kind: string; details: string; committed_at: string }>(
+      'SELECT tx_id, kind, details, committed_at FROM ledger_transactions WHERE act_as = ? AND command_id = ?',
     ),
     insertTx: s(
       `INSERT INTO ledger_transactions (tx_id, command_id, act_as, kind, agent_a, agent_b, committed_at, details)

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AppError, LedgerError } from '../../engine/errors'
 import { addUnits, formatDecimal, parseDecimal } from '../../engine/ledger/decimal'
+import { checkReplay, firstTransferOf, type FirstTransfer } from '../../engine/ledger/commandIds'
 import type { CheckedTransfer } from '../../engine/ledger/validate'
 import type { TransferRequest, TransferResult } from '../../engine/ports/ledger'
 import { defineJsonColumn } from '../jsonColumn'
@@ -50,7 +51,7 @@ export function applyTransfers(
   bumpMetrics: (txId: string, volume: bigint, count: number) => void,
 ): TransferOutcome[] {
   const wallets = new Map<string, WalletRow>()
-  const done = new Map<string, TransferResult>()
+  const done = new Map<string, { result: TransferResult; original: FirstTransfer }>()
   const walletOf = (agent: string): WalletRow => {
     let w = wallets.get(agent)
     if (!w) {
@@ -68,14 +69,19 @@ export function applyTransfers(
       const commandId = req.commandId ?? newCommandId()
       if (req.commandId !== undefined) {
         const earlier = done.get(commandId)
-        if (earlier) return { ok: { ...earlier, deduplicated: true } }
+        if (earlier) {
+          checkReplay(commandId, earlier.original, t)
+          return { ok: { ...earlier.result, deduplicated: true, original: earlier.original } }
+        }
         const prior = st.commandResult.get(party, commandId)
         if (prior) {
           if (prior.kind !== 'transfer_executed') {
             throw new LedgerError(`command id ${commandId} was already used for a ${prior.kind} command`, 'DUPLICATE_COMMAND')
           }
           const d = TransferDetailsColumn.decode(prior.details)
-          return { ok: { transactionId: prior.tx_id, commandId, recordId: d.recordId, fromBalance: d.fromBalance, toBalance: d.toBalance, deduplicated: true } }
+          const original = firstTransferOf(d, prior.committed_at)
+          checkReplay(commandId, original, t)
+          return { ok: { transactionId: prior.tx_id, commandId, recordId: d.recordId, fromBalance: d.fromBalance, toBalance: d.toBalance, deduplicated: true, original } }
         }
       }
       const sender = walletOf(t.from)
@@ -97,7 +103,8 @@ export function applyTransfers(
         from: t.from, to: t.to, amount, reason: t.reason, fromBalance, toBalance, recordId,
         ...(req.conversationId ? { conversationId: req.conversationId } : {}),
       }
-      const info = st.insertTx.run(txId, commandId, party, 'transfer_executed', t.from, t.to, new Date().toISOString(), TransferDetailsColumn.encode(details))
+      const committedAt = new Date().toISOString()
+      const info = st.insertTx.run(txId, commandId, party, 'transfer_executed', t.from, t.to, committedAt, TransferDetailsColumn.encode(details))
       st.archiveWalletPair.run(txId, sender.contract_id, receiver.contract_id)
       const next = (w: WalletRow, balance: string): WalletRow => ({ ...w, contract_id: newContractId(), balance, version: w.version + 1, created_tx: txId, archived_tx: null })
       const s2 = next(sender, fromBalance)
@@ -113,7 +120,7 @@ export function applyTransfers(
       count++
       lastTx = txId
       const result = { transactionId: txId, commandId, recordId, fromBalance, toBalance, deduplicated: false }
-      if (req.commandId !== undefined) done.set(commandId, result)
+      if (req.commandId !== undefined) done.set(commandId, { result, original: firstTransferOf(details, committedAt) })
       return { ok: result }
     } catch (err) {
       if (err instanceof AppError) return { err }

@@ -9,6 +9,8 @@ import { EmbeddedLedger } from '../ledger/embeddedLedger'
 import { SqliteRolloutStore } from '../rollouts/sqliteRollouts'
 import { openStore } from '../sqliteStore'
 import { createStackStorage } from '../stacks/create'
+import { WALLET_COMMAND_PREFIXES } from '../../engine/ledger/commandIds'
+import { commandNamespacesMigration } from './007_commandNamespaces'
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from './index'
 
 const FIXTURES = join(import.meta.dirname, '../../../tests/fixtures/db')
@@ -47,7 +49,49 @@ function checkStacksWork(file: string): void {
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner'])
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces'])
+  })
+
+  it('007 covers every wallet-creation prefix the ledger reserves', () => {
+    for (const p of WALLET_COMMAND_PREFIXES) expect(commandNamespacesMigration.sql).toContain(`command_id GLOB '${p}*'`)
+  })
+
+  it('007 moves transfers stored under wallet-creation ids to the user namespace, so `ledger init` works again', async () => {
+    const file = join(dir, 'bad.db')
+    const db = new Database(file)
+    db.exec(readFileSync(join(FIXTURES, 'v6.sql'), 'utf8'))
+    db.close()
+    // What builds before v7 accepted: transfers under `init:`/`migrate:` ids (written directly,
+    // since this build refuses them), one of them whose renamed id is already taken.
+    const v6 = openStore(file, { migrations: MIGRATIONS.slice(0, 6) })
+    const old = new EmbeddedLedger(v6, { party: 'p2engine', now: () => 1_767_225_700 })
+    for (const id of ['t-a', 't-b', 'legacy-transfer:migrate:embedded:x', 't-c', 'INIT:keep']) old.transferSync({ from: 'agent_beta', to: 'agent_alpha', amount: '1', commandId: id })
+    const rename = v6.db.prepare('UPDATE ledger_transactions SET command_id = ? WHERE command_id = ?')
+    rename.run('init:agent_lemy2', 'fixture-t1')
+    rename.run('init:agent_alpha', 't-a')
+    rename.run('migrate:embedded:x', 't-b')
+    await expect(old.createWallet({ agent: 'agent_lemy2', initialBalance: '1', commandId: 'init:agent_lemy2' })).rejects.toMatchObject({ code: 'DUPLICATE_COMMAND' })
+    const wallets = await old.listWallets()
+    v6.close()
+    const [txBefore, ...restBefore] = ledgerRows(file) as Record<string, unknown>[][]
+
+    const store = openStore(file)
+    try {
+      const ledger = new EmbeddedLedger(store, { party: 'p2engine' })
+      const [txAfter, ...restAfter] = ledgerRows(file) as Record<string, unknown>[][]
+      expect(restAfter).toEqual(restBefore)
+      expect(txAfter!.map((r) => r.command_id)).toEqual([
+        'fixture-w1', 'fixture-w2', 'legacy-transfer:init:agent_lemy2', 'legacy-transfer:init:agent_alpha',
+        `legacy-transfer:migrate:embedded:x#${txBefore![4]!.tx_id as string}`, 'legacy-transfer:migrate:embedded:x', 't-c', 'INIT:keep',
+      ])
+      expect(txAfter!.map(({ command_id: _, ...r }) => r)).toEqual(txBefore!.map(({ command_id: _, ...r }) => r))
+      expect(await ledger.createWallet({ agent: 'agent_lemy2', initialBalance: '1', commandId: 'init:agent_lemy2' })).toMatchObject({ created: true })
+      expect(await ledger.createWallet({ agent: 'agent_alpha', initialBalance: '1', commandId: 'init:agent_alpha' })).toMatchObject({ created: false })
+      expect((await ledger.listWallets()).filter((w) => w.agent !== 'agent_lemy2')).toEqual(wallets)
+      expect((await ledger.audit()).violations).toEqual([])
+    } finally {
+      store.close()
+    }
   })
 
   it('upgrade a database created with only migration 001 and keep its ledger rows', async () => {

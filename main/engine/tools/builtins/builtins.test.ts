@@ -69,10 +69,23 @@ describe('ledger tools', () => {
   it('transfer_funds: the same idempotency key never pays twice', async () => {
     await invokeTool(reg, 'transfer_funds', { to_agent: 'agent_beta', amount: 5 }, ctx)
     const again = await invokeTool(reg, 'transfer_funds', { to_agent: 'agent_beta', amount: 5 }, ctx)
-    expect(again.status === 'ok' && again.result).toMatchObject({ deduplicated: true, new_balance: '95.0', reason: 'Transfer via tool call' })
+    expect(again.status === 'ok' && again.result).toMatchObject({
+      deduplicated: true, new_balance: '95.0', reason: 'Transfer via tool call',
+      message: "Already applied: this call's transfer of 5 to agent_beta was committed before; nothing moved again",
+    })
     expect((await ledger.getWallet('agent_alpha'))?.balance).toBe('95.0')
     await invokeTool(reg, 'transfer_funds', { to_agent: 'agent_beta', amount: 5 }, { ...ctx, idempotencyKey: 'call-2' })
     expect((await ledger.getWallet('agent_alpha'))?.balance).toBe('90.0')
+  })
+
+  it('transfer_funds: a key committed with other parameters is a COMMAND_ID_REUSED tool error and pays nothing', async () => {
+    await invokeTool(reg, 'transfer_funds', { to_agent: 'agent_beta', amount: 5 }, ctx)
+    const other = await invokeTool(reg, 'transfer_funds', { to_agent: 'agent_helper', amount: 7 }, ctx)
+    expect(other).toStrictEqual({
+      status: 'error',
+      error: { code: 'COMMAND_ID_REUSED', message: expect.stringMatching(/^command id "call-1" was already used for the transfer agent_alpha → agent_beta 5\.0 .*NOT applied/) },
+    })
+    expect([(await ledger.getWallet('agent_alpha'))?.balance, (await ledger.getWallet('agent_helper'))?.balance]).toEqual(['95.0', '100.0'])
   })
 
   it('transfer_funds: ledger rejections and limits reach the model as errors', async () => {

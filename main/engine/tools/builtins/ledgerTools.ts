@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ToolError } from '../../errors'
+import { CommandIdReusedError } from '../../ledger/commandIds'
 import { formatFixed, parseDecimal } from '../../ledger/decimal'
 import type { Wallet } from '../../ports/ledger'
 import { defineTool } from '../defineTool'
@@ -59,6 +60,10 @@ async function pay(ctx: ToolContext, to: string, amount: string, reason: string)
     reason,
     commandId: ctx.idempotencyKey,
     conversationId: ctx.conversationId,
+  }).catch((err: unknown) => {
+    // The key was committed with other parameters: the model must see that nothing was paid.
+    if (err instanceof CommandIdReusedError) throw new ToolError(err.message, 'COMMAND_ID_REUSED', { cause: err })
+    throw err
   })
   return {
     transferred: amount,
@@ -68,7 +73,9 @@ async function pay(ctx: ToolContext, to: string, amount: string, reason: string)
     new_balance: r.fromBalance,
     reason,
     deduplicated: r.deduplicated,
-    message: `Successfully transferred ${amount} to ${to}`,
+    message: r.deduplicated
+      ? `Already applied: this call's transfer of ${amount} to ${to} was committed before; nothing moved again`
+      : `Successfully transferred ${amount} to ${to}`,
   }
 }
 
