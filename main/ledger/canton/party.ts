@@ -21,15 +21,17 @@ async function listParties(api: LedgerApi): Promise<string[]> {
 
 /**
  * Reuses the P2Engine party (configured id, or one allocated earlier from the same hint) or
- * allocates it. Returns the full party id (`<hint>::<namespace>`).
+ * allocates it. Returns the full party id (`<hint>::<namespace>`). The party is allocated without
+ * `userId`: a strict participant refuses that for a user that does not exist yet
+ * (`USER_NOT_FOUND`); {@link ensureUser} creates the user with its rights afterwards.
  */
-export async function resolveParty(api: LedgerApi, configured: string, userId?: string): Promise<string> {
+export async function resolveParty(api: LedgerApi, configured: string): Promise<string> {
   const hint = partyHintOf(configured)
   const pick = (parties: string[]) => parties.find((p) => p === configured) ?? parties.find((p) => p.startsWith(`${hint}::`))
   const known = pick(await listParties(api))
   if (known) return known
   try {
-    const res = await call('allocate party', () => api.POST('/v2/parties', { body: { partyIdHint: hint, ...(userId ? { userId } : {}) } }))
+    const res = await call('allocate party', () => api.POST('/v2/parties', { body: { partyIdHint: hint } }))
     return res.partyDetails.party
   } catch (err) {
     // Another process may have allocated it between our list and our allocation.
