@@ -10,6 +10,7 @@ type CreatedEvent = S['CreatedEvent']
 type Event = S['Event']
 
 const PACKAGE_ID = createHash('sha256').update('p2engine-ledger-1.0.0').digest('hex')
+const DAML_PRIM = createHash('sha256').update('daml-prim').digest('hex')
 const SYNCHRONIZER = 'sandbox::1220' + '0'.repeat(60)
 
 export { cantonError, DamlRejection }
@@ -74,6 +75,11 @@ export class FakeDamlEngine {
   uploadDar(bytes: Buffer): void {
     if (!bytes?.length) throw invalid('empty DAR')
     this.darUploads++
+  }
+
+  /** The participant's packages: the daml-prim stand-in, plus the model once known. */
+  packageIds(): string[] {
+    return this.modelKnown ? [DAML_PRIM, PACKAGE_ID] : [DAML_PRIM]
   }
 
   private get modelKnown(): boolean {

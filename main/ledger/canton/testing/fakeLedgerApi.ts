@@ -91,6 +91,7 @@ export class FakeLedgerApi {
           status = 500; body = (err as Error).message; type = 'text/plain'
         }
       }
+      if (type === 'none') { res.writeHead(status); res.end(); return }
       res.writeHead(status, { 'Content-Type': type })
       res.end(type === 'application/json' ? JSON.stringify(body) : String(body))
     }
@@ -138,7 +139,7 @@ export class FakeLedgerApi {
   private dispatch(method: string, route: string, q: URLSearchParams, body: any, params: Record<string, string>): [number, unknown, string?] {
     const e = this.engine
     switch (`${method} ${route}`) {
-      case 'GET /livez': return [200, 'service is alive', 'text/plain']
+      case 'GET /livez': return [200, undefined, 'none'] // the spec declares no body for 200
       case 'GET /readyz': return [200, 'ready', 'text/plain']
       case 'GET /v2/version': return [200, VERSION]
       case 'GET /v2/parties': return [200, { partyDetails: e.parties().map((party) => ({ party, isLocal: true, identityProviderId: '' })), nextPageToken: '' }]
@@ -151,6 +152,7 @@ export class FakeLedgerApi {
         return [200, { newlyGrantedRights: e.users.grant(body.userId, body.rights) }]
       }
       case 'POST /v2/dars': e.uploadDar(body as Buffer); return [200, {}]
+      case 'GET /v2/packages': return [200, { packageIds: e.packageIds() }]
       case 'GET /v2/state/ledger-end': return [200, { offset: e.end }]
       case 'POST /v2/state/active-contracts': return [200, e.activeContracts(body)]
       case 'POST /v2/updates': return [200, e.updates(body, Math.min(Number(q.get('limit') ?? '1000'), this.options.updatesPageCap ?? Infinity))]
@@ -161,7 +163,7 @@ export class FakeLedgerApi {
 }
 
 const ROUTES = [
-  'GET /livez', 'GET /readyz', 'GET /v2/version', 'GET /v2/parties', 'POST /v2/parties', 'POST /v2/dars',
+  'GET /livez', 'GET /readyz', 'GET /v2/version', 'GET /v2/parties', 'POST /v2/parties', 'POST /v2/dars', 'GET /v2/packages',
   'POST /v2/users', 'GET /v2/users/{user-id}', 'GET /v2/users/{user-id}/rights', 'POST /v2/users/{user-id}/rights',
   'GET /v2/state/ledger-end', 'POST /v2/state/active-contracts', 'POST /v2/updates',
   'POST /v2/commands/submit-and-wait-for-transaction',
