@@ -85,7 +85,7 @@ export class CantonLedger implements LedgerClient {
   party(): Promise<string> {
     this.init ??= withRetry('connect to the Canton ledger', this.options.baseUrl, this.retry, async () => {
       if (this.options.darPath) await uploadDar(this.api, this.options.darPath)
-      const party = await resolveParty(this.api, this.options.party)
+      const party = await resolveParty(this.api, this.options.party, this.userId)
       this.ensuredUser = await ensureUser(this.api, this.userId, party)
       return party
     }).catch((err) => { this.init = undefined; throw err })

@@ -60,6 +60,26 @@ describe('the user behind the party (a strict participant)', () => {
     expect(again.ensuredUser).toEqual({ userId: 'p2engine', created: false, granted: 0 })
   })
 
+  it('with a non-admin user token: allocates the party for itself, checks its rights, and submits as that user', async () => {
+    const fake = await start({ token: 'alice-token', tokenUser: 'alice' })
+    fake.engine.users.create({ user: { id: 'alice' }, rights: [] }) // made by the participant's admin
+    const ledger = make(fake, { auth: { kind: 'token', token: 'alice-token' }, userId: 'alice' })
+    const party = await ledger.party()
+    expect(fake.engine.users.rights('alice')).toEqual([{ kind: { CanActAs: { value: { party } } } }])
+    expect(ledger.ensuredUser).toEqual({ userId: 'alice', created: false, granted: 0 })
+    expect(await ledger.createWallet({ agent: 'alpha', initialBalance: '3' })).toMatchObject({ created: true })
+  })
+
+  it('with a non-admin user token lacking rights on an existing party: says who must grant what', async () => {
+    const fake = await start({ token: 'bob-token', tokenUser: 'bob' })
+    const party = fake.engine.allocateParty('p2engine_default')
+    fake.engine.users.create({ user: { id: 'bob' }, rights: [] })
+    const ledger = make(fake, { auth: { kind: 'token', token: 'bob-token' }, userId: 'bob' })
+    await expect(ledger.party()).rejects.toMatchObject({
+      code: 'LEDGER_USER_RIGHTS', message: expect.stringContaining(`ask the participant's admin to grant CanActAs and CanReadAs on ${party} to "bob"`),
+    })
+  })
+
   it('refuses an invalid CANTON_USER_ID before any call, naming it', async () => {
     const fake = await start()
     expect(() => make(fake, { userId: 'has space' })).toThrow(/CANTON_USER_ID "has space" is not a valid Ledger API user id/)

@@ -1,4 +1,4 @@
-import { UserInputError } from '../../engine/errors'
+import { LedgerError, UserInputError } from '../../engine/errors'
 import type { components } from './generated/ledgerApi'
 import { CantonCallError } from './errors'
 import { call, type LedgerApi } from './http'
@@ -43,6 +43,7 @@ export async function ensureUser(api: LedgerApi, userId: string, party: string):
     }))
     return { userId, created: true, granted: 2 }
   } catch (err) {
+    if (err instanceof CantonCallError && err.status === 403) return checkOwnRights(api, userId, party)
     if (!(err instanceof CantonCallError && err.code === 'USER_ALREADY_EXISTS')) throw err
   }
   const res = await call('grant user rights', () => api.POST('/v2/users/{user-id}/rights', {
@@ -50,6 +51,21 @@ export async function ensureUser(api: LedgerApi, userId: string, party: string):
     body: { userId, rights: partyRights(party), identityProviderId: '' },
   }))
   return { userId, created: false, granted: res.newlyGrantedRights?.length ?? 0 }
+}
+
+/**
+ * Without ParticipantAdmin (a user token) users and rights can't be managed: the user must
+ * already act as the party (CanActAs implies reading). Fails with LEDGER_USER_RIGHTS saying so.
+ */
+async function checkOwnRights(api: LedgerApi, userId: string, party: string): Promise<EnsuredUser> {
+  const res = await call('list user rights', () => api.GET('/v2/users/{user-id}/rights', { params: { path: { 'user-id': userId } } }))
+  const canAct = (res.rights ?? []).some((r) => r.kind && 'CanActAs' in r.kind && r.kind.CanActAs.value.party === party)
+  if (canAct) return { userId, created: false, granted: 0 }
+  throw new LedgerError(
+    `the Ledger API user "${userId}" may not act as ${party}, and this token may not grant rights (no ParticipantAdmin); ` +
+    `ask the participant's admin to grant CanActAs and CanReadAs on ${party} to "${userId}", or use an admin token`,
+    'LEDGER_USER_RIGHTS',
+  )
 }
 
 /** A user's rights in words (`CanActAs alice::1220…`), for `ledger debug`. */

@@ -15,6 +15,12 @@ export interface FakeLedgerOptions {
   maxListElements?: number
   /** The server's own cap on `limit` for `/v2/updates` ("ignored if bigger than server setting"). */
   updatesPageCap?: number
+  /**
+   * With `token`: the token is a user token of this (existing, non-admin) user. The participant
+   * then refuses admin calls (creating users, granting rights, allocating a party for another
+   * user) and takes the user id of commands from the token.
+   */
+  tokenUser?: string
 }
 
 /** A failure to inject into the next matching request(s). */
@@ -108,6 +114,8 @@ export class FakeLedgerApi {
       this.violations.push((err as Error).message)
       return send(400, (err as Error).message, 'text/plain')
     }
+    const denied = this.deniedForUser(method, route, body, params ?? {})
+    if (denied) return send(403, cantonError('PERMISSION_DENIED', denied, 7, 7))
     const before = this.takeFault(route, 'before')
     if (before) return send(before.status, before.error)
     try {
@@ -122,6 +130,27 @@ export class FakeLedgerApi {
       if (err instanceof DamlRejection) return send(err.status, err.error)
       send(500, cantonError('INTERNAL', (err as Error).message, 4, 13))
     }
+  }
+
+  /** Why a non-admin user token may not make this call (Canton's authorization rules), or undefined. */
+  private deniedForUser(method: string, route: string, body: any, params: Record<string, string>): string | undefined {
+    const self = this.options.tokenUser
+    if (!self) return undefined
+    const need = 'HasRight(ParticipantAdmin)'
+    switch (`${method} ${route}`) {
+      case 'POST /v2/users': return `creating a user requires ${need}`
+      case 'POST /v2/users/{user-id}/rights': return `granting rights requires ${need}`
+      case 'POST /v2/parties': return body?.userId === self ? undefined : `allocating a party requires ${need} or IsAuthenticatedUser(user_id) with user_id = "${self}"`
+      case 'GET /v2/users/{user-id}':
+      case 'GET /v2/users/{user-id}/rights': return params['user-id'] === self ? undefined : `reading another user requires ${need}`
+      case 'POST /v2/commands/submit-and-wait-for-transaction': {
+        if (body?.commands?.userId && body.commands.userId !== self) return `the command's user id "${body.commands.userId}" is not the token's user "${self}"`
+        const rights = this.engine.users.has(self) ? this.engine.users.rights(self).map((r) => JSON.stringify(r.kind)) : []
+        const missing = ((body?.commands?.actAs ?? []) as string[]).filter((p) => !rights.includes(JSON.stringify({ CanActAs: { value: { party: p } } })))
+        return missing.length ? `user "${self}" may not act as ${missing.join(', ')}` : undefined
+      }
+    }
+    return undefined
   }
 
   private route(method: string, path: string): { route: string; params: Record<string, string> } | undefined {
