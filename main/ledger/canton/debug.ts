@@ -76,7 +76,8 @@ export async function cantonDebug(ledger: CantonLedger): Promise<CantonDebugRepo
   if (rights) r.user.rights = (rights.rights ?? []).map(describeRight)
   if (r.party && rights) {
     const can = (kind: string) => r.user.rights.includes(`${kind} ${r.party}`)
-    checks.push({ name: 'user rights on the party', ok: can('CanActAs') && can('CanReadAs'), detail: `CanActAs ${can('CanActAs') ? 'yes' : 'MISSING'}, CanReadAs ${can('CanReadAs') ? 'yes' : 'MISSING'}` })
+    // CanActAs implies reading as the party; CanReadAs alone can't submit.
+    checks.push({ name: 'user rights on the party', ok: can('CanActAs'), detail: `CanActAs ${can('CanActAs') ? 'yes' : 'MISSING'}, CanReadAs ${can('CanReadAs') ? 'yes' : can('CanActAs') ? 'implied by CanActAs' : 'MISSING'}` })
   }
   const pkgs = await probe('GET /v2/packages', () => call('list packages', () => api.GET('/v2/packages')), (x) => `${x.packageIds.length} packages`)
   if (pkgs) r.packageCount = pkgs.packageIds.length
