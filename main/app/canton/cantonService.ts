@@ -134,8 +134,9 @@ export class CantonService {
     return { file, lines: text.replace(/\n$/, '').split('\n').slice(-n), exists: true }
   }
 
-  /** Stops the owned sandbox (the app quits) and the log watcher. */
+  /** Stops the owned sandbox (the app quits), a running install and the log watcher. */
   async close(): Promise<void> {
+    await this.installer.cancel()
     this.watcher?.close()
     this.watcher = undefined
     clearTimeout(this.pending)

@@ -23,6 +23,7 @@ const PHASE: Record<InstallProgress['phase'], CantonInstallState['phase']> = { d
 export class CantonInstallJob {
   private state: CantonInstallState = IDLE
   private running?: Promise<void>
+  private abort?: AbortController
   private last = 0
 
   constructor(private readonly o: InstallJobOptions) {}
@@ -41,14 +42,21 @@ export class CantonInstallJob {
     if (this.running) return this.state
     const target = resolveTarget(input)
     this.set({ ...IDLE, phase: 'downloading', version: target.version, url: target.url, sha256: target.sha256 }, true)
+    this.abort = new AbortController()
     this.running = installCanton({
-      home: this.o.home, target, force: input.force, env: this.o.env, fetch: this.o.fetch,
+      home: this.o.home, target, force: input.force, env: this.o.env, fetch: this.o.fetch, signal: this.abort.signal,
       onProgress: (p) => this.set({ ...this.state, phase: PHASE[p.phase], ...(p.phase === 'download' ? { received: p.received, total: p.total ?? null } : {}) }, p.phase !== 'download'),
     }).then(
       (r) => this.set({ ...this.state, phase: 'done', dir: r.dir, java: { ...r.java, hint: r.java.ok ? [] : JAVA_INSTALL_LINES } }, true),
       (err) => this.set({ ...this.state, phase: 'failed', error: { code: err instanceof AppError ? err.code : 'CANTON_INSTALL', message: messageOf(err) } }, true),
     ).finally(() => { this.running = undefined })
     return this.state
+  }
+
+  /** Cancels a running install (the app quits) and waits until its temp folder is gone. */
+  async cancel(): Promise<void> {
+    this.abort?.abort()
+    await this.whenIdle()
   }
 
   private set(next: CantonInstallState, force: boolean): void {

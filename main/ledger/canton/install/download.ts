@@ -13,6 +13,8 @@ export interface DownloadOptions {
   /** Abort when no byte arrived for this long (default 60 s). */
   idleTimeoutMs?: number
   fetch?: typeof globalThis.fetch
+  /** Cancels the download (the app quits); fails with CANTON_DOWNLOAD "cancelled". */
+  signal?: AbortSignal
 }
 
 /**
@@ -22,6 +24,9 @@ export interface DownloadOptions {
  */
 export async function downloadWithDigest(url: string, file: string, o: DownloadOptions = {}): Promise<{ sha256: string; bytes: number }> {
   const controller = new AbortController()
+  const cancelled = () => o.signal?.aborted === true
+  const onCancel = () => controller.abort()
+  o.signal?.addEventListener('abort', onCancel, { once: true })
   const idle = o.idleTimeoutMs ?? 60_000
   let timer = setTimeout(() => controller.abort(), idle)
   const fail = (why: string, cause?: unknown) => new LedgerError(`downloading ${url} failed: ${why}`, 'CANTON_DOWNLOAD', { cause })
@@ -32,7 +37,7 @@ export async function downloadWithDigest(url: string, file: string, o: DownloadO
     try {
       res = await (o.fetch ?? globalThis.fetch)(url, { signal: controller.signal, redirect: 'follow' })
     } catch (err) {
-      throw fail(controller.signal.aborted ? `no answer within ${Math.round(idle / 1000)} s` : causeOf(err), err)
+      throw fail(cancelled() ? 'cancelled' : controller.signal.aborted ? `no answer within ${Math.round(idle / 1000)} s` : causeOf(err), err)
     }
     if (!res.ok || !res.body) throw fail(`HTTP ${res.status} ${res.statusText}`.trim())
     const length = res.headers.get('content-length')
@@ -50,11 +55,12 @@ export async function downloadWithDigest(url: string, file: string, o: DownloadO
         o.onProgress?.({ received, total })
       }
     } catch (err) {
-      throw fail(controller.signal.aborted ? `stalled for ${Math.round(idle / 1000)} s after ${received} bytes` : `the connection broke after ${received} bytes (${causeOf(err)})`, err)
+      throw fail(cancelled() ? `cancelled after ${received} bytes` : controller.signal.aborted ? `stalled for ${Math.round(idle / 1000)} s after ${received} bytes` : `the connection broke after ${received} bytes (${causeOf(err)})`, err)
     }
     if (total !== undefined && received !== total) throw fail(`got ${received} of ${total} bytes`)
     return { sha256: hash.digest('hex'), bytes: received }
   } finally {
+    o.signal?.removeEventListener('abort', onCancel)
     clearTimeout(timer)
     out.end()
     await closed.catch(() => undefined)

@@ -11,7 +11,7 @@ import { serveRelease, sha256Of, standInRelease } from './testing/standInRelease
 
 const closers: Array<() => Promise<void>> = []
 afterEach(async () => { for (const c of closers.splice(0)) await c() })
-const serve = async (body: Buffer, mode: 'ok' | 'cut' | '404' = 'ok') => {
+const serve = async (body: Buffer, mode: 'ok' | 'cut' | 'stall' | '404' = 'ok') => {
   const s = await serveRelease(body, mode)
   closers.push(s.close)
   return s.url
@@ -60,6 +60,19 @@ describe('p2engine ledger canton install (against a local HTTP server)', () => {
     expect(leftovers(home)).toEqual([])
     const missing = await serve(body, '404')
     await expect(installCanton({ home, env: noJava, target: resolveTarget({ version: '9.9.9', url: missing, sha256: sha(body) }) })).rejects.toMatchObject({ code: 'CANTON_DOWNLOAD', message: expect.stringContaining('HTTP 404') })
+    expect(leftovers(home)).toEqual([])
+  })
+
+  it('a stalled download times out, and a cancelled one (the app quits) stops at once; nothing left behind', async () => {
+    const body = await standIn('9.9.9')
+    const home = freshHome()
+    const url = await serve(body, 'stall')
+    const target = resolveTarget({ version: '9.9.9', url, sha256: sha(body) })
+    await expect(installCanton({ home, env: noJava, target, idleTimeoutMs: 200 })).rejects.toMatchObject({ code: 'CANTON_DOWNLOAD', message: expect.stringContaining('stalled for 0 s after') })
+    expect(leftovers(home)).toEqual([])
+    const abort = new AbortController()
+    const running = installCanton({ home, env: noJava, target, signal: abort.signal, onProgress: (p) => { if (p.phase === 'download' && p.received > 0) abort.abort() } })
+    await expect(running).rejects.toMatchObject({ code: 'CANTON_DOWNLOAD', message: expect.stringContaining('cancelled after') })
     expect(leftovers(home)).toEqual([])
   })
 

@@ -25,6 +25,8 @@ export interface InstallOptions {
   onProgress?: (p: InstallProgress) => void
   fetch?: typeof globalThis.fetch
   idleTimeoutMs?: number
+  /** Cancels the install (nothing is left behind). */
+  signal?: AbortSignal
 }
 
 export interface InstallResult {
@@ -60,7 +62,7 @@ export async function installCanton(o: InstallOptions): Promise<InstallResult> {
   try {
     const archive = join(tmp, 'canton.tar.gz')
     const got = await downloadWithDigest(o.target.url, archive, {
-      fetch: o.fetch, idleTimeoutMs: o.idleTimeoutMs,
+      fetch: o.fetch, idleTimeoutMs: o.idleTimeoutMs, signal: o.signal,
       onProgress: (p: DownloadProgress) => o.onProgress?.({ phase: 'download', ...p }),
     })
     o.onProgress?.({ phase: 'verify' })

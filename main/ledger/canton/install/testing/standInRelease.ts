@@ -26,13 +26,14 @@ export const sha256Of = (b: Buffer): string => createHash('sha256').update(b).di
 
 /**
  * Serves `body` at `/canton.tar.gz` on 127.0.0.1 (a random port); `cut` sends half and drops
- * the connection, `404` answers not found. Returns the URL and a close function.
+ * the connection, `stall` sends half and then nothing, `404` answers not found. Returns the URL and a close function.
  */
-export async function serveRelease(body: Buffer, mode: 'ok' | 'cut' | '404' = 'ok'): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+export async function serveRelease(body: Buffer, mode: 'ok' | 'cut' | 'stall' | '404' = 'ok'): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     if (mode === '404' || req.url !== '/canton.tar.gz') { res.writeHead(404); res.end('not here'); return }
     res.writeHead(200, { 'Content-Length': body.length, 'Content-Type': 'application/gzip' })
     if (mode === 'cut') { res.write(body.subarray(0, body.length >> 1), () => res.socket?.destroy()); return }
+    if (mode === 'stall') { res.write(body.subarray(0, body.length >> 1)); return } // never ends
     res.end(body)
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
