@@ -9,7 +9,7 @@ import type { Wrap } from '../program'
 
 interface InstallOpts { version?: string; url?: string; sha256?: string; force?: boolean; list?: boolean; json?: boolean }
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`
+const mb = (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`)
 
 /** A progress bar on an interactive stderr; phase lines otherwise (pipes, tests, --json prints none). */
 function progressReporter(ctx: CliContext, quiet: boolean): { onProgress: (p: InstallProgress) => void; stop: () => void } {

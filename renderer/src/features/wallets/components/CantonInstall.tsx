@@ -3,7 +3,7 @@ import type { CantonInstallState, CantonStatus } from '../../../../../preload/co
 import { Alert, Button, Field } from '../../../shared/ui'
 import { useCantonStore } from '../canton'
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`
+const mb = (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`)
 const ACTIVE = ['downloading', 'verifying', 'unpacking']
 const WORD: Record<string, string> = { downloading: 'Downloading', verifying: 'Verifying SHA-256', unpacking: 'Unpacking' }
 
