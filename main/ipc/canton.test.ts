@@ -80,6 +80,7 @@ describe('canton handlers', () => {
       phase: 'ready', installed: true, install: { kind: 'canton', bin: STAND_IN, source: 'CANTON_BIN' }, installHint: null, pid: expect.any(Number),
       jsonApiUrl: `http://127.0.0.1:${s.ports.jsonApi}`, ports: { ledgerApi: expect.any(Number), admin: expect.any(Number), jsonApi: expect.any(Number), sequencerPublic: expect.any(Number), sequencerAdmin: expect.any(Number), mediatorAdmin: expect.any(Number) },
       restarts: 0, detail: `ready at http://127.0.0.1:${s.ports.jsonApi}`, owned: true, backend: 'embedded', savedBackend: 'embedded', logFile: join(home, 'logs', 'canton.log'),
+      pinned: { version: CANTON_PINS[0]!.version, url: CANTON_PINS[0]!.url, sha256: CANTON_PINS[0]!.sha256 },
     })
     expect(isAlive(s.pid!)).toBe(true)
     // A second click while it runs changes nothing.
