@@ -11,7 +11,7 @@ import type { Engine } from '../engine/runtime/engine'
 import { applySavedSettings, OPENAI_KEY, readSavedSettings, SettingsService } from './settings/settingsService'
 import { MemoryVault, type SecretVault } from './settings/vault'
 import { cantonLedgerFromSettings } from '../ledger/canton/fromSettings'
-import { discoverCanton } from '../ledger/canton/sandbox/discover'
+import { bundledResourcesPath, discoverCanton } from '../ledger/canton/sandbox/discover'
 import { isAlive, readState } from '../ledger/canton/sandbox/state'
 import { CantonService } from './canton/cantonService'
 import { reboundLedger, type ReboundLedger } from './canton/reboundLedger'
@@ -95,10 +95,12 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
     savedBackend: () => settings.view().ledgerBackend,
     onStatus: (s) => void bus.publish('canton:statusChanged', s),
     onLog: (lines) => void bus.publish('canton:logged', { lines }),
+    onInstallProgress: (st) => void bus.publish('canton:installProgress', st),
+    resourcesPath: bundledResourcesPath(),
     // The sandbox comes up on fresh ports: the engine's ledger follows it.
     onReady: async (state) => { await rebound?.rebind(cantonLedgerFromSettings(config.settings, env, state.jsonApiUrl)) },
   })
-  if (rebound && (options.autoStartCanton ?? true) && discoverCanton(env) && !runningSandbox(config.settings.home)) {
+  if (rebound && (options.autoStartCanton ?? true) && discoverCanton(env, { home: config.settings.home, resourcesPath: bundledResourcesPath() }) && !runningSandbox(config.settings.home)) {
     canton.start().catch((err) => console.error(`Canton sandbox did not start: ${err instanceof Error ? err.message : String(err)}`))
   }
   let closed = false

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { contract, type Envelope, type EventPayload, type InvokeChannel, type InvokeInput, type InvokeOutput } from '../../preload/contract'
 import { CantonService } from '../app/canton/cantonService'
+import { CANTON_PINS } from '../ledger/canton/install/pins'
+import { serveRelease, sha256Of, standInRelease } from '../ledger/canton/install/testing/standInRelease'
 import { installHint } from '../ledger/canton/sandbox/discover'
 import { isAlive } from '../ledger/canton/sandbox/state'
 import { cantonHandlers } from './canton'
@@ -22,6 +24,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c()
 })
 
+const setupServices = new Map<string, AppServices>()
+
 /** The canton handlers on a temp home; `env` decides whether Canton is found. */
 function setup(env: NodeJS.ProcessEnv) {
   const home = mkdtempSync(join(tmpdir(), 'p2e-ipc-canton-'))
@@ -35,7 +39,8 @@ function setup(env: NodeJS.ProcessEnv) {
     await (services.canton as CantonService | undefined)?.close()
     rmSync(home, { recursive: true, force: true })
   })
-  return { home, transport, phases }
+  setupServices.set(home, services)
+  return { home, transport, phases, bus }
 }
 
 const standInEnv = (home: string, dar = join(home, 'model.dar')) => ({ ...process.env, CANTON_BIN: STAND_IN, P2ENGINE_DAR: dar, P2ENGINE_SKIP_JAVA_CHECK: '1' })
@@ -48,6 +53,7 @@ describe('canton handlers', () => {
       data: {
         phase: 'stopped', installed: false, install: null, installHint: installHint('canton'), pid: null, jsonApiUrl: null, ports: {}, restarts: 0,
         detail: 'not started', owned: false, backend: 'embedded', savedBackend: 'embedded', logFile: join(home, 'logs', 'canton.log'),
+        pinned: { version: CANTON_PINS[0]!.version, url: CANTON_PINS[0]!.url, sha256: CANTON_PINS[0]!.sha256 },
       },
     })
     expect(await typed(transport)('canton:start', {})).toEqual({ ok: false, error: { code: 'CANTON_NOT_FOUND', message: installHint('canton') } })
@@ -74,6 +80,7 @@ describe('canton handlers', () => {
       phase: 'ready', installed: true, install: { kind: 'canton', bin: STAND_IN, source: 'CANTON_BIN' }, installHint: null, pid: expect.any(Number),
       jsonApiUrl: `http://127.0.0.1:${s.ports.jsonApi}`, ports: { ledgerApi: expect.any(Number), admin: expect.any(Number), jsonApi: expect.any(Number), sequencerPublic: expect.any(Number), sequencerAdmin: expect.any(Number), mediatorAdmin: expect.any(Number) },
       restarts: 0, detail: `ready at http://127.0.0.1:${s.ports.jsonApi}`, owned: true, backend: 'embedded', savedBackend: 'embedded', logFile: join(home, 'logs', 'canton.log'),
+      pinned: { version: CANTON_PINS[0]!.version, url: CANTON_PINS[0]!.url, sha256: CANTON_PINS[0]!.sha256 },
     })
     expect(isAlive(s.pid!)).toBe(true)
     // A second click while it runs changes nothing.
@@ -83,5 +90,22 @@ describe('canton handlers', () => {
     expect(await typed(transport)('canton:stop', {})).toEqual({ ok: true, data: expect.objectContaining({ phase: 'stopped', pid: null, owned: false }) })
     expect(isAlive(s.pid!)).toBe(false)
     expect(phases).toEqual(['starting', 'ready', 'stopping', 'stopped'])
+  })
+  it('installs the pinned release from the Ledger panel: progress events, then Canton is found', async () => {
+    const body = await standInRelease('9.9.9')
+    const served = await serveRelease(body)
+    cleanups.push(served.close)
+    const { home, transport, bus } = setup({ PATH: '' })
+    const progress: string[] = []
+    bus.on('canton:installProgress', (s) => progress.push(s.phase))
+    expect(await typed(transport)('canton:install', { sha256: 'nope' })).toEqual({ ok: false, error: { code: 'USER_INPUT', message: '--sha256 "nope" is not a SHA-256 digest (expected 64 hexadecimal characters)' } })
+    const started = await typed(transport)('canton:install', { version: '9.9.9', url: served.url, sha256: sha256Of(body) })
+    expect(started).toEqual({ ok: true, data: expect.objectContaining({ phase: 'downloading', version: '9.9.9', url: served.url }) })
+    await (setupServices.get(home)!.canton as CantonService).installer.whenIdle()
+    const done = await typed(transport)('canton:installStatus', {})
+    expect(done).toEqual({ ok: true, data: expect.objectContaining({ phase: 'done', dir: join(home, 'canton', '9.9.9'), received: body.length, error: null }) })
+    expect(progress[0]).toBe('downloading')
+    expect(progress.at(-1)).toBe('done')
+    expect(await typed(transport)('canton:status', {})).toEqual({ ok: true, data: expect.objectContaining({ installed: true, install: { kind: 'canton', bin: join(home, 'canton', '9.9.9', 'bin', 'canton'), source: 'INSTALLED' } }) })
   })
 })

@@ -1,4 +1,5 @@
 import { CantonService } from '../app/canton/cantonService'
+import { bundledResourcesPath } from '../ledger/canton/sandbox/discover'
 import type { EventBus } from './eventBus'
 import type { HandlerTable } from './register'
 import type { AppServices } from './services'
@@ -13,6 +14,8 @@ export function cantonService(services: AppServices, bus: EventBus): CantonServi
     savedBackend: () => services.settings?.view().ledgerBackend ?? (services.config.settings.ledger.backend === 'canton' ? 'canton' : 'embedded'),
     onStatus: (s) => void bus.publish('canton:statusChanged', s),
     onLog: (lines) => void bus.publish('canton:logged', { lines }),
+    onInstallProgress: (st) => void bus.publish('canton:installProgress', st),
+    resourcesPath: bundledResourcesPath(),
   })
   return services.canton
 }
@@ -25,5 +28,7 @@ export function cantonHandlers(services: AppServices, bus: EventBus): Pick<Handl
     'canton:start': () => svc().start(),
     'canton:stop': () => svc().stop(),
     'canton:logs': (input) => svc().logs(input.lines ?? 200),
+    'canton:install': (input) => svc().installer.start(input),
+    'canton:installStatus': () => svc().installer.status(),
   }
 }

@@ -71,6 +71,9 @@ const samplesFor = ({ refs, rollouts }: Seeded): Record<InvokeChannel, unknown> 
   'canton:start': {},
   'canton:stop': {},
   'canton:logs': { lines: 20 },
+  // Port 9 refuses at once: the install starts (ok) and fails in the background, without network.
+  'canton:install': { url: 'http://127.0.0.1:9/canton-open-source.tar.gz' },
+  'canton:installStatus': {},
 })
 
 const at = { conversationId: 'c1', agentId: 'agent_alpha', branch: 'main' }
@@ -97,6 +100,11 @@ const eventSamples: Record<EventName, unknown> = {
     phase: 'ready', installed: true, install: { kind: 'canton', bin: '/opt/canton/bin/canton', source: 'CANTON_HOME' }, installHint: null, pid: 42,
     jsonApiUrl: 'http://127.0.0.1:7575', ports: { jsonApi: 7575, ledgerApi: 6865 }, restarts: 0, detail: 'ready at http://127.0.0.1:7575', owned: true,
     backend: 'embedded', savedBackend: 'canton', logFile: '/tmp/home/logs/canton.log',
+    pinned: { version: '3.4.9', url: 'https://example.invalid/canton-open-source-3.4.9.tar.gz', sha256: 'c0'.repeat(32) },
+  },
+  'canton:installProgress': {
+    phase: 'downloading', version: '3.4.9', url: 'https://example.invalid/canton-open-source-3.4.9.tar.gz', sha256: 'c0'.repeat(32),
+    received: 1024, total: 4096, dir: null, java: null, error: null,
   },
   'canton:logged': { lines: ['Canton sandbox is ready.'] },
 }

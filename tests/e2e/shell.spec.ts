@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { expect, test, type Page, type TestInfo, type WebSocketRoute } from '@playwright/test'
+import { serveRelease, sha256Of, standInRelease } from '../../main/ledger/canton/install/testing/standInRelease'
 
 // Runs after chat.spec.ts and rollouts.spec.ts on the same host; moves no money (wallets.spec.ts
 // expects untouched balances).
@@ -247,7 +248,7 @@ test('the ledger panel keeps Canton as a collapsed, optional note when it is not
   await expect(panel.getByTestId('canton-phase')).toHaveText('Canton stopped')
   await expect(panel.getByRole('radio', { name: /Embedded/ })).toBeChecked()
   await note.getByText('Optional: Canton backend').click()
-  await expect(panel.getByTestId('canton-install-hint')).toContainText('Canton was not found (looked at CANTON_BIN, CANTON_HOME/bin/canton, and canton or dpm on PATH).')
+  await expect(panel.getByTestId('canton-install-hint')).toContainText('Canton was not found (looked at CANTON_BIN, CANTON_HOME/bin/canton, P2ENGINE_HOME/canton/<version>, the app bundle, and canton or dpm on PATH).')
   await expect(panel.getByTestId('canton-install-hint')).toContainText('p2engine ledger canton start')
 
   await panel.scrollIntoViewIfNeeded()
@@ -255,4 +256,27 @@ test('the ledger panel keeps Canton as a collapsed, optional note when it is not
   const file = testInfo.outputPath('ledger-panel.png')
   await panel.screenshot({ path: file })
   copyFileSync(file, 'docs/screenshots/ledger-panel.png')
+})
+
+test('installs Canton from the ledger panel (a local mirror serving a stand-in release), then offers to start it', async ({ page }) => {
+  const body = await standInRelease('9.9.9')
+  const mirror = await serveRelease(body)
+  try {
+    await page.goto(`/?token=${token}#/wallets`)
+    const panel = page.getByRole('region', { name: 'Ledger backend' })
+    await panel.getByText('Optional: Canton backend').click()
+    const install = panel.getByTestId('canton-install')
+    await expect(install).toContainText('Install Canton 3.4.9')
+    await install.getByText('Mirror or other digest').click()
+    await install.getByLabel('Mirror URL').fill(mirror.url)
+    await install.getByLabel('Expected SHA-256').fill('0'.repeat(64))
+    await install.getByRole('button', { name: 'Install Canton' }).click()
+    await expect(panel.getByTestId('canton-install-error')).toContainText(`has SHA-256 ${sha256Of(body)}, expected ${'0'.repeat(64)}; nothing was installed`)
+    await install.getByLabel('Expected SHA-256').fill(sha256Of(body))
+    await install.getByRole('button', { name: 'Install Canton' }).click()
+    await expect(panel.getByRole('button', { name: 'Start Canton' })).toBeVisible()
+    await expect(panel).toContainText('installed by P2Engine')
+  } finally {
+    await mirror.close()
+  }
 })

@@ -2,14 +2,16 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, watch, 
 import { readFile } from 'node:fs/promises'
 import { walletAgents } from '../../engine/ledger/walletAgents'
 import { basename, dirname } from 'node:path'
-import type { CantonLogs, CantonStatus } from '../../../preload/contract'
+import type { CantonInstallState, CantonLogs, CantonStatus } from '../../../preload/contract'
 import type { LoadedConfig } from '../../engine/config/types'
 import { LedgerError, messageOf } from '../../engine/errors'
 import { findDar, missingDarMessage } from '../../ledger/canton/dar'
 import { cantonLedgerFromSettings } from '../../ledger/canton/fromSettings'
-import { discoverCanton, installHint, javaMajorVersion } from '../../ledger/canton/sandbox/discover'
+import { CANTON_PINS } from '../../ledger/canton/install/pins'
+import { discoverCanton, installHint, javaMajorVersion, type DiscoverPlaces } from '../../ledger/canton/sandbox/discover'
 import { CantonSandbox, cleanupOrphan, readyz, stopRecordedSandbox, type SandboxStatus } from '../../ledger/canton/sandbox/manager'
 import { isAlive, logFileOf, readState, type SandboxState } from '../../ledger/canton/sandbox/state'
+import { CantonInstallJob } from './installJob'
 
 
 export interface CantonServiceOptions {
@@ -22,6 +24,12 @@ export interface CantonServiceOptions {
   darRoots?: string[]
   onStatus?: (status: CantonStatus) => void
   onLog?: (lines: string[]) => void
+  /** Progress of the one-click install (`canton:installProgress`). */
+  onInstallProgress?: (state: CantonInstallState) => void
+  /** The packaged app's resources folder: a bundled Canton (`canton/`) and DAR (`dar/`). */
+  resourcesPath?: string
+  /** For tests: the fetch the installer downloads with. */
+  installFetch?: typeof globalThis.fetch
   /** Called when the owned sandbox is ready at a (new) JSON API URL: rebind the ledger. */
   onReady?: (state: SandboxState) => Promise<void>
 }
@@ -36,8 +44,23 @@ export class CantonService {
   private watcher?: FSWatcher
   private logOffset = 0
   private pending?: NodeJS.Timeout
+  /** The one-click install of the pinned release. */
+  readonly installer: CantonInstallJob
 
-  constructor(private readonly o: CantonServiceOptions) {}
+  constructor(private readonly o: CantonServiceOptions) {
+    this.installer = new CantonInstallJob({
+      home: o.config.settings.home, env: o.env, fetch: o.installFetch,
+      onProgress: (st) => {
+        o.onInstallProgress?.(st)
+        if (st.phase === 'done') void this.status().then((s) => o.onStatus?.(s)) // now installed: the panel shows Start
+      },
+    })
+  }
+
+  /** Where Canton is looked for besides the environment: installed releases and the app bundle. */
+  private get places(): DiscoverPlaces {
+    return { home: this.home, resourcesPath: this.o.resourcesPath }
+  }
 
   private get home(): string {
     return this.o.config.settings.home
@@ -63,14 +86,14 @@ export class CantonService {
     const current = await this.status()
     if (['ready', 'starting', 'restarting'].includes(current.phase)) return current
     const env = this.env
-    const install = discoverCanton(env)
+    const install = discoverCanton(env, this.places)
     if (!install) throw new LedgerError(installHint('canton'), 'CANTON_NOT_FOUND')
     if (install.kind === 'canton' && env.P2ENGINE_SKIP_JAVA_CHECK !== '1') {
       const java = javaMajorVersion(env)
       if (!java || java < 17) throw new LedgerError(installHint('java', java), 'JAVA_NOT_FOUND')
     }
     const roots = this.o.darRoots ?? [process.cwd()]
-    const darPath = findDar(roots, env)
+    const darPath = findDar(roots, env, this.o.resourcesPath)
     if (!darPath) throw new LedgerError(missingDarMessage(roots), 'DAR_NOT_FOUND')
     const { settings } = this.o.config
     const agents = walletAgents(this.o.config.agents)
@@ -111,8 +134,9 @@ export class CantonService {
     return { file, lines: text.replace(/\n$/, '').split('\n').slice(-n), exists: true }
   }
 
-  /** Stops the owned sandbox (the app quits) and the log watcher. */
+  /** Stops the owned sandbox (the app quits), a running install and the log watcher. */
   async close(): Promise<void> {
+    await this.installer.cancel()
     this.watcher?.close()
     this.watcher = undefined
     clearTimeout(this.pending)
@@ -120,7 +144,8 @@ export class CantonService {
   }
 
   private view(st: SandboxStatus, owned: boolean): CantonStatus {
-    const install = discoverCanton(this.env)
+    const install = discoverCanton(this.env, this.places)
+    const pin = CANTON_PINS[0]!
     return {
       phase: st.phase,
       installed: Boolean(install),
@@ -135,6 +160,7 @@ export class CantonService {
       backend: this.o.config.settings.ledger.backend === 'canton' ? 'canton' : 'embedded',
       savedBackend: this.o.savedBackend?.() ?? (this.o.config.settings.ledger.backend === 'canton' ? 'canton' : 'embedded'),
       logFile: logFileOf(this.home),
+      pinned: { version: pin.version, url: pin.url, sha256: pin.sha256 },
     }
   }
 

@@ -15,15 +15,19 @@ import { formatTime } from '../timeFormat'
 import type { Wrap } from '../program'
 import { configuredAgents } from './ledger'
 import { intOption } from './options'
+import { registerCantonInstall } from './ledgerCantonInstall'
+import { registerLedgerDebug } from './ledgerDebug'
 
 /** Folders searched for `daml/v3/.daml/dist/*.dar`: the working directory and the app's root. */
 const darRoots = (): string[] => [process.cwd(), fileURLToPath(new URL('../../..', import.meta.url))]
 
 interface JsonOpt { json?: boolean }
 
-/** `p2engine ledger canton start|stop|status|logs` and `p2engine ledger migrate`. */
+/** `p2engine ledger canton start|stop|status|logs|install`, `p2engine ledger debug` and `p2engine ledger migrate`. */
 export function registerCantonCommands(ledger: Command, wrap: Wrap): void {
   const canton = ledger.command('canton').description('a managed local Canton sandbox for the canton ledger backend')
+  registerCantonInstall(canton, wrap)
+  registerLedgerDebug(ledger, wrap)
 
   canton
     .command('start')
@@ -31,7 +35,7 @@ export function registerCantonCommands(ledger: Command, wrap: Wrap): void {
     .option('--json', 'print JSON')
     .action(wrap(async (ctx, opts: JsonOpt) => {
       const env = ctx.env
-      const install = discoverCanton(env)
+      const install = discoverCanton(env, { home: ctx.config.settings.home })
       if (!install) throw new LedgerError(installHint('canton'), 'CANTON_NOT_FOUND')
       if (install.kind === 'canton' && env.P2ENGINE_SKIP_JAVA_CHECK !== '1') {
         const java = javaMajorVersion(env)

@@ -16,6 +16,8 @@ import { call, createLedgerApi, defaultSleep, withRetry, type LedgerApi, type Re
 import { LedgerProjection, type TransferOutcome } from './projection'
 import { resolveParty } from './party'
 import { uploadDar } from './dar'
+import { ErrorRing } from './errorRing'
+import { checkUserId, ensureUser, type EnsuredUser } from './user'
 import { AgentWalletArgs, TEMPLATE, templateOf, workflowIdOf, type CommandKind } from './templates'
 
 type JsTransaction = components['schemas']['JsTransaction']
@@ -50,7 +52,12 @@ export class CantonLedger implements LedgerClient {
   readonly api: LedgerApi
   private readonly retry: RetryOptions
   private readonly now: () => number
-  private readonly userId: string
+  /** The Ledger API user that submits (created with rights on the party at first use). */
+  readonly userId: string
+  /** The most recent failed calls to the JSON API (newest last). */
+  readonly recentErrors = new ErrorRing()
+  /** What the first use did to the user (created, or rights granted); undefined before it. */
+  ensuredUser?: EnsuredUser
   private init?: Promise<string>
   private projection?: LedgerProjection
   private syncedTo = 0
@@ -58,17 +65,30 @@ export class CantonLedger implements LedgerClient {
   private writes: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly options: CantonLedgerOptions) {
-    this.api = createLedgerApi({ baseUrl: options.baseUrl, auth: options.auth, timeoutMs: options.timeoutMs, fetch: options.fetch })
+    this.api = createLedgerApi({
+      baseUrl: options.baseUrl, auth: options.auth, timeoutMs: options.timeoutMs, fetch: options.fetch,
+      onCallError: (e) => this.recentErrors.record(e),
+    })
     this.retry = { attempts: options.retry?.attempts ?? 5, delayMs: options.retry?.delayMs ?? 500, sleep: options.retry?.sleep ?? defaultSleep }
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000))
-    this.userId = options.userId ?? 'p2engine'
+    this.userId = checkUserId(options.userId ?? 'p2engine')
   }
 
-  /** Resolves (or allocates) the party and uploads the DAR once. */
+  /** The JSON Ledger API base URL this client talks to. */
+  get baseUrl(): string {
+    return this.options.baseUrl
+  }
+
+  /**
+   * Uploads the DAR (when configured), resolves or allocates the party, then makes sure the user
+   * exists with CanActAs/CanReadAs on it; once per client.
+   */
   party(): Promise<string> {
     this.init ??= withRetry('connect to the Canton ledger', this.options.baseUrl, this.retry, async () => {
       if (this.options.darPath) await uploadDar(this.api, this.options.darPath)
-      return resolveParty(this.api, this.options.party, this.userId)
+      const party = await resolveParty(this.api, this.options.party, this.userId)
+      this.ensuredUser = await ensureUser(this.api, this.userId, party)
+      return party
     }).catch((err) => { this.init = undefined; throw err })
     return this.init
   }
@@ -126,7 +146,9 @@ export class CantonLedger implements LedgerClient {
         const u = item.update
         if (u && 'Transaction' in u) { projection.apply(u.Transaction.value); last = Math.max(last, u.Transaction.value.offset) }
       }
-      this.syncedTo = page.length < UPDATES_PAGE ? end : Math.max(last, this.syncedTo + 1)
+      // The server may cap `limit` below ours ("ignored if bigger than server setting"), so a short
+      // page does not mean the end: continue after the last offset seen until a page is empty.
+      this.syncedTo = page.length === 0 ? end : Math.max(last, this.syncedTo + 1)
     }
   }
 

@@ -7,14 +7,21 @@ export const DAR_RELATIVE_PATH = join('daml', 'v3', '.daml', 'dist', 'p2engine-l
 /** The one command that builds the DAR (needs `dpm` or `daml`). */
 export const BUILD_DAR_COMMAND = 'sh daml/build.sh'
 
+/** The DAR's file name, also its name in a packaged app's `resources/dar/`. */
+export const DAR_FILE = 'p2engine-ledger-1.0.0.dar'
+
 /**
- * Finds the built DAR: `P2ENGINE_DAR` if set, else `daml/v3/.daml/dist/…` under each root.
- * Returns undefined when none is built.
+ * Finds the built DAR: `P2ENGINE_DAR` if set, else `daml/v3/.daml/dist/…` under each root, else
+ * `dar/p2engine-ledger-1.0.0.dar` in the packaged app's resources. Undefined when there is none.
  */
-export function findDar(roots: string[], env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findDar(roots: string[], env: NodeJS.ProcessEnv = process.env, resourcesPath?: string): string | undefined {
   if (env.P2ENGINE_DAR) return existsSync(env.P2ENGINE_DAR) ? resolve(env.P2ENGINE_DAR) : undefined
   for (const root of roots) {
     const p = resolve(root, DAR_RELATIVE_PATH)
+    if (existsSync(p)) return p
+  }
+  if (resourcesPath) {
+    const p = resolve(resourcesPath, 'dar', DAR_FILE)
     if (existsSync(p)) return p
   }
   return undefined

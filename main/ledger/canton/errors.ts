@@ -69,6 +69,12 @@ export function ledgerReason(body: JsCantonError | string | undefined): { reason
   return { reason: `${body.code}: ${body.cause}`, code: body.code }
 }
 
+/** What to do about ledger error codes a user can fix. */
+const HINTS: Record<string, string> = {
+  USER_NOT_FOUND: 'the Ledger API user does not exist on this participant; P2Engine creates it at first use (needs ParticipantAdmin rights, or create it with `POST /v2/users`), or set CANTON_USER_ID to an existing user',
+  PACKAGE_NAMES_NOT_FOUND: 'the Daml model (p2engine-ledger) is not uploaded to this participant; build it with `sh daml/build.sh` and set P2ENGINE_DAR, or use `p2engine ledger canton start` (uploads it)',
+}
+
 /** One clear LedgerError naming the operation and the ledger's reason. */
 export function toLedgerError(operation: string, err: unknown, baseUrl?: string): LedgerError {
   if (err instanceof LedgerError) return err
@@ -83,8 +89,12 @@ export function toLedgerError(operation: string, err: unknown, baseUrl?: string)
     if (err.status === 401 || err.status === 403) {
       return new LedgerError(`${operation} failed: the Canton JSON API refused the credentials (HTTP ${err.status}); check ledger auth settings`, 'LEDGER_AUTH', { cause: err })
     }
+    if (err.status === 413) {
+      return new LedgerError(`${operation} failed: the answer has more elements than the JSON API's http-list-max-elements-limit (HTTP 413); raise that limit in the participant's config`, 'LEDGER_LIST_LIMIT', { cause: err })
+    }
     const { reason, code } = ledgerReason(err.body)
-    return new LedgerError(`${operation} was rejected by the ledger: ${reason}`, code, { cause: err })
+    const hint = HINTS[code]
+    return new LedgerError(`${operation} was rejected by the ledger: ${reason}${hint ? `; ${hint}` : ''}`, code, { cause: err })
   }
   return new LedgerError(`${operation} failed: ${err instanceof Error ? err.message : String(err)}`, 'LEDGER', { cause: err })
 }

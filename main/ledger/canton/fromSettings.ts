@@ -1,6 +1,6 @@
 import type { Settings } from '../../engine/config/types'
 import type { CantonAuth } from './auth'
-import { CantonLedger } from './cantonLedger'
+import { CantonLedger, type CantonLedgerOptions } from './cantonLedger'
 import { readState, isAlive } from './sandbox/state'
 
 /**
@@ -20,7 +20,7 @@ export function cantonJsonApiUrl(settings: Settings): string {
   return s && isAlive(s.pid) ? s.jsonApiUrl : settings.ledger.jsonApiUrl
 }
 
-/** Builds the Canton backend from settings (used by the composition roots). */
-export function cantonLedgerFromSettings(settings: Settings, env: NodeJS.ProcessEnv, url = cantonJsonApiUrl(settings)): CantonLedger {
-  return new CantonLedger({ baseUrl: url, party: settings.ledger.partyId, auth: cantonAuthFromEnv(env), userId: env.CANTON_USER_ID ?? 'p2engine' })
+/** Builds the Canton backend from settings (used by the composition roots); `extra` overrides options (e.g. no retries). */
+export function cantonLedgerFromSettings(settings: Settings, env: NodeJS.ProcessEnv, url = cantonJsonApiUrl(settings), extra: Partial<CantonLedgerOptions> = {}): CantonLedger {
+  return new CantonLedger({ baseUrl: url, party: settings.ledger.partyId, auth: cantonAuthFromEnv(env), userId: env.CANTON_USER_ID ?? 'p2engine', ...extra })
 }

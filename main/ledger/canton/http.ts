@@ -1,6 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch'
 import { authHeaderProvider, type CantonAuth } from './auth'
 import { CantonCallError, classify, toLedgerError, type JsCantonError } from './errors'
+import { summarizeBody, type RecentLedgerError } from './errorRing'
 import type { paths } from './generated/ledgerApi'
 
 /** The typed JSON Ledger API v2 client (paths generated from the vendored OpenAPI). */
@@ -13,6 +14,8 @@ export interface LedgerHttpOptions {
   /** Per-request timeout; a timed-out request counts as transient. */
   timeoutMs?: number
   fetch?: typeof globalThis.fetch
+  /** Told about every non-2xx answer and every failure to connect (for `ledger debug`). */
+  onCallError?: (e: RecentLedgerError) => void
 }
 
 /** Builds the openapi-fetch client with the `Authorization` header and a request timeout. */
@@ -31,6 +34,23 @@ export function createLedgerApi(options: LedgerHttpOptions): LedgerApi {
       return request
     },
   })
+  const report = options.onCallError
+  if (report) {
+    client.use({
+      async onResponse({ request, response }) {
+        if (response.ok) return undefined
+        const text = await response.clone().text().catch(() => '')
+        report({ at: new Date().toISOString(), method: request.method, path: new URL(request.url).pathname, status: response.status, ...summarizeBody(text) })
+        return undefined
+      },
+      onError({ request, error }) {
+        const e = error as Error & { cause?: unknown }
+        const message = e?.cause instanceof Error ? e.cause.message : e?.message ?? String(error)
+        report({ at: new Date().toISOString(), method: request.method, path: new URL(request.url).pathname, status: 0, code: null, message })
+        return undefined
+      },
+    })
+  }
   return client
 }
 

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { formatDecimal, parseDecimal } from '../../../engine/ledger/decimal'
 import type { components } from '../generated/ledgerApi'
+import { cantonError, DamlRejection } from './fakeErrors'
+import { FakeUsers } from './fakeUsers'
 
 type S = components['schemas']
 type JsTransaction = S['JsTransaction']
@@ -8,19 +10,10 @@ type CreatedEvent = S['CreatedEvent']
 type Event = S['Event']
 
 const PACKAGE_ID = createHash('sha256').update('p2engine-ledger-1.0.0').digest('hex')
+const DAML_PRIM = createHash('sha256').update('daml-prim').digest('hex')
 const SYNCHRONIZER = 'sandbox::1220' + '0'.repeat(60)
 
-/** A `JsCantonError` body. */
-export function cantonError(code: string, cause: string, errorCategory: number, grpcCodeValue: number, context: Record<string, string> = {}): S["JsCantonError"] {
-  return { code, cause, errorCategory, grpcCodeValue, context, correlationId: createHash('sha1').update(cause).digest('hex').slice(0, 8) }
-}
-
-/** A rejection carried as an HTTP status and a `JsCantonError` body. */
-export class DamlRejection extends Error {
-  constructor(readonly status: number, readonly error: S['JsCantonError']) {
-    super(error.cause)
-  }
-}
+export { cantonError, DamlRejection }
 
 interface Contract {
   id: string
@@ -58,19 +51,39 @@ export class FakeDamlEngine {
   private readonly partySet: string[] = []
   private readonly changes = new Map<string, string>()
   darUploads = 0
+  /** The participant's users (a user must exist before a party is allocated for it or rights are granted). */
+  readonly users = new FakeUsers((p) => this.partySet.includes(p))
+
+  /** `darPreloaded: false` models a participant without the model: commands fail until a DAR is uploaded. */
+  constructor(private readonly options: { darPreloaded?: boolean } = {}) {}
 
   parties(): string[] { return [...this.partySet] }
 
-  allocateParty(hint?: string): string {
+  /**
+   * Allocates `<hint>::1220…`. With `userId`, that user gets CanActAs on the new party, and it
+   * must exist: like Canton, the party is allocated and then granting fails with USER_NOT_FOUND.
+   */
+  allocateParty(hint?: string, userId?: string): string {
+    if (hint !== undefined && !/^[A-Za-z0-9 :_-]{1,255}$/.test(hint)) throw invalid(`Invalid field party_id_hint: "${hint}" is not a valid party name`)
     const party = `${hint || 'party-' + randomBytes(4).toString('hex')}::1220${createHash('sha256').update(hint ?? '').digest('hex').slice(0, 60)}`
     if (this.partySet.includes(party)) throw new DamlRejection(409, cantonError('PARTY_ALREADY_EXISTS', `Party already exists: ${party}`, 10, 6))
     this.partySet.push(party)
+    if (userId) this.users.grant(userId, [{ kind: { CanActAs: { value: { party } } } }])
     return party
   }
 
   uploadDar(bytes: Buffer): void {
     if (!bytes?.length) throw invalid('empty DAR')
     this.darUploads++
+  }
+
+  /** The participant's packages: the daml-prim stand-in, plus the model once known. */
+  packageIds(): string[] {
+    return this.modelKnown ? [DAML_PRIM, PACKAGE_ID] : [DAML_PRIM]
+  }
+
+  private get modelKnown(): boolean {
+    return this.options.darPreloaded !== false || this.darUploads > 0
   }
 
   /** `#p2engine-ledger:Mod:T` or `<pkg>:Mod:T` → our template name. */
@@ -88,6 +101,9 @@ export class FakeDamlEngine {
       throw new DamlRejection(409, cantonError('DUPLICATE_COMMAND', 'A command with the given command id has already been successfully processed', 10, 6, { existing_submission_id: existing }))
     }
     for (const p of actAs) if (!this.partySet.includes(p)) throw invalid(`unknown party ${p}`)
+    if (!this.modelKnown) {
+      throw new DamlRejection(404, cantonError('PACKAGE_NAMES_NOT_FOUND', 'The following package names do not match upgradable packages uploaded on this participant: [p2engine-ledger].', 11, 5))
+    }
     const offset = this.end + 1
     const events: Event[] = []
     const created: Contract[] = []

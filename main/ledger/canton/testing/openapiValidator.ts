@@ -89,11 +89,15 @@ export class OpenApiValidator {
     }
   }
 
-  /** Checks a response body against the declared response (status code or `default`). */
+  /** Checks a response body against the declared response (status code or `default`); `none` = no body. */
   validateResponse(method: string, path: string, status: number, contentType: string, body: unknown): void {
     const op = this.operation(method, path)
     const key = op.responses[String(status)] ? String(status) : 'default'
     const content = op.responses[key]?.content
+    if (contentType === 'none') {
+      if (content) throw new Error(`OpenAPI violation in ${method} ${path} response ${status}: a body is declared (${Object.keys(content).join(', ')}) but none was sent`)
+      return
+    }
     if (!content?.[contentType]) throw new Error(`OpenAPI violation in ${method} ${path} response ${status}: content type ${contentType} not declared`)
     if (contentType === 'application/json') {
       this.check(pointer('paths', path, method.toLowerCase(), 'responses', key, 'content', contentType, 'schema'), body, `${method} ${path} response ${status}`)

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { CantonStatus } from '../../../../preload/contract'
+import type { CantonInstallState, CantonStatus } from '../../../../preload/contract'
 import { ClientError, getClient } from '../../shared/client'
 
 const MAX_LINES = 300
@@ -11,6 +11,10 @@ export interface CantonState {
   error: { code: string; message: string } | null
   /** Backend saved for the next start differs from the running one. */
   restartNote: boolean
+  /** The one-click install (null until the first status poll). */
+  install: CantonInstallState | null
+  /** Starts installing the pinned release (optionally from a mirror / with another digest). */
+  startInstall(o?: { url?: string; sha256?: string }): Promise<void>
   load(): Promise<void>
   start(): Promise<void>
   stop(): Promise<void>
@@ -26,11 +30,22 @@ export const useCantonStore = create<CantonState>()((set, get) => ({
   busy: null,
   error: null,
   restartNote: false,
+  install: null,
+
+  async startInstall(o = {}) {
+    set({ error: null })
+    try {
+      const input = { ...(o.url ? { url: o.url } : {}), ...(o.sha256 ? { sha256: o.sha256 } : {}) }
+      set({ install: await getClient().invoke('canton:install', input) })
+    } catch (err) {
+      set({ error: toError(err) })
+    }
+  },
 
   async load() {
     try {
-      const [status, logs] = await Promise.all([getClient().invoke('canton:status', {}), getClient().invoke('canton:logs', { lines: 200 })])
-      set({ status, lines: logs.lines, restartNote: status.backend !== status.savedBackend })
+      const [status, logs, install] = await Promise.all([getClient().invoke('canton:status', {}), getClient().invoke('canton:logs', { lines: 200 }), getClient().invoke('canton:installStatus', {})])
+      set({ status, lines: logs.lines, install, restartNote: status.backend !== status.savedBackend })
     } catch (err) {
       set({ error: toError(err) })
     }
@@ -78,8 +93,13 @@ export function startCantonLiveUpdates(): () => void {
   const c = getClient()
   const offStatus = c.on('canton:statusChanged', (status) => useCantonStore.setState({ status, restartNote: status.backend !== status.savedBackend }))
   const offLog = c.on('canton:logged', ({ lines }) => useCantonStore.setState((s) => ({ lines: [...s.lines, ...lines].slice(-MAX_LINES) })))
+  const offInstall = c.on('canton:installProgress', (install) => {
+    useCantonStore.setState({ install })
+    if (install.phase === 'done') void useCantonStore.getState().load()
+  })
   return () => {
     offStatus()
     offLog()
+    offInstall()
   }
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react'
 import { Alert, Badge, Button, Card, type Tone } from '../../../shared/ui'
 import { startCantonLiveUpdates, useCantonStore } from '../canton'
+import { CantonInstall, CantonJavaNote } from './CantonInstall'
 
 const LIGHT: Record<string, Tone> = { ready: 'good', starting: 'warn', restarting: 'warn', stopping: 'warn', stopped: 'neutral', failed: 'bad' }
 
@@ -51,6 +52,7 @@ export function LedgerPanel() {
           // Canton is optional: a quiet, collapsed note, not an error on the default page.
           <details className="canton-optional" data-testid="canton-optional">
             <summary><strong>Optional: Canton backend</strong> · not installed on this machine</summary>
+            <CantonInstall status={status} />
             <pre className="install-hint" data-testid="canton-install-hint">{status.installHint}</pre>
           </details>
         ) : (
@@ -60,7 +62,7 @@ export function LedgerPanel() {
               <div className="sandbox-info">
                 <strong>Managed sandbox</strong>
                 <span className="faint">{status.detail}{status.owned ? ' · stops with the app' : status.pid ? ' · started outside this app' : ''}</span>
-                <span className="faint mono">{status.install?.kind} · {status.install?.bin} ({status.install?.source})</span>
+                <span className="faint mono">{status.install?.kind} · {status.install?.bin} ({status.install?.source === 'INSTALLED' ? 'installed by P2Engine' : status.install?.source === 'BUNDLED' ? 'bundled with the app' : status.install?.source})</span>
               </div>
               {running
                 ? <Button variant="secondary" busy={busy === 'stop'} onClick={() => void stop()}>Stop</Button>
@@ -75,6 +77,8 @@ export function LedgerPanel() {
             <p className="field-hint">Canton keeps its state in memory: every start re-creates the party and the configured wallets.</p>
           </>
         )}
+
+        <CantonJavaNote />
 
         {error && (
           <Alert tone="error" title="Canton">
