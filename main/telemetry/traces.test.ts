@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { ModelProvider } from '../engine/ports/model'
+import { llmAgent, makeEngine } from '../engine/testing/engineHarness'
+import { ScriptedModel } from '../engine/testing/scriptedModel'
+import { startTelemetry } from './otel'
+import { otlpReceiver, spanTree, type OtlpReceiver, type ReceivedSpan } from './testing/otlpReceiver'
+
+let receiver: OtlpReceiver | undefined
+let cleanup: (() => Promise<void>) | undefined
+afterEach(async () => {
+  await cleanup?.()
+  await receiver?.close()
+  cleanup = undefined
+  receiver = undefined
+})
+
+/** The scripted model, answering with usage and cost like a priced provider. */
+function pricedModel(script: ScriptedModel): ModelProvider {
+  return {
+    label: 'test/priced',
+    async complete(req, o) {
+      const r = await script.complete(req, o)
+      return { ...r, model: 'test/scripted-2026-01', provider: 'test', usage: { promptTokens: 120, completionTokens: 30 }, costUsd: 0.0015 }
+    },
+  }
+}
+
+const one = (spans: ReceivedSpan[], name: string): ReceivedSpan => {
+  const found = spans.filter((s) => s.name === name)
+  expect(found.map((s) => s.name), `exactly one span "${name}"`).toEqual([name])
+  return found[0]!
+}
+
+describe('OpenTelemetry traces of a delegating, paying chat', () => {
+  it('exports the span tree over OTLP/HTTP: turn → model calls and tool calls, delegation → child turn, tool call → ledger transfer', async () => {
+    receiver = await otlpReceiver()
+    const telemetry = await startTelemetry('cli', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: 'p2engine-test' })
+    expect(telemetry?.url).toBe(`${receiver.endpoint}/v1/traces`)
+    const script = new ScriptedModel([
+      { reply: { toolCalls: [{ id: 'd1', name: 'delegate', arguments: { agent_id: 'helper', message: 'Weather in Tokyo?' } }] } },
+      { lastMessage: 'Weather in Tokyo?', reply: { content: 'Tokyo: 10 °C.' } },
+      { lastMessage: /Tokyo: 10/, reply: { toolCalls: [{ id: 'p1', name: 'transfer_funds', arguments: { to_agent: 'helper', amount: 5, reason: 'weather lookup' } }] } },
+      { reply: { content: 'Tokyo is 10 °C; I paid helper 5.' } },
+    ])
+    const h = await makeEngine({ agents: [llmAgent('alpha', ['delegate', 'transfer_funds']), llmAgent('helper', ['get_weather'])], model: pricedModel(script), wallets: ['alpha', 'helper'] })
+    cleanup = async () => {
+      h.close()
+      await telemetry?.shutdown()
+    }
+    const conv = h.engine.startConversation({ agentId: 'alpha', name: 'traced' })
+    h.engine.send('traced', 'Ask helper for the Tokyo weather, then pay them 5.')
+    await h.engine.whenIdle()
+    script.assertDone()
+    expect(h.errors).toEqual([])
+    await telemetry!.flush()
+    await receiver.until((s) => s.filter((x) => x.name.startsWith('chat ')).length === 4 && s.some((x) => x.name === 'invoke_agent alpha'))
+
+    const spans = receiver.spans
+    const root = one(spans, 'invoke_agent alpha')
+    expect(root.parentSpanId).toBeUndefined()
+    expect(spanTree(spans, root)).toEqual([
+      'invoke_agent alpha',
+      '  chat test/scripted',
+      '  execute_tool delegate',
+      '    delegate helper',
+      '      invoke_agent helper',
+      '        chat test/scripted',
+      '  chat test/scripted',
+      '  execute_tool transfer_funds',
+      '    ledger transfer',
+      '  chat test/scripted',
+    ])
+    // Every span of the chat is in one trace, exported by this process.
+    expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([root.traceId]))
+    expect(root.resource).toMatchObject({ 'service.name': 'p2engine-test', 'p2engine.process.kind': 'cli' })
+    const branch = h.engine.target(conv.id, 'alpha').branch
+
+    expect(root.attributes).toMatchObject({
+      'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'alpha', 'p2engine.conversation.id': conv.id, 'p2engine.branch.id': branch,
+      'p2engine.turn.trigger': 'user', 'p2engine.turn.outcome': 'answered',
+    })
+    const chat = spans.find((s) => s.name.startsWith('chat ') && s.parentSpanId === root.spanId)!
+    expect(chat.attributes).toEqual({
+      'gen_ai.operation.name': 'chat', 'gen_ai.system': 'test', 'gen_ai.provider.name': 'test',
+      'gen_ai.request.model': 'test/scripted', 'gen_ai.response.model': 'test/scripted-2026-01',
+      'gen_ai.usage.input_tokens': 120, 'gen_ai.usage.output_tokens': 30, 'p2engine.cost_usd': 0.0015,
+      'p2engine.model.offline': true, 'p2engine.model.replayed': false, 'p2engine.model.latency_ms': 0,
+      'p2engine.conversation.id': conv.id, 'p2engine.branch.id': branch, 'p2engine.agent.id': 'alpha',
+    })
+    const pay = one(spans, 'execute_tool transfer_funds')
+    expect(pay.attributes).toMatchObject({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'transfer_funds', 'gen_ai.tool.call.id': 'p1', 'p2engine.tool.status': 'ok' })
+    const transfer = one(spans, 'ledger transfer')
+    expect(transfer.attributes).toMatchObject({
+      'p2engine.ledger.backend': 'embedded', 'p2engine.ledger.command': 'transfer', 'p2engine.ledger.from': 'alpha', 'p2engine.ledger.to': 'helper',
+      'p2engine.ledger.amount': '5', 'p2engine.ledger.deduplicated': false,
+    })
+    expect(String(transfer.attributes['p2engine.ledger.command_id'])).not.toBe('')
+    const delegation = one(spans, 'delegate helper')
+    expect(delegation.attributes).toMatchObject({ 'p2engine.delegation.parent': 'alpha', 'p2engine.delegation.child': 'helper', 'p2engine.delegation.correlation_id': 'd1', 'p2engine.delegation.status': 'ok', 'p2engine.delegation.depth': 1 })
+    expect(one(spans, 'invoke_agent helper').attributes).toMatchObject({ 'p2engine.turn.trigger': 'task', 'p2engine.delegation.parent': 'alpha', 'p2engine.agent.id': 'helper' })
+    expect(spans.every((s) => s.ended && s.status.code !== 2)).toBe(true)
+    expect(receiver.rejected).toEqual([])
+  })
+
+  it('records a provider failure on the model call and the turn (status ERROR, exception event)', async () => {
+    receiver = await otlpReceiver()
+    const telemetry = await startTelemetry('cli', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint })
+    const { ProviderError } = await import('../engine/errors')
+    const failing: ModelProvider = { label: 'test/down', complete: async () => { throw new ProviderError('upstream said 503', 'PROVIDER_UNAVAILABLE') } }
+    const h = await makeEngine({ agents: [llmAgent('alpha', [])], model: failing })
+    cleanup = async () => {
+      h.close()
+      await telemetry?.shutdown()
+    }
+    h.engine.startConversation({ agentId: 'alpha', name: 'down' })
+    h.engine.send('down', 'hello')
+    await h.engine.whenIdle()
+    await telemetry!.flush()
+    await receiver.until((s) => s.some((x) => x.name === 'invoke_agent alpha'))
+    const model = one(receiver.spans, 'chat test/scripted')
+    expect(model.status).toEqual({ code: 2, message: 'upstream said 503' })
+    expect(model.events).toEqual(['exception'])
+    expect(model.attributes['error.type']).toBe('PROVIDER_UNAVAILABLE')
+    const turn = one(receiver.spans, 'invoke_agent alpha')
+    expect(turn.status).toEqual({ code: 2, message: 'PROVIDER_UNAVAILABLE: upstream said 503' })
+    expect(model.parentSpanId).toBe(turn.spanId)
+  })
+})
