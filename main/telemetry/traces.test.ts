@@ -53,9 +53,7 @@ describe('OpenTelemetry traces of a delegating, paying chat', () => {
     script.assertDone()
     expect(h.errors).toEqual([])
     await telemetry!.flush()
-    await receiver.until((s) => s.filter((x) => x.name.startsWith('chat ')).length === 4 && s.some((x) => x.name === 'invoke_agent alpha'))
-
-    const spans = receiver.spans
+    const spans = await receiver.until((s) => s.filter((x) => x.name.startsWith('chat ')).length === 4 && s.some((x) => x.name === 'invoke_agent alpha'))
     const root = one(spans, 'invoke_agent alpha')
     expect(root.parentSpanId).toBeUndefined()
     expect(spanTree(spans, root)).toEqual([
@@ -99,7 +97,7 @@ describe('OpenTelemetry traces of a delegating, paying chat', () => {
     expect(delegation.attributes).toMatchObject({ 'p2engine.delegation.parent': 'alpha', 'p2engine.delegation.child': 'helper', 'p2engine.delegation.correlation_id': 'd1', 'p2engine.delegation.status': 'ok', 'p2engine.delegation.depth': 1 })
     expect(one(spans, 'invoke_agent helper').attributes).toMatchObject({ 'p2engine.turn.trigger': 'task', 'p2engine.delegation.parent': 'alpha', 'p2engine.agent.id': 'helper' })
     expect(spans.every((s) => s.ended && s.status.code !== 2)).toBe(true)
-    expect(receiver.rejected).toEqual([])
+    expect((receiver.received()).rejected).toEqual([])
   })
 
   it('records a provider failure on the model call and the turn (status ERROR, exception event)', async () => {
@@ -116,12 +114,12 @@ describe('OpenTelemetry traces of a delegating, paying chat', () => {
     h.engine.send('down', 'hello')
     await h.engine.whenIdle()
     await telemetry!.flush()
-    await receiver.until((s) => s.some((x) => x.name === 'invoke_agent alpha'))
-    const model = one(receiver.spans, 'chat test/scripted')
+    const spans = await receiver.until((s) => s.some((x) => x.name === 'invoke_agent alpha'))
+    const model = one(spans, 'chat test/scripted')
     expect(model.status).toEqual({ code: 2, message: 'upstream said 503' })
     expect(model.events).toEqual(['exception'])
     expect(model.attributes['error.type']).toBe('PROVIDER_UNAVAILABLE')
-    const turn = one(receiver.spans, 'invoke_agent alpha')
+    const turn = one(spans, 'invoke_agent alpha')
     expect(turn.status).toEqual({ code: 2, message: 'PROVIDER_UNAVAILABLE: upstream said 503' })
     expect(model.parentSpanId).toBe(turn.spanId)
   })

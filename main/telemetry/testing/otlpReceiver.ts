@@ -1,6 +1,8 @@
 // Test helper (imported only by *.test.ts): an in-process OTLP/HTTP trace receiver.
-import { createServer, type IncomingMessage } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 
 type AttrValue = string | number | boolean
 
@@ -59,53 +61,71 @@ function flatten(body: OtlpBody): ReceivedSpan[] {
   })
 }
 
-const bodyOf = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
+/**
+ * The server, run in its own thread so a test may block its own (spawnSync) while a child process
+ * exports; every request is appended to a file (one JSON line) before it is answered.
+ */
+const SERVER = `
+const { createServer } = require('node:http')
+const { appendFileSync } = require('node:fs')
+const { parentPort, workerData } = require('node:worker_threads')
+const server = createServer((req, res) => {
+  const chunks = []
+  req.on('data', (c) => chunks.push(c))
+  req.on('end', () => {
+    const type = req.headers['content-type'] || ''
+    let status = 200
+    if (req.method !== 'POST' || req.url !== '/v1/traces') status = 404
+    else if (!type.startsWith('application/json')) status = 415
+    const line = status === 200 ? { body: Buffer.concat(chunks).toString('utf8') } : { rejected: req.method + ' ' + req.url + ' ' + type }
+    appendFileSync(workerData.file, JSON.stringify(line) + '\\n')
+    res.writeHead(status, { 'content-type': 'application/json' }).end(status === 200 ? '{}' : '')
   })
+})
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }))
+parentPort.on('message', (m) => {
+  if (m === 'close') server.close(() => process.exit(0))
+})
+`
 
 /**
- * Listens on 127.0.0.1 (a free port) for `POST /v1/traces` with an OTLP/JSON body (what the
- * HTTP exporter sends, `Content-Type: application/json`); anything else is answered 404/415 and
- * recorded in `rejected`.
+ * Listens on 127.0.0.1 (a free port, in a worker thread of this process) for `POST /v1/traces`
+ * with an OTLP/JSON body (what the HTTP exporter sends, `Content-Type: application/json`);
+ * anything else is answered 404/415 and reported in `rejected`.
  */
 export async function otlpReceiver() {
-  const spans: ReceivedSpan[] = []
-  const rejected: string[] = []
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await bodyOf(req)
-      if (req.method !== 'POST' || req.url !== '/v1/traces') {
-        rejected.push(`${req.method} ${req.url}`)
-        res.writeHead(404).end()
-        return
-      }
-      const type = req.headers['content-type'] ?? ''
-      if (!type.startsWith('application/json')) {
-        rejected.push(`content-type ${type}`)
-        res.writeHead(415).end()
-        return
-      }
-      spans.push(...flatten(JSON.parse(body) as OtlpBody))
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
-    })()
+  const dir = mkdtempSync(join(tmpdir(), 'p2otlp-'))
+  const file = join(dir, 'received.jsonl')
+  writeFileSync(file, '')
+  const worker = new Worker(SERVER, { eval: true, workerData: { file } })
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (m: { port: number }) => resolve(m.port))
+    worker.once('error', reject)
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  /** Everything received so far (synchronous: usable right after a blocking spawnSync). */
+  const received = (): { spans: ReceivedSpan[]; rejected: string[] } => {
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { body?: string; rejected?: string })
+    return {
+      spans: lines.flatMap((l) => (l.body ? flatten(JSON.parse(l.body) as OtlpBody) : [])),
+      rejected: lines.flatMap((l) => (l.rejected ? [l.rejected] : [])),
+    }
+  }
   return {
     /** For `OTEL_EXPORTER_OTLP_ENDPOINT`. */
     endpoint: `http://127.0.0.1:${port}`,
-    spans,
-    rejected,
+    received,
     /** Resolves once `done(spans)` holds; gives up (resolves anyway) after `limitMs` so the assertion that follows shows what arrived. */
-    async until(done: (spans: ReceivedSpan[]) => boolean, limitMs = 15_000): Promise<void> {
+    async until(done: (spans: ReceivedSpan[]) => boolean, limitMs = 15_000): Promise<ReceivedSpan[]> {
       const end = Date.now() + limitMs
-      while (!done(spans) && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+      while (!done(received().spans) && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+      return received().spans
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async (): Promise<void> => {
+      const exited = new Promise((resolve) => worker.once('exit', resolve))
+      worker.postMessage('close')
+      await exited
+      rmSync(dir, { recursive: true, force: true })
+    },
   }
 }
 
