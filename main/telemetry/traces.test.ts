@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import type { Clock } from '../engine/ports/clock'
 import type { ModelProvider } from '../engine/ports/model'
 import { llmAgent, makeEngine } from '../engine/testing/engineHarness'
 import { ScriptedModel } from '../engine/testing/scriptedModel'
@@ -122,5 +123,53 @@ describe('OpenTelemetry traces of a delegating, paying chat', () => {
     const turn = one(spans, 'invoke_agent alpha')
     expect(turn.status).toEqual({ code: 2, message: 'PROVIDER_UNAVAILABLE: upstream said 503' })
     expect(model.parentSpanId).toBe(turn.spanId)
+  })
+  it('marks a refused payment (ledger command and tool call) and a delegation that timed out (delegation and its tool call) as failed; an unfinished turn is exported as incomplete', async () => {
+    receiver = await otlpReceiver()
+    const telemetry = await startTelemetry('cli', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint })
+    let now = 1_000_000
+    const timers = new Map<number, { at: number; fn: () => void }>()
+    let id = 0
+    const clock: Clock = { now: () => now, setTimer: (fn, ms) => { timers.set(++id, { at: now + ms, fn }); return id }, clear: (h) => void timers.delete(h as number) }
+    let childCalled!: () => void
+    const childAsked = new Promise<void>((r) => (childCalled = r))
+    const boss = new ScriptedModel([
+      { reply: { toolCalls: [{ id: 'p1', name: 'transfer_funds', arguments: { to_agent: 'slowpoke', amount: 5000, reason: 'too much' } }] } },
+      { reply: { toolCalls: [{ id: 'd1', name: 'delegate', arguments: { agent_id: 'slowpoke', message: 'help' } }] } },
+      { lastMessage: /did not answer within 300 s/, reply: { content: 'The helper timed out.' } },
+    ])
+    const h = await makeEngine({
+      agents: [llmAgent('boss', ['transfer_funds', 'delegate']), llmAgent('slowpoke', [], { llm_model: 'slow/model' })],
+      model: { label: 'route', complete: (req, o) => (req.model === 'slow/model' ? (childCalled(), new Promise<never>(() => {})) : boss.complete(req, o)) },
+      clock, wallets: ['boss', 'slowpoke'],
+    })
+    cleanup = async () => {
+      h.close()
+      await telemetry?.shutdown()
+    }
+    h.engine.startConversation({ agentId: 'boss', name: 't' })
+    h.engine.send('t', 'pay, then delegate')
+    await childAsked
+    await new Promise((r) => setTimeout(r, 10))
+    now += 300_001
+    for (const [k, t] of [...timers]) if (t.at <= now) { timers.delete(k); t.fn() }
+    await h.engine.whenIdle(h.stacks.getConversation('t').id, 'boss')
+    boss.assertDone()
+    // slowpoke's turn never ended: closing the engine ends its span, shutting down exports it.
+    await cleanup()
+    cleanup = undefined
+    const spans = await receiver.until((s) => s.some((x) => x.name === 'invoke_agent slowpoke'))
+    const byName = (name: string) => one(spans, name)
+    const transfer = byName('ledger transfer')
+    expect([transfer.status.code, transfer.events]).toEqual([2, ['exception']])
+    expect(transfer.status.message).toMatch(/5000|insufficient|balance/i)
+    expect(byName('execute_tool transfer_funds').status.code).toBe(2)
+    expect(byName('execute_tool transfer_funds').attributes['p2engine.tool.status']).toBe('error')
+    expect(byName('delegate slowpoke').status).toEqual({ code: 2, message: 'TIMEOUT: delegation timeout' })
+    expect(byName('delegate slowpoke').attributes['p2engine.delegation.status']).toBe('timeout')
+    expect(byName('execute_tool delegate').status).toEqual({ code: 2, message: 'TIMEOUT: delegation timeout' })
+    expect(byName('invoke_agent slowpoke').attributes).toMatchObject({ 'p2engine.incomplete': true })
+    expect(byName('invoke_agent slowpoke').parentSpanId).toBe(byName('delegate slowpoke').spanId)
+    expect(byName('invoke_agent boss').attributes['p2engine.turn.outcome']).toBe('answered')
   })
 })
