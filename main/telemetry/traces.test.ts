@@ -172,4 +172,26 @@ describe('OpenTelemetry traces of a delegating, paying chat', () => {
     expect(byName('invoke_agent slowpoke').parentSpanId).toBe(byName('delegate slowpoke').spanId)
     expect(byName('invoke_agent boss').attributes['p2engine.turn.outcome']).toBe('answered')
   })
+  it('a refused delegation (unknown agent) is a failed delegate call with no delegation span', async () => {
+    receiver = await otlpReceiver()
+    const telemetry = await startTelemetry('cli', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint })
+    const script = new ScriptedModel([
+      { reply: { toolCalls: [{ id: 'd1', name: 'delegate', arguments: { agent_id: 'nobody', message: 'x' } }] } },
+      { lastMessage: /unknown agent/, reply: { content: 'Sorry.' } },
+    ])
+    const h = await makeEngine({ agents: [llmAgent('alpha', ['delegate'])], model: script })
+    cleanup = async () => {
+      h.close()
+      await telemetry?.shutdown()
+    }
+    h.engine.startConversation({ agentId: 'alpha', name: 't' })
+    h.engine.send('t', 'ask nobody')
+    await h.engine.whenIdle()
+    script.assertDone()
+    await telemetry!.flush()
+    const spans = await receiver.until((s) => s.some((x) => x.name === 'invoke_agent alpha'))
+    const call = one(spans, 'execute_tool delegate')
+    expect([call.status.code, call.attributes['error.type'], call.attributes['p2engine.tool.status']]).toEqual([2, 'DELEGATION_REFUSED', 'error'])
+    expect(spans.filter((s) => s.name.startsWith('delegate '))).toEqual([])
+  })
 })

@@ -82,6 +82,7 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
     if (outcome.status === 'ok' && isDelegationRequest(outcome.result)) {
       const refused = startDelegation(ctx, at, call, outcome.result, depthOf(origin))
       if (refused) pushResult(ctx, at, call, { status: 'error', error: { code: 'DELEGATION_REFUSED', message: refused } })
+      if (refused) ctx.tracing.toolOutcome(at, spec.id, { status: 'error', error: { code: 'DELEGATION_REFUSED', message: refused } })
       return
     }
     if (dedup?.duplicate) ctx.deps.artifacts.record({ type: 'metrics', sessionId: at.conversationId, agentId: at.agentId, branchId: at.branch, payload: { metric: 'duplicate_tool_call', tool: spec.name, action: dedup.metric }, tags: ['dedup', dedup.metric ?? 'allowed'] })
