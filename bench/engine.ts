@@ -26,7 +26,8 @@ const instantModel: ModelProvider = {
   },
 }
 
-function makeEngine(file: string) {
+/** An engine on a SQLite file with the instant model and one weather agent. */
+export function makeEngine(file: string) {
   const store = openStore(file)
   const { stacks, artifacts } = createStackStorage(store)
   const engine = new Engine({
@@ -38,7 +39,8 @@ function makeEngine(file: string) {
   return { engine, store }
 }
 
-async function turns(engine: Engine, prefix: string, n: number, concurrent: number): Promise<number> {
+/** Runs `n` conversations of one turn each, `concurrent` at a time; µs per turn. */
+export async function turns(engine: Engine, prefix: string, n: number, concurrent: number): Promise<number> {
   let next = 0
   const t0 = process.hrtime.bigint()
   const lane = async (): Promise<void> => {

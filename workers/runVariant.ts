@@ -12,6 +12,7 @@ import { cantonLedgerFromSettings } from '../main/ledger/canton/fromSettings'
 import { EmbeddedLedger } from '../main/storage/ledger/embeddedLedger'
 import { SqliteRolloutStore } from '../main/storage/rollouts/sqliteRollouts'
 import { openStore } from '../main/storage/sqliteStore'
+import { flushTelemetry, startTelemetry } from '../main/telemetry/otel'
 
 const TaskSchema = z.strictObject({
   dbPath: z.string().min(1),
@@ -22,6 +23,7 @@ const TaskSchema = z.strictObject({
   variantId: z.string().min(1),
   modelMode: z.enum(['record', 'replay']),
   samples: z.int().min(1).optional(),
+  traceparent: z.string().max(100).optional(),
   inject: z.enum(['throw', 'hang', 'die_after_transfer', 'die_after_judge']).optional(),
 })
 
@@ -80,6 +82,8 @@ export async function closeThreadContexts(): Promise<void> {
  */
 export default async function runVariant(raw: VariantTask): Promise<VariantTaskResult> {
   const task = TaskSchema.parse(raw)
+  // Traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set (the thread shares the process's environment).
+  await startTelemetry('rollout-worker')
   const ctx = await contextFor(task)
   const { repo, engine } = ctx
   let killed = false
@@ -115,6 +119,7 @@ export default async function runVariant(raw: VariantTask): Promise<VariantTaskR
       executeVariant({
         engine, ...(ctx.config.settings.ledger.enabled ? { ledger: ctx.ledger } : {}), evaluators: ctx.evaluators, configDir: task.configDir, rolloutId: task.rolloutId, variant,
         ...(task.samples ? { samples: task.samples } : {}),
+        ...(task.traceparent ? { traceparent: task.traceparent } : {}),
         onStarted: (cid) => {
           repo.markRunning(task.rolloutId, task.team, task.variantId, cid)
           postVariantPhase({ rolloutId: task.rolloutId, team: task.team, variantId: task.variantId, phase: 'running' })
@@ -134,5 +139,7 @@ export default async function runVariant(raw: VariantTask): Promise<VariantTaskR
     return { status: 'failed', error }
   } finally {
     engine.events.off('error', onBug)
+    // An idle worker thread is ended by the pool: its spans leave with each task.
+    await flushTelemetry()
   }
 }

@@ -6,6 +6,7 @@ import { messageOf } from '../engine/errors'
 import { serveContract } from '../ipc/handlers'
 import { bootstrap, type AppRuntime } from './bootstrap'
 import { pickVault } from './settings/vault'
+import { startTelemetry } from '../telemetry/otel'
 import { ElectronIpcTransport, forwardEvents } from './electronTransport'
 import { hardenSession, hardenWebContents, isTrustedSender, secureWebPreferences } from './security'
 
@@ -45,6 +46,8 @@ export async function startDesktopApp(options: DesktopOptions = {}): Promise<Des
     return null
   }
   const env = options.env ?? process.env
+  // Traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed at quit.
+  const telemetry = await startTelemetry('desktop', env)
   const mainDir = options.mainDir ?? import.meta.dirname
   const rendererFile = join(mainDir, '../renderer/index.html')
   const devUrl = app.isPackaged ? undefined : env.ELECTRON_RENDERER_URL
@@ -95,6 +98,7 @@ export async function startDesktopApp(options: DesktopOptions = {}): Promise<Des
       stopEvents()
       transport.dispose()
       await runtime.close()
+      await telemetry?.shutdown()
     })()
     return shutdownPromise
   }

@@ -17,6 +17,8 @@ export interface ExecuteVariantOptions {
   rolloutId: string
   variant: ExpandedVariant
   samples?: number
+  /** W3C traceparent of the variant's span (from the runner's thread): the conversation's turns join it. */
+  traceparent?: string
   signal?: AbortSignal
   /** Called once the conversation exists (before the first model call). */
   onStarted?: (conversationId: string) => void
@@ -58,6 +60,7 @@ export async function executeVariant(o: ExecuteVariantOptions): Promise<VariantM
     })
     overrides.replace(conversationId, variant.agentId, variantOverrides(variant))
   }
+  engine.tracing.setParent(conversationId, o.traceparent)
   o.onStarted?.(conversationId)
   const sent = stacks.read(conv.id, conv.rootAgent).some((e) => e.state.kind === 'user_message' && !isSyntheticMarker(e.state))
   if (sent) engine.resume(conversationId)

@@ -32,6 +32,8 @@ export interface VariantTask {
   variantId: string
   modelMode: 'record' | 'replay'
   samples?: number
+  /** W3C traceparent of the variant's span: the worker's spans join the rollout's trace. */
+  traceparent?: string
   /** Fault injection for crash-safety tests: throw, hang, or stop dead after the first ledger transfer or after judging. */
   inject?: 'throw' | 'hang' | 'die_after_transfer' | 'die_after_judge'
 }

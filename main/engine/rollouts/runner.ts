@@ -4,6 +4,7 @@ import type { ExpandedVariant } from '../schema/rollout'
 import type { VariantExecutor } from './pool'
 import type { RolloutRepository, VariantTask } from './repository'
 import { thisRunner } from './liveness'
+import { endRolloutSpan, endVariantSpan, startRolloutSpan, startVariantSpan, type SpanScope } from './rolloutSpans'
 import type { LedgerSnapshot, RolloutOptions, RolloutRecord, RolloutRunner, VariantRecord } from './types'
 
 export interface RolloutDeps {
@@ -62,15 +63,20 @@ export async function runRollout(deps: RolloutDeps, rolloutId: string): Promise<
   if (!pending.length && rollout.status !== 'running') return rollout
   const runner = deps.runner ?? thisRunner()
   repo.claim(rolloutId, runner)
+  const scope = startRolloutSpan(rollout, pending.length)
   try {
     repo.setStatus(rolloutId, 'running')
-    await runPending(deps, rollout, pending)
+    await runPending(deps, rollout, pending, scope)
     const left = repo.variants(rolloutId).some((v) => v.status === 'queued' || v.status === 'running')
     if (!left) {
       // Taken once, when the last variant finishes; the store never overwrites it.
       if (deps.ledger) repo.setLedgerAfter(rolloutId, await ledgerSnapshot(deps.ledger, 'after', (deps.now ?? Date.now)()))
       repo.setStatus(rolloutId, 'done')
     }
+    endRolloutSpan(scope, left ? 'interrupted' : 'done')
+  } catch (err) {
+    endRolloutSpan(scope, 'failed', err)
+    throw err
   } finally {
     repo.release(rolloutId, runner)
   }
@@ -78,7 +84,7 @@ export async function runRollout(deps: RolloutDeps, rolloutId: string): Promise<
 }
 
 /** Runs `pending` with at most `options.parallel` tasks in flight; a failed task becomes the variant's error. */
-async function runPending(deps: RolloutDeps, rollout: RolloutRecord, pending: readonly VariantRecord[]): Promise<void> {
+async function runPending(deps: RolloutDeps, rollout: RolloutRecord, pending: readonly VariantRecord[], scope: SpanScope): Promise<void> {
   const { repo } = deps
   const rolloutId = rollout.id
   const { parallel, taskTimeoutMs, samples } = rollout.spec.options
@@ -86,19 +92,23 @@ async function runPending(deps: RolloutDeps, rollout: RolloutRecord, pending: re
   const lane = async (): Promise<void> => {
     while (next < pending.length) {
       const v = pending[next++]!
+      const span = startVariantSpan(scope, rolloutId, v.team, v.variantId)
       const task: VariantTask = {
         ...deps.task, rolloutId, team: v.team, variantId: v.variantId,
+        ...(span.traceparent ? { traceparent: span.traceparent } : {}),
         ...(samples ? { samples } : {}),
         ...(deps.faults?.[`${v.team}/${v.variantId}`] ? { inject: deps.faults[`${v.team}/${v.variantId}`] } : {}),
       }
       try {
         const r = await deps.executor(task, AbortSignal.timeout(taskTimeoutMs))
+        endVariantSpan(span, { result: r })
         if (r.status === 'killed') continue
       } catch (err) {
         const reason = err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')
           ? `variant task stopped after ${taskTimeoutMs / 1000} s (timeout)`
           : `variant task crashed: ${messageOf(err)}`
         repo.markFailed(rolloutId, v.team, v.variantId, reason)
+        endVariantSpan(span, { error: err, reason })
       } finally {
         deps.onSettled?.(v.team, v.variantId)
       }

@@ -19,6 +19,7 @@ export async function stepAgent(ctx: RuntimeContext, at: AgentRef): Promise<void
     case 'needs_turn': {
       const def = ctx.agent(at.agentId)
       if (!def) return
+      ctx.tracing.startTurn(at, turnOrigin(entries))
       if (def.type === 'llm') return llmTurn(ctx, at, def, entries)
       if (def.type === 'rule_based') return ruleTurn(ctx, at, def, entries)
       return humanTurn(ctx, at, def, status.trigger)

@@ -60,6 +60,7 @@ const isCritiqueRequest = (e: StackEntry): boolean => e.state.kind === 'agent_ca
 /** Delivers the task's final answer: to the parent of a delegated task, as the reply of the root. */
 export function deliverAnswer(ctx: RuntimeContext, at: AgentRef, origin: StackEntry | null, text: string): void {
   const delegation = delegationOf(origin)
+  ctx.tracing.endTurn(at, 'answered')
   if (delegation) {
     ctx.events.emit('answer', { ...at, text, root: false })
     ctx.push(at, [{ kind: 'finished', reason: 'answered' }])

@@ -13,6 +13,7 @@ import type { DedupSeenSet } from '../tools/dedup'
 import type { ToolRecorder } from '../tools/recorder'
 import type { ToolRegistry } from '../tools/registry'
 import type { Scheduler } from './scheduler'
+import type { EngineTracing } from './tracing'
 
 /** Runtime limits and defaults; every one is a setting. */
 export interface RuntimeSettings {
@@ -96,6 +97,8 @@ export interface RuntimeContext {
   conversation(id: string): Conversation
   /** Runs the synchronous writes of one step in one transaction. */
   tx<T>(fn: () => T): T
+  /** Open spans per branch, tool call and delegation (see `tracing.ts`). */
+  tracing: EngineTracing
 }
 
 export const SEP = '\u0000'

@@ -46,6 +46,7 @@ export function startCritique(ctx: RuntimeContext, at: AgentRef, critic: string,
   ctx.scheduler.scheduleAt(keyOf(at), deadline)
   const criticAt = { conversationId: at.conversationId, agentId: asAgentId(critic), branch: ctx.deps.stacks.currentBranch(at.conversationId, asAgentId(critic)) }
   const meta = { delegation: { parent: at.agentId, parentBranch: at.branch, correlationId, depth: depth + 1, purpose: 'critique' } }
+  ctx.tracing.startDelegation(at, correlationId, critic, depth + 1, 'critique')
   ctx.push(criticAt, [{ kind: 'user_message', text: message, meta }])
   ctx.events.emit('delegated', { ...at, child: critic, message, correlationId })
   ctx.wake(criticAt)
@@ -80,6 +81,7 @@ export function startDelegation(ctx: RuntimeContext, at: AgentRef, call: OpenCal
   const childBranch = ctx.deps.stacks.currentBranch(at.conversationId, childAgent)
   const meta = { delegation: { parent: at.agentId, parentBranch: at.branch, correlationId, depth: depth + 1, purpose } }
   const childAt = { conversationId: at.conversationId, agentId: childAgent, branch: childBranch }
+  ctx.tracing.startDelegation(at, correlationId, child, depth + 1, purpose)
   ctx.push(childAt, [{ kind: 'user_message', text: req.message, meta }])
   ctx.events.emit('delegated', { ...at, child, message: req.message, correlationId })
   ctx.wake(childAt)
@@ -95,6 +97,7 @@ export function deliverToParent(ctx: RuntimeContext, child: AgentRef, meta: Dele
   const parent = { conversationId: child.conversationId, agentId: asAgentId(meta.parent) as AgentId, branch: asBranchId(meta.parentBranch) }
   const entries = ctx.deps.stacks.read(parent.conversationId, parent.agentId, parent.branch)
   if (entries.some((e) => (e.state.kind === 'tool_result' && e.state.toolCallId === meta.correlationId) || (e.state.kind === 'agent_result' && e.state.correlationId === meta.correlationId))) return false
+  ctx.tracing.endDelegation(child.conversationId, meta.parent, meta.correlationId, status)
   if (meta.purpose === 'critique') {
     ctx.push(parent, [
       { kind: 'agent_result', correlationId: meta.correlationId, agentId: child.agentId, status, result: { content: answer } },
@@ -129,6 +132,7 @@ export function expireDelegations(ctx: RuntimeContext, at: AgentRef, waiting: { 
       { kind: 'agent_result', correlationId: w.call.spec.id, agentId: w.child, status: 'timeout', result: { status: 'timeout', message: 'Agent response timeout' } },
       { kind: 'tool_result', toolCallId: w.call.spec.id, toolName: 'delegate', status: 'error', error: { code: 'TIMEOUT', message: `agent ${w.child} did not answer within ${seconds} s` } },
     ])
+    ctx.tracing.endDelegation(at.conversationId, at.agentId, w.call.spec.id, 'timeout')
     expired = true
   }
   if (expired) ctx.wake(at)

@@ -9,6 +9,7 @@ import type { EngineEventMap } from './events'
 import { cancelBranch, resumeBranch, stuckInfo, type StuckInfo } from './recover'
 import { Scheduler } from './scheduler'
 import { branchStatus } from './tail'
+import { EngineTracing } from './tracing'
 
 export interface StartConversation {
   agentId: string
@@ -44,6 +45,8 @@ export class Engine {
   private readonly ctx: RuntimeContext
   private readonly agents: Map<string, AgentDefinition>
   private readonly conversations = new Map<string, Conversation>()
+  /** OpenTelemetry spans of this engine's turns (no-op unless an SDK is registered). */
+  readonly tracing: EngineTracing = new EngineTracing((id) => this.ctx.conversation(id).metadata)
 
   constructor(readonly deps: RuntimeDeps) {
     this.agents = new Map(deps.agents.map((a) => [a.id, a]))
@@ -51,7 +54,10 @@ export class Engine {
       (key) => stepAgent(this.ctx, refOf(key)),
       deps.clock,
       64,
-      (key, error) => this.events.emit('error', { key, error }),
+      (key, error) => {
+        this.tracing.stepFailed(key, error)
+        this.events.emit('error', { key, error })
+      },
     )
     this.ctx = {
       deps,
@@ -74,6 +80,7 @@ export class Engine {
         return c
       },
       tx: deps.transaction ?? ((fn) => fn()),
+      tracing: this.tracing,
     }
   }
 
@@ -196,6 +203,7 @@ export class Engine {
 
   close(): void {
     this.scheduler.close()
+    this.tracing.close()
     this.events.removeAllListeners()
   }
 }

@@ -117,6 +117,7 @@ export function cancelBranch(ctx: RuntimeContext, at: AgentRef): void {
       if (started && started.state.kind === 'agent_call') {
         states.push({ kind: 'agent_result', correlationId: call.spec.id, agentId: started.state.agentId, status: 'error', result: { status: 'cancelled', message: error.message } })
         names.push(`delegation to ${started.state.agentId}`)
+        ctx.tracing.endDelegation(at.conversationId, at.agentId, call.spec.id, 'cancelled')
       } else {
         names.push(call.spec.name)
       }
@@ -126,5 +127,6 @@ export function cancelBranch(ctx: RuntimeContext, at: AgentRef): void {
   states.push({ kind: 'assistant_message', content: cancelledText(names), meta: { cancelled: true } })
   ctx.tx(() => ctx.push(at, states))
   ctx.scheduler.cancelDeadline(keyOf(at))
+  ctx.tracing.endTurn(at, 'cancelled')
   ctx.events.emit('answer', { ...at, text: cancelledText(names), root: !delegationOf(turnOrigin(entries)) })
 }

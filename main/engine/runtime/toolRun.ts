@@ -53,6 +53,7 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
   const release = ctx.scheduler.hold(key)
   const started = ctx.deps.clock.now()
   const { spec } = call
+  ctx.tracing.startTool(at, spec, origin)
   try {
     ctx.events.emit('tool:start', { ...at, callId: spec.id, name: spec.name, args: spec.arguments })
     const tool = ctx.deps.tools.get(spec.name)
@@ -70,21 +71,27 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
           branchId: at.branch,
           // The ToolCall entry is shared by every fork that copied it, so its ref names the call.
           idempotencyKey: deriveIdempotencyKey({ conversationId: at.conversationId, lineage: [call.entry.ref], position: call.entry.index, callIndex: call.position, tool: spec.name, args: spec.arguments }),
-          ledger: ctx.deps.ledger,
+          ledger: ctx.tracing.ledgerFor(at, spec.id, ctx.deps.ledger),
           cache: ctx.deps.cache,
           timeoutMs: tool?.timeoutMs ?? ctx.deps.settings.toolTimeoutMs,
           wallets: { initialBalance: ctx.deps.settings.initialBalance, knownAgents: new Set(ctx.deps.agents.map((a) => a.id)) },
         })
     if (recorder?.mode === 'record') recorder.record(spec.name, spec.arguments, outcome)
+    ctx.tracing.toolOutcome(at, spec.id, outcome)
     ctx.events.emit('tool:end', { ...at, callId: spec.id, name: spec.name, outcome, ms: ctx.deps.clock.now() - started })
     if (outcome.status === 'ok' && isDelegationRequest(outcome.result)) {
       const refused = startDelegation(ctx, at, call, outcome.result, depthOf(origin))
       if (refused) pushResult(ctx, at, call, { status: 'error', error: { code: 'DELEGATION_REFUSED', message: refused } })
+      if (refused) ctx.tracing.toolOutcome(at, spec.id, { status: 'error', error: { code: 'DELEGATION_REFUSED', message: refused } })
       return
     }
     if (dedup?.duplicate) ctx.deps.artifacts.record({ type: 'metrics', sessionId: at.conversationId, agentId: at.agentId, branchId: at.branch, payload: { metric: 'duplicate_tool_call', tool: spec.name, action: dedup.metric }, tags: ['dedup', dedup.metric ?? 'allowed'] })
     pushResult(ctx, at, call, outcome)
+  } catch (err) {
+    ctx.tracing.toolThrew(at, spec.id, err)
+    throw err
   } finally {
+    ctx.tracing.endTool(at, spec.id)
     ctx.inFlight.delete(`${key}/${spec.id}`)
     release()
   }

@@ -37,6 +37,7 @@ export function humanTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'human_in_
   const text = `${def.id} needs a human answer to: ${question}`
   ctx.push(at, [{ kind: 'user_input_request', text, correlationId: randomUUID().replaceAll('-', '') }])
   ctx.events.emit('input:requested', { ...at, text })
+  ctx.tracing.endTurn(at, 'awaiting_human')
 }
 
 /**
@@ -61,15 +62,18 @@ export async function llmTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'llm'>
   const conv = ctx.conversation(at.conversationId)
   const seed = typeof conv.metadata.seed === 'number' ? conv.metadata.seed : undefined
   let response: ModelResponse
+  const modelSpan = ctx.tracing.startModelCall(at, eff.model)
   try {
     const request = buildRequest(eff, entries, ctx.deps.templates, ctx.deps.tools, settings, seed)
     response = await ctx.deps.models(eff.model).complete(request, { onToken: (delta) => ctx.events.emit('token', { ...at, delta }) })
   } catch (err) {
+    ctx.tracing.modelFailed(at, modelSpan, err)
     if (!(err instanceof AppError)) throw err
     // A provider failure is recorded on the step as the agent's answer, so parents and rollouts go on.
     ctx.tx(() => answerWith(ctx, at, def, `⚠ ${err.code}: ${messageOf(err)}`, { error: { code: err.code, message: messageOf(err) } }))
     return
   }
+  ctx.tracing.modelDone(modelSpan, response)
   const meta = response.offline ? { offline: true, model: response.model } : null
   const calls = toolCallsOf(response, entries)
   // The model call's metrics and everything the answer causes commit together.
