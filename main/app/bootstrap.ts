@@ -21,6 +21,8 @@ import type { AppServices } from '../ipc/services'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
 import pkg from '../../package.json'
+import { startHostLogging } from '../logging/hostLogging'
+import { errorFields } from '../compose/logging'
 
 /** Product name and version shown by `app:info`. */
 export const APP_NAME = 'P2Engine'
@@ -63,14 +65,18 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   const vault = options.vault?.(loaded.settings.home) ?? new MemoryVault()
   // Saved settings (Settings screen) and a stored key apply over the config files.
   const config = applySavedSettings(loaded, readSavedSettings(loaded.settings.home), vault.get(OPENAI_KEY))
+  const logging = startHostLogging({ config, env, proc: 'app', version: APP_VERSION })
+  const log = logging.logger
   const store = openStore(homePaths(config.settings.home).database)
   let ledger: LedgerClient
   let engine: Engine
   try {
     ledger = buildLedger(config, store, env)
-    engine = composeEngine({ store, config, ledger, ...(options.model ? { model: options.model } : {}) })
+    engine = composeEngine({ store, config, ledger, logger: log, ...(options.model ? { model: options.model } : {}) })
   } catch (err) {
     store.close()
+    log.fatal('start failed', errorFields(err))
+    void logging.close()
     throw err
   }
   // A desktop user has no terminal: a fresh ledger gets the configured wallets here, not via the CLI.
@@ -81,8 +87,8 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   engine.resume()
   const settings = new SettingsService(config, vault)
   const rollouts = new RolloutService({
-    config, store, ledger, env, toolNames: () => engine.deps.tools.names(),
-    publish: (p) => void bus.publish('rollouts:progressed', p), log: (m) => console.error(m),
+    config, store, ledger, env, logging, toolNames: () => engine.deps.tools.names(),
+    publish: (p) => void bus.publish('rollouts:progressed', p), log: (m) => log.warn(m, { component: 'rollouts' }),
   })
   const rebound = 'rebind' in ledger ? (ledger as ReboundLedger) : undefined
   const canton = new CantonService({
@@ -94,11 +100,14 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
     onReady: async (state) => { await rebound?.rebind(cantonLedgerFromSettings(config.settings, env, state.jsonApiUrl)) },
   })
   if (rebound && (options.autoStartCanton ?? true) && discoverCanton(env) && !runningSandbox(config.settings.home)) {
-    canton.start().catch((err) => console.error(`Canton sandbox did not start: ${err instanceof Error ? err.message : String(err)}`))
+    canton.start().catch((err) => {
+      console.error(`Canton sandbox did not start: ${err instanceof Error ? err.message : String(err)}`)
+      log.error('Canton sandbox did not start', { component: 'canton', ...errorFields(err) })
+    })
   }
   let closed = false
   return {
-    services: { config, ledger, engine, settings, store, env, rollouts, canton, firstStart, app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
+    services: { config, ledger, engine, settings, store, env, rollouts, canton, firstStart, logging, app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
     bus,
     store,
     engine,
@@ -112,6 +121,8 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
       await canton.close()
       await ledger.close()
       store.close()
+      log.info('process stopping')
+      await logging.close()
     },
   }
 }
