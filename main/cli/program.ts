@@ -13,6 +13,7 @@ import { registerArtifactCommands } from './commands/artifact'
 import { registerShellCommand } from './commands/shell'
 import { registerRolloutCommands } from './commands/rollout'
 import { registerEvalCommands } from './commands/eval'
+import { registerLogsCommand } from './commands/logs'
 
 /** A command action: gets the shared context and its own parsed options. */
 export type Action<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<void> | void
@@ -54,6 +55,7 @@ export function buildProgram(rawIo: Output = processOutput, env: NodeJS.ProcessE
   registerShellCommand(program, wrap)
   registerRolloutCommands(program, wrap)
   registerEvalCommands(program, wrap)
+  registerLogsCommand(program, wrap)
   return { program, exitCode: () => exitCode }
 }
 
