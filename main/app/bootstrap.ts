@@ -92,7 +92,7 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   })
   const rebound = 'rebind' in ledger ? (ledger as ReboundLedger) : undefined
   const canton = new CantonService({
-    config, env, darRoots: [process.cwd(), ...(options.darRoots ?? [])],
+    config, env, darRoots: [process.cwd(), ...(options.darRoots ?? [])], sandboxLog: logging.sandboxLog(),
     savedBackend: () => settings.view().ledgerBackend,
     onStatus: (s) => void bus.publish('canton:statusChanged', s),
     onLog: (lines) => void bus.publish('canton:logged', { lines }),

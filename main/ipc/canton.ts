@@ -13,6 +13,7 @@ export function cantonService(services: AppServices, bus: EventBus): CantonServi
     savedBackend: () => services.settings?.view().ledgerBackend ?? (services.config.settings.ledger.backend === 'canton' ? 'canton' : 'embedded'),
     onStatus: (s) => void bus.publish('canton:statusChanged', s),
     onLog: (lines) => void bus.publish('canton:logged', { lines }),
+    ...(services.logging ? { sandboxLog: services.logging.sandboxLog() } : {}),
   })
   return services.canton
 }

@@ -2,7 +2,7 @@ import { BroadcastChannel } from 'node:worker_threads'
 import pino, { type DestinationStream } from 'pino'
 import type { RotatingFileStream } from 'rotating-file-stream'
 import type { Logger, LogLevel } from '../engine/ports/logger'
-import { logFiles, rotatingLogStream } from './files'
+import { logFiles, rotatingLogStream, sizeInBytes } from './files'
 import { adaptPino, createPino } from './pinoLogger'
 import { formatRecord, parseLine } from './records'
 import { lineScrubber } from './redact'
@@ -27,6 +27,8 @@ export interface ProcessLogging {
   workersLogger: Logger
   settings: LoggingSettings
   files: ReturnType<typeof logFiles>
+  /** Options for the Canton sandbox manager: its phases in `app.log`, `canton.log` rotated like the others. */
+  sandboxLog(): { logger: Logger; logRotation: { maxBytes: number; keep: number } }
   /** Adds a secret to scrub from every later line (a key entered after start). */
   addSecret(value: string): void
   /** Flushes and closes the files; later lines are dropped. Safe to call twice. */
@@ -95,6 +97,9 @@ export function startProcessLogging(o: ProcessLoggingOptions): ProcessLogging {
   return {
     logger: adaptPino(p),
     workersLogger: adaptPino(pool),
+    sandboxLog() {
+      return { logger: this.logger.child({ component: 'canton' }), logRotation: { maxBytes: sizeInBytes(o.settings.maxSize), keep: o.settings.maxFiles } }
+    },
     settings: o.settings,
     files,
     addSecret(value) {
