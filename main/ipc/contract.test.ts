@@ -71,6 +71,7 @@ const samplesFor = ({ refs, rollouts }: Seeded): Record<InvokeChannel, unknown> 
   'canton:start': {},
   'canton:stop': {},
   'canton:logs': { lines: 20 },
+  'logs:tail': { sources: ['app', 'canton'], level: 'info', search: '', lines: 50 },
 })
 
 const at = { conversationId: 'c1', agentId: 'agent_alpha', branch: 'main' }

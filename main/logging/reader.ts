@@ -87,9 +87,9 @@ function tailOf(home: string, source: LogSource, q: LogQuery, want: number): { r
     const body = start > 0 ? text.slice(text.indexOf('\n') + 1, end) : text.slice(0, end)
     if (i === 0) at = { ino, offset: start + Buffer.byteLength(text.slice(0, end)) }
     records = [...parseText(body, source).filter((r) => matches(r, q)), ...records]
-    if (records.length >= want) break
+    if (records.length >= want) break // (want 0: only the cursor)
   }
-  return { records: records.slice(-want), ...(at ? { at } : {}) }
+  return { records: want > 0 ? records.slice(-want) : [], ...(at ? { at } : {}) }
 }
 
 /** Oldest first, by time; lines of one file keep their order. */
@@ -119,7 +119,7 @@ export function readLogTail(home: string, q: LogQuery = {}): LogPage {
     lists.push(t.records)
     if (t.at) cursor[source] = t.at
   }
-  return { records: merge(lists).slice(-want), cursor: encode(cursor), dropped: 0 }
+  return { records: want > 0 ? merge(lists).slice(-want) : [], cursor: encode(cursor), dropped: 0 }
 }
 
 /**
