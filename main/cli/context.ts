@@ -15,7 +15,7 @@ import { ledgerDisabledNote } from '../engine/ledger/enabled'
 import type { Logger } from '../engine/ports/logger'
 import { startHostLogging } from '../logging/hostLogging'
 import type { ProcessLogging } from '../logging/processLogging'
-import { loggedLedger } from '../compose/logging'
+import { errorFields, loggedLedger } from '../compose/logging'
 import { APP_VERSION } from '../app/bootstrap'
 
 /**
@@ -125,6 +125,11 @@ export class CliContext {
     if (!note || this.ledgerNoted) return
     this.ledgerNoted = true
     this.io.err(`ℹ️  ${note}`)
+  }
+
+  /** Logs a command's failure with its error code, when this command logs at all (it touched state). */
+  logFailure(err: unknown): void {
+    this.loggingInstance?.logger.error('command failed', errorFields(err))
   }
 
   async close(): Promise<void> {

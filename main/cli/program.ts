@@ -39,6 +39,9 @@ export function buildProgram(rawIo: Output = processOutput, env: NodeJS.ProcessE
       const ctx = new CliContext(program.opts<GlobalOptions>(), io, env)
       try {
         await action(ctx, ...args)
+      } catch (err) {
+        ctx.logFailure(err)
+        throw err
       } finally {
         exitCode = ctx.exitCode
         await ctx.close()

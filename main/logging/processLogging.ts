@@ -6,16 +6,10 @@ import { logFiles, rotatingLogStream, sizeInBytes } from './files'
 import { adaptPino, createPino } from './pinoLogger'
 import { formatRecord, parseLine } from './records'
 import { lineScrubber } from './redact'
+import { WORKER_LOG_CHANNEL, type WorkerLogMessage } from './channel'
 import type { LoggingSettings } from './settings'
 
-/** The channel worker threads post their finished log lines on (see `workerLogging.ts`). */
-export const WORKER_LOG_CHANNEL = 'p2engine:log-lines'
-
-/** One message on {@link WORKER_LOG_CHANNEL}: a complete JSON line for the `workers.log` at `file`. */
-export interface WorkerLogMessage {
-  file: string
-  line: string
-}
+export { WORKER_LOG_CHANNEL, type WorkerLogMessage } from './channel'
 
 const isWorkerLine = (x: unknown): x is WorkerLogMessage =>
   !!x && typeof (x as WorkerLogMessage).file === 'string' && typeof (x as WorkerLogMessage).line === 'string'

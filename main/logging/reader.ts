@@ -97,6 +97,25 @@ function merge(lists: LogRecord[][]): LogRecord[] {
   return lists.flat().map((r, i) => ({ r, i })).sort((a, b) => (a.r.time < b.r.time ? -1 : a.r.time > b.r.time ? 1 : a.i - b.i)).map((x) => x.r)
 }
 
+/**
+ * What was written to the files rotated away since `prev` (the file it pointed at is now
+ * `live.k`): the rest of that file from the cursor's offset, then `live.(k-1)` … `live.1` whole.
+ * Nothing when the file is gone (rotated past the kept count).
+ */
+function rotatedSince(live: string, prev: { ino: number; offset: number }): string[] {
+  for (let k = 1; k <= 100 && existsSync(`${live}.${k}`); k++) {
+    const st = statSync(`${live}.${k}`)
+    if (st.ino !== prev.ino) continue
+    const out = [readRange(`${live}.${k}`, Math.min(prev.offset, st.size), st.size).text]
+    for (let j = k - 1; j >= 1; j--) {
+      const f = `${live}.${j}`
+      if (existsSync(f)) out.push(readRange(f, 0, statSync(f).size).text)
+    }
+    return out
+  }
+  return []
+}
+
 const encode = (c: LogCursor): string => JSON.stringify(c)
 
 /** Reads a cursor from {@link readLogTail} / {@link readLogSince}; a bad one starts from the ends of the files. */
@@ -141,10 +160,7 @@ export function readLogSince(home: string, cursor: string, q: LogQuery = {}): Lo
       const st = statSync(live)
       let start = 0
       if (prev && prev.ino === st.ino && prev.offset <= st.size) start = prev.offset
-      else if (prev && existsSync(`${live}.1`)) {
-        const rotated = statSync(`${live}.1`)
-        if (rotated.ino === prev.ino && prev.offset <= rotated.size) texts.push(readRange(`${live}.1`, prev.offset, rotated.size).text)
-      }
+      else if (prev) texts.push(...rotatedSince(live, prev))
       const { text, ino } = readRange(live, start, st.size)
       const end = text.lastIndexOf('\n') + 1
       texts.push(text.slice(0, end))

@@ -3,7 +3,7 @@ import type { DestinationStream } from 'pino'
 import type { Logger, LogLevel } from '../engine/ports/logger'
 import { logFiles } from './files'
 import { adaptPino, createPino } from './pinoLogger'
-import { WORKER_LOG_CHANNEL, type WorkerLogMessage } from './processLogging'
+import { WORKER_LOG_CHANNEL, type WorkerLogMessage } from './channel'
 
 let channel: BroadcastChannel | null = null
 

@@ -35,6 +35,8 @@ describe('log files of the CLI', () => {
     const failed = await env.run(['chat', 'with', 'agent_alpha', '--name', 'failing'], { input: ['hello again', 'exit'] })
     expect(failed.out + failed.err).toMatch(/401|API key/i)
 
+    expect((await env.run(['ledger', 'transfer', 'agent_alpha', 'agent_beta', '100000'])).code).not.toBe(0)
+
     const files = readdirSync(logDir(env))
     expect(files).toContain('app.log')
     for (const f of files) expect(readFileSync(join(logDir(env), f), 'utf8'), f).not.toContain(KEY)
@@ -46,6 +48,9 @@ describe('log files of the CLI', () => {
     for (const m of ['process started', 'config loaded', 'turn started', 'model call', 'tool call', 'ledger transfer', 'turn finished', 'model call failed']) expect(msgs, m).toContain(m)
     expect(records.find((x) => x.msg === 'process started')!.fields).toMatchObject({ proc: 'cli', backend: 'embedded', version: expect.any(String) })
     expect(records.find((x) => x.msg === 'ledger transfer')!.fields).toMatchObject({ from: 'agent_alpha', to: 'agent_beta', amount: '2.5' })
+    const refused = records.find((x) => x.msg === 'ledger transfer failed')!
+    expect(refused).toMatchObject({ level: 'warn', fields: { amount: '100000', err: { code: expect.any(String) } } })
+    expect(records.find((x) => x.msg === 'command failed')!).toMatchObject({ level: 'error', fields: { err: { code: (refused.fields.err as { code: string }).code } } })
     expect(records.find((x) => x.msg === 'model call failed')!).toMatchObject({ level: 'warn', fields: { model: 'openai/gpt-4o', err: { code: expect.any(String) } } })
 
     // --level warn: only warnings and worse, in the human format.
