@@ -162,6 +162,11 @@ export function readLogSince(home: string, cursor: string, q: LogQuery = {}): Lo
       if (prev && prev.ino === st.ino && prev.offset <= st.size) start = prev.offset
       else if (prev) texts.push(...rotatedSince(live, prev))
       const { text, ino } = readRange(live, start, st.size)
+      if (ino !== st.ino) {
+        // Rotated between the stat and the open: read it all on the next call.
+        if (prev) next[source] = prev
+        continue
+      }
       const end = text.lastIndexOf('\n') + 1
       texts.push(text.slice(0, end))
       next[source] = { ino, offset: start + Buffer.byteLength(text.slice(0, end)) }
