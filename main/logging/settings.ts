@@ -63,12 +63,8 @@ const SPECS = {
   maxFiles: spec('LOG_MAX_FILES', count),
 }
 
-/**
- * Resolves the log settings of a loaded config (its `.env` file is read again for the settings
- * the loader does not know). A bad value is a {@link ConfigError} naming where it was set, the
- * value and what is allowed, e.g. `env WORKER_LOG_LEVEL: got "LOUD", expected one of TRACE, …`.
- */
-export function resolveLoggingSettings(config: LoadedConfig, env: NodeJS.ProcessEnv = process.env): LoggingSettings {
+/** The log settings and every bad value among them (each naming where it was set, the value and what is allowed). */
+export function checkLoggingSettings(config: LoadedConfig, env: NodeJS.ProcessEnv = process.env): { settings: LoggingSettings; issues: ConfigIssue[] } {
   const dotenv = config.files?.dotenv ? readDotenv(config.files.dotenv) : NO_DOTENV
   const issues: ConfigIssue[] = []
   const value = (s: SettingSpec): unknown => {
@@ -80,13 +76,23 @@ export function resolveLoggingSettings(config: LoadedConfig, env: NodeJS.Process
     return undefined
   }
   const main = levelOf(config.settings.logLevel) ?? 'info'
-  const out: LoggingSettings = {
+  const settings: LoggingSettings = {
     level: main,
     workerLevel: (value(SPECS.workerLevel) as LogLevel | undefined) ?? main,
     console: (value(SPECS.console) as boolean | undefined) ?? false,
     maxSize: (value(SPECS.maxSize) as string | undefined) ?? '10M',
     maxFiles: (value(SPECS.maxFiles) as number | undefined) ?? 5,
   }
+  return { settings, issues }
+}
+
+/**
+ * Resolves the log settings of a loaded config (its `.env` file is read again for the settings
+ * the loader does not know). A bad value is a {@link ConfigError} naming where it was set, the
+ * value and what is allowed, e.g. `env WORKER_LOG_LEVEL: got "LOUD", expected one of TRACE, …`.
+ */
+export function resolveLoggingSettings(config: LoadedConfig, env: NodeJS.ProcessEnv = process.env): LoggingSettings {
+  const { settings, issues } = checkLoggingSettings(config, env)
   if (issues.length) throw new ConfigError(issues.map(formatIssue), 'LOG_SETTINGS')
-  return out
+  return settings
 }

@@ -98,6 +98,9 @@ describe('log files of the CLI', () => {
     const worker = await env.run(['ledger', 'balance'])
     expect(worker.code).not.toBe(0)
     expect(worker.err).toMatch(/env WORKER_LOG_LEVEL: got "chatty", expected one of TRACE, DEBUG, INFO, WARN, WARNING, ERROR, CRITICAL, FATAL/)
+    const validate = await env.run(['config', 'validate'])
+    expect(validate.code).toBe(3)
+    expect(validate.out).toContain('env WORKER_LOG_LEVEL: got "chatty"')
     delete env.env.WORKER_LOG_LEVEL
     env.env.LOG_MAX_FILES = '0'
     expect((await env.run(['ledger', 'balance'])).err).toMatch(/env LOG_MAX_FILES: got "0", expected a whole number from 1 to 100/)
