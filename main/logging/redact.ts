@@ -16,6 +16,8 @@ export const REDACT_PATHS: string[] = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`,
 const SECRET_MEMBER = /"([^"\\]*(?:key|token|secret|password|passwd|authorization|cookie)[^"\\]*)"\s*:\s*"(?:[^"\\]|\\.)*"/gi
 /** A bearer credential anywhere in a message. */
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g
+/** A password in a URL (`https://user:secret@host`). */
+const URL_PASSWORD = /(\/\/[^/\s:@"]+):[^/\s@"]+@/g
 /** OpenAI-style keys (`sk-…`, `sk-proj-…`) anywhere in a message. */
 const SK_KEY = /\bsk-[A-Za-z0-9_-]{12,}/g
 
@@ -23,7 +25,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
  * Returns a scrubber for serialized log lines: every known secret value (and its JSON-escaped
- * form) becomes `[Redacted]`, as do members named like secrets, bearer credentials and `sk-` keys.
+ * form) becomes `[Redacted]`, as do members named like secrets, bearer credentials, URL passwords and `sk-` keys.
  * A second line of defence behind the `redact` paths: a key pasted into a message is caught too.
  */
 export function lineScrubber(secrets: readonly string[]): (line: string) => string {
@@ -34,6 +36,7 @@ export function lineScrubber(secrets: readonly string[]): (line: string) => stri
     let out = known ? line.replace(known, REDACTED) : line
     out = out.replace(SECRET_MEMBER, (_m, name: string) => `"${name}":"${REDACTED}"`)
     out = out.replace(BEARER, (_m, scheme: string) => `${scheme} ${REDACTED}`)
+    out = out.replace(URL_PASSWORD, `$1:${REDACTED}@`)
     return out.replace(SK_KEY, `sk-${REDACTED}`)
   }
 }
