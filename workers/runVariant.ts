@@ -11,6 +11,11 @@ import type { ExpandedVariant } from '../main/engine/schema/rollout'
 import { cantonLedgerFromSettings } from '../main/ledger/canton/fromSettings'
 import { EmbeddedLedger } from '../main/storage/ledger/embeddedLedger'
 import { SqliteRolloutStore } from '../main/storage/rollouts/sqliteRollouts'
+import type { Logger } from '../main/engine/ports/logger'
+import { errorFields } from '../main/compose/logging'
+import { workerLogger } from '../main/logging/workerLogging'
+import { resolveLoggingSettings } from '../main/logging/settings'
+import { knownSecrets } from '../main/logging/redact'
 import { openStore } from '../main/storage/sqliteStore'
 import { flushTelemetry, startTelemetry } from '../main/telemetry/otel'
 
@@ -34,6 +39,7 @@ interface ThreadContext {
   ledger: LedgerClient
   evaluators: Awaited<ReturnType<typeof loadEvaluators>>
   engine: ReturnType<typeof composeEngine>
+  log: Logger
 }
 
 /**
@@ -52,10 +58,12 @@ async function contextFor(task: z.infer<typeof TaskSchema>): Promise<ThreadConte
       const store = openStore(task.dbPath)
       const config = loadConfig({ configDir: task.configDir, env: task.env })
       const { settings } = config
+      const log = workerLogger({ home: settings.home, level: resolveLoggingSettings(config, task.env).workerLevel, secrets: knownSecrets(config, task.env) })
+      log.info('worker started', { db: task.dbPath, backend: settings.ledger.backend, modelMode: task.modelMode })
       const ledger = settings.ledger.backend === 'canton' ? cantonLedgerFromSettings(settings, task.env) : new EmbeddedLedger(store, { party: settings.ledger.partyId })
       const evaluators = await loadEvaluators(task.configDir)
-      const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode })
-      return { store, repo: new SqliteRolloutStore(store), config, ledger, evaluators, engine }
+      const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode, logger: log })
+      return { store, repo: new SqliteRolloutStore(store), config, ledger, evaluators, engine, log }
     })()
     contexts.set(key, c)
     c.catch(() => contexts.delete(key))
@@ -73,6 +81,7 @@ export async function closeThreadContexts(): Promise<void> {
     c.engine.close()
     await c.ledger.close()
     c.store.close()
+    c.log.info('worker context closed')
   }
 }
 
@@ -86,6 +95,9 @@ export default async function runVariant(raw: VariantTask): Promise<VariantTaskR
   await startTelemetry('rollout-worker')
   const ctx = await contextFor(task)
   const { repo, engine } = ctx
+  const log = ctx.log.child({ rollout: task.rolloutId, team: task.team, variant: task.variantId })
+  const started = Date.now()
+  log.info('variant started')
   let killed = false
   const bugs: string[] = []
   const onBug = (e: { key: string; error: unknown }) => {
@@ -131,10 +143,15 @@ export default async function runVariant(raw: VariantTask): Promise<VariantTaskR
     ])
     metrics.errors.push(...bugs)
     repo.markDone(task.rolloutId, task.team, task.variantId, metrics)
+    log.info('variant finished', { ms: Date.now() - started, errors: metrics.errors.length })
     return { status: 'done' }
   } catch (err) {
-    if (killed) return { status: 'killed' }
+    if (killed) {
+      log.warn('variant killed', { ms: Date.now() - started })
+      return { status: 'killed' }
+    }
     const error = messageOf(err)
+    log.error('variant failed', { ms: Date.now() - started, ...errorFields(err) })
     repo.markFailed(task.rolloutId, task.team, task.variantId, error)
     return { status: 'failed', error }
   } finally {

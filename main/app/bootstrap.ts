@@ -22,6 +22,8 @@ import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
 import { readOnlyNote, tightenedNote, tightenHome } from '../storage/permissions'
 import pkg from '../../package.json'
+import { startHostLogging } from '../logging/hostLogging'
+import { errorFields } from '../compose/logging'
 
 /** Product name and version shown by `app:info`. */
 export const APP_NAME = 'P2Engine'
@@ -69,13 +71,17 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   const store = openStore(homePaths(applied.settings.home).database)
   const notes = [tightened, store.readOnly ? readOnlyNote(store.location) : undefined].filter((n): n is string => Boolean(n))
   const config: LoadedConfig = notes.length ? { ...applied, warnings: [...(applied.warnings ?? []), ...notes] } : applied
+  const logging = startHostLogging({ config, env, proc: 'app', version: APP_VERSION })
+  const log = logging.logger
   let ledger: LedgerClient
   let engine: Engine
   try {
     ledger = buildLedger(config, store, env)
-    engine = composeEngine({ store, config, ledger, ...(options.model ? { model: options.model } : {}) })
+    engine = composeEngine({ store, config, ledger, logger: log, ...(options.model ? { model: options.model } : {}) })
   } catch (err) {
     store.close()
+    log.fatal('start failed', errorFields(err))
+    void logging.close()
     throw err
   }
   // A desktop user has no terminal: a fresh ledger gets the configured wallets here, not via the CLI.
@@ -86,12 +92,12 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   engine.resume()
   const settings = new SettingsService(config, vault)
   const rollouts = new RolloutService({
-    config, store, ledger, env, toolNames: () => engine.deps.tools.names(),
-    publish: (p) => void bus.publish('rollouts:progressed', p), log: (m) => console.error(m),
+    config, store, ledger, env, logging, toolNames: () => engine.deps.tools.names(),
+    publish: (p) => void bus.publish('rollouts:progressed', p), log: (m) => log.warn(m, { component: 'rollouts' }),
   })
   const rebound = 'rebind' in ledger ? (ledger as ReboundLedger) : undefined
   const canton = new CantonService({
-    config, env, darRoots: [process.cwd(), ...(options.darRoots ?? [])],
+    config, env, darRoots: [process.cwd(), ...(options.darRoots ?? [])], sandboxLog: logging.sandboxLog(),
     savedBackend: () => settings.view().ledgerBackend,
     onStatus: (s) => void bus.publish('canton:statusChanged', s),
     onLog: (lines) => void bus.publish('canton:logged', { lines }),
@@ -101,11 +107,14 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
     onReady: async (state) => { await rebound?.rebind(cantonLedgerFromSettings(config.settings, env, state.jsonApiUrl)) },
   })
   if (rebound && (options.autoStartCanton ?? true) && discoverCanton(env, { home: config.settings.home, resourcesPath: bundledResourcesPath() }) && !runningSandbox(config.settings.home)) {
-    canton.start().catch((err) => console.error(`Canton sandbox did not start: ${err instanceof Error ? err.message : String(err)}`))
+    canton.start().catch((err) => {
+      console.error(`Canton sandbox did not start: ${err instanceof Error ? err.message : String(err)}`)
+      log.error('Canton sandbox did not start', { component: 'canton', ...errorFields(err) })
+    })
   }
   let closed = false
   return {
-    services: { config, ledger, engine, settings, store, env, rollouts, canton, firstStart, app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
+    services: { config, ledger, engine, settings, store, env, rollouts, canton, firstStart, logging, app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
     bus,
     store,
     engine,
@@ -119,6 +128,8 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
       await canton.close()
       await ledger.close()
       store.close()
+      log.info('process stopping')
+      await logging.close()
     },
   }
 }

@@ -13,6 +13,11 @@ import type { Engine } from '../engine/runtime/engine'
 import { composeEngine } from '../compose/engine'
 import { warnOnce } from './warnOnce'
 import { ledgerDisabledNote } from '../engine/ledger/enabled'
+import type { Logger } from '../engine/ports/logger'
+import { startHostLogging } from '../logging/hostLogging'
+import type { ProcessLogging } from '../logging/processLogging'
+import { errorFields, loggedLedger } from '../compose/logging'
+import { APP_VERSION } from '../app/bootstrap'
 
 /**
  * Fails with a {@link UserInputError} naming `source` when the state folder `home` exists but is
@@ -46,6 +51,7 @@ export class CliContext {
   private storeInstance?: SqliteStore
   private ledgerInstance?: LedgerClient
   private engineInstance?: Engine
+  private loggingInstance?: ProcessLogging
   /** Set by a command that finished but must report failure (e.g. an audit violation). */
   exitCode = 0
 
@@ -68,9 +74,21 @@ export class CliContext {
     return this.cfg
   }
 
+  /** This command's log (`logs/app.log`), started on first use: by any command that touches state. */
+  get logging(): ProcessLogging {
+    this.loggingInstance ??= startHostLogging({ config: this.config, env: this.env, proc: 'cli', version: APP_VERSION })
+    return this.loggingInstance
+  }
+
+  /** This command's logger (see {@link logging}). */
+  get logger(): Logger {
+    return this.logging.logger
+  }
+
   get store(): SqliteStore {
     if (!this.storeInstance) {
       this.secureHome()
+      void this.logger
       const store = openStore(homePaths(this.config.settings.home).database)
       if (store.readOnly) this.io.err(`ℹ️  ${readOnlyNote(store.location)}`)
       this.storeInstance = store
@@ -89,10 +107,12 @@ export class CliContext {
     if (!this.ledgerInstance) {
       this.noteLedgerDisabled()
       const { ledger } = this.config.settings
-      if (ledger.backend === 'canton') this.ledgerInstance = cantonLedgerFromSettings(this.config.settings, this.env)
+      let client: LedgerClient
+      if (ledger.backend === 'canton') client = cantonLedgerFromSettings(this.config.settings, this.env)
       else if (ledger.backend !== 'embedded') {
         throw new UserInputError(`ledger backend "${ledger.backend}" is not available in this build; use "embedded" or "canton"`, 'LEDGER_BACKEND')
-      } else this.ledgerInstance = new EmbeddedLedger(this.store, { party: ledger.partyId })
+      } else client = new EmbeddedLedger(this.store, { party: ledger.partyId })
+      this.ledgerInstance = loggedLedger(client, this.logger.child({ component: 'ledger' }))
     }
     return this.ledgerInstance
   }
@@ -104,6 +124,7 @@ export class CliContext {
       store: this.store,
       config: this.config,
       ...(this.config.settings.ledger.enabled ? { ledger: this.ledger } : {}),
+      logger: this.logger,
       modelMode: this.globals.replay ? 'replay' : 'record',
     })
     return this.engineInstance
@@ -119,9 +140,15 @@ export class CliContext {
     this.io.err(`ℹ️  ${note}`)
   }
 
+  /** Logs a command's failure with its error code, when this command logs at all (it touched state). */
+  logFailure(err: unknown): void {
+    this.loggingInstance?.logger.error('command failed', errorFields(err))
+  }
+
   async close(): Promise<void> {
     this.engineInstance?.close()
     await this.ledgerInstance?.close()
     this.storeInstance?.close()
+    await this.loggingInstance?.close()
   }
 }

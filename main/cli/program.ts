@@ -15,6 +15,7 @@ import { registerRolloutCommands } from './commands/rollout'
 import { registerEvalCommands } from './commands/eval'
 import { registerDoctorCommand } from './commands/doctor'
 import { registerBackupCommands } from './commands/backup'
+import { registerLogsCommand } from './commands/logs'
 
 /** A command action: gets the shared context and its own parsed options. */
 export type Action<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<void> | void
@@ -40,6 +41,9 @@ export function buildProgram(rawIo: Output = processOutput, env: NodeJS.ProcessE
       const ctx = new CliContext(program.opts<GlobalOptions>(), io, env)
       try {
         await action(ctx, ...args)
+      } catch (err) {
+        ctx.logFailure(err)
+        throw err
       } finally {
         exitCode = ctx.exitCode
         await ctx.close()
@@ -58,6 +62,7 @@ export function buildProgram(rawIo: Output = processOutput, env: NodeJS.ProcessE
   registerEvalCommands(program, wrap)
   registerDoctorCommand(program, wrap)
   registerBackupCommands(program, wrap)
+  registerLogsCommand(program, wrap)
   return { program, exitCode: () => exitCode }
 }
 

@@ -4,6 +4,8 @@ import { LimitedProvider, parseConcurrencyLimits } from '../engine/models/limite
 import { ModelRouter } from '../engine/models/router'
 import { systemClock } from '../engine/ports/clock'
 import type { LedgerClient } from '../engine/ports/ledger'
+import { noopLogger, type Logger } from '../engine/ports/logger'
+import { loggedLedger, loggedModel, logEngineEvents } from './logging'
 import type { ModelProvider } from '../engine/ports/model'
 import { DEFAULT_RUNTIME_SETTINGS, type RuntimeDeps, type RuntimeSettings } from '../engine/runtime/context'
 import { Engine } from '../engine/runtime/engine'
@@ -23,6 +25,8 @@ export interface ComposeEngineOptions {
   /** Replaces the model router (tests, benchmarks). */
   model?: ModelProvider
   settings?: Partial<RuntimeSettings>
+  /** Where model calls, tool calls, turns and ledger commands are logged (default: nowhere). */
+  logger?: Logger
 }
 
 /**
@@ -35,16 +39,19 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
   const router = new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
   const inner = o.model ?? new LimitedProvider(router, parseConcurrencyLimits(settings.llm.concurrency))
   const recording = new RecordingProvider(o.modelMode === 'replay' ? null : inner, new SqliteRecordingStore(o.store), o.modelMode ?? 'record')
+  const log = o.logger ?? noopLogger
+  const models = o.logger ? loggedModel(recording, log.child({ component: 'model' })) : recording
+  const ledger = o.ledger && o.logger ? loggedLedger(o.ledger, log.child({ component: 'ledger' })) : o.ledger
   const deps: RuntimeDeps = {
     stacks,
     artifacts,
     // LEDGER_ENABLED=false: no wallet tools for any agent and no ledger in the runtime.
     tools: builtinRegistry([], { ledger: settings.ledger.enabled }),
-    models: () => recording,
+    models: () => models,
     templates: new AgentTemplates(o.config.configDir),
     agents: o.config.agents,
     overrides: new SqliteOverrideStore(o.store),
-    ...(o.ledger && settings.ledger.enabled ? { ledger: o.ledger } : {}),
+    ...(ledger && settings.ledger.enabled ? { ledger } : {}),
     clock: systemClock,
     settings: {
       ...DEFAULT_RUNTIME_SETTINGS,
@@ -58,5 +65,7 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
     toolRecorder: new ToolRecorder(new SqliteToolRecordingStore(o.store), o.modelMode ?? 'record'),
     transaction: (fn) => o.store.write(fn),
   }
-  return new Engine(deps)
+  const engine = new Engine(deps)
+  if (o.logger) logEngineEvents(engine.events, log.child({ component: 'engine' }))
+  return engine
 }

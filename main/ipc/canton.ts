@@ -16,6 +16,7 @@ export function cantonService(services: AppServices, bus: EventBus): CantonServi
     onLog: (lines) => void bus.publish('canton:logged', { lines }),
     onInstallProgress: (st) => void bus.publish('canton:installProgress', st),
     resourcesPath: bundledResourcesPath(),
+    ...(services.logging ? { sandboxLog: services.logging.sandboxLog() } : {}),
   })
   return services.canton
 }

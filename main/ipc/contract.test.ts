@@ -74,6 +74,7 @@ const samplesFor = ({ refs, rollouts }: Seeded): Record<InvokeChannel, unknown> 
   // Port 9 refuses at once: the install starts (ok) and fails in the background, without network.
   'canton:install': { url: 'http://127.0.0.1:9/canton-open-source.tar.gz' },
   'canton:installStatus': {},
+  'logs:tail': { sources: ['app', 'canton'], level: 'info', search: '', lines: 50 },
 })
 
 const at = { conversationId: 'c1', agentId: 'agent_alpha', branch: 'main' }

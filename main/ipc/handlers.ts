@@ -9,6 +9,7 @@ import { artifactsHandlers } from './artifacts'
 import { settingsHandlers } from './settings'
 import { rolloutsHandlers } from './rollouts'
 import { cantonHandlers } from './canton'
+import { logsHandlers } from './logs'
 import { registerHandlers, type HandlerTable, type Transport } from './register'
 import type { AppServices } from './services'
 
@@ -31,6 +32,7 @@ export function buildHandlers(services: AppServices, bus: EventBus): HandlerTabl
     ...settingsHandlers(services),
     ...rolloutsHandlers(services, bus),
     ...cantonHandlers(services, bus),
+    ...logsHandlers(services),
   }
 }
 

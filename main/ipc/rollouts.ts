@@ -16,6 +16,7 @@ export function rolloutService(services: AppServices, bus: EventBus): RolloutSer
     toolNames: () => engine?.deps.tools.names() ?? [],
     publish: (p) => void bus.publish('rollouts:progressed', p),
     log: (m) => console.error(m),
+    ...(services.logging ? { logging: services.logging } : {}),
   })
   return services.rollouts
 }

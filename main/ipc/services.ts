@@ -7,6 +7,7 @@ import type { SettingsService } from '../app/settings/settingsService'
 import type { RolloutService } from '../app/rollouts/rolloutService'
 import type { CantonService } from '../app/canton/cantonService'
 import type { SqliteStore } from '../storage/sqliteStore'
+import type { ProcessLogging } from '../logging/processLogging'
 
 /**
  * The ports the IPC handlers use. Built by a composition root (`main/app/bootstrap.ts` for the
@@ -28,6 +29,8 @@ export interface AppServices {
   rollouts?: RolloutService
   /** The managed Canton sandbox; the handlers build one when absent. */
   canton?: CantonService
+  /** The host's log files (`logs/app.log`, `logs/workers.log`); absent in tests. */
+  logging?: ProcessLogging
   /** Wallets the host creates at start (`main/app/firstStart.ts`); ledger reads wait for it. */
   firstStart?: Promise<FirstStart>
 }

@@ -9,6 +9,7 @@ import { artifactsInvokes } from './artifacts'
 import { settingsInvokes } from './settings'
 import { rolloutsEvents, rolloutsInvokes } from './rollouts'
 import { cantonEvents, cantonInvokes } from './canton'
+import { logsInvokes } from './logs'
 
 /**
  * The IPC contract: every operation the UI can invoke and every event main pushes, one table.
@@ -16,7 +17,7 @@ import { cantonEvents, cantonInvokes } from './canton'
  * over a WebSocket. A new domain adds its own file and spreads it in here.
  */
 export const contract = {
-  invokes: { ...appInvokes, ...ledgerInvokes, ...chatInvokes, ...branchesInvokes, ...overridesInvokes, ...artifactsInvokes, ...settingsInvokes, ...rolloutsInvokes, ...cantonInvokes },
+  invokes: { ...appInvokes, ...ledgerInvokes, ...chatInvokes, ...branchesInvokes, ...overridesInvokes, ...artifactsInvokes, ...settingsInvokes, ...rolloutsInvokes, ...cantonInvokes, ...logsInvokes },
   events: { ...appEvents, ...ledgerEvents, ...chatEvents, ...rolloutsEvents, ...cantonEvents },
 } as const
 
@@ -61,4 +62,5 @@ export * from './artifacts'
 export * from './settings'
 export * from './rollouts'
 export * from './canton'
+export * from './logs'
 export * from './limits'

@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { appendFileSync, copyFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { expect, test, type Page, type TestInfo, type WebSocketRoute } from '@playwright/test'
 import { serveRelease, sha256Of, standInRelease } from '../../main/ledger/canton/install/testing/standInRelease'
 
@@ -279,4 +280,41 @@ test('installs Canton from the ledger panel (a local mirror serving a stand-in r
   } finally {
     await mirror.close()
   }
+})
+
+test('the Logs drawer shows the host\'s own log lines, filters them and follows new ones', async ({ page }, testInfo) => {
+  await page.goto(`/?token=${token}#/wallets`)
+  await page.getByTestId('logs-button').click()
+  const drawer = page.getByTestId('logs-drawer')
+  await expect(drawer).toBeVisible()
+  // Written by the host process itself at start (logs/app.log).
+  const rows = drawer.getByTestId('logs-row')
+  await expect(rows.filter({ hasText: 'process started' })).toHaveCount(1)
+  await expect(rows.filter({ hasText: 'ledger wallet created' }).first()).toContainText('agent=')
+  await expect(drawer).toContainText('Files: ')
+
+  // Search narrows to matching lines; the level filter hides info lines.
+  await drawer.getByRole('searchbox', { name: 'Search the logs' }).fill('process started')
+  await expect(rows).toHaveCount(1)
+  await rows.first().click()
+  await expect(drawer.getByTestId('logs-detail')).toContainText('process started')
+  await expect(drawer.getByTestId('logs-detail')).toContainText('version')
+  await drawer.getByRole('combobox', { name: 'Lowest level shown' }).selectOption('warn')
+  await expect(rows).toHaveCount(0)
+  await expect(drawer).toContainText('No line matches the filters.')
+  await drawer.getByRole('combobox', { name: 'Lowest level shown' }).selectOption('info')
+  await drawer.getByRole('searchbox', { name: 'Search the logs' }).fill('')
+
+  // Lines appended to the file while the drawer is open show up (polled every second), followed.
+  const dir = ((await drawer.locator('.logs-foot').textContent()) ?? '').replace(/^Files: /, '').trim()
+  const line = { level: 'warn', time: new Date().toISOString(), pid: 1, proc: 'e2e', msg: 'appended by the e2e test', marker: 'e2e-42' }
+  appendFileSync(join(dir, 'app.log'), `${JSON.stringify(line)}\n`)
+  await expect(rows.filter({ hasText: 'appended by the e2e test' })).toHaveCount(1)
+  await expect(rows.last()).toContainText('marker=e2e-42')
+
+  await drawer.screenshot({ path: testInfo.outputPath('logs-drawer.png') })
+  mkdirSync('docs/screenshots', { recursive: true })
+  copyFileSync(testInfo.outputPath('logs-drawer.png'), 'docs/screenshots/logs-drawer.png')
+  await page.getByRole('button', { name: 'Close the logs' }).click()
+  await expect(drawer).toBeHidden()
 })

@@ -9,7 +9,7 @@ import { findDar, missingDarMessage } from '../../ledger/canton/dar'
 import { cantonLedgerFromSettings } from '../../ledger/canton/fromSettings'
 import { CANTON_PINS } from '../../ledger/canton/install/pins'
 import { discoverCanton, installHint, javaMajorVersion, type DiscoverPlaces } from '../../ledger/canton/sandbox/discover'
-import { CantonSandbox, cleanupOrphan, readyz, stopRecordedSandbox, type SandboxStatus } from '../../ledger/canton/sandbox/manager'
+import { CantonSandbox, cleanupOrphan, readyz, stopRecordedSandbox, type SandboxOptions, type SandboxStatus } from '../../ledger/canton/sandbox/manager'
 import { isAlive, logFileOf, readState, type SandboxState } from '../../ledger/canton/sandbox/state'
 import { CantonInstallJob } from './installJob'
 
@@ -32,6 +32,8 @@ export interface CantonServiceOptions {
   installFetch?: typeof globalThis.fetch
   /** Called when the owned sandbox is ready at a (new) JSON API URL: rebind the ledger. */
   onReady?: (state: SandboxState) => Promise<void>
+  /** Logging of the sandbox's phases and rotation of `canton.log` (the host's log settings). */
+  sandboxLog?: Pick<SandboxOptions, 'logger' | 'logRotation'>
 }
 
 /**
@@ -98,7 +100,7 @@ export class CantonService {
     const { settings } = this.o.config
     const agents = walletAgents(this.o.config.agents)
     const sandbox = new CantonSandbox({
-      install, home: this.home, darPath, env, lifetime: 'owned',
+      install, home: this.home, darPath, env, lifetime: 'owned', ...this.o.sandboxLog,
       onReady: async (state) => {
         const client = cantonLedgerFromSettings(settings, env, state.jsonApiUrl)
         try {

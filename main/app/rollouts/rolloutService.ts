@@ -9,6 +9,7 @@ import { AppError, ConfigError, messageOf, UserInputError } from '../../engine/e
 import { loadEvaluators, type EvaluatorRegistry } from '../../engine/evals/registry'
 import type { LedgerClient } from '../../engine/ports/ledger'
 import { variantPool, type VariantExecutor } from '../../engine/rollouts/pool'
+import type { ProcessLogging } from '../../logging/processLogging'
 import { runByAnother } from '../../engine/rollouts/liveness'
 import { readLimited } from '../../engine/config/readLimited'
 import { onVariantPhase } from '../../engine/rollouts/phases'
@@ -37,6 +38,8 @@ export interface RolloutServiceOptions {
   env?: NodeJS.ProcessEnv
   pool?: PoolFactory
   log?: (message: string) => void
+  /** The host's logging: rollout lines to `app.log`, the pool's to `workers.log`. */
+  logging?: Pick<ProcessLogging, 'logger' | 'workersLogger'>
 }
 
 /**
@@ -216,12 +219,13 @@ export class RolloutService {
       // LEDGER_ENABLED=false: no wallets, snapshots or ledger figures (the workers have no wallet tools).
       repo: this.repo, ...(this.o.config.settings.ledger.enabled ? { ledger: this.o.ledger } : {}),
       executor: () => Promise.reject(new Error('no pool')),
+      ...(this.o.logging ? { logger: this.o.logging.logger.child({ component: 'rollouts' }) } : {}),
       task: { dbPath, configDir: this.o.config.configDir, env: this.taskEnv(), modelMode: 'record' },
     }
   }
 
   private launch(id: string, parallel: number): void {
-    const pool = (this.o.pool ?? ((n) => variantPool(n)))(parallel)
+    const pool = (this.o.pool ?? ((n) => variantPool(n, this.o.logging ? { logger: this.o.logging.workersLogger } : {})))(parallel)
     this.pools.add(pool)
     this.poolOf.set(id, pool)
     this.listenToPhases()

@@ -52,7 +52,7 @@ describe('p2engine config validate', () => {
       `    ${f}:3 teams.t.variants[0].agent_id: variant v000: unknown agent "a"; configured agents: agent_alpha, agent_beta, agent_helper, treasurer, agent_lemy, child`,
       '✗ settings (flags, env, .env)  invalid',
       '    env DEDUP_POLICY: got "x", expected one of none, penalty, strict',
-      `    ${join(r.project, '.env')}:1 LOG_LEVEL: got "LOUD", expected one of DEBUG, INFO, WARNING, WARN, ERROR, CRITICAL`,
+      `    ${join(r.project, '.env')}:1 LOG_LEVEL: got "LOUD", expected one of TRACE, DEBUG, INFO, WARNING, WARN, ERROR, CRITICAL, FATAL`,
       '4 problems in 2 files',
     ])
     const j = await run(['config', 'validate', '--json'], { DEDUP_POLICY: 'x' }, setup)

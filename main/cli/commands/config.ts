@@ -5,6 +5,7 @@ import { EvaluatorRegistry, loadEvaluators } from '../../engine/evals/registry'
 import type { ConfigIssue } from '../../engine/config/issues'
 import { displayPath, resolveConfig, resolveConfigDir } from '../../engine/config/load'
 import { formatIssue } from '../../engine/config/issues'
+import { checkLoggingSettings } from '../../logging/settings'
 import { maskSecret, SETTING_SPECS } from '../../engine/config/settings'
 import type { LoadedConfig, SettingSource } from '../../engine/config/types'
 import { validateConfigDir, type FileReport } from '../../engine/config/validateDir'
@@ -45,7 +46,7 @@ async function validateAction(ctx: CliContext, dirArg: string | undefined, opts:
     // Without DIR the effective settings count too (env, .env, flags, AGENTS_CFG, …).
     const seen = new Set(report.issues.map(formatIssue))
     const resolved = resolveConfig(loadOptions(ctx))
-    const extra = resolved.issues.filter((i) => !seen.has(formatIssue(i)))
+    const extra = [...resolved.issues, ...(resolved.config ? checkLoggingSettings(resolved.config, ctx.env).issues : [])].filter((i) => !seen.has(formatIssue(i)))
     files.push({ file: 'settings (flags, env, .env)', kind: 'folder', ok: extra.length === 0, summary: extra.length ? 'invalid' : 'valid', issues: extra })
     warnings.push(...resolved.warnings)
   }

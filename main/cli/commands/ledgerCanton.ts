@@ -47,7 +47,7 @@ export function registerCantonCommands(ledger: Command, wrap: Wrap): void {
       const agents = configuredAgents(ctx)
       const made: CreateWalletResult[] = []
       const sandbox = new CantonSandbox({
-        install, home: settings.home, darPath, env, lifetime: 'daemon',
+        install, home: settings.home, darPath, env, lifetime: 'daemon', ...ctx.logging.sandboxLog(),
         onReady: async (state) => {
           const client = cantonLedgerFromSettings(settings, env, state.jsonApiUrl)
           for (const agent of agents) made.push(await client.createWallet({ agent, initialBalance: settings.ledger.initialBalance, commandId: `init:${agent}` }))

@@ -38,7 +38,7 @@ interface StartOpts { follow?: boolean; parallel?: number; nowait?: boolean; sho
 /** Pool, repository and task fields for running a rollout from this CLI process. */
 function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps & { close: () => Promise<void> } {
   // The pool never grows past the configured size (P2ENGINE_POOL_SIZE); more variants wait their turn.
-  const pool = variantPool(Math.min(parallel, ctx.config.settings.poolSize))
+  const pool = variantPool(Math.min(parallel, ctx.config.settings.poolSize), { logger: ctx.logging.workersLogger })
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v
   env.P2ENGINE_HOME = ctx.config.settings.home
@@ -47,6 +47,7 @@ function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps &
     repo: new SqliteRolloutStore(ctx.store),
     ...(ctx.config.settings.ledger.enabled ? { ledger: ctx.ledger } : {}),
     executor: pool.run,
+    logger: ctx.logger.child({ component: 'rollouts' }),
     task: { dbPath: homePaths(ctx.config.settings.home).database, configDir: ctx.config.configDir, env, modelMode: replay || ctx.globals.replay ? 'replay' : 'record' },
     close: () => pool.close(),
   }

@@ -58,7 +58,7 @@ export async function runUi(
   ctx.engine.resume()
   const host = await startWebHost({
     // One engine and one SQLite connection: the context's (closed by the CLI wrapper afterwards).
-    services: { config: ctx.config, ledger: ctx.ledger, engine: ctx.engine, store: ctx.store, env: ctx.env, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },
+    services: { config: ctx.config, ledger: ctx.ledger, engine: ctx.engine, store: ctx.store, env: ctx.env, logging: ctx.logging, app: { name: APP_NAME, version: APP_VERSION, host: 'browser' } },
     bus: new EventBus(),
     rendererDir,
     port: opts.port,

@@ -64,7 +64,8 @@ const positiveInt = (raw: unknown): Parsed => {
   return Number.isInteger(n) && n >= 1 && n <= 512 ? ok(n) : { ok: false, expected: 'a whole number from 1 to 512' }
 }
 
-export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL'] as const
+/** LOG_LEVEL values: the original's Python names plus pino's `TRACE` and `FATAL`. */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL', 'FATAL'] as const
 
 /** Every resolved setting, in display order. */
 export const SETTING_SPECS: readonly SettingSpec[] = [

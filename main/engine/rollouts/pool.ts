@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Piscina } from 'piscina'
 import type { VariantTask, VariantTaskResult } from './repository'
+import type { Logger } from '../ports/logger'
 
 /** Runs one variant task; rejects on a crash or an abort (the runner records the error). */
 export type VariantExecutor = (task: VariantTask, signal: AbortSignal) => Promise<VariantTaskResult>
@@ -24,11 +25,17 @@ export function variantWorkerFile(): { filename: string; execArgv: string[] } {
 }
 
 /** A piscina pool of at most `threads` variant workers. A hung task is killed by its signal. */
-export function variantPool(threads: number, o: { keepWarm?: boolean } = {}): { run: VariantExecutor; close: () => Promise<void> } {
+export function variantPool(threads: number, o: { keepWarm?: boolean; logger?: Logger } = {}): { run: VariantExecutor; close: () => Promise<void> } {
   const { filename, execArgv } = variantWorkerFile()
   const pool = new Piscina({
     filename, execArgv, maxThreads: threads, minThreads: o.keepWarm ? threads : 0, idleTimeout: o.keepWarm ? 600_000 : 1000, concurrentTasksPerWorker: 1,
   })
+  const log = o.logger
+  if (log) {
+    pool.on('workerCreate', (w: { id: number }) => log.info('worker thread started', { thread: w.id, maxThreads: threads }))
+    pool.on('workerDestroy', (w: { id: number }) => log.info('worker thread exited', { thread: w.id }))
+    pool.on('error', (err: unknown) => log.error('worker thread crashed', { err: { message: err instanceof Error ? err.message : String(err) } }))
+  }
   return {
     run: (task, signal) => pool.run(task, { signal }) as Promise<VariantTaskResult>,
     close: () => pool.destroy(),

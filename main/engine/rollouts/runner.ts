@@ -1,5 +1,6 @@
 import { messageOf } from '../errors'
 import type { LedgerClient } from '../ports/ledger'
+import { noopLogger, type Logger } from '../ports/logger'
 import type { ExpandedVariant } from '../schema/rollout'
 import type { VariantExecutor } from './pool'
 import type { RolloutRepository, VariantTask } from './repository'
@@ -21,6 +22,8 @@ export interface RolloutDeps {
   /** Called when a variant task settles. */
   onSettled?: (team: string, variantId: string) => void
   now?: () => number
+  /** Where the rollout's start, end and crashed variant tasks are logged (default: nowhere). */
+  logger?: Logger
 }
 
 /** Ledger state for the "Ledger State Changes" section. */
@@ -64,6 +67,9 @@ export async function runRollout(deps: RolloutDeps, rolloutId: string): Promise<
   const runner = deps.runner ?? thisRunner()
   repo.claim(rolloutId, runner)
   const scope = startRolloutSpan(rollout, pending.length)
+  const log = (deps.logger ?? noopLogger).child({ rollout: rolloutId })
+  const started = Date.now()
+  log.info('rollout started', { variants: pending.length, parallel: rollout.spec.options.parallel })
   try {
     repo.setStatus(rolloutId, 'running')
     await runPending(deps, rollout, pending, scope)
@@ -74,8 +80,10 @@ export async function runRollout(deps: RolloutDeps, rolloutId: string): Promise<
       repo.setStatus(rolloutId, 'done')
     }
     endRolloutSpan(scope, left ? 'interrupted' : 'done')
+    log.info(left ? 'rollout interrupted' : 'rollout finished', { ms: Date.now() - started, failed: repo.variants(rolloutId).filter((v) => v.status === 'failed').length })
   } catch (err) {
     endRolloutSpan(scope, 'failed', err)
+    log.error('rollout stopped', { ms: Date.now() - started, err: { message: messageOf(err) } })
     throw err
   } finally {
     repo.release(rolloutId, runner)
@@ -109,6 +117,7 @@ async function runPending(deps: RolloutDeps, rollout: RolloutRecord, pending: re
           : `variant task crashed: ${messageOf(err)}`
         repo.markFailed(rolloutId, v.team, v.variantId, reason)
         endVariantSpan(span, { error: err, reason })
+        deps.logger?.warn('variant task failed', { rollout: rolloutId, team: v.team, variant: v.variantId, reason })
       } finally {
         deps.onSettled?.(v.team, v.variantId)
       }

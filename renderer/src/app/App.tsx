@@ -5,6 +5,7 @@ import { BranchesScreen } from '../features/branches'
 import { ArtifactsScreen } from '../features/artifacts'
 import { SettingsScreen } from '../features/settings'
 import { RolloutsScreen } from '../features/rollouts'
+import { LogsButton, LogsDrawer } from '../features/logs'
 import { startHostUpdates, useHostStore } from '../shared/host'
 import { Icon } from '../shared/ui'
 import { ConfigNotice } from './ConfigNotice'
@@ -106,6 +107,7 @@ export function App() {
           </span>
           <div className="topbar-right">
             <ModelPill />
+            <LogsButton />
             <button type="button" className="btn btn-ghost icon-btn" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
               <Icon name="help" />
             </button>
@@ -119,6 +121,7 @@ export function App() {
             <Screen key={epoch} route={route} />
           </div>
         </main>
+        <LogsDrawer />
       </div>
       {help && <ShortcutsOverlay onClose={() => setHelp(false)} />}
     </div>

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { EventEmitter } from 'node:events'
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname } from 'node:path'
 import { LedgerError } from '../../../engine/errors'
+import type { Logger } from '../../../engine/ports/logger'
+import { ensureLogDir, rotateIfLarger } from '../../../logging/files'
 import { defaultSleep } from '../http'
 import type { CantonInstall } from './discover'
 import { clearState, isAlive, logFileOf, readState, writeState, type SandboxState } from './state'
@@ -38,6 +40,10 @@ export interface SandboxOptions {
   /** Runs after each (re)start is ready: allocate the party, create wallets (Canton's storage is in memory). */
   onReady?: (state: SandboxState) => Promise<void>
   sleep?: (ms: number) => Promise<void>
+  /** Where phase changes are logged (the host's `app.log`); the sandbox's own output goes to `logs/canton.log`. */
+  logger?: Logger
+  /** `canton.log` is rotated at each start when over `maxBytes` (default 10 MB), keeping `keep` (default 5) old files. */
+  logRotation?: { maxBytes: number; keep: number }
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -99,6 +105,8 @@ export class CantonSandbox extends EventEmitter<{ status: [SandboxStatus] }> {
   private set(phase: SandboxPhase, detail: string): void {
     this.current = { phase, pid: this.child?.pid, jsonApiUrl: this.state?.jsonApiUrl, ports: this.state?.ports, restarts: this.restarts, detail }
     this.emit('status', this.current)
+    const log = this.options.logger
+    if (log) (phase === 'failed' ? log.error : phase === 'restarting' ? log.warn : log.info)(`canton sandbox ${phase}`, { pid: this.current.pid, detail, restarts: this.restarts })
   }
 
   /** Starts the sandbox and resolves when it is ready (and `onReady` ran). */
@@ -117,9 +125,11 @@ export class CantonSandbox extends EventEmitter<{ status: [SandboxStatus] }> {
     const ports: Record<string, number> = {}
     for (const name of ['ledgerApi', 'admin', 'jsonApi', 'sequencerPublic', 'sequencerAdmin', 'mediatorAdmin']) ports[name] = await freePort()
     const logFile = logFileOf(o.home)
-    mkdirSync(dirname(logFile), { recursive: true })
+    ensureLogDir(dirname(logFile))
+    // The sandbox writes the file itself (it may outlive this process): rotate before it opens it.
+    rotateIfLarger(logFile, o.logRotation?.maxBytes ?? 10 * 1024 * 1024, o.logRotation?.keep ?? 5)
     const logStart = fileSize(logFile)
-    const fd = openSync(logFile, 'a')
+    const fd = openSync(logFile, 'a', 0o600)
     writeSync(fd, `\n--- ${new Date().toISOString()} starting ${o.install.bin} (in-memory storage: state is re-created on every start)\n`)
     const lifetime = o.lifetime ?? 'owned'
     const child = spawn(o.install.bin, sandboxArgs(o.install.kind, ports, o.darPath), {

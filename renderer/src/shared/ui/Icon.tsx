@@ -15,6 +15,7 @@ const PATHS = {
   chevron: 'M9 6l6 6-6 6',
   arrow: 'M5 12h14M13 6l6 6-6 6',
   model: 'M12 3v3M12 18v3M3 12h3M18 12h3M7 7h10v10H7zM10 10h4v4h-4z',
+  logs: 'M4 5h16v14H4zM7 9h2M11 9h6M7 13h2M11 13h4M7 16h2M11 16h6',
 } as const
 
 export type IconName = keyof typeof PATHS

@@ -1,0 +1,37 @@
+import pino, { type DestinationStream } from 'pino'
+import type { LogFields, Logger, LogLevel } from '../engine/ports/logger'
+import { lineScrubber, REDACT_PATHS, REDACTED } from './redact'
+
+/** Wraps a pino logger in the engine's {@link Logger} port (`info(msg, fields)`). */
+export function adaptPino(p: pino.Logger): Logger {
+  const at = (level: LogLevel) => (msg: string, fields?: LogFields) => (fields ? p[level](fields, msg) : p[level](msg))
+  return {
+    trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'),
+    child: (bindings) => adaptPino(p.child(bindings)),
+  }
+}
+
+export interface PinoOptions {
+  level: LogLevel
+  /** Fields on every line, e.g. `{ proc: 'cli' }` (pid is always there). */
+  base?: LogFields
+  /** Secret values to scrub from every line (see {@link lineScrubber}); or a scrubber of one's own. */
+  secrets?: readonly string[]
+  scrub?: (line: string) => string
+}
+
+/**
+ * A pino logger writing JSON lines (`{"level":"info","time":"…ISO…","pid":…,"msg":…}`) to
+ * `destination`, with secrets removed twice: by `redact` paths (fields named like secrets) and by
+ * a value scrub of the serialized line (known keys anywhere, bearer tokens, `sk-` keys).
+ */
+export function createPino(o: PinoOptions, destination: DestinationStream): pino.Logger {
+  return pino({
+    level: o.level,
+    base: { pid: process.pid, ...o.base },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    hooks: { streamWrite: o.scrub ?? lineScrubber(o.secrets ?? []) },
+  }, destination)
+}

@@ -1,0 +1,57 @@
+import type { LoadedConfig } from '../engine/config/types'
+
+/** What a secret is replaced with in every log line. */
+export const REDACTED = '[Redacted]'
+
+/** Field names whose values are secrets wherever they appear (pino `redact` paths are built from them). */
+const SECRET_FIELDS = [
+  'apiKey', 'api_key', 'OPENAI_API_KEY', 'token', 'accessToken', 'access_token', 'idToken', 'secret', 'clientSecret',
+  'password', 'authorization', 'Authorization', 'cookie', 'Cookie',
+]
+
+/** pino `redact` paths: each secret field at the top level and up to three levels down. */
+export const REDACT_PATHS: string[] = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`])
+
+/** A JSON string member whose name says it is a secret (`"x-api-key":"…"`, `"canton_token":"…"`). */
+const SECRET_MEMBER = /"([^"\\]*(?:key|token|secret|password|passwd|authorization|cookie)[^"\\]*)"\s*:\s*"(?:[^"\\]|\\.)*"/gi
+/** A bearer credential anywhere in a message. */
+const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g
+/** A password in a URL (`https://user:secret@host`). */
+const URL_PASSWORD = /(\/\/[^/\s:@"]+):[^/\s@"]+@/g
+/** OpenAI-style keys (`sk-…`, `sk-proj-…`) anywhere in a message. */
+const SK_KEY = /\bsk-[A-Za-z0-9_-]{12,}/g
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * Returns a scrubber for serialized log lines: every known secret value (and its JSON-escaped
+ * form) becomes `[Redacted]`, as do members named like secrets, bearer credentials, URL passwords and `sk-` keys.
+ * A second line of defence behind the `redact` paths: a key pasted into a message is caught too.
+ */
+export function lineScrubber(secrets: readonly string[]): (line: string) => string {
+  const values = [...new Set(secrets.filter((s) => s.length >= 6).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))]
+    .sort((a, b) => b.length - a.length)
+  const known = values.length ? new RegExp(values.map(escapeRe).join('|'), 'g') : null
+  return (line) => {
+    let out = known ? line.replace(known, REDACTED) : line
+    out = out.replace(SECRET_MEMBER, (_m, name: string) => `"${name}":"${REDACTED}"`)
+    out = out.replace(BEARER, (_m, scheme: string) => `${scheme} ${REDACTED}`)
+    out = out.replace(URL_PASSWORD, `$1:${REDACTED}@`)
+    return out.replace(SK_KEY, `sk-${REDACTED}`)
+  }
+}
+
+/** Environment variable names that hold credentials. */
+const SECRET_ENV = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$/i
+
+/**
+ * The secret strings configured for this process: the model API key (config, `.env` or env),
+ * and every environment value whose name says it is a credential (e.g. a Canton token).
+ */
+export function knownSecrets(config: Pick<LoadedConfig, 'settings'> | undefined, env: NodeJS.ProcessEnv = process.env, extra: readonly (string | undefined)[] = []): string[] {
+  const out: string[] = []
+  if (config?.settings.llm.apiKey) out.push(config.settings.llm.apiKey)
+  for (const [k, v] of Object.entries(env)) if (v && v.length >= 12 && !/^\d+$/.test(v) && SECRET_ENV.test(k)) out.push(v)
+  for (const v of extra) if (v) out.push(v)
+  return out
+}

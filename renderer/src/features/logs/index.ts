@@ -1,0 +1,2 @@
+export { LogsDrawer, LogsButton } from './components/LogsDrawer'
+export { useLogsStore, resetLogsStore } from './store'
