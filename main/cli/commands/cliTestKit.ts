@@ -47,7 +47,15 @@ export function cliEnv(extraAgentsYaml?: string) {
     OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
     DOTENV_PATH: join(root, 'empty.env'),
   }
-  async function run(argv: string[], o: RunOptions = {}): Promise<RunResult> {
+  const run = runnerFor(env)
+  return { root, env, configDir, run, cleanup: () => rmSync(root, { recursive: true, force: true }) }
+}
+
+export type CliEnv = ReturnType<typeof cliEnv>
+
+/** Runs the CLI in-process with `env`, capturing stdout and stderr (colour codes removed). */
+export function runnerFor(env: NodeJS.ProcessEnv): (argv: string[], o?: RunOptions) => Promise<RunResult> {
+  return async function run(argv, o = {}) {
     const out: string[] = []
     const err: string[] = []
     const io: InteractiveIo = {
@@ -65,10 +73,7 @@ export function cliEnv(extraAgentsYaml?: string) {
     const text = out.join('\n')
     return { code, out: text, err: err.join('\n'), lines: text === '' ? [] : text.split('\n') }
   }
-  return { root, env, configDir, run, cleanup: () => rmSync(root, { recursive: true, force: true }) }
 }
-
-export type CliEnv = ReturnType<typeof cliEnv>
 
 /** Replaces conversation ids (`chat_<uuid>`) and 8-hex branch ids for whole-output comparisons. */
 export const normalise = (s: string): string =>

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { stopRecordedSandbox } from '../../ledger/canton/sandbox/manager'
-import { runCli } from '../program'
+import { runnerFor } from './cliTestKit'
 
 const STAND_IN = fileURLToPath(new URL('../../ledger/canton/sandbox/testing/canton', import.meta.url))
 const homes: string[] = []
@@ -18,12 +18,7 @@ function setup(withCanton: boolean) {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, P2ENGINE_HOME: home, P2ENGINE_DAR: dar, P2ENGINE_SKIP_JAVA_CHECK: '1' }
   if (withCanton) env.CANTON_BIN = STAND_IN
   else env.PATH = ''
-  const run = async (...argv: string[]) => {
-    const out: string[] = []
-    const err: string[] = []
-    const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) }, env)
-    return { code, out: out.join('\n'), err: err.join('\n') }
-  }
+  const run = (...argv: string[]) => runnerFor(env)(argv)
   return { home, run }
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { serveRelease, sha256Of, standInRelease } from '../../ledger/canton/install/testing/standInRelease'
-import { runCli } from '../program'
+import { runnerFor } from './cliTestKit'
 
 const closers: Array<() => Promise<void>> = []
 afterEach(async () => { for (const c of closers.splice(0)) await c() })
@@ -11,12 +11,7 @@ afterEach(async () => { for (const c of closers.splice(0)) await c() })
 function setup() {
   const home = mkdtempSync(join(tmpdir(), 'p2e-cli-install-'))
   const env: NodeJS.ProcessEnv = { PATH: '', P2ENGINE_HOME: home }
-  const run = async (...argv: string[]) => {
-    const out: string[] = []
-    const err: string[] = []
-    const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) }, env)
-    return { code, out: out.join('\n'), err: err.join('\n') }
-  }
+  const run = (...argv: string[]) => runnerFor(env)(argv)
   return { home, run }
 }
 

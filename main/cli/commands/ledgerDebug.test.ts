@@ -4,19 +4,12 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CantonLedger } from '../../ledger/canton/cantonLedger'
 import { cantonError, FakeLedgerApi } from '../../ledger/canton/testing/fakeLedgerApi'
-import { runCli } from '../program'
+import { runnerFor } from './cliTestKit'
 
 const fakes: FakeLedgerApi[] = []
 afterEach(async () => { for (const f of fakes.splice(0)) await f.stop() })
 
-function cli(env: NodeJS.ProcessEnv) {
-  return async (...argv: string[]) => {
-    const out: string[] = []
-    const err: string[] = []
-    const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) }, env)
-    return { code, out: out.join('\n'), err: err.join('\n') }
-  }
-}
+const cli = (env: NodeJS.ProcessEnv) => (...argv: string[]) => runnerFor(env)(argv)
 
 describe('p2engine ledger debug', () => {
   it('embedded: database, revision, wallets, last command, latency', async () => {

@@ -1,24 +1,13 @@
 import { createHmac } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { authHeaderProvider, mintHs256Jwt } from './auth'
 import { CantonLedger } from './cantonLedger'
-import { cantonError, FakeLedgerApi } from './testing/fakeLedgerApi'
+import { cantonError } from './testing/fakeLedgerApi'
+import { clientOf, useFakeLedgers } from './testing/fakeLedgers'
 
-const servers: FakeLedgerApi[] = []
-const start = async (token?: string) => {
-  const fake = await new FakeLedgerApi({ token }).start()
-  servers.push(fake)
-  return fake
-}
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    expect(s.violations).toEqual([])
-    await s.stop()
-  }
-})
-
-const make = (fake: FakeLedgerApi, extra: Partial<ConstructorParameters<typeof CantonLedger>[0]> = {}) =>
-  new CantonLedger({ baseUrl: fake.url, party: 'p2engine::default', retry: { delayMs: 1 }, ...extra })
+const startFake = useFakeLedgers()
+const start = (token?: string) => startFake({ token })
+const make = clientOf
 
 const seed = async (ledger: CantonLedger) => {
   await ledger.createWallet({ agent: 'alpha', initialBalance: '100' })

@@ -1,22 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { CantonLedger } from './cantonLedger'
+import { describe, expect, it } from 'vitest'
 import { createLedgerApi } from './http'
-import { cantonError, FakeLedgerApi, type FakeLedgerOptions } from './testing/fakeLedgerApi'
+import { cantonError } from './testing/fakeLedgerApi'
+import { clientOf, useFakeLedgers } from './testing/fakeLedgers'
 
-const servers: FakeLedgerApi[] = []
-const start = async (o: FakeLedgerOptions = {}) => {
-  const fake = await new FakeLedgerApi(o).start()
-  servers.push(fake)
-  return fake
-}
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    expect(s.violations).toEqual([])
-    await s.stop()
-  }
-})
-const make = (fake: FakeLedgerApi, extra: Partial<ConstructorParameters<typeof CantonLedger>[0]> = {}) =>
-  new CantonLedger({ baseUrl: fake.url, party: 'p2engine::default', retry: { delayMs: 1 }, ...extra })
+const start = useFakeLedgers()
+const make = clientOf
 const rightsOf = (party: string) => [{ kind: { CanActAs: { value: { party } } } }, { kind: { CanReadAs: { value: { party } } } }]
 
 describe('the user behind the party (a strict participant)', () => {
