@@ -28,6 +28,15 @@ const HeaderExtrasColumn = defineJsonColumn({
   }),
 })
 
+/** Encodes the header fields that have no column of their own (stack rows store it too). */
+export const encodeHeaderExtras = (extras: {
+  tags: readonly string[]
+  parentRefs: readonly ArtifactRef[]
+  provenance: Provenance
+  meta: Record<string, unknown>
+}): string => HeaderExtrasColumn.encode({ tags: [...extras.tags], parentRefs: [...extras.parentRefs], provenance: extras.provenance, meta: extras.meta })
+
+/** A row of the `all_artifacts` view (the `artifacts` table plus the states of `stack_entries`). */
 interface HeaderRow {
   ref: string
   session_id: string
@@ -47,105 +56,87 @@ interface HeaderRow {
   header: string
 }
 
-/** Everything needed to write one artifact; `body` is the already-encoded payload text. */
-export interface ArtifactRow {
-  ref: ArtifactRef
-  sessionId: string
-  agentId: string
-  branchId: string
-  episodeId: string
-  type: ArtifactType
-  role: string
-  stateKind: string | null
-  stateId: string | null
-  mime: 'application/json' | 'text/plain'
-  ts: number
-  score: number | null
-  reward: number | null
-  body: string
-  tags: readonly string[]
-  parentRefs: readonly ArtifactRef[]
-  provenance: Provenance
-  meta: Record<string, unknown>
-}
+const HEADER_COLUMNS = 'ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header'
+/** The header columns of a `stack_entries` row, named as in `all_artifacts`. */
+const STATE_HEADER_COLUMNS = `ref, conversation_id AS session_id, agent_id, branch_id, episode_id, step_idx, 'state' AS type, 'state' AS role,
+  kind AS state_kind, state_id, 'application/json' AS mime, ts, score, reward, length(CAST(state AS BLOB)) AS raw_len, header`
 
 const MAX_LIMIT = 10_000
 
 /**
- * Artifacts on SQLite. `writeRows` is the raw writer the stack store calls inside its own push
- * transaction; `record` is the public entry for tool results, ledger events, metrics, evaluations.
+ * Artifacts on SQLite. A `state` artifact is the stack entry row that holds the state (written by
+ * the stack store, see `all_artifacts`); `record` writes the others (tool results, ledger events,
+ * metrics, evaluations) as one `artifacts` row each, payload inline, plus a link row per parent.
  */
 export class SqliteArtifactStore implements ArtifactStore {
-  private readonly insertHeader
-  private readonly insertPayload
-  private readonly insertTag
+  private readonly insertArtifact
   private readonly insertRelation
-  private readonly nextStep
+  private readonly maxRecordStep
+  private readonly maxStateStep
   private readonly selectHeader
-  private readonly selectPayload
-  private readonly selectChildren
-  private readonly selectParents
-  private readonly selectByStateId
+  private readonly selectBody
+  private readonly selectLinkedChildren
+  private readonly selectStateChildren
+  private readonly recordByStateId
+  private readonly stateByStateId
 
   constructor(
     private readonly store: SqliteStore,
     private readonly now: () => number = Date.now,
   ) {
     const db = store.db
-    this.insertHeader = db.prepare(
-      `INSERT INTO artifacts (ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.insertArtifact = db.prepare(
+      `INSERT INTO artifacts (ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    this.insertPayload = db.prepare('INSERT INTO artifact_payloads (ref, body) VALUES (?, ?)')
-    this.insertTag = db.prepare('INSERT OR IGNORE INTO artifact_tags (tag, ref) VALUES (?, ?)')
     this.insertRelation = db.prepare('INSERT OR IGNORE INTO artifact_relations (child_ref, parent_ref, position) VALUES (?, ?, ?)')
-    this.nextStep = db
-      .prepare('SELECT COALESCE(MAX(step_idx) + 1, 0) FROM artifacts WHERE session_id = ? AND branch_id = ?')
-      .pluck()
-    this.selectHeader = db.prepare('SELECT * FROM artifacts WHERE ref = ?')
-    this.selectPayload = db.prepare('SELECT body FROM artifact_payloads WHERE ref = ?').pluck()
-    this.selectChildren = db.prepare(
-      'SELECT a.* FROM artifact_relations r JOIN artifacts a ON a.ref = r.child_ref WHERE r.parent_ref = ? ORDER BY a.ts, a.step_idx',
-    )
-    this.selectParents = db.prepare(
-      'SELECT a.* FROM artifact_relations r JOIN artifacts a ON a.ref = r.parent_ref WHERE r.child_ref = ? ORDER BY r.position',
-    )
-    this.selectByStateId = db
+    this.maxRecordStep = db.prepare('SELECT MAX(step_idx) FROM artifacts WHERE session_id = ? AND branch_id = ?').pluck()
+    // An agent's own stack rows get steps in index order, so its last uncopied row has its highest.
+    this.maxStateStep = db
       .prepare(
-        `SELECT ref FROM artifacts WHERE session_id = ? AND agent_id = ? AND state_id = ? AND state_kind = ?
-         ORDER BY ts DESC, step_idx DESC LIMIT 1`,
+        `SELECT MAX((SELECT e.step_idx FROM stack_entries e
+                      WHERE e.conversation_id = b.conversation_id AND e.agent_id = b.agent_id AND e.branch_id = b.branch_id AND e.copied = 0
+                      ORDER BY e.idx DESC LIMIT 1))
+           FROM stack_branches b WHERE b.conversation_id = ? AND b.branch_id = ?`,
       )
       .pluck()
+    this.selectHeader = db.prepare(
+      `SELECT ${HEADER_COLUMNS} FROM artifacts WHERE ref = ?
+       UNION ALL SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries WHERE ref = ? AND copied = 0`,
+    )
+    this.selectBody = db.prepare('SELECT body FROM artifacts WHERE ref = ? UNION ALL SELECT state FROM stack_entries WHERE ref = ? AND copied = 0').pluck()
+    this.selectLinkedChildren = db.prepare(
+      `SELECT ${HEADER_COLUMNS} FROM all_artifacts WHERE ref IN (SELECT child_ref FROM artifact_relations WHERE parent_ref = ?)`,
+    )
+    this.selectStateChildren = db.prepare(
+      `SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries e
+        WHERE e.conversation_id = ? AND e.agent_id = ? AND e.copied = 0 AND e.state_id IS NULL AND e.kind IN ('tool_result', 'agent_result')
+          AND EXISTS (SELECT 1 FROM json_each(e.header, '$.parentRefs') p WHERE p.value = ?)`,
+    )
+    this.recordByStateId = db.prepare(
+      `SELECT ref, ts, step_idx FROM artifacts WHERE session_id = ? AND agent_id = ? AND state_id = ? AND state_kind = ?
+       ORDER BY ts DESC, step_idx DESC LIMIT 1`,
+    )
+    this.stateByStateId = db.prepare(
+      `SELECT ref, ts, step_idx FROM stack_entries WHERE conversation_id = ? AND agent_id = ? AND state_id = ? AND kind = ? AND copied = 0
+       ORDER BY ts DESC, step_idx DESC LIMIT 1`,
+    )
   }
 
-  /** Writes rows (caller holds the transaction). Step indexes are assigned per (session, branch). */
-  writeRows(rows: readonly ArtifactRow[]): ArtifactHeader[] {
-    const steps = new Map<string, number>()
-    return rows.map((r) => {
-      const key = r.sessionId + '\u0000' + r.branchId
-      let step = steps.get(key)
-      if (step === undefined) step = this.nextStep.get(r.sessionId, r.branchId) as number
-      steps.set(key, step + 1)
-      const extras = { tags: [...r.tags], parentRefs: [...r.parentRefs], provenance: r.provenance, meta: r.meta }
-      const rawLen = Buffer.byteLength(r.body)
-      this.insertHeader.run(
-        r.ref, r.sessionId, r.agentId, r.branchId, r.episodeId, step, r.type, r.role, r.stateKind, r.stateId,
-        r.mime, r.ts, r.score, r.reward, rawLen, HeaderExtrasColumn.encode(extras),
-      )
-      this.insertPayload.run(r.ref, r.body)
-      for (const t of r.tags) this.insertTag.run(t, r.ref)
-      r.parentRefs.forEach((p, i) => this.insertRelation.run(r.ref, p, i))
-      return {
-        ref: r.ref, sessionId: r.sessionId, agentId: r.agentId, branchId: r.branchId, episodeId: r.episodeId,
-        stepIdx: step, type: r.type, role: r.role, stateKind: r.stateKind, stateId: r.stateId, mime: r.mime,
-        ts: new Date(r.ts).toISOString(), score: r.score, reward: r.reward, rawLen, ...extras,
-      }
-    })
+  /** Next step index of (session, branch): one counter over every artifact of every agent there. */
+  nextStep(sessionId: string, branchId: string): number {
+    const records = this.maxRecordStep.get(sessionId, branchId) as number | null
+    const states = this.maxStateStep.get(sessionId, branchId) as number | null
+    return Math.max(records ?? -1, states ?? -1) + 1
   }
 
   /** Newest state artifact of (session, agent) with this state id and kind (ToolCall id, AgentCall correlation). */
   findStateRef(sessionId: string, agentId: string, stateId: string, stateKind: string): ArtifactRef | null {
-    return (this.selectByStateId.get(sessionId, agentId, stateId, stateKind) as ArtifactRef | undefined) ?? null
+    type Hit = { ref: ArtifactRef; ts: number; step_idx: number }
+    const live = this.stateByStateId.get(sessionId, agentId, stateId, stateKind) as Hit | undefined
+    const kept = this.recordByStateId.get(sessionId, agentId, stateId, stateKind) as Hit | undefined
+    if (!live || !kept) return (live ?? kept)?.ref ?? null
+    return kept.ts > live.ts || (kept.ts === live.ts && kept.step_idx > live.step_idx) ? kept.ref : live.ref
   }
 
   record(a: NewArtifact): ArtifactHeader {
@@ -163,33 +154,36 @@ export class SqliteArtifactStore implements ArtifactStore {
     for (const p of a.parentRefs ?? []) {
       if (!ArtifactRefSchema.safeParse(p).success) throw new UserInputError(`bad parent ref ${JSON.stringify(p)}: expected 32 lowercase hex characters`)
     }
-    const row: ArtifactRow = {
-      ref: newArtifactRef(),
-      sessionId: a.sessionId,
-      agentId: a.agentId,
-      branchId: a.branchId ?? 'main',
-      episodeId: a.episodeId ?? '',
-      type: a.type,
-      role: a.role ?? a.type,
-      stateKind: null,
-      stateId: null,
-      mime,
-      ts: a.ts ?? this.now(),
-      score: a.score ?? null,
-      reward: a.reward ?? null,
-      body,
-      tags: a.tags ?? [],
-      parentRefs: a.parentRefs ?? [],
-      provenance: a.provenance ?? {},
-      meta: a.meta ?? {},
-    }
-    return this.store.write(() => this.writeRows([row])[0]!)
+    const text = body
+    const ref = newArtifactRef()
+    const branchId = a.branchId ?? 'main'
+    const episodeId = a.episodeId ?? ''
+    const role = a.role ?? a.type
+    const ts = a.ts ?? this.now()
+    const score = a.score ?? null
+    const reward = a.reward ?? null
+    const extras = { tags: [...(a.tags ?? [])], parentRefs: [...(a.parentRefs ?? [])], provenance: a.provenance ?? {}, meta: a.meta ?? {} }
+    const rawLen = Buffer.byteLength(text)
+    return this.store.write(() => {
+      const stepIdx = this.nextStep(a.sessionId, branchId)
+      this.insertArtifact.run(ref, a.sessionId, a.agentId, branchId, episodeId, stepIdx, a.type, role, mime, ts, score, reward, rawLen, encodeHeaderExtras(extras), text)
+      extras.parentRefs.forEach((p, i) => this.insertRelation.run(ref, p, i))
+      return {
+        ref, sessionId: a.sessionId, agentId: a.agentId, branchId, episodeId, stepIdx, type: a.type, role, stateKind: null, stateId: null, mime,
+        ts: new Date(ts).toISOString(), score, reward, rawLen, ...extras,
+      }
+    })
+  }
+
+  private header(ref: string): HeaderRow {
+    const row = this.selectHeader.get(ref, ref) as HeaderRow | undefined
+    if (!row) throw new UserInputError(`unknown artifact ref ${ref}`, 'UNKNOWN_ARTIFACT')
+    return row
   }
 
   get(ref: string): Artifact {
-    const row = this.selectHeader.get(ref) as HeaderRow | undefined
-    if (!row) throw new UserInputError(`unknown artifact ref ${ref}`, 'UNKNOWN_ARTIFACT')
-    const body = this.selectPayload.get(ref) as string
+    const row = this.header(ref)
+    const body = this.selectBody.get(ref, ref) as string
     return { header: toHeader(row), payload: decodePayload(row, body) }
   }
 
@@ -209,7 +203,7 @@ export class SqliteArtifactStore implements ArtifactStore {
     if (q.branchId !== undefined) eq('branch_id', q.branchId)
     if (q.type !== undefined) {
       eq('type', q.type)
-      // Lets SQLite use the partial type index (which leaves out the many state artifacts).
+      // Lets SQLite use the partial type index of `artifacts` (states are stack rows).
       if (q.type !== 'state') where.push("a.type <> 'state'")
     }
     if (q.role !== undefined) eq('role', q.role)
@@ -221,30 +215,43 @@ export class SqliteArtifactStore implements ArtifactStore {
       where.push('a.ts < ?')
       args.push(q.until)
     }
-    const from = q.tag !== undefined ? 'artifact_tags t JOIN artifacts a ON a.ref = t.ref' : 'artifacts a'
     if (q.tag !== undefined) {
-      where.push('t.tag = ?')
+      where.push("EXISTS (SELECT 1 FROM json_each(a.header, '$.tags') t WHERE t.value = ?)")
       args.push(q.tag)
     }
-    const sql = `SELECT a.* FROM ${from} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+    const sql = `SELECT ${HEADER_COLUMNS} FROM all_artifacts a ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
                  ORDER BY a.ts DESC, a.step_idx DESC, a.ref DESC LIMIT ?`
     return (this.store.db.prepare(sql).all(...args, limit) as HeaderRow[]).map(toHeader)
   }
 
   countByType(q: { sessionId?: string } = {}): { type: ArtifactType; count: number }[] {
-    const sql = `SELECT type, COUNT(*) AS count FROM artifacts ${q.sessionId !== undefined ? 'WHERE session_id = ?' : ''} GROUP BY type ORDER BY count DESC, type`
-    const args = q.sessionId !== undefined ? [q.sessionId] : []
-    return this.store.db.prepare(sql).all(...args) as { type: ArtifactType; count: number }[]
+    const by = q.sessionId !== undefined
+    const records = this.store.db
+      .prepare(`SELECT type, COUNT(*) AS count FROM artifacts ${by ? 'WHERE session_id = ?' : ''} GROUP BY type`)
+      .all(...(by ? [q.sessionId] : [])) as { type: ArtifactType; count: number }[]
+    const states = this.store.db
+      .prepare(`SELECT COUNT(*) FROM stack_entries WHERE copied = 0 ${by ? 'AND conversation_id = ?' : ''}`)
+      .pluck()
+      .get(...(by ? [q.sessionId] : [])) as number
+    const counts = new Map(records.map((r) => [r.type, r.count]))
+    if (states > 0) counts.set('state', (counts.get('state') ?? 0) + states)
+    return [...counts].map(([type, count]) => ({ type, count })).sort((x, y) => y.count - x.count || (x.type < y.type ? -1 : x.type > y.type ? 1 : 0))
   }
 
   children(ref: string): ArtifactHeader[] {
-    this.get(ref)
-    return (this.selectChildren.all(ref) as HeaderRow[]).map(toHeader)
+    const parent = this.header(ref)
+    const linked = this.selectLinkedChildren.all(ref) as HeaderRow[]
+    const states = parent.type === 'state' ? (this.selectStateChildren.all(parent.session_id, parent.agent_id, ref) as HeaderRow[]) : []
+    return [...linked, ...states].sort((x, y) => x.ts - y.ts || x.step_idx - y.step_idx).map(toHeader)
   }
 
   parents(ref: string): ArtifactHeader[] {
-    this.get(ref)
-    return (this.selectParents.all(ref) as HeaderRow[]).map(toHeader)
+    const out: ArtifactHeader[] = []
+    for (const p of toHeader(this.header(ref)).parentRefs) {
+      const row = this.selectHeader.get(p, p) as HeaderRow | undefined
+      if (row) out.push(toHeader(row))
+    }
+    return out
   }
 
   diff(ref1: string, ref2: string): string {

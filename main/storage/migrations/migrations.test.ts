@@ -11,6 +11,7 @@ import { openStore } from '../sqliteStore'
 import { createStackStorage } from '../stacks/create'
 import { WALLET_COMMAND_PREFIXES } from '../../engine/ledger/commandIds'
 import { commandNamespacesMigration } from './007_commandNamespaces'
+import { readAll } from '../../../tests/fixtures/db/readAll'
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from './index'
 
 const FIXTURES = join(import.meta.dirname, '../../../tests/fixtures/db')
@@ -49,7 +50,7 @@ function checkStacksWork(file: string): void {
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces'])
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows'])
   })
 
   it('007 covers every wallet-creation prefix the ledger reserves', () => {
@@ -109,6 +110,28 @@ describe('migrations', () => {
     const reopened = openStore(file)
     expect((await new EmbeddedLedger(reopened, { party: 'p2engine' }).getWallet('agent_beta'))?.balance).toBe('6.5')
     reopened.close()
+  })
+
+  it('008 keeps every read of a v7 database the same: conversations, branches, entries, artifacts, links, tags, metrics', () => {
+    const file = join(dir, 'v7.db')
+    const db = new Database(file)
+    db.exec(readFileSync(join(FIXTURES, 'v7.sql'), 'utf8'))
+    db.close()
+    // What the v7 build read from this fixture (tests/fixtures/db/readAll.ts, run before migration 008 existed).
+    const expected: unknown = JSON.parse(readFileSync(join(FIXTURES, 'v7.reads.json'), 'utf8'))
+    const store = openStore(file)
+    try {
+      expect(store.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
+      expect(JSON.parse(JSON.stringify(readAll(createStackStorage(store))))).toEqual(expected)
+      const count = (sql: string) => store.db.prepare(sql).pluck().get()
+      // Each state is stored once: live states are stack rows only, copies point at them, the rest stay artifacts.
+      expect(count("SELECT COUNT(*) FROM artifacts WHERE ref IN (SELECT ref FROM stack_entries WHERE copied = 0)")).toBe(0)
+      expect(count('SELECT COUNT(*) FROM stack_entries WHERE copied = 1')).toBe(4)
+      expect(count("SELECT COUNT(*) FROM artifacts WHERE type = 'state'")).toBe(7)
+      expect(count("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('artifact_payloads', 'artifact_tags') AND type = 'view'")).toBe(2)
+    } finally {
+      store.close()
+    }
   })
 
   const fixtures = readdirSync(FIXTURES).filter((f) => /^v\d+\.sql$/.test(f))

@@ -40,7 +40,7 @@ export function forkBranch(st: StackStatements, from: BranchRow, atIndex: number
 }
 
 /**
- * Destructive: keeps entries 0..index. Children that inherited later entries get their own copy
+ * Destructive: keeps entries 0..index (the states of the others stay as artifacts). Children that inherited later entries get their own copy
  * of them first (so no other branch changes), then the tail rows are deleted. New episode.
  */
 export function rewindBranch(st: StackStatements, row: BranchRow, index: number): BranchRow {
@@ -53,6 +53,8 @@ export function rewindBranch(st: StackStatements, row: BranchRow, index: number)
     }
   }
   const lastTs = entryTs(st, row, index)
+  st.archiveAfter.run(c, a, b, index)
+  st.archiveLinksAfter.run(c, a, b, index)
   st.deleteEntriesAfter.run(c, a, b, index)
   const forkIndex = row.fork_index === null ? null : Math.min(row.fork_index, index)
   st.updateAfterRewind.run(index + 1, lastTs, forkIndex, newShortId(), c, a, b)
@@ -72,6 +74,8 @@ function deleteBranch(st: StackStatements, row: BranchRow): void {
       st.reparent.run(row.parent_branch, f, c, a, child.branch_id)
     }
   }
+  st.archiveBranch.run(c, a, b)
+  st.archiveLinksBranch.run(c, a, b)
   st.deleteBranch.run(c, a, b)
 }
 

@@ -68,6 +68,8 @@ export function renameConversationRow(db: Database, st: StackStatements, idOrNam
 /** Deletes a conversation with every stack, branch and override of it (caller holds the transaction). Artifacts stay for the audit trail. */
 export function deleteConversationRows(db: Database, st: StackStatements, idOrName: string): Conversation {
   const row = requireConversationRow(st, idOrName)
+  st.archiveConversation.run(row.id)
+  st.archiveLinksConversation.run(row.id)
   db.prepare('DELETE FROM stack_current WHERE conversation_id = ?').run(row.id)
   db.prepare('DELETE FROM stack_entries WHERE conversation_id = ?').run(row.id)
   db.prepare('DELETE FROM stack_branches WHERE conversation_id = ?').run(row.id)

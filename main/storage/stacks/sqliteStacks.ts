@@ -23,7 +23,7 @@ import {
   type StateInput,
 } from '../../engine/schema/states'
 import { newArtifactRef, newShortId } from '../artifacts/ids'
-import type { ArtifactRow, SqliteArtifactStore } from '../artifacts/sqliteArtifacts'
+import { encodeHeaderExtras, type SqliteArtifactStore } from '../artifacts/sqliteArtifacts'
 import type { SqliteStore } from '../sqliteStore'
 import { forkBranch, pruneBranches, rewindBranch, toBranchInfo } from './branchOps'
 import { checkIndex, checkLimit, unknownBranch } from './checks'
@@ -37,8 +37,9 @@ import { prepareStackStatements, type BranchRow, type ConversationRow, type Entr
 const stateIdOf = (s: State): string | null => (s.kind === 'tool_call' ? s.id : s.kind === 'agent_call' ? s.correlationId : null)
 
 /**
- * Interaction stacks on SQLite (see {@link StackStore}). Each push is one transaction writing the
- * entries, their `state` artifacts (header + payload + causal links) and the branch tail.
+ * Interaction stacks on SQLite (see {@link StackStore}). Each push is one transaction writing one
+ * row per state (the state with its artifact header fields: the `state` artifact is derived from
+ * it, see `all_artifacts`) and the branch tail.
  */
 export class SqliteStackStore implements StackStore {
   private readonly st: StackStatements
@@ -113,37 +114,22 @@ export class SqliteStackStore implements StackStore {
       const ts = options.ts ?? this.now()
       const c = row.conversation_id
       const batch = new Map<string, ArtifactRef>()
-      const rows: ArtifactRow[] = parsed.map((state) => {
+      let step = this.artifacts.nextStep(c, row.branch_id)
+      const tags = options.tags ?? []
+      const provenance = options.provenance ?? {}
+      // One row per state: the state and the header fields of its `state` artifact.
+      const entries: StackEntry[] = parsed.map((state, k) => {
         const ref = newArtifactRef()
         const stateId = stateIdOf(state)
         if (stateId !== null) batch.set(state.kind + '\u0000' + stateId, ref)
         const parent = this.causalParent(c, agent, state, batch)
-        return {
-          ref,
-          sessionId: c,
-          agentId: agent,
-          branchId: row.branch_id,
-          episodeId: row.episode_id,
-          type: 'state',
-          role: 'state',
-          stateKind: state.kind,
-          stateId,
-          mime: 'application/json',
-          ts,
-          score: state.kind === 'agent_result' ? state.score : null,
-          reward: state.kind === 'tool_result' ? state.reward : null,
-          body: StateColumn.encode(state),
-          tags: options.tags ?? [],
-          parentRefs: parent ? [parent] : [],
-          provenance: options.provenance ?? {},
-          meta: state.kind === 'finished' ? { isTerminal: true } : {},
-        }
-      })
-      this.artifacts.writeRows(rows)
-      const entries: StackEntry[] = rows.map((r, k) => {
+        const header = encodeHeaderExtras({ tags, parentRefs: parent ? [parent] : [], provenance, meta: state.kind === 'finished' ? { isTerminal: true } : {} })
         const index = row.length + k
-        this.st.insertEntry.run(c, agent, row.branch_id, index, ts, r.stateKind, r.ref)
-        return { index, ts, state: parsed[k]!, ref: r.ref }
+        this.st.insertEntry.run(
+          c, agent, row.branch_id, index, ts, state.kind, ref, row.episode_id, step++, stateId,
+          state.kind === 'agent_result' ? state.score : null, state.kind === 'tool_result' ? state.reward : null, header, StateColumn.encode(state),
+        )
+        return { index, ts, state, ref }
       })
       const length = row.length + entries.length
       if (entries.length > 0) this.st.updateTail.run(length, ts, c, agent, row.branch_id)
@@ -175,7 +161,7 @@ export class SqliteStackStore implements StackStore {
         continue
       }
       const fresh = (this.st.entries.all(row.conversation_id, row.agent_id, s.branch, s.lo, s.hi) as EntryRow[]).map(
-        (e): StackEntry => ({ index: e.idx, ts: e.ts, state: StateColumn.decode(e.body), ref: e.ref }),
+        (e): StackEntry => ({ index: e.idx, ts: e.ts, state: StateColumn.decode(e.state), ref: e.ref }),
       )
       this.cache.put(row.conversation_id, row.agent_id, s.branch, fresh)
       for (const e of fresh) out.push(e)

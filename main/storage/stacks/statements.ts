@@ -13,13 +13,24 @@ export interface BranchRow {
   created_at: number
 }
 
-/** A `stack_entries` row joined with its payload. */
+/** The stack part of a `stack_entries` row: index, time, artifact ref and the state JSON. */
 export interface EntryRow {
   idx: number
   ts: number
   ref: string
-  body: string
+  state: string
 }
+
+/** Keeps the states of the `stack_entries` rows matching `where` as artifacts before they are deleted. */
+const archive = (where: string) => `INSERT OR IGNORE INTO artifacts
+    (ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body)
+  SELECT ref, conversation_id, agent_id, branch_id, episode_id, step_idx, 'state', 'state', kind, state_id, 'application/json', ts,
+         score, reward, length(CAST(state AS BLOB)), header, state
+    FROM stack_entries WHERE copied = 0 AND ${where}`
+
+/** The causal link of the archived states (a live state keeps it in its header JSON only). */
+const archiveLinks = (where: string) => `INSERT OR IGNORE INTO artifact_relations (child_ref, parent_ref, position)
+  SELECT e.ref, p.value, p.key FROM stack_entries e, json_each(e.header, '$.parentRefs') p WHERE e.copied = 0 AND ${where}`
 
 export interface ConversationRow {
   id: string
@@ -64,19 +75,27 @@ export function prepareStackStatements(db: SqliteDatabase) {
        ON CONFLICT (conversation_id, agent_id) DO UPDATE SET branch_id = excluded.branch_id`,
     ),
     clearCurrent: db.prepare('DELETE FROM stack_current WHERE conversation_id = ? AND agent_id = ?'),
+    /** One row per state: the state and its artifact header fields. */
     insertEntry: db.prepare(
-      'INSERT INTO stack_entries (conversation_id, agent_id, branch_id, idx, ts, kind, ref) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO stack_entries (conversation_id, agent_id, branch_id, idx, ts, kind, ref, episode_id, step_idx, state_id, score, reward, header, state)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     entries: db.prepare(
-      `SELECT e.idx, e.ts, e.ref, p.body FROM stack_entries e JOIN artifact_payloads p ON p.ref = e.ref
-       WHERE e.conversation_id = ? AND e.agent_id = ? AND e.branch_id = ? AND e.idx BETWEEN ? AND ? ORDER BY e.idx`,
+      `SELECT idx, ts, ref, state FROM stack_entries
+       WHERE conversation_id = ? AND agent_id = ? AND branch_id = ? AND idx BETWEEN ? AND ? ORDER BY idx`,
     ),
+    archiveAfter: db.prepare(archive('conversation_id = ? AND agent_id = ? AND branch_id = ? AND idx > ?')),
+    archiveLinksAfter: db.prepare(archiveLinks('e.conversation_id = ? AND e.agent_id = ? AND e.branch_id = ? AND e.idx > ?')),
+    archiveBranch: db.prepare(archive('conversation_id = ? AND agent_id = ? AND branch_id = ?')),
+    archiveLinksBranch: db.prepare(archiveLinks('e.conversation_id = ? AND e.agent_id = ? AND e.branch_id = ?')),
+    archiveConversation: db.prepare(archive('conversation_id = ?')),
+    archiveLinksConversation: db.prepare(archiveLinks('e.conversation_id = ?')),
     entryTs: db
       .prepare('SELECT ts FROM stack_entries WHERE conversation_id = ? AND agent_id = ? AND branch_id = ? AND idx = ?')
       .pluck(),
     copyEntries: db.prepare(
-      `INSERT INTO stack_entries (conversation_id, agent_id, branch_id, idx, ts, kind, ref)
-       SELECT conversation_id, agent_id, ?, idx, ts, kind, ref FROM stack_entries
+      `INSERT INTO stack_entries (conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, header, state)
+       SELECT conversation_id, agent_id, ?, idx, ts, kind, ref, 1, episode_id, step_idx, state_id, score, reward, header, state FROM stack_entries
        WHERE conversation_id = ? AND agent_id = ? AND branch_id = ? AND idx BETWEEN ? AND ?`,
     ),
     deleteEntriesAfter: db.prepare(
