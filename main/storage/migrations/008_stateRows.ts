@@ -34,9 +34,9 @@ CREATE TABLE stack_entries_v8 (
   reward           REAL,
   header           TEXT NOT NULL,              -- artifact header extras JSON (tags, parentRefs, provenance, meta)
   state            TEXT NOT NULL,              -- the state JSON, with schemaVersion
-  PRIMARY KEY (conversation_id, agent_id, branch_id, idx),
+  PRIMARY KEY (conversation_id, agent_id, branch_id, idx),  -- a rowid table: new rows are appended
   FOREIGN KEY (conversation_id, agent_id, branch_id) REFERENCES stack_branches(conversation_id, agent_id, branch_id) ON DELETE CASCADE
-) WITHOUT ROWID;
+);
 INSERT INTO stack_entries_v8
   SELECT e.conversation_id, e.agent_id, e.branch_id, e.idx, e.ts, e.kind, e.ref,
          CASE WHEN a.branch_id = e.branch_id THEN 0 ELSE 1 END,
@@ -47,11 +47,52 @@ ALTER TABLE stack_entries_v8 RENAME TO stack_entries;
 CREATE INDEX stack_entries_ref ON stack_entries(ref);
 
 -- The states now in stack rows leave the artifact tables (their links are in their header JSON).
-DELETE FROM artifacts WHERE ref IN (SELECT ref FROM stack_entries WHERE copied = 0);
+DELETE FROM artifact_relations WHERE child_ref IN (SELECT ref FROM stack_entries WHERE copied = 0);
 DROP TABLE artifact_payloads;
 DROP TABLE artifact_tags;
--- Session queries use (session_id, branch_id, step_idx); ts ordering sorts the session's rows.
-DROP INDEX artifacts_session_ts;
+-- Links no longer name only \`artifacts\` rows (an evaluation links to a state row): no foreign key.
+CREATE TABLE artifact_relations_v8 (
+  child_ref   TEXT NOT NULL,
+  parent_ref  TEXT NOT NULL,
+  position    INTEGER NOT NULL,
+  PRIMARY KEY (child_ref, parent_ref)
+) WITHOUT ROWID;
+INSERT INTO artifact_relations_v8 SELECT child_ref, parent_ref, position FROM artifact_relations;
+DROP TABLE artifact_relations;
+ALTER TABLE artifact_relations_v8 RENAME TO artifact_relations;
+CREATE INDEX artifact_relations_parent ON artifact_relations(parent_ref);
+
+-- A rowid table: rows with their payload inline are appended (a WITHOUT ROWID table re-balances
+-- three pages at every split). Session queries use (session_id, branch_id, step_idx).
+CREATE TABLE artifacts_v8 (
+  ref          TEXT NOT NULL UNIQUE,
+  session_id   TEXT NOT NULL,
+  agent_id     TEXT NOT NULL,
+  branch_id    TEXT NOT NULL,
+  episode_id   TEXT NOT NULL,
+  step_idx     INTEGER NOT NULL,
+  type         TEXT NOT NULL,
+  role         TEXT NOT NULL,
+  state_kind   TEXT,
+  state_id     TEXT,
+  mime         TEXT NOT NULL,
+  ts           INTEGER NOT NULL,
+  score        REAL,
+  reward       REAL,
+  raw_len      INTEGER NOT NULL,
+  header       TEXT NOT NULL,
+  body         TEXT NOT NULL
+);
+INSERT INTO artifacts_v8 (ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body)
+  SELECT ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body
+    FROM artifacts WHERE ref NOT IN (SELECT ref FROM stack_entries WHERE copied = 0)
+   ORDER BY ts, step_idx, ref;
+DROP TABLE artifacts;
+ALTER TABLE artifacts_v8 RENAME TO artifacts;
+CREATE INDEX artifacts_session_branch_step ON artifacts(session_id, branch_id, step_idx);
+-- State artifacts kept here (rewound, pruned, deleted) are found through their session; the other types also across sessions.
+CREATE INDEX artifacts_type_ts ON artifacts(type, ts) WHERE type <> 'state';
+CREATE INDEX artifacts_state_id ON artifacts(session_id, agent_id, state_id) WHERE state_id IS NOT NULL;
 
 CREATE VIEW all_artifacts AS
   SELECT ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts,
