@@ -39,7 +39,7 @@ const stateIdOf = (s: State): string | null => (s.kind === 'tool_call' ? s.id : 
 /**
  * Interaction stacks on SQLite (see {@link StackStore}). Each push is one transaction writing one
  * row per state (the state with its artifact header fields: the `state` artifact is derived from
- * it, see `all_artifacts`) and the branch tail.
+ * it, see `all_artifacts`); a branch's length and newest time are read from its newest row.
  */
 export class SqliteStackStore implements StackStore {
   private readonly st: StackStatements
@@ -131,8 +131,8 @@ export class SqliteStackStore implements StackStore {
         )
         return { index, ts, state, ref }
       })
+      // The branch tail is the newest entry row (no branch update per push).
       const length = row.length + entries.length
-      if (entries.length > 0) this.st.updateTail.run(length, ts, c, agent, row.branch_id)
       return { conversation: c, branch: asBranchId(row.branch_id), episodeId: row.episode_id, entries, length }
     })
     this.cache.put(result.conversation, agent, result.branch, result.entries)

@@ -40,26 +40,34 @@ export interface ConversationRow {
   metadata: string
 }
 
+/**
+ * A branch row with its tail: `length` and `last_ts` come from the branch's newest own entry row
+ * (a push writes no branch update); the stored columns hold them as of the fork or rewind, for a
+ * branch with no own entries since.
+ */
+const BRANCH = `SELECT b.conversation_id, b.agent_id, b.branch_id, b.parent_branch, b.fork_index,
+    COALESCE(t.idx + 1, b.length) AS length, COALESCE(t.ts, b.last_ts) AS last_ts, b.episode_id, b.created_at
+  FROM stack_branches b LEFT JOIN stack_entries t
+    ON t.conversation_id = b.conversation_id AND t.agent_id = b.agent_id AND t.branch_id = b.branch_id
+   AND t.idx = (SELECT MAX(m.idx) FROM stack_entries m WHERE m.conversation_id = b.conversation_id AND m.agent_id = b.agent_id AND m.branch_id = b.branch_id)`
+
 /** Prepared once per store: the push path runs only these. */
 export function prepareStackStatements(db: SqliteDatabase) {
   return {
-    branch: db.prepare('SELECT * FROM stack_branches WHERE conversation_id = ? AND agent_id = ? AND branch_id = ?'),
+    branch: db.prepare(`${BRANCH} WHERE b.conversation_id = ? AND b.agent_id = ? AND b.branch_id = ?`),
     /** The checked-out branch (main when no pointer) in one lookup: the push hot path. */
     currentRow: db.prepare(
-      `SELECT * FROM stack_branches WHERE conversation_id = @c AND agent_id = @a AND branch_id =
+      `${BRANCH} WHERE b.conversation_id = @c AND b.agent_id = @a AND b.branch_id =
          COALESCE((SELECT branch_id FROM stack_current WHERE conversation_id = @c AND agent_id = @a), 'main')`,
     ),
     branches: db.prepare(
-      `SELECT * FROM stack_branches WHERE conversation_id = ? AND agent_id = ?
-       ORDER BY branch_id <> 'main', created_at, branch_id`,
+      `${BRANCH} WHERE b.conversation_id = ? AND b.agent_id = ?
+       ORDER BY b.branch_id <> 'main', b.created_at, b.branch_id`,
     ),
-    children: db.prepare('SELECT * FROM stack_branches WHERE conversation_id = ? AND agent_id = ? AND parent_branch = ?'),
+    children: db.prepare(`${BRANCH} WHERE b.conversation_id = ? AND b.agent_id = ? AND b.parent_branch = ?`),
     insertBranch: db.prepare(
       `INSERT INTO stack_branches (conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    updateTail: db.prepare(
-      'UPDATE stack_branches SET length = ?, last_ts = ? WHERE conversation_id = ? AND agent_id = ? AND branch_id = ?',
     ),
     updateAfterRewind: db.prepare(
       `UPDATE stack_branches SET length = ?, last_ts = ?, fork_index = ?, episode_id = ?
