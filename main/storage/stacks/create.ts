@@ -2,7 +2,7 @@ import { SqliteArtifactStore } from '../artifacts/sqliteArtifacts'
 import type { SqliteStore } from '../sqliteStore'
 import { SqliteStackStore } from './sqliteStacks'
 
-/** Builds the stack store and the artifact store it writes through, on one database. */
+/** Builds the stack store and the artifact store (state artifacts are the stack rows; see `all_artifacts`), on one database. */
 export function createStackStorage(store: SqliteStore, now: () => number = Date.now): { stacks: SqliteStackStore; artifacts: SqliteArtifactStore } {
   const artifacts = new SqliteArtifactStore(store, now)
   return { stacks: new SqliteStackStore(store, artifacts, now), artifacts }
