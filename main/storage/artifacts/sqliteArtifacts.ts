@@ -63,6 +63,29 @@ const STATE_HEADER_COLUMNS = `ref, conversation_id AS session_id, agent_id, bran
 
 const MAX_LIMIT = 10_000
 
+/** `artifacts` column → `stack_entries` column, where they differ. */
+const STATE_COLUMN: Record<string, string> = { session_id: 'conversation_id' }
+
+/** The WHERE clause of one table's part of a query; `col` names a header column in that table. */
+function armWhere(q: ArtifactQuery, col: (c: string) => string): { where: string[]; args: unknown[]; sql(): string } {
+  const where: string[] = []
+  const args: unknown[] = []
+  const add = (term: string, v: unknown) => {
+    where.push(term)
+    args.push(v)
+  }
+  if (q.sessionId !== undefined) add(`${col('session_id')} = ?`, q.sessionId)
+  if (q.agentId !== undefined) add(`${col('agent_id')} = ?`, q.agentId)
+  if (q.branchId !== undefined) add(`${col('branch_id')} = ?`, q.branchId)
+  // With a session, its index is the one to use (`+` keeps SQLite off the type index).
+  if (q.type !== undefined) add(`${q.sessionId !== undefined ? '+' : ''}${col('type')} = ?`, q.type)
+  if (q.role !== undefined) add(`${col('role')} = ?`, q.role)
+  if (q.since !== undefined) add(`${col('ts')} >= ?`, q.since)
+  if (q.until !== undefined) add(`${col('ts')} < ?`, q.until)
+  if (q.tag !== undefined) add(`EXISTS (SELECT 1 FROM json_each(${col('header')}, '$.tags') t WHERE t.value = ?)`, q.tag)
+  return { where, args, sql: () => (where.length ? `WHERE ${where.join(' AND ')}` : '') }
+}
+
 /**
  * Artifacts on SQLite. A `state` artifact is the stack entry row that holds the state (written by
  * the stack store, see `all_artifacts`); `record` writes the others (tool results, ledger events,
@@ -192,35 +215,19 @@ export class SqliteArtifactStore implements ArtifactStore {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new UserInputError(`limit ${limit} out of range: expected an integer from 1 to ${MAX_LIMIT}`)
     }
-    const where: string[] = []
-    const args: unknown[] = []
-    const eq = (col: string, v: unknown) => {
-      where.push(`a.${col} = ?`)
-      args.push(v)
+    // One SELECT per table (SQLite does not push every filter into a UNION ALL view): the
+    // `artifacts` rows and, unless the type or role rules them out, the state rows.
+    const records = armWhere(q, (c) => c)
+    if (q.type !== undefined && q.type !== 'state') records.where.push("type <> 'state'") // the partial type index
+    const arms = [`SELECT ${HEADER_COLUMNS} FROM artifacts ${records.sql()}`]
+    const args = [...records.args]
+    if ((q.type === undefined || q.type === 'state') && (q.role === undefined || q.role === 'state')) {
+      const states = armWhere({ ...q, type: undefined, role: undefined }, (c) => STATE_COLUMN[c] ?? c)
+      states.where.unshift('copied = 0')
+      arms.push(`SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries ${states.sql()}`)
+      args.push(...states.args)
     }
-    if (q.sessionId !== undefined) eq('session_id', q.sessionId)
-    if (q.agentId !== undefined) eq('agent_id', q.agentId)
-    if (q.branchId !== undefined) eq('branch_id', q.branchId)
-    if (q.type !== undefined) {
-      eq('type', q.type)
-      // Lets SQLite use the partial type index of `artifacts` (states are stack rows).
-      if (q.type !== 'state') where.push("a.type <> 'state'")
-    }
-    if (q.role !== undefined) eq('role', q.role)
-    if (q.since !== undefined) {
-      where.push('a.ts >= ?')
-      args.push(q.since)
-    }
-    if (q.until !== undefined) {
-      where.push('a.ts < ?')
-      args.push(q.until)
-    }
-    if (q.tag !== undefined) {
-      where.push("EXISTS (SELECT 1 FROM json_each(a.header, '$.tags') t WHERE t.value = ?)")
-      args.push(q.tag)
-    }
-    const sql = `SELECT ${HEADER_COLUMNS} FROM all_artifacts a ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-                 ORDER BY a.ts DESC, a.step_idx DESC, a.ref DESC LIMIT ?`
+    const sql = `SELECT * FROM (${arms.join(' UNION ALL ')}) ORDER BY ts DESC, step_idx DESC, ref DESC LIMIT ?`
     return (this.store.db.prepare(sql).all(...args, limit) as HeaderRow[]).map(toHeader)
   }
 
