@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { AgentTemplates } from '../templates/agentTemplates'
+import { personaNames, templateFiles } from '../templates/templateFiles'
 import { BUILTIN_TOOLS } from '../tools/builtins'
 import type { AgentDefinition } from '../schema/agents'
 import { formatPath, type ConfigIssue } from './issues'
@@ -29,7 +29,7 @@ export const BUILTIN_TOOL_NAMES: readonly string[] = BUILTIN_TOOLS.map((t) => t.
 export function personasOf(configDir: string): string[] {
   const templates = join(configDir, 'templates')
   if (!existsSync(templates) || !statSync(templates).isDirectory()) return []
-  return new AgentTemplates(configDir).personas()
+  return personaNames(templateFiles(templates))
 }
 
 /** Choices of a config folder with the built-in tools (or `tools`, when a composition adds some). */
