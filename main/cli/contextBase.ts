@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs'
+import { z } from 'zod'
 import { loadConfig } from '../engine/config/load'
 import type { LoadedConfig } from '../engine/config/types'
 import type { LedgerClient } from '../engine/ports/ledger'
@@ -20,6 +21,8 @@ import { APP_VERSION } from './version'
  * Fails with a {@link UserInputError} naming `source` when the state folder `home` exists but is
  * not a folder (`--home /etc/passwd`); a missing folder is fine (it is created on first use).
  */
+z.config({ jitless: true })
+
 export function checkHome(home: string, source: string): void {
   let st
   try {

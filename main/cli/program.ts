@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander'
-import { CliContextBase, type GlobalOptions } from './contextBase'
+import type { CliContextBase, GlobalOptions } from './contextBase'
 import { describeError, exitCodeOf } from './errors'
 import { safeText } from './safeText'
 import { processOutput, safeOutput, type Output } from './output'
@@ -42,7 +42,9 @@ export function buildProgram(groups: readonly LoadedGroup[], rawIo: Output = pro
   /** Wraps an action: builds the context from global options, closes it afterwards. */
   const wrapFor = (needs: ServiceNeeds): Wrap => <A extends unknown[]>(action: Action<A>) =>
     async (...args: A) => {
-      const ctx = new CliContextBase(program.opts<GlobalOptions>(), io, env, await loadServices(needs))
+      // The context (config loading: yaml, zod) is imported when an action runs, not for help or --version.
+      const [{ CliContextBase }, services] = await Promise.all([import('./contextBase'), loadServices(needs)])
+      const ctx = new CliContextBase(program.opts<GlobalOptions>(), io, env, services)
       try {
         await action(ctx, ...args)
       } catch (err) {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { personaNames, templateFiles } from '../templates/templateFiles'
-import { BUILTIN_TOOLS } from '../tools/builtins'
+import { BUILTIN_TOOL_NAME_LIST } from '../tools/builtins/names'
 import type { AgentDefinition } from '../schema/agents'
 import { formatPath, type ConfigIssue } from './issues'
 
@@ -23,7 +23,7 @@ export interface RefChoices {
 }
 
 /** The built-in tool names, sorted: what every engine registers. */
-export const BUILTIN_TOOL_NAMES: readonly string[] = BUILTIN_TOOLS.map((t) => t.name).sort()
+export const BUILTIN_TOOL_NAMES: readonly string[] = [...BUILTIN_TOOL_NAME_LIST].sort()
 
 /** Persona names available in a config folder (`templates/personas/*.j2`). */
 export function personasOf(configDir: string): string[] {
