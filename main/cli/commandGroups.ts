@@ -58,3 +58,14 @@ export function groupsFor(argv: readonly string[]): readonly CommandGroup[] {
   }
   return COMMAND_GROUPS
 }
+
+/** Whether the command line asks for the version: `-V`/`--version` before any command word. */
+export function wantsVersion(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    if (a === '-V' || a === '--version') return true
+    if (a === '--' || !a.startsWith('-')) return false
+    if (VALUE_OPTIONS.has(a)) i++
+  }
+  return false
+}

@@ -3,7 +3,7 @@ import type { CliContextBase, GlobalOptions } from './contextBase'
 import { describeError, exitCodeOf } from './errors'
 import { safeText } from './safeText'
 import { processOutput, safeOutput, type Output } from './output'
-import { COMMAND_GROUPS, groupsFor, type CommandGroup, type Registrar } from './commandGroups'
+import { COMMAND_GROUPS, groupsFor, wantsVersion, type CommandGroup, type Registrar } from './commandGroups'
 import { loadServices, type ServiceNeeds } from './services/load'
 import { APP_VERSION } from './version'
 
@@ -65,7 +65,7 @@ export type Wrap = <A extends unknown[]>(action: Action<A>) => (...args: A) => P
 /** Parses argv and runs; returns the exit code instead of exiting (the shell and tests reuse it). */
 export async function runCli(argv: string[], rawIo: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const io = safeOutput(rawIo)
-  if (argv[0] === '--version' || argv[0] === '-V') {
+  if (wantsVersion(argv)) {
     io.out(APP_VERSION)
     return 0
   }
