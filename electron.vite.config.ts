@@ -9,7 +9,7 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      externalizeDeps: true,
+      externalizeDeps: { exclude: ['commander', 'picocolors', 'cli-table3', 'cli-progress', 'zod', 'yaml', 'dotenv', 'openai', 'openapi-fetch', '@opentelemetry/api', 'ws', 'tar', 'rotating-file-stream'] },
       rolldownOptions: {
         input: {
           index: r('main/index.ts'),

@@ -1,154 +1,17 @@
-import { statSync } from 'node:fs'
-import { loadConfig } from '../engine/config/load'
-import type { LoadedConfig } from '../engine/config/types'
-import type { LedgerClient } from '../engine/ports/ledger'
-import { homePaths } from '../engine/paths'
-import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
-import { cantonLedgerFromSettings } from '../ledger/canton/fromSettings'
-import { openStore, type SqliteStore } from '../storage/sqliteStore'
-import { readOnlyNote, tightenedNote, tightenHome } from '../storage/permissions'
-import { processOutput, type Output } from './output'
-import { UserInputError } from '../engine/errors'
-import type { Engine } from '../engine/runtime/engine'
-import { composeEngine } from '../compose/engine'
-import { warnOnce } from './warnOnce'
-import { ledgerDisabledNote } from '../engine/ledger/enabled'
-import type { Logger } from '../engine/ports/logger'
-import { startHostLogging } from '../logging/hostLogging'
-import type { ProcessLogging } from '../logging/processLogging'
-import { errorFields, loggedLedger } from '../compose/logging'
-import { APP_VERSION } from '../app/bootstrap'
+import type { Output } from './output'
+import { CliContextBase, type GlobalOptions } from './contextBase'
+import { stateServices } from './services/state'
+import { engineServices } from './services/engine'
+
+export { checkHome, type GlobalOptions } from './contextBase'
 
 /**
- * Fails with a {@link UserInputError} naming `source` when the state folder `home` exists but is
- * not a folder (`--home /etc/passwd`); a missing folder is fine (it is created on first use).
+ * A CLI context with every service at hand (store, ledger, logs, engine), for code that builds
+ * one directly (tests, the e2e host). The `p2engine` program itself uses {@link CliContextBase}
+ * with only the services of the command that runs, so a cold start loads no more than it needs.
  */
-export function checkHome(home: string, source: string): void {
-  let st
-  try {
-    st = statSync(home)
-  } catch {
-    return
-  }
-  if (!st.isDirectory()) throw new UserInputError(`${source} "${home}" is a file, not a folder; expected the folder for P2Engine's state (database, logs, artifacts)`, 'HOME_NOT_A_FOLDER')
-}
-
-/** Global options every command sees. */
-export interface GlobalOptions {
-  config?: string
-  home?: string
-  ledgerBackend?: string
-  /** Answer model calls only from recordings (no network). */
-  replay?: boolean
-}
-
-/**
- * The CLI's composition root: builds config, store and ledger on first use, closes them at the
- * end. Only this file and `main/app/bootstrap.ts` construct concrete ports.
- */
-export class CliContext {
-  private cfg?: LoadedConfig
-  private storeInstance?: SqliteStore
-  private ledgerInstance?: LedgerClient
-  private engineInstance?: Engine
-  private loggingInstance?: ProcessLogging
-  /** Set by a command that finished but must report failure (e.g. an audit violation). */
-  exitCode = 0
-
-  constructor(
-    readonly globals: GlobalOptions,
-    readonly io: Output = processOutput,
-    readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
-
-  get config(): LoadedConfig {
-    if (!this.cfg) {
-      this.cfg = loadConfig({
-        configDir: this.globals.config,
-        env: this.env,
-        flags: { P2ENGINE_HOME: this.globals.home, LEDGER_BACKEND: this.globals.ledgerBackend },
-      })
-      warnOnce(this.env, this.io, this.cfg.warnings)
-      checkHome(this.cfg.settings.home, this.globals.home !== undefined ? '--home' : this.env.P2ENGINE_HOME ? 'P2ENGINE_HOME' : 'the default state folder')
-    }
-    return this.cfg
-  }
-
-  /** This command's log (`logs/app.log`), started on first use: by any command that touches state. */
-  get logging(): ProcessLogging {
-    this.loggingInstance ??= startHostLogging({ config: this.config, env: this.env, proc: 'cli', version: APP_VERSION })
-    return this.loggingInstance
-  }
-
-  /** This command's logger (see {@link logging}). */
-  get logger(): Logger {
-    return this.logging.logger
-  }
-
-  get store(): SqliteStore {
-    if (!this.storeInstance) {
-      this.secureHome()
-      void this.logger
-      const store = openStore(homePaths(this.config.settings.home).database)
-      if (store.readOnly) this.io.err(`ℹ️  ${readOnlyNote(store.location)}`)
-      this.storeInstance = store
-    }
-    return this.storeInstance
-  }
-
-  /** Takes group/other access away from the state folder and its files (one note when it did). */
-  secureHome(): void {
-    const home = this.config.settings.home
-    const note = tightenedNote(home, tightenHome(home))
-    if (note) this.io.err(`ℹ️  ${note}`)
-  }
-
-  get ledger(): LedgerClient {
-    if (!this.ledgerInstance) {
-      this.noteLedgerDisabled()
-      const { ledger } = this.config.settings
-      let client: LedgerClient
-      if (ledger.backend === 'canton') client = cantonLedgerFromSettings(this.config.settings, this.env)
-      else if (ledger.backend !== 'embedded') {
-        throw new UserInputError(`ledger backend "${ledger.backend}" is not available in this build; use "embedded" or "canton"`, 'LEDGER_BACKEND')
-      } else client = new EmbeddedLedger(this.store, { party: ledger.partyId })
-      this.ledgerInstance = loggedLedger(client, this.logger.child({ component: 'ledger' }))
-    }
-    return this.ledgerInstance
-  }
-
-  /** The engine on this context's store and ledger (built on first use). */
-  get engine(): Engine {
-    if (!this.engineInstance) this.noteLedgerDisabled()
-    this.engineInstance ??= composeEngine({
-      store: this.store,
-      config: this.config,
-      ...(this.config.settings.ledger.enabled ? { ledger: this.ledger } : {}),
-      logger: this.logger,
-      modelMode: this.globals.replay ? 'replay' : 'record',
-    })
-    return this.engineInstance
-  }
-
-  private ledgerNoted = false
-
-  /** One stderr line per command when the ledger is disabled (stdout stays clean for --json). */
-  noteLedgerDisabled(): void {
-    const note = ledgerDisabledNote(this.config)
-    if (!note || this.ledgerNoted) return
-    this.ledgerNoted = true
-    this.io.err(`ℹ️  ${note}`)
-  }
-
-  /** Logs a command's failure with its error code, when this command logs at all (it touched state). */
-  logFailure(err: unknown): void {
-    this.loggingInstance?.logger.error('command failed', errorFields(err))
-  }
-
-  async close(): Promise<void> {
-    this.engineInstance?.close()
-    await this.ledgerInstance?.close()
-    this.storeInstance?.close()
-    await this.loggingInstance?.close()
+export class CliContext extends CliContextBase {
+  constructor(globals: GlobalOptions, io?: Output, env: NodeJS.ProcessEnv = process.env) {
+    super(globals, io, env, { state: stateServices, engine: engineServices })
   }
 }

@@ -1,27 +1,31 @@
 import { Command, CommanderError } from 'commander'
-import { CliContext, type GlobalOptions } from './context'
+import type { CliContextBase, GlobalOptions } from './contextBase'
 import { describeError, exitCodeOf } from './errors'
 import { safeText } from './safeText'
 import { processOutput, safeOutput, type Output } from './output'
-import { registerLedgerCommands } from './commands/ledger'
-import { registerConfigCommands } from './commands/config'
-import { registerUiCommand } from './commands/ui'
-import { registerAgentCommands } from './commands/agent'
-import { registerChatCommands } from './commands/chat'
-import { registerConversationCommands } from './commands/conversation'
-import { registerArtifactCommands } from './commands/artifact'
-import { registerShellCommand } from './commands/shell'
-import { registerRolloutCommands } from './commands/rollout'
-import { registerEvalCommands } from './commands/eval'
-import { registerDoctorCommand } from './commands/doctor'
-import { registerBackupCommands } from './commands/backup'
-import { registerLogsCommand } from './commands/logs'
+import { COMMAND_GROUPS, groupsFor, wantsVersion, type CommandGroup, type Registrar } from './commandGroups'
+import { loadServices, type ServiceNeeds } from './services/load'
+import { APP_VERSION } from './version'
 
 /** A command action: gets the shared context and its own parsed options. */
-export type Action<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<void> | void
+export type Action<A extends unknown[]> = (ctx: CliContextBase, ...args: A) => Promise<void> | void
 
-/** Builds the whole `p2engine` command tree. `run` wires each action to a fresh context. */
-export function buildProgram(rawIo: Output = processOutput, env: NodeJS.ProcessEnv = process.env) {
+/** A command group's registration function with what its actions need from the context. */
+export interface LoadedGroup {
+  readonly register: Registrar
+  readonly needs: ServiceNeeds
+}
+
+/** Imports the implementation of the given command groups (all of them by default). */
+export async function loadGroups(groups: readonly CommandGroup[] = COMMAND_GROUPS): Promise<LoadedGroup[]> {
+  return Promise.all(groups.map(async (g) => ({ register: await g.load(), needs: g.needs })))
+}
+
+/**
+ * Builds the `p2engine` command tree from loaded command groups (see {@link loadGroups}). Each
+ * action gets a fresh context carrying only the services its group needs.
+ */
+export function buildProgram(groups: readonly LoadedGroup[], rawIo: Output = processOutput, env: NodeJS.ProcessEnv = process.env) {
   // Everything printed goes through one terminal-safe output (control characters escaped).
   const io = safeOutput(rawIo)
   const program = new Command('p2engine')
@@ -36,9 +40,11 @@ export function buildProgram(rawIo: Output = processOutput, env: NodeJS.ProcessE
 
   let exitCode = 0
   /** Wraps an action: builds the context from global options, closes it afterwards. */
-  const wrap = <A extends unknown[]>(action: Action<A>) =>
+  const wrapFor = (needs: ServiceNeeds): Wrap => <A extends unknown[]>(action: Action<A>) =>
     async (...args: A) => {
-      const ctx = new CliContext(program.opts<GlobalOptions>(), io, env)
+      // The context (config loading: yaml, zod) is imported when an action runs, not for help or --version.
+      const [{ CliContextBase }, services] = await Promise.all([import('./contextBase'), loadServices(needs)])
+      const ctx = new CliContextBase(program.opts<GlobalOptions>(), io, env, services)
       try {
         await action(ctx, ...args)
       } catch (err) {
@@ -50,19 +56,7 @@ export function buildProgram(rawIo: Output = processOutput, env: NodeJS.ProcessE
       }
     }
 
-  registerLedgerCommands(program, wrap)
-  registerConfigCommands(program, wrap)
-  registerUiCommand(program, wrap)
-  registerAgentCommands(program, wrap)
-  registerChatCommands(program, wrap)
-  registerConversationCommands(program, wrap)
-  registerArtifactCommands(program, wrap)
-  registerShellCommand(program, wrap)
-  registerRolloutCommands(program, wrap)
-  registerEvalCommands(program, wrap)
-  registerDoctorCommand(program, wrap)
-  registerBackupCommands(program, wrap)
-  registerLogsCommand(program, wrap)
+  for (const g of groups) g.register(program, wrapFor(g.needs))
   return { program, exitCode: () => exitCode }
 }
 
@@ -71,7 +65,12 @@ export type Wrap = <A extends unknown[]>(action: Action<A>) => (...args: A) => P
 /** Parses argv and runs; returns the exit code instead of exiting (the shell and tests reuse it). */
 export async function runCli(argv: string[], rawIo: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const io = safeOutput(rawIo)
-  const { program, exitCode } = buildProgram(io, env)
+  if (wantsVersion(argv)) {
+    io.out(APP_VERSION)
+    return 0
+  }
+  // Only the command group that runs is imported (help and unknown commands load them all).
+  const { program, exitCode } = buildProgram(await loadGroups(groupsFor(argv)), io, env)
   program.commands.forEach(function applyExitOverride(c: Command) {
     c.exitOverride()
     c.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(safeText(s.replace(/\n$/, ''))) })

@@ -1,10 +1,10 @@
 import type { Command } from 'commander'
-import { LEDGER_TOOLS } from '../../engine/tools/builtins'
+import { LEDGER_TOOL_NAME_LIST } from '../../engine/tools/builtins/names'
 import type { AgentDefinition } from '../../engine/config/types'
 import { table, toJson } from '../output'
 import type { Wrap } from '../program'
 
-const LEDGER_TOOL_NAMES = new Set(LEDGER_TOOLS.map((t) => t.name))
+const LEDGER_TOOL_NAMES = new Set(LEDGER_TOOL_NAME_LIST)
 
 /** One row of `agent list`. */
 export interface AgentRow {

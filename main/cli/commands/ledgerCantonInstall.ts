@@ -1,6 +1,6 @@
-import { SingleBar } from 'cli-progress'
+import type { SingleBar } from 'cli-progress'
 import type { Command } from 'commander'
-import { installCanton, installedVersions, type InstallProgress } from '../../ledger/canton/install/installer'
+import type { InstallProgress } from '../../ledger/canton/install/installer'
 import { CANTON_PINS, resolveTarget } from '../../ledger/canton/install/pins'
 import { JAVA_INSTALL_LINES } from '../../ledger/canton/sandbox/discover'
 import type { CliContext } from '../context'
@@ -12,7 +12,7 @@ interface InstallOpts { version?: string; url?: string; sha256?: string; force?:
 const mb = (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`)
 
 /** A progress bar on an interactive stderr; phase lines otherwise (pipes, tests, --json prints none). */
-function progressReporter(ctx: CliContext, quiet: boolean): { onProgress: (p: InstallProgress) => void; stop: () => void } {
+function progressReporter(ctx: CliContext, quiet: boolean, Bar: typeof SingleBar): { onProgress: (p: InstallProgress) => void; stop: () => void } {
   if (quiet) return { onProgress: () => undefined, stop: () => undefined }
   const tty = ctx.io === processOutput && process.stderr.isTTY
   let bar: SingleBar | undefined
@@ -20,7 +20,7 @@ function progressReporter(ctx: CliContext, quiet: boolean): { onProgress: (p: In
   return {
     onProgress: (p) => {
       if (p.phase === 'download' && tty) {
-        bar ??= new SingleBar({ format: 'Downloading Canton [{bar}] {percentage}% {got}/{all} · ETA {eta_formatted}', hideCursor: true, stream: process.stderr })
+        bar ??= new Bar({ format: 'Downloading Canton [{bar}] {percentage}% {got}/{all} · ETA {eta_formatted}', hideCursor: true, stream: process.stderr })
         if (!bar.isActive) bar.start(p.total ?? 0, 0, { got: mb(0), all: p.total ? mb(p.total) : '?' })
         if (p.total) bar.setTotal(p.total)
         bar.update(p.received, { got: mb(p.received), all: p.total ? mb(p.total) : '?' })
@@ -46,6 +46,8 @@ export function registerCantonInstall(canton: Command, wrap: Wrap): void {
     .option('--list', 'show the pinned and installed releases')
     .option('--json', 'print JSON')
     .action(wrap(async (ctx, opts: InstallOpts) => {
+      // The installer (tar, download) and the progress bar load only when this command runs.
+      const [{ installCanton, installedVersions }, { SingleBar }] = await Promise.all([import('../../ledger/canton/install/installer'), import('cli-progress')])
       const home = ctx.config.settings.home
       if (opts.list) {
         const installed = installedVersions(home)
@@ -55,7 +57,7 @@ export function registerCantonInstall(canton: Command, wrap: Wrap): void {
       }
       const target = resolveTarget(opts)
       if (!opts.json) ctx.io.err(`Canton ${target.version} from ${target.url}\nexpected SHA-256 ${target.sha256}${target.overridden ? ' (overridden)' : ''}`)
-      const progress = progressReporter(ctx, Boolean(opts.json))
+      const progress = progressReporter(ctx, Boolean(opts.json), SingleBar)
       let r
       try {
         r = await installCanton({ home, target, force: opts.force, env: ctx.env, onProgress: progress.onProgress })

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import type { CliContext, GlobalOptions } from '../context'
 import { pc, table } from '../output'
 import type { Wrap } from '../program'
-import { buildProgram, runCli } from '../program'
+import { buildProgram, loadGroups, runCli } from '../program'
 import { inputOf, rawWriter, type InteractiveIo } from './lineInput'
 import { commandPairs, splitCommandLine, suggestCommand } from './shellParse'
 
@@ -34,7 +34,7 @@ export function expandHistory(line: string, history: readonly string[]): { line:
 /** `p2engine shell`: a REPL running CLI commands in this process; errors never end it. */
 async function shellAction(ctx: CliContext): Promise<void> {
   const io = ctx.io
-  const pairs = commandPairs(buildProgram(io, ctx.env).program).filter((p) => p.name !== 'shell')
+  const pairs = commandPairs(buildProgram(await loadGroups(), io, ctx.env).program).filter((p) => p.name !== 'shell')
   const { reader, owned } = inputOf(io)
   const write = rawWriter(io)
   const innerIo: InteractiveIo = { out: io.out, err: io.err, input: reader, ...(write ? { write } : {}) }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { AgentTemplates } from '../templates/agentTemplates'
-import { BUILTIN_TOOLS } from '../tools/builtins'
+import { personaNames, templateFiles } from '../templates/templateFiles'
+import { BUILTIN_TOOL_NAME_LIST } from '../tools/builtins/names'
 import type { AgentDefinition } from '../schema/agents'
 import { formatPath, type ConfigIssue } from './issues'
 
@@ -23,13 +23,13 @@ export interface RefChoices {
 }
 
 /** The built-in tool names, sorted: what every engine registers. */
-export const BUILTIN_TOOL_NAMES: readonly string[] = BUILTIN_TOOLS.map((t) => t.name).sort()
+export const BUILTIN_TOOL_NAMES: readonly string[] = [...BUILTIN_TOOL_NAME_LIST].sort()
 
 /** Persona names available in a config folder (`templates/personas/*.j2`). */
 export function personasOf(configDir: string): string[] {
   const templates = join(configDir, 'templates')
   if (!existsSync(templates) || !statSync(templates).isDirectory()) return []
-  return new AgentTemplates(configDir).personas()
+  return personaNames(templateFiles(templates))
 }
 
 /** Choices of a config folder with the built-in tools (or `tools`, when a composition adds some). */

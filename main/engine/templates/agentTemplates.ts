@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { UserInputError } from '../errors'
 import { TemplateRenderer } from './renderer'
+import { personaNames } from './templateFiles'
 
 /** Tool schema fields the system prompt uses. */
 export interface ToolSummary {
@@ -21,11 +22,7 @@ export class AgentTemplates {
 
   /** Persona names: file stems in `personas/`, sorted. */
   personas(): string[] {
-    return this.renderer
-      .list()
-      .filter((f) => f.startsWith('personas/') && !f.slice('personas/'.length).includes('/'))
-      .map((f) => f.slice('personas/'.length).replace(/\.[^.]+$/, ''))
-      .sort()
+    return personaNames(this.renderer.list())
   }
 
   private readonly systemMessages = new Map<string, string>()

@@ -1,12 +1,10 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
-import { join, relative, resolve, sep } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import nunjucks from 'nunjucks'
 import { ConfigError, UserInputError, messageOf } from '../errors'
 import { jinjaContext, jinjaSource } from './jinjaCompat'
 import { pythonRepr } from './pythonRepr'
-
-/** Template file endings tried when a name is given without one. */
-const EXTENSIONS = ['.j2', '.jinja', '.jinja2', '.njk']
+import { TEMPLATE_EXTENSIONS, templateFiles } from './templateFiles'
 
 export interface TemplateRendererOptions {
   /** Jinja `trim_blocks` (default false, like the original agent templates). */
@@ -47,24 +45,14 @@ export class TemplateRenderer {
   }
 
   private scan(): string[] {
-    if (!existsSync(this.dir)) return []
-    const out: string[] = []
-    const walk = (d: string): void => {
-      for (const entry of readdirSync(d)) {
-        const full = join(d, entry)
-        if (statSync(full).isDirectory()) walk(full)
-        else if (EXTENSIONS.some((e) => entry.endsWith(e))) out.push(relative(this.dir, full).split(sep).join('/'))
-      }
-    }
-    walk(this.dir)
-    return out.sort()
+    return templateFiles(this.dir)
   }
 
   /** The file a name refers to (`reflection/tool` or `reflection/tool.j2`), or null. */
   resolveName(name: string): string | null {
     const available = this.list()
     if (available.includes(name)) return name
-    for (const ext of EXTENSIONS) if (available.includes(name + ext)) return name + ext
+    for (const ext of TEMPLATE_EXTENSIONS) if (available.includes(name + ext)) return name + ext
     return null
   }
 

@@ -1,0 +1,7 @@
+import { composeEngine } from '../../compose/engine'
+
+/** What a command that runs agents needs: the engine (model client, templates, tools, workers). */
+export const engineServices = { composeEngine }
+
+/** The engine part of a CLI context's services. */
+export type EngineServices = typeof engineServices

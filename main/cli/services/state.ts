@@ -1,0 +1,25 @@
+import { EmbeddedLedger } from '../../storage/ledger/embeddedLedger'
+import { cantonLedgerFromSettings } from '../../ledger/canton/fromSettings'
+import { openStore } from '../../storage/sqliteStore'
+import { readOnlyNote, tightenedNote, tightenHome } from '../../storage/permissions'
+import { startHostLogging } from '../../logging/hostLogging'
+import { errorFields, loggedLedger } from '../../compose/logging'
+
+/**
+ * What a command that touches state needs: the store (better-sqlite3), the ledgers, the log
+ * files (pino, rotating-file-stream). Imported only by commands that use them.
+ */
+export const stateServices = {
+  openStore,
+  readOnlyNote,
+  tightenedNote,
+  tightenHome,
+  EmbeddedLedger,
+  cantonLedgerFromSettings,
+  startHostLogging,
+  errorFields,
+  loggedLedger,
+}
+
+/** The state part of a CLI context's services. */
+export type StateServices = typeof stateServices
