@@ -31,6 +31,8 @@ const CHAINED = new Set(['pluck', 'raw', 'expand', 'safeIntegers', 'bind'])
 export function instrument(db: SqliteDatabase, file: string): StoreCounter {
   const counts: StoreCounts = { commits: 0, rows: 0, statements: 0 }
   const prepare = db.prepare.bind(db)
+  const bySql = process.env.BENCH_SQL ? new Map<string, number>() : null
+  if (bySql) process.on('exit', () => console.error([...bySql].sort((a, b) => b[1] - a[1]).map(([q, n]) => `${n}\t${q}`).join('\n')))
   const wrapStatement = (stmt: object): object => {
     const proxy: object = new Proxy(stmt, {
       get(target, prop, receiver) {
@@ -39,6 +41,7 @@ export function instrument(db: SqliteDatabase, file: string): StoreCounter {
         if (COUNTED.has(prop)) {
           return (...args: unknown[]) => {
             counts.statements++
+            if (bySql) bySql.set((target as { source: string }).source.slice(0, 110).replace(/\s+/g, ' '), (bySql.get((target as { source: string }).source.slice(0, 110).replace(/\s+/g, ' ')) ?? 0) + 1)
             const out = (value as (...a: unknown[]) => unknown).apply(target, args)
             if (prop === 'run') counts.rows += (out as { changes: number }).changes
             return out

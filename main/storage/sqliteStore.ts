@@ -78,8 +78,9 @@ export class SqliteStore implements Store {
    */
   write<T>(fn: () => T): T {
     this.wrapped ??= this.db.transaction(this.txn)
+    const outermost = !this.db.inTransaction && this.beginListeners.length > 0
     try {
-      return this.wrapped.immediate(fn) as T
+      return this.wrapped.immediate(outermost ? () => this.begun(fn) : fn) as T
     } catch (err) {
       for (const listener of this.rollbackListeners) listener()
       throw err
@@ -87,6 +88,20 @@ export class SqliteStore implements Store {
   }
 
   private readonly rollbackListeners: (() => void)[] = []
+  private readonly beginListeners: (() => void)[] = []
+
+  private begun<T>(fn: () => T): T {
+    for (const listener of this.beginListeners) listener()
+    return fn()
+  }
+
+  /**
+   * Called at the start of every outermost `write`, holding the write lock: caches check there,
+   * once per transaction, whether another connection committed (`PRAGMA data_version`).
+   */
+  onBegin(listener: () => void): void {
+    this.beginListeners.push(listener)
+  }
 
   /** Called after any `write` rolled back (caches of uncommitted rows drop them). */
   onRollback(listener: () => void): void {

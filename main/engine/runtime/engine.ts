@@ -7,6 +7,7 @@ import { stepAgent } from './agentStep'
 import { keyOf, refOf, SEP, type AgentRef, type RuntimeContext, type RuntimeDeps } from './context'
 import type { EngineEventMap } from './events'
 import { cancelBranch, resumeBranch, stuckInfo, type StuckInfo } from './recover'
+import { LruMap } from './lru'
 import { Scheduler } from './scheduler'
 import { branchStatus } from './tail'
 import { EngineTracing } from './tracing'
@@ -44,7 +45,8 @@ export class Engine {
   private readonly scheduler: Scheduler
   private readonly ctx: RuntimeContext
   private readonly agents: Map<string, AgentDefinition>
-  private readonly conversations = new Map<string, Conversation>()
+  /** Conversations by id, bounded: a long-running app or worker keeps flat memory however many finish. */
+  private readonly conversations = new LruMap<string, Conversation>(1024)
   /** OpenTelemetry spans of this engine's turns (no-op unless an SDK is registered). */
   readonly tracing: EngineTracing = new EngineTracing((id) => this.ctx.conversation(id).metadata)
 
