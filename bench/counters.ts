@@ -82,6 +82,7 @@ export function instrument(db: SqliteDatabase, file: string): StoreCounter {
   const exec = db.exec.bind(db)
   db.exec = ((sql: string) => {
     counts.statements++
+    if (sql === 'COMMIT') counts.commits++ // a group commit's batch
     return exec(sql)
   }) as typeof db.exec
 

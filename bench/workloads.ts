@@ -6,6 +6,7 @@ import { Engine } from '../main/engine/runtime/engine'
 import { AgentTemplates } from '../main/engine/templates/agentTemplates'
 import { builtinRegistry } from '../main/engine/tools/builtins'
 import { MemoryOverrideStore } from '../main/engine/runtime/overrides'
+import { GroupCommit } from '../main/storage/groupCommit'
 import { openStore } from '../main/storage/sqliteStore'
 import { createStackStorage } from '../main/storage/stacks/create'
 import { CONFIG_DIR } from '../main/engine/testing/engineHarness'
@@ -61,6 +62,7 @@ export function makeEngine(file: string, options: { counted?: boolean; model?: M
     ],
     overrides: new MemoryOverrideStore(), clock: systemClock, settings: DEFAULT_RUNTIME_SETTINGS,
     transaction: (fn) => store.write(fn),
+    ...(process.env.BENCH_NO_GROUP ? {} : { groupCommit: new GroupCommit(store) }),
   })
   return { engine, counter, close: () => { engine.close(); store.close() } }
 }

@@ -82,15 +82,28 @@ export class SqliteStore implements Store {
     try {
       return this.wrapped.immediate(outermost ? () => this.begun(fn) : fn) as T
     } catch (err) {
-      for (const listener of this.rollbackListeners) listener()
+      this.rolledBack()
       throw err
     }
+  }
+
+  /** Tells the caches that uncommitted rows were rolled back. */
+  rolledBack(): void {
+    for (const listener of this.rollbackListeners) listener()
+  }
+
+  private readonly closeListeners: (() => void)[] = []
+
+  /** Runs before the database closes (a group commit flushes its batch). */
+  beforeClose(listener: () => void): void {
+    this.closeListeners.push(listener)
   }
 
   private readonly rollbackListeners: (() => void)[] = []
   private readonly beginListeners: (() => void)[] = []
 
-  private begun<T>(fn: () => T): T {
+  /** Runs the begin listeners, then `fn` (for transactions opened outside `write`, e.g. a group commit). */
+  begun<T>(fn: () => T): T {
     for (const listener of this.beginListeners) listener()
     return fn()
   }
@@ -109,6 +122,13 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
+    for (const listener of this.closeListeners.splice(0)) {
+      try {
+        listener()
+      } catch {
+        // a failed last commit leaves the database as it was before the batch
+      }
+    }
     closeDatabase(this.opened)
   }
 }
