@@ -317,6 +317,7 @@ export class SqliteStackStore implements StackStore {
 
   /** Branch row for a read: the fast path is one lookup; a miss checks the conversation for a clear error. */
   private branchForRead(conversation: string, agent: string, branch: string | undefined): BranchRow | null {
+    this.sync()
     const b = branch ?? this.rows.current(conversation, agent)
     const row = this.rows.branch(conversation, agent, b)
     if (row) {
