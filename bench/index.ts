@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, printed as tables with ratios. Not a test: numbers vary by machine.
+// BENCH_ONLY=engine (or cli, ledger, tracing, rollouts; comma separated) runs a subset.
 import { cpus } from 'node:os'
 import { benchCliStart, printCliStart } from './cliStart'
 import { benchEngine } from './engine'
@@ -7,10 +8,13 @@ import { printTable } from './report'
 import { benchRollouts } from './rollouts'
 import { benchTracing } from './tracing'
 
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
+const wanted = (name: string): boolean => !only || only.includes(name)
+
 console.log(`P2Engine benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`)
 // First, while no worker threads of the other benchmarks compete for the cores.
-printCliStart(benchCliStart())
-printTable('Embedded ledger', await benchLedger())
-printTable('Engine overhead per turn', await benchEngine())
-printTable('OpenTelemetry tracing off vs on (engine turn, sequential)', await benchTracing())
-printTable('Rollouts (200 variants, fake model 100 ms, --parallel 32)', await benchRollouts())
+if (wanted('cli')) printCliStart(benchCliStart())
+if (wanted('ledger')) printTable('Embedded ledger', await benchLedger())
+if (wanted('engine')) printTable('Engine per turn (scripted model, every state durable in SQLite)', await benchEngine())
+if (wanted('tracing')) printTable('OpenTelemetry tracing off vs on (engine turn, sequential)', await benchTracing())
+if (wanted('rollouts')) printTable('Rollouts (200 variants, fake model 100 ms, --parallel 32)', await benchRollouts())

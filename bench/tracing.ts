@@ -1,19 +1,18 @@
 import { trace } from '@opentelemetry/api'
 import type { BenchRow } from './report'
-import { makeEngine, turns } from './engine'
+import { makeEngine, turns } from './workloads'
 
 const N = 1000
 const ROUNDS = 5
 
 /** µs per turn of a fresh in-memory engine (after a warm-up): the engine's CPU cost without disk waits. */
 async function measure(label: string): Promise<number> {
-  const { engine, store } = makeEngine(':memory:')
+  const { engine, close } = makeEngine(':memory:')
   try {
     await turns(engine, `${label}-warm`, 200, 1)
     return await turns(engine, label, N, 1)
   } finally {
-    engine.close()
-    store.close()
+    close()
   }
 }
 

@@ -14,6 +14,7 @@ import { builtinRegistry } from '../engine/tools/builtins'
 import { ToolRecorder } from '../engine/tools/recorder'
 import { SqliteDedupSeenSet, SqliteOverrideStore, SqliteRecordingStore, SqliteToolCache, SqliteToolRecordingStore } from '../storage/runtime/sqliteRuntimeStores'
 import type { SqliteStore } from '../storage/sqliteStore'
+import { GroupCommit } from '../storage/groupCommit'
 import { createStackStorage } from '../storage/stacks/create'
 
 export interface ComposeEngineOptions {
@@ -25,6 +26,12 @@ export interface ComposeEngineOptions {
   /** Replaces the model router (tests, benchmarks). */
   model?: ModelProvider
   settings?: Partial<RuntimeSettings>
+  /**
+   * Group commit (one commit per event-loop turn across conversations). Only for a thread whose
+   * other code writes through this same store: a second connection in the same thread that
+   * writes while a batch is open waits on the lock synchronously and fails after busy_timeout.
+   */
+  groupCommit?: boolean
   /** Where model calls, tool calls, turns and ledger commands are logged (default: nowhere). */
   logger?: Logger
 }
@@ -64,6 +71,8 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
     dedupSeen: new SqliteDedupSeenSet(o.store),
     toolRecorder: new ToolRecorder(new SqliteToolRecordingStore(o.store), o.modelMode ?? 'record'),
     transaction: (fn) => o.store.write(fn),
+    // One commit per event-loop turn for every step that ran in it (see storage/groupCommit.ts).
+    ...(o.groupCommit ? { groupCommit: new GroupCommit(o.store) } : {}),
   }
   const engine = new Engine(deps)
   if (o.logger) logEngineEvents(engine.events, log.child({ component: 'engine' }))

@@ -78,15 +78,43 @@ export class SqliteStore implements Store {
    */
   write<T>(fn: () => T): T {
     this.wrapped ??= this.db.transaction(this.txn)
+    const outermost = !this.db.inTransaction && this.beginListeners.length > 0
     try {
-      return this.wrapped.immediate(fn) as T
+      return this.wrapped.immediate(outermost ? () => this.begun(fn) : fn) as T
     } catch (err) {
-      for (const listener of this.rollbackListeners) listener()
+      this.rolledBack()
       throw err
     }
   }
 
+  /** Tells the caches that uncommitted rows were rolled back. */
+  rolledBack(): void {
+    for (const listener of this.rollbackListeners) listener()
+  }
+
+  private readonly closeListeners: (() => void)[] = []
+
+  /** Runs before the database closes (a group commit flushes its batch). */
+  beforeClose(listener: () => void): void {
+    this.closeListeners.push(listener)
+  }
+
   private readonly rollbackListeners: (() => void)[] = []
+  private readonly beginListeners: (() => void)[] = []
+
+  /** Runs the begin listeners, then `fn` (for transactions opened outside `write`, e.g. a group commit). */
+  begun<T>(fn: () => T): T {
+    for (const listener of this.beginListeners) listener()
+    return fn()
+  }
+
+  /**
+   * Called at the start of every outermost `write`, holding the write lock: caches check there,
+   * once per transaction, whether another connection committed (`PRAGMA data_version`).
+   */
+  onBegin(listener: () => void): void {
+    this.beginListeners.push(listener)
+  }
 
   /** Called after any `write` rolled back (caches of uncommitted rows drop them). */
   onRollback(listener: () => void): void {
@@ -94,6 +122,13 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
+    for (const listener of this.closeListeners.splice(0)) {
+      try {
+        listener()
+      } catch {
+        // a failed last commit leaves the database as it was before the batch
+      }
+    }
     closeDatabase(this.opened)
   }
 }

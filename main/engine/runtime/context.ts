@@ -74,6 +74,24 @@ export interface RuntimeDeps {
   toolRecorder?: ToolRecorder
   /** Runs `fn` in one storage transaction (the writes of a step commit together). Default: no grouping. */
   transaction?: <T>(fn: () => T) => T
+  /**
+   * Group commit: the writes of every step of one event-loop turn share one commit (see
+   * `main/storage/groupCommit.ts`). When set, events wait for the commit of the writes that
+   * caused them, and side-effecting tools flush before they run.
+   */
+  groupCommit?: GroupCommitPort
+}
+
+/** What the engine needs of a group commit. */
+export interface GroupCommitPort {
+  /** Runs `fn` inside the open batch (opening one if needed); it rolls back alone if it throws. */
+  run<T>(fn: () => T): T
+  /** Commits the open batch now. */
+  flush(): void
+  /** True while writes wait for their commit. */
+  pending(): boolean
+  /** After each batch: `error` null when it committed. */
+  onCommit(listener: (error: unknown) => void): void
 }
 
 /** Where one agent's work happens. */
@@ -97,6 +115,8 @@ export interface RuntimeContext {
   conversation(id: string): Conversation
   /** Runs the synchronous writes of one step in one transaction. */
   tx<T>(fn: () => T): T
+  /** Makes every write so far durable before something leaves the process (a side-effecting tool). */
+  flush(): void
   /** Open spans per branch, tool call and delegation (see `tracing.ts`). */
   tracing: EngineTracing
 }

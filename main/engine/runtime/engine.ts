@@ -7,6 +7,7 @@ import { stepAgent } from './agentStep'
 import { keyOf, refOf, SEP, type AgentRef, type RuntimeContext, type RuntimeDeps } from './context'
 import type { EngineEventMap } from './events'
 import { cancelBranch, resumeBranch, stuckInfo, type StuckInfo } from './recover'
+import { LruMap } from './lru'
 import { Scheduler } from './scheduler'
 import { branchStatus } from './tail'
 import { EngineTracing } from './tracing'
@@ -20,8 +21,23 @@ export interface StartConversation {
   metadata?: Record<string, unknown>
 }
 
-/** Typed event emitter of the engine. */
+/**
+ * Typed event emitter of the engine. With a group commit, events raised while writes wait for
+ * their commit are held and delivered right after it (nothing is announced before it is durable).
+ */
 export class EngineEvents extends EventEmitter {
+  private held: [string, unknown[]][] | null = null
+  /** When it returns true, `emit` queues the event until {@link release}. */
+  holdWhile: () => boolean = () => false
+
+  /** Delivers the held events (`deliver` false drops them: their writes rolled back). */
+  release(deliver: boolean): void {
+    const list = this.held
+    this.held = null
+    if (!list || !deliver) return
+    for (const [event, args] of list) super.emit(event, ...args)
+  }
+
   override on<K extends keyof EngineEventMap>(event: K, listener: (...args: EngineEventMap[K]) => void): this {
     return super.on(event, listener as (...a: unknown[]) => void)
   }
@@ -29,6 +45,10 @@ export class EngineEvents extends EventEmitter {
     return super.off(event, listener as (...a: unknown[]) => void)
   }
   override emit<K extends keyof EngineEventMap>(event: K, ...args: EngineEventMap[K]): boolean {
+    if (this.holdWhile()) {
+      ;(this.held ??= []).push([event, args])
+      return this.listenerCount(event) > 0
+    }
     return super.emit(event, ...args)
   }
 }
@@ -44,12 +64,22 @@ export class Engine {
   private readonly scheduler: Scheduler
   private readonly ctx: RuntimeContext
   private readonly agents: Map<string, AgentDefinition>
-  private readonly conversations = new Map<string, Conversation>()
+  /** Conversations by id, bounded: a long-running app or worker keeps flat memory however many finish. */
+  private readonly conversations = new LruMap<string, Conversation>(1024)
   /** OpenTelemetry spans of this engine's turns (no-op unless an SDK is registered). */
   readonly tracing: EngineTracing = new EngineTracing((id) => this.ctx.conversation(id).metadata)
 
   constructor(readonly deps: RuntimeDeps) {
     this.agents = new Map(deps.agents.map((a) => [a.id, a]))
+    const group = deps.groupCommit
+    if (group) {
+      this.events.holdWhile = () => group.pending()
+      group.onCommit((error) => {
+        this.events.release(error === null)
+        if (error !== null) this.events.emit('error', { key: '', error })
+      })
+    }
+    const tx = group ? <T>(fn: () => T): T => group.run(fn) : (deps.transaction ?? (<T>(fn: () => T): T => fn()))
     this.scheduler = new Scheduler(
       (key) => stepAgent(this.ctx, refOf(key)),
       deps.clock,
@@ -65,7 +95,7 @@ export class Engine {
       scheduler: this.scheduler,
       inFlight: new Set(),
       push: (at, states) => {
-        const r = deps.stacks.push(at.conversationId, at.agentId, states, { branch: at.branch })
+        const r = tx(() => deps.stacks.push(at.conversationId, at.agentId, states, { branch: at.branch }))
         if (this.events.listenerCount('entry')) for (const entry of r.entries) this.events.emit('entry', { ...at, entry })
         return r
       },
@@ -79,7 +109,8 @@ export class Engine {
         }
         return c
       },
-      tx: deps.transaction ?? ((fn) => fn()),
+      tx,
+      flush: () => group?.flush(),
       tracing: this.tracing,
     }
   }
@@ -98,12 +129,12 @@ export class Engine {
 
   startConversation(input: StartConversation): Conversation {
     this.requireAgent(input.agentId)
-    return this.deps.stacks.createConversation({
+    return this.ctx.tx(() => this.deps.stacks.createConversation({
       name: input.name ?? input.id ?? `chat_${Date.now().toString(36)}`,
       rootAgent: input.agentId,
       ...(input.id ? { id: input.id } : {}),
       metadata: input.metadata ?? {},
-    })
+    }))
   }
 
   /** Where a message to the conversation goes: the root (or `agentId`) on its checked-out branch. */
@@ -168,7 +199,8 @@ export class Engine {
   whenIdle(conversationId?: ConversationId | string, agentId?: string): Promise<void> {
     const id = conversationId ? (this.deps.stacks.findConversation(String(conversationId))?.id ?? String(conversationId)) : ''
     const group = id ? (agentId ? `${id}${SEP}${agentId}` : id) : ''
-    return this.scheduler.whenIdle(group)
+    // Idle means durable too: the batch holding the last steps' writes commits first.
+    return this.scheduler.whenIdle(group).then(() => this.ctx.flush())
   }
 
   /**
@@ -202,6 +234,7 @@ export class Engine {
   }
 
   close(): void {
+    this.ctx.flush()
     this.scheduler.close()
     this.tracing.close()
     this.events.removeAllListeners()

@@ -61,6 +61,8 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
       ? applyDedup(ctx.deps.settings.dedupPolicy, ctx.deps.dedupSeen ?? NO_SEEN, dedupKey({ conversationId: at.conversationId, agentId: at.agentId, branchId: at.branch, tool: spec.name, args: spec.arguments }), tool)
       : null
     const recorder = ctx.deps.toolRecorder
+    // A tool that changes the world (a payment) runs only once the call that asked for it is durable.
+    if (!tool?.sideEffectFree && recorder?.mode !== 'replay') ctx.flush()
     const outcome: ToolOutcome = dedup && !dedup.execute
       ? DEDUP_SKIPPED
       : recorder?.mode === 'replay'

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { UserInputError } from '../../engine/errors'
 import type { Conversation, NewConversation } from '../../engine/ports/stacks'
 import { asAgentId, asConversationId } from '../../engine/schema/states'
 import { defineJsonColumn } from '../jsonColumn'
+import { uuidv7 } from '../timeIds'
 import type { SqliteDatabase as Database } from '../sqliteStore'
 import type { ConversationRow, StackStatements } from './statements'
 
@@ -41,7 +41,7 @@ export function insertConversation(st: StackStatements, input: NewConversation, 
   if (name === '') throw new UserInputError('conversation name cannot be empty', 'BAD_CONVERSATION')
   const rootAgent = typeof input.rootAgent === 'string' ? input.rootAgent.trim() : ''
   if (rootAgent === '') throw new UserInputError(`conversation ${name}: root agent cannot be empty`, 'BAD_CONVERSATION')
-  const id = input.id ?? `chat_${randomUUID()}`
+  const id = input.id ?? `chat_${uuidv7(now)}`
   if (id.trim() === '' || id.length > 200) throw new UserInputError(`conversation id ${JSON.stringify(id)}: expected 1 to 200 characters`, 'BAD_CONVERSATION')
   if (st.conversationByName.get(name)) throw new UserInputError(`conversation ${name} already exists`, 'CONVERSATION_EXISTS')
   if (st.conversationById.get(id)) throw new UserInputError(`conversation id ${id} already exists`, 'CONVERSATION_EXISTS')

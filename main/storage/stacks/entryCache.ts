@@ -22,13 +22,13 @@ export class EntryCache {
     return this.versionStmt.get() as number
   }
 
-  /** Clears everything if another connection committed since the last check. */
-  checkExternalWrites(): void {
+  /** Clears everything if another connection committed since the last check; true when it did. */
+  checkExternalWrites(): boolean {
     const v = this.dataVersion()
-    if (v !== this.version) {
-      this.version = v
-      this.segments.clear()
-    }
+    if (v === this.version) return false
+    this.version = v
+    this.segments.clear()
+    return true
   }
 
   private key(c: string, a: string, segment: string): string {

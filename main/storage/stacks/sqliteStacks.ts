@@ -27,7 +27,8 @@ import { encodeHeaderExtras, type SqliteArtifactStore } from '../artifacts/sqlit
 import type { SqliteStore } from '../sqliteStore'
 import { forkBranch, pruneBranches, rewindBranch, toBranchInfo } from './branchOps'
 import { checkIndex, checkLimit, unknownBranch } from './checks'
-import { deleteConversationRows, findConversationRow, insertConversation, renameConversationRow, requireConversationRow, toConversation } from './conversations'
+import { deleteConversationRows, insertConversation, renameConversationRow, toConversation } from './conversations'
+import { RowCache } from './rowCache'
 import { segmentsIn } from './lineage'
 import { StateColumn } from './stateColumn'
 import { EntryCache } from './entryCache'
@@ -46,6 +47,9 @@ export class SqliteStackStore implements StackStore {
   /** Built once: a better-sqlite3 transaction wrapper per call costs more than the SQL. */
   private readonly txn
   private readonly cache: EntryCache
+  private readonly rows: RowCache
+  /** True until the end of the current event-loop turn once `PRAGMA data_version` was checked in it. */
+  private checked = false
 
   constructor(
     private readonly store: SqliteStore,
@@ -55,8 +59,41 @@ export class SqliteStackStore implements StackStore {
     this.st = prepareStackStatements(store.db)
     this.txn = store.db.transaction((fn: () => unknown) => fn())
     this.cache = new EntryCache(store.db)
+    this.rows = new RowCache(this.st)
     // Entries pushed inside a caller's transaction are cached at once; a rollback drops the cache.
-    store.onRollback(() => this.cache.clear())
+    store.onRollback(() => this.dropCaches())
+    // Holding the write lock, a transaction sees every other connection's commits: check once there.
+    store.onBegin(() => this.checkExternalWrites())
+  }
+
+  private dropCaches(): void {
+    this.cache.clear()
+    this.rows.clear()
+  }
+
+  private checkExternalWrites(): void {
+    if (this.cache.checkExternalWrites()) this.rows.clear()
+  }
+
+  /**
+   * Another process (the CLI next to the app) may have committed: reads check `PRAGMA data_version`
+   * once per event-loop turn instead of once per statement; writes check it once per transaction.
+   */
+  private sync(): void {
+    if (this.checked) return
+    this.checked = true
+    setImmediate(() => { this.checked = false }).unref()
+    this.checkExternalWrites()
+  }
+
+  /** Drops the row copies around a structural change (fork, rewind, checkout, prune, rename, delete). */
+  private structural<T>(fn: () => T): T {
+    this.rows.clear()
+    try {
+      return fn()
+    } finally {
+      this.rows.clear()
+    }
   }
 
   createConversation(input: NewConversation): Conversation {
@@ -64,11 +101,13 @@ export class SqliteStackStore implements StackStore {
   }
 
   getConversation(idOrName: string): Conversation {
-    return toConversation(requireConversationRow(this.st, idOrName))
+    this.sync()
+    return toConversation(this.rows.requireConversation(idOrName))
   }
 
   findConversation(idOrName: string): Conversation | null {
-    const row = findConversationRow(this.st, idOrName)
+    this.sync()
+    const row = this.rows.findConversation(idOrName)
     return row ? toConversation(row) : null
   }
 
@@ -77,26 +116,28 @@ export class SqliteStackStore implements StackStore {
   }
 
   renameConversation(idOrName: string, name: string): Conversation {
-    return this.store.write(() => renameConversationRow(this.store.db, this.st, idOrName, name))
+    return this.structural(() => this.store.write(() => renameConversationRow(this.store.db, this.st, idOrName, name)))
   }
 
   deleteConversation(idOrName: string): Conversation {
-    return this.store.write(() => {
+    return this.structural(() => this.store.write(() => {
       const conv = deleteConversationRows(this.store.db, this.st, idOrName)
       this.cache.clear()
       return conv
-    })
+    }))
   }
 
   agentsOf(conversation: ConversationId): AgentId[] {
-    const conv = requireConversationRow(this.st, conversation)
+    this.sync()
+    const conv = this.rows.requireConversation(conversation)
     const agents = this.st.agents.all(conv.id) as string[]
     return [conv.root_agent, ...agents.filter((a) => a !== conv.root_agent)].map(asAgentId)
   }
 
   currentBranch(conversation: ConversationId, agent: AgentId): BranchId {
-    requireConversationRow(this.st, conversation)
-    return this.current(conversation, agent)
+    this.sync()
+    const conv = this.rows.requireConversation(conversation)
+    return this.current(conv.id, agent)
   }
 
   push(conversation: ConversationId, agent: AgentId, states: readonly StateInput[], options: PushOptions = {}): PushResult {
@@ -133,6 +174,7 @@ export class SqliteStackStore implements StackStore {
       })
       // The branch tail is the newest entry row (no branch update per push).
       const length = row.length + entries.length
+      if (entries.length > 0) this.rows.putBranch({ ...row, length, last_ts: ts })
       return { conversation: c, branch: asBranchId(row.branch_id), episodeId: row.episode_id, entries, length }
     })
     this.cache.put(result.conversation, agent, result.branch, result.entries)
@@ -141,7 +183,7 @@ export class SqliteStackStore implements StackStore {
   }
 
   read(conversation: ConversationId, agent: AgentId, branch?: BranchId, range: ReadRange = {}): StackEntry[] {
-    this.cache.checkExternalWrites()
+    this.sync()
     const row = this.branchForRead(conversation, agent, branch)
     const name = row?.branch_id ?? MAIN_BRANCH
     const length = row?.length ?? 0
@@ -180,25 +222,25 @@ export class SqliteStackStore implements StackStore {
   }
 
   fork(conversation: ConversationId, agent: AgentId, fromBranch: BranchId | undefined, atIndex: number): BranchInfo {
-    return this.store.write(() => {
+    return this.structural(() => this.store.write(() => {
       const from = this.requireBranch(conversation, agent, fromBranch, true)
       const row = forkBranch(this.st, from, atIndex, this.now())
       return toBranchInfo(row, row.branch_id)
-    })
+    }))
   }
 
   rewind(conversation: ConversationId, agent: AgentId, branch: BranchId | undefined, index: number): BranchInfo {
-    return this.store.write(() => {
+    return this.structural(() => this.store.write(() => {
       const target = this.requireBranch(conversation, agent, branch, true)
       this.cache.dropAgent(target.conversation_id, agent)
       const row = rewindBranch(this.st, target, index)
       return toBranchInfo(row, this.current(row.conversation_id, agent))
-    })
+    }))
   }
 
   checkout(conversation: ConversationId, agent: AgentId, branch: BranchId): BranchInfo {
-    return this.store.write(() => {
-      const conv = requireConversationRow(this.st, conversation)
+    return this.structural(() => this.store.write(() => {
+      const conv = this.rows.requireConversation(conversation)
       const row = this.st.branch.get(conv.id, agent, branch) as BranchRow | undefined
       if (!row && branch === MAIN_BRANCH) {
         this.st.clearCurrent.run(conv.id, agent)
@@ -208,19 +250,20 @@ export class SqliteStackStore implements StackStore {
       if (branch === MAIN_BRANCH) this.st.clearCurrent.run(conv.id, agent)
       else this.st.setCurrent.run(conv.id, agent, branch)
       return toBranchInfo(row, branch)
-    })
+    }))
   }
 
   prune(conversation: ConversationId, agent: AgentId, options: { olderThan: number; dryRun: boolean }): PruneResult {
-    return this.store.write(() => {
-      const conv = requireConversationRow(this.st, conversation)
+    return this.structural(() => this.store.write(() => {
+      const conv = this.rows.requireConversation(conversation)
       if (!options.dryRun) this.cache.dropAgent(conv.id, agent)
       return pruneBranches(this.st, conv.id, agent, this.current(conv.id, agent), options.olderThan, options.dryRun)
-    })
+    }))
   }
 
   listBranches(conversation: ConversationId, agent: AgentId): BranchInfo[] {
-    const conv = requireConversationRow(this.st, conversation)
+    this.sync()
+    const conv = this.rows.requireConversation(conversation)
     const current = this.current(conv.id, agent)
     const rows = (this.st.branches.all(conv.id, agent) as BranchRow[]).map((r) => toBranchInfo(r, current))
     return rows.length > 0 && rows[0]!.branch === MAIN_BRANCH ? rows : [this.emptyMain(current), ...rows]
@@ -235,12 +278,20 @@ export class SqliteStackStore implements StackStore {
    */
   private inTransaction<T>(fn: () => T): T {
     if (this.store.db.inTransaction) return fn()
-    return (this.txn.immediate as (f: () => unknown) => unknown)(fn) as T
+    try {
+      return (this.txn.immediate as (f: () => unknown) => unknown)(() => {
+        this.checkExternalWrites()
+        return fn()
+      }) as T
+    } catch (err) {
+      this.dropCaches()
+      throw err
+    }
   }
 
 
   private current(c: string, agent: string): BranchId {
-    return asBranchId((this.st.current.get(c, agent) as string | undefined) ?? MAIN_BRANCH)
+    return asBranchId(this.rows.current(c, agent))
   }
 
   /** The implicit main branch of an agent that has no stack yet. */
@@ -250,12 +301,14 @@ export class SqliteStackStore implements StackStore {
 
   /** Branch row for a read: the fast path is one lookup; a miss checks the conversation for a clear error. */
   private branchForRead(conversation: string, agent: string, branch: string | undefined): BranchRow | null {
-    const row = (branch === undefined ? this.st.currentRow.get({ c: conversation, a: agent }) : this.st.branch.get(conversation, agent, branch)) as
-      | BranchRow
-      | undefined
-    if (row) return row
-    const b = branch ?? ((this.st.current.get(conversation, agent) as string | undefined) ?? MAIN_BRANCH)
-    const conv = requireConversationRow(this.st, conversation)
+    this.sync()
+    const b = branch ?? this.rows.current(conversation, agent)
+    const row = this.rows.branch(conversation, agent, b)
+    if (row) {
+      if (branch === undefined) this.rows.rememberCurrent(conversation, agent, b)
+      return row
+    }
+    const conv = this.rows.requireConversation(conversation)
     if (conv.id !== conversation) return this.branchForRead(conv.id, agent, branch)
     if (b === MAIN_BRANCH) return null
     throw unknownBranch(this.st, conv, agent, b)
@@ -266,7 +319,7 @@ export class SqliteStackStore implements StackStore {
     const row = this.branchForRead(conversation, agent, branch)
     if (row) return row
     if (!allowEmptyMain) throw new UserInputError(`branch main of conversation ${conversation} is empty`, 'BAD_INDEX')
-    const conv = requireConversationRow(this.st, conversation)
+    const conv = this.rows.requireConversation(conversation)
     return { conversation_id: conv.id, agent_id: agent, branch_id: MAIN_BRANCH, parent_branch: null, fork_index: null, length: 0, last_ts: null, episode_id: '', created_at: 0 }
   }
 
@@ -274,10 +327,12 @@ export class SqliteStackStore implements StackStore {
   private branchForWrite(conversation: string, agent: string, branch: string | undefined): BranchRow {
     const row = this.branchForRead(conversation, agent, branch)
     if (row) return row
-    const conv = requireConversationRow(this.st, conversation)
+    const conv = this.rows.requireConversation(conversation)
     const now = this.now()
-    this.st.insertBranch.run(conv.id, agent, MAIN_BRANCH, null, null, 0, null, newShortId(), now)
-    return this.st.branch.get(conv.id, agent, MAIN_BRANCH) as BranchRow
+    const main: BranchRow = { conversation_id: conv.id, agent_id: agent, branch_id: MAIN_BRANCH, parent_branch: null, fork_index: null, length: 0, last_ts: null, episode_id: newShortId(), created_at: now }
+    this.st.insertBranch.run(main.conversation_id, main.agent_id, main.branch_id, null, null, 0, null, main.episode_id, main.created_at)
+    this.rows.putBranch(main)
+    return main
   }
 
   /** ToolResult → its ToolCall's artifact; AgentResult → its AgentCall's artifact (same batch first). */

@@ -55,11 +55,6 @@ const BRANCH = `SELECT b.conversation_id, b.agent_id, b.branch_id, b.parent_bran
 export function prepareStackStatements(db: SqliteDatabase) {
   return {
     branch: db.prepare(`${BRANCH} WHERE b.conversation_id = ? AND b.agent_id = ? AND b.branch_id = ?`),
-    /** The checked-out branch (main when no pointer) in one lookup: the push hot path. */
-    currentRow: db.prepare(
-      `${BRANCH} WHERE b.conversation_id = @c AND b.agent_id = @a AND b.branch_id =
-         COALESCE((SELECT branch_id FROM stack_current WHERE conversation_id = @c AND agent_id = @a), 'main')`,
-    ),
     branches: db.prepare(
       `${BRANCH} WHERE b.conversation_id = ? AND b.agent_id = ?
        ORDER BY b.branch_id <> 'main', b.created_at, b.branch_id`,

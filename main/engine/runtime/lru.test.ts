@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { LruMap } from './lru'
+
+describe('LruMap', () => {
+  it('drops the least recently used entry beyond its capacity', () => {
+    const m = new LruMap<string, number>(2)
+    m.set('a', 1)
+    m.set('b', 2)
+    expect(m.get('a')).toBe(1) // a is now the most recent
+    m.set('c', 3)
+    expect(m.get('b')).toBeUndefined()
+    expect(m.get('a')).toBe(1)
+    expect(m.get('c')).toBe(3)
+    expect(m.size).toBe(2)
+  })
+
+  it('stays at its capacity however many keys pass through', () => {
+    const m = new LruMap<number, number>(100)
+    for (let i = 0; i < 100_000; i++) m.set(i, i)
+    expect(m.size).toBe(100)
+    expect(m.get(99_999)).toBe(99_999)
+    expect(m.get(0)).toBeUndefined()
+  })
+
+  it('refuses a capacity below one', () => {
+    expect(() => new LruMap(0)).toThrow(/at least 1, got 0/)
+  })
+})

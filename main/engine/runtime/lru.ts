@@ -1,0 +1,39 @@
+/**
+ * A Map bounded to `capacity` entries that drops the least recently used one when full. Used for
+ * per-conversation caches of long-running processes (the app, rollout workers), so memory stays
+ * flat however many conversations finish.
+ */
+export class LruMap<K, V> {
+  private readonly map = new Map<K, V>()
+
+  constructor(readonly capacity: number) {
+    if (!(capacity >= 1)) throw new RangeError(`LRU capacity must be at least 1, got ${capacity}`)
+  }
+
+  get size(): number {
+    return this.map.size
+  }
+
+  /** The value, marked as most recently used. */
+  get(key: K): V | undefined {
+    const v = this.map.get(key)
+    if (v === undefined) return undefined
+    this.map.delete(key)
+    this.map.set(key, v)
+    return v
+  }
+
+  set(key: K, value: V): void {
+    this.map.delete(key)
+    if (this.map.size >= this.capacity) this.map.delete(this.map.keys().next().value as K)
+    this.map.set(key, value)
+  }
+
+  delete(key: K): boolean {
+    return this.map.delete(key)
+  }
+
+  clear(): void {
+    this.map.clear()
+  }
+}

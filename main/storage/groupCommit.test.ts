@@ -1,0 +1,129 @@
+import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { systemClock } from '../engine/ports/clock'
+import type { ModelProvider, ModelRequest, ModelResponse } from '../engine/ports/model'
+import { DEFAULT_RUNTIME_SETTINGS } from '../engine/runtime/context'
+import { Engine } from '../engine/runtime/engine'
+import { MemoryOverrideStore } from '../engine/runtime/overrides'
+import { llmAgent, CONFIG_DIR } from '../engine/testing/engineHarness'
+import { AgentTemplates } from '../engine/templates/agentTemplates'
+import { builtinRegistry } from '../engine/tools/builtins'
+import { defineTool } from '../engine/tools/defineTool'
+import { GroupCommit } from './groupCommit'
+import { openStore } from './sqliteStore'
+import { createStackStorage } from './stacks/create'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+/** Asks for `probe`, then answers. */
+const model: ModelProvider = {
+  label: 'test/probe',
+  async complete(req: ModelRequest): Promise<ModelResponse> {
+    const last = req.messages[req.messages.length - 1]!
+    const message = last.role === 'tool' ? { content: 'done', toolCalls: [] } : { content: '', toolCalls: [{ id: 'call_1', name: 'probe', arguments: '{}' }] }
+    return { message, usage: { promptTokens: 1, completionTokens: 1 }, costUsd: 0, model: req.model, provider: 'test', latencyMs: 0, offline: true }
+  },
+}
+
+/** Entries of a conversation as another process sees them (committed rows only). */
+function committedEntries(file: string, conversation: string): number {
+  const db = new Database(file, { readonly: true })
+  try {
+    return db.prepare('SELECT COUNT(*) FROM stack_entries WHERE conversation_id = ?').pluck().get(conversation) as number
+  } finally {
+    db.close()
+  }
+}
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'p2e-group-'))
+  dirs.push(dir)
+  const file = join(dir, 'db.sqlite')
+  const store = openStore(file)
+  const { stacks, artifacts } = createStackStorage(store)
+  const group = new GroupCommit(store)
+  const seenByProbe: number[] = []
+  let conversation = ''
+  const probe = defineTool({
+    name: 'probe',
+    description: 'A tool with a side effect: reports what another process sees when it runs.',
+    input: z.object({}),
+    run() {
+      seenByProbe.push(committedEntries(file, conversation))
+      return { ok: true }
+    },
+  })
+  const engine = new Engine({
+    stacks, artifacts, tools: builtinRegistry([probe]), models: () => model, templates: new AgentTemplates(CONFIG_DIR),
+    agents: [llmAgent('agent', ['probe'])], overrides: new MemoryOverrideStore(), clock: systemClock, settings: DEFAULT_RUNTIME_SETTINGS,
+    transaction: (fn) => store.write(fn), groupCommit: group,
+  })
+  return { file, store, stacks, group, engine, seenByProbe, setConversation: (id: string) => { conversation = id } }
+}
+
+describe('group commit', () => {
+  it('commits the tool call before a side-effecting tool runs, and the answer before it is announced', async () => {
+    const t = setup()
+    const c = t.engine.startConversation({ agentId: 'agent', name: 'one' })
+    t.setConversation(c.id)
+    const announced: number[] = []
+    t.engine.events.on('answer', () => announced.push(committedEntries(t.file, c.id)))
+    t.engine.send(c.id, 'go')
+    await t.engine.whenIdle(c.id)
+    // user message, assistant message with the call, the tool_call entry, waiting: all durable before the tool ran
+    expect(t.seenByProbe).toEqual([4])
+    // ... and the result plus the answer too before the answer event
+    expect(announced).toEqual([6])
+    expect(committedEntries(t.file, c.id)).toBe(6)
+    t.engine.close()
+    t.store.close()
+  })
+
+  it('groups the steps of many conversations into few commits', async () => {
+    const t = setup()
+    let commits = 0
+    t.group.onCommit((err) => { if (err === null) commits++ })
+    const ids = Array.from({ length: 50 }, (_, i) => t.engine.startConversation({ agentId: 'agent', name: `c${i}` }).id)
+    for (const id of ids) t.engine.send(id, 'go')
+    await t.engine.whenIdle()
+    for (const id of ids) expect(t.stacks.length(id as never, 'agent' as never)).toBe(6)
+    // one conversation alone commits twice (before the tool, after the answer); 50 at once share batches
+    expect(commits).toBeLessThan(ids.length)
+    t.engine.close()
+    t.store.close()
+  })
+
+  it('rolls back a failing write alone and keeps the rest of the batch', () => {
+    const t = setup()
+    t.group.run(() => t.stacks.createConversation({ name: 'kept', rootAgent: 'agent', metadata: {} }))
+    expect(() => t.group.run(() => {
+      t.stacks.createConversation({ name: 'lost', rootAgent: 'agent', metadata: {} })
+      throw new Error('step failed')
+    })).toThrow('step failed')
+    expect(t.group.pending()).toBe(true)
+    t.group.flush()
+    expect(t.group.pending()).toBe(false)
+    const db = new Database(t.file, { readonly: true })
+    expect(db.prepare('SELECT name FROM conversations ORDER BY name').pluck().all()).toEqual(['kept'])
+    db.close()
+    t.engine.close()
+    t.store.close()
+  })
+
+  it('commits the open batch when the store closes', () => {
+    const t = setup()
+    t.group.run(() => t.stacks.createConversation({ name: 'late', rootAgent: 'agent', metadata: {} }))
+    expect(t.group.pending()).toBe(true)
+    t.store.close() // no engine.close(), no flush: the store's close commits
+    const db = new Database(t.file, { readonly: true })
+    expect(db.prepare('SELECT COUNT(*) FROM conversations').pluck().get()).toBe(1)
+    db.close()
+  })
+})

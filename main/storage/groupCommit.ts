@@ -1,0 +1,81 @@
+import type { SqliteStore } from './sqliteStore'
+
+/** Joins beyond which a batch commits at once, even inside one event-loop turn. */
+const MAX_JOINS = 256
+
+/**
+ * Group commit on one connection: the engine's writes of one event-loop turn (every step that
+ * ran in it, across conversations) share one `BEGIN IMMEDIATE … COMMIT`. The first `run` opens
+ * the batch; it commits when the turn ends (`setImmediate`), after {@link MAX_JOINS} writes, on
+ * `flush()` and before the store closes. Each `run` is a savepoint inside the batch: a failing
+ * step rolls back alone. Writes of other code on this connection that happen while a batch is
+ * open join it (they are savepoints too) and commit with it.
+ *
+ * The durability rule that goes with it (enforced by the engine): nothing leaves the process
+ * before the batch that caused it commits: events are held until `onCommit`, tools with side
+ * effects flush first, and `whenIdle` flushes before it resolves.
+ */
+export class GroupCommit {
+  private open = false
+  private joins = 0
+  private depth = 0
+  private readonly listeners: ((error: unknown) => void)[] = []
+
+  constructor(private readonly store: SqliteStore) {
+    store.beforeClose(() => this.flush())
+  }
+
+  /** True while a batch holds uncommitted writes. */
+  pending(): boolean {
+    return this.open
+  }
+
+  /** Runs `fn` inside the current batch (opening one if needed) as a savepoint. */
+  run<T>(fn: () => T): T {
+    if (!this.open && !this.store.db.inTransaction) this.begin()
+    this.depth++
+    try {
+      return this.store.write(fn)
+    } finally {
+      this.depth--
+      if (this.open && this.depth === 0 && ++this.joins >= MAX_JOINS) this.flush()
+    }
+  }
+
+  /** Commits the open batch now (no-op without one, or while a `run` is still executing). */
+  flush(): void {
+    if (!this.open || this.depth > 0) return
+    this.open = false
+    this.joins = 0
+    try {
+      this.store.db.exec('COMMIT')
+    } catch (err) {
+      try {
+        if (this.store.db.inTransaction) this.store.db.exec('ROLLBACK')
+      } finally {
+        this.store.rolledBack()
+        for (const l of this.listeners) l(err)
+      }
+      throw err
+    }
+    for (const l of this.listeners) l(null)
+  }
+
+  /** Called after every batch: `error` is null when it committed, the failure when it rolled back. */
+  onCommit(listener: (error: unknown) => void): void {
+    this.listeners.push(listener)
+  }
+
+  private begin(): void {
+    this.store.db.exec('BEGIN IMMEDIATE')
+    this.open = true
+    this.store.begun(() => undefined)
+    setImmediate(() => {
+      try {
+        this.flush()
+      } catch {
+        // reported to onCommit listeners
+      }
+    })
+  }
+}

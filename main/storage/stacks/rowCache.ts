@@ -1,0 +1,77 @@
+import { LruMap } from '../../engine/runtime/lru'
+import { MAIN_BRANCH } from '../../engine/schema/states'
+import { requireConversationRow, findConversationRow } from './conversations'
+import type { BranchRow, ConversationRow, StackStatements } from './statements'
+
+const SEP = '\u0000'
+
+/**
+ * Write-through copies of the conversation, branch and checked-out-branch rows, so a turn does
+ * not read them again from SQLite. The stack store updates them with every write it makes and
+ * clears them when another connection committed (seen through `PRAGMA data_version`), after a
+ * rollback, and around the rare structural operations (fork, rewind, checkout, prune, rename,
+ * delete). Bounded (LRU): memory stays flat however many conversations pass through.
+ */
+export class RowCache {
+  private readonly convs = new LruMap<string, ConversationRow>(4096)
+  private readonly branches = new LruMap<string, BranchRow>(8192)
+  private readonly currents = new LruMap<string, string>(8192)
+
+  constructor(private readonly st: StackStatements) {}
+
+  /** Conversation row by id or name; the UserInputError of `requireConversationRow` when unknown. */
+  requireConversation(idOrName: string): ConversationRow {
+    const hit = this.convs.get(idOrName)
+    if (hit) return hit
+    const row = requireConversationRow(this.st, idOrName)
+    this.convs.set(row.id, row)
+    return row
+  }
+
+  findConversation(idOrName: string): ConversationRow | undefined {
+    const hit = this.convs.get(idOrName)
+    if (hit) return hit
+    const row = findConversationRow(this.st, idOrName)
+    if (row) this.convs.set(row.id, row)
+    return row
+  }
+
+  /** A conversation this connection just inserted. */
+  addConversation(row: ConversationRow): void {
+    this.convs.set(row.id, row)
+  }
+
+  /** Branch row, or undefined when it does not exist (misses are not cached). */
+  branch(c: string, a: string, b: string): BranchRow | undefined {
+    const k = c + SEP + a + SEP + b
+    const hit = this.branches.get(k)
+    if (hit) return hit
+    const row = this.st.branch.get(c, a, b) as BranchRow | undefined
+    if (row) this.branches.set(k, row)
+    return row
+  }
+
+  /** Records a branch row this connection wrote (insert or new tail). */
+  putBranch(row: BranchRow): void {
+    this.branches.set(row.conversation_id + SEP + row.agent_id + SEP + row.branch_id, row)
+  }
+
+  /** The checked-out branch of the agent (main when there is no pointer). */
+  current(c: string, a: string): string {
+    const k = c + SEP + a
+    const hit = this.currents.get(k)
+    if (hit !== undefined) return hit
+    return (this.st.current.get(c, a) as string | undefined) ?? MAIN_BRANCH
+  }
+
+  /** Remembers the checked-out branch once `c` is known to be a conversation id (not a name). */
+  rememberCurrent(c: string, a: string, b: string): void {
+    this.currents.set(c + SEP + a, b)
+  }
+
+  clear(): void {
+    this.convs.clear()
+    this.branches.clear()
+    this.currents.clear()
+  }
+}
