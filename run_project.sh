@@ -66,6 +66,8 @@ The CLI works alongside the app:
   npx p2engine chat with agent_alpha         chat in the terminal
   npx p2engine rollout start config/demo_rollout.yml --follow
   npx p2engine ledger audit                  event trail + invariant check
+  npx p2engine doctor                        health check (database, disk, permissions)
+  npx p2engine logs --follow                 the log files of app, CLI, workers and Canton
 TXT
     # The desktop app when Electron's binary is installed and a display exists; otherwise the same
     # UI in the browser, served on 127.0.0.1 with a one-time token in the printed URL.
