@@ -29,6 +29,11 @@ export class LruMap<K, V> {
     this.map.set(key, value)
   }
 
+  /** The keys, least recently used first (a snapshot: deleting while iterating is safe). */
+  keys(): K[] {
+    return [...this.map.keys()]
+  }
+
   delete(key: K): boolean {
     return this.map.delete(key)
   }

@@ -1,3 +1,4 @@
+import { LruMap } from '../../engine/runtime/lru'
 import type { StackEntry } from '../../engine/schema/states'
 import type { SqliteDatabase } from '../sqliteStore'
 
@@ -8,11 +9,12 @@ import type { SqliteDatabase } from '../sqliteStore'
  * clears everything). Bounded: least recently used segments are dropped beyond `maxSegments`.
  */
 export class EntryCache {
-  private readonly segments = new Map<string, StackEntry[]>()
+  private readonly segments: LruMap<string, StackEntry[]>
   private version: number
   private readonly versionStmt
 
-  constructor(db: SqliteDatabase, private readonly maxSegments = 4096) {
+  constructor(db: SqliteDatabase, maxSegments = 4096) {
+    this.segments = new LruMap(maxSegments)
     // A prepared statement: `db.pragma()` prepares one per call, which costs more than the read.
     this.versionStmt = db.prepare('PRAGMA data_version').pluck()
     this.version = this.dataVersion()
@@ -41,19 +43,12 @@ export class EntryCache {
     const list = this.segments.get(k)
     if (!list || list.length <= hi) return null
     for (let i = lo; i <= hi; i++) if (!list[i]) return null
-    // refresh LRU position
-    this.segments.delete(k)
-    this.segments.set(k, list)
     return list.slice(lo, hi + 1)
   }
 
   put(c: string, a: string, segment: string, entries: readonly StackEntry[]): void {
     const k = this.key(c, a, segment)
-    let list = this.segments.get(k)
-    if (!list) {
-      list = []
-      if (this.segments.size >= this.maxSegments) this.segments.delete(this.segments.keys().next().value!)
-    } else this.segments.delete(k)
+    const list = this.segments.get(k) ?? []
     for (const e of entries) list[e.index] = e
     this.segments.set(k, list)
   }
@@ -65,6 +60,6 @@ export class EntryCache {
   /** Drops every segment of the agent in the conversation (after rewind/prune). */
   dropAgent(c: string, a: string): void {
     const prefix = `${c}\u0000${a}\u0000`
-    for (const k of [...this.segments.keys()]) if (k.startsWith(prefix)) this.segments.delete(k)
+    for (const k of this.segments.keys()) if (k.startsWith(prefix)) this.segments.delete(k)
   }
 }
