@@ -12,6 +12,8 @@ import { Engine } from '../engine/runtime/engine'
 import { AgentTemplates } from '../engine/templates/agentTemplates'
 import { builtinRegistry } from '../engine/tools/builtins'
 import { ToolRecorder } from '../engine/tools/recorder'
+import type { ToolProblem } from '../engine/tools/registry'
+import { mergeToolSources, type ToolSourceLoad } from '../engine/tools/sources'
 import { SqliteDedupSeenSet, SqliteOverrideStore, SqliteRecordingStore, SqliteToolCache, SqliteToolRecordingStore } from '../storage/runtime/sqliteRuntimeStores'
 import type { SqliteStore } from '../storage/sqliteStore'
 import { GroupCommit } from '../storage/groupCommit'
@@ -34,6 +36,12 @@ export interface ComposeEngineOptions {
   groupCommit?: boolean
   /** Where model calls, tool calls, turns and ledger commands are logged (default: nowhere). */
   logger?: Logger
+  /**
+   * Tools from other sources, already loaded (custom tool files, MCP servers), merged after the
+   * built-ins in this order. Name clashes and the sources' own problems go to `onToolProblems`.
+   */
+  toolSources?: readonly { id: string; load: ToolSourceLoad }[]
+  onToolProblems?: (problems: ToolProblem[]) => void
 }
 
 /**
@@ -49,11 +57,14 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
   const log = o.logger ?? noopLogger
   const models = o.logger ? loggedModel(recording, log.child({ component: 'model' })) : recording
   const ledger = o.ledger && o.logger ? loggedLedger(o.ledger, log.child({ component: 'ledger' })) : o.ledger
+  // LEDGER_ENABLED=false: no wallet tools for any agent and no ledger in the runtime.
+  const tools = builtinRegistry([], { ledger: settings.ledger.enabled })
+  const toolProblems = mergeToolSources(tools, o.toolSources ?? [])
+  if (toolProblems.length) o.onToolProblems?.(toolProblems)
   const deps: RuntimeDeps = {
     stacks,
     artifacts,
-    // LEDGER_ENABLED=false: no wallet tools for any agent and no ledger in the runtime.
-    tools: builtinRegistry([], { ledger: settings.ledger.enabled }),
+    tools,
     models: () => models,
     templates: new AgentTemplates(o.config.configDir),
     agents: o.config.agents,
