@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs'
 import { z } from 'zod'
-import { loadConfig } from '../engine/config/load'
+import { loadConfig, resolveConfigDir } from '../engine/config/load'
+import { loadHostTools, type HostTools } from '../compose/customTools'
 import type { LoadedConfig } from '../engine/config/types'
 import type { LedgerClient } from '../engine/ports/ledger'
 import { homePaths } from '../engine/paths'
@@ -49,6 +50,7 @@ export interface GlobalOptions {
  */
 export class CliContextBase {
   private cfg?: LoadedConfig
+  private hostTools?: HostTools
   private storeInstance?: SqliteStore
   private ledgerInstance?: LedgerClient
   private engineInstance?: Engine
@@ -75,12 +77,25 @@ export class CliContextBase {
     return this.services.engine
   }
 
+  /**
+   * The custom tools of `config/tools/` (loaded before the config, whose agents may name them).
+   * A broken tool file is a warning here; `config validate` reports it as an error.
+   */
+  get customTools(): HostTools {
+    if (!this.hostTools) {
+      this.hostTools = loadHostTools(resolveConfigDir(this.globals.config, this.env))
+      warnOnce(this.env, this.io, this.hostTools.problems)
+    }
+    return this.hostTools
+  }
+
   get config(): LoadedConfig {
     if (!this.cfg) {
       this.cfg = loadConfig({
         configDir: this.globals.config,
         env: this.env,
         flags: { P2ENGINE_HOME: this.globals.home, LEDGER_BACKEND: this.globals.ledgerBackend },
+        tools: this.customTools.names,
       })
       warnOnce(this.env, this.io, this.cfg.warnings)
       checkHome(this.cfg.settings.home, this.globals.home !== undefined ? '--home' : this.env.P2ENGINE_HOME ? 'P2ENGINE_HOME' : 'the default state folder')
@@ -140,6 +155,7 @@ export class CliContextBase {
       ...(this.config.settings.ledger.enabled ? { ledger: this.ledger } : {}),
       logger: this.logger,
       modelMode: this.globals.replay ? 'replay' : 'record',
+      toolSources: this.customTools.sources,
     })
     return this.engineInstance
   }

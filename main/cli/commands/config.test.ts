@@ -26,6 +26,7 @@ describe('p2engine config validate', () => {
     expect(r.code).toBe(0)
     expect(r.out.split('\n')).toEqual([
       `✓ ${cfg}/agents.yml  6 agents`,
+      `✓ ${cfg}/tools/  1 custom tool in 1 file`,
       `✓ ${cfg}/config.json  valid`,
       `✓ ${cfg}/demo_rollout.yml  1 team, 2 variants`,
       `✓ ${cfg}/rollout_competitive_payment.yml  2 teams, 3 variants`,
@@ -34,7 +35,7 @@ describe('p2engine config validate', () => {
       `✓ ${cfg}/rollout_task_with_payment.yml  2 teams, 2 variants`,
       `✓ ${cfg}/templates  4 templates`,
       '✓ settings (flags, env, .env)  valid',
-      'configuration is valid (9 checks)',
+      'configuration is valid (10 checks)',
     ])
   })
 

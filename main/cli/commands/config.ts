@@ -14,6 +14,7 @@ import { EXIT } from '../errors'
 import { panel, pc, table, toJson } from '../output'
 import type { Wrap } from '../program'
 import { registerOverrideCommands } from './configOverrides'
+import { loadHostTools, type HostTools } from '../../compose/customTools'
 
 interface JsonOpt { json?: boolean }
 
@@ -34,18 +35,31 @@ async function evaluatorsOf(dir: string): Promise<{ evaluators: EvaluatorRegistr
   }
 }
 
+/** The `tools/` line of `config validate`: every tool file loaded, each problem naming its file. */
+function toolsReport(dir: string, tools: HostTools): FileReport | null {
+  const { files, tools: loaded, problems } = tools.load
+  if (files.length === 0) return null
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`
+  const issues: ConfigIssue[] = problems.map((p) => ({ file: p.location ?? displayPath(join(dir, 'tools')), path: '', message: p.message }))
+  return { file: displayPath(join(dir, 'tools')) + '/', kind: 'tools', ok: issues.length === 0, summary: `${plural(loaded.length, 'custom tool')} in ${plural(files.length, 'file')}${issues.length ? ', invalid' : ''}`, issues }
+}
+
 /** `p2engine config validate [DIR]`: every problem of a config folder at once; exit 3 when any. */
 async function validateAction(ctx: CliContext, dirArg: string | undefined, opts: JsonOpt): Promise<void> {
   const dir = dirArg ?? resolveConfigDir(ctx.globals.config, ctx.env)
   const { evaluators, problem } = await evaluatorsOf(dir)
-  const report = validateConfigDir(dir, { evaluators })
+  // Custom tools count as known names for agents and variants; a broken tool file is an error here.
+  const tools = loadHostTools(dir)
+  const report = validateConfigDir(dir, { evaluators, tools: tools.names })
   const files: FileReport[] = [...report.files]
+  const toolFiles = toolsReport(dir, tools)
+  if (toolFiles) files.splice(1, 0, toolFiles)
   if (problem) files.push({ file: displayPath(join(dir, 'evaluators')), kind: 'folder', ok: false, summary: 'invalid', issues: [problem] })
   const warnings: string[] = []
   if (dirArg === undefined && report.files[0]?.kind !== 'folder') {
     // Without DIR the effective settings count too (env, .env, flags, AGENTS_CFG, …).
     const seen = new Set(report.issues.map(formatIssue))
-    const resolved = resolveConfig(loadOptions(ctx))
+    const resolved = resolveConfig({ ...loadOptions(ctx), tools: tools.names })
     const extra = [...resolved.issues, ...(resolved.config ? checkLoggingSettings(resolved.config, ctx.env).issues : [])].filter((i) => !seen.has(formatIssue(i)))
     files.push({ file: 'settings (flags, env, .env)', kind: 'folder', ok: extra.length === 0, summary: extra.length ? 'invalid' : 'valid', issues: extra })
     warnings.push(...resolved.warnings)
@@ -129,7 +143,7 @@ export function registerConfigCommands(program: Command, wrap: Wrap): void {
 
   config
     .command('validate [dir]')
-    .description('check a config folder (agents.yml, config.json, rollout YAMLs, templates) and list every problem')
+    .description('check a config folder (agents.yml, config.json, tools/, rollout YAMLs, templates) and list every problem')
     .option('--json', 'print JSON')
     .action(wrap(validateAction))
 

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { builtinRegistry } from '../../engine/tools/builtins'
 import { cliEnv, type CliEnv } from './cliTestKit'
 
-const KNOWN_TOOLS = builtinRegistry().names()
+/** Built-ins plus the shipped custom tool (config/tools/search_database.mjs). */
+const KNOWN_TOOLS = [...builtinRegistry().names(), 'search_database'].sort()
 
 let env: CliEnv
 afterEach(() => env?.cleanup())
@@ -73,8 +74,10 @@ describe('p2engine config set-* overrides', () => {
 
   it('show-tools lists the registered tools', async () => {
     env = cliEnv()
-    const r = JSON.parse((await env.run(['config', 'show-tools', '--json'])).out) as { name: string; sideEffectFree: boolean }[]
+    const r = JSON.parse((await env.run(['config', 'show-tools', '--json'])).out) as { name: string; source: string; file: string | null; sideEffectFree: boolean }[]
     expect(r.map((t) => t.name)).toEqual(KNOWN_TOOLS)
+    expect(r.find((t) => t.name === 'search_database')).toMatchObject({ source: 'custom', file: expect.stringMatching(/config\/tools\/search_database\.mjs$/), sideEffectFree: true })
+    expect(r.find((t) => t.name === 'get_weather')).toMatchObject({ source: 'builtin', file: null })
     expect(KNOWN_TOOLS).toEqual(expect.arrayContaining(['check_balance', 'delegate', 'get_weather', 'reward_agent', 'transaction_history', 'transfer_funds']))
     expect((await env.run(['config', 'show-tools'])).lines[0]).toBe('Available Tools')
   })

@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import type { Command } from 'commander'
 import { UserInputError } from '../../engine/errors'
 import { parseModelId } from '../../engine/models/modelId'
@@ -138,17 +139,17 @@ export function registerOverrideCommands(config: Command, wrap: Wrap): void {
 
   config
     .command('show-tools')
-    .description('tools agents can use')
+    .description('tools agents can use: built-in, custom (config/tools/, with the file) and from other sources (--json: full paths)')
     .option('--json', 'print JSON')
     .action(wrap((ctx, opts: { json?: boolean }) => {
       const { tools } = ctx.engine.deps
-      const rows = tools.names().map((n) => {
-        const t = tools.get(n)!
-        return { name: n, description: t.description, sideEffectFree: Boolean(t.sideEffectFree), cacheTtl: t.cacheTtl ?? null, parameters: t.functionSchema.parameters }
-      })
+      const rows = tools.entries().map(({ tool: t, origin }) => ({
+        name: t.name, description: t.description, source: origin.kind, file: origin.location ?? null,
+        sideEffectFree: Boolean(t.sideEffectFree), cacheTtl: t.cacheTtl ?? null, parameters: t.functionSchema.parameters,
+      }))
       if (opts.json) return ctx.io.out(toJson(rows))
       if (!rows.length) return ctx.io.out('No tools are registered.')
-      ctx.io.out(table('Available Tools', ['Tool Name', 'Description', 'Side-effect free', 'Cache TTL'],
-        rows.map((r) => [r.name, r.description, r.sideEffectFree ? 'yes' : 'no', r.cacheTtl === null ? '–' : `${r.cacheTtl} s`])))
+      ctx.io.out(table('Available Tools', ['Tool Name', 'Description', 'Source', 'Side-effect free', 'Cache TTL'],
+        rows.map((r) => [r.name, r.description, r.file ? `${r.source}: ${basename(r.file)}` : r.source, r.sideEffectFree ? 'yes' : 'no', r.cacheTtl === null ? '–' : `${r.cacheTtl} s`])))
     }))
 }

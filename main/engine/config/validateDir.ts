@@ -11,7 +11,7 @@ import { resolveSettings } from './settings'
 /** The check of one file or folder of a config dir. */
 export interface FileReport {
   file: string
-  kind: 'folder' | 'agents' | 'app-config' | 'rollout' | 'templates'
+  kind: 'folder' | 'agents' | 'app-config' | 'rollout' | 'templates' | 'tools'
   ok: boolean
   /** What was found, e.g. `6 agents`, `2 teams, 5 variants`. */
   summary: string
