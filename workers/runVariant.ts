@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { composeEngine } from '../main/compose/engine'
+import { deferredLogger, loadHostTools } from '../main/compose/customTools'
 import { loadConfig } from '../main/engine/config/load'
 import { messageOf } from '../main/engine/errors'
 import { loadEvaluators } from '../main/engine/evals/registry'
@@ -56,13 +57,17 @@ async function contextFor(task: z.infer<typeof TaskSchema>): Promise<ThreadConte
   if (!c) {
     c = (async () => {
       const store = openStore(task.dbPath)
-      const config = loadConfig({ configDir: task.configDir, env: task.env })
+      // The config folder's custom tools, loaded before its agents are checked against tool names.
+      let log: Logger | undefined
+      const tools = loadHostTools(task.configDir, { logger: deferredLogger(() => log!) })
+      const config = loadConfig({ configDir: task.configDir, env: task.env, tools: tools.names })
       const { settings } = config
-      const log = workerLogger({ home: settings.home, level: resolveLoggingSettings(config, task.env).workerLevel, secrets: knownSecrets(config, task.env) })
+      log = workerLogger({ home: settings.home, level: resolveLoggingSettings(config, task.env).workerLevel, secrets: knownSecrets(config, task.env) })
       log.info('worker started', { db: task.dbPath, backend: settings.ledger.backend, modelMode: task.modelMode })
+      for (const problem of tools.problems) log.warn('custom tool not loaded', { problem })
       const ledger = settings.ledger.backend === 'canton' ? cantonLedgerFromSettings(settings, task.env) : new EmbeddedLedger(store, { party: settings.ledger.partyId })
       const evaluators = await loadEvaluators(task.configDir)
-      const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode, logger: log })
+      const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode, logger: log, toolSources: tools.sources })
       return { store, repo: new SqliteRolloutStore(store), config, ledger, evaluators, engine, log }
     })()
     contexts.set(key, c)

@@ -83,7 +83,7 @@ export class CliContextBase {
    */
   get customTools(): HostTools {
     if (!this.hostTools) {
-      this.hostTools = loadHostTools(resolveConfigDir(this.globals.config, this.env))
+      this.hostTools = loadHostTools(resolveConfigDir(this.globals.config, this.env), { logger: () => this.logger })
       warnOnce(this.env, this.io, this.hostTools.problems)
     }
     return this.hostTools

@@ -20,12 +20,33 @@ export interface HostTools {
  * host: their problems come back as lines, and an agent that names a tool of a broken file then
  * fails config loading with "unknown tool", after those lines.
  */
-export function loadHostTools(configDir: string, o: { logger?: Logger } = {}): HostTools {
-  const load = loadCustomToolsSync(configDir, { display: displayPath, ...(o.logger ? { logger: o.logger } : {}) })
+export function loadHostTools(configDir: string, o: { logger?: Logger | (() => Logger) } = {}): HostTools {
+  const logger = typeof o.logger === 'function' ? deferredLogger(o.logger) : o.logger
+  const load = loadCustomToolsSync(configDir, { display: displayPath, ...(logger ? { logger } : {}) })
   return {
     load,
     names: [...new Set([...BUILTIN_TOOL_NAMES, ...load.tools.map((t) => t.tool.name)])].sort(),
     sources: [{ id: CUSTOM_SOURCE, load }],
     problems: load.problems.map(formatToolProblem),
   }
+}
+
+/**
+ * A logger that asks `get` for the real one at each line: a host's tools are loaded before its
+ * config, so before its log exists (the CLI starts logging only when a command touches state).
+ */
+export function deferredLogger(get: () => Logger): Logger {
+  const at = (bindings: Record<string, unknown>[]): Logger => {
+    const real = () => bindings.reduce((l, b) => l.child(b), get())
+    return {
+      trace: (m, f) => real().trace(m, f),
+      debug: (m, f) => real().debug(m, f),
+      info: (m, f) => real().info(m, f),
+      warn: (m, f) => real().warn(m, f),
+      error: (m, f) => real().error(m, f),
+      fatal: (m, f) => real().fatal(m, f),
+      child: (b) => at([...bindings, b]),
+    }
+  }
+  return at([])
 }
