@@ -1,4 +1,7 @@
-import { loadConfig } from '../engine/config/load'
+import { loadConfig, resolveConfigDir } from '../engine/config/load'
+import { loadHostTools } from '../compose/customTools'
+import { knownToolNames } from '../engine/tools/registry'
+import { ToolReloader } from './toolReloader'
 import type { LoadedConfig } from '../engine/config/types'
 import { UserInputError } from '../engine/errors'
 import { homePaths } from '../engine/paths'
@@ -44,6 +47,10 @@ export interface BootstrapOptions {
   darRoots?: string[]
   /** With the canton backend, start the app's own sandbox at launch (default true). */
   autoStartCanton?: boolean
+  /** Watch `config/tools/` and reload changed tool files without a restart (default true). */
+  watchTools?: boolean
+  /** Quiet time before a tool reload (default 150 ms; tests shorten it). */
+  toolReloadDebounceMs?: number
 }
 
 /** Everything the desktop app runs on, plus the one way to shut it down. */
@@ -62,7 +69,10 @@ export interface AppRuntime {
  */
 export function bootstrap(options: BootstrapOptions): AppRuntime {
   const env = options.env ?? process.env
-  const loaded: LoadedConfig = loadConfig({ configDir: options.configDir, env, flags: { P2ENGINE_HOME: options.home } })
+  // Custom tools first: agents.yml may name them. Tool log lines go to the app log once it exists.
+  let log: ReturnType<typeof startHostLogging>['logger'] | undefined
+  const tools = loadHostTools(resolveConfigDir(options.configDir, env), { logger: () => log! })
+  const loaded: LoadedConfig = loadConfig({ configDir: options.configDir, env, flags: { P2ENGINE_HOME: options.home }, tools: tools.names })
   const vault = options.vault?.(loaded.settings.home) ?? new MemoryVault()
   // Saved settings (Settings screen) and a stored key apply over the config files.
   const applied = applySavedSettings(loaded, readSavedSettings(loaded.settings.home), vault.get(OPENAI_KEY))
@@ -72,12 +82,13 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   const notes = [tightened, store.readOnly ? readOnlyNote(store.location) : undefined].filter((n): n is string => Boolean(n))
   const config: LoadedConfig = notes.length ? { ...applied, warnings: [...(applied.warnings ?? []), ...notes] } : applied
   const logging = startHostLogging({ config, env, proc: 'app', version: APP_VERSION })
-  const log = logging.logger
+  log = logging.logger
+  for (const problem of tools.problems) log.warn('custom tool not loaded', { component: 'tools', problem })
   let ledger: LedgerClient
   let engine: Engine
   try {
     ledger = buildLedger(config, store, env)
-    engine = composeEngine({ store, config, ledger, logger: log, ...(options.model ? { model: options.model } : {}) })
+    engine = composeEngine({ store, config, ledger, logger: log, toolSources: tools.sources, ...(options.model ? { model: options.model } : {}) })
   } catch (err) {
     store.close()
     log.fatal('start failed', errorFields(err))
@@ -88,11 +99,18 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   const firstStart = createConfiguredWallets(ledger, config)
   const bus = new EventBus()
   const stopEvents = forwardEngineEvents(engine, bus)
+  // A changed tool file is reloaded without a restart; problems show in the configuration notice.
+  const reloader = new ToolReloader({
+    configDir: config.configDir, registry: engine.deps.tools, initialProblems: tools.problems, logger: log.child({ component: 'tools' }),
+    ...(options.toolReloadDebounceMs !== undefined ? { debounceMs: options.toolReloadDebounceMs } : {}),
+    onReload: (status) => void bus.publish('app:toolsReloaded', status),
+  })
+  if (options.watchTools ?? true) reloader.start()
   // Conversations interrupted by a quit or crash continue from their stored entries.
   engine.resume()
   const settings = new SettingsService(config, vault)
   const rollouts = new RolloutService({
-    config, store, ledger, env, logging, toolNames: () => engine.deps.tools.names(),
+    config, store, ledger, env, logging, toolNames: () => knownToolNames(engine.deps.tools),
     publish: (p) => void bus.publish('rollouts:progressed', p), log: (m) => log.warn(m, { component: 'rollouts' }),
   })
   const rebound = 'rebind' in ledger ? (ledger as ReboundLedger) : undefined
@@ -114,13 +132,14 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   }
   let closed = false
   return {
-    services: { config, ledger, engine, settings, store, env, rollouts, canton, firstStart, logging, app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
+    services: { config, ledger, engine, settings, store, env, rollouts, canton, firstStart, logging, toolProblems: () => reloader.problems(), app: { name: APP_NAME, version: APP_VERSION, host: options.host } },
     bus,
     store,
     engine,
     async close() {
       if (closed) return
       closed = true
+      reloader.close()
       await firstStart
       stopEvents()
       await rollouts.close()

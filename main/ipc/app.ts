@@ -21,7 +21,7 @@ export function appHandlers(services: AppServices): Pick<HandlerTable, AppChanne
       configDir: services.config.configDir,
       ledgerBackend: services.ledger.backend,
       firstStart: (await services.firstStart) ?? NOTHING_CREATED,
-      configWarnings: services.config.warnings ?? [],
+      configWarnings: [...(services.config.warnings ?? []), ...(services.toolProblems?.() ?? [])],
       ledgerNote: ledgerDisabledNote(services.config),
     }),
     'app:model': async () => {

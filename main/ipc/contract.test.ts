@@ -87,6 +87,7 @@ const eventSamples: Record<EventName, unknown> = {
     reason: 'sample',
     result: { transactionId: 'tx1', commandId: 'c1', recordId: 'r1', fromBalance: '90.0', toBalance: '110.0', deduplicated: false },
   },
+  'app:toolsReloaded': { tools: ['search_database'], problems: ['config/tools/broken.mjs: cannot load tool file: syntax error: Unexpected token'] },
   'chat:token': { ...at, delta: 'Hel' },
   'chat:entry': { ...at, message: { index: 3, ts: 1, ref: 'a'.repeat(32), kind: 'tool_result', role: 'tool', text: '{"temp":20}', offline: false, tool: { callId: 'call_1', name: 'get_weather', status: 'ok', result: { temp: 20 } } } },
   'chat:tool': { ...at, phase: 'end', callId: 'call_1', name: 'get_weather', status: 'ok', ms: 3 },

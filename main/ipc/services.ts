@@ -31,6 +31,8 @@ export interface AppServices {
   canton?: CantonService
   /** The host's log files (`logs/app.log`, `logs/workers.log`); absent in tests. */
   logging?: ProcessLogging
+  /** Problems of `config/tools/` files now (start-up load or the last hot reload), one line each. */
+  toolProblems?: () => string[]
   /** Wallets the host creates at start (`main/app/firstStart.ts`); ledger reads wait for it. */
   firstStart?: Promise<FirstStart>
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineInvoke, NoInput } from './define'
+import { defineEvent, defineInvoke, NoInput } from './define'
 
 /** App domain: facts about the running host. */
 
@@ -25,7 +25,7 @@ export const AppInfoSchema = z.object({
   ledgerBackend: z.enum(['embedded', 'canton']),
   /** What this start did before the UI opened (wallets for the configured agents on a fresh ledger). */
   firstStart: FirstStartSchema,
-  /** Settings that are set but ignored (ARTIFACT_DRIVER, REDIS_*, S3_*), one message each, as the CLI prints them. */
+  /** Settings that are set but ignored (ARTIFACT_DRIVER, REDIS_*, S3_*), one message each, as the CLI prints them; then custom tool files that did not load. */
   configWarnings: z.array(z.string()),
   /** "Ledger disabled (LEDGER_ENABLED=false): …" when the ledger is off, else null. */
   ledgerNote: z.string().nullable(),
@@ -50,4 +50,9 @@ export const appInvokes = {
   'app:model': defineInvoke('which model answers by default (the offline scripted model without a key or local server)', NoInput, ModelInfoSchema),
 } as const
 
-export const appEvents = {} as const
+/** `config/tools/` was reloaded (the app watches it): the custom tools now offered and the files' problems. */
+export const ToolsReloadedSchema = z.object({ tools: z.array(z.string()), problems: z.array(z.string()) })
+
+export const appEvents = {
+  'app:toolsReloaded': defineEvent('config/tools/ changed and was reloaded: custom tool names and load problems', ToolsReloadedSchema),
+} as const

@@ -19,7 +19,8 @@ const dismissedText = (): string | null => {
 }
 
 /**
- * The config warnings the CLI prints on stderr (ignored ARTIFACT_DRIVER / REDIS_* / S3_* settings)
+ * The config warnings the CLI prints on stderr (ignored ARTIFACT_DRIVER / REDIS_* / S3_* settings,
+ * custom tool files in config/tools/ that did not load: refreshed after each hot reload)
  * and the ledger-disabled note, shown once above every screen. Dismissing hides this exact set;
  * a different set (the config changed) shows again.
  */

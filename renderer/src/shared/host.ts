@@ -39,8 +39,13 @@ export function startHostUpdates(): () => void {
     useHostStore.setState((s) => ({ connection, epoch: reconnected ? s.epoch + 1 : s.epoch }))
     if (reconnected) void useHostStore.getState().load()
   })
+  // A reloaded config/tools/ may add or clear tool-file problems in the configuration notice.
+  const offTools = getClient().on('app:toolsReloaded', () => void useHostStore.getState().load())
   void useHostStore.getState().load()
-  return off
+  return () => {
+    off()
+    offTools()
+  }
 }
 
 /** True while the host cannot be reached: screens show what they last had, marked stale. */
