@@ -1,4 +1,5 @@
 import { composeEngine } from '../compose/engine'
+import { loadHostTools } from '../compose/customTools'
 import { homePaths } from '../engine/paths'
 import { forwardEngineEvents } from '../ipc/engineEvents'
 import type { EventBus } from '../ipc/eventBus'
@@ -35,7 +36,8 @@ export function hostEngine(services: AppServices, bus: EventBus): HostedEngine {
     store = openStore(homePaths(config.settings.home).database)
     if (store.readOnly) config = { ...config, warnings: [...(config.warnings ?? []), readOnlyNote(store.location)] }
     try {
-      engine = composeEngine({ store, config, ledger: services.ledger })
+      // The config was checked against these tool names by whoever loaded it (the CLI context).
+      engine = composeEngine({ store, config, ledger: services.ledger, toolSources: loadHostTools(config.configDir).sources })
     } catch (err) {
       store.close()
       throw err

@@ -117,3 +117,18 @@ describe('custom tool result cache', () => {
     expect(custom.runs()).toHaveLength(2)
   })
 })
+
+describe('custom tool time limit', () => {
+  it('a run() that exceeds timeoutMs is a TIMEOUT tool error and sees its signal aborted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p2e-slow-tool-'))
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+    mkdirSync(join(dir, 'tools'))
+    writeFileSync(join(dir, 'tools', 'slow.mjs'), `export default { name: 'slow', description: 'Never ends.', timeoutMs: 40, parameters: { type: 'object', properties: {} },
+      run: (_args, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => { globalThis.__p2eSlowAborted = true; resolve('late') })) }`)
+    const { tools, problems } = loadCustomToolsSync(dir)
+    expect(problems).toEqual([])
+    const outcome = await invokeTool(new ToolRegistry(tools.map((t) => t.tool)), 'slow', {}, { agentId: 'a', conversationId: 'c', branchId: 'main', idempotencyKey: 'k' })
+    expect(outcome).toEqual({ status: 'error', error: { code: 'TIMEOUT', message: 'slow exceeded its time limit of 40 ms' } })
+    expect((globalThis as Record<string, unknown>).__p2eSlowAborted).toBe(true)
+  })
+})
