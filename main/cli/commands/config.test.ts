@@ -19,6 +19,8 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}, setup?: (project
   return { code, out: out.join('\n'), err: err.join('\n'), project }
 }
 
+const TOOLS = 'check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds'
+
 describe('p2engine config validate', () => {
   it('prints ✓ per file for the shipped config and exits 0', async () => {
     const r = await run(['config', 'validate'])
@@ -28,13 +30,18 @@ describe('p2engine config validate', () => {
       `✓ ${cfg}/agents.yml  6 agents`,
       `✓ ${cfg}/config.json  valid`,
       `✓ ${cfg}/demo_rollout.yml  1 team, 2 variants`,
+      `✓ ${cfg}/learning_rollout.yml  1 team, 2 variants`,
+      // The seed's learning example as written: one warning per unknown tool, one for the inert keys.
+      ...['analyze', 'verify'].map((t) => `    ⚠ ${cfg}/learning_rollout.yml:10 teams.autonomous_team.variants[0].tools: unknown tool "${t}"; known tools: ${TOOLS}; named by variants v000, v001, which run without it (--strict-tools makes this an error)`),
+      `    ⚠ ${cfg}/learning_rollout.yml:13 teams.autonomous_team.variants[1].tools: unknown tool "learn"; known tools: ${TOOLS}; named by variant v001, which runs without it (--strict-tools makes this an error)`,
+      `    ⚠ ${cfg}/learning_rollout.yml:8 teams.autonomous_team.base.reasoning_policy: variant parameters reasoning_policy, search_depth have no effect on the engine: kept as variant parameters and shown in the configuration table (keys with an effect: agent_id, initial_message, model, temperature, top_p, tools, behavior_template, max_tokens)`,
       `✓ ${cfg}/rollout_competitive_payment.yml  2 teams, 3 variants`,
       `✓ ${cfg}/rollout_hierarchical_distribution.yml  1 team, 2 variants`,
       `✓ ${cfg}/rollout_joke.yml  2 teams, 6 variants`,
       `✓ ${cfg}/rollout_task_with_payment.yml  2 teams, 2 variants`,
       `✓ ${cfg}/templates  4 templates`,
       '✓ settings (flags, env, .env)  valid',
-      'configuration is valid (9 checks)',
+      'configuration is valid (10 checks)',
     ])
   })
 
