@@ -65,7 +65,7 @@ describe('p2engine rollout / eval (offline)', () => {
     writeFileSync(spec, 'teams:\n  t:\n    base: { agent_id: agent_alpha }\n    variants:\n      - id: v\n        initial_message: hi\n        tools: [warp_drive]\n')
     const r = await p.run('rollout', 'start', spec, '--strict-tools')
     expect(r.code).not.toBe(0)
-    expect(r.err).toMatch(/bad\.yml:7 teams\.t\.variants\[0\]\.tools: variant v: unknown tool "warp_drive"; known tools: .*get_weather.* \(--strict-tools\)/)
+    expect(r.err).toMatch(/bad\.yml:7 teams\.t\.variants\[0\]\.tools: unknown tool "warp_drive"; known tools: .*get_weather.*; named by variant v \(--strict-tools\)/)
     expect((await p.run('rollout', 'list', '--json')).out).toBe('[]')
     // Without --strict-tools the variant runs without the tool, and the user is told so.
     const shown = await p.run('rollout', 'start', spec, '--show-config')
