@@ -188,6 +188,8 @@ export const ValidationSchema = z.object({
   teams: z.array(z.string()),
   variants: z.array(z.object({ team: z.string(), variantId: z.string(), agentId: z.string() })),
   errors: z.array(SpecErrorSchema),
+  /** Problems that do not stop the run (an unknown tool without --strict-tools, keys with no effect), formatted. */
+  warnings: z.array(z.string()).optional(),
 })
 export type Validation = z.infer<typeof ValidationSchema>
 
