@@ -56,7 +56,7 @@ describe('rollouts handlers', () => {
 
   it('runs demo_rollout.yml offline: progress pushed per variant, then the tables, export and compare', async () => {
     const files = await typed(transport)('rollouts:files', {})
-    expect(files.ok && files.data.map((f) => f.name)).toEqual(['demo_rollout.yml', 'rollout_competitive_payment.yml', 'rollout_hierarchical_distribution.yml', 'rollout_joke.yml', 'rollout_task_with_payment.yml'])
+    expect(files.ok && files.data.map((f) => f.name)).toEqual(['demo_rollout.yml', 'learning_rollout.yml', 'rollout_competitive_payment.yml', 'rollout_hierarchical_distribution.yml', 'rollout_joke.yml', 'rollout_task_with_payment.yml'])
     const valid = await typed(transport)('rollouts:validate', { yaml: (files.ok && files.data[0]!.text) || '', fileName: 'demo_rollout.yml' })
     expect(valid).toEqual({ ok: true, data: { ok: true, file: 'demo_rollout.yml', errors: [], teams: ['demo_team'], variants: [{ team: 'demo_team', variantId: 'v000', agentId: 'agent_alpha' }, { team: 'demo_team', variantId: 'v001', agentId: 'agent_alpha' }] } })
 

@@ -23,6 +23,7 @@ export const EvalScoreSchema = z.object({
   metric: z.string(),
   score: z.number().nullable(),
   metrics: z.record(z.string(), z.number()),
+  metricNames: z.array(z.string()).optional(),
   samples: z.array(z.number()).optional(),
   spread: z.number().optional(),
   comment: z.string().optional(),
@@ -52,6 +53,17 @@ export const VariantLedgerSchema = z.object({
   walletChanges: z.record(z.string(), Decimal),
 })
 
+export const FeedbackRoundSchema = z.object({
+  round: z.number().int(),
+  branchId: z.string(),
+  score: z.number().nullable(),
+  metrics: z.record(z.string(), z.number()),
+  comment: z.string().optional(),
+  ref: z.string().optional(),
+  answer: z.string().nullable(),
+})
+export type FeedbackRoundView = z.infer<typeof FeedbackRoundSchema>
+
 export const VariantMetricsSchema = z.object({
   conversationId: z.string(),
   agentId: z.string(),
@@ -66,6 +78,8 @@ export const VariantMetricsSchema = z.object({
   toolErrors: z.number(),
   errors: z.array(z.string()),
   ledger: VariantLedgerSchema.nullable(),
+  /** Feedback-loop rounds (round 1 = the first answer; each next one a branch of the same conversation). */
+  rounds: z.array(FeedbackRoundSchema).optional(),
 })
 
 export const VariantViewSchema = z.object({
@@ -174,6 +188,8 @@ export const ValidationSchema = z.object({
   teams: z.array(z.string()),
   variants: z.array(z.object({ team: z.string(), variantId: z.string(), agentId: z.string() })),
   errors: z.array(SpecErrorSchema),
+  /** Problems that do not stop the run (an unknown tool without --strict-tools, keys with no effect), formatted. */
+  warnings: z.array(z.string()).optional(),
 })
 export type Validation = z.infer<typeof ValidationSchema>
 

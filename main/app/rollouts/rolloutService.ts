@@ -101,6 +101,7 @@ export class RolloutService {
     if ('errors' in r) return { ok: false, file: fileName, teams: [], variants: [], errors: r.errors }
     return {
       ok: true, file: fileName, errors: [],
+      ...(r.spec.warnings.length ? { warnings: r.spec.warnings } : {}),
       teams: [...new Set(r.spec.variants.map((v) => v.teamId))],
       variants: r.spec.variants.map((v) => ({ team: v.teamId, variantId: v.id, agentId: v.agentId })),
     }
@@ -348,7 +349,9 @@ export class RolloutService {
     const path = join(dir, basename(fileName))
     try {
       writeFileSync(path, yaml)
-      return { spec: await this.check(path, maxVariants) }
+      const spec = await this.check(path, maxVariants)
+      // Warnings name the user's file, not the temp copy.
+      return { spec: { ...spec, warnings: spec.warnings.map((w) => w.split(path).join(fileName)) } }
     } catch (err) {
       if (err instanceof ConfigError) return { errors: toSpecErrors(err.problems, path, fileName) }
       if (err instanceof AppError) return { errors: [{ file: fileName, line: null, team: null, variant: null, key: null, message: err.message.split(path).join(fileName) }] }

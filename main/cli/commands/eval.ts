@@ -17,10 +17,12 @@ function metricOf(artifacts: ArtifactStore, ref: string, metric: string): number
   return typeof m[metric] === 'number' ? (m[metric] as number) : null
 }
 
-/** Branches of a conversation with evaluations, scored by the mean of `metric`. */
-function rankBranches(artifacts: ArtifactStore, sessionId: string, metric: string): Ranked[] {
+/** Branches of a conversation with evaluations, scored by the mean of `metric`; `known` collects every metric seen. */
+function rankBranches(artifacts: ArtifactStore, sessionId: string, metric: string, known: Set<string>): Ranked[] {
   const groups = new Map<string, { values: number[]; n: number; offline: boolean }>()
   for (const h of artifacts.query({ sessionId, type: 'evaluation', limit: 10_000 })) {
+    known.add('score')
+    for (const k of Object.keys((h.meta.eval_metrics ?? {}) as Record<string, unknown>)) known.add(k)
     const g = groups.get(h.branchId) ?? { values: [], n: 0, offline: false }
     g.n++
     g.offline ||= h.tags.includes('offline')
@@ -49,17 +51,25 @@ export function registerEvalCommands(program: Command, wrap: Wrap): void {
       const rollout = rollouts.find(target)
       let ranked: Ranked[]
       let title: string
+      const known = new Set<string>()
       if (rollout) {
         title = `Top variants for rollout ${rollout.id} (metric=${o.metric})`
         ranked = rollouts.variants(rollout.id).filter((v) => v.conversationId).flatMap((v) => {
-          const r = rankBranches(artifacts, v.conversationId!, o.metric)
-          return r.map((b) => ({ ...b, id: v.conversationId!, label: `${v.team}/${v.variantId}` }))
+          const r = rankBranches(artifacts, v.conversationId!, o.metric, known)
+          // Feedback rounds are branches of the variant's conversation: one row each.
+          const round = new Map((v.metrics?.rounds ?? []).map((x) => [x.branchId, x.round]))
+          return r.map((b) => ({ ...b, id: v.conversationId!, label: `${v.team}/${v.variantId}${r.length > 1 ? ` ${round.has(b.id) ? `round ${round.get(b.id)}` : `branch ${b.id}`}` : ''}` }))
         })
       } else {
         const conv = stacks.findConversation(target)
         if (!conv) throw new UserInputError(`no conversation or rollout "${target}" (see \`p2engine rollout list\`)`, 'NOT_FOUND')
         title = `Top branches for session ${conv.id} (metric=${o.metric})`
-        ranked = rankBranches(artifacts, conv.id, o.metric)
+        ranked = rankBranches(artifacts, conv.id, o.metric, known)
+      }
+      // A metric no evaluation emitted would rank everything 0.000: say which ones exist instead.
+      if (known.size && !known.has(o.metric)) {
+        const names = ['score', ...[...known].filter((k) => k !== 'score').sort()]
+        throw new UserInputError(`unknown metric "${o.metric}" for ${rollout ? `rollout ${rollout.id}` : `session ${target}`}; known metrics: ${names.join(', ')}`, 'UNKNOWN_METRIC')
       }
       ranked.sort((a, b) => b.score - a.score)
       const top = ranked.slice(0, o.k)

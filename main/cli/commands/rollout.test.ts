@@ -65,11 +65,11 @@ describe('p2engine rollout / eval (offline)', () => {
     writeFileSync(spec, 'teams:\n  t:\n    base: { agent_id: agent_alpha }\n    variants:\n      - id: v\n        initial_message: hi\n        tools: [warp_drive]\n')
     const r = await p.run('rollout', 'start', spec, '--strict-tools')
     expect(r.code).not.toBe(0)
-    expect(r.err).toMatch(/bad\.yml:7 teams\.t\.variants\[0\]\.tools: variant v: unknown tool "warp_drive"; known tools: .*get_weather.* \(--strict-tools\)/)
+    expect(r.err).toMatch(/bad\.yml:7 teams\.t\.variants\[0\]\.tools: unknown tool "warp_drive"; known tools: .*get_weather.*; named by variant v \(--strict-tools\)/)
     expect((await p.run('rollout', 'list', '--json')).out).toBe('[]')
     // Without --strict-tools the variant runs without the tool, and the user is told so.
     const shown = await p.run('rollout', 'start', spec, '--show-config')
-    expect([shown.code, shown.err]).toEqual([0, expect.stringMatching(/^warning: .*bad\.yml:7 teams\.t\.variants\[0\]\.tools: variant v: unknown tool "warp_drive"; .*the variant runs without it/)])
+    expect([shown.code, shown.err]).toEqual([0, expect.stringMatching(/^warning: .*bad\.yml:7 teams\.t\.variants\[0\]\.tools: unknown tool "warp_drive"; .*named by variant v, which runs without it/)])
   })
 
   it('reports every problem of a spec at once, naming variants by their YAML id', async () => {
@@ -100,7 +100,7 @@ describe('p2engine rollout / eval (offline)', () => {
       `  - ${spec}:7 teams.t.variants[0].temperature: variant cold: got 5, expected a number ≤ 2`,
       `  - ${spec}:9 teams.t.variants[1].agent_id: variant warm: unknown agent "nobody"; configured agents: ${agents}`,
       `  - ${spec}:10 teams.t.variants[1].behavior_template: variant warm: unknown persona "pirate"; known personas: weather_expert (files in ${join(p.dir, 'config', 'templates', 'personas')}/)`,
-      `  - ${spec}:11 teams.t.eval.evaluator_id: unknown evaluator "nope"; known: contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called`,
+      `  - ${spec}:11 teams.t.eval.evaluator_id: unknown evaluator "nope"; known: comprehensive_judge, contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called`,
       `  - ${spec}:13 teams.g.base.agent_id: unknown agent "ghost"; configured agents: ${agents}`,
       `  - ${spec}:15 teams.g.variants.temperature[1]: got 9, expected a number ≤ 2`,
     ]])

@@ -21,6 +21,7 @@ import { walletAgents } from '../../engine/ledger/walletAgents'
 import { intOption } from './options'
 import { configTable, flowsTable, LEDGER_DISABLED_TABLES, ledgerTable, metricsTable, stackPreview, teamTable } from './rolloutTables'
 import { follow } from './rolloutProgress'
+import { roundsTable } from './learningTables'
 import { onStdoutClosed } from '../stdio'
 import { exportRows, toCsv } from '../../engine/rollouts/export'
 import { rolloutName } from '../../engine/rollouts/name'
@@ -64,6 +65,8 @@ export function printReport(ctx: CliContext, r: RolloutRecord, variants: Variant
     io.out(pc.yellow('⚠ offline: the scripted model and judge answered; scores and tokens are not from a real LLM.'))
   }
   io.out(metricsTable(variants))
+  const rounds = roundsTable(variants)
+  if (rounds) io.out(rounds)
   io.out(configTable(variants))
   io.out(teamTable(variants))
   if (r.spec.options.ledgerEnabled === false) io.out(pc.yellow(LEDGER_DISABLED_TABLES))

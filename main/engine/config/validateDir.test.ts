@@ -6,13 +6,14 @@ import { SHIPPED_CONFIG, tempDir } from './testDirs'
 import { validateConfigDir } from './validateDir'
 
 describe('validateConfigDir', () => {
-  it('accepts the shipped config folder: agents, config.json, the five rollouts and the templates', () => {
+  it('accepts the shipped config folder: agents, config.json, the six rollouts and the templates', () => {
     const r = validateConfigDir(SHIPPED_CONFIG)
     expect(r.ok).toBe(true)
     expect(r.files.map((f) => [f.file.replace(/^.*config\//, ''), f.kind, f.summary, f.ok])).toEqual([
       ['agents.yml', 'agents', '6 agents', true],
       ['config.json', 'app-config', 'valid', true],
       ['demo_rollout.yml', 'rollout', '1 team, 2 variants', true],
+      ['learning_rollout.yml', 'rollout', '1 team, 2 variants', true],
       ['rollout_competitive_payment.yml', 'rollout', '2 teams, 3 variants', true],
       ['rollout_hierarchical_distribution.yml', 'rollout', '1 team, 2 variants', true],
       ['rollout_joke.yml', 'rollout', '2 teams, 6 variants', true],
@@ -35,7 +36,7 @@ describe('validateConfigDir', () => {
       `${dir}/agents.yml:4 agents[0].temperature: unknown key "temperature" (allowed: id, type, llm_model, behavior_template, tools, render_policy, enable_self_reflection, reflection_agent_id)`,
       `${dir}/config.json:2 ledger.initial_balance: got "abc", expected a decimal number ≥ 0 with at most 10 fractional digits, like 100.0`,
       `${dir}/r1.yml:5 teams.t.variants[0]: variant v000 has no initial_message (set it on the team, in base or in the variant)`,
-      `${dir}/r1.yml:6 teams.t.eval.evaluator_id: unknown evaluator "j"; known: contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called`,
+      `${dir}/r1.yml:6 teams.t.eval.evaluator_id: unknown evaluator "j"; known: comprehensive_judge, contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called`,
       `${dir}/r2.yml:4 teams.t.variants[0].top_p: variant v000: got 3, expected a number ≤ 1`,
       `${dir}/templates: templates folder not found (expected system_message.j2, personas/, reflection/)`,
     ])
@@ -103,9 +104,9 @@ describe('validateConfigDir', () => {
       `${dir}/x.yml:7 teams.t.variants[0].temperature: variant cold: got 7, expected a number ≤ 2`,
       `${dir}/x.yml:9 teams.t.variants[1].agent_id: variant ghostly: unknown agent "ghost"; configured agents: agent_alpha, agent_beta, agent_helper, treasurer, agent_lemy, child`,
       `${dir}/x.yml:10 teams.t.variants[1].behavior_template: variant ghostly: unknown persona "pirate"; known personas: weather_expert (files in ${dir}/templates/personas/)`,
-      `${dir}/x.yml:12 teams.t.eval.evaluator_id: unknown evaluator "nope"; known: contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called`,
+      `${dir}/x.yml:12 teams.t.eval.evaluator_id: unknown evaluator "nope"; known: comprehensive_judge, contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called`,
     ], [
-      `${dir}/x.yml:11 teams.t.variants[1].tools: variant ghostly: unknown tool "warp_drive"; known tools: check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds; the variant runs without it (--strict-tools makes this an error)`,
+      `${dir}/x.yml:11 teams.t.variants[1].tools: unknown tool "warp_drive"; known tools: check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds; named by variant ghostly, which runs without it (--strict-tools makes this an error)`,
     ]])
   })
 

@@ -109,7 +109,7 @@ describe('registry', () => {
     const r = await loadEvaluators(dir)
     expect(r.ids()).toContain('short')
     expect(await r.get('short').run(input(), ctx(spec('short')))).toEqual({ score: 1 })
-    expect(() => r.get('nope')).toThrow(/^unknown evaluator "nope"; known: contains, cost_under, gpt4_judge/)
+    expect(() => r.get('nope')).toThrow(/^unknown evaluator "nope"; known: comprehensive_judge, contains, cost_under, gpt4_judge/)
     expect(() => defineEvaluator({ id: 'bad id', version: '', run: () => ({ score: 0 }) })).toThrow(/evaluator bad id: id: got "bad id"/)
   })
 })

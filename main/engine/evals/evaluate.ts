@@ -50,6 +50,7 @@ export async function evaluate(input: EvalInput, specs: readonly TeamEval[], o: 
         metric: spec.metric,
         score: value ?? null,
         metrics,
+        ...(spec.metrics ? { metricNames: [...spec.metrics] } : {}),
         offline: r.offline ?? false,
         ...(r.samples ? { samples: r.samples, spread: r.spread ?? 0 } : {}),
         ...(r.comment ? { comment: r.comment } : {}),

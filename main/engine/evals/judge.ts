@@ -66,7 +66,8 @@ export function judgeSystemPrompt(configDir: string, rubric: string, traj: reado
   return prompt
 }
 
-const toModel = (m: WireMessage): ChatMessage => {
+/** A trajectory message in the model port's shape (judges send the trajectory after their prompt). */
+export const toJudgeMessage = (m: WireMessage): ChatMessage => {
   if (m.role === 'assistant') {
     return m.tool_calls?.length
       ? { role: 'assistant', content: m.content, toolCalls: m.tool_calls.map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })) }
@@ -113,7 +114,7 @@ export const gpt4Judge = defineEvaluator({
   async run(input: EvalInput, ctx: EvalContext): Promise<EvalResult> {
     const rubric = resolveRubric(ctx.configDir, ctx.spec.rubric)
     const system = judgeSystemPrompt(ctx.configDir, rubric.text, input.traj)
-    const messages: ChatMessage[] = [{ role: 'system', content: system }, ...input.traj.map(toModel)]
+    const messages: ChatMessage[] = [{ role: 'system', content: system }, ...input.traj.map(toJudgeMessage)]
     const model = ctx.spec.model ?? JUDGE.defaultModel
     const n = ctx.spec.samples ?? 1
     const results = []

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError, UserInputError, messageOf } from '../errors'
 import { DETERMINISTIC_EVALUATORS } from './builtins'
+import { comprehensiveJudge } from './comprehensiveJudge'
 import { gpt4Judge } from './judge'
 import type { Evaluator } from './types'
 
@@ -15,7 +16,7 @@ export class EvaluatorRegistry {
   private readonly byId = new Map<string, Evaluator>()
   readonly replaced: string[] = []
 
-  constructor(evaluators: Iterable<Evaluator> = [gpt4Judge, ...DETERMINISTIC_EVALUATORS]) {
+  constructor(evaluators: Iterable<Evaluator> = [gpt4Judge, comprehensiveJudge, ...DETERMINISTIC_EVALUATORS]) {
     for (const e of evaluators) this.register(e)
   }
 

@@ -190,5 +190,23 @@ export function judgeVerdict(messages: readonly ChatMessage[]): string {
   // Rubric lines decide 80 % of the score when the rubric has any the judge can check.
   const score = round(rubric.length ? 0.8 * mean(rubric) + 0.2 * mean(generic) : mean(generic))
   const shown = [...rubric, ...generic].map((c) => `${c.score >= 0.75 ? '✓' : c.score >= 0.25 ? '~' : '✗'} ${c.label}`)
-  return JSON.stringify({ score, comment: `${OFFLINE_JUDGE_LABEL} ${score.toFixed(2)}: ${shown.join('; ')}.` })
+  const comment = `${OFFLINE_JUDGE_LABEL} ${score.toFixed(2)}: ${shown.join('; ')}.`
+  const names = perMetricNames(system)
+  if (!names) return JSON.stringify({ score, comment })
+  // Per metric (comprehensive_judge): the rubric line naming the metric when the judge can check
+  // it, else the overall score.
+  const lines = rubricOf(system).split('\n')
+  const metrics = Object.fromEntries(names.map((m) => {
+    const line = lines.find((l) => l.toLowerCase().includes(m.toLowerCase().replace(/[_-]/g, ' ')) && /\(\s*\d*\.?\d+\s*\)\s*$/.test(l))
+    const c = line ? criterion(line, t) : null
+    return [m, c ? round(0.8 * c.score + 0.2 * mean(generic)) : score]
+  }))
+  return JSON.stringify({ metrics, comment })
+}
+
+/** The metric names of a per-metric judge prompt (`Metrics: a, b` after the marker line), else null. */
+function perMetricNames(system: string): string[] | null {
+  if (!system.includes('Score each metric separately')) return null
+  const line = /^Metrics: (.+)$/m.exec(system)
+  return line ? line[1]!.split(',').map((m) => m.trim()).filter(Boolean) : null
 }

@@ -6,7 +6,9 @@ import type { Engine } from '../runtime/engine'
 import { AgentOverridesSchema, OVERRIDE_KEYS } from '../schema/overrides'
 import { evalsOf, type ExpandedVariant } from '../schema/rollout'
 import { isSyntheticMarker } from '../schema/states'
-import { conversationFacts, conversationUsage, usageSince, walletChanges } from './measure'
+import type { EvalInput } from '../evals/types'
+import { evalInputOf, feedbackSpecOf, runFeedbackLoop } from './feedbackLoop'
+import { conversationFacts, conversationUsage, usageSince, walletChanges, type ConversationFacts } from './measure'
 import { variantConversationId, type VariantLedger, type VariantMetrics } from './types'
 
 export interface ExecuteVariantOptions {
@@ -67,22 +69,28 @@ export async function executeVariant(o: ExecuteVariantOptions): Promise<VariantM
   else engine.send(conversationId, variant.initialMessage)
   await Promise.race([engine.whenIdle(conversationId), aborted(o.signal)])
 
-  const facts = conversationFacts(stacks, conversationId)
-  const { model: before, judge: judgedBefore } = conversationUsage(artifacts, conversationId)
-  const wallMs = Math.max(facts.lastTs - facts.firstTs, Date.now() - started)
+  const first = conversationFacts(stacks, conversationId)
+  const firstWallMs = Math.max(first.lastTs - first.firstTs, Date.now() - started)
+  const { judge: judgedBefore } = conversationUsage(artifacts, conversationId)
   o.onJudging?.()
-  const scores = await evaluate(
-    {
-      conversationId, agentId: facts.rootAgent, answer: facts.answer ?? '', traj: facts.traj, toolCalls: facts.toolCalls,
-      transfers: facts.transfers, costUsd: before.costUsd, totalTokens: before.totalTokens, wallMs, modelMs: before.modelMs,
-    },
-    evalsOf(variant.eval),
-    {
-      registry: o.evaluators, artifacts, configDir: o.configDir, models: engine.deps.models, branchId: facts.rootBranch, answerRef: facts.answerRef,
-      provenance: { rolloutId: o.rolloutId, teamId: variant.teamId, variantId: variant.id, sample: variant.index },
-      ...(o.samples ? { samples: o.samples } : {}),
-    },
-  )
+  const specs = evalsOf(variant.eval)
+  const judge = (input: EvalInput, f: ConversationFacts) => evaluate(input, specs, {
+    registry: o.evaluators, artifacts, configDir: o.configDir, models: engine.deps.models, branchId: f.rootBranch, answerRef: f.answerRef,
+    provenance: { rolloutId: o.rolloutId, teamId: variant.teamId, variantId: variant.id, sample: variant.index },
+    ...(o.samples ? { samples: o.samples } : {}),
+  })
+  const firstScores = await judge(evalInputOf(engine, conversationId, first, started), first)
+  const loopSpec = feedbackSpecOf(specs)
+  const loop = loopSpec
+    ? await runFeedbackLoop({
+      engine, conversationId, spec: loopSpec, facts: first, scores: firstScores, judge, started,
+      idle: () => Promise.race([engine.whenIdle(conversationId), aborted(o.signal)]),
+    })
+    : null
+  const facts = loop?.facts ?? first
+  const scores = loop?.scores ?? firstScores
+  // The conversation's time (judging excluded, feedback rounds included).
+  const wallMs = loop ? Math.max(facts.lastTs - facts.firstTs, firstWallMs) : firstWallMs
   await o.afterEvaluate?.()
   const usage = conversationUsage(artifacts, conversationId)
   let ledger: VariantLedger | null = null
@@ -108,5 +116,6 @@ export async function executeVariant(o: ExecuteVariantOptions): Promise<VariantM
     toolErrors: facts.toolCalls.filter((c) => c.status === 'error').length,
     errors: [...facts.errors, ...(facts.answer === null ? ['no final answer from the root agent'] : [])],
     ledger,
+    ...(loop ? { rounds: loop.rounds } : {}),
   }
 }

@@ -54,11 +54,11 @@ describe('rollout spec checks (before anything runs)', () => {
       - evaluator_id: vibes
       - evaluator_id: contains
 `, true)).toEqual([
-      'spec.yml:3 teams.t.base.tools: unknown tool "teleport"; known tools: check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds (--strict-tools)',
+      'spec.yml:3 teams.t.base.tools: unknown tool "teleport"; known tools: check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds; named by variants a, b (--strict-tools)',
       'spec.yml:8 teams.t.variants[1].agent_id: variant b: unknown agent "ghost"; configured agents: agent_alpha, agent_beta, agent_helper, treasurer, agent_lemy, child',
       'spec.yml:10 teams.t.variants[1].temperature: variant b: got 9, expected a number ≤ 2',
       expect.stringMatching(/^spec\.yml:13 teams\.t\.eval\[0\]\.rubric: unknown rubric "no_such_rubric": expected a file evals\/rubrics\/no_such_rubric\.jinja in /),
-      'spec.yml:14 teams.t.eval[1].evaluator_id: unknown evaluator "vibes"; known: contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called',
+      'spec.yml:14 teams.t.eval[1].evaluator_id: unknown evaluator "vibes"; known: comprehensive_judge, contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called',
       'spec.yml:15 teams.t.eval[2]: contains: params.text: expected a text or a non-empty list of texts',
     ])
   })
@@ -80,10 +80,10 @@ describe('rollout spec checks (before anything runs)', () => {
       - evaluator_id: contains
 `, true)).toEqual([
       // One base value shared by every variant is one problem, not one per variant.
-      'spec.yml:3 teams.t.base.tools: unknown tool "teleport"; known tools: check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds (--strict-tools)',
+      'spec.yml:3 teams.t.base.tools: unknown tool "teleport"; known tools: check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds; named by variants a, b (--strict-tools)',
       'spec.yml:8 teams.t.variants[1].agent_id: variant b: unknown agent "ghost"; configured agents: agent_alpha, agent_beta, agent_helper, treasurer, agent_lemy, child',
       expect.stringMatching(/^spec\.yml:12 teams\.t\.eval\[0\]\.rubric: unknown rubric "no_such_rubric": expected a file evals\/rubrics\/no_such_rubric\.jinja in /),
-      'spec.yml:13 teams.t.eval[1].evaluator_id: unknown evaluator "vibes"; known: contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called',
+      'spec.yml:13 teams.t.eval[1].evaluator_id: unknown evaluator "vibes"; known: comprehensive_judge, contains, cost_under, gpt4_judge, json_schema, latency_under, ledger_delta, regex, tool_called',
       'spec.yml:14 teams.t.eval[2]: contains: params.text: expected a text or a non-empty list of texts',
     ])
     expect(problems('teams:\n  t:\n    base: { agent_id: agent_alpha }\n    variants: [{ id: x }]\n')).toEqual([

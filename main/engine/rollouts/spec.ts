@@ -51,7 +51,8 @@ function nameVariants(issues: ConfigIssue[], rawPaths: Map<string, string>): Con
   return issues.map((i) => {
     const m = /^teams\.([^.[]+)\.variants\[(\d+)\]/.exec(i.path)
     const name = m ? rawPaths.get(`${m[1]}/${m[2]}`) : undefined
-    return name && !i.message.startsWith('variant ') ? { ...i, message: `variant ${name}: ${i.message}` } : i
+    // A problem that lists the variants it concerns (an unknown tool) needs no prefix.
+    return name && !i.message.startsWith('variant ') && !i.message.includes('; named by variant') ? { ...i, message: `variant ${name}: ${i.message}` } : i
   })
 }
 

@@ -4,7 +4,7 @@ import { unknownPersona, unknownTools, type RefChoices } from '../config/agentRe
 import { formatPath, type ConfigIssue } from '../config/issues'
 import { AgentOverridesSchema, OVERRIDE_KEYS } from '../schema/overrides'
 import type { EvaluatorRegistry } from '../evals/registry'
-import { DEFAULT_MAX_VARIANTS, deepMerge, TeamEvalSchema, type RolloutSpec } from '../schema/rollout'
+import { DEFAULT_MAX_VARIANTS, deepMerge, TeamEvalSchema, VARIANT_KEYS, type RolloutSpec } from '../schema/rollout'
 
 /**
  * The checks of a rollout YAML that need more than its own text: agents, personas, tools,
@@ -24,6 +24,17 @@ export interface SpecRefOptions extends RefChoices {
   /** Teams with more variants are not checked here (the schema reports them); default {@link DEFAULT_MAX_VARIANTS}. */
   maxVariants?: number
 }
+
+/**
+ * Whether a tool named in a variant exists: the one lookup of rollout specs, so a registry with
+ * more sources (custom tools, MCP servers) plugs in here.
+ */
+export function toolExists(name: string, known: ReadonlySet<string>): boolean {
+  return known.has(name)
+}
+
+/** Variant keys the engine acts on; any other key is carried along as a parameter with no effect. */
+export const EFFECTIVE_VARIANT_KEYS: ReadonlySet<string> = new Set([...Object.keys(VARIANT_KEYS), ...OVERRIDE_KEYS])
 
 type Plain = Record<string, unknown>
 type Path = (string | number)[]
@@ -91,6 +102,10 @@ export function checkSpecRefs(
   const teams = isPlain(data) && isPlain(data.teams) ? data.teams : {}
   const known = o.agents ? new Set(o.agents) : null
   const tools = new Set(o.tools)
+  /** Unknown tool → where it is first named and the variants naming it (one problem per tool). */
+  const missingTools = new Map<string, { path: Path; variants: string[] }>()
+  /** Keys with no effect on the engine → where first written (one warning per rollout). */
+  const inert = new Map<string, Path>()
   for (const [teamId, rawTeam] of Object.entries(teams)) {
     if (!isPlain(rawTeam)) continue
     for (const v of rawVariants(teamId, rawTeam, o.maxVariants ?? DEFAULT_MAX_VARIANTS)) {
@@ -105,9 +120,12 @@ export function checkSpecRefs(
         add(issues, v.keyPath('behavior_template'), `${who('behavior_template')}${unknownPersona(merged.behavior_template, o)}`)
       }
       const named = Array.isArray(merged.tools) ? merged.tools.filter((t): t is string => typeof t === 'string') : []
-      const unknown = named.filter((t) => !tools.has(t))
-      if (unknown.length && o.strictTools) add(issues, v.keyPath('tools'), `${who('tools')}${unknownTools(unknown, o)} (--strict-tools)`)
-      else if (unknown.length) add(warnings, v.keyPath('tools'), `${who('tools')}${unknownTools(unknown, o)}; ${who('tools') ? 'the variant runs' : 'these variants run'} without ${unknown.length > 1 ? 'them' : 'it'} (--strict-tools makes this an error)`)
+      for (const t of named.filter((n) => !toolExists(n, tools))) {
+        const at = missingTools.get(t) ?? { path: v.keyPath('tools'), variants: [] }
+        if (!at.variants.includes(`${teamId}/${v.name}`)) at.variants.push(`${teamId}/${v.name}`)
+        missingTools.set(t, at)
+      }
+      for (const key of Object.keys(merged)) if (!EFFECTIVE_VARIANT_KEYS.has(key) && !inert.has(key)) inert.set(key, v.keyPath(key))
       if (spec) {
         const picked = Object.fromEntries(OVERRIDE_KEYS.filter((k) => merged[k] !== undefined).map((k) => [k, merged[k]]))
         const ov = AgentOverridesSchema.safeParse(picked)
@@ -115,6 +133,9 @@ export function checkSpecRefs(
       }
     }
     const evals = Array.isArray(rawTeam.eval) ? rawTeam.eval : rawTeam.eval === undefined ? [] : [rawTeam.eval]
+    for (const p of feedbackLoopIssues(evals.map((e) => (isPlain(e) ? e : {})))) {
+      add(issues, [...(Array.isArray(rawTeam.eval) ? ['teams', teamId, 'eval', p.index] : ['teams', teamId, 'eval']), p.key], p.message)
+    }
     evals.forEach((e, i) => {
       if (!isPlain(e) || typeof e.evaluator_id !== 'string') return
       const path: Path = Array.isArray(rawTeam.eval) ? ['teams', teamId, 'eval', i] : ['teams', teamId, 'eval']
@@ -131,5 +152,30 @@ export function checkSpecRefs(
       for (const p of o.evaluators.get(e.evaluator_id).check?.(parsed.data) ?? []) add(issues, path, `${e.evaluator_id}: ${p}`)
     })
   }
+  for (const [tool, at] of missingTools) {
+    const teamsOf = new Set(at.variants.map((n) => n.slice(0, n.indexOf('/'))))
+    const names = teamsOf.size > 1 ? at.variants : at.variants.map((n) => n.slice(n.indexOf('/') + 1))
+    const which = `named by ${at.variants.length > 1 ? 'variants' : 'variant'} ${names.join(', ')}`
+    if (o.strictTools) add(issues, at.path, `${unknownTools([tool], o)}; ${which} (--strict-tools)`)
+    else add(warnings, at.path, `${unknownTools([tool], o)}; ${which}, which run${at.variants.length > 1 ? '' : 's'} without it (--strict-tools makes this an error)`)
+  }
+  if (inert.size) {
+    const keys = [...inert.keys()]
+    add(warnings, [...inert.values()][0]!, `variant parameter${keys.length > 1 ? 's' : ''} ${keys.join(', ')} ${keys.length > 1 ? 'have' : 'has'} no effect on the engine: kept as variant parameters and shown in the configuration table (keys with an effect: ${[...EFFECTIVE_VARIANT_KEYS].filter((k) => k !== 'id').join(', ')})`)
+  }
   return { issues, warnings }
+}
+
+/** Problems of a team's feedback-loop settings (one evaluator drives the loop; its keys need `feedback_loop: true`). */
+export function feedbackLoopIssues(evals: readonly Plain[]): { index: number; key: string; message: string }[] {
+  const out: { index: number; key: string; message: string }[] = []
+  const loops = evals.map((e, i) => [e, i] as const).filter(([e]) => e.feedback_loop === true)
+  for (const [, i] of loops.slice(1)) out.push({ index: i, key: 'feedback_loop', message: `only one evaluator of a team can drive the feedback loop (evaluator ${loops[0]![1] + 1} already does)` })
+  evals.forEach((e, i) => {
+    if (e.feedback_loop === true) return
+    for (const key of ['max_rounds', 'target_score']) {
+      if (e[key] !== undefined) out.push({ index: i, key, message: `${key} has no effect without feedback_loop: true` })
+    }
+  })
+  return out
 }

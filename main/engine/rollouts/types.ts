@@ -15,6 +15,8 @@ export interface EvalScore {
   score: number | null
   /** Every metric the evaluator emitted (`score` included). */
   metrics: Record<string, number>
+  /** The metrics named in the team's `eval.metrics` (shown as columns), when it names any. */
+  metricNames?: string[]
   /** Self-consistency samples (judges with `samples: N`). */
   samples?: number[]
   /** Max − min of the samples. */
@@ -81,6 +83,30 @@ export interface VariantMetrics {
   /** Provider/tool errors met on the way (the variant still finished). */
   errors: string[]
   ledger: VariantLedger | null
+  /** `feedback_loop: true`: every judged answer, the first one included (absent without a loop). */
+  rounds?: FeedbackRound[]
+}
+
+/** One judged answer of a feedback loop: round 1 is the variant's first answer, each next one a new branch. */
+export interface FeedbackRound {
+  round: number
+  /** The root agent's branch holding this round's answer. */
+  branchId: string
+  /** The feedback evaluator's metric; null when it failed. */
+  score: number | null
+  metrics: Record<string, number>
+  /** The critique handed back to the agent (absent on the last round or without one). */
+  comment?: string
+  /** The evaluation artifact. */
+  ref?: string
+  answer: string | null
+}
+
+/** Last round's score minus the first one's; null when either is missing. */
+export const roundsImprovement = (rounds: readonly FeedbackRound[]): number | null => {
+  const first = rounds[0]?.score
+  const last = rounds[rounds.length - 1]?.score
+  return first == null || last == null ? null : last - first
 }
 
 /** A variant row as stored. */

@@ -41,6 +41,12 @@ export const VariantGridSchema = z.record(z.string(), z.array(z.unknown()).min(1
   }
 })
 
+/** `max_rounds` when a feedback loop does not say. */
+export const DEFAULT_MAX_ROUNDS = 3
+
+/** A metric name in `eval.metrics`. */
+export const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/
+
 /** `eval:` of a team. */
 export const TeamEvalSchema = z.strictObject({
   evaluator_id: z.string().min(1),
@@ -56,6 +62,15 @@ export const TeamEvalSchema = z.strictObject({
   model: z.string().min(1).optional(),
   /** Deterministic evaluators: their arguments (e.g. `{ text: "Paris" }` for `contains`). */
   params: z.record(z.string(), z.unknown()).optional(),
+  /** `comprehensive_judge`: the metrics scored one by one (0–1 each), weighted by the rubric. */
+  metrics: z.array(z.string().regex(METRIC_NAME, 'a metric name (letters, digits, _ and -)')).min(1)
+    .refine((m) => new Set(m).size === m.length, 'metric names must be unique').optional(),
+  /** Judge → critique → the agent answers again on a new branch → judged again, until the target or `max_rounds`. */
+  feedback_loop: z.boolean().optional(),
+  /** Judged answers per variant with `feedback_loop` (the first answer included); default {@link DEFAULT_MAX_ROUNDS}. */
+  max_rounds: z.int().min(1).max(10).optional(),
+  /** With `feedback_loop`: stop as soon as a round scores at least this. */
+  target_score: z.number().min(0).max(1).optional(),
 })
 export type TeamEval = z.infer<typeof TeamEvalSchema>
 

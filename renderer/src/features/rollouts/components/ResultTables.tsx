@@ -1,6 +1,7 @@
 import { flattenOverrides, type RolloutDetail, type VariantView } from '../../../../../preload/contract'
 import { formatMoney } from '../../../shared/format'
 import { bestLabel } from '../labels'
+import { improvementOf, metricValueOf, namedMetricsOf } from '../learning'
 import { errorsOf } from '../outputs'
 import { useRolloutsStore } from '../store'
 
@@ -11,6 +12,8 @@ const open = (v: VariantView) => useRolloutsStore.getState().openCell(`${v.team}
 /** Metrics per variant: scores, tokens, cost, latency, tool calls, errors, ledger. */
 export function MetricsTable({ detail }: { detail: RolloutDetail }) {
   const scoreNames = [...new Set(detail.variants.flatMap((v) => v.metrics?.scores.map((s) => s.evaluator) ?? []))]
+  const metricNames = namedMetricsOf(detail.variants)
+  const looped = detail.variants.some((v) => v.metrics?.rounds)
   return (
     <section aria-label="Metrics per variant">
       <div className="table-scroll">
@@ -18,6 +21,8 @@ export function MetricsTable({ detail }: { detail: RolloutDetail }) {
           <thead>
             <tr>
               <th>Team</th><th>Variant</th>{scoreNames.map((s) => <th key={s} className="num">{s}</th>)}
+              {metricNames.map((n) => <th key={`m:${n}`} className="num">{n}</th>)}
+              {looped && <><th className="num">Rounds</th><th className="num">Improvement</th></>}
               <th className="num">Tokens</th><th className="num">Judge tok</th><th className="num">Cost $</th><th className="num">Elapsed s</th><th className="num">Model s</th>
               <th className="num">Tools</th><th>Errors</th><th className="num">Final balance</th><th className="num">Net flow</th><th className="num">Transfers</th>
             </tr>
@@ -38,6 +43,8 @@ export function MetricsTable({ detail }: { detail: RolloutDetail }) {
                       </td>
                     )
                   })}
+                  {metricNames.map((n) => <td key={`m:${n}`} className="num">{num(metricValueOf(v, n), 3)}</td>)}
+                  {looped && <><td className="num" title={m?.rounds?.map((r) => `round ${r.round}: ${r.score === null ? 'error' : r.score.toFixed(3)} (branch ${r.branchId})`).join('\n')}>{m?.rounds ? m.rounds.map((r) => (r.score === null ? 'error' : r.score.toFixed(2))).join(' → ') : '–'}</td><td className="num">{num(improvementOf(v), 3)}</td></>}
                   <td className="num">{num(m?.usage.totalTokens)}</td>
                   <td className="num">{num(m?.judgeUsage.totalTokens)}</td>
                   <td className="num">{num(m?.usage.costUsd, 4)}</td>

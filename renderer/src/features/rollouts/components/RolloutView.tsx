@@ -1,6 +1,7 @@
 import type { RolloutDetail } from '../../../../../preload/contract'
 import { Alert, Badge, Button, Card } from '../../../shared/ui'
 import { rolloutStateLabel } from '../labels'
+import { improvementOf, metricValueOf, namedMetricsOf } from '../learning'
 import { useRolloutsStore, type ResultTab } from '../store'
 import { BarChart } from './BarChart'
 import { ComparePanel } from './ComparePanel'
@@ -28,6 +29,12 @@ function Charts({ detail }: { detail: RolloutDetail }) {
   return (
     <div className="charts">
       <BarChart title="Score" bars={bars((m) => m.score)} digits={3} />
+      {namedMetricsOf(detail.variants).map((name) => (
+        <BarChart key={name} title={`Metric: ${name}`} bars={detail.variants.map((v) => ({ label: label(detail, v), value: metricValueOf(v, name) }))} digits={3} />
+      ))}
+      {detail.variants.some((v) => v.metrics?.rounds) && (
+        <BarChart title="Improvement over feedback rounds" bars={detail.variants.map((v) => ({ label: label(detail, v), value: improvementOf(v) }))} digits={3} />
+      )}
       <BarChart title="Cost" unit=" $" bars={bars((m) => m.usage.costUsd)} digits={4} />
       <BarChart title="Tokens" bars={bars((m) => m.usage.totalTokens)} digits={0} />
       <BarChart title="Latency" unit=" s" bars={bars((m) => m.wallMs / 1000)} digits={1} />

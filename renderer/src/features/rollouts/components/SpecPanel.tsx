@@ -120,6 +120,11 @@ export function SpecPanel() {
                 </ul>
               </Alert>
             )}
+            {validation?.warnings?.length ? (
+              <Alert tone="info" title={`${validation.warnings.length} warning${validation.warnings.length === 1 ? '' : 's'} (the rollout still runs)`}>
+                <ul className="spec-errors" data-testid="spec-warnings">{validation.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+              </Alert>
+            ) : null}
             {validation?.ok && (
               <p className="muted">{validation.teams.length} team{validation.teams.length === 1 ? '' : 's'}, {validation.variants.length} variant{validation.variants.length === 1 ? '' : 's'}: {validation.teams.join(', ')}</p>
             )}

@@ -5,6 +5,7 @@ import { Badge, Button } from '../../../shared/ui'
 import { openTranscript } from '../openTranscript'
 import { errorsOf, phaseOf, variantKey } from '../outputs'
 import { useRolloutsStore } from '../store'
+import { FeedbackRounds } from './FeedbackRounds'
 import { PHASE_TEXT, PHASE_TONE } from './VariantGrid'
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`
@@ -95,6 +96,7 @@ export function VariantPanel({ detail }: { detail: RolloutDetail }) {
           <h3>Scores and judge comments</h3>
           <Scores v={v} />
         </section>
+        <FeedbackRounds v={v} />
         {errs.length > 0 && (
           <section aria-label="Errors">
             <h3>Errors</h3>
