@@ -157,6 +157,7 @@ describe('bad bundles', () => {
     expect(r.code).toBe(2)
     expect(r.err).toMatch(/^error: --conversation: no conversation named or with id "nope"; recent: .*trip/)
     expect((await a.run(['bundle', 'export'])).err).toBe('error: nothing to export: give --conversation NAME|ID, --rollout ID or --all')
-    expect((await a.run(['bundle', 'verify', join(a.root, 'missing.p2bundle')])).err).toBe('error: bundle missing.p2bundle: no such file')
+    const missing = join(a.root, 'missing.p2bundle')
+    expect((await a.run(['bundle', 'verify', missing])).err).toBe(`error: bundle ${missing}: no such file`)
   })
 })
