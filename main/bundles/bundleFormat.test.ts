@@ -71,6 +71,20 @@ describe('bundle format versions', () => {
   })
 })
 
+describe('bundle inspect --extract', () => {
+  it('writes the bundled config files into an empty folder, and never overwrites', async () => {
+    const b = fresh()
+    const file = join(FIXTURES, 'v0-chat.p2bundle')
+    const dir = join(b.root, 'cfg')
+    const r = await b.run(['bundle', 'inspect', file, '--extract', dir])
+    expect([r.code, r.err]).toEqual([0, ''])
+    expect(r.out).toContain(`Extracted 1 files into ${dir}.`)
+    expect(readFileSync(join(dir, 'agents.yml'), 'utf8')).toContain('agent_alpha')
+    const again = await b.run(['bundle', 'inspect', file, '--extract', dir])
+    expect([again.code, again.err]).toEqual([2, `error: --extract: ${join(dir, 'agents.yml')} exists; extract into an empty folder (nothing was written)`])
+  })
+})
+
 describe('secrets', () => {
   it('API keys, tokens, Canton JWT secrets and .env values never reach the bundle bytes', async () => {
     const b = fresh()

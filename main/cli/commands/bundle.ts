@@ -69,12 +69,18 @@ export function registerBundleCommands(program: Command, wrap: Wrap): void {
   bundle
     .command('inspect <file>')
     .description('manifest, counts, entry sizes and what importing it here would do (changes nothing)')
+    .option('--extract <dir>', 'also write its config files and rollout specs (rollouts/<id>.yml) into DIR, for `p2engine -c DIR --replay …`')
     .option('--json', 'print JSON')
-    .action(wrap(async (ctx, file: string, o: { json?: boolean }) => {
-      const { loadBundleBytes, importBundleBytes } = await service()
+    .action(wrap(async (ctx, file: string, o: { json?: boolean; extract?: string }) => {
+      const { loadBundleBytes, importBundleBytes, verifyBundle } = await service()
       const { bytes, label } = await loadBundleBytes(file)
       const r = await importBundleBytes(hostOf(ctx), bytes, label, { dryRun: true })
       const m = r.manifest
+      if (o.extract) {
+        const { extractConfig } = await import('../../bundles/extract')
+        const written = extractConfig(await verifyBundle(bytes, label), o.extract)
+        if (!o.json) ctx.io.out(`Extracted ${written.length} files into ${o.extract}.`)
+      }
       if (o.json) return ctx.io.out(toJson({ file, bytes: bytes.length, manifest: m, preview: { items: r.items, written: r.written, refsRemapped: r.refsRemapped, changed: r.changed } }))
       ctx.io.out(pc.bold(`Bundle ${label} · format ${m.format} v${m.version} · ${formatBytes(bytes.length)}`))
       ctx.io.out(`made by P2Engine ${m.appVersion} on machine ${m.sourceMachine} at ${m.created}`)
