@@ -82,15 +82,15 @@ describe('a paying rollout through a bundle', () => {
     expect(counts.evaluations).toBeGreaterThan(0)
     expect((await b.run('bundle', 'import', file)).code).toBe(0)
   })
-  const runIn = async (p: ReturnType<typeof shippedProject>, modelMode: 'record' | 'replay'): Promise<string> => {
+  const runIn = async (p: ReturnType<typeof shippedProject>, modelMode: 'record' | 'replay', cfg?: { dir: string; spec: string }): Promise<string> => {
       expect((await p.run('ledger', 'init')).code).toBe(0)
-      const configDir = join(p.dir, 'config')
+      const configDir = cfg?.dir ?? join(p.dir, 'config')
       const env = { P2ENGINE_HOME: join(p.dir, 'home'), OPENAI_API_KEY: '' }
       const dbPath = homePaths(env.P2ENGINE_HOME).database
       const store = openStore(dbPath)
       try {
         const config = loadConfig({ configDir, env, dotenvPath: null })
-        const spec = loadRolloutSpec(p.spec('rollout_competitive_payment.yml'), { configDir, agents: config.agents.map((x) => x.id), evaluators: new EvaluatorRegistry(), tools: builtinRegistry().names(), strictTools: false })
+        const spec = loadRolloutSpec(cfg?.spec ?? p.spec('rollout_competitive_payment.yml'), { configDir, agents: config.agents.map((x) => x.id), evaluators: new EvaluatorRegistry(), tools: builtinRegistry().names(), strictTools: false })
         const deps: RolloutDeps = { repo: new SqliteRolloutStore(store), ledger: new EmbeddedLedger(store, { party: config.settings.ledger.partyId }), executor: (task) => runVariant(task), task: { dbPath, configDir, env, modelMode } }
         const id = (await createRollout(deps, { specFile: spec.file, source: spec.source, variants: spec.variants, options: { parallel: 1, strictTools: false, replay: modelMode === 'replay', taskTimeoutMs: 60_000 } })).id
         await runRollout(deps, id)
@@ -112,8 +112,10 @@ describe('a paying rollout through a bundle', () => {
     expect((await b.run('ledger', 'audit')).code).toBe(0)
   })
 
-  it('a replay from the bundled recordings (no model, no tools run) scores the same', async () => {
-    const replayed = await runIn(b, 'replay')
+  it('a replay from the bundled recordings and bundled config (no model, no tools run) scores the same', async () => {
+    const dir = join(b.dir, 'extracted')
+    expect((await b.run('bundle', 'inspect', join(a.dir, 'rollout.p2bundle'), '--extract', dir)).code).toBe(0)
+    const replayed = await runIn(b, 'replay', { dir, spec: join(dir, 'rollouts', `${id}.yml`) })
     const scores = async (p: typeof a, rid: string) =>
       ((JSON.parse((await p.run('rollout', 'show', rid, '--json')).out) as { variants: { team: string; variantId: string; metrics: { scores: { score: number }[] } }[] }).variants)
         .map((v) => [v.team, v.variantId, v.metrics.scores.map((s) => s.score)])
