@@ -16,17 +16,26 @@ export interface BundleProgress {
 const issueText = (e: { issues: { path: PropertyKey[]; message: string }[] }): string =>
   e.issues.slice(0, 2).map((i) => `${i.path.length ? i.path.map(String).join('.') : '(row)'}: ${i.message}`).join('; ')
 
+/** Largest entry and largest total a bundle may unpack to (a hostile zip must not exhaust memory). */
+export const MAX_ENTRY_BYTES = 1024 * 1024 * 1024
+export const MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024 - 1
+
 /** Every file entry of a zip held in memory. Any zip-level damage is one error naming the entry (or the file). */
 export function unzip(bytes: Buffer, label: string): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true }, (err, zip) => {
       if (err || !zip) return reject(bundleError(label, `not a readable bundle (truncated, damaged or not a zip): ${err?.message ?? 'no zip'}`))
       const files = new Map<string, Buffer>()
+      let total = 0
       zip.on('error', (e: Error) => reject(bundleError(label, `damaged zip directory: ${e.message}`)))
       zip.on('end', () => resolve(files))
       zip.on('entry', (entry: yauzl.Entry) => {
         if (entry.fileName.endsWith('/')) return zip.readEntry()
         if (files.has(entry.fileName)) return reject(bundleError(label, `entry ${entry.fileName} appears twice`))
+        total += entry.uncompressedSize
+        if (entry.uncompressedSize > MAX_ENTRY_BYTES || total > MAX_TOTAL_BYTES) {
+          return reject(bundleError(label, `entry ${entry.fileName} unpacks to ${entry.uncompressedSize} bytes, over the limit (${MAX_ENTRY_BYTES} per entry, ${MAX_TOTAL_BYTES} in all)`))
+        }
         zip.openReadStream(entry, (e, stream) => {
           if (e || !stream) return reject(bundleError(label, `entry ${entry.fileName} is damaged: ${e?.message ?? 'unreadable'}`))
           const chunks: Buffer[] = []
