@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, printed as tables with ratios. Not a test: numbers vary by machine.
-// BENCH_ONLY=engine (or cli, ledger, tracing, rollouts; comma separated) runs a subset.
+// BENCH_ONLY=engine (or cli, ledger, tracing, rollouts, bundles; comma separated) runs a subset.
 import { cpus } from 'node:os'
+import { benchBundles } from './bundles'
 import { benchCliStart, printCliStart } from './cliStart'
 import { benchEngine } from './engine'
 import { benchLedger } from './ledger'
@@ -18,3 +19,4 @@ if (wanted('ledger')) printTable('Embedded ledger', await benchLedger())
 if (wanted('engine')) printTable('Engine per turn (scripted model, every state durable in SQLite)', await benchEngine())
 if (wanted('tracing')) printTable('OpenTelemetry tracing off vs on (engine turn, sequential)', await benchTracing())
 if (wanted('rollouts')) printTable('Rollouts (200 variants, fake model 100 ms, --parallel 32)', await benchRollouts())
+if (wanted('bundles')) printTable('Bundles (.p2bundle export and import)', await benchBundles())

@@ -36,6 +36,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { names: ['doctor'], needs: 'engine', load: async () => (await import('./commands/doctor')).registerDoctorCommand },
   { names: ['backup', 'restore'], needs: 'engine', load: async () => (await import('./commands/backup')).registerBackupCommands },
   { names: ['logs'], needs: 'engine', load: async () => (await import('./commands/logs')).registerLogsCommand },
+  { names: ['bundle'], needs: 'state', load: async () => (await import('./commands/bundle')).registerBundleCommands },
 ]
 
 /** Global options that take a value (`--home DIR`), so the value is not mistaken for a command. */

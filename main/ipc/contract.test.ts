@@ -22,10 +22,12 @@ interface Seeded {
   refs: [string, string]
   /** A finished rollout and one interrupted before it ran. */
   rollouts: { done: string; interrupted: string }
+  /** A bundle export held for download, and a bundle uploaded for inspect and import. */
+  bundles: { downloadId: string; uploadId: string; dataBase64: string }
 }
 
 /** One sample input per channel; the test fails when a channel has none. */
-const samplesFor = ({ refs, rollouts }: Seeded): Record<InvokeChannel, unknown> => ({
+const samplesFor = ({ refs, rollouts, bundles }: Seeded): Record<InvokeChannel, unknown> => ({
   'app:info': {},
   'app:model': {},
   'ledger:wallets': {},
@@ -75,6 +77,11 @@ const samplesFor = ({ refs, rollouts }: Seeded): Record<InvokeChannel, unknown> 
   'canton:install': { url: 'http://127.0.0.1:9/canton-open-source.tar.gz' },
   'canton:installStatus': {},
   'logs:tail': { sources: ['app', 'canton'], level: 'info', search: '', lines: 50 },
+  'bundles:export': { conversations: ['chat_tree'], artifacts: [refs[0]] },
+  'bundles:download': { downloadId: bundles.downloadId, offset: 0 },
+  'bundles:upload': { fileName: 'tree.p2bundle', dataBase64: bundles.dataBase64 },
+  'bundles:inspect': { uploadId: bundles.uploadId },
+  'bundles:import': { uploadId: bundles.uploadId, requestId: 'r1' },
 })
 
 const at = { conversationId: 'c1', agentId: 'agent_alpha', branch: 'main' }
@@ -93,6 +100,7 @@ const eventSamples: Record<EventName, unknown> = {
   'chat:tool': { ...at, phase: 'end', callId: 'call_1', name: 'get_weather', status: 'ok', ms: 3 },
   'chat:answered': { ...at, text: 'It is sunny', root: true },
   'chat:inputRequested': { ...at, text: 'Approve?' },
+  'bundles:progressed': { requestId: 'r1', phase: 'import', done: 1, total: 2 },
   'rollouts:progressed': {
     rolloutId: 'ro_1', status: 'running',
     variant: { team: 'demo_team', variantId: 'v000', status: 'done', totalTokens: 120, costUsd: 0.0012, score: 0.8, error: null },
@@ -159,7 +167,12 @@ async function setup() {
   await rollouts.whenIdle()
   const spec = new SqliteRolloutStore(store).get(done.id).spec
   const interrupted = new SqliteRolloutStore(store).create({ id: 'ro_interrupted', specFile: 'demo_rollout.yml', spec, ledgerBefore: null }).id
-  const seeded: Seeded = { refs: [entries[0]!.ref, entries[1]!.ref], rollouts: { done: done.id, interrupted } }
+  const data = async <T>(p: Promise<{ ok: boolean }>): Promise<T> => ((await p) as { ok: true; data: T }).data
+  const exported = await data<{ downloadId: string }>(transport.invoke('bundles:export', { conversations: ['chat_tree'] }))
+  const dataBase64 = (await data<{ dataBase64: string }>(transport.invoke('bundles:download', { downloadId: exported.downloadId, offset: 0 }))).dataBase64
+  const { uploadId } = await data<{ uploadId: string }>(transport.invoke('bundles:upload', { fileName: 'tree.p2bundle', dataBase64 }))
+  const { downloadId } = await data<{ downloadId: string }>(transport.invoke('bundles:export', { rollouts: [done.id] }))
+  const seeded: Seeded = { refs: [entries[0]!.ref, entries[1]!.ref], rollouts: { done: done.id, interrupted }, bundles: { downloadId, uploadId, dataBase64 } }
   return { services, bus, transport, samples: samplesFor(seeded) }
 }
 

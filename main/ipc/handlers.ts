@@ -10,6 +10,7 @@ import { settingsHandlers } from './settings'
 import { rolloutsHandlers } from './rollouts'
 import { cantonHandlers } from './canton'
 import { logsHandlers } from './logs'
+import { bundlesHandlers } from './bundles'
 import { registerHandlers, type HandlerTable, type Transport } from './register'
 import type { AppServices } from './services'
 
@@ -33,6 +34,7 @@ export function buildHandlers(services: AppServices, bus: EventBus): HandlerTabl
     ...rolloutsHandlers(services, bus),
     ...cantonHandlers(services, bus),
     ...logsHandlers(services),
+    ...bundlesHandlers(services, bus),
   }
 }
 

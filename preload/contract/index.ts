@@ -10,6 +10,7 @@ import { settingsInvokes } from './settings'
 import { rolloutsEvents, rolloutsInvokes } from './rollouts'
 import { cantonEvents, cantonInvokes } from './canton'
 import { logsInvokes } from './logs'
+import { bundlesEvents, bundlesInvokes } from './bundles'
 
 /**
  * The IPC contract: every operation the UI can invoke and every event main pushes, one table.
@@ -17,8 +18,8 @@ import { logsInvokes } from './logs'
  * over a WebSocket. A new domain adds its own file and spreads it in here.
  */
 export const contract = {
-  invokes: { ...appInvokes, ...ledgerInvokes, ...chatInvokes, ...branchesInvokes, ...overridesInvokes, ...artifactsInvokes, ...settingsInvokes, ...rolloutsInvokes, ...cantonInvokes, ...logsInvokes },
-  events: { ...appEvents, ...ledgerEvents, ...chatEvents, ...rolloutsEvents, ...cantonEvents },
+  invokes: { ...appInvokes, ...ledgerInvokes, ...chatInvokes, ...branchesInvokes, ...overridesInvokes, ...artifactsInvokes, ...settingsInvokes, ...rolloutsInvokes, ...cantonInvokes, ...logsInvokes, ...bundlesInvokes },
+  events: { ...appEvents, ...ledgerEvents, ...chatEvents, ...rolloutsEvents, ...cantonEvents, ...bundlesEvents },
 } as const
 
 export type Contract = typeof contract
@@ -63,4 +64,5 @@ export * from './settings'
 export * from './rollouts'
 export * from './canton'
 export * from './logs'
+export * from './bundles'
 export * from './limits'

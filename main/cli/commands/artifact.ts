@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { describeOrigin, originOf } from '../../bundles/origin'
 import { UserInputError } from '../../engine/errors'
 import type { ArtifactQuery } from '../../engine/ports/artifacts'
 import { ArtifactTypeSchema, type ArtifactHeader } from '../../engine/schema/artifacts'
@@ -44,6 +45,8 @@ function showAction(ctx: CliContext, name: string, opts: ShowOpts): void {
     ...(type ? { type } : {}),
   })
   if (opts.json) return ctx.io.out(toJson(headers))
+  const origin = originOf(ctx.store.db, 'conversation', sessionId)
+  if (origin) ctx.io.out(pc.cyan(describeOrigin(origin, sessionId)))
   if (!headers.length) return ctx.io.out('No artifacts match the filters.')
   // Two lines per artifact, so the ref (for `artifact cat`) is never wrapped: what, then its content.
   const width = terminalWidth()
@@ -59,6 +62,8 @@ function catAction(ctx: CliContext, ref: string, opts: { json?: boolean }): void
   const h = a.header
   ctx.io.out(pc.bold(`# ${formatTime(h.ts)}  (${labelOf(h)})  session=${h.sessionId}  agent=${h.agentId}  branch=${h.branchId}  step=${h.stepIdx}`))
   if (h.tags.length) ctx.io.out(pc.dim(`# tags: ${h.tags.join(', ')}`))
+  const origin = originOf(ctx.store.db, 'conversation', h.sessionId)
+  if (origin) ctx.io.out(pc.dim(`# ${describeOrigin(origin, h.sessionId)}`))
   if (h.parentRefs.length) ctx.io.out(pc.dim(`# parents: ${h.parentRefs.join(', ')}`))
   ctx.io.out(typeof a.payload === 'string' && h.mime === 'text/plain' ? a.payload : toJson(a.payload))
 }

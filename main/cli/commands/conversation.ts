@@ -13,6 +13,7 @@ import { watchConversation } from './conversationWatch'
 import { agentOf, branchOf, conversationOf, indexArg } from './resolve'
 import { formatTime } from '../timeFormat'
 import { entryRow } from './stackFormat'
+import { registerConversationShow } from './conversationShow'
 
 interface AgentOpt { agentId?: string }
 interface JsonOpt { json?: boolean }
@@ -116,6 +117,7 @@ export function registerConversationCommands(program: Command, wrap: Wrap): void
   const agentOption = (c: Command) => c.option('--agent-id <id>', "agent whose stack to use (default: the conversation's root agent)")
 
   conv.command('list').description('all conversations').option('--json', 'print JSON').action(wrap(listAction))
+  registerConversationShow(conv, wrap)
 
   agentOption(conv.command('stack <conversation>').description('entries of a stack (newest last)'))
     .option('--n <n>', 'how many of the newest entries (0: all)', intOption('--n'), 10)

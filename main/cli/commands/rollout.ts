@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
+import { describeOrigin, originOf } from '../../bundles/origin'
 import { InvalidArgumentError } from 'commander'
 import { UserInputError } from '../../engine/errors'
 import { loadEvaluators } from '../../engine/evals/registry'
@@ -60,6 +61,8 @@ export function printReport(ctx: CliContext, r: RolloutRecord, variants: Variant
   const state = rolloutState(r)
   io.out(pc.bold(`Rollout ${r.id} · ${rolloutName(r.specFile, r.createdAt)} · ${state === 'interrupted' ? pc.yellow(state) : state}`))
   io.out(pc.dim(`spec: ${r.specFile}`))
+  const origin = originOf(ctx.store.db, 'rollout', r.id)
+  if (origin) io.out(pc.cyan(describeOrigin(origin, r.id)))
   if (state === 'interrupted') io.out(pc.yellow(`⚠ interrupted: no process is running it. Continue with \`${resumeCommand(r.id)}\`.`))
   if (variants.some((v) => v.metrics?.usage.offline || v.metrics?.scores.some((s) => s.offline))) {
     io.out(pc.yellow('⚠ offline: the scripted model and judge answered; scores and tokens are not from a real LLM.'))
@@ -152,7 +155,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       const pending = repo.variants(id).filter((v) => v.status === 'queued' || v.status === 'running').length
       if (!pending && r.status !== 'running') {
         // Nothing to run: the stored figures are shown as they are, never re-measured.
-        if (o.json) return ctx.io.out(toJson({ rollout: r, variants: repo.variants(id) }))
+        if (o.json) return ctx.io.out(toJson({ rollout: r, variants: repo.variants(id), origin: originOf(ctx.store.db, 'rollout', r.id) }))
         ctx.io.out(`Rollout ${id} is already ${r.status}; nothing to resume.`)
         return printReport(ctx, r, repo.variants(id))
       }

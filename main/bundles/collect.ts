@@ -1,0 +1,118 @@
+import type Database from 'better-sqlite3'
+import { UserInputError } from '../engine/errors'
+import { hashCanonical } from '../engine/tools/canonicalJson'
+import { emptyRows, sortRows, TABLE_NAMES, type Row, type Rows } from './format'
+import { specYamlOf } from './specYaml'
+
+/** What to export: conversations by name or id, rollouts by id (with every variant's conversation), or everything. */
+export interface BundleSelection {
+  conversations?: readonly string[]
+  rollouts?: readonly string[]
+  all?: boolean
+}
+
+/** The scope a selection names, for the manifest. */
+export const scopeOf = (s: BundleSelection): 'all' | 'rollouts' | 'conversations' =>
+  s.all ? 'all' : s.rollouts?.length && !s.conversations?.length ? 'rollouts' : 'conversations'
+
+type Db = Database.Database
+
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ')
+
+/** Rows of `sql` (which ends in `IN (…)` over `ids`), in chunks that stay below SQLite's variable limit. */
+function inChunks<T>(db: Db, sql: (marks: string) => string, ids: readonly string[]): T[] {
+  const out: T[] = []
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500)
+    out.push(...(db.prepare(sql(placeholders(chunk.length))).all(...chunk) as T[]))
+  }
+  return out
+}
+
+function resolveConversations(db: Db, wanted: readonly string[]): string[] {
+  const find = db.prepare('SELECT id FROM conversations WHERE id = ? OR name = ?').pluck()
+  return wanted.map((w) => {
+    const id = find.get(w, w) as string | undefined
+    if (id) return id
+    const known = (db.prepare('SELECT name FROM conversations ORDER BY created_at DESC LIMIT 5').pluck().all() as string[]).join(', ')
+    throw new UserInputError(`--conversation: no conversation named or with id "${w}"${known ? `; recent: ${known}` : ' (there are none)'}`, 'CONVERSATION_NOT_FOUND')
+  })
+}
+
+function resolveRollouts(db: Db, wanted: readonly string[]): string[] {
+  const has = db.prepare('SELECT 1 FROM rollouts WHERE id = ?').pluck()
+  for (const w of wanted) {
+    if (has.get(w)) continue
+    const known = (db.prepare('SELECT id FROM rollouts ORDER BY created_at DESC LIMIT 5').pluck().all() as string[]).join(', ')
+    throw new UserInputError(`--rollout: no rollout "${w}"${known ? `; recent: ${known}` : ' (there are none)'}`, 'ROLLOUT_NOT_FOUND')
+  }
+  return [...wanted]
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+
+/**
+ * Reads every row a selection needs from the database, in one read transaction so the bundle is
+ * a consistent snapshot: conversations with all agents' branches and entries, their artifacts
+ * (payloads inline) and links, overrides, the model and tool recordings made while they ran,
+ * rollouts with spec YAML and variant rows, and the ledger transfers the conversations made.
+ */
+export function collectRows(db: Db, sel: BundleSelection): Rows {
+  return db.transaction(() => collect(db, sel))()
+}
+
+function collect(db: Db, sel: BundleSelection): Rows {
+  const rows = emptyRows()
+  const rolloutIds = sel.all ? (db.prepare('SELECT id FROM rollouts').pluck().all() as string[]) : resolveRollouts(db, sel.rollouts ?? [])
+  const convIds = new Set(sel.all ? (db.prepare('SELECT id FROM conversations').pluck().all() as string[]) : resolveConversations(db, sel.conversations ?? []))
+  if (!sel.all && convIds.size === 0 && rolloutIds.length === 0) throw new UserInputError('nothing to export: give --conversation NAME|ID, --rollout ID or --all', 'NOTHING_TO_EXPORT')
+
+  rows.rollouts = inChunks<Omit<Row<'rollouts'>, 'spec_yaml'>>(db, (m) => `SELECT id, spec_file, spec, status, created_at, finished_at, ledger_before, ledger_after FROM rollouts WHERE id IN (${m})`, rolloutIds)
+    .map((r) => ({ ...r, spec_yaml: specYamlOf(r.spec_file, r.spec) }))
+  rows.variants = inChunks<Row<'variants'>>(db, (m) => `SELECT rollout_id, team, variant_id, position, status, conversation_id, overrides, metrics, error, started_at, finished_at FROM rollout_variants WHERE rollout_id IN (${m})`, rolloutIds)
+  for (const v of rows.variants) if (v.conversation_id) convIds.add(v.conversation_id)
+
+  const ids = [...convIds]
+  rows.conversations = inChunks(db, (m) => `SELECT id, name, root_agent, created_at, metadata FROM conversations WHERE id IN (${m})`, ids)
+  rows.branches = inChunks(db, (m) => `SELECT b.conversation_id, b.agent_id, b.branch_id, b.parent_branch, b.fork_index, b.length, b.last_ts, b.episode_id, b.created_at,
+      CASE WHEN c.branch_id IS NULL THEN 0 ELSE 1 END AS current
+    FROM stack_branches b LEFT JOIN stack_current c ON c.conversation_id = b.conversation_id AND c.agent_id = b.agent_id AND c.branch_id = b.branch_id
+    WHERE b.conversation_id IN (${m})`, ids)
+  rows.entries = inChunks(db, (m) => `SELECT conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, header, state
+    FROM stack_entries WHERE conversation_id IN (${m})`, ids)
+  rows.artifacts = inChunks(db, (m) => `SELECT ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body
+    FROM artifacts WHERE session_id IN (${m})`, ids)
+  const refs = [...new Set([...rows.artifacts.map((a) => a.ref), ...rows.entries.filter((e) => e.copied === 0).map((e) => e.ref)])]
+  rows.links = inChunks(db, (m) => `SELECT child_ref, parent_ref, position FROM artifact_relations WHERE child_ref IN (${m})`, refs)
+  rows.overrides = inChunks(db, (m) => `SELECT conversation_id, agent_id, doc, locked, updated_at FROM agent_overrides WHERE conversation_id IN (${m})`, ids)
+  rows.recordings = recordingsFor(db, rows)
+  rows.transfers = inChunks<Omit<Row<'transfers'>, 'conversation_id'> & { conversation_id: string }>(db, (m) => `SELECT tx_id, command_id, json_extract(details, '$.conversationId') AS conversation_id,
+      agent_a AS from_agent, agent_b AS to_agent, json_extract(details, '$.amount') AS amount, COALESCE(json_extract(details, '$.reason'), '') AS reason, committed_at, details
+    FROM ledger_transactions WHERE kind = 'transfer_executed' AND json_extract(details, '$.conversationId') IN (${m})`, ids)
+  for (const t of TABLE_NAMES) (rows as Record<string, unknown[]>)[t] = sortRows(t, rows[t] as never)
+  return rows
+}
+
+/**
+ * The recordings a replay of these conversations and rollouts needs: every tool outcome recorded
+ * for their tool calls, and every model exchange recorded while they ran (from creation to their
+ * last entry or artifact; a rollout to its end), with all occurrences of each request hash.
+ */
+function recordingsFor(db: Db, rows: Rows): Row<'recordings'>[] {
+  const windows: [number, number][] = []
+  const last = new Map<string, number>()
+  const bump = (id: string, ts: number) => last.set(id, Math.max(last.get(id) ?? 0, ts))
+  for (const e of rows.entries) bump(e.conversation_id, e.ts)
+  for (const a of rows.artifacts) bump(a.session_id, a.ts)
+  for (const c of rows.conversations) windows.push([c.created_at, Math.max(c.created_at, last.get(c.id) ?? c.created_at)])
+  for (const r of rows.rollouts) windows.push([r.created_at, r.finished_at ?? Math.max(r.created_at, ...rows.variants.filter((v) => v.rollout_id === r.id).map((v) => v.finished_at ?? 0))])
+  const hashes = new Set<string>()
+  const inWindow = db.prepare("SELECT DISTINCT hash FROM model_recordings WHERE recorded_at >= ? AND recorded_at <= ? AND hash NOT LIKE 'tool:%'").pluck()
+  for (const [from, to] of windows) for (const h of inWindow.all(iso(from - 1000), iso(to + 1000)) as string[]) hashes.add(h)
+  for (const e of rows.entries) {
+    if (e.kind !== 'tool_call') continue
+    const s = JSON.parse(e.state) as { name?: string; arguments?: unknown }
+    if (typeof s.name === 'string') hashes.add(`tool:${s.name}:${hashCanonical({ tool: s.name, args: s.arguments })}`)
+  }
+  return inChunks(db, (m) => `SELECT hash, ordinal, model, doc, recorded_at FROM model_recordings WHERE hash IN (${m})`, [...hashes])
+}

@@ -1,0 +1,40 @@
+import type { LoadedConfig } from '../engine/config/types'
+import { readDotenv } from '../engine/config/dotenv'
+import { knownSecrets, lineScrubber, REDACTED } from '../logging/redact'
+
+/** `.env` and environment names that hold credentials (API keys, tokens, Canton JWT secrets, passwords). */
+const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|JWT)/i
+/** A YAML line whose key names a secret (`api_key: …`, `canton_token: …`). */
+const SECRET_YAML_LINE = /^(\s*-?\s*["']?[\w.-]*(?:key|token|secret|password|passwd|jwt)[\w.-]*["']?\s*:\s*)(\S.*)$/gim
+
+/**
+ * Every secret value this process knows: the model API key, credential-named environment values
+ * and credential-named `.env` values (the `.env` file itself is never bundled).
+ */
+export function bundleSecrets(config: Pick<LoadedConfig, 'settings' | 'files'> | undefined, env: NodeJS.ProcessEnv): string[] {
+  const out = knownSecrets(config, env)
+  for (const [k, v] of Object.entries(env)) if (v && v.length >= 6 && SECRET_NAME.test(k)) out.push(v)
+  const dotenvPath = config?.files?.dotenv
+  if (dotenvPath) for (const [k, v] of Object.entries(readDotenv(dotenvPath).values)) if (v.length >= 6 && SECRET_NAME.test(k)) out.push(v)
+  return [...new Set(out)]
+}
+
+/** Replaces every known secret value (and its JSON-escaped form) in entry text. */
+export function valueScrubber(secrets: readonly string[]): (text: string) => string {
+  const values = [...new Set(secrets.filter((s) => s.length >= 6).flatMap((s) => [s, JSON.stringify(s).slice(1, -1), JSON.stringify(JSON.stringify(s).slice(1, -1)).slice(1, -1)]))]
+    .sort((a, b) => b.length - a.length)
+  if (values.length === 0) return (t) => t
+  const re = new RegExp(values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')
+  return (t) => t.replace(re, REDACTED)
+}
+
+/**
+ * Scrubs a config file: known values, then members and YAML keys named like secrets, bearer
+ * credentials, URL passwords and `sk-` keys (the log scrubber's rules).
+ */
+export function scrubConfigFile(path: string, text: string, secrets: readonly string[]): string {
+  let out = valueScrubber(secrets)(text)
+  if (/\.ya?ml$/i.test(path)) out = out.replace(SECRET_YAML_LINE, (_m, head: string) => `${head}"${REDACTED}"`)
+  const scrub = lineScrubber([])
+  return out.split('\n').map(scrub).join('\n')
+}

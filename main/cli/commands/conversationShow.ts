@@ -1,0 +1,28 @@
+import type { Command } from 'commander'
+import { describeOrigin, originOf } from '../../bundles/origin'
+import type { CliContext } from '../context'
+import { pc, toJson } from '../output'
+import type { Wrap } from '../program'
+import { safeText } from '../safeText'
+import { formatTime } from '../timeFormat'
+import { conversationOf } from './resolve'
+
+function showAction(ctx: CliContext, name: string, opts: { json?: boolean }): void {
+  const conv = conversationOf(ctx, name)
+  const { stacks } = ctx.engine.deps
+  const agents = stacks.agentsOf(conv.id).map((agent) => {
+    const branch = stacks.currentBranch(conv.id, agent)
+    return { agent, branch, length: stacks.length(conv.id, agent, branch), branches: stacks.listBranches(conv.id, agent).length }
+  })
+  const origin = originOf(ctx.store.db, 'conversation', conv.id)
+  if (opts.json) return ctx.io.out(toJson({ id: conv.id, name: conv.name, rootAgent: conv.rootAgent, createdAt: conv.createdAt, agents, origin }))
+  ctx.io.out(pc.bold(`Conversation ${safeText(conv.name)} (${conv.id})`))
+  ctx.io.out(`root agent ${conv.rootAgent}, created ${formatTime(conv.createdAt)}`)
+  if (origin) ctx.io.out(pc.cyan(describeOrigin(origin, conv.id)))
+  for (const a of agents) ctx.io.out(`  ${a.agent}: branch ${a.branch} (${a.length} entries), ${a.branches} branch${a.branches === 1 ? '' : 'es'}`)
+}
+
+/** `p2engine conversation show <conversation>`: summary with agents, branches and, when imported, the bundle it came from. */
+export function registerConversationShow(conv: Command, wrap: Wrap): void {
+  conv.command('show <conversation>').description('agents, branches and origin (the bundle an imported conversation came from)').option('--json', 'print JSON').action(wrap(showAction))
+}
