@@ -62,7 +62,7 @@ async function contextFor(task: z.infer<typeof TaskSchema>): Promise<ThreadConte
       log.info('worker started', { db: task.dbPath, backend: settings.ledger.backend, modelMode: task.modelMode })
       const ledger = settings.ledger.backend === 'canton' ? cantonLedgerFromSettings(settings, task.env) : new EmbeddedLedger(store, { party: settings.ledger.partyId })
       const evaluators = await loadEvaluators(task.configDir)
-      const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode, logger: log })
+      const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode, logger: log, env: task.env })
       return { store, repo: new SqliteRolloutStore(store), config, ledger, evaluators, engine, log }
     })()
     contexts.set(key, c)

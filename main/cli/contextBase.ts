@@ -140,6 +140,7 @@ export class CliContextBase {
       ...(this.config.settings.ledger.enabled ? { ledger: this.ledger } : {}),
       logger: this.logger,
       modelMode: this.globals.replay ? 'replay' : 'record',
+      env: this.env,
     })
     return this.engineInstance
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { UserInputError } from '../../engine/errors'
 import type { ArtifactQuery, ArtifactStore, NewArtifact } from '../../engine/ports/artifacts'
+import type { PayloadStore } from '../../engine/ports/payloads'
 import {
   ArtifactRefSchema,
   ProvenanceSchema,
@@ -13,6 +14,7 @@ import {
 import { defineJsonColumn } from '../jsonColumn'
 import type { SqliteStore } from '../sqliteStore'
 import { StateColumn } from '../stacks/stateColumn'
+import { inlinePayloads } from '../payloads/inline'
 import { newArtifactRef } from './ids'
 import { unifiedDiff } from './lineDiff'
 
@@ -106,6 +108,8 @@ export class SqliteArtifactStore implements ArtifactStore {
   constructor(
     private readonly store: SqliteStore,
     private readonly now: () => number = Date.now,
+    /** Where payload texts live (`ARTIFACT_DRIVER`); the stack store writes its states through it too. */
+    readonly payloads: PayloadStore = inlinePayloads,
   ) {
     const db = store.db
     this.insertArtifact = db.prepare(
@@ -189,7 +193,7 @@ export class SqliteArtifactStore implements ArtifactStore {
     const rawLen = Buffer.byteLength(text)
     return this.store.write(() => {
       const stepIdx = this.nextStep(a.sessionId, branchId)
-      this.insertArtifact.run(ref, a.sessionId, a.agentId, branchId, episodeId, stepIdx, a.type, role, mime, ts, score, reward, rawLen, encodeHeaderExtras(extras), text)
+      this.insertArtifact.run(ref, a.sessionId, a.agentId, branchId, episodeId, stepIdx, a.type, role, mime, ts, score, reward, rawLen, encodeHeaderExtras(extras), this.payloads.put(text))
       extras.parentRefs.forEach((p, i) => this.insertRelation.run(ref, p, i))
       return {
         ref, sessionId: a.sessionId, agentId: a.agentId, branchId, episodeId, stepIdx, type: a.type, role, stateKind: null, stateId: null, mime,
@@ -206,7 +210,7 @@ export class SqliteArtifactStore implements ArtifactStore {
 
   get(ref: string): Artifact {
     const row = this.header(ref)
-    const body = this.selectBody.get(ref, ref) as string
+    const body = this.payloads.get(this.selectBody.get(ref, ref) as string)
     return { header: toHeader(row), payload: decodePayload(row, body) }
   }
 

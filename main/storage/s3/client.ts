@@ -40,20 +40,28 @@ const quiet = { trace: nothing, debug: nothing, info: nothing, warn: nothing, er
 const noCredentials = (): Promise<never> =>
   Promise.reject(Object.assign(new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set'), { name: 'CredentialsProviderError' }))
 
-/** SDK options of a connection: short timeouts and one retry, so a dead endpoint fails in seconds. */
-export function s3ClientConfig(c: S3Connection): S3ClientConfig {
+/** The plain-data part of {@link s3ClientConfig} (a worker thread adds the same functions). */
+export function plainClientConfig(c: S3Connection): S3ClientConfig {
   return {
     region: c.region,
     ...(c.endpoint ? { endpoint: c.endpoint } : {}),
     forcePathStyle: c.forcePathStyle,
-    // With a custom endpoint there are no instance roles to ask: missing keys fail at once.
-    ...(c.credentials ? { credentials: c.credentials } : c.endpoint ? { credentials: noCredentials } : {}),
+    ...(c.credentials ? { credentials: c.credentials } : {}),
     maxAttempts: 2,
     // S3-compatible stores (s3rver, older MinIO) store aws-chunked checksum framing as object bytes.
     ...(c.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 30_000 },
+  }
+}
+
+/** SDK options of a connection: short timeouts and one retry, so a dead endpoint fails in seconds. */
+export function s3ClientConfig(c: S3Connection): S3ClientConfig {
+  return {
+    ...plainClientConfig(c),
+    // With a custom endpoint there are no instance roles to ask: missing keys fail at once.
+    ...(!c.credentials && c.endpoint ? { credentials: noCredentials } : {}),
     // The SDK writes retry notes to the console unless it has a logger of its own: the CLI's output stays clean.
     logger: quiet,
-    requestHandler: { connectionTimeout: 3000, requestTimeout: 30_000 },
   }
 }
 
