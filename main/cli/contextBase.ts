@@ -161,6 +161,8 @@ export class CliContextBase {
   }
 
   async close(): Promise<void> {
+    // ARTIFACT_DRIVER=s3: let this command's uploads finish before the store closes.
+    if (this.engineInstance) await this.engineModule.flushPayloads(this.storeInstance)
     this.engineInstance?.close()
     await this.ledgerInstance?.close()
     this.storeInstance?.close()

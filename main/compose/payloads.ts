@@ -1,9 +1,18 @@
 import type { Settings } from '../engine/config/types'
 import type { PayloadStore } from '../engine/ports/payloads'
 import { inlinePayloads } from '../storage/payloads/inline'
-import { createS3Client } from '../storage/s3/client'
+import { s3ConnectionFrom } from '../storage/s3/connection'
 import { S3PayloadStore } from '../storage/s3/payloadStore'
 import type { SqliteStore } from '../storage/sqliteStore'
+
+/**
+ * Waits for the uploads of `store`'s payload store (if it has one): the CLI calls it before
+ * closing the store, so its blocking last-chance upload at close has nothing left to do.
+ */
+export async function flushPayloads(store: SqliteStore | undefined): Promise<void> {
+  const p = store && byStore.get(store)
+  if (p instanceof S3PayloadStore) await p.flush()
+}
 
 /** One payload store per database connection: every engine composed on a store shares it. */
 const byStore = new WeakMap<SqliteStore, PayloadStore>()
@@ -18,7 +27,7 @@ export function payloadStoreFor(store: SqliteStore, settings: Settings, env: Nod
   if (!a || a.driver !== 's3' || !a.s3Bucket) return inlinePayloads
   let p = byStore.get(store)
   if (!p) {
-    p = new S3PayloadStore(store, { bucket: a.s3Bucket, prefix: a.s3Prefix, thresholdBytes: a.s3ThresholdBytes }, createS3Client(env), onError ? { onError } : {})
+    p = new S3PayloadStore(store, { bucket: a.s3Bucket, prefix: a.s3Prefix, thresholdBytes: a.s3ThresholdBytes }, s3ConnectionFrom(env), onError ? { onError } : {})
     byStore.set(store, p)
   }
   return p

@@ -47,7 +47,7 @@ const errorOf = (fn: () => unknown) => {
 describe('S3PayloadStore against s3rver', () => {
   it('keeps payloads up to the threshold inline and puts larger ones in the bucket, content-addressed', async () => {
     const st = memStore()
-    const p = new S3PayloadStore(st, settings, access)
+    const p = new S3PayloadStore(st, settings, access.connection)
     expect(p.put('{"small":true}')).toBe('{"small":true}')
     const text = big(200)
     const stored = st.write(() => p.put(text))
@@ -59,20 +59,20 @@ describe('S3PayloadStore against s3rver', () => {
     expect(payloadKey('team/a', sha(text))).toBe(`team/a/sha256/${sha(text).slice(0, 2)}/${sha(text)}`)
     expect(await objectText(payloadKey('team/a', sha(text)))).toBe(text)
     // Another connection (empty cache, empty outbox) reads it from the bucket.
-    const other = new S3PayloadStore(memStore(), settings, access)
+    const other = new S3PayloadStore(memStore(), settings, access.connection)
     expect(other.get(stored)).toBe(text)
     other.closeNow()
   })
 
   it('a missing object is one clear error naming bucket and key; a changed one fails its hash', async () => {
     const st = memStore()
-    const p = new S3PayloadStore(st, settings, access)
+    const p = new S3PayloadStore(st, settings, access.connection)
     const text = big(300)
     const stored = st.write(() => p.put(text))
     await p.flush()
     const key = payloadKey('team/a', sha(text))
     await access.client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: key }))
-    const reader = new S3PayloadStore(memStore(), settings, access)
+    const reader = new S3PayloadStore(memStore(), settings, access.connection)
     expect(errorOf(() => reader.get(stored))).toEqual({
       name: 'StorageError', code: 'STORAGE_IO',
       message: `artifact payload s3://p2engine-test/${key} is missing from bucket "p2engine-test" (key ${key}, ${Buffer.byteLength(text)} bytes): the object was deleted, or S3_BUCKET / S3_PREFIX changed since it was stored`,
@@ -90,7 +90,7 @@ describe('S3PayloadStore against s3rver', () => {
     const dead = createS3Client({ ...s3.env, AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9' })
     const st = memStore()
     const errors: string[] = []
-    const p = new S3PayloadStore(st, settings, dead, { onError: (m) => errors.push(m) })
+    const p = new S3PayloadStore(st, settings, dead.connection, { onError: (m) => errors.push(m) })
     const text = big(400)
     const stored = st.write(() => p.put(text))
     await p.flush()
@@ -102,7 +102,7 @@ describe('S3PayloadStore against s3rver', () => {
     expect(() => st.write(() => { p.put(big(500)); throw new Error('rollback') })).toThrow('rollback')
     expect(p.pending()).toBe(1)
     // The next run with a live endpoint drains the outbox (here: at close, synchronously).
-    const next = new S3PayloadStore(st, settings, access)
+    const next = new S3PayloadStore(st, settings, access.connection)
     next.closeNow()
     expect(next.pending()).toBe(0)
     expect(await objectText(payloadKey('team/a', sha(text)))).toBe(text)
@@ -111,7 +111,7 @@ describe('S3PayloadStore against s3rver', () => {
 
   it('stores a small text that looks like a pointer in the bucket, so it reads back as itself', async () => {
     const st = memStore()
-    const p = new S3PayloadStore(st, settings, access)
+    const p = new S3PayloadStore(st, settings, access.connection)
     const tricky = `\u0000p2blob:sha256:${'0'.repeat(64)}:5`
     const stored = st.write(() => p.put(tricky))
     expect(stored).not.toBe(tricky)

@@ -4,10 +4,10 @@ import type { PayloadStore } from '../../engine/ports/payloads'
 import { LruMap } from '../../engine/runtime/lru'
 import { formatPointer, looksLikePointer, parsePointer } from '../payloads/pointer'
 import type { SqliteStore } from '../sqliteStore'
-import type { S3Connection } from './client'
+import type { S3Connection } from './connection'
 import { createOutbox, type Outbox } from './outbox'
 import { SyncS3 } from './syncS3'
-import { putObject, type S3Access } from './transfer'
+import type { S3Access } from './transfer'
 import { formatS3Url, type S3Location } from './url'
 
 /** `ARTIFACT_DRIVER=s3` settings. */
@@ -45,15 +45,16 @@ export class S3PayloadStore implements PayloadStore {
   private drainQueued = false
   private closed = false
   private closeHooked = false
+  private access?: Promise<S3Access>
 
   constructor(
     private readonly store: SqliteStore,
     readonly settings: S3PayloadSettings,
-    private readonly s3: S3Access,
-    private readonly o: { onError?: (message: string) => void; cacheEntries?: number; sync?: SyncS3 } = {},
+    readonly connection: S3Connection,
+    private readonly o: { onError?: (message: string) => void; cacheEntries?: number } = {},
   ) {
     this.cache = new LruMap(o.cacheEntries ?? 64)
-    this.sync = o.sync ?? new SyncS3(s3.connection)
+    this.sync = new SyncS3(connection)
     this.outbox = createOutbox(store)
     if (!store.readOnly && this.outbox.count() > 0) {
       this.hookClose()
@@ -61,8 +62,10 @@ export class S3PayloadStore implements PayloadStore {
     }
   }
 
-  get connection(): S3Connection {
-    return this.s3.connection
+  /** The async client for uploads, loaded on first use (the SDK costs ~0.3 s to load). */
+  private client(): Promise<S3Access> {
+    this.access ??= import('./client').then((m) => m.s3ClientFor(this.connection))
+    return this.access
   }
 
   locate(sha256: string): S3Location {
@@ -132,9 +135,11 @@ export class S3PayloadStore implements PayloadStore {
 
   private async drain(): Promise<void> {
     try {
+      if (this.outbox.count() === 0) return
+      const [s3, { putObject }] = await Promise.all([this.client(), import('./transfer')])
       for (let batch = this.outbox.next(8); batch.length && !this.closed; batch = this.outbox.next(8)) {
         for (const row of batch) {
-          await putObject(this.s3, this.locate(row.sha256), Buffer.from(row.body))
+          await putObject(s3, this.locate(row.sha256), Buffer.from(row.body))
           if (this.closed) return
           this.outbox.done(row.sha256)
         }
@@ -163,6 +168,7 @@ export class S3PayloadStore implements PayloadStore {
       this.o.onError?.(`${messageOf(err)} (${this.outbox.count()} payloads wait in the database and are uploaded by the next run)`)
     } finally {
       this.sync.stop()
+      void this.access?.then((a) => a.client.destroy())
     }
   }
 }

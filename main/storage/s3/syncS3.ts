@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 import { ConfigError } from '../../engine/errors'
-import { describeEndpoint, plainClientConfig, quietSdk, type S3Connection } from './client'
+import { describeEndpoint, plainClientConfig, quietSdk, type S3Connection } from './connection'
 import { s3ErrorOf } from './errors'
 import type { S3Location } from './url'
 
