@@ -70,6 +70,11 @@ describe('ARTIFACT_DRIVER=s3 (against s3rver)', () => {
     expect([human.code, human.out]).toEqual([0, expect.stringContaining('{"kind":"tool_result","toolCallId"')])
   })
 
+  it('doctor gains an s3 row: the bucket answers, nothing waits for upload', async () => {
+    const r = JSON.parse((await env.run(['doctor', '--json'])).out) as { checks: { check: string; status: string; detail: string }[] }
+    expect(r.checks.find((c) => c.check === 's3')).toEqual({ check: 's3', status: 'ok', detail: expect.stringContaining(`s3://${s3.bucket}/runs/a/ at ${s3.endpoint}: bucket answered in`) })
+  })
+
   it('a missing object is one line naming bucket and key (exit 8); the fs driver names the setting that reads it', async () => {
     const ref = await toolResultRef()
     const [, sha, size] = POINTER.exec(toolResultRow().state)!
