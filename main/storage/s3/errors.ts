@@ -44,7 +44,7 @@ export function s3ErrorOf(err: unknown, site: S3CallSite): AppError {
   const status = e.$metadata?.httpStatusCode
   const net = networkCode(err)
   if (net) return new ConfigError(`S3 ${site.op} of ${where}: the endpoint ${site.endpoint} did not answer (${net}); check AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL and that the server runs`, 'S3_UNREACHABLE')
-  if (name === 'CredentialsProviderError' || /credential/i.test(name) && !status) {
+  if (name === 'CredentialsProviderError' || (/credential/i.test(name) && !status)) {
     return new ConfigError(`S3 ${site.op} of ${where}: no AWS credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`, 'S3_CREDENTIALS')
   }
   if (name === 'NoSuchBucket') return new UserInputError(`S3 ${site.op} of ${where}: bucket "${site.at.bucket}" does not exist at ${site.endpoint}`, 'S3_NO_SUCH_BUCKET')

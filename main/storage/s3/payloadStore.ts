@@ -22,6 +22,9 @@ export interface S3PayloadSettings {
 /** The content-addressed key of a payload: `PREFIX/sha256/ab/abcdef…`. */
 export const payloadKey = (prefix: string, sha256: string): string => `${prefix ? `${prefix}/` : ''}sha256/${sha256.slice(0, 2)}/${sha256}`
 
+/** After a failed upload, the blocking retry at close waits this long before trying again. */
+const RETRY_AFTER_MS = 30_000
+
 const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
 
 /**
@@ -46,6 +49,8 @@ export class S3PayloadStore implements PayloadStore {
   private closed = false
   private closeHooked = false
   private access?: Promise<S3Access>
+  /** When an upload last failed: closing right after does not wait for the same timeout again. */
+  private failedAt = -Infinity
 
   constructor(
     private readonly store: SqliteStore,
@@ -145,6 +150,7 @@ export class S3PayloadStore implements PayloadStore {
         }
       }
     } catch (err) {
+      this.failedAt = Date.now()
       if (!this.closed) this.o.onError?.(`${messageOf(err)} (payloads wait in the database and are uploaded later)`)
     }
   }
@@ -160,9 +166,12 @@ export class S3PayloadStore implements PayloadStore {
     if (this.closed) return
     this.closed = true
     try {
-      for (const row of this.outbox.next(10_000)) {
-        this.sync.put(this.locate(row.sha256), Buffer.from(row.body))
-        this.outbox.done(row.sha256)
+      if (Date.now() - this.failedAt < RETRY_AFTER_MS) return
+      for (let batch = this.outbox.next(8); batch.length; batch = this.outbox.next(8)) {
+        for (const row of batch) {
+          this.sync.put(this.locate(row.sha256), Buffer.from(row.body))
+          this.outbox.done(row.sha256)
+        }
       }
     } catch (err) {
       this.o.onError?.(`${messageOf(err)} (${this.outbox.count()} payloads wait in the database and are uploaded by the next run)`)
