@@ -58,7 +58,7 @@ describe('seed settings that are read but ignored act or are refused', () => {
     expect([again.code, again.err]).toEqual([0, ''])
     // With the s3 driver the S3 settings are used: nothing to say.
     env = cliEnv()
-    Object.assign(env.env, { ARTIFACT_DRIVER: 'S3', S3_BUCKET: 'b', S3_PREFIX: 'p/', S3_THRESHOLD_BYTES: '100' })
+    Object.assign(env.env, { ARTIFACT_DRIVER: 'S3', S3_BUCKET: 'bkt', S3_PREFIX: 'p/', S3_THRESHOLD_BYTES: '100' })
     expect((await env.run(['agent', 'list'])).err).toBe('')
   })
 
@@ -67,8 +67,9 @@ describe('seed settings that are read but ignored act or are refused', () => {
     const cases: [Record<string, string>, string][] = [
       [{ ARTIFACT_DRIVER: 'gcs' }, 'error: env ARTIFACT_DRIVER: got "gcs", expected one of fs, s3'],
       [{ ARTIFACT_DRIVER: 's3' }, 'error: env ARTIFACT_DRIVER: ARTIFACT_DRIVER=s3 needs S3_BUCKET: set it to the bucket that keeps large artifact payloads'],
-      [{ ARTIFACT_DRIVER: 's3', S3_BUCKET: 'b', S3_THRESHOLD_BYTES: '64k' }, 'error: env S3_THRESHOLD_BYTES: got "64k", expected a byte count from 0 to 1073741824, like 65536'],
-      [{ ARTIFACT_DRIVER: 's3', S3_BUCKET: 'b', S3_PREFIX: 'a//b' }, 'error: env S3_PREFIX: got "a//b", expected a key prefix like p2engine/artifacts (no empty path segments)'],
+      [{ ARTIFACT_DRIVER: 's3', S3_BUCKET: 'My_Bucket' }, 'error: env S3_BUCKET: got "My_Bucket", expected an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens'],
+      [{ ARTIFACT_DRIVER: 's3', S3_BUCKET: 'bkt', S3_THRESHOLD_BYTES: '64k' }, 'error: env S3_THRESHOLD_BYTES: got "64k", expected a byte count from 0 to 1073741824, like 65536'],
+      [{ ARTIFACT_DRIVER: 's3', S3_BUCKET: 'bkt', S3_PREFIX: 'a//b' }, 'error: env S3_PREFIX: got "a//b", expected a key prefix like p2engine/artifacts (no empty path segments)'],
     ]
     for (const [vars, error] of cases) {
       const r = await runnerFor({ ...env.env, ...vars })(['conversation', 'list'])
