@@ -65,6 +65,10 @@ describe('ARTIFACT_DRIVER=s3 (against s3rver)', () => {
     const ref = await toolResultRef()
     const cat = await env.run(['artifact', 'cat', ref, '--json'])
     expect(cat.code).toBe(0)
+    // The header's size is the payload's, not the pointer's.
+    const size = Number(POINTER.exec(toolResultRow().state)![2])
+    expect((JSON.parse(cat.out) as Artifact).header.rawLen).toBe(size)
+    expect(Buffer.byteLength(JSON.stringify((JSON.parse(cat.out) as Artifact).payload))).toBeLessThan(size) // the stored form also has schemaVersion
     expect((JSON.parse(cat.out) as Artifact).payload).toMatchObject({ kind: 'tool_result', toolName: 'get_weather', status: 'ok', arguments: { location: 'Paris' } })
     const human = await env.run(['artifact', 'show', 't'])
     expect([human.code, human.out]).toEqual([0, expect.stringContaining('{"kind":"tool_result","toolCallId"')])

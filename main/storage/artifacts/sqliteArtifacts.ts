@@ -59,9 +59,15 @@ interface HeaderRow {
 }
 
 const HEADER_COLUMNS = 'ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header'
+/**
+ * Byte length of a state's payload: of the state JSON, or the size a payload pointer records
+ * (`\0p2blob:sha256:<64 hex>:<size>`, see storage/payloads/pointer.ts) when it lives in S3.
+ */
+const STATE_RAW_LEN = `CASE WHEN substr(CAST(state AS BLOB), 1, 1) = X'00' THEN CAST(CAST(substr(CAST(state AS BLOB), 81) AS TEXT) AS INTEGER)
+  ELSE length(CAST(state AS BLOB)) END`
 /** The header columns of a `stack_entries` row, named as in `all_artifacts`. */
 const STATE_HEADER_COLUMNS = `ref, conversation_id AS session_id, agent_id, branch_id, episode_id, step_idx, 'state' AS type, 'state' AS role,
-  kind AS state_kind, state_id, 'application/json' AS mime, ts, score, reward, length(CAST(state AS BLOB)) AS raw_len, header`
+  kind AS state_kind, state_id, 'application/json' AS mime, ts, score, reward, ${STATE_RAW_LEN} AS raw_len, header`
 
 const MAX_LIMIT = 10_000
 
