@@ -67,7 +67,7 @@ async function contextFor(task: z.infer<typeof TaskSchema>): Promise<ThreadConte
       for (const problem of tools.problems) log.warn('custom tool not loaded', { problem })
       const ledger = settings.ledger.backend === 'canton' ? cantonLedgerFromSettings(settings, task.env) : new EmbeddedLedger(store, { party: settings.ledger.partyId })
       const evaluators = await loadEvaluators(task.configDir)
-      const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode, logger: log, toolSources: tools.sources })
+      const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode, logger: log, toolSources: tools.sources, env: task.env })
       return { store, repo: new SqliteRolloutStore(store), config, ledger, evaluators, engine, log }
     })()
     contexts.set(key, c)

@@ -156,6 +156,7 @@ export class CliContextBase {
       logger: this.logger,
       modelMode: this.globals.replay ? 'replay' : 'record',
       toolSources: this.customTools.sources,
+      env: this.env,
     })
     return this.engineInstance
   }
@@ -176,6 +177,8 @@ export class CliContextBase {
   }
 
   async close(): Promise<void> {
+    // ARTIFACT_DRIVER=s3: let this command's uploads finish before the store closes.
+    if (this.engineInstance) await this.engineModule.flushPayloads(this.storeInstance)
     this.engineInstance?.close()
     await this.ledgerInstance?.close()
     this.storeInstance?.close()

@@ -18,6 +18,7 @@ import { SqliteDedupSeenSet, SqliteOverrideStore, SqliteRecordingStore, SqliteTo
 import type { SqliteStore } from '../storage/sqliteStore'
 import { GroupCommit } from '../storage/groupCommit'
 import { createStackStorage } from '../storage/stacks/create'
+import { payloadStoreFor } from './payloads'
 
 export interface ComposeEngineOptions {
   store: SqliteStore
@@ -42,6 +43,8 @@ export interface ComposeEngineOptions {
    */
   toolSources?: readonly { id: string; load: ToolSourceLoad }[]
   onToolProblems?: (problems: ToolProblem[]) => void
+  /** Environment of the S3 client with ARTIFACT_DRIVER=s3 (AWS_*; default: `process.env`). */
+  env?: NodeJS.ProcessEnv
 }
 
 /**
@@ -50,11 +53,12 @@ export interface ComposeEngineOptions {
  */
 export function composeEngine(o: ComposeEngineOptions): Engine {
   const { settings } = o.config
-  const { stacks, artifacts } = createStackStorage(o.store)
+  const log = o.logger ?? noopLogger
+  const payloads = payloadStoreFor(o.store, settings, o.env, (message) => log.warn('artifact payload upload failed', { component: 'payloads', error: message }))
+  const { stacks, artifacts } = createStackStorage(o.store, Date.now, payloads)
   const router = new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
   const inner = o.model ?? new LimitedProvider(router, parseConcurrencyLimits(settings.llm.concurrency))
   const recording = new RecordingProvider(o.modelMode === 'replay' ? null : inner, new SqliteRecordingStore(o.store), o.modelMode ?? 'record')
-  const log = o.logger ?? noopLogger
   const models = o.logger ? loggedModel(recording, log.child({ component: 'model' })) : recording
   const ledger = o.ledger && o.logger ? loggedLedger(o.ledger, log.child({ component: 'ledger' })) : o.ledger
   // LEDGER_ENABLED=false: no wallet tools for any agent and no ledger in the runtime.

@@ -101,10 +101,12 @@ describe('p2engine config show', () => {
         poolSize: 32,
         dedupPolicy: 'strict',
         logLevel: 'DEBUG',
+        artifacts: { driver: 'fs', s3Prefix: '', s3ThresholdBytes: 65536 },
       },
       sources: {
         home: 'env', 'ledger.backend': 'flag', 'ledger.partyId': 'file', 'ledger.initialBalance': 'file', 'ledger.jsonApiUrl': 'file',
         'ledger.enabled': 'file', 'llm.apiBase': 'file', 'llm.apiKey': 'env', 'llm.defaultModel': 'file', dedupPolicy: 'env', logLevel: 'dotenv', 'llm.concurrency': 'default', poolSize: 'default',
+        'artifacts.driver': 'default', 'artifacts.s3Bucket': 'default', 'artifacts.s3Prefix': 'default', 'artifacts.s3ThresholdBytes': 'default',
       },
       agents: ['agent_alpha', 'agent_beta', 'agent_helper', 'treasurer', 'agent_lemy', 'child'],
     })

@@ -112,6 +112,10 @@ function displaySettings(cfg: LoadedConfig): { key: string; value: string | bool
     logLevel: s.logLevel,
     'llm.concurrency': s.llm.concurrency,
     poolSize: String(s.poolSize),
+    'artifacts.driver': s.artifacts?.driver,
+    'artifacts.s3Bucket': s.artifacts?.s3Bucket,
+    'artifacts.s3Prefix': s.artifacts?.s3Prefix,
+    'artifacts.s3ThresholdBytes': s.artifacts ? String(s.artifacts.s3ThresholdBytes) : undefined,
   }
   return SETTING_SPECS.map((spec) => ({ key: spec.key, value: values[spec.key], source: sourceDetail(cfg, spec.key, cfg.sources[spec.key]) }))
 }

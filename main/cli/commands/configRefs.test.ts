@@ -1,7 +1,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cliEnv, type CliEnv } from './cliTestKit'
+import { cliEnv, runnerFor, type CliEnv } from './cliTestKit'
 
 let env: CliEnv
 afterEach(() => env?.cleanup())
@@ -42,23 +42,41 @@ describe('seed settings that are read but ignored act or are refused', () => {
     expect((await env.run(['config', 'show'])).code).toBe(0)
   })
 
-  it('ARTIFACT_DRIVER other than fs and REDIS_*/S3_* print one warning each, once per process (not per shell command)', async () => {
+  it('REDIS_* and S3 settings that nothing reads print one warning each, once per process (not per shell command)', async () => {
     env = cliEnv()
-    Object.assign(env.env, { ARTIFACT_DRIVER: 'gcs', REDIS_HOST: 'localhost', S3_BUCKET: 'b' })
+    Object.assign(env.env, { REDIS_HOST: 'localhost', S3_BUCKET: 'b', S3_REGION: 'eu' })
     appendFileSync(env.env.DOTENV_PATH!, 'REDIS_PORT=6379\nARTIFACT_DRIVER=fs\n')
     const warnings = [
-      'warning: ARTIFACT_DRIVER="gcs" (env) is ignored: not a known driver (known: fs, s3); artifacts are stored in the local database under P2ENGINE_HOME',
       'warning: REDIS_HOST (env), REDIS_PORT (.env) are ignored: P2Engine keeps its state in SQLite under P2ENGINE_HOME and uses no Redis',
-      'warning: S3_BUCKET (env) is ignored: no feature uses S3 yet (artifacts are stored in the local database)',
+      'warning: S3_REGION (env) is ignored: the S3 settings are S3_BUCKET, S3_PREFIX, S3_THRESHOLD_BYTES and the standard AWS_* variables',
+      'warning: S3_BUCKET (env) is ignored: ARTIFACT_DRIVER is not s3, so artifacts are stored in the local database under P2ENGINE_HOME',
     ]
     const shell = await env.run(['shell'], { input: ['agent list', 'conversation list', 'agent list', 'exit'] })
     expect([shell.code, shell.err.split('\n')]).toEqual([0, warnings])
     // The same process and environment: already said.
     const again = await env.run(['agent', 'list'])
     expect([again.code, again.err]).toEqual([0, ''])
-    // Only set-but-ignored settings warn: fs is the local store.
+    // With the s3 driver the S3 settings are used: nothing to say.
     env = cliEnv()
-    env.env.ARTIFACT_DRIVER = 'fs'
+    Object.assign(env.env, { ARTIFACT_DRIVER: 'S3', S3_BUCKET: 'bkt', S3_PREFIX: 'p/', S3_THRESHOLD_BYTES: '100' })
     expect((await env.run(['agent', 'list'])).err).toBe('')
+  })
+
+  it('a bad ARTIFACT_DRIVER, s3 without S3_BUCKET or a bad S3 value is one config error naming the variable (exit 3)', async () => {
+    env = cliEnv()
+    const cases: [Record<string, string>, string][] = [
+      [{ ARTIFACT_DRIVER: 'gcs' }, 'error: env ARTIFACT_DRIVER: got "gcs", expected one of fs, s3'],
+      [{ ARTIFACT_DRIVER: 's3' }, 'error: env ARTIFACT_DRIVER: ARTIFACT_DRIVER=s3 needs S3_BUCKET: set it to the bucket that keeps large artifact payloads'],
+      [{ ARTIFACT_DRIVER: 's3', S3_BUCKET: 'My_Bucket' }, 'error: env S3_BUCKET: got "My_Bucket", expected an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens'],
+      [{ ARTIFACT_DRIVER: 's3', S3_BUCKET: 'bkt', S3_THRESHOLD_BYTES: '64k' }, 'error: env S3_THRESHOLD_BYTES: got "64k", expected a byte count from 0 to 1073741824, like 65536'],
+      [{ ARTIFACT_DRIVER: 's3', S3_BUCKET: 'bkt', S3_PREFIX: 'a//b' }, 'error: env S3_PREFIX: got "a//b", expected a key prefix like p2engine/artifacts (no empty path segments)'],
+    ]
+    for (const [vars, error] of cases) {
+      const r = await runnerFor({ ...env.env, ...vars })(['conversation', 'list'])
+      expect([vars, r.code, r.err]).toEqual([vars, 3, error])
+    }
+    appendFileSync(env.env.DOTENV_PATH!, 'ARTIFACT_DRIVER=s3\n')
+    const r = await env.run(['conversation', 'list'])
+    expect([r.code, r.err]).toEqual([3, `error: ${env.env.DOTENV_PATH}:1 ARTIFACT_DRIVER: ARTIFACT_DRIVER=s3 needs S3_BUCKET: set it to the bucket that keeps large artifact payloads`])
   })
 })

@@ -6,6 +6,7 @@ import { testRedis } from '../../app/settings/connectionTests'
 import { cantonJsonApiUrl } from '../../ledger/canton/fromSettings'
 import { checkStorage, type CheckResult, type CheckStatus } from '../../storage/health/doctor'
 import { checkCanton } from '../../storage/health/reachability'
+import { checkS3 } from '../../storage/health/s3'
 import type { CliContext } from '../context'
 import { pc, table, toJson } from '../output'
 import type { Wrap } from '../program'
@@ -28,6 +29,7 @@ export async function runDoctor(ctx: CliContext): Promise<CheckResult[]> {
   checks.push(...checkStorage(home, homePaths(home).database))
   if (config?.settings.ledger.backend === 'canton') checks.push(await checkCanton(cantonJsonApiUrl(config.settings)))
   else checks.push({ check: 'canton', status: 'ok', detail: config ? 'not used (embedded ledger)' : 'unknown (config did not load)' })
+  if (config?.settings.artifacts?.driver === 's3') checks.push(await checkS3(config.settings.artifacts, homePaths(home).database, ctx.env))
   const redis = ctx.env.REDIS_URL
   if (redis) {
     const r = await testRedis(redis)
@@ -40,7 +42,7 @@ export async function runDoctor(ctx: CliContext): Promise<CheckResult[]> {
 export function registerDoctorCommand(program: Command, wrap: Wrap): void {
   program
     .command('doctor')
-    .description('check the database (integrity, schema, WAL), free disk, permissions, config, Canton and Redis')
+    .description('check the database (integrity, schema, WAL), free disk, permissions, config, Canton, Redis and (ARTIFACT_DRIVER=s3) the S3 bucket')
     .option('--json', 'print JSON')
     .action(wrap(async (ctx, opts: { json?: boolean }) => {
       const checks = await runDoctor(ctx)

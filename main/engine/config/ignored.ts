@@ -7,7 +7,7 @@ import type { DotenvFile } from './dotenv'
  * that *is* used are errors, see `settings.ts`.)
  */
 
-const DRIVERS = ['fs', 's3']
+const S3_SETTINGS = ['S3_BUCKET', 'S3_PREFIX', 'S3_THRESHOLD_BYTES']
 
 type Source = 'env' | '.env'
 
@@ -23,20 +23,21 @@ const names = (vars: [string, { source: Source }][]) => vars.map(([k, v]) => `${
 const verb = (n: number) => (n === 1 ? 'is' : 'are')
 
 /**
- * Warnings for set-but-ignored settings: an `ARTIFACT_DRIVER` other than `fs`, and any
- * `REDIS_*` or `S3_*` variable. Empty when there is nothing to say.
+ * Warnings for set-but-ignored settings: any `REDIS_*` variable, an `S3_*` variable that is no
+ * setting, and the S3 settings while `ARTIFACT_DRIVER` is not `s3`. Empty when there is nothing to say.
  */
 export function ignoredSettings(env: NodeJS.ProcessEnv, dotenv: DotenvFile): string[] {
   const vars = setVariables(env, dotenv)
   const warnings: string[] = []
-  const driver = vars.get('ARTIFACT_DRIVER')
-  if (driver && driver.value.toLowerCase() !== 'fs') {
-    const why = DRIVERS.includes(driver.value.toLowerCase()) ? 'P2Engine has no S3 driver yet' : `not a known driver (known: ${DRIVERS.join(', ')})`
-    warnings.push(`ARTIFACT_DRIVER=${JSON.stringify(driver.value)} (${driver.source}) is ignored: ${why}; artifacts are stored in the local database under P2ENGINE_HOME`)
-  }
   const redis = [...vars].filter(([k]) => k.startsWith('REDIS_')).sort(([a], [b]) => a.localeCompare(b))
   if (redis.length) warnings.push(`${names(redis)} ${verb(redis.length)} ignored: P2Engine keeps its state in SQLite under P2ENGINE_HOME and uses no Redis`)
-  const s3 = [...vars].filter(([k]) => k.startsWith('S3_')).sort(([a], [b]) => a.localeCompare(b))
-  if (s3.length) warnings.push(`${names(s3)} ${verb(s3.length)} ignored: no feature uses S3 yet (artifacts are stored in the local database)`)
+  // ARTIFACT_DRIVER, S3_BUCKET, S3_PREFIX and S3_THRESHOLD_BYTES are settings (see settings.ts).
+  const s3 = [...vars].filter(([k]) => k.startsWith('S3_') && !S3_SETTINGS.includes(k)).sort(([a], [b]) => a.localeCompare(b))
+  if (s3.length) warnings.push(`${names(s3)} ${verb(s3.length)} ignored: the S3 settings are ${S3_SETTINGS.join(', ')} and the standard AWS_* variables`)
+  const driver = vars.get('ARTIFACT_DRIVER')
+  if (driver?.value.toLowerCase() !== 's3') {
+    const used = [...vars].filter(([k]) => S3_SETTINGS.includes(k)).sort(([a], [b]) => a.localeCompare(b))
+    if (used.length) warnings.push(`${names(used)} ${verb(used.length)} ignored: ARTIFACT_DRIVER is not s3, so artifacts are stored in the local database under P2ENGINE_HOME`)
+  }
   return warnings
 }

@@ -29,10 +29,12 @@ describe('loadConfig: shipped files', () => {
       poolSize: 32,
       dedupPolicy: 'none',
       logLevel: 'INFO',
+      artifacts: { driver: 'fs', s3Prefix: '', s3ThresholdBytes: 65536 },
     })
     expect(cfg.sources).toEqual({
       home: 'env', 'ledger.backend': 'default', 'ledger.partyId': 'file', 'ledger.initialBalance': 'file', 'ledger.jsonApiUrl': 'file',
       'ledger.enabled': 'file', 'llm.apiBase': 'file', 'llm.apiKey': 'default', 'llm.defaultModel': 'file', dedupPolicy: 'default', logLevel: 'default', 'llm.concurrency': 'default', poolSize: 'default',
+      'artifacts.driver': 'default', 'artifacts.s3Bucket': 'default', 'artifacts.s3Prefix': 'default', 'artifacts.s3ThresholdBytes': 'default',
     })
     expect(cfg.agents.map((a) => a.id)).toEqual(['agent_alpha', 'agent_beta', 'agent_helper', 'treasurer', 'agent_lemy', 'child'])
     expect(cfg.agents[1]).toEqual({

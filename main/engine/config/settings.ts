@@ -64,6 +64,25 @@ const positiveInt = (raw: unknown): Parsed => {
   return Number.isInteger(n) && n >= 1 && n <= 512 ? ok(n) : { ok: false, expected: 'a whole number from 1 to 512' }
 }
 
+const bytes = (raw: unknown): Parsed => {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN
+  return Number.isSafeInteger(n) && n >= 0 && n <= 1024 ** 3 ? ok(n) : { ok: false, expected: 'a byte count from 0 to 1073741824, like 65536' }
+}
+// S3 bucket naming rules (as main/storage/s3/url.ts checks s3:// addresses).
+const bucketName = (raw: unknown): Parsed =>
+  typeof raw === 'string' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(raw.trim()) && !raw.includes('..')
+    ? ok(raw.trim())
+    : { ok: false, expected: 'an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens' }
+const keyPrefix = (raw: unknown): Parsed => {
+  const p = str(raw)
+  if (!p.ok) return p
+  const v = (p.value as string).replace(/^\/+|\/+$/g, '')
+  return v && !v.includes('//') ? ok(v) : { ok: false, expected: 'a key prefix like p2engine/artifacts (no empty path segments)' }
+}
+
+/** Artifact payloads above this many bytes go to the bucket with ARTIFACT_DRIVER=s3. */
+export const DEFAULT_S3_THRESHOLD_BYTES = 64 * 1024
+
 /** LOG_LEVEL values: the original's Python names plus pino's `TRACE` and `FATAL`. */
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL', 'FATAL'] as const
 
@@ -82,6 +101,10 @@ export const SETTING_SPECS: readonly SettingSpec[] = [
   { key: 'logLevel', env: 'LOG_LEVEL', default: () => 'INFO', parse: oneOf(LOG_LEVELS, (s) => s.toUpperCase()) },
   { key: 'llm.concurrency', env: 'P2ENGINE_MODEL_CONCURRENCY', default: () => 'openai=16,ollama=2,lmstudio=2,vllm=8', parse: concurrency },
   { key: 'poolSize', env: 'P2ENGINE_POOL_SIZE', default: () => 32, parse: positiveInt },
+  { key: 'artifacts.driver', env: 'ARTIFACT_DRIVER', default: () => 'fs', parse: oneOf(['fs', 's3'], (s) => s.toLowerCase()) },
+  { key: 'artifacts.s3Bucket', env: 'S3_BUCKET', default: () => undefined, parse: bucketName },
+  { key: 'artifacts.s3Prefix', env: 'S3_PREFIX', default: () => '', parse: keyPrefix },
+  { key: 'artifacts.s3ThresholdBytes', env: 'S3_THRESHOLD_BYTES', default: () => DEFAULT_S3_THRESHOLD_BYTES, parse: bytes },
 ]
 
 /** The layers a setting can come from, highest first (the file layer is the raw config.json data). */
@@ -117,6 +140,8 @@ export function resolveSettings(layers: SettingLayers): { settings: Settings; so
   const flat: Record<string, unknown> = {}
   const sources: Record<string, SettingSource> = {}
   const issues: ConfigIssue[] = []
+  /** Bad S3_* values matter only with ARTIFACT_DRIVER=s3 (otherwise they are ignored, with a warning). */
+  const s3Issues = new Set<ConfigIssue>()
   for (const spec of SETTING_SPECS) {
     const hit = pickLayer(spec, layers)
     if (!hit) {
@@ -130,7 +155,9 @@ export function resolveSettings(layers: SettingLayers): { settings: Settings; so
       sources[spec.key] = hit.source
     } else {
       const shown = spec.secret ? 'a value' : JSON.stringify(hit.raw)
-      issues.push({ ...hit.where, message: `got ${shown}, expected ${parsed.expected}` })
+      const issue = { ...hit.where, message: `got ${shown}, expected ${parsed.expected}` }
+      issues.push(issue)
+      if (spec.env.startsWith('S3_')) s3Issues.add(issue)
       flat[spec.key] = spec.default(layers.env)
       sources[spec.key] = 'default'
     }
@@ -153,6 +180,17 @@ export function resolveSettings(layers: SettingLayers): { settings: Settings; so
     poolSize: flat.poolSize as number,
     dedupPolicy: flat.dedupPolicy as Settings['dedupPolicy'],
     logLevel: flat.logLevel as string,
+    artifacts: {
+      driver: flat['artifacts.driver'] as 'fs' | 's3',
+      ...(flat['artifacts.s3Bucket'] !== undefined ? { s3Bucket: flat['artifacts.s3Bucket'] as string } : {}),
+      s3Prefix: flat['artifacts.s3Prefix'] as string,
+      s3ThresholdBytes: flat['artifacts.s3ThresholdBytes'] as number,
+    },
+  }
+  if (settings.artifacts?.driver !== 's3') return { settings, sources, issues: issues.filter((i) => !s3Issues.has(i)) }
+  if (!settings.artifacts.s3Bucket && !s3Issues.size) {
+    const driver = SETTING_SPECS.find((x) => x.env === 'ARTIFACT_DRIVER')!
+    issues.push({ ...pickLayer(driver, layers)!.where, message: 'ARTIFACT_DRIVER=s3 needs S3_BUCKET: set it to the bucket that keeps large artifact payloads' })
   }
   return { settings, sources, issues }
 }

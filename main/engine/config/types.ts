@@ -33,6 +33,19 @@ export interface Settings {
   poolSize: number
   dedupPolicy: DedupPolicy
   logLevel: string
+  /** Where artifact payloads live (absent in hand-made fixtures: `fs`). */
+  artifacts?: ArtifactStorageSettings
+}
+
+/** `ARTIFACT_DRIVER` and, for `s3`, `S3_BUCKET`, `S3_PREFIX`, `S3_THRESHOLD_BYTES`. */
+export interface ArtifactStorageSettings {
+  /** `fs`: payloads inline in SQLite; `s3`: payloads above the threshold in the bucket. */
+  driver: 'fs' | 's3'
+  /** Required with `s3`. */
+  s3Bucket?: string
+  /** Key prefix without surrounding slashes ("" for none). */
+  s3Prefix: string
+  s3ThresholdBytes: number
 }
 
 /** Where each resolved setting came from, for `config show`. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { UserInputError } from '../../engine/errors'
 import type { ArtifactQuery, ArtifactStore, NewArtifact } from '../../engine/ports/artifacts'
+import type { PayloadStore } from '../../engine/ports/payloads'
 import {
   ArtifactRefSchema,
   ProvenanceSchema,
@@ -13,6 +14,7 @@ import {
 import { defineJsonColumn } from '../jsonColumn'
 import type { SqliteStore } from '../sqliteStore'
 import { StateColumn } from '../stacks/stateColumn'
+import { inlinePayloads } from '../payloads/inline'
 import { newArtifactRef } from './ids'
 import { unifiedDiff } from './lineDiff'
 
@@ -57,9 +59,15 @@ interface HeaderRow {
 }
 
 const HEADER_COLUMNS = 'ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header'
+/**
+ * Byte length of a state's payload: of the state JSON, or the size a payload pointer records
+ * (`\0p2blob:sha256:<64 hex>:<size>`, see storage/payloads/pointer.ts) when it lives in S3.
+ */
+const STATE_RAW_LEN = `CASE WHEN substr(CAST(state AS BLOB), 1, 1) = X'00' THEN CAST(CAST(substr(CAST(state AS BLOB), 81) AS TEXT) AS INTEGER)
+  ELSE length(CAST(state AS BLOB)) END`
 /** The header columns of a `stack_entries` row, named as in `all_artifacts`. */
 const STATE_HEADER_COLUMNS = `ref, conversation_id AS session_id, agent_id, branch_id, episode_id, step_idx, 'state' AS type, 'state' AS role,
-  kind AS state_kind, state_id, 'application/json' AS mime, ts, score, reward, length(CAST(state AS BLOB)) AS raw_len, header`
+  kind AS state_kind, state_id, 'application/json' AS mime, ts, score, reward, ${STATE_RAW_LEN} AS raw_len, header`
 
 const MAX_LIMIT = 10_000
 
@@ -106,6 +114,8 @@ export class SqliteArtifactStore implements ArtifactStore {
   constructor(
     private readonly store: SqliteStore,
     private readonly now: () => number = Date.now,
+    /** Where payload texts live (`ARTIFACT_DRIVER`); the stack store writes its states through it too. */
+    readonly payloads: PayloadStore = inlinePayloads,
   ) {
     const db = store.db
     this.insertArtifact = db.prepare(
@@ -189,7 +199,7 @@ export class SqliteArtifactStore implements ArtifactStore {
     const rawLen = Buffer.byteLength(text)
     return this.store.write(() => {
       const stepIdx = this.nextStep(a.sessionId, branchId)
-      this.insertArtifact.run(ref, a.sessionId, a.agentId, branchId, episodeId, stepIdx, a.type, role, mime, ts, score, reward, rawLen, encodeHeaderExtras(extras), text)
+      this.insertArtifact.run(ref, a.sessionId, a.agentId, branchId, episodeId, stepIdx, a.type, role, mime, ts, score, reward, rawLen, encodeHeaderExtras(extras), this.payloads.put(text))
       extras.parentRefs.forEach((p, i) => this.insertRelation.run(ref, p, i))
       return {
         ref, sessionId: a.sessionId, agentId: a.agentId, branchId, episodeId, stepIdx, type: a.type, role, stateKind: null, stateId: null, mime,
@@ -206,7 +216,7 @@ export class SqliteArtifactStore implements ArtifactStore {
 
   get(ref: string): Artifact {
     const row = this.header(ref)
-    const body = this.selectBody.get(ref, ref) as string
+    const body = this.payloads.get(this.selectBody.get(ref, ref) as string)
     return { header: toHeader(row), payload: decodePayload(row, body) }
   }
 

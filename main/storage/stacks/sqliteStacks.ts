@@ -168,7 +168,7 @@ export class SqliteStackStore implements StackStore {
         const index = row.length + k
         this.st.insertEntry.run(
           c, agent, row.branch_id, index, ts, state.kind, ref, row.episode_id, step++, stateId,
-          state.kind === 'agent_result' ? state.score : null, state.kind === 'tool_result' ? state.reward : null, header, StateColumn.encode(state),
+          state.kind === 'agent_result' ? state.score : null, state.kind === 'tool_result' ? state.reward : null, header, this.artifacts.payloads.put(StateColumn.encode(state)),
         )
         return { index, ts, state, ref }
       })
@@ -203,7 +203,7 @@ export class SqliteStackStore implements StackStore {
         continue
       }
       const fresh = (this.st.entries.all(row.conversation_id, row.agent_id, s.branch, s.lo, s.hi) as EntryRow[]).map(
-        (e): StackEntry => ({ index: e.idx, ts: e.ts, state: StateColumn.decode(e.state), ref: e.ref }),
+        (e): StackEntry => ({ index: e.idx, ts: e.ts, state: StateColumn.decode(this.artifacts.payloads.get(e.state)), ref: e.ref }),
       )
       this.cache.put(row.conversation_id, row.agent_id, s.branch, fresh)
       for (const e of fresh) out.push(e)
