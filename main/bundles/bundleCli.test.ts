@@ -64,6 +64,7 @@ describe('bundle export → import into a fresh home', () => {
     // Origin is shown.
     const show = await b.run(['conversation', 'show', 'trip'])
     expect(show.out).toMatch(/imported from bundle trip\.p2bundle \(machine m_[0-9a-f]{32}, /)
+    expect(show.out).toContain("1 ledger transfer of the source run kept as history (not in this ledger's balances)")
     expect((await b.run(['artifact', 'show', 'trip'])).out).toMatch(/imported from bundle trip\.p2bundle/)
     expect((await a.run(['conversation', 'show', 'trip'])).out).not.toMatch(/imported/)
   })

@@ -106,7 +106,13 @@ describe('a paying rollout through a bundle', () => {
       const j = JSON.parse((await p.run('rollout', 'show', rid, '--json')).out) as { rollout: unknown; variants: unknown; origin: unknown }
       return { rollout: j.rollout, variants: j.variants }
     }
-    expect(await shown(b, id)).toEqual(await shown(a, id))
+    const sa = await shown(a, id)
+    expect(await shown(b, id)).toEqual(sa)
+    // Every variant's conversation: artifacts (payloads, evaluations) equal.
+    for (const v of sa.variants as { conversationId: string }[]) {
+      const arts = async (p: typeof a) => JSON.parse((await p.run('artifact', 'show', v.conversationId, '--limit', '1000', '--json')).out) as unknown
+      expect(await arts(b)).toEqual(await arts(a))
+    }
     expect((await b.run('eval', 'top', id)).out).toBe((await a.run('eval', 'top', id)).out)
     expect((await b.run('rollout', 'show', id)).out).toMatch(/imported from bundle rollout\.p2bundle/)
     expect((await b.run('ledger', 'audit')).code).toBe(0)

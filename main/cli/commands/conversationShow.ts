@@ -15,10 +15,12 @@ function showAction(ctx: CliContext, name: string, opts: { json?: boolean }): vo
     return { agent, branch, length: stacks.length(conv.id, agent, branch), branches: stacks.listBranches(conv.id, agent).length }
   })
   const origin = originOf(ctx.store.db, 'conversation', conv.id)
-  if (opts.json) return ctx.io.out(toJson({ id: conv.id, name: conv.name, rootAgent: conv.rootAgent, createdAt: conv.createdAt, agents, origin }))
+  const history = origin ? (ctx.store.db.prepare('SELECT COUNT(*) FROM bundle_transfers WHERE conversation_id = ?').pluck().get(conv.id) as number) : 0
+  if (opts.json) return ctx.io.out(toJson({ id: conv.id, name: conv.name, rootAgent: conv.rootAgent, createdAt: conv.createdAt, agents, origin, historyTransfers: history }))
   ctx.io.out(pc.bold(`Conversation ${safeText(conv.name)} (${conv.id})`))
   ctx.io.out(`root agent ${conv.rootAgent}, created ${formatTime(conv.createdAt)}`)
   if (origin) ctx.io.out(pc.cyan(describeOrigin(origin, conv.id)))
+  if (history > 0) ctx.io.out(pc.dim(`${history} ledger transfer${history === 1 ? '' : 's'} of the source run kept as history (not in this ledger's balances)`))
   for (const a of agents) ctx.io.out(`  ${a.agent}: branch ${a.branch} (${a.length} entries), ${a.branches} branch${a.branches === 1 ? '' : 'es'}`)
 }
 
