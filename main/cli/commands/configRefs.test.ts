@@ -6,7 +6,7 @@ import { cliEnv, runnerFor, type CliEnv } from './cliTestKit'
 let env: CliEnv
 afterEach(() => env?.cleanup())
 
-const TOOLS = 'check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds'
+const TOOLS = 'check_balance, delegate, get_league_leader, get_weather, reward_agent, search_database, transaction_history, transfer_funds'
 
 describe('agents.yml references are checked by every command that loads the config', () => {
   it('an unknown persona or tool is an error naming file, line, agent and value with the known choices', async () => {
