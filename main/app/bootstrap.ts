@@ -125,6 +125,7 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
       stopEvents()
       await rollouts.close()
       engine.close()
+      await engine.deps.tools.close() // MCP server processes
       await canton.close()
       await ledger.close()
       store.close()

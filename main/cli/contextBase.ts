@@ -140,6 +140,7 @@ export class CliContextBase {
       ...(this.config.settings.ledger.enabled ? { ledger: this.ledger } : {}),
       logger: this.logger,
       modelMode: this.globals.replay ? 'replay' : 'record',
+      onToolProblem: (m) => this.io.err(`⚠️  ${m}`),
     })
     return this.engineInstance
   }
@@ -161,6 +162,8 @@ export class CliContextBase {
 
   async close(): Promise<void> {
     this.engineInstance?.close()
+    // MCP server processes stop with the command.
+    await this.engineInstance?.deps.tools.close()
     await this.ledgerInstance?.close()
     this.storeInstance?.close()
     await this.loggingInstance?.close()

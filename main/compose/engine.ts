@@ -12,6 +12,7 @@ import { Engine } from '../engine/runtime/engine'
 import { AgentTemplates } from '../engine/templates/agentTemplates'
 import { builtinRegistry } from '../engine/tools/builtins'
 import { ToolRecorder } from '../engine/tools/recorder'
+import { mcpToolSource } from './mcp'
 import { SqliteDedupSeenSet, SqliteOverrideStore, SqliteRecordingStore, SqliteToolCache, SqliteToolRecordingStore } from '../storage/runtime/sqliteRuntimeStores'
 import type { SqliteStore } from '../storage/sqliteStore'
 import { GroupCommit } from '../storage/groupCommit'
@@ -34,6 +35,8 @@ export interface ComposeEngineOptions {
   groupCommit?: boolean
   /** Where model calls, tool calls, turns and ledger commands are logged (default: nowhere). */
   logger?: Logger
+  /** Told once per MCP server that fails to start (or tool it lacks), besides the log (CLI: stderr). */
+  onToolProblem?: (message: string) => void
 }
 
 /**
@@ -49,11 +52,14 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
   const log = o.logger ?? noopLogger
   const models = o.logger ? loggedModel(recording, log.child({ component: 'model' })) : recording
   const ledger = o.ledger && o.logger ? loggedLedger(o.ledger, log.child({ component: 'ledger' })) : o.ledger
+  // LEDGER_ENABLED=false: no wallet tools for any agent and no ledger in the runtime.
+  const tools = builtinRegistry([], { ledger: settings.ledger.enabled })
+  // MCP servers: tools `SERVER__TOOL`, each server started on first use and stopped by `tools.close()`.
+  if (o.config.mcpServers) tools.addSource(mcpToolSource(o.config, log, o.onToolProblem))
   const deps: RuntimeDeps = {
     stacks,
     artifacts,
-    // LEDGER_ENABLED=false: no wallet tools for any agent and no ledger in the runtime.
-    tools: builtinRegistry([], { ledger: settings.ledger.enabled }),
+    tools,
     models: () => models,
     templates: new AgentTemplates(o.config.configDir),
     agents: o.config.agents,

@@ -14,6 +14,8 @@ import { EXIT } from '../errors'
 import { panel, pc, table, toJson } from '../output'
 import type { Wrap } from '../program'
 import { registerOverrideCommands } from './configOverrides'
+import { mcpValidation } from './configTools'
+import { BUILTIN_TOOL_NAMES } from '../../engine/config/agentRefs'
 
 interface JsonOpt { json?: boolean }
 
@@ -38,8 +40,11 @@ async function evaluatorsOf(dir: string): Promise<{ evaluators: EvaluatorRegistr
 async function validateAction(ctx: CliContext, dirArg: string | undefined, opts: JsonOpt): Promise<void> {
   const dir = dirArg ?? resolveConfigDir(ctx.globals.config, ctx.env)
   const { evaluators, problem } = await evaluatorsOf(dir)
-  const report = validateConfigDir(dir, { evaluators })
+  // MCP servers are started (within their startup timeout) so the tool names agents use are checked.
+  const mcp = await mcpValidation(dir)
+  const report = validateConfigDir(dir, { evaluators, tools: [...BUILTIN_TOOL_NAMES, ...mcp.tools], toolPrefixes: mcp.failedPrefixes })
   const files: FileReport[] = [...report.files]
+  if (mcp.servers) files.push({ file: 'MCP servers', kind: 'folder', ok: mcp.issues.length === 0, summary: `${mcp.servers} server${mcp.servers === 1 ? '' : 's'}, ${mcp.tools.length} tool${mcp.tools.length === 1 ? '' : 's'}`, issues: mcp.issues })
   if (problem) files.push({ file: displayPath(join(dir, 'evaluators')), kind: 'folder', ok: false, summary: 'invalid', issues: [problem] })
   const warnings: string[] = []
   if (dirArg === undefined && report.files[0]?.kind !== 'folder') {

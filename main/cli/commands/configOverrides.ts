@@ -8,6 +8,8 @@ import type { CliContext } from '../context'
 import { pc, table, toJson } from '../output'
 import type { Wrap } from '../program'
 import { agentOf, conversationOf } from './resolve'
+import { listMcpTools } from './configTools'
+import { EXIT } from '../errors'
 
 interface LockOpt { lock?: boolean; agentId?: string }
 
@@ -22,7 +24,7 @@ export function parseToolList(ctx: CliContext, csv: string): string[] {
 
 function checkTools(ctx: CliContext, names: readonly string[]): void {
   const { tools } = ctx.engine.deps
-  const unknown = names.filter((n) => !tools.has(n))
+  const unknown = names.filter((n) => !tools.has(n) && !tools.owns(n))
   if (unknown.length) throw new UserInputError(`Unknown tools: ${unknown.join(', ')} (known: ${tools.names().join(', ')})`, 'UNKNOWN_TOOL')
 }
 
@@ -138,17 +140,15 @@ export function registerOverrideCommands(config: Command, wrap: Wrap): void {
 
   config
     .command('show-tools')
-    .description('tools agents can use')
+    .description('tools agents can use: built-in and of the MCP servers (started to list their tools, then stopped)')
     .option('--json', 'print JSON')
-    .action(wrap((ctx, opts: { json?: boolean }) => {
-      const { tools } = ctx.engine.deps
-      const rows = tools.names().map((n) => {
-        const t = tools.get(n)!
-        return { name: n, description: t.description, sideEffectFree: Boolean(t.sideEffectFree), cacheTtl: t.cacheTtl ?? null, parameters: t.functionSchema.parameters }
-      })
+    .action(wrap(async (ctx, opts: { json?: boolean }) => {
+      const { tools: rows, failed } = await listMcpTools(ctx)
+      if (failed.length) ctx.exitCode = EXIT.config
+      for (const f of failed) ctx.io.err(`✗ ${f.error}`)
       if (opts.json) return ctx.io.out(toJson(rows))
       if (!rows.length) return ctx.io.out('No tools are registered.')
-      ctx.io.out(table('Available Tools', ['Tool Name', 'Description', 'Side-effect free', 'Cache TTL'],
-        rows.map((r) => [r.name, r.description, r.sideEffectFree ? 'yes' : 'no', r.cacheTtl === null ? '–' : `${r.cacheTtl} s`])))
+      ctx.io.out(table('Available Tools', ['Tool Name', 'Description', 'Side-effect free', 'Cache TTL', 'Source'],
+        rows.map((r) => [r.name, r.description, r.sideEffectFree ? 'yes' : 'no', r.cacheTtl === null ? '–' : `${r.cacheTtl} s`, r.source])))
     }))
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { unknownPersona, unknownTools, type RefChoices } from '../config/agentRefs'
+import { isKnownTool, unknownPersona, unknownTools, type RefChoices } from '../config/agentRefs'
 import { formatPath, type ConfigIssue } from '../config/issues'
 import { AgentOverridesSchema, OVERRIDE_KEYS } from '../schema/overrides'
 import type { EvaluatorRegistry } from '../evals/registry'
@@ -105,7 +105,7 @@ export function checkSpecRefs(
         add(issues, v.keyPath('behavior_template'), `${who('behavior_template')}${unknownPersona(merged.behavior_template, o)}`)
       }
       const named = Array.isArray(merged.tools) ? merged.tools.filter((t): t is string => typeof t === 'string') : []
-      const unknown = named.filter((t) => !tools.has(t))
+      const unknown = named.filter((t) => !isKnownTool(t, o, tools))
       if (unknown.length && o.strictTools) add(issues, v.keyPath('tools'), `${who('tools')}${unknownTools(unknown, o)} (--strict-tools)`)
       else if (unknown.length) add(warnings, v.keyPath('tools'), `${who('tools')}${unknownTools(unknown, o)}; ${who('tools') ? 'the variant runs' : 'these variants run'} without ${unknown.length > 1 ? 'them' : 'it'} (--strict-tools makes this an error)`)
       if (spec) {

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { displayPath, loadAppConfigFile } from '../../engine/config/load'
+import type { ConfigIssue } from '../../engine/config/issues'
+import { loadMcpServers, mcpFileOf } from '../../engine/config/mcpConfig'
+import type { McpServersConfig } from '../../engine/schema/mcpServers'
+import { mcpFunctionSchema } from '../../tools/mcp/adapt'
+import { McpToolSource, type McpServerListing } from '../../tools/mcp/source'
+import type { CliContext } from '../context'
+
+/** One tool as `config show-tools` lists it. */
+export interface ToolListing {
+  name: string
+  description: string
+  sideEffectFree: boolean
+  cacheTtl: number | null
+  parameters: Record<string, unknown>
+  /** `built-in`, or `mcp:SERVER`. */
+  source: string
+}
+
+/** Starts the servers, lists their tools (each within its startup timeout) and stops them again. */
+export async function listMcpServers(servers: McpServersConfig, configDir: string): Promise<McpServerListing[]> {
+  if (!Object.keys(servers).length) return []
+  const source = new McpToolSource(servers, { baseDir: configDir })
+  try {
+    return await source.list()
+  } finally {
+    await source.close()
+  }
+}
+
+/** The MCP servers of a config folder's own files (config.json and mcp.json), for `config validate DIR`. */
+export function mcpServersOfDir(dir: string): McpServersConfig {
+  const path = join(dir, 'config.json')
+  const app = existsSync(path) ? loadAppConfigFile(path).value : undefined
+  const from = app ? { file: displayPath(path), servers: app.mcp_servers } : undefined
+  // Problems of these files are reported by the validation itself.
+  return existsSync(mcpFileOf(dir)) || from ? loadMcpServers(dir, displayPath, from).servers : {}
+}
+
+/**
+ * Every tool agents may name: the registered ones (built-in) and the MCP servers' (started to
+ * list their tools, then stopped), plus the servers that failed.
+ */
+export async function listMcpTools(ctx: CliContext): Promise<{ tools: ToolListing[]; failed: McpServerListing[] }> {
+  const registry = ctx.engine.deps.tools
+  const tools: ToolListing[] = registry.names().map((n) => {
+    const t = registry.get(n)!
+    return { name: n, description: t.description, sideEffectFree: Boolean(t.sideEffectFree), cacheTtl: t.cacheTtl ?? null, parameters: t.functionSchema.parameters, source: 'built-in' }
+  })
+  const servers = ctx.config.mcpServers ?? {}
+  const listings = await listMcpServers(servers, ctx.config.configDir)
+  for (const l of listings) {
+    for (const t of l.tools ?? []) {
+      if (!t.agentName || registry.has(t.agentName)) continue
+      const schema = mcpFunctionSchema(t.agentName, t, l.server)
+      const ttl = t.readOnly ? (servers[l.server]?.cache_ttl ?? null) : null
+      tools.push({ name: t.agentName, description: schema.description, sideEffectFree: t.readOnly, cacheTtl: ttl, parameters: schema.parameters, source: `mcp:${l.server}` })
+    }
+  }
+  return { tools, failed: listings.filter((l) => l.error) }
+}
+
+/** The validation's view of MCP servers: their tool names, prefixes of servers that failed, one issue per failure. */
+export async function mcpValidation(dir: string): Promise<{ servers: number; tools: string[]; failedPrefixes: string[]; issues: ConfigIssue[] }> {
+  const servers = mcpServersOfDir(dir)
+  const listings = await listMcpServers(servers, dir)
+  return {
+    servers: Object.keys(servers).length,
+    tools: listings.flatMap((l) => (l.tools ?? []).flatMap((t) => (t.agentName ? [t.agentName] : []))),
+    failedPrefixes: listings.filter((l) => l.error).map((l) => `${l.server}__`),
+    issues: listings.filter((l) => l.error).map((l) => ({ file: 'mcp_servers', path: l.server, message: l.error! })),
+  }
+}
+
