@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { displayPath, loadAppConfigFile } from '../../engine/config/load'
 import type { ConfigIssue } from '../../engine/config/issues'
-import { loadMcpServers, mcpFileOf } from '../../engine/config/mcpConfig'
+import { loadMcpServers, mcpToolPrefixes } from '../../engine/config/mcpConfig'
 import type { McpServersConfig } from '../../engine/schema/mcpServers'
 import { mcpFunctionSchema } from '../../tools/mcp/adapt'
 import { McpToolSource, type McpServerListing } from '../../tools/mcp/source'
@@ -31,12 +31,12 @@ export async function listMcpServers(servers: McpServersConfig, configDir: strin
 }
 
 /** The MCP servers of a config folder's own files (config.json and mcp.json), for `config validate DIR`. */
-export function mcpServersOfDir(dir: string): McpServersConfig {
+export function mcpServersOfDir(dir: string): { servers: McpServersConfig; names: string[] } {
   const path = join(dir, 'config.json')
   const app = existsSync(path) ? loadAppConfigFile(path).value : undefined
   const from = app ? { file: displayPath(path), servers: app.mcp_servers } : undefined
   // Problems of these files are reported by the validation itself.
-  return existsSync(mcpFileOf(dir)) || from ? loadMcpServers(dir, displayPath, from).servers : {}
+  return loadMcpServers(dir, displayPath, from)
 }
 
 /**
@@ -64,12 +64,14 @@ export async function listMcpTools(ctx: CliContext): Promise<{ tools: ToolListin
 
 /** The validation's view of MCP servers: their tool names, prefixes of servers that failed, one issue per failure. */
 export async function mcpValidation(dir: string): Promise<{ servers: number; tools: string[]; failedPrefixes: string[]; issues: ConfigIssue[] }> {
-  const servers = mcpServersOfDir(dir)
+  const { servers, names } = mcpServersOfDir(dir)
   const listings = await listMcpServers(servers, dir)
+  // Servers that did not list (failed, or invalid in the file): their tool names are not reported again.
+  const unlisted = [...listings.filter((l) => l.error).map((l) => l.server), ...names.filter((n) => !servers[n])]
   return {
     servers: Object.keys(servers).length,
     tools: listings.flatMap((l) => (l.tools ?? []).flatMap((t) => (t.agentName ? [t.agentName] : []))),
-    failedPrefixes: listings.filter((l) => l.error).map((l) => `${l.server}__`),
+    failedPrefixes: mcpToolPrefixes(unlisted),
     issues: listings.filter((l) => l.error).map((l) => ({ file: 'mcp_servers', path: l.server, message: l.error! })),
   }
 }

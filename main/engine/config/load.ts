@@ -135,7 +135,7 @@ export function resolveConfig(options: LoadConfigOptions = {}): { config?: Loade
   // MCP servers first: agents may name their tools (`SERVER__TOOL`) before any server ran.
   const mcp = loadMcpServers(configDir, displayPath, appConfigFile ? { file: displayPath(appConfigFile), servers: appServers } : undefined)
   issues.push(...mcp.issues)
-  const agents = loadAgentsFile(agentsPath, { ...refChoicesOf(configDir, displayPath(configDir), options.tools), toolPrefixes: mcpToolPrefixes(mcp.servers) })
+  const agents = loadAgentsFile(agentsPath, { ...refChoicesOf(configDir, displayPath(configDir), options.tools), toolPrefixes: mcpToolPrefixes(mcp.names) })
   // Agents' problems are listed first, as before MCP servers existed.
   issues.splice(agentsAt, 0, ...agents.issues)
 

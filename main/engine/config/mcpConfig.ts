@@ -10,6 +10,8 @@ export interface McpServersLoad {
   /** Files that define servers (config.json and/or mcp.json), as shown. */
   files: string[]
   issues: ConfigIssue[]
+  /** Every server name the files mention, valid or not (their tool names are not reported twice). */
+  names: string[]
 }
 
 /** `<configDir>/mcp.json`: an optional file holding only `{ "mcp_servers": { … } }`. */
@@ -24,13 +26,17 @@ export function loadMcpServers(configDir: string, show: (path: string) => string
   const servers: McpServersConfig = { ...(fromAppConfig?.servers ?? {}) }
   const files = fromAppConfig && Object.keys(fromAppConfig.servers).length ? [fromAppConfig.file] : []
   const path = mcpFileOf(configDir)
-  if (!existsSync(path)) return { servers, files, issues: [] }
+  if (!existsSync(path)) return { servers, files, issues: [], names: Object.keys(servers) }
   const file = show(path)
   const text = readLimited(path)
-  if (!('text' in text)) return { servers, files, issues: [{ file, path: '', message: text.problem }] }
+  if (!('text' in text)) return { servers, files, issues: [{ file, path: '', message: text.problem }], names: Object.keys(servers) }
   const src = parseJsonSource(text.text)
   const r = validateParsed(file, src, McpFileSchema)
-  if (!r.value) return { servers, files, issues: r.issues }
+  if (!r.value) {
+    const raw = (src.data as { mcp_servers?: unknown } | null)?.mcp_servers
+    const named = raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.keys(raw) : []
+    return { servers, files, issues: r.issues, names: [...new Set([...Object.keys(servers), ...named])] }
+  }
   const issues: ConfigIssue[] = []
   for (const [name, server] of Object.entries(r.value.mcp_servers)) {
     if (servers[name]) {
@@ -40,9 +46,9 @@ export function loadMcpServers(configDir: string, show: (path: string) => string
     servers[name] = server
   }
   if (Object.keys(r.value.mcp_servers).length) files.push(file)
-  return { servers, files, issues }
+  return { servers, files, issues, names: Object.keys(servers) }
 }
 
 /** Tool-name prefixes (`SERVER__`) of the configured servers: names agents may use before the servers ran. */
-export const mcpToolPrefixes = (servers: McpServersConfig | undefined): string[] =>
-  Object.keys(servers ?? {}).sort().map((s) => `${s}${MCP_TOOL_SEPARATOR}`)
+export const mcpToolPrefixes = (servers: McpServersConfig | readonly string[] | undefined): string[] =>
+  (Array.isArray(servers) ? [...servers] : Object.keys(servers ?? {})).sort().map((s) => `${s}${MCP_TOOL_SEPARATOR}`)

@@ -8,7 +8,6 @@ import type { ConfigIssue } from './issues'
 import { displayPath, loadAgentsFile, loadAppConfigFile } from './load'
 import { resolveSettings } from './settings'
 import { loadMcpServers, mcpFileOf, mcpToolPrefixes } from './mcpConfig'
-import type { McpServersConfig } from '../schema/mcpServers'
 
 /** The check of one file or folder of a config dir. */
 export interface FileReport {
@@ -61,14 +60,14 @@ function checkAppConfig(dir: string): FileReport {
 }
 
 /** `mcp.json` when present (its servers merged with config.json's), and every configured server. */
-function checkMcpFile(dir: string): { report?: FileReport; servers: McpServersConfig } {
+function checkMcpFile(dir: string): { report?: FileReport; names: string[] } {
   const appPath = join(dir, 'config.json')
   const app = existsSync(appPath) ? loadAppConfigFile(appPath).value : undefined
   const r = loadMcpServers(dir, displayPath, app ? { file: displayPath(appPath), servers: app.mcp_servers } : undefined)
   const path = mcpFileOf(dir)
-  if (!existsSync(path)) return { servers: r.servers }
+  if (!existsSync(path)) return { names: r.names }
   const n = Object.keys(r.servers).length
-  return { servers: r.servers, report: report(displayPath(path), 'app-config', r.issues.length ? 'invalid' : plural(n, 'MCP server'), r.issues) }
+  return { names: r.names, report: report(displayPath(path), 'app-config', r.issues.length ? 'invalid' : plural(n, 'MCP server'), r.issues) }
 }
 
 function checkRollouts(dir: string, spec: Omit<CheckSpecOptions, 'configDir' | 'strictTools'>): FileReport[] {
@@ -128,7 +127,7 @@ export function validateConfigDir(dirInput: string, options: ValidateOptions = {
   }
   const tools = options.tools ?? BUILTIN_TOOL_NAMES
   const mcp = checkMcpFile(dir)
-  const toolPrefixes = options.toolPrefixes ?? mcpToolPrefixes(mcp.servers)
+  const toolPrefixes = options.toolPrefixes ?? mcpToolPrefixes(mcp.names)
   const agents = checkAgents(dir, tools, toolPrefixes)
   const evaluators = options.evaluators ?? new EvaluatorRegistry()
   const files = [agents.report, checkAppConfig(dir), ...(mcp.report ? [mcp.report] : []), ...checkRollouts(dir, { agents: agents.ids, evaluators, tools, toolPrefixes }), checkTemplates(dir)]

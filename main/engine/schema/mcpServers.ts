@@ -40,10 +40,13 @@ export const McpServerSchema = z
     }
   })
 
-export const McpServersSchema = z.record(
-  z.string().regex(MCP_SERVER_NAME, 'a server name is letters, digits, "-" and single "_" (no "__": it separates server and tool)').max(32),
-  McpServerSchema,
-)
+export const McpServersSchema = z.record(z.string(), McpServerSchema).superRefine((servers, ctx) => {
+  for (const name of Object.keys(servers)) {
+    if (!MCP_SERVER_NAME.test(name) || name.length > 32) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `bad server name "${name}": expected 1–32 letters, digits, "-" and single "_" (no "__": it separates server and tool in SERVER__TOOL)` })
+    }
+  }
+})
 
 /** `config/mcp.json`: only the servers. */
 export const McpFileSchema = z.strictObject({ mcp_servers: McpServersSchema })
