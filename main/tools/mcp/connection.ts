@@ -6,7 +6,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
 import { ToolError, messageOf } from '../../engine/errors'
 import { describeMcpServer, type McpServerConfig } from '../../engine/schema/mcpServers'
-import { trackChild, untrackChild } from './children'
+import { trackChild, untrackChild } from '../../engine/tools/childProcesses'
 
 /** One tool as the server lists it. */
 export interface McpToolInfo {

@@ -1,4 +1,5 @@
 // Test helpers for the MCP tool source (imported only by *.test.ts).
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { McpServerConfig } from '../../../engine/schema/mcpServers'
 
@@ -8,13 +9,21 @@ export const FIXTURE_SERVER = fileURLToPath(new URL('./fixtureServer.mjs', impor
 /** A stdio server config running the fixture with node. */
 export const fixtureServer = (env: Record<string, string> = {}): McpServerConfig => ({ command: process.execPath, args: [FIXTURE_SERVER], env })
 
-/** Whether a process is still running. */
+/**
+ * Whether a process is still running. A zombie (exited, not yet reaped: the child of a terminated
+ * worker thread has no one left to reap it until the process ends) counts as gone.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return true // no /proc: trust kill(0)
   }
 }
 
