@@ -4,7 +4,9 @@ import { displayPath, loadAppConfigFile } from '../../engine/config/load'
 import type { ConfigIssue } from '../../engine/config/issues'
 import { loadMcpServers, mcpToolPrefixes } from '../../engine/config/mcpConfig'
 import type { McpServersConfig } from '../../engine/schema/mcpServers'
+import { mcpListCache } from '../../compose/mcp'
 import { mcpFunctionSchema } from '../../tools/mcp/adapt'
+import type { McpListCache } from '../../tools/mcp/listCache'
 import { McpToolSource, type McpServerListing } from '../../tools/mcp/source'
 import type { CliContext } from '../context'
 
@@ -20,9 +22,9 @@ export interface ToolListing {
 }
 
 /** Starts the servers, lists their tools (each within its startup timeout) and stops them again. */
-export async function listMcpServers(servers: McpServersConfig, configDir: string): Promise<McpServerListing[]> {
+export async function listMcpServers(servers: McpServersConfig, configDir: string, cache?: McpListCache): Promise<McpServerListing[]> {
   if (!Object.keys(servers).length) return []
-  const source = new McpToolSource(servers, { baseDir: configDir })
+  const source = new McpToolSource(servers, { baseDir: configDir, ...(cache ? { cache } : {}) })
   try {
     return await source.list()
   } finally {
@@ -50,7 +52,7 @@ export async function listMcpTools(ctx: CliContext): Promise<{ tools: ToolListin
     return { name: n, description: t.description, sideEffectFree: Boolean(t.sideEffectFree), cacheTtl: t.cacheTtl ?? null, parameters: t.functionSchema.parameters, source: 'built-in' }
   })
   const servers = ctx.config.mcpServers ?? {}
-  const listings = await listMcpServers(servers, ctx.config.configDir)
+  const listings = await listMcpServers(servers, ctx.config.configDir, mcpListCache(ctx.config.settings.home))
   for (const l of listings) {
     for (const t of l.tools ?? []) {
       if (!t.agentName || registry.has(t.agentName)) continue

@@ -6,6 +6,7 @@ import { builtinRegistry } from '../../engine/tools/builtins'
 import { MemoryToolCache } from '../../engine/tools/cache'
 import { invokeTool, type InvokeContext } from '../../engine/tools/invoke'
 import type { ToolRegistry } from '../../engine/tools/registry'
+import { McpListCache } from './listCache'
 import { McpToolSource } from './source'
 import { fixtureServer, isAlive, until } from './testing/fixture'
 
@@ -92,6 +93,27 @@ describe('servers that do not start', () => {
       ])
       expect(await invokeTool(registry, 'bad__echo', { text: 'x' }, ctx())).toMatchObject({ status: 'error', error: { code: 'TOOL_DISABLED', message: expect.stringContaining('MCP server "bad"') } })
       expect(await invokeTool(registry, 'get_weather', { location: 'Paris', unit: 'celsius' }, ctx())).toEqual({ status: 'ok', result: { location: 'Paris', temperature: 22, unit: 'celsius' }, cached: false })
+    } finally {
+      await registry.close()
+    }
+  })
+})
+
+describe('tool lists from an earlier run (the state folder cache)', () => {
+  it('offers the tools without starting the server; the server starts on the first call and refreshes the list', async () => {
+    const config = fixtureServer()
+    const cache = new McpListCache(join(dir, 'state', 'mcp-tools.json'))
+    cache.set('fx', config, [{ name: 'echo', description: 'Echoes (cached).', inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] }, readOnly: true }])
+    expect(new McpListCache(join(dir, 'state', 'mcp-tools.json')).get('fx', { ...config, startup_timeout: 5 })).toBeUndefined() // another config: not used
+    const source = new McpToolSource({ fx: config }, { baseDir: dir, cache })
+    const registry = builtinRegistry().addSource(source)
+    try {
+      await registry.prepare(['fx__echo'])
+      expect([registry.get('fx__echo')?.description, source.connections.get('fx')!.running]).toEqual(['Echoes (cached).', false])
+      expect(await invokeTool(registry, 'fx__echo', { text: 'lazy' }, ctx())).toEqual({ status: 'ok', result: 'echo: lazy', cached: false })
+      expect(source.connections.get('fx')!.running).toBe(true)
+      await source.list()
+      expect(cache.get('fx', config)?.map((t) => t.name)).toEqual(['echo', 'add', 'note', 'fail', 'crash', 'pid'])
     } finally {
       await registry.close()
     }

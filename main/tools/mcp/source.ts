@@ -4,10 +4,13 @@ import { MCP_TOOL_SEPARATOR, type McpServersConfig } from '../../engine/schema/m
 import type { Tool } from '../../engine/tools/types'
 import { mcpTool, agentToolName } from './adapt'
 import { McpConnection, type ConnectionOptions, type McpToolInfo } from './connection'
+import type { McpListCache } from './listCache'
 
 export interface McpSourceOptions extends ConnectionOptions {
   /** Told once per server and failure (a server that does not start, a missing tool); default: nowhere. */
   onProblem?: (message: string) => void
+  /** Tool lists of earlier runs: tools are offered without starting their server (it starts on the first call). */
+  cache?: McpListCache
 }
 
 /** One server's tools as listed (config validate, show-tools), or why it could not list them. */
@@ -47,7 +50,7 @@ export class McpToolSource implements ToolSource {
     await Promise.all([...byServer].map(async ([conn, wanted]) => {
       let infos: McpToolInfo[]
       try {
-        infos = await conn.tools()
+        infos = (!conn.running && this.o.cache?.get(conn.name, conn.config)) || (await this.listed(conn))
       } catch (err) {
         const reason = messageOf(err)
         this.tell(`${conn.name}:start`, reason)
@@ -77,7 +80,7 @@ export class McpToolSource implements ToolSource {
     const conns = [...this.connections.values()].filter((c) => !only || only.includes(c.name))
     return Promise.all(conns.map(async (conn) => {
       try {
-        const tools = (await conn.tools()).map((t) => ({ ...t, agentName: agentToolName(conn.name, t.name) }))
+        const tools = (await this.listed(conn)).map((t) => ({ ...t, agentName: agentToolName(conn.name, t.name) }))
         return { server: conn.name, description: conn.description, tools }
       } catch (err) {
         return { server: conn.name, description: conn.description, error: messageOf(err) }
@@ -87,6 +90,13 @@ export class McpToolSource implements ToolSource {
 
   async close(): Promise<void> {
     await Promise.all([...this.connections.values()].map((c) => c.close()))
+  }
+
+  /** The server's live tool list (starting it), remembered in the cache. */
+  private async listed(conn: McpConnection): Promise<McpToolInfo[]> {
+    const tools = await conn.tools()
+    this.o.cache?.set(conn.name, conn.config, tools)
+    return tools
   }
 
   private serverOf(name: string): McpConnection | undefined {
