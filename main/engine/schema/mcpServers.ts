@@ -57,8 +57,18 @@ export type McpServersConfig = z.infer<typeof McpServersSchema>
 /** `SERVER__TOOL`. */
 export const mcpToolName = (server: string, tool: string): string => `${server}${MCP_TOOL_SEPARATOR}${tool}`
 
+/** A URL for messages and logs: without user, password and query (they may hold secrets). */
+function shownUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`
+  } catch {
+    return url
+  }
+}
+
 /** What a stdio server runs, for messages: `npx -y @scope/server /data`. */
 export function describeMcpServer(name: string, s: McpServerConfig): string {
-  const how = s.command !== undefined ? `command: ${[s.command, ...(s.args ?? [])].join(' ')}` : `url: ${s.url}`
+  const how = s.command !== undefined ? `command: ${[s.command, ...(s.args ?? [])].join(' ')}` : `url: ${shownUrl(s.url!)}`
   return `MCP server "${name}" (${how})`
 }

@@ -7,9 +7,13 @@ import type { McpConnection, McpToolInfo } from './connection'
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/
 
-/** The agent tool name of an MCP tool, or null when it cannot be one (characters, length). */
+/**
+ * The agent tool name of an MCP tool: `SERVER__TOOL`, characters a function name cannot have
+ * (`.`, `/`, spaces…) replaced by `_`; null when it is longer than 64 characters. Calls use the
+ * server's own name.
+ */
 export function agentToolName(server: string, tool: string): string | null {
-  const name = mcpToolName(server, tool)
+  const name = mcpToolName(server, tool.replace(/[^A-Za-z0-9_-]/g, '_'))
   return NAME.test(name) ? name : null
 }
 
