@@ -77,7 +77,11 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   let engine: Engine
   try {
     ledger = buildLedger(config, store, env)
-    engine = composeEngine({ store, config, ledger, logger: log, ...(options.model ? { model: options.model } : {}) })
+    engine = composeEngine({
+      store, config, ledger, logger: log, ...(options.model ? { model: options.model } : {}),
+      // An MCP server that does not start: logged, and listed with the config warnings `app:info` returns.
+      onToolProblem: (m) => void (config.warnings = [...(config.warnings ?? []), m]),
+    })
   } catch (err) {
     store.close()
     log.fatal('start failed', errorFields(err))
