@@ -26,7 +26,7 @@ const SPEC = `teams:
       params: { text: "5" }
     variants:
       - id: with_mcp
-        tools: ["fx__add", "fx__pid"]
+        tools: ["fx__add", "fx__pid", "broken__read"]
         initial_message: Add 2 and 3.
 `
 
@@ -39,7 +39,7 @@ afterEach(async () => {
 })
 
 describe('MCP tools in a rollout (the variant worker’s code, run inline)', () => {
-  it('a variant naming SERVER__TOOL runs it through the worker’s own MCP client; the server stops with the worker', async () => {
+  it('a variant naming SERVER__TOOL runs it through the worker’s own MCP client; the server stops with the worker; a broken server is a row error', async () => {
     fake = await startFakeOpenAi([
       { toolCalls: [{ id: 'c1', name: 'fx__add', arguments: '{"a":2,"b":3}' }, { id: 'c2', name: 'fx__pid', arguments: '{}' }] },
       { content: 'The sum is 5.' },
@@ -47,7 +47,7 @@ describe('MCP tools in a rollout (the variant worker’s code, run inline)', () 
     const dir = mkdtempSync(join(tmpdir(), 'p2e-mcp-ro-'))
     const configDir = join(dir, 'config')
     cpSync(SHIPPED_CONFIG, configDir, { recursive: true })
-    writeFileSync(join(configDir, 'mcp.json'), JSON.stringify({ mcp_servers: { fx: fixtureServer() } }))
+    writeFileSync(join(configDir, 'mcp.json'), JSON.stringify({ mcp_servers: { fx: fixtureServer(), broken: { command: '/nonexistent/mcp' } } }))
     writeFileSync(join(configDir, 'mcp_rollout.yml'), SPEC)
     const env = { P2ENGINE_HOME: join(dir, 'home'), OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test' }
     const config = loadConfig({ configDir, env, dotenvPath: null })
@@ -67,7 +67,10 @@ describe('MCP tools in a rollout (the variant worker’s code, run inline)', () 
     const started = await service.start({ path: join(configDir, 'mcp_rollout.yml'), parallel: 1 })
     await service.whenIdle()
     const detail = service.get(started.id)
-    expect(detail.variants.map((v) => [v.status, v.error, v.metrics?.errors, v.metrics?.scores.map((s) => s.score)])).toEqual([['done', null, [], [1]]])
+    // The server that does not start is named in the variant's errors; the variant runs with the other tools.
+    expect(detail.variants.map((v) => [v.status, v.error, v.metrics?.errors, v.metrics?.scores.map((s) => s.score)])).toEqual([
+      ['done', null, [expect.stringMatching(/^MCP server "broken" \(command: \/nonexistent\/mcp\) failed to start: .*ENOENT/)], [1]],
+    ])
     const bodies = fake.requests.filter((q) => q.path.endsWith('/chat/completions')).map((q) => q.body!)
     expect((bodies[0]!.tools as { function: { name: string } }[]).map((t) => t.function.name)).toEqual(['fx__add', 'fx__pid'])
     const results = (bodies[1]!.messages as { role: string; content: string }[]).filter((m) => m.role === 'tool').map((m) => m.content)
