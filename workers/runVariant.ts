@@ -41,6 +41,8 @@ interface ThreadContext {
   evaluators: Awaited<ReturnType<typeof loadEvaluators>>
   engine: ReturnType<typeof composeEngine>
   log: Logger
+  /** MCP servers that failed to start (told once per thread): the next variant's row shows them. */
+  toolProblems: string[]
 }
 
 /**
@@ -67,8 +69,9 @@ async function contextFor(task: z.infer<typeof TaskSchema>): Promise<ThreadConte
       for (const problem of tools.problems) log.warn('custom tool not loaded', { problem })
       const ledger = settings.ledger.backend === 'canton' ? cantonLedgerFromSettings(settings, task.env) : new EmbeddedLedger(store, { party: settings.ledger.partyId })
       const evaluators = await loadEvaluators(task.configDir)
-      const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode, logger: log, toolSources: tools.sources, env: task.env })
-      return { store, repo: new SqliteRolloutStore(store), config, ledger, evaluators, engine, log }
+      const toolProblems: string[] = []
+      const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode, logger: log, toolSources: tools.sources, env: task.env, onToolProblem: (m) => toolProblems.push(m) })
+      return { store, repo: new SqliteRolloutStore(store), config, ledger, evaluators, engine, log, toolProblems }
     })()
     contexts.set(key, c)
     c.catch(() => contexts.delete(key))
@@ -84,6 +87,7 @@ export async function closeThreadContexts(): Promise<void> {
     const c = await p.catch(() => null)
     if (!c) continue
     c.engine.close()
+    await c.engine.deps.tools.close() // this thread's MCP servers
     await c.ledger.close()
     c.store.close()
     c.log.info('worker context closed')
@@ -124,6 +128,7 @@ export default async function runVariant(raw: VariantTask): Promise<VariantTaskR
         // The "process" dies: this context is gone; a model call still in flight fails quietly.
         contexts.clear()
         engine.close()
+        void engine.deps.tools.close()
         engine.events.on('error', () => {})
         reject(new Error('killed'))
       }
@@ -146,7 +151,7 @@ export default async function runVariant(raw: VariantTask): Promise<VariantTaskR
       }),
       die,
     ])
-    metrics.errors.push(...bugs)
+    metrics.errors.push(...bugs, ...ctx.toolProblems.splice(0))
     repo.markDone(task.rolloutId, task.team, task.variantId, metrics)
     log.info('variant finished', { ms: Date.now() - started, errors: metrics.errors.length })
     return { status: 'done' }

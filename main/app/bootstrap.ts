@@ -88,7 +88,11 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   let engine: Engine
   try {
     ledger = buildLedger(config, store, env)
-    engine = composeEngine({ store, config, ledger, logger: log, toolSources: tools.sources, ...(options.model ? { model: options.model } : {}) })
+    engine = composeEngine({
+      store, config, ledger, logger: log, toolSources: tools.sources, ...(options.model ? { model: options.model } : {}),
+      // An MCP server that does not start: logged, and listed with the config warnings `app:info` returns.
+      onToolProblem: (m) => void (config.warnings = [...(config.warnings ?? []), m]),
+    })
   } catch (err) {
     store.close()
     log.fatal('start failed', errorFields(err))
@@ -144,6 +148,7 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
       stopEvents()
       await rollouts.close()
       engine.close()
+      await engine.deps.tools.close() // MCP server processes
       await canton.close()
       await ledger.close()
       store.close()

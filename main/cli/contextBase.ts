@@ -157,6 +157,7 @@ export class CliContextBase {
       modelMode: this.globals.replay ? 'replay' : 'record',
       toolSources: this.customTools.sources,
       env: this.env,
+      onToolProblem: (m) => this.io.err(`⚠️  ${m}`),
     })
     return this.engineInstance
   }
@@ -180,6 +181,8 @@ export class CliContextBase {
     // ARTIFACT_DRIVER=s3: let this command's uploads finish before the store closes.
     if (this.engineInstance) await this.engineModule.flushPayloads(this.storeInstance)
     this.engineInstance?.close()
+    // MCP server processes stop with the command.
+    await this.engineInstance?.deps.tools.close()
     await this.ledgerInstance?.close()
     this.storeInstance?.close()
     await this.loggingInstance?.close()

@@ -14,6 +14,7 @@ import { builtinRegistry } from '../engine/tools/builtins'
 import { ToolRecorder } from '../engine/tools/recorder'
 import type { ToolProblem } from '../engine/tools/registry'
 import { mergeToolSources, type ToolSourceLoad } from '../engine/tools/sources'
+import { mcpToolSource } from './mcp'
 import { SqliteDedupSeenSet, SqliteOverrideStore, SqliteRecordingStore, SqliteToolCache, SqliteToolRecordingStore } from '../storage/runtime/sqliteRuntimeStores'
 import type { SqliteStore } from '../storage/sqliteStore'
 import { GroupCommit } from '../storage/groupCommit'
@@ -45,6 +46,8 @@ export interface ComposeEngineOptions {
   onToolProblems?: (problems: ToolProblem[]) => void
   /** Environment of the S3 client with ARTIFACT_DRIVER=s3 (AWS_*; default: `process.env`). */
   env?: NodeJS.ProcessEnv
+  /** Told once per MCP server that fails to start (or tool it lacks), besides the log (CLI: stderr). */
+  onToolProblem?: (message: string) => void
 }
 
 /**
@@ -65,6 +68,8 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
   const tools = builtinRegistry([], { ledger: settings.ledger.enabled })
   const toolProblems = mergeToolSources(tools, o.toolSources ?? [])
   if (toolProblems.length) o.onToolProblems?.(toolProblems)
+  // MCP servers: tools `SERVER__TOOL`, each server started on first use and stopped by `tools.close()`.
+  if (o.config.mcpServers) tools.addSource(mcpToolSource(o.config, log, o.onToolProblem))
   const deps: RuntimeDeps = {
     stacks,
     artifacts,

@@ -15,6 +15,7 @@ import { readLimited } from '../../engine/config/readLimited'
 import { onVariantPhase } from '../../engine/rollouts/phases'
 import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
 import { loadRolloutSpec, type CheckedSpec } from '../../engine/rollouts/spec'
+import { mcpToolPrefixes } from '../../engine/config/mcpConfig'
 import type { VariantRecord, VariantStatus } from '../../engine/rollouts/types'
 import { SqliteRolloutStore } from '../../storage/rollouts/sqliteRollouts'
 import type { SqliteStore } from '../../storage/sqliteStore'
@@ -339,7 +340,7 @@ export class RolloutService {
     this.evaluators ??= loadEvaluators(this.o.config.configDir)
     return loadRolloutSpec(path, {
       configDir: this.o.config.configDir, agents: this.o.config.agents.map((a) => a.id), evaluators: await this.evaluators,
-      tools: this.o.toolNames(), strictTools: false, ...(maxVariants ? { maxVariants } : {}),
+      tools: this.o.toolNames(), toolPrefixes: mcpToolPrefixes(this.o.config.mcpServers), strictTools: false, ...(maxVariants ? { maxVariants } : {}),
     })
   }
 

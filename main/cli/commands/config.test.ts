@@ -19,7 +19,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}, setup?: (project
   return { code, out: out.join('\n'), err: err.join('\n'), project }
 }
 
-const TOOLS = 'check_balance, delegate, get_league_leader, get_weather, reward_agent, transaction_history, transfer_funds'
+const TOOLS = 'check_balance, delegate, get_league_leader, get_weather, reward_agent, search_database, transaction_history, transfer_funds'
 
 describe('p2engine config validate', () => {
   it('prints ✓ per file for the shipped config and exits 0', async () => {
@@ -42,7 +42,7 @@ describe('p2engine config validate', () => {
       `✓ ${cfg}/rollout_task_with_payment.yml  2 teams, 2 variants`,
       `✓ ${cfg}/templates  4 templates`,
       '✓ settings (flags, env, .env)  valid',
-      'configuration is valid (10 checks)',
+      'configuration is valid (11 checks)',
     ])
   })
 

@@ -15,6 +15,7 @@ import { panel, pc, table, toJson } from '../output'
 import type { Wrap } from '../program'
 import { registerOverrideCommands } from './configOverrides'
 import { loadHostTools, type HostTools } from '../../compose/customTools'
+import { mcpValidation } from './configTools'
 
 interface JsonOpt { json?: boolean }
 
@@ -50,10 +51,13 @@ async function validateAction(ctx: CliContext, dirArg: string | undefined, opts:
   const { evaluators, problem } = await evaluatorsOf(dir)
   // Custom tools count as known names for agents and variants; a broken tool file is an error here.
   const tools = loadHostTools(dir)
-  const report = validateConfigDir(dir, { evaluators, tools: tools.names })
+  // MCP servers are started (within their startup timeout) so the tool names agents use are checked.
+  const mcp = await mcpValidation(dir)
+  const report = validateConfigDir(dir, { evaluators, tools: [...tools.names, ...mcp.tools], toolPrefixes: mcp.failedPrefixes })
   const files: FileReport[] = [...report.files]
   const toolFiles = toolsReport(dir, tools)
   if (toolFiles) files.splice(1, 0, toolFiles)
+  if (mcp.servers) files.push({ file: 'MCP servers', kind: 'folder', ok: mcp.issues.length === 0, summary: `${mcp.servers} server${mcp.servers === 1 ? '' : 's'}, ${mcp.tools.length} tool${mcp.tools.length === 1 ? '' : 's'}`, issues: mcp.issues })
   if (problem) files.push({ file: displayPath(join(dir, 'evaluators')), kind: 'folder', ok: false, summary: 'invalid', issues: [problem] })
   const warnings: string[] = []
   if (dirArg === undefined && report.files[0]?.kind !== 'folder') {

@@ -9,6 +9,8 @@ import type { CliContext } from '../context'
 import { pc, table, toJson } from '../output'
 import type { Wrap } from '../program'
 import { agentOf, conversationOf } from './resolve'
+import { listMcpTools } from './configTools'
+import { EXIT } from '../errors'
 
 interface LockOpt { lock?: boolean; agentId?: string }
 
@@ -23,7 +25,7 @@ export function parseToolList(ctx: CliContext, csv: string): string[] {
 
 function checkTools(ctx: CliContext, names: readonly string[]): void {
   const { tools } = ctx.engine.deps
-  const unknown = names.filter((n) => !tools.has(n))
+  const unknown = names.filter((n) => !tools.has(n) && !tools.owns(n))
   if (unknown.length) throw new UserInputError(`Unknown tools: ${unknown.join(', ')} (known: ${tools.names().join(', ')})`, 'UNKNOWN_TOOL')
 }
 
@@ -139,14 +141,12 @@ export function registerOverrideCommands(config: Command, wrap: Wrap): void {
 
   config
     .command('show-tools')
-    .description('tools agents can use: built-in, custom (config/tools/, with the file) and from other sources (--json: full paths)')
+    .description('tools agents can use: built-in, custom (config/tools/, with the file) and of the MCP servers (started to list their tools, then stopped; --json: full paths)')
     .option('--json', 'print JSON')
-    .action(wrap((ctx, opts: { json?: boolean }) => {
-      const { tools } = ctx.engine.deps
-      const rows = tools.entries().map(({ tool: t, origin }) => ({
-        name: t.name, description: t.description, source: origin.kind, file: origin.location ?? null,
-        sideEffectFree: Boolean(t.sideEffectFree), cacheTtl: t.cacheTtl ?? null, parameters: t.functionSchema.parameters,
-      }))
+    .action(wrap(async (ctx, opts: { json?: boolean }) => {
+      const { tools: rows, failed } = await listMcpTools(ctx)
+      if (failed.length) ctx.exitCode = EXIT.config
+      for (const f of failed) ctx.io.err(`✗ ${f.error}`)
       if (opts.json) return ctx.io.out(toJson(rows))
       if (!rows.length) return ctx.io.out('No tools are registered.')
       ctx.io.out(table('Available Tools', ['Tool Name', 'Description', 'Source', 'Side-effect free', 'Cache TTL'],

@@ -34,7 +34,7 @@ describe('custom tools in config validate / show-tools', () => {
     })
     const known = 'check_balance, delegate, get_league_leader, get_weather, reward_agent, search_database, transaction_history, transfer_funds'
     expect(r.code).toBe(3)
-    expect(r.out.split('\n').filter((l) => /^(✗|    |\d+ problem)/.test(l))).toEqual([
+    expect(r.out.split('\n').filter((l) => /^(✗|    |\d+ problem)/.test(l) && !l.includes('⚠'))).toEqual([
       `✗ ${r.config}/agents.yml  invalid`,
       `    ${r.config}/agents.yml:45 agents[6].tools[1]: agent shopper: unknown tool "warp_drive"; known tools: ${known}`,
       `    ${r.config}/agents.yml:45 agents[6].tools[2]: agent shopper: unknown tool "broken_tool"; known tools: ${known}`,

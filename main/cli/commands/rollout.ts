@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { mcpToolPrefixes } from '../../engine/config/mcpConfig'
 import type { Command } from 'commander'
 import { describeOrigin, originOf } from '../../bundles/origin'
 import { InvalidArgumentError } from 'commander'
@@ -118,7 +119,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       const evaluators = await loadEvaluators(ctx.config.configDir)
       const spec = loadRolloutSpec(resolve(specPath), {
         configDir: ctx.config.configDir, agents: ctx.config.agents.map((a) => a.id), evaluators,
-        tools: ctx.engine.deps.tools.names(), strictTools: Boolean(o.strictTools), maxVariants: o.maxVariants,
+        tools: ctx.engine.deps.tools.names(), toolPrefixes: mcpToolPrefixes(ctx.config.mcpServers), strictTools: Boolean(o.strictTools), maxVariants: o.maxVariants,
       })
       for (const w of spec.warnings) ctx.io.err(`warning: ${w}`)
       if (o.showConfig) return ctx.io.out(toJson({ file: spec.file, spec: spec.source, variants: spec.variants }))

@@ -16,6 +16,11 @@ import { formatPath, type ConfigIssue } from './issues'
 export interface RefChoices {
   /** Registered tool names. */
   tools: readonly string[]
+  /**
+   * Prefixes of tools that exist once their source runs (MCP servers: `SERVER__`): a name with
+   * one is accepted here; `config validate` checks it against the server's live tool list.
+   */
+  toolPrefixes?: readonly string[]
   /** Persona names (file stems in `templates/personas/`). */
   personas: readonly string[]
   /** Where personas are looked up, for messages (e.g. `config/templates/personas/`). */
@@ -46,7 +51,13 @@ export function unknownPersona(name: string, c: RefChoices): string {
 
 /** The message for unknown tool names (shared with rollout specs). */
 export function unknownTools(names: readonly string[], c: RefChoices): string {
-  return `unknown tool${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')}; known tools: ${list([...c.tools].sort())}`
+  const mcp = c.toolPrefixes?.length ? ` (or SERVER__TOOL of the MCP servers ${c.toolPrefixes.map((p) => p.slice(0, -2)).join(', ')})` : ''
+  return `unknown tool${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')}; known tools: ${list([...c.tools].sort())}${mcp}`
+}
+
+/** Whether `name` is a known tool of `c`: registered, or under a source prefix (`SERVER__TOOL`). */
+export function isKnownTool(name: string, c: Pick<RefChoices, 'tools' | 'toolPrefixes'>, registered: ReadonlySet<string> = new Set(c.tools)): boolean {
+  return registered.has(name) || (c.toolPrefixes ?? []).some((p) => name.length > p.length && name.startsWith(p))
 }
 
 /**
@@ -71,7 +82,7 @@ export function checkAgentRefs(
   agents.forEach((a, i) => {
     if (a.type !== 'llm') return
     a.tools.forEach((t, j) => {
-      if (!tools.has(t)) at([i, 'tools', j], `agent ${a.id}: ${unknownTools([t], choices)}`)
+      if (!isKnownTool(t, choices, tools)) at([i, 'tools', j], `agent ${a.id}: ${unknownTools([t], choices)}`)
     })
     if (a.behavior_template !== null && !choices.personas.includes(a.behavior_template)) {
       at([i, 'behavior_template'], `agent ${a.id}: ${unknownPersona(a.behavior_template, choices)}`)

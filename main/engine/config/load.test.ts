@@ -129,7 +129,7 @@ describe('loadConfig: bad input names file, line, key, value and expectation', (
       `${f}:3 llm.api_base: got "nope", expected a URL like http://localhost:7575`,
       `${f}:5 llm.models.default_model: got 5, expected a string`,
       `${f}:9 ledger.bogus: unknown key "bogus" (allowed: backend, enabled, json_api_url, party_id, initial_balance, cache_ttl)`,
-      `${f}:11 extra: unknown key "extra" (allowed: redis, llm, logging, mode, agent, ledger)`,
+      `${f}:11 extra: unknown key "extra" (allowed: redis, llm, logging, mode, agent, ledger, mcp_servers)`,
     ])
     const bad = load({ 'agents.yml': AGENTS_OK, 'config.json': '{\n  "ledger": {\n    "initial_balance": "1.00000000001"\n  }\n}\n' })
     expect(bad.problems).toEqual([

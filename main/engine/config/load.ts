@@ -11,6 +11,8 @@ import { formatIssue, parseJsonSource, parseYamlSource, validateParsed, type Con
 import { checkAgentRefs, refChoicesOf, type RefChoices } from './agentRefs'
 import { ignoredSettings } from './ignored'
 import { resolveSettings } from './settings'
+import { loadMcpServers, mcpToolPrefixes } from './mcpConfig'
+import type { McpServersConfig } from '../schema/mcpServers'
 import type { AgentDefinition, LoadConfig, LoadConfigOptions, LoadedConfig } from './types'
 
 /**
@@ -111,15 +113,14 @@ export function resolveConfig(options: LoadConfigOptions = {}): { config?: Loade
   const pathSetting = (...names: string[]): string | undefined => pathSettingAt(...names)?.value
 
   const agentsPath = resolve(pathSetting('AGENTS_CFG') ?? join(configDir, 'agents.yml'))
-  const agents = loadAgentsFile(agentsPath, refChoicesOf(configDir, displayPath(configDir), options.tools))
-  issues.push(...agents.issues)
-
+  const agentsAt = issues.length
   // CONFIG_FILE is the original's (documented, never read) name for the same path.
   const named = pathSettingAt('P2ENGINE_CONFIG_PATH', 'CONFIG_FILE')
   const explicitConfig = named?.value
   const appConfigPath = resolve(explicitConfig ?? join(configDir, 'config.json'))
   let file: Parameters<typeof resolveSettings>[0]['file']
   let appConfigFile: string | null = null
+  let appServers: McpServersConfig = {}
   if (explicitConfig || existsSync(appConfigPath)) {
     const app = loadAppConfigFile(appConfigPath)
     // Say which setting named a missing file: it may come from a .env the user forgot about.
@@ -128,8 +129,15 @@ export function resolveConfig(options: LoadConfigOptions = {}): { config?: Loade
       const src = app.src
       file = { name: displayPath(appConfigPath), data: src.data, lineOf: (p) => src.lineOf(p) }
       appConfigFile = appConfigPath
+      appServers = app.value.mcp_servers
     }
   }
+  // MCP servers first: agents may name their tools (`SERVER__TOOL`) before any server ran.
+  const mcp = loadMcpServers(configDir, displayPath, appConfigFile ? { file: displayPath(appConfigFile), servers: appServers } : undefined)
+  issues.push(...mcp.issues)
+  const agents = loadAgentsFile(agentsPath, { ...refChoicesOf(configDir, displayPath(configDir), options.tools), toolPrefixes: mcpToolPrefixes(mcp.names) })
+  // Agents' problems are listed first, as before MCP servers existed.
+  issues.splice(agentsAt, 0, ...agents.issues)
 
   const resolved = resolveSettings({ flags, env, dotenv, file })
   issues.push(...resolved.issues)
@@ -145,6 +153,7 @@ export function resolveConfig(options: LoadConfigOptions = {}): { config?: Loade
       sources: resolved.sources,
       files: { agents: agentsPath, appConfig: appConfigFile, dotenv: dotenv.path },
       warnings,
+      ...(Object.keys(mcp.servers).length ? { mcpServers: mcp.servers } : {}),
     },
   }
 }

@@ -1,4 +1,5 @@
 import type { AgentDefinition } from '../schema/agents'
+import type { McpServersConfig } from '../schema/mcpServers'
 
 /**
  * What loading a config folder yields. `load.ts` implements {@link LoadConfig}; schemas live in
@@ -61,6 +62,8 @@ export interface LoadedConfig {
   files?: { agents: string; appConfig: string | null; dotenv: string | null }
   /** Settings that are set but ignored (e.g. `REDIS_HOST`), one message each; print them once. */
   warnings?: string[]
+  /** MCP servers from config.json `mcp_servers` and `config/mcp.json` (absent: none). */
+  mcpServers?: McpServersConfig
 }
 
 /** One entry of `agents.yml` (shape per `type`, strict as the original); inferred from the zod schema. */

@@ -7,6 +7,7 @@ import { NO_DOTENV } from './dotenv'
 import type { ConfigIssue } from './issues'
 import { displayPath, loadAgentsFile, loadAppConfigFile } from './load'
 import { resolveSettings } from './settings'
+import { loadMcpServers, mcpFileOf, mcpToolPrefixes } from './mcpConfig'
 
 /** The check of one file or folder of a config dir. */
 export interface FileReport {
@@ -31,9 +32,9 @@ export interface ConfigDirReport {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 const report = (file: string, kind: FileReport['kind'], summary: string, issues: ConfigIssue[]): FileReport => ({ file, kind, ok: issues.length === 0, summary, issues })
 
-function checkAgents(dir: string, tools: readonly string[]): { report: FileReport; ids: string[] | null } {
+function checkAgents(dir: string, tools: readonly string[], toolPrefixes: readonly string[]): { report: FileReport; ids: string[] | null } {
   const path = join(dir, 'agents.yml')
-  const r = loadAgentsFile(path, refChoicesOf(dir, displayPath(dir), tools))
+  const r = loadAgentsFile(path, { ...refChoicesOf(dir, displayPath(dir), tools), toolPrefixes })
   const ids = r.agents?.map((a) => a.id) ?? agentIdsOf(path)
   return { report: report(displayPath(path), 'agents', r.agents ? plural(r.agents.length, 'agent') : 'invalid', r.issues), ids }
 }
@@ -56,6 +57,17 @@ function checkAppConfig(dir: string): FileReport {
     issues.push(...resolveSettings({ flags: {}, env: {}, dotenv: NO_DOTENV, file: { name: file, data: src.data, lineOf: (p) => src.lineOf(p) } }).issues)
   }
   return report(file, 'app-config', issues.length ? 'invalid' : 'valid', issues)
+}
+
+/** `mcp.json` when present (its servers merged with config.json's), and every configured server. */
+function checkMcpFile(dir: string): { report?: FileReport; names: string[] } {
+  const appPath = join(dir, 'config.json')
+  const app = existsSync(appPath) ? loadAppConfigFile(appPath).value : undefined
+  const r = loadMcpServers(dir, displayPath, app ? { file: displayPath(appPath), servers: app.mcp_servers } : undefined)
+  const path = mcpFileOf(dir)
+  if (!existsSync(path)) return { names: r.names }
+  const n = Object.keys(r.servers).length
+  return { names: r.names, report: report(displayPath(path), 'app-config', r.issues.length ? 'invalid' : plural(n, 'MCP server'), r.issues) }
 }
 
 function checkRollouts(dir: string, spec: Omit<CheckSpecOptions, 'configDir' | 'strictTools'>): FileReport[] {
@@ -93,6 +105,11 @@ export interface ValidateOptions {
   evaluators?: EvaluatorRegistry
   /** Tool names agents and variants may use (default: the built-in tools). */
   tools?: readonly string[]
+  /**
+   * Tool-name prefixes accepted without a list (`SERVER__` of MCP servers that were not listed).
+   * Default: every configured MCP server's; the CLI lists the servers and passes their tools instead.
+   */
+  toolPrefixes?: readonly string[]
 }
 
 /**
@@ -109,9 +126,11 @@ export function validateConfigDir(dirInput: string, options: ValidateOptions = {
     return { dir, ok: false, files: [report(shown, 'folder', 'missing', [issue])], issues: [issue] }
   }
   const tools = options.tools ?? BUILTIN_TOOL_NAMES
-  const agents = checkAgents(dir, tools)
+  const mcp = checkMcpFile(dir)
+  const toolPrefixes = options.toolPrefixes ?? mcpToolPrefixes(mcp.names)
+  const agents = checkAgents(dir, tools, toolPrefixes)
   const evaluators = options.evaluators ?? new EvaluatorRegistry()
-  const files = [agents.report, checkAppConfig(dir), ...checkRollouts(dir, { agents: agents.ids, evaluators, tools }), checkTemplates(dir)]
+  const files = [agents.report, checkAppConfig(dir), ...(mcp.report ? [mcp.report] : []), ...checkRollouts(dir, { agents: agents.ids, evaluators, tools, toolPrefixes }), checkTemplates(dir)]
   const issues = files.flatMap((f) => f.issues)
   return { dir, ok: issues.length === 0, files, issues }
 }

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Piscina } from 'piscina'
 import type { VariantTask, VariantTaskResult } from './repository'
 import type { Logger } from '../ports/logger'
+import { watchWorkerChildren } from '../tools/childProcesses'
 
 /** Runs one variant task; rejects on a crash or an abort (the runner records the error). */
 export type VariantExecutor = (task: VariantTask, signal: AbortSignal) => Promise<VariantTaskResult>
@@ -30,6 +31,9 @@ export function variantPool(threads: number, o: { keepWarm?: boolean; logger?: L
   const pool = new Piscina({
     filename, execArgv, maxThreads: threads, minThreads: o.keepWarm ? threads : 0, idleTimeout: o.keepWarm ? 600_000 : 1000, concurrentTasksPerWorker: 1,
   })
+  // MCP servers a worker thread started stop with the thread (a terminated thread cannot stop them itself).
+  const children = watchWorkerChildren()
+  pool.on('workerDestroy', (w: { id: number }) => children.killThread(w.id))
   const log = o.logger
   if (log) {
     pool.on('workerCreate', (w: { id: number }) => log.info('worker thread started', { thread: w.id, maxThreads: threads }))
@@ -38,6 +42,10 @@ export function variantPool(threads: number, o: { keepWarm?: boolean; logger?: L
   }
   return {
     run: (task, signal) => pool.run(task, { signal }) as Promise<VariantTaskResult>,
-    close: () => pool.destroy(),
+    close: async () => {
+      await pool.destroy()
+      children.killAll()
+      children.close()
+    },
   }
 }

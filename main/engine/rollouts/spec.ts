@@ -14,6 +14,8 @@ export interface CheckSpecOptions {
   evaluators: EvaluatorRegistry
   /** Registered tool names. */
   tools: readonly string[]
+  /** Prefixes of tools whose source has not run yet (MCP servers: `SERVER__`), accepted by name. */
+  toolPrefixes?: readonly string[]
   /** Persona names; default: the `templates/personas/` files of `configDir`. */
   personas?: readonly string[]
   /** `--strict-tools`: a variant naming an unknown tool is an error (else a warning, and it is left out at run time). */
@@ -88,7 +90,7 @@ export function checkRolloutSpec(path: string, o: CheckSpecOptions): SpecReport 
   const maxVariants = o.maxVariants ?? DEFAULT_MAX_VARIANTS
   const r = validateParsed(file, src, rolloutSpecSchema(maxVariants))
   if (src.syntax.length) return { file, isRollout: true, issues: r.issues, warnings: [] }
-  const choices: RefChoices = { tools: o.tools, personas: o.personas ?? personasOf(o.configDir), personaDir: join(displayPath(o.configDir), 'templates', 'personas') + '/' }
+  const choices: RefChoices = { tools: o.tools, ...(o.toolPrefixes ? { toolPrefixes: o.toolPrefixes } : {}), personas: o.personas ?? personasOf(o.configDir), personaDir: join(displayPath(o.configDir), 'templates', 'personas') + '/' }
   const refs = checkSpecRefs(data, r.value, file, src.lineOf, { ...o, ...choices })
   const all = nameVariants([...r.issues, ...refs.issues], variantIds(data))
   const sorted = all.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { unknownPersona, unknownTools, type RefChoices } from '../config/agentRefs'
+import { isKnownTool, unknownPersona, unknownTools, type RefChoices } from '../config/agentRefs'
 import { formatPath, type ConfigIssue } from '../config/issues'
 import { AgentOverridesSchema, OVERRIDE_KEYS } from '../schema/overrides'
 import type { EvaluatorRegistry } from '../evals/registry'
@@ -29,8 +29,8 @@ export interface SpecRefOptions extends RefChoices {
  * Whether a tool named in a variant exists: the one lookup of rollout specs, so a registry with
  * more sources (custom tools, MCP servers) plugs in here.
  */
-export function toolExists(name: string, known: ReadonlySet<string>): boolean {
-  return known.has(name)
+export function toolExists(name: string, o: Pick<RefChoices, 'tools' | 'toolPrefixes'>, known: ReadonlySet<string>): boolean {
+  return isKnownTool(name, o, known)
 }
 
 /** Variant keys the engine acts on; any other key is carried along as a parameter with no effect. */
@@ -120,7 +120,7 @@ export function checkSpecRefs(
         add(issues, v.keyPath('behavior_template'), `${who('behavior_template')}${unknownPersona(merged.behavior_template, o)}`)
       }
       const named = Array.isArray(merged.tools) ? merged.tools.filter((t): t is string => typeof t === 'string') : []
-      for (const t of named.filter((n) => !toolExists(n, tools))) {
+      for (const t of named.filter((n) => !toolExists(n, o, tools))) {
         const at = missingTools.get(t) ?? { path: v.keyPath('tools'), variants: [] }
         if (!at.variants.includes(`${teamId}/${v.name}`)) at.variants.push(`${teamId}/${v.name}`)
         missingTools.set(t, at)

@@ -56,6 +56,8 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
   ctx.tracing.startTool(at, spec, origin)
   try {
     ctx.events.emit('tool:start', { ...at, callId: spec.id, name: spec.name, args: spec.arguments })
+    // A resumed call may name a run-time tool (MCP) this process has not loaded yet.
+    if (ctx.deps.toolRecorder?.mode !== 'replay' && ctx.deps.tools.needsPrepare([spec.name])) await ctx.deps.tools.prepare([spec.name])
     const tool = ctx.deps.tools.get(spec.name)
     const dedup = tool
       ? applyDedup(ctx.deps.settings.dedupPolicy, ctx.deps.dedupSeen ?? NO_SEEN, dedupKey({ conversationId: at.conversationId, agentId: at.agentId, branchId: at.branch, tool: spec.name, args: spec.arguments }), tool)

@@ -59,6 +59,8 @@ export async function llmTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'llm'>
   }
   const overrides = ctx.deps.overrides.get(at.conversationId, at.agentId)?.values ?? {}
   const eff = effectiveAgent(def, overrides, settings)
+  // Run-time tools (MCP servers) are loaded, their servers started, on first use.
+  if (ctx.deps.tools.needsPrepare(eff.tools)) await ctx.deps.tools.prepare(eff.tools)
   const conv = ctx.conversation(at.conversationId)
   const seed = typeof conv.metadata.seed === 'number' ? conv.metadata.seed : undefined
   let response: ModelResponse

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { McpServersSchema } from './mcpServers'
 
 /**
  * `config/config.json` (behaviour.md §10.1), strict: unknown keys are rejected at every level.
@@ -59,5 +60,7 @@ export const AppConfigSchema = z.strictObject({
   mode: z.string().min(1).default('production'),
   agent: AgentSectionSchema.prefault({}),
   ledger: LedgerSectionSchema.prefault({}),
+  /** MCP servers whose tools agents may use (`SERVER__TOOL`); also `config/mcp.json`. */
+  mcp_servers: McpServersSchema.default({}),
 })
 export type AppConfig = z.infer<typeof AppConfigSchema>

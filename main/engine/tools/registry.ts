@@ -1,4 +1,5 @@
 import { ToolError, UserInputError } from '../errors'
+import type { LazyToolSource } from '../ports/toolSource'
 import type { FunctionSchema, Tool } from './types'
 
 /** Where tools come from: the engine itself, `config/tools/*.mjs` files, or an MCP server. */
@@ -45,6 +46,7 @@ const describe = (o: ToolOrigin): string =>
 export class ToolRegistry {
   private readonly tools = new Map<string, SourcedTool>()
   private readonly disabled = new Map<string, string>()
+  private readonly sources: LazyToolSource[] = []
 
   constructor(tools: Iterable<Tool> = []) {
     for (const t of tools) this.register(t)
@@ -100,6 +102,46 @@ export class ToolRegistry {
   /** Names that are turned off in this setup (they exist, but are not offered). */
   disabledNames(): string[] {
     return [...this.disabled.keys()].filter((n) => !this.tools.has(n)).sort()
+  }
+
+  /** Adds a source of run-time tools (MCP servers); its tools are loaded by {@link prepare}. */
+  addSource(source: LazyToolSource): this {
+    this.sources.push(source)
+    return this
+  }
+
+  /** Whether a source (MCP server) owns `name`, loaded or not (`SERVER__TOOL` of a configured server). */
+  owns(name: string): boolean {
+    return this.sources.some((s) => s.owns(name))
+  }
+
+  /** Whether some of `names` belong to a source and are not loaded yet (then `await prepare(names)`). */
+  needsPrepare(names: readonly string[]): boolean {
+    return this.sources.length > 0 && names.some((n) => !this.tools.has(n) && this.sources.some((s) => s.owns(n)))
+  }
+
+  /**
+   * Loads the source tools among `names` that are not registered yet (starting their servers on
+   * first use). A name its source cannot provide now is disabled with the source's reason, so a
+   * call gets that reason as a `TOOL_DISABLED` error; a later prepare tries again.
+   */
+  async prepare(names: readonly string[]): Promise<void> {
+    for (const source of this.sources) {
+      const wanted = [...new Set(names)].filter((n) => !this.tools.has(n) && source.owns(n))
+      if (!wanted.length) continue
+      const { tools, unavailable } = await source.load(wanted)
+      for (const t of tools) {
+        if (this.tools.has(t.name)) continue // a concurrent prepare got there first
+        this.register(t, { kind: 'mcp', source: `mcp:${t.name.split('__')[0]}`, location: source.label })
+        this.disabled.delete(t.name)
+      }
+      for (const u of unavailable) if (!this.tools.has(u.name)) this.disabled.set(u.name, u.reason)
+    }
+  }
+
+  /** Stops every source (MCP server processes and connections). */
+  async close(): Promise<void> {
+    await Promise.all(this.sources.map((s) => s.close()))
   }
 
   get(name: string): Tool | undefined {
