@@ -1,0 +1,51 @@
+// The CLI as one bundled CommonJS file (out/main/cli.cjs), built by `npm run build` next to the
+// electron-vite output. bin/p2engine.mjs runs it through a V8 code cache (bin/codeCache.mjs):
+// Node 20 has no compile cache for ES modules, and compiling the loaded JavaScript was the
+// largest single cost of a cold `p2engine agent list`.
+import { readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+/**
+ * Pure-JavaScript dependencies bundled into the main and CLI builds; every other dependency
+ * (native addons, worker-spawning or file-reading packages) stays external and is loaded from
+ * node_modules at run time.
+ */
+export const BUNDLED_DEPS = [
+  'commander', 'picocolors', 'cli-table3', 'cli-progress', 'zod', 'yaml', 'dotenv', 'openai', 'openapi-fetch',
+  '@opentelemetry/api', 'ws', 'tar', 'rotating-file-stream',
+] as const
+
+/** Where the bundle and its code caches go, relative to the project root. */
+export const CLI_BUNDLE = join('out', 'main', 'cli.cjs')
+export const CLI_CACHE_DIR = join('out', 'main', 'cli-cache')
+
+/**
+ * Bundles main/cli/index.ts into out/main/cli.cjs (CommonJS, so it can run through `vm.Script`
+ * with cached data; `import.meta.url`/`dirname` map to the bundle's own path, which sits beside
+ * out/main/cli.js, so file lookups relative to the code find the same files) and removes the code
+ * caches of the previous build.
+ */
+export async function buildCliBundle(root: string): Promise<void> {
+  const { build } = await import('esbuild')
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+  const bundled = new Set<string>(BUNDLED_DEPS)
+  const external = [...Object.keys(pkg.dependencies).filter((d) => !bundled.has(d)), 'electron']
+  rmSync(join(root, CLI_CACHE_DIR), { recursive: true, force: true })
+  await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, 'main', 'cli', 'index.ts')],
+    outfile: join(root, CLI_BUNDLE),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external,
+    logLevel: 'warning',
+    legalComments: 'none',
+    // Less source to read and hash on every start; names stay, so stack traces of bugs stay readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    define: { 'import.meta.url': '__p2eModuleUrl', 'import.meta.dirname': '__dirname' },
+    banner: { js: 'const __p2eModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  })
+}
