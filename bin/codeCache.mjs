@@ -20,14 +20,14 @@ export function cacheFileFor(file, cacheDir, key) {
 
 /**
  * Compiles the CommonJS `file` (wrapped like a module) with the cached data in `cacheFile`, if
- * any. `used` says whether V8 accepted it; `save()` writes the code compiled so far (atomically:
+ * any (null: no cache). `used` says whether V8 accepted it; `save()` writes the code compiled so far (atomically:
  * a concurrent run reads the old cache or the whole new one). A cache that cannot be read or
  * written (read-only install, full disk) only costs the speed-up.
  */
 export function compileWithCodeCache(file, cacheFile) {
   let cachedData
   try {
-    cachedData = readFileSync(cacheFile)
+    cachedData = cacheFile === null ? undefined : readFileSync(cacheFile)
   } catch {
     cachedData = undefined
   }
@@ -37,6 +37,7 @@ export function compileWithCodeCache(file, cacheFile) {
     importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   })
   const save = () => {
+    if (cacheFile === null) return
     try {
       mkdirSync(dirname(cacheFile), { recursive: true })
       const tmp = `${cacheFile}.${process.pid}.tmp`
@@ -56,11 +57,13 @@ export function compileWithCodeCache(file, cacheFile) {
 
 /**
  * Runs the CommonJS `file` as the main program with the code cache `cacheDir/<key>-…`, writing
- * the cache when the process exits if there was none or V8 rejected it. Returns whether a cache was used.
+ * the cache when the process exits if there was none or V8 rejected it. Returns whether a cache
+ * was used. `P2ENGINE_CODE_CACHE=off` runs without reading or writing one.
  */
 export function runWithCodeCache(file, cacheDir, key) {
-  const c = compileWithCodeCache(file, cacheFileFor(file, cacheDir, key))
-  if (!c.used) process.once('exit', c.save)
+  const off = process.env.P2ENGINE_CODE_CACHE === 'off'
+  const c = compileWithCodeCache(file, off ? null : cacheFileFor(file, cacheDir, key))
+  if (!c.used && !off) process.once('exit', c.save)
   c.run()
   return c.used
 }
@@ -70,12 +73,14 @@ const VALUE_OPTIONS = new Set(['-c', '--config', '--home', '--ledger-backend'])
 
 /**
  * The cache key of a `p2engine` command line: its first word (the command group, whose code the
- * run compiles), skipping global options and their values; `help` when there is none.
+ * run compiles), skipping global options and their values; `version` for `-V`/`--version` before
+ * it (that run compiles almost nothing); `help` when there is none.
  */
 export function commandWord(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--') break
+    if (a === '-V' || a === '--version') return 'version'
     if (a.startsWith('-')) {
       if (VALUE_OPTIONS.has(a)) i++
       continue

@@ -54,6 +54,7 @@ describe('the V8 code cache of the bundled CLI (bin/codeCache.mjs)', () => {
       expect(groupsFor(argv)[0]!.names).toContain(commandWord(argv))
     }
     expect(commandWord([])).toBe('help')
+    expect(commandWord(['--version'])).toBe('version')
     expect(commandWord(['--', 'agent'])).toBe('help')
     const dir = tempDir({ 'prog.cjs': program(1) })
     expect(cacheFileFor(join(dir, 'prog.cjs'), dir, '../../etc/passwd')).toMatch(/\/other-\d+-\d+\.v8cache$/)
