@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Page } from 'playwright-core'
+import { chromium, type CDPSession, type Page } from 'playwright-core'
 import { LARGE } from '../tests/fixtures/largeUiHome'
 import { startLargeUiHost } from '../tests/fixtures/largeUiHost'
 
@@ -30,6 +30,10 @@ export interface UiFrameRow {
   janky: number
   /** Rows (messages / grid cells) in the DOM at the end: a virtualised list keeps this small. */
   domRows: number
+  /** Renderer main-thread CPU time per frame during the scroll (CDP ThreadTime): steadier than frame times on a busy machine. */
+  cpuPerFrameMs: number
+  /** Of which JavaScript (CDP ScriptDuration). */
+  scriptPerFrameMs: number
 }
 
 const quantile = (xs: readonly number[], q: number): number => {
@@ -73,10 +77,27 @@ async function fling(page: Page, scroller: string, toTop: boolean, frames: numbe
   return page.evaluate(`(${FLING})(${JSON.stringify([scroller, toTop, frames])})`) as Promise<number[]>
 }
 
-function row(list: string, firstRenderMs: number, deltas: number[], domRows: number): UiFrameRow {
+/** The renderer's ThreadTime and ScriptDuration so far, in ms (Chrome DevTools Protocol `Performance` domain). */
+async function cpuNow(cdp: CDPSession): Promise<{ thread: number; script: number }> {
+  const { metrics } = await cdp.send('Performance.getMetrics')
+  const get = (name: string): number => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000
+  return { thread: get('ThreadTime'), script: get('ScriptDuration') }
+}
+
+/** Flings the list and measures frame deltas and the main thread's CPU time while it moves. */
+async function measureFling(page: Page, cdp: CDPSession, scroller: string, toTop: boolean): Promise<{ deltas: number[]; cpu: { thread: number; script: number } }> {
+  const before = await cpuNow(cdp)
+  const deltas = await fling(page, scroller, toTop, FLING_FRAMES)
+  const after = await cpuNow(cdp)
+  return { deltas, cpu: { thread: after.thread - before.thread, script: after.script - before.script } }
+}
+
+function row(list: string, firstRenderMs: number, m: { deltas: number[]; cpu: { thread: number; script: number } }, domRows: number): UiFrameRow {
+  const { deltas } = m
   return {
     list, firstRenderMs, frames: deltas.length, p50: quantile(deltas, 0.5), p95: quantile(deltas, 0.95), p99: quantile(deltas, 0.99),
     max: Math.max(...deltas), janky: deltas.filter((d) => d > JANK_MS).length, domRows,
+    cpuPerFrameMs: m.cpu.thread / deltas.length, scriptPerFrameMs: m.cpu.script / deltas.length,
   }
 }
 
@@ -94,18 +115,20 @@ export async function benchUiFrames(): Promise<{ rows: UiFrameRow[]; seedMs: num
   })
   try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Performance.enable')
     const rows: UiFrameRow[] = []
 
     await page.goto(`${host.url}#/chat`)
     const chatTtr = await timeToRender(page, `button.conv[title="${LARGE.conversationName}"]`, '[data-testid="message-list"] [data-testid="message"]')
     await page.getByTestId('message-list').getByText(`answer ${LARGE.entries / 2}`, { exact: true }).waitFor()
-    const chat = await fling(page, '[data-testid="message-list"]', true, FLING_FRAMES)
+    const chat = await measureFling(page, cdp, '[data-testid="message-list"]', true)
     await page.getByTestId('message-list').getByText('question 1', { exact: true }).waitFor()
     rows.push(row(`conversation, ${LARGE.entries.toLocaleString('en-US')} entries (to the top)`, chatTtr, chat, await page.getByTestId('message').count()))
 
     await page.goto(`${host.url}#/rollouts`)
     const gridTtr = await timeToRender(page, `button[title*="${LARGE.rolloutId}"]`, '[data-testid="variant-cell"]')
-    const grid = await fling(page, '[data-testid="variant-scroll"]', false, FLING_FRAMES)
+    const grid = await measureFling(page, cdp, '[data-testid="variant-scroll"]', false)
     const lastKey = `${LARGE.team}/v${LARGE.variants - 1}`
     await page.locator(`[data-testid="variant-cell"][data-key="${lastKey}"]`).waitFor()
     rows.push(row(`rollout grid, ${LARGE.variants.toLocaleString('en-US')} variants (to the last)`, gridTtr, grid, await page.getByTestId('variant-cell').count()))
@@ -119,12 +142,16 @@ export async function benchUiFrames(): Promise<{ rows: UiFrameRow[]; seedMs: num
 /** Prints the `UI frame times` table (Markdown, like the CLI table). */
 export function printUiFrames(r: { rows: UiFrameRow[]; seedMs: number }): void {
   const ms = (v: number): string => `${v.toFixed(1)} ms`
-  const head = ['list', 'first render', 'frames', 'p50', 'p95', 'p99', 'max', `> ${JANK_MS} ms`, 'rows in DOM']
-  const cells = r.rows.map((x) => [x.list, ms(x.firstRenderMs), String(x.frames), ms(x.p50), ms(x.p95), ms(x.p99), ms(x.max), String(x.janky), String(x.domRows)])
+  const head = ['list', 'first render', 'frames', 'p50', 'p95', 'p99', 'max', `> ${JANK_MS} ms`, 'CPU / frame (JS)', 'rows in DOM']
+  const cells = r.rows.map((x) => [
+    x.list, ms(x.firstRenderMs), String(x.frames), ms(x.p50), ms(x.p95), ms(x.p99), ms(x.max), String(x.janky),
+    `${ms(x.cpuPerFrameMs)} (${ms(x.scriptPerFrameMs)})`, String(x.domRows),
+  ])
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)))
   const line = (c: string[]): string => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`
   console.log(`\n## UI frame times (Chromium, headless, 1360×900; each list scrolled end to end in ${FLING_FRAMES} frames)\n`)
-  console.log(`Seeded through the real stores in ${Math.round(r.seedMs)} ms. Frame = requestAnimationFrame delta (16.7 ms at 60 Hz).`)
+  console.log(`Seeded through the real stores in ${Math.round(r.seedMs)} ms. Frame = requestAnimationFrame delta (16.7 ms at 60 Hz);`)
+  console.log('CPU / frame = renderer main-thread CPU time over the scroll / frames (JS part in brackets): the figure to compare on a busy machine.')
   console.log()
   console.log(line(head))
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
