@@ -151,7 +151,8 @@ export function printUiFrames(r: { rows: UiFrameRow[]; seedMs: number }): void {
   const line = (c: string[]): string => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`
   console.log(`\n## UI frame times (Chromium, headless, 1360×900; each list scrolled end to end in ${FLING_FRAMES} frames)\n`)
   console.log(`Seeded through the real stores in ${Math.round(r.seedMs)} ms. Frame = requestAnimationFrame delta (16.7 ms at 60 Hz);`)
-  console.log('CPU / frame = renderer main-thread CPU time over the scroll / frames (JS part in brackets): the figure to compare on a busy machine.')
+  console.log('CPU / frame = renderer main-thread CPU time over the scroll / frames, the figure to compare on a busy machine; in brackets the time spent')
+  console.log('running JavaScript per frame (wall time, so it can exceed the CPU time when the machine is busy).')
   console.log()
   console.log(line(head))
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
