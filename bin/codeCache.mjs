@@ -34,7 +34,9 @@ export function compileWithCodeCache(file, cacheFile) {
   const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), {
     filename: file,
     cachedData,
-    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    // No importModuleDynamically: on Node 20 a script compiled from cached data loses it
+    // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so the file must not call import() itself
+    // (scripts/cliBundle.ts lowers it to require; bin/p2engine.mjs provides one for ES modules).
   })
   const save = () => {
     if (cacheFile === null) return

@@ -16,6 +16,8 @@ const mtime = (f) => (existsSync(f) ? statSync(f).mtimeMs : -1)
 if (mtime(bundle) >= 0 && mtime(bundle) >= mtime(built)) {
   // One cache per command group (the first word): each group compiles different code.
   const { commandWord, runWithCodeCache } = await import('./codeCache.mjs')
+  // The bundle cannot use import() (see codeCache.mjs): ES modules it loads (custom evaluators) come through here.
+  globalThis.__p2engineImport = (url) => import(url)
   runWithCodeCache(bundle, join(outMain, 'cli-cache'), commandWord(process.argv.slice(2)))
 } else if (existsSync(built)) {
   await import(pathToFileURL(built).href)

@@ -44,6 +44,9 @@ export async function buildCliBundle(root: string): Promise<void> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // import() becomes require(): a script run from V8 cached data cannot import on Node 20 (see
+    // bin/codeCache.mjs). The one import of a file at run time goes through main/engine/importFile.ts.
+    supported: { 'dynamic-import': false },
     external,
     logLevel: 'warning',
     legalComments: 'none',
