@@ -36,24 +36,32 @@ export async function buildCliBundle(root: string): Promise<void> {
   // then come from the code cache instead of ~15 files through the CommonJS loader.
   const external = [...Object.keys(pkg.dependencies).filter((d) => !bundled.has(d) && !CLI_ALSO_BUNDLED.has(d)), 'electron']
   rmSync(join(root, CLI_CACHE_DIR), { recursive: true, force: true })
-  await build({
-    absWorkingDir: root,
-    entryPoints: [join(root, 'main', 'cli', 'index.ts')],
-    outfile: join(root, CLI_BUNDLE),
+  await build(cliBundleOptions({ root, entry: join(root, 'main', 'cli', 'index.ts'), outfile: join(root, CLI_BUNDLE), external }))
+}
+
+/**
+ * The esbuild options of the bundle (exported for its test): CommonJS for Node 20 with
+ * `import()` lowered to `require()`, and `import.meta` mapped to the bundle's own path.
+ */
+export function cliBundleOptions(o: { root: string; entry: string; outfile: string; external: string[] }) {
+  return {
+    absWorkingDir: o.root,
+    entryPoints: [o.entry],
+    outfile: o.outfile,
     bundle: true,
-    platform: 'node',
-    format: 'cjs',
+    platform: 'node' as const,
+    format: 'cjs' as const,
     target: 'node20',
     // import() becomes require(): a script run from V8 cached data cannot import on Node 20 (see
     // bin/codeCache.mjs). The one import of a file at run time goes through main/engine/importFile.ts.
     supported: { 'dynamic-import': false },
-    external,
-    logLevel: 'warning',
-    legalComments: 'none',
+    external: o.external,
+    logLevel: 'warning' as const,
+    legalComments: 'none' as const,
     // Less source to read and hash on every start; names stay, so stack traces of bugs stay readable.
     minifyWhitespace: true,
     minifySyntax: true,
     define: { 'import.meta.url': '__p2eModuleUrl', 'import.meta.dirname': '__dirname' },
     banner: { js: 'const __p2eModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  })
+  }
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cacheFileFor, commandWord, compileWithCodeCache } from '../../bin/codeCache.mjs'
@@ -58,5 +58,26 @@ describe('the V8 code cache of the bundled CLI (bin/codeCache.mjs)', () => {
     expect(commandWord(['--', 'agent'])).toBe('help')
     const dir = tempDir({ 'prog.cjs': program(1) })
     expect(cacheFileFor(join(dir, 'prog.cjs'), dir, '../../etc/passwd')).toMatch(/\/other-\d+-\d+\.v8cache$/)
+  })
+})
+
+describe('the CLI bundle build (scripts/cliBundle.ts)', () => {
+  it('leaves no import() in the bundle, so it still imports when it runs from its code cache', async () => {
+    const { build } = await import('esbuild')
+    const { cliBundleOptions } = await import('../../scripts/cliBundle')
+    const dir = tempDir({
+      'lazy.ts': 'export const answer = 42\n',
+      'entry.ts': "export const run = async () => [(await import('./lazy')).answer, typeof (await import('node:os')).cpus, import.meta.url.endsWith('/out.cjs')]\n",
+    })
+    const outfile = join(dir, 'out.cjs')
+    await build(cliBundleOptions({ root: dir, entry: join(dir, 'entry.ts'), outfile, external: [] }))
+    expect(readFileSync(outfile, 'utf8')).not.toMatch(/[^\w.$]import\(/)
+    const cacheFile = join(dir, 'cache', 'c.v8cache')
+    const first = compileWithCodeCache(outfile, cacheFile)
+    expect(await (first.run() as { run(): Promise<unknown> }).run()).toEqual([42, 'function', true])
+    first.save()
+    const cached = compileWithCodeCache(outfile, cacheFile)
+    expect(cached.used).toBe(true)
+    expect(await (cached.run() as { run(): Promise<unknown> }).run()).toEqual([42, 'function', true])
   })
 })
