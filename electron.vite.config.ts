@@ -1,15 +1,19 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import { BUNDLED_DEPS, buildCliBundle } from './scripts/cliBundle'
 
 const r = (p: string): string => resolve(import.meta.dirname, p)
 
-/** Builds the Electron main process, the headless CLI, every piscina worker, the preload and the renderer. */
+/**
+ * Builds the Electron main process, the headless CLI (also as one CommonJS bundle, out/main/cli.cjs:
+ * see scripts/cliBundle.ts), every piscina worker, the preload and the renderer.
+ */
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      externalizeDeps: { exclude: ['commander', 'picocolors', 'cli-table3', 'cli-progress', 'zod', 'yaml', 'dotenv', 'openai', 'openapi-fetch', '@opentelemetry/api', 'ws', 'tar', 'rotating-file-stream'] },
+      externalizeDeps: { exclude: [...BUNDLED_DEPS] },
       rolldownOptions: {
         input: {
           index: r('main/index.ts'),
@@ -18,6 +22,7 @@ export default defineConfig({
         },
       },
     },
+    plugins: [{ name: 'p2engine-cli-bundle', apply: 'build', closeBundle: () => buildCliBundle(r('.')) }],
   },
   preload: {
     // CommonJS so the preload can run with `sandbox: true` (an ESM preload cannot).

@@ -34,6 +34,8 @@ export default defineConfig({
   projects: [
     { name: 'fresh home', testMatch: /(shell|wallets)\.spec\.ts$/ },
     { name: 'chat and rollouts', testMatch: /(chat|rollouts)\.spec\.ts$/, dependencies: ['fresh home'] },
+    // Starts its own host on its own seeded home (a 10k-entry conversation, a 2,000-variant rollout).
+    { name: 'large lists', testMatch: /largeLists\.spec\.ts$/ },
   ],
   webServer: {
     // Builds the renderer, then serves it and the contract from a temp P2ENGINE_HOME.

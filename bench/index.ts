@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, printed as tables with ratios. Not a test: numbers vary by machine.
-// BENCH_ONLY=engine (or cli, ledger, tracing, rollouts, bundles; comma separated) runs a subset.
+// BENCH_ONLY=engine (or cli, ledger, tracing, rollouts, bundles, ui; comma separated) runs a subset.
+import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { benchBundles } from './bundles'
 import { benchCliStart, printCliStart } from './cliStart'
@@ -8,6 +9,7 @@ import { benchLedger } from './ledger'
 import { printTable } from './report'
 import { benchRollouts } from './rollouts'
 import { benchTracing } from './tracing'
+import { benchUiFrames, printUiFrames } from './uiFrames'
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
 const wanted = (name: string): boolean => !only || only.includes(name)
@@ -20,3 +22,8 @@ if (wanted('engine')) printTable('Engine per turn (scripted model, every state d
 if (wanted('tracing')) printTable('OpenTelemetry tracing off vs on (engine turn, sequential)', await benchTracing())
 if (wanted('rollouts')) printTable('Rollouts (200 variants, fake model 100 ms, --parallel 32)', await benchRollouts())
 if (wanted('bundles')) printTable('Bundles (.p2bundle export and import)', await benchBundles())
+if (wanted('ui')) {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+  if (existsSync(chromium)) printUiFrames(await benchUiFrames())
+  else console.log(`\n## UI frame times\n\nskipped: no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH)`)
+}

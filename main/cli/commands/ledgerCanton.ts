@@ -3,11 +3,6 @@ import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { LedgerError, UserInputError } from '../../engine/errors'
 import type { CreateWalletResult, LedgerClient } from '../../engine/ports/ledger'
-import { cantonJsonApiUrl, cantonLedgerFromSettings } from '../../ledger/canton/fromSettings'
-import { findDar, missingDarMessage } from '../../ledger/canton/dar'
-import { discoverCanton, installHint, javaMajorVersion } from '../../ledger/canton/sandbox/discover'
-import { CantonSandbox, cleanupOrphan, readyz, stopRecordedSandbox } from '../../ledger/canton/sandbox/manager'
-import { isAlive, logFileOf, readState } from '../../ledger/canton/sandbox/state'
 import { EmbeddedLedger } from '../../storage/ledger/embeddedLedger'
 import type { CliContext } from '../context'
 import { panel, pc, table, toJson } from '../output'
@@ -17,6 +12,9 @@ import { configuredAgents } from './ledger'
 import { intOption } from './options'
 import { registerCantonInstall } from './ledgerCantonInstall'
 import { registerLedgerDebug } from './ledgerDebug'
+
+/** The Canton modules, imported by the action that runs (see cantonModules.ts). */
+const cantonModules = () => import('./cantonModules')
 
 /** Folders searched for `daml/v3/.daml/dist/*.dar`: the working directory and the app's root. */
 const darRoots = (): string[] => [process.cwd(), fileURLToPath(new URL('../../..', import.meta.url))]
@@ -34,6 +32,7 @@ export function registerCantonCommands(ledger: Command, wrap: Wrap): void {
     .description('start a Canton sandbox on free loopback ports with the Daml model, the party and the configured wallets')
     .option('--json', 'print JSON')
     .action(wrap(async (ctx, opts: JsonOpt) => {
+      const { discoverCanton, installHint, javaMajorVersion, findDar, missingDarMessage, CantonSandbox, cantonLedgerFromSettings } = await cantonModules()
       const env = ctx.env
       const install = discoverCanton(env, { home: ctx.config.settings.home })
       if (!install) throw new LedgerError(installHint('canton'), 'CANTON_NOT_FOUND')
@@ -69,6 +68,7 @@ export function registerCantonCommands(ledger: Command, wrap: Wrap): void {
     .command('stop')
     .description('stop the managed sandbox and every process it started')
     .action(wrap(async (ctx) => {
+      const { stopRecordedSandbox } = await cantonModules()
       const s = await stopRecordedSandbox(ctx.config.settings.home)
       ctx.io.out(s ? pc.green(`✓ Stopped the Canton sandbox (pid ${s.pid}).`) : 'No managed Canton sandbox is running.')
     }))
@@ -78,6 +78,7 @@ export function registerCantonCommands(ledger: Command, wrap: Wrap): void {
     .description('whether the managed sandbox runs and answers /readyz')
     .option('--json', 'print JSON')
     .action(wrap(async (ctx, opts: JsonOpt) => {
+      const { cleanupOrphan, readState, isAlive, readyz, logFileOf } = await cantonModules()
       const home = ctx.config.settings.home
       cleanupOrphan(home)
       const s = readState(home)
@@ -94,6 +95,7 @@ export function registerCantonCommands(ledger: Command, wrap: Wrap): void {
     .description('the end of the sandbox log ($P2ENGINE_HOME/logs/canton.log)')
     .option('-n, --lines <n>', 'how many lines', intOption('--lines'), 50)
     .action(wrap(async (ctx, opts: { lines: number }) => {
+      const { logFileOf } = await cantonModules()
       const file = logFileOf(ctx.config.settings.home)
       if (!existsSync(file)) return ctx.io.out(`No Canton log yet (${file}).`)
       const lines = readFileSync(file, 'utf8').replace(/\n$/, '').split('\n')
@@ -107,6 +109,7 @@ export function registerCantonCommands(ledger: Command, wrap: Wrap): void {
     .option('--json', 'print JSON')
     .action(wrap(async (ctx, opts: { to: string } & JsonOpt) => {
       if (opts.to !== 'canton' && opts.to !== 'embedded') throw new UserInputError(`--to "${opts.to}" is not a ledger backend; expected canton or embedded`)
+      const { cantonLedgerFromSettings, cantonJsonApiUrl } = await cantonModules()
       const { settings } = ctx.config
       const embedded = new EmbeddedLedger(ctx.store, { party: settings.ledger.partyId })
       const canton = cantonLedgerFromSettings(settings, ctx.env, cantonJsonApiUrl(settings))

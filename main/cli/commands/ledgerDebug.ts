@@ -1,10 +1,6 @@
 import { statSync } from 'node:fs'
 import type { Command } from 'commander'
 import { homePaths } from '../../engine/paths'
-import { cantonDebug } from '../../ledger/canton/debug'
-import { cantonLedgerFromSettings } from '../../ledger/canton/fromSettings'
-import { cleanupOrphan } from '../../ledger/canton/sandbox/manager'
-import { isAlive, readState } from '../../ledger/canton/sandbox/state'
 import { EmbeddedLedger } from '../../storage/ledger/embeddedLedger'
 import type { CliContext } from '../context'
 import { EXIT } from '../errors'
@@ -55,6 +51,7 @@ export function registerLedgerDebug(ledger: Command, wrap: Wrap): void {
           ['Round trip', `${r.latencyMs.listWallets} ms (list wallets)`],
         ]))
       }
+      const { cantonLedgerFromSettings, cleanupOrphan, readState, isAlive, cantonDebug } = await import('./cantonModules')
       // Its own client: a diagnosis reports each failure at once instead of retrying it.
       const client = cantonLedgerFromSettings(settings, ctx.env, undefined, { retry: { attempts: 1 }, timeoutMs: 10_000 })
       const home = settings.home

@@ -1,5 +1,5 @@
 import { EmbeddedLedger } from '../../storage/ledger/embeddedLedger'
-import { cantonLedgerFromSettings } from '../../ledger/canton/fromSettings'
+import { lazyCantonLedger } from '../../ledger/canton/lazyLedger'
 import { openStore } from '../../storage/sqliteStore'
 import { readOnlyNote, tightenedNote, tightenHome } from '../../storage/permissions'
 import { startHostLogging } from '../../logging/hostLogging'
@@ -15,7 +15,8 @@ export const stateServices = {
   tightenedNote,
   tightenHome,
   EmbeddedLedger,
-  cantonLedgerFromSettings,
+  /** The Canton backend, its client imported on first use (an embedded-backend command never loads it). */
+  cantonLedgerFromSettings: lazyCantonLedger,
   startHostLogging,
   errorFields,
   loggedLedger,

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { ConfigError, UserInputError, messageOf } from '../errors'
+import { importFile } from '../importFile'
 import { DETERMINISTIC_EVALUATORS } from './builtins'
 import { comprehensiveJudge } from './comprehensiveJudge'
 import { gpt4Judge } from './judge'
@@ -58,7 +58,7 @@ export async function loadEvaluators(configDir: string): Promise<EvaluatorRegist
     const file = join(dir, name)
     let mod: { default?: unknown }
     try {
-      mod = (await import(pathToFileURL(file).href)) as { default?: unknown }
+      mod = (await importFile(file)) as { default?: unknown }
     } catch (err) {
       throw new ConfigError([`${file}: cannot load evaluator module: ${messageOf(err)}`], 'BAD_EVALUATOR')
     }

@@ -56,12 +56,11 @@ export function ChatScreen() {
   const [statusText, statusTone] = s.stuck ? ['stuck', 'warn' as const] : (STATUS_TEXT[s.status] ?? ['', 'neutral' as const])
   const railOpen = rail ?? (s.branches.length > 1 && wide())
   const pending = useMemo(() => (s.stuck ? groupThread(s.messages).flatMap((i) => (i.type === 'step' && i.status === 'running' ? [i.delegation ? `${i.delegation.delegation!.agentId}` : i.name] : [])) : []), [s.stuck, s.messages])
-  const actions: RowActions = {
-    onFork: (i) => void s.fork(i),
-    onEdit: editAndResend,
-    locked: busy || s.stuck,
-    stuck: s.stuck,
-  }
+  // One object while nothing it holds changes, so the memoised thread rows are not rendered again
+  // on every store update (each streamed token).
+  const { fork, stuck } = s
+  const locked = busy || stuck
+  const actions = useMemo<RowActions>(() => ({ onFork: (i) => void fork(i), onEdit: editAndResend, locked, stuck }), [fork, locked, stuck])
 
   return (
     <div className="chat-screen">

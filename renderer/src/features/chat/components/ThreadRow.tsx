@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react'
+import { memo, useState, type KeyboardEvent } from 'react'
 import type { ChatMessage } from '../../../../../preload/contract'
 import { Badge, Button } from '../../../shared/ui'
 import type { ThreadItem } from '../turns'
@@ -102,7 +102,11 @@ function AnswerRow({ m, agentId, actions, request, markOffline }: { m: ChatMessa
  * badges answers of the offline model; the list sets it only when a thread mixes offline and
  * real answers (otherwise the header says "offline" once for the screen).
  */
-export function ThreadRow({ item, agentId, actions, nested, markOffline }: { item: ThreadItem; agentId?: string; actions?: RowActions; nested?: boolean; markOffline?: boolean }) {
+/**
+ * One row of the thread. Memoised: while the list scrolls (and while an answer streams in), rows
+ * whose item and actions did not change are not rendered again (no Markdown re-parse).
+ */
+export const ThreadRow = memo(function ThreadRow({ item, agentId, actions, nested, markOffline }: { item: ThreadItem; agentId?: string; actions?: RowActions; nested?: boolean; markOffline?: boolean }) {
   switch (item.type) {
     case 'user':
       return <UserRow m={item.message} actions={actions} nested={nested} />
@@ -125,4 +129,4 @@ export function ThreadRow({ item, agentId, actions, nested, markOffline }: { ite
         />
       )
   }
-}
+})

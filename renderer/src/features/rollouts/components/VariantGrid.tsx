@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { RolloutDetail, VariantPhase, VariantView } from '../../../../../preload/contract'
 import { Badge, Spinner, type Tone } from '../../../shared/ui'
 import { phaseOf, variantKey } from '../outputs'
@@ -15,7 +15,8 @@ const MIN_CELL_W = 190
 
 type Item = { kind: 'team'; team: string; count: number } | { kind: 'row'; variants: VariantView[] }
 
-function Cell({ v }: { v: VariantView }) {
+/** Memoised: scrolling and a progress event re-render only the cells whose variant changed. */
+const Cell = memo(function Cell({ v }: { v: VariantView }) {
   const phase = phaseOf(v)
   const key = variantKey(v)
   const open = useRolloutsStore((s) => s.cell === key)
@@ -47,7 +48,7 @@ function Cell({ v }: { v: VariantView }) {
       </span>
     </button>
   )
-}
+})
 
 /**
  * One cell per variant, grouped by team, live from progress events. Virtualised: only the rows
@@ -68,7 +69,12 @@ export function VariantGrid({ detail }: { detail: RolloutDetail }) {
   const multiTeam = useMemo(() => new Set(detail.variants.map((v) => v.team)).size > 1, [detail.variants])
   const items = useMemo(() => {
     const byTeam = new Map<string, VariantView[]>()
-    for (const v of detail.variants) byTeam.set(v.team, [...(byTeam.get(v.team) ?? []), v])
+    for (const v of detail.variants) {
+      // Appended in place: copying the team's list per variant was quadratic (2,000 variants: 2M copies per progress event).
+      const list = byTeam.get(v.team)
+      if (list) list.push(v)
+      else byTeam.set(v.team, [v])
+    }
     const out: Item[] = []
     for (const [team, vs] of byTeam) {
       if (multiTeam) out.push({ kind: 'team', team, count: vs.length })
