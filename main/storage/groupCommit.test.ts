@@ -126,4 +126,25 @@ describe('group commit', () => {
     expect(db.prepare('SELECT COUNT(*) FROM conversations').pluck().get()).toBe(1)
     db.close()
   })
+
+  it('commits the open batch before another connection of the same thread writes (no wait on itself)', () => {
+    const t = setup()
+    let committed: unknown = 'not yet'
+    t.group.onCommit((err) => { committed = err })
+    t.group.run(() => t.stacks.createConversation({ name: 'first', rootAgent: 'agent', metadata: {} }))
+    expect(t.group.pending()).toBe(true)
+    const other = openStore(t.file) // e.g. an inline rollout variant's own connection
+    const started = Date.now()
+    other.write(() => other.db.prepare("INSERT INTO conversations (id, name, root_agent, created_at, metadata) VALUES ('c2', 'second', 'agent', 0, '{}')").run())
+    expect(Date.now() - started).toBeLessThan(1000) // not busy_timeout
+    expect(committed).toBe(null)
+    expect(t.group.pending()).toBe(false)
+    expect(other.db.prepare('SELECT name FROM conversations ORDER BY name').pluck().all()).toEqual(['first', 'second'])
+    // the engine's next write opens a new batch as usual
+    t.group.run(() => t.stacks.createConversation({ name: 'third', rootAgent: 'agent', metadata: {} }))
+    expect(t.group.pending()).toBe(true)
+    other.close()
+    t.engine.close()
+    t.store.close()
+  })
 })

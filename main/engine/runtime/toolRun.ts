@@ -62,7 +62,7 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
       : null
     const recorder = ctx.deps.toolRecorder
     // A tool that changes the world (a payment) runs only once the call that asked for it is durable.
-    if (!tool?.sideEffectFree && recorder?.mode !== 'replay') ctx.flush()
+    if (!tool?.sideEffectFree && !tool?.inProcess && recorder?.mode !== 'replay') ctx.flush()
     const outcome: ToolOutcome = dedup && !dedup.execute
       ? DEDUP_SKIPPED
       : recorder?.mode === 'replay'
