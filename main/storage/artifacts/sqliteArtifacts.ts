@@ -13,6 +13,7 @@ import {
 import { defineJsonColumn } from '../jsonColumn'
 import type { SqliteStore } from '../sqliteStore'
 import { StateColumn } from '../stacks/stateColumn'
+import { LruMap } from '../../engine/runtime/lru'
 import { newArtifactRef } from './ids'
 import { unifiedDiff } from './lineDiff'
 
@@ -63,6 +64,13 @@ const STATE_HEADER_COLUMNS = `ref, conversation_id AS session_id, agent_id, bran
 
 const MAX_LIMIT = 10_000
 
+/**
+ * Next step index per (session, branch), shared by every artifact store on one connection: the
+ * writer that just used a step knows the next one, so a push reads no `MAX(step_idx)`. Cleared
+ * after a rollback, when another connection committed, and around structural stack changes.
+ */
+const stepCaches = new WeakMap<object, LruMap<string, number>>()
+
 /** `artifacts` column → `stack_entries` column, where they differ. */
 const STATE_COLUMN: Record<string, string> = { session_id: 'conversation_id' }
 
@@ -103,11 +111,17 @@ export class SqliteArtifactStore implements ArtifactStore {
   private readonly recordByStateId
   private readonly stateByStateId
 
+  private readonly steps: LruMap<string, number>
+
   constructor(
     private readonly store: SqliteStore,
     private readonly now: () => number = Date.now,
   ) {
     const db = store.db
+    let steps = stepCaches.get(db)
+    if (!steps) stepCaches.set(db, (steps = new LruMap(8192)))
+    this.steps = steps
+    store.onRollback(() => this.forgetSteps())
     this.insertArtifact = db.prepare(
       `INSERT INTO artifacts (ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?)`,
@@ -146,11 +160,26 @@ export class SqliteArtifactStore implements ArtifactStore {
     )
   }
 
-  /** Next step index of (session, branch): one counter over every artifact of every agent there. */
+  /**
+   * Next step index of (session, branch): one counter over every artifact of every agent there.
+   * Call it holding the write lock, and {@link usedSteps} after writing the steps taken.
+   */
   nextStep(sessionId: string, branchId: string): number {
+    const known = this.steps.get(sessionId + '\u0000' + branchId)
+    if (known !== undefined) return known
     const records = this.maxRecordStep.get(sessionId, branchId) as number | null
     const states = this.maxStateStep.get(sessionId, branchId) as number | null
     return Math.max(records ?? -1, states ?? -1) + 1
+  }
+
+  /** Steps below `next` of (session, branch) are taken (written in the current transaction). */
+  usedSteps(sessionId: string, branchId: string, next: number): void {
+    this.steps.set(sessionId + '\u0000' + branchId, next)
+  }
+
+  /** Forgets the known next steps (rollback, another connection's commit, structural stack change). */
+  forgetSteps(): void {
+    this.steps.clear()
   }
 
   /** Newest state artifact of (session, agent) with this state id and kind (ToolCall id, AgentCall correlation). */
@@ -190,6 +219,7 @@ export class SqliteArtifactStore implements ArtifactStore {
     return this.store.write(() => {
       const stepIdx = this.nextStep(a.sessionId, branchId)
       this.insertArtifact.run(ref, a.sessionId, a.agentId, branchId, episodeId, stepIdx, a.type, role, mime, ts, score, reward, rawLen, encodeHeaderExtras(extras), text)
+      this.usedSteps(a.sessionId, branchId, stepIdx + 1)
       extras.parentRefs.forEach((p, i) => this.insertRelation.run(ref, p, i))
       return {
         ref, sessionId: a.sessionId, agentId: a.agentId, branchId, episodeId, stepIdx, type: a.type, role, stateKind: null, stateId: null, mime,

@@ -69,10 +69,13 @@ export class SqliteStackStore implements StackStore {
   private dropCaches(): void {
     this.cache.clear()
     this.rows.clear()
+    this.artifacts.forgetSteps()
   }
 
   private checkExternalWrites(): void {
-    if (this.cache.checkExternalWrites()) this.rows.clear()
+    if (!this.cache.checkExternalWrites()) return
+    this.rows.clear()
+    this.artifacts.forgetSteps()
   }
 
   /**
@@ -89,15 +92,19 @@ export class SqliteStackStore implements StackStore {
   /** Drops the row copies around a structural change (fork, rewind, checkout, prune, rename, delete). */
   private structural<T>(fn: () => T): T {
     this.rows.clear()
+    this.artifacts.forgetSteps()
     try {
       return fn()
     } finally {
       this.rows.clear()
+      this.artifacts.forgetSteps()
     }
   }
 
   createConversation(input: NewConversation): Conversation {
-    return this.store.write(() => insertConversation(this.st, input, this.now()))
+    const { row, conversation } = this.store.write(() => insertConversation(this.st, input, this.now()))
+    this.rows.addConversation(row)
+    return conversation
   }
 
   getConversation(idOrName: string): Conversation {
@@ -172,6 +179,7 @@ export class SqliteStackStore implements StackStore {
         )
         return { index, ts, state, ref }
       })
+      this.artifacts.usedSteps(c, row.branch_id, step)
       // The branch tail is the newest entry row (no branch update per push).
       const length = row.length + entries.length
       if (entries.length > 0) this.rows.putBranch({ ...row, length, last_ts: ts })
