@@ -62,6 +62,14 @@ const HEADER_COLUMNS = 'ref, session_id, agent_id, branch_id, episode_id, step_i
 const STATE_HEADER_COLUMNS = `ref, conversation_id AS session_id, agent_id, branch_id, episode_id, step_idx, 'state' AS type, 'state' AS role,
   kind AS state_kind, state_id, 'application/json' AS mime, ts, score, reward, length(CAST(state AS BLOB)) AS raw_len, header`
 
+/** The metrics artifact of a model call stored in a `stack_entries` row (migration 009), named as in `all_artifacts`. */
+const CALL_HEADER_COLUMNS = `call_ref AS ref, conversation_id AS session_id, agent_id, branch_id, '' AS episode_id, step_idx - 1 AS step_idx,
+  'metrics' AS type, 'model_call' AS role, NULL AS state_kind, NULL AS state_id, 'application/json' AS mime, ts, NULL AS score, NULL AS reward,
+  length(CAST(call_body AS BLOB)) AS raw_len, call_header AS header`
+
+/** `artifacts` column → column of a model call's metrics in `stack_entries`, where they differ. */
+const CALL_COLUMN: Record<string, string> = { session_id: 'conversation_id', header: 'call_header' }
+
 const MAX_LIMIT = 10_000
 
 /**
@@ -139,9 +147,15 @@ export class SqliteArtifactStore implements ArtifactStore {
       .pluck()
     this.selectHeader = db.prepare(
       `SELECT ${HEADER_COLUMNS} FROM artifacts WHERE ref = ?
-       UNION ALL SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries WHERE ref = ? AND copied = 0`,
+       UNION ALL SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries WHERE ref = ? AND copied = 0
+       UNION ALL SELECT ${CALL_HEADER_COLUMNS} FROM stack_entries WHERE call_ref = ? AND copied = 0`,
     )
-    this.selectBody = db.prepare('SELECT body FROM artifacts WHERE ref = ? UNION ALL SELECT state FROM stack_entries WHERE ref = ? AND copied = 0').pluck()
+    this.selectBody = db
+      .prepare(
+        `SELECT body FROM artifacts WHERE ref = ? UNION ALL SELECT state FROM stack_entries WHERE ref = ? AND copied = 0
+         UNION ALL SELECT call_body FROM stack_entries WHERE call_ref = ? AND copied = 0`,
+      )
+      .pluck()
     this.selectLinkedChildren = db.prepare(
       `SELECT ${HEADER_COLUMNS} FROM all_artifacts WHERE ref IN (SELECT child_ref FROM artifact_relations WHERE parent_ref = ?)`,
     )
@@ -229,14 +243,14 @@ export class SqliteArtifactStore implements ArtifactStore {
   }
 
   private header(ref: string): HeaderRow {
-    const row = this.selectHeader.get(ref, ref) as HeaderRow | undefined
+    const row = this.selectHeader.get(ref, ref, ref) as HeaderRow | undefined
     if (!row) throw new UserInputError(`unknown artifact ref ${ref}`, 'UNKNOWN_ARTIFACT')
     return row
   }
 
   get(ref: string): Artifact {
     const row = this.header(ref)
-    const body = this.selectBody.get(ref, ref) as string
+    const body = this.selectBody.get(ref, ref, ref) as string
     return { header: toHeader(row), payload: decodePayload(row, body) }
   }
 
@@ -257,6 +271,12 @@ export class SqliteArtifactStore implements ArtifactStore {
       arms.push(`SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries ${states.sql()}`)
       args.push(...states.args)
     }
+    if ((q.type === undefined || q.type === 'metrics') && (q.role === undefined || q.role === 'model_call')) {
+      const calls = armWhere({ ...q, type: undefined, role: undefined }, (c) => CALL_COLUMN[c] ?? c)
+      calls.where.unshift('copied = 0', 'call_ref IS NOT NULL')
+      arms.push(`SELECT ${CALL_HEADER_COLUMNS} FROM stack_entries ${calls.sql()}`)
+      args.push(...calls.args)
+    }
     const sql = `SELECT * FROM (${arms.join(' UNION ALL ')}) ORDER BY ts DESC, step_idx DESC, ref DESC LIMIT ?`
     return (this.store.db.prepare(sql).all(...args, limit) as HeaderRow[]).map(toHeader)
   }
@@ -270,8 +290,13 @@ export class SqliteArtifactStore implements ArtifactStore {
       .prepare(`SELECT COUNT(*) FROM stack_entries WHERE copied = 0 ${by ? 'AND conversation_id = ?' : ''}`)
       .pluck()
       .get(...(by ? [q.sessionId] : [])) as number
+    const calls = this.store.db
+      .prepare(`SELECT COUNT(*) FROM stack_entries WHERE copied = 0 AND call_ref IS NOT NULL ${by ? 'AND conversation_id = ?' : ''}`)
+      .pluck()
+      .get(...(by ? [q.sessionId] : [])) as number
     const counts = new Map(records.map((r) => [r.type, r.count]))
     if (states > 0) counts.set('state', (counts.get('state') ?? 0) + states)
+    if (calls > 0) counts.set('metrics', (counts.get('metrics') ?? 0) + calls)
     return [...counts].map(([type, count]) => ({ type, count })).sort((x, y) => y.count - x.count || (x.type < y.type ? -1 : x.type > y.type ? 1 : 0))
   }
 
@@ -285,7 +310,7 @@ export class SqliteArtifactStore implements ArtifactStore {
   parents(ref: string): ArtifactHeader[] {
     const out: ArtifactHeader[] = []
     for (const p of toHeader(this.header(ref)).parentRefs) {
-      const row = this.selectHeader.get(p, p) as HeaderRow | undefined
+      const row = this.selectHeader.get(p, p, p) as HeaderRow | undefined
       if (row) out.push(toHeader(row))
     }
     return out

@@ -6,13 +6,14 @@ import { rolloutsMigration } from './005_rollouts'
 import { rolloutRunnerMigration } from './006_rolloutRunner'
 import { commandNamespacesMigration } from './007_commandNamespaces'
 import { stateRowsMigration } from './008_stateRows'
+import { modelCallRowsMigration } from './009_modelCallRows'
 import type { Migration } from './types'
 
 export type { Migration } from './types'
 
 /** Every migration in order. Append only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [ledgerMigration, artifactsMigration, stacksMigration, runtimeMigration, rolloutsMigration, rolloutRunnerMigration,
-  commandNamespacesMigration, stateRowsMigration]
+  commandNamespacesMigration, stateRowsMigration, modelCallRowsMigration]
 
 /** The schema version this build writes. */
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.length

@@ -34,6 +34,13 @@ import { StateColumn } from './stateColumn'
 import { EntryCache } from './entryCache'
 import { prepareStackStatements, type BranchRow, type ConversationRow, type EntryRow, type StackStatements } from './statements'
 
+/** The `call_*` columns of a model call's metrics (see migration 009). */
+function modelCallColumns(m: NonNullable<PushOptions['modelCall']>): { ref: string; header: string; body: string } {
+  const body = JSON.stringify(m.payload)
+  if (typeof body !== 'string') throw new UserInputError('model call metrics are not JSON-serialisable')
+  return { ref: newArtifactRef(), header: encodeHeaderExtras({ tags: m.tags, parentRefs: [], provenance: {}, meta: {} }), body }
+}
+
 /** Artifact `stateId` of a state: ToolCall id or AgentCall correlation. */
 const stateIdOf = (s: State): string | null => (s.kind === 'tool_call' ? s.id : s.kind === 'agent_call' ? s.correlationId : null)
 
@@ -165,6 +172,9 @@ export class SqliteStackStore implements StackStore {
       let step = this.artifacts.nextStep(c, row.branch_id)
       const tags = options.tags ?? []
       const provenance = options.provenance ?? {}
+      // The model call's metrics take the step before the first state's, as a record of their own did.
+      const call = options.modelCall && parsed.length > 0 ? modelCallColumns(options.modelCall) : null
+      if (call) step++
       // One row per state: the state and the header fields of its `state` artifact.
       const entries: StackEntry[] = parsed.map((state, k) => {
         const ref = newArtifactRef()
@@ -173,10 +183,12 @@ export class SqliteStackStore implements StackStore {
         const parent = this.causalParent(c, agent, state, batch)
         const header = encodeHeaderExtras({ tags, parentRefs: parent ? [parent] : [], provenance, meta: state.kind === 'finished' ? { isTerminal: true } : {} })
         const index = row.length + k
-        this.st.insertEntry.run(
+        const values = [
           c, agent, row.branch_id, index, ts, state.kind, ref, row.episode_id, step++, stateId,
           state.kind === 'agent_result' ? state.score : null, state.kind === 'tool_result' ? state.reward : null, header, StateColumn.encode(state),
-        )
+        ]
+        if (k === 0 && call) this.st.insertEntryWithCall.run(...values, call.ref, call.header, call.body)
+        else this.st.insertEntry.run(...values)
         return { index, ts, state, ref }
       })
       this.artifacts.usedSteps(c, row.branch_id, step)
