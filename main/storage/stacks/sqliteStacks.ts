@@ -32,6 +32,7 @@ import { RowCache } from './rowCache'
 import { segmentsIn } from './lineage'
 import { StateColumn } from './stateColumn'
 import { EntryCache } from './entryCache'
+import { OwnRefs } from './ownRefs'
 import { prepareStackStatements, type BranchRow, type ConversationRow, type EntryRow, type StackStatements } from './statements'
 
 /** The `call_*` columns of a model call's metrics (see migration 009). */
@@ -55,6 +56,7 @@ export class SqliteStackStore implements StackStore {
   private readonly txn
   private readonly cache: EntryCache
   private readonly rows: RowCache
+  private readonly own = new OwnRefs()
   /** True until the end of the current event-loop turn once `PRAGMA data_version` was checked in it. */
   private checked = false
 
@@ -76,12 +78,14 @@ export class SqliteStackStore implements StackStore {
   private dropCaches(): void {
     this.cache.clear()
     this.rows.clear()
+    this.own.clear()
     this.artifacts.forgetSteps()
   }
 
   private checkExternalWrites(): void {
     if (!this.cache.checkExternalWrites()) return
     this.rows.clear()
+    this.own.clear()
     this.artifacts.forgetSteps()
   }
 
@@ -100,6 +104,7 @@ export class SqliteStackStore implements StackStore {
   private structural<T>(fn: () => T): T {
     this.rows.clear()
     this.artifacts.forgetSteps()
+    this.own.clear()
     try {
       return fn()
     } finally {
@@ -111,6 +116,11 @@ export class SqliteStackStore implements StackStore {
   createConversation(input: NewConversation): Conversation {
     const { row, conversation } = this.store.write(() => insertConversation(this.st, input, this.now()))
     this.rows.addConversation(row)
+    if (input.id === undefined) {
+      // A fresh id: nothing of it exists anywhere, so its first step and its call refs are known.
+      this.artifacts.usedSteps(row.id, MAIN_BRANCH, 0)
+      this.own.adopt(row.id)
+    }
     return conversation
   }
 
@@ -179,7 +189,10 @@ export class SqliteStackStore implements StackStore {
       const entries: StackEntry[] = parsed.map((state, k) => {
         const ref = newArtifactRef()
         const stateId = stateIdOf(state)
-        if (stateId !== null) batch.set(state.kind + '\u0000' + stateId, ref)
+        if (stateId !== null) {
+          batch.set(state.kind + '\u0000' + stateId, ref)
+          this.own.note(c, agent, state.kind, stateId, ref)
+        }
         const parent = this.causalParent(c, agent, state, batch)
         const header = encodeHeaderExtras({ tags, parentRefs: parent ? [parent] : [], provenance, meta: state.kind === 'finished' ? { isTerminal: true } : {} })
         const index = row.length + k
@@ -360,6 +373,7 @@ export class SqliteStackStore implements StackStore {
     const link =
       s.kind === 'tool_result' ? (['tool_call', s.toolCallId] as const) : s.kind === 'agent_result' ? (['agent_call', s.correlationId] as const) : null
     if (!link) return null
-    return batch.get(link[0] + '\u0000' + link[1]) ?? this.artifacts.findStateRef(c, agent, link[1], link[0])
+    const known = batch.get(link[0] + '\u0000' + link[1]) ?? this.own.find(c, agent, link[0], link[1])
+    return known !== undefined ? known : this.artifacts.findStateRef(c, agent, link[1], link[0])
   }
 }
