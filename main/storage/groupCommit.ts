@@ -83,12 +83,17 @@ export class GroupCommit {
     this.open = true
     holdLock(this.store.db, this.release)
     this.store.begun(() => undefined)
-    setImmediate(() => {
-      try {
-        this.flush()
-      } catch {
-        // reported to onCommit listeners
-      }
-    })
+    // One pending end-of-turn commit at most: a batch flushed early (whenIdle, a side-effecting
+    // tool) and the next one begun in the same turn share it. Work that never yields to the event
+    // loop (an instant model) would otherwise queue one Immediate per batch until it does.
+    if (this.endOfTurn) return
+    this.endOfTurn = true
+    setImmediate(this.commitAtEndOfTurn)
+  }
+
+  private endOfTurn = false
+  private readonly commitAtEndOfTurn = (): void => {
+    this.endOfTurn = false
+    this.release()
   }
 }
