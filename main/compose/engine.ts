@@ -31,9 +31,9 @@ export interface ComposeEngineOptions {
   model?: ModelProvider
   settings?: Partial<RuntimeSettings>
   /**
-   * Group commit (one commit per event-loop turn across conversations). Only for a thread whose
-   * other code writes through this same store: a second connection in the same thread that
-   * writes while a batch is open waits on the lock synchronously and fails after busy_timeout.
+   * Group commit (one commit per event-loop turn across conversations); on unless `false`. Another
+   * connection of the same thread commits the open batch before it runs a statement (see
+   * storage/heldLocks.ts), so it never waits on it.
    */
   groupCommit?: boolean
   /** Where model calls, tool calls, turns and ledger commands are logged (default: nowhere). */
@@ -91,8 +91,8 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
     dedupSeen: new SqliteDedupSeenSet(o.store),
     toolRecorder: new ToolRecorder(new SqliteToolRecordingStore(o.store), o.modelMode ?? 'record'),
     transaction: (fn) => o.store.write(fn),
-    // One commit per event-loop turn for every step that ran in it (see storage/groupCommit.ts).
-    ...(o.groupCommit ? { groupCommit: new GroupCommit(o.store) } : {}),
+    // One commit per event-loop turn for every step that ran in it (see storage/groupCommit.ts); on by default.
+    ...(o.groupCommit !== false ? { groupCommit: new GroupCommit(o.store) } : {}),
   }
   const engine = new Engine(deps)
   if (o.logger) logEngineEvents(engine.events, log.child({ component: 'engine' }))

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path'
 import type Database from 'better-sqlite3'
 import { StorageError } from '../engine/errors'
+import { releaseOtherLocks } from './heldLocks'
 
 /** What the user can do about a damaged database (shared by several messages). */
 const RESTORE_HINT = 'run `p2engine doctor` for details, then restore a backup with `p2engine restore FILE` (or move the file away to start with an empty database)'
@@ -61,12 +62,15 @@ const STATEMENT_METHODS = ['run', 'get', 'all', 'iterate'] as const
  * command and IPC call reports "damaged / read-only / full / I/O" instead of a bug. Only at the
  * outermost level: inside a transaction the raw SQLite error propagates (code that turns
  * AppErrors into per-item results must not go on after a failed write), and the outermost
- * transaction maps it once everything rolled back.
+ * transaction maps it once everything rolled back. Before each call, the open group-commit batches
+ * of the thread's other connections commit (see `heldLocks.ts`).
  */
 export function guardDatabase(db: Database.Database, file: string): void {
   let depth = 0
   const guard = <A extends unknown[], R>(fn: (...args: A) => R) =>
     function guarded(this: unknown, ...args: A): R {
+      // Another connection of this thread holding a batch open would make this one wait on itself.
+      releaseOtherLocks(db)
       try {
         return fn.apply(this, args)
       } catch (err) {

@@ -126,4 +126,55 @@ describe('group commit', () => {
     expect(db.prepare('SELECT COUNT(*) FROM conversations').pluck().get()).toBe(1)
     db.close()
   })
+
+  it('commits the open batch before another connection of the same thread writes (no wait on itself)', () => {
+    const t = setup()
+    let committed: unknown = 'not yet'
+    t.group.onCommit((err) => { committed = err })
+    t.group.run(() => t.stacks.createConversation({ name: 'first', rootAgent: 'agent', metadata: {} }))
+    expect(t.group.pending()).toBe(true)
+    const other = openStore(t.file) // e.g. an inline rollout variant's own connection
+    const started = Date.now()
+    other.write(() => other.db.prepare("INSERT INTO conversations (id, name, root_agent, created_at, metadata) VALUES ('c2', 'second', 'agent', 0, '{}')").run())
+    expect(Date.now() - started).toBeLessThan(1000) // not busy_timeout
+    expect(committed).toBe(null)
+    expect(t.group.pending()).toBe(false)
+    expect(other.db.prepare('SELECT name FROM conversations ORDER BY name').pluck().all()).toEqual(['first', 'second'])
+    // the engine's next write opens a new batch as usual
+    t.group.run(() => t.stacks.createConversation({ name: 'third', rootAgent: 'agent', metadata: {} }))
+    expect(t.group.pending()).toBe(true)
+    other.close()
+    t.engine.close()
+    t.store.close()
+  })
+
+  it('runs a tool that touches nothing outside the process (get_weather) without a commit before it: one commit per turn', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p2e-group-'))
+    dirs.push(dir)
+    const store = openStore(join(dir, 'db.sqlite'))
+    const { stacks, artifacts } = createStackStorage(store)
+    const group = new GroupCommit(store)
+    const weather: ModelProvider = {
+      label: 'test/weather',
+      async complete(req: ModelRequest): Promise<ModelResponse> {
+        const last = req.messages[req.messages.length - 1]!
+        const message = last.role === 'tool' ? { content: 'warm', toolCalls: [] } : { content: '', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"location":"Paris","unit":"celsius"}' }] }
+        return { message, usage: { promptTokens: 1, completionTokens: 1 }, costUsd: 0, model: req.model, provider: 'test', latencyMs: 0, offline: true }
+      },
+    }
+    const engine = new Engine({
+      stacks, artifacts, tools: builtinRegistry(), models: () => weather, templates: new AgentTemplates(CONFIG_DIR),
+      agents: [llmAgent('agent', ['get_weather'])], overrides: new MemoryOverrideStore(), clock: systemClock, settings: DEFAULT_RUNTIME_SETTINGS,
+      transaction: (fn) => store.write(fn), groupCommit: group,
+    })
+    let commits = 0
+    group.onCommit((err) => { if (err === null) commits++ })
+    const c = engine.startConversation({ agentId: 'agent', name: 'weather' })
+    engine.send(c.id, 'Weather in Paris?')
+    await engine.whenIdle(c.id)
+    expect(commits).toBe(1)
+    expect(stacks.read(c.id, c.rootAgent).map((e) => e.state.kind)).toEqual(['user_message', 'assistant_message', 'tool_call', 'waiting', 'tool_result', 'assistant_message'])
+    engine.close()
+    store.close()
+  })
 })

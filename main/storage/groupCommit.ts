@@ -1,3 +1,4 @@
+import { dropLock, holdLock } from './heldLocks'
 import type { SqliteStore } from './sqliteStore'
 
 /** Joins beyond which a batch commits at once, even inside one event-loop turn. */
@@ -7,7 +8,8 @@ const MAX_JOINS = 256
  * Group commit on one connection: the engine's writes of one event-loop turn (every step that
  * ran in it, across conversations) share one `BEGIN IMMEDIATE … COMMIT`. The first `run` opens
  * the batch; it commits when the turn ends (`setImmediate`), after {@link MAX_JOINS} writes, on
- * `flush()` and before the store closes. Each `run` is a savepoint inside the batch: a failing
+ * `flush()`, before the store closes, and before another connection of the same thread runs a
+ * statement (it would otherwise wait synchronously on this batch: `heldLocks.ts`). Each `run` is a savepoint inside the batch: a failing
  * step rolls back alone. Writes of other code on this connection that happen while a batch is
  * open join it (they are savepoints too) and commit with it.
  *
@@ -47,6 +49,7 @@ export class GroupCommit {
     if (!this.open || this.depth > 0) return
     this.open = false
     this.joins = 0
+    dropLock(this.store.db)
     try {
       this.store.db.exec('COMMIT')
     } catch (err) {
@@ -66,16 +69,31 @@ export class GroupCommit {
     this.listeners.push(listener)
   }
 
+  /** Commits when another connection of this thread is about to use the database (see heldLocks.ts). */
+  private readonly release = (): void => {
+    try {
+      this.flush()
+    } catch {
+      // reported to onCommit listeners
+    }
+  }
+
   private begin(): void {
     this.store.db.exec('BEGIN IMMEDIATE')
     this.open = true
+    holdLock(this.store.db, this.release)
     this.store.begun(() => undefined)
-    setImmediate(() => {
-      try {
-        this.flush()
-      } catch {
-        // reported to onCommit listeners
-      }
-    })
+    // One pending end-of-turn commit at most: a batch flushed early (whenIdle, a side-effecting
+    // tool) and the next one begun in the same turn share it. Work that never yields to the event
+    // loop (an instant model) would otherwise queue one Immediate per batch until it does.
+    if (this.endOfTurn) return
+    this.endOfTurn = true
+    setImmediate(this.commitAtEndOfTurn)
+  }
+
+  private endOfTurn = false
+  private readonly commitAtEndOfTurn = (): void => {
+    this.endOfTurn = false
+    this.release()
   }
 }

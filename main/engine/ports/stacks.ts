@@ -54,6 +54,11 @@ export interface PushOptions {
   tags?: readonly string[]
   /** Epoch milliseconds; defaults to now. */
   ts?: number
+  /**
+   * Metrics of the model call whose answer this push stores: kept with its first state, read back
+   * as a `metrics` artifact (role `model_call`, no episode, the step just before that state's).
+   */
+  modelCall?: { payload: Record<string, unknown>; tags: readonly string[] }
 }
 
 export interface PushResult {

@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock'
 import type { LedgerClient } from '../ports/ledger'
 import type { ModelProvider } from '../ports/model'
 import type { OverrideStore } from '../ports/overrides'
-import type { Conversation, PushResult, StackStore } from '../ports/stacks'
+import type { Conversation, PushOptions, PushResult, StackStore } from '../ports/stacks'
 import type { AgentId, BranchId, ConversationId, StateInput } from '../schema/states'
 import type { AgentTemplates } from '../templates/agentTemplates'
 import type { ToolCache } from '../tools/cache'
@@ -108,7 +108,8 @@ export interface RuntimeContext {
   scheduler: Scheduler
   /** Tool calls running in this process, by `key/callId`. */
   inFlight: Set<string>
-  push(at: AgentRef, states: readonly StateInput[]): PushResult
+  /** `modelCall`: the metrics of the model call these states answer, stored with the first one. */
+  push(at: AgentRef, states: readonly StateInput[], modelCall?: PushOptions['modelCall']): PushResult
   wake(at: AgentRef): void
   agent(agentId: string): AgentDefinition | undefined
   /** Conversation by id (cached: conversations are immutable once created). */

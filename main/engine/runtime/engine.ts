@@ -94,8 +94,8 @@ export class Engine {
       events: this.events,
       scheduler: this.scheduler,
       inFlight: new Set(),
-      push: (at, states) => {
-        const r = tx(() => deps.stacks.push(at.conversationId, at.agentId, states, { branch: at.branch }))
+      push: (at, states, modelCall) => {
+        const r = tx(() => deps.stacks.push(at.conversationId, at.agentId, states, modelCall ? { branch: at.branch, modelCall } : { branch: at.branch }))
         if (this.events.listenerCount('entry')) for (const entry of r.entries) this.events.emit('entry', { ...at, entry })
         return r
       },

@@ -59,12 +59,14 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
     // A resumed call may name a run-time tool (MCP) this process has not loaded yet.
     if (ctx.deps.toolRecorder?.mode !== 'replay' && ctx.deps.tools.needsPrepare([spec.name])) await ctx.deps.tools.prepare([spec.name])
     const tool = ctx.deps.tools.get(spec.name)
+    const policy = ctx.deps.settings.dedupPolicy
+    // The key (a hash of the canonical arguments) only matters to a policy that consults the seen-set.
     const dedup = tool
-      ? applyDedup(ctx.deps.settings.dedupPolicy, ctx.deps.dedupSeen ?? NO_SEEN, dedupKey({ conversationId: at.conversationId, agentId: at.agentId, branchId: at.branch, tool: spec.name, args: spec.arguments }), tool)
+      ? applyDedup(policy, ctx.deps.dedupSeen ?? NO_SEEN, policy === 'none' ? '' : dedupKey({ conversationId: at.conversationId, agentId: at.agentId, branchId: at.branch, tool: spec.name, args: spec.arguments }), tool)
       : null
     const recorder = ctx.deps.toolRecorder
     // A tool that changes the world (a payment) runs only once the call that asked for it is durable.
-    if (!tool?.sideEffectFree && recorder?.mode !== 'replay') ctx.flush()
+    if (!tool?.sideEffectFree && !tool?.inProcess && recorder?.mode !== 'replay') ctx.flush()
     const outcome: ToolOutcome = dedup && !dedup.execute
       ? DEDUP_SKIPPED
       : recorder?.mode === 'replay'

@@ -10,9 +10,9 @@ import { turnsSinceUser } from './tail'
 
 type Def<T extends AgentDefinition['type']> = Extract<AgentDefinition, { type: T }>
 
-/** Pushes a final answer and concludes the turn. */
-function answerWith(ctx: RuntimeContext, at: AgentRef, def: AgentDefinition, content: string, meta: Record<string, unknown> | null = null): void {
-  ctx.push(at, [{ kind: 'assistant_message', content, meta }])
+/** Pushes a final answer (with the metrics of the model call that gave it) and concludes the turn. */
+function answerWith(ctx: RuntimeContext, at: AgentRef, def: AgentDefinition, content: string, meta: Record<string, unknown> | null = null, call?: ModelCall): void {
+  ctx.push(at, [{ kind: 'assistant_message', content, meta }], call)
   concludeAnswer(ctx, at, def, ctx.deps.stacks.read(at.conversationId, at.agentId, at.branch))
 }
 
@@ -80,16 +80,17 @@ export async function llmTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'llm'>
   const calls = toolCallsOf(response, entries)
   // The model call's metrics and everything the answer causes commit together.
   ctx.tx(() => {
-    recordModelCall(ctx, at, response)
+    // The call's metrics are stored with the entry that answers it (one row, see migration 009).
+    const call = modelCallOf(ctx, at, response)
     if (calls.length === 0) {
-      answerWith(ctx, at, def, response.message.content.trim(), meta)
+      answerWith(ctx, at, def, response.message.content.trim(), meta, call)
       return
     }
     ctx.push(at, [
       { kind: 'assistant_message', content: response.message.content || null, toolCalls: calls, meta },
       ...calls.map((c): StateInput => ({ kind: 'tool_call', id: c.id, name: c.name, arguments: c.arguments })),
       { kind: 'waiting', waitingFor: 'tool', deadline: ctx.deps.clock.now() + settings.toolTimeoutMs, correlationId: calls[0]!.id },
-    ])
+    ], call)
   })
   if (calls.length > 0) ctx.wake(at)
 }
@@ -125,14 +126,15 @@ function toolCallsOf(response: ModelResponse, entries: readonly StackEntry[]): T
   })
 }
 
-function recordModelCall(ctx: RuntimeContext, at: AgentRef, r: ModelResponse): void {
+type ModelCall = NonNullable<Parameters<RuntimeContext['push']>[2]>
+
+/** The metrics of a model call (a `metrics` artifact with role `model_call`), and its event. */
+function modelCallOf(ctx: RuntimeContext, at: AgentRef, r: ModelResponse): ModelCall {
   const payload = {
     model: r.model, provider: r.provider, promptTokens: r.usage.promptTokens, completionTokens: r.usage.completionTokens,
     costUsd: r.costUsd, latencyMs: r.latencyMs, offline: r.offline, replayed: r.replayed ?? false,
   }
-  ctx.deps.artifacts.record({
-    type: 'metrics', sessionId: at.conversationId, agentId: at.agentId, branchId: at.branch, role: 'model_call',
-    payload, tags: ['model_call', r.model, ...(r.offline ? ['offline'] : [])],
-  })
+  const tags = ['model_call', r.model, ...(r.offline ? ['offline'] : [])]
   ctx.events.emit('model:call', { ...at, model: r.model, promptTokens: r.usage.promptTokens, completionTokens: r.usage.completionTokens, costUsd: r.costUsd, latencyMs: r.latencyMs, offline: r.offline })
+  return { payload, tags }
 }

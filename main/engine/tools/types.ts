@@ -35,6 +35,13 @@ export interface ToolSpec<I extends z.ZodObject = z.ZodObject, O = unknown> {
   cacheTtl?: number | null
   /** Safe to repeat: never blocked by the strict dedup policy; may run in parallel. */
   sideEffectFree?: boolean
+  /**
+   * Touches nothing outside this process (a lookup in a fixed table, a pure computation): with a
+   * group commit it may run before the call that asked for it is durable, since a crash before
+   * that commit loses the call and its result together and a resume asks again. Without it, a
+   * tool that is not `sideEffectFree` runs only after its call committed. No effect on dedup.
+   */
+  inProcess?: boolean
   /** Dedup window in seconds (default 24 h). */
   dedupTtl?: number | null
   /** Names of post-effects the runtime runs after a successful call (e.g. `agent_call`). */

@@ -15,6 +15,7 @@ import { defineJsonColumn } from '../jsonColumn'
 import type { SqliteStore } from '../sqliteStore'
 import { StateColumn } from '../stacks/stateColumn'
 import { inlinePayloads } from '../payloads/inline'
+import { LruMap } from '../../engine/runtime/lru'
 import { newArtifactRef } from './ids'
 import { unifiedDiff } from './lineDiff'
 
@@ -69,7 +70,22 @@ const STATE_RAW_LEN = `CASE WHEN substr(CAST(state AS BLOB), 1, 1) = X'00' THEN 
 const STATE_HEADER_COLUMNS = `ref, conversation_id AS session_id, agent_id, branch_id, episode_id, step_idx, 'state' AS type, 'state' AS role,
   kind AS state_kind, state_id, 'application/json' AS mime, ts, score, reward, ${STATE_RAW_LEN} AS raw_len, header`
 
+/** The metrics artifact of a model call stored in a `stack_entries` row (migration 009), named as in `all_artifacts`. */
+const CALL_HEADER_COLUMNS = `call_ref AS ref, conversation_id AS session_id, agent_id, branch_id, '' AS episode_id, step_idx - 1 AS step_idx,
+  'metrics' AS type, 'model_call' AS role, NULL AS state_kind, NULL AS state_id, 'application/json' AS mime, ts, NULL AS score, NULL AS reward,
+  length(CAST(call_body AS BLOB)) AS raw_len, call_header AS header`
+
+/** `artifacts` column → column of a model call's metrics in `stack_entries`, where they differ. */
+const CALL_COLUMN: Record<string, string> = { session_id: 'conversation_id', header: 'call_header' }
+
 const MAX_LIMIT = 10_000
+
+/**
+ * Next step index per (session, branch), shared by every artifact store on one connection: the
+ * writer that just used a step knows the next one, so a push reads no `MAX(step_idx)`. Cleared
+ * after a rollback, when another connection committed, and around structural stack changes.
+ */
+const stepCaches = new WeakMap<object, LruMap<string, number>>()
 
 /** `artifacts` column → `stack_entries` column, where they differ. */
 const STATE_COLUMN: Record<string, string> = { session_id: 'conversation_id' }
@@ -111,6 +127,8 @@ export class SqliteArtifactStore implements ArtifactStore {
   private readonly recordByStateId
   private readonly stateByStateId
 
+  private readonly steps: LruMap<string, number>
+
   constructor(
     private readonly store: SqliteStore,
     private readonly now: () => number = Date.now,
@@ -118,6 +136,10 @@ export class SqliteArtifactStore implements ArtifactStore {
     readonly payloads: PayloadStore = inlinePayloads,
   ) {
     const db = store.db
+    let steps = stepCaches.get(db)
+    if (!steps) stepCaches.set(db, (steps = new LruMap(8192)))
+    this.steps = steps
+    store.onRollback(() => this.forgetSteps())
     this.insertArtifact = db.prepare(
       `INSERT INTO artifacts (ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?)`,
@@ -135,9 +157,15 @@ export class SqliteArtifactStore implements ArtifactStore {
       .pluck()
     this.selectHeader = db.prepare(
       `SELECT ${HEADER_COLUMNS} FROM artifacts WHERE ref = ?
-       UNION ALL SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries WHERE ref = ? AND copied = 0`,
+       UNION ALL SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries WHERE ref = ? AND copied = 0
+       UNION ALL SELECT ${CALL_HEADER_COLUMNS} FROM stack_entries WHERE call_ref = ? AND copied = 0`,
     )
-    this.selectBody = db.prepare('SELECT body FROM artifacts WHERE ref = ? UNION ALL SELECT state FROM stack_entries WHERE ref = ? AND copied = 0').pluck()
+    this.selectBody = db
+      .prepare(
+        `SELECT body FROM artifacts WHERE ref = ? UNION ALL SELECT state FROM stack_entries WHERE ref = ? AND copied = 0
+         UNION ALL SELECT call_body FROM stack_entries WHERE call_ref = ? AND copied = 0`,
+      )
+      .pluck()
     this.selectLinkedChildren = db.prepare(
       `SELECT ${HEADER_COLUMNS} FROM all_artifacts WHERE ref IN (SELECT child_ref FROM artifact_relations WHERE parent_ref = ?)`,
     )
@@ -156,11 +184,26 @@ export class SqliteArtifactStore implements ArtifactStore {
     )
   }
 
-  /** Next step index of (session, branch): one counter over every artifact of every agent there. */
+  /**
+   * Next step index of (session, branch): one counter over every artifact of every agent there.
+   * Call it holding the write lock, and {@link usedSteps} after writing the steps taken.
+   */
   nextStep(sessionId: string, branchId: string): number {
+    const known = this.steps.get(sessionId + '\u0000' + branchId)
+    if (known !== undefined) return known
     const records = this.maxRecordStep.get(sessionId, branchId) as number | null
     const states = this.maxStateStep.get(sessionId, branchId) as number | null
     return Math.max(records ?? -1, states ?? -1) + 1
+  }
+
+  /** Steps below `next` of (session, branch) are taken (written in the current transaction). */
+  usedSteps(sessionId: string, branchId: string, next: number): void {
+    this.steps.set(sessionId + '\u0000' + branchId, next)
+  }
+
+  /** Forgets the known next steps (rollback, another connection's commit, structural stack change). */
+  forgetSteps(): void {
+    this.steps.clear()
   }
 
   /** Newest state artifact of (session, agent) with this state id and kind (ToolCall id, AgentCall correlation). */
@@ -200,6 +243,7 @@ export class SqliteArtifactStore implements ArtifactStore {
     return this.store.write(() => {
       const stepIdx = this.nextStep(a.sessionId, branchId)
       this.insertArtifact.run(ref, a.sessionId, a.agentId, branchId, episodeId, stepIdx, a.type, role, mime, ts, score, reward, rawLen, encodeHeaderExtras(extras), this.payloads.put(text))
+      this.usedSteps(a.sessionId, branchId, stepIdx + 1)
       extras.parentRefs.forEach((p, i) => this.insertRelation.run(ref, p, i))
       return {
         ref, sessionId: a.sessionId, agentId: a.agentId, branchId, episodeId, stepIdx, type: a.type, role, stateKind: null, stateId: null, mime,
@@ -209,14 +253,14 @@ export class SqliteArtifactStore implements ArtifactStore {
   }
 
   private header(ref: string): HeaderRow {
-    const row = this.selectHeader.get(ref, ref) as HeaderRow | undefined
+    const row = this.selectHeader.get(ref, ref, ref) as HeaderRow | undefined
     if (!row) throw new UserInputError(`unknown artifact ref ${ref}`, 'UNKNOWN_ARTIFACT')
     return row
   }
 
   get(ref: string): Artifact {
     const row = this.header(ref)
-    const body = this.payloads.get(this.selectBody.get(ref, ref) as string)
+    const body = this.payloads.get(this.selectBody.get(ref, ref, ref) as string)
     return { header: toHeader(row), payload: decodePayload(row, body) }
   }
 
@@ -237,6 +281,12 @@ export class SqliteArtifactStore implements ArtifactStore {
       arms.push(`SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries ${states.sql()}`)
       args.push(...states.args)
     }
+    if ((q.type === undefined || q.type === 'metrics') && (q.role === undefined || q.role === 'model_call')) {
+      const calls = armWhere({ ...q, type: undefined, role: undefined }, (c) => CALL_COLUMN[c] ?? c)
+      calls.where.unshift('copied = 0', 'call_ref IS NOT NULL')
+      arms.push(`SELECT ${CALL_HEADER_COLUMNS} FROM stack_entries ${calls.sql()}`)
+      args.push(...calls.args)
+    }
     const sql = `SELECT * FROM (${arms.join(' UNION ALL ')}) ORDER BY ts DESC, step_idx DESC, ref DESC LIMIT ?`
     return (this.store.db.prepare(sql).all(...args, limit) as HeaderRow[]).map(toHeader)
   }
@@ -250,8 +300,13 @@ export class SqliteArtifactStore implements ArtifactStore {
       .prepare(`SELECT COUNT(*) FROM stack_entries WHERE copied = 0 ${by ? 'AND conversation_id = ?' : ''}`)
       .pluck()
       .get(...(by ? [q.sessionId] : [])) as number
+    const calls = this.store.db
+      .prepare(`SELECT COUNT(*) FROM stack_entries WHERE copied = 0 AND call_ref IS NOT NULL ${by ? 'AND conversation_id = ?' : ''}`)
+      .pluck()
+      .get(...(by ? [q.sessionId] : [])) as number
     const counts = new Map(records.map((r) => [r.type, r.count]))
     if (states > 0) counts.set('state', (counts.get('state') ?? 0) + states)
+    if (calls > 0) counts.set('metrics', (counts.get('metrics') ?? 0) + calls)
     return [...counts].map(([type, count]) => ({ type, count })).sort((x, y) => y.count - x.count || (x.type < y.type ? -1 : x.type > y.type ? 1 : 0))
   }
 
@@ -265,7 +320,7 @@ export class SqliteArtifactStore implements ArtifactStore {
   parents(ref: string): ArtifactHeader[] {
     const out: ArtifactHeader[] = []
     for (const p of toHeader(this.header(ref)).parentRefs) {
-      const row = this.selectHeader.get(p, p) as HeaderRow | undefined
+      const row = this.selectHeader.get(p, p, p) as HeaderRow | undefined
       if (row) out.push(toHeader(row))
     }
     return out

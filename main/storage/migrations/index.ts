@@ -6,14 +6,15 @@ import { rolloutsMigration } from './005_rollouts'
 import { rolloutRunnerMigration } from './006_rolloutRunner'
 import { commandNamespacesMigration } from './007_commandNamespaces'
 import { stateRowsMigration } from './008_stateRows'
-import { bundlesMigration } from './009_bundles'
+import { modelCallRowsMigration } from './009_modelCallRows'
+import { bundlesMigration } from './010_bundles'
 import type { Migration } from './types'
 
 export type { Migration } from './types'
 
 /** Every migration in order. Append only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [ledgerMigration, artifactsMigration, stacksMigration, runtimeMigration, rolloutsMigration, rolloutRunnerMigration,
-  commandNamespacesMigration, stateRowsMigration, bundlesMigration]
+  commandNamespacesMigration, stateRowsMigration, modelCallRowsMigration, bundlesMigration]
 
 /** The schema version this build writes. */
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.length

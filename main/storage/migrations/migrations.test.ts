@@ -50,7 +50,7 @@ function checkStacksWork(file: string): void {
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'bundles'])
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles'])
   })
 
   it('007 covers every wallet-creation prefix the ledger reserves', () => {
@@ -129,6 +129,43 @@ describe('migrations', () => {
       expect(count('SELECT COUNT(*) FROM stack_entries WHERE copied = 1')).toBe(4)
       expect(count("SELECT COUNT(*) FROM artifacts WHERE type = 'state'")).toBe(7)
       expect(count("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('artifact_payloads', 'artifact_tags') AND type = 'view'")).toBe(2)
+    } finally {
+      store.close()
+    }
+  })
+
+  it('009 keeps every read of a v8 database the same, and new model calls read back as the same metrics artifacts', () => {
+    const file = join(dir, 'v8.db')
+    const db = new Database(file)
+    db.exec(readFileSync(join(FIXTURES, 'v8.sql'), 'utf8'))
+    db.close()
+    // What the v8 build read from this fixture (tests/fixtures/db/readAll.ts, run before migration 009 existed).
+    const expected: unknown = JSON.parse(readFileSync(join(FIXTURES, 'v8.reads.json'), 'utf8'))
+    const store = openStore(file)
+    try {
+      expect(store.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
+      const storage = createStackStorage(store)
+      expect(JSON.parse(JSON.stringify(readAll(storage)))).toEqual(expected)
+      // A model call stored with its answer is a metrics artifact like the ones recorded before.
+      const { stacks, artifacts } = storage
+      const c = stacks.createConversation({ name: 'v9', rootAgent: 'agent_alpha', id: 'chat_v9' })
+      stacks.push(c.id, c.rootAgent, [{ kind: 'user_message', text: 'hi' }])
+      const payload = { model: 'local/scripted', provider: 'local', promptTokens: 1, completionTokens: 2, costUsd: 0, latencyMs: 0, offline: true, replayed: false }
+      const answer = stacks.push(c.id, c.rootAgent, [{ kind: 'assistant_message', content: 'hello' }], { modelCall: { payload, tags: ['model_call', 'local/scripted', 'offline'] } })
+      const [metrics] = artifacts.query({ sessionId: 'chat_v9', type: 'metrics' })
+      expect(metrics).toMatchObject({ type: 'metrics', role: 'model_call', episodeId: '', stepIdx: 1, tags: ['model_call', 'local/scripted', 'offline'], parentRefs: [] })
+      expect(artifacts.get(metrics!.ref).payload).toEqual(payload)
+      expect(artifacts.get(answer.entries[0]!.ref).header.stepIdx).toBe(2)
+      expect(artifacts.query({ tag: 'model_call' }).map((h) => h.ref)).toContain(metrics!.ref)
+      expect(artifacts.query({ sessionId: 'chat_v9', role: 'model_call' }).map((h) => h.ref)).toEqual([metrics!.ref])
+      expect(artifacts.countByType({ sessionId: 'chat_v9' })).toEqual([{ type: 'state', count: 2 }, { type: 'metrics', count: 1 }])
+      const view = (sql: string) => store.db.prepare(sql).pluck().all(metrics!.ref)
+      expect(view("SELECT type FROM all_artifacts WHERE ref = ?")).toEqual(['metrics'])
+      expect(view('SELECT tag FROM artifact_tags WHERE ref = ? ORDER BY tag')).toEqual(['local/scripted', 'model_call', 'offline'])
+      // Rewound away, the metrics stay an artifact with the state they were stored with.
+      stacks.rewind(c.id, c.rootAgent, undefined, 0)
+      expect(artifacts.get(metrics!.ref)).toEqual({ header: metrics, payload })
+      expect(store.db.prepare("SELECT COUNT(*) FROM artifacts WHERE ref = ? AND type = 'metrics'").pluck().get(metrics!.ref)).toBe(1)
     } finally {
       store.close()
     }

@@ -35,19 +35,26 @@ export function requireConversationRow(st: StackStatements, idOrName: string): C
   throw new UserInputError(`unknown conversation ${idOrName}; ${list}`, 'UNKNOWN_CONVERSATION')
 }
 
-/** Validates and inserts a conversation (caller holds the transaction). */
-export function insertConversation(st: StackStatements, input: NewConversation, now: number): Conversation {
+/** Validates and inserts a conversation (caller holds the transaction); returns its row and the conversation. */
+export function insertConversation(st: StackStatements, input: NewConversation, now: number): { row: ConversationRow; conversation: Conversation } {
   const name = typeof input.name === 'string' ? input.name.trim() : ''
   if (name === '') throw new UserInputError('conversation name cannot be empty', 'BAD_CONVERSATION')
   const rootAgent = typeof input.rootAgent === 'string' ? input.rootAgent.trim() : ''
   if (rootAgent === '') throw new UserInputError(`conversation ${name}: root agent cannot be empty`, 'BAD_CONVERSATION')
   const id = input.id ?? `chat_${uuidv7(now)}`
   if (id.trim() === '' || id.length > 200) throw new UserInputError(`conversation id ${JSON.stringify(id)}: expected 1 to 200 characters`, 'BAD_CONVERSATION')
-  if (st.conversationByName.get(name)) throw new UserInputError(`conversation ${name} already exists`, 'CONVERSATION_EXISTS')
-  if (st.conversationById.get(id)) throw new UserInputError(`conversation id ${id} already exists`, 'CONVERSATION_EXISTS')
   const metadata = input.metadata ?? {}
-  st.insertConversation.run(id, name, rootAgent, now, MetadataColumn.encode({ metadata }))
-  return { id: asConversationId(id), name, rootAgent: asAgentId(rootAgent), createdAt: now, metadata }
+  const row: ConversationRow = { id, name, root_agent: rootAgent, created_at: now, metadata: MetadataColumn.encode({ metadata }) }
+  try {
+    // The unique name and id are checked by their indexes: no lookup before the insert.
+    st.insertConversation.run(row.id, row.name, row.root_agent, row.created_at, row.metadata)
+  } catch (err) {
+    if (!String((err as { code?: unknown })?.code).startsWith('SQLITE_CONSTRAINT')) throw err
+    if (st.conversationByName.get(name)) throw new UserInputError(`conversation ${name} already exists`, 'CONVERSATION_EXISTS')
+    if (st.conversationById.get(id)) throw new UserInputError(`conversation id ${id} already exists`, 'CONVERSATION_EXISTS')
+    throw err
+  }
+  return { row, conversation: { id: asConversationId(id), name, rootAgent: asAgentId(rootAgent), createdAt: now, metadata } }
 }
 
 /**

@@ -54,4 +54,45 @@ describe('row copies of the stack store', () => {
     t.app.close()
     t.cli.close()
   })
+
+  it('see a branch another connection made in a conversation this one just created, and continue its step counter', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p2e-rows-'))
+    dirs.push(dir)
+    const file = join(dir, 'db.sqlite')
+    const app = openStore(file)
+    const cli = openStore(file)
+    const mine = createStackStorage(app)
+    const theirs = createStackStorage(cli)
+    const conv = mine.stacks.createConversation({ name: 'fresh', rootAgent: 'agent', metadata: {} }).id as ConversationId
+    const first = mine.stacks.push(conv, A, [{ kind: 'user_message', text: 'one', meta: null }])
+    // the app's metrics take the next step; then the CLI writes (its own counter read from SQLite)
+    mine.artifacts.record({ type: 'metrics', sessionId: conv, agentId: 'agent', payload: { n: 1 } })
+    theirs.stacks.push(conv, A, [{ kind: 'user_message', text: 'two', meta: null }])
+    const other = theirs.stacks.createConversation({ name: 'other', rootAgent: 'agent', metadata: {} }).id as ConversationId
+    // a conversation created here, whose first branch the other connection makes
+    const fresh = mine.stacks.createConversation({ name: 'fresh2', rootAgent: 'agent', metadata: {} }).id as ConversationId
+    theirs.stacks.push(fresh, A, [{ kind: 'user_message', text: 'theirs first', meta: null }])
+    await nextTurn()
+    const third = mine.stacks.push(conv, A, [{ kind: 'user_message', text: 'three', meta: null }])
+    const after = mine.stacks.push(fresh, A, [{ kind: 'user_message', text: 'mine second', meta: null }])
+    expect(after.entries[0]!.index).toBe(1)
+    expect(mine.stacks.read(fresh, A).map((e) => (e.state.kind === 'user_message' ? e.state.text : ''))).toEqual(['theirs first', 'mine second'])
+    const steps = mine.artifacts.query({ sessionId: conv }).map((h) => h.stepIdx).sort((x, y) => x - y)
+    expect(steps).toEqual([0, 1, 2, 3])
+    expect(mine.artifacts.get(first.entries[0]!.ref).header.stepIdx).toBe(0)
+    expect(mine.artifacts.get(third.entries[0]!.ref).header.stepIdx).toBe(3)
+    expect(other).not.toBe(conv)
+    app.close()
+    cli.close()
+  })
+
+  it('report a duplicate conversation name or id with the same error as before (from the unique indexes)', () => {
+    const store = openStore(':memory:')
+    const { stacks } = createStackStorage(store)
+    stacks.createConversation({ name: 'taken', rootAgent: 'agent', metadata: {}, id: 'chat_1' })
+    expect(() => stacks.createConversation({ name: 'taken', rootAgent: 'agent', metadata: {} })).toThrow('conversation taken already exists')
+    expect(() => stacks.createConversation({ name: 'new', rootAgent: 'agent', metadata: {}, id: 'chat_1' })).toThrow('conversation id chat_1 already exists')
+    expect(stacks.listConversations().map((c) => c.name)).toEqual(['taken'])
+    store.close()
+  })
 })

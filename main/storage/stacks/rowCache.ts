@@ -16,6 +16,8 @@ export class RowCache {
   private readonly convs = new LruMap<string, ConversationRow>(4096)
   private readonly branches = new LruMap<string, BranchRow>(8192)
   private readonly currents = new LruMap<string, string>(8192)
+  /** Conversations inserted by this connection that have no branch row yet (lookups would miss). */
+  private readonly fresh = new LruMap<string, true>(4096)
 
   constructor(private readonly st: StackStatements) {}
 
@@ -36,13 +38,15 @@ export class RowCache {
     return row
   }
 
-  /** A conversation this connection just inserted. */
+  /** A conversation this connection just inserted: it has no branch and no checked-out pointer yet. */
   addConversation(row: ConversationRow): void {
     this.convs.set(row.id, row)
+    this.fresh.set(row.id, true)
   }
 
   /** Branch row, or undefined when it does not exist (misses are not cached). */
   branch(c: string, a: string, b: string): BranchRow | undefined {
+    if (this.fresh.get(c)) return undefined
     const k = c + SEP + a + SEP + b
     const hit = this.branches.get(k)
     if (hit) return hit
@@ -53,6 +57,7 @@ export class RowCache {
 
   /** Records a branch row this connection wrote (insert or new tail). */
   putBranch(row: BranchRow): void {
+    this.fresh.delete(row.conversation_id)
     this.branches.set(row.conversation_id + SEP + row.agent_id + SEP + row.branch_id, row)
   }
 
@@ -61,6 +66,7 @@ export class RowCache {
     const k = c + SEP + a
     const hit = this.currents.get(k)
     if (hit !== undefined) return hit
+    if (this.fresh.get(c)) return MAIN_BRANCH
     return (this.st.current.get(c, a) as string | undefined) ?? MAIN_BRANCH
   }
 
@@ -73,5 +79,6 @@ export class RowCache {
     this.convs.clear()
     this.branches.clear()
     this.currents.clear()
+    this.fresh.clear()
   }
 }

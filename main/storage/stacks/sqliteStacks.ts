@@ -32,7 +32,15 @@ import { RowCache } from './rowCache'
 import { segmentsIn } from './lineage'
 import { StateColumn } from './stateColumn'
 import { EntryCache } from './entryCache'
+import { OwnRefs } from './ownRefs'
 import { prepareStackStatements, type BranchRow, type ConversationRow, type EntryRow, type StackStatements } from './statements'
+
+/** The `call_*` columns of a model call's metrics (see migration 009). */
+function modelCallColumns(m: NonNullable<PushOptions['modelCall']>): { ref: string; header: string; body: string } {
+  const body = JSON.stringify(m.payload)
+  if (typeof body !== 'string') throw new UserInputError('model call metrics are not JSON-serialisable')
+  return { ref: newArtifactRef(), header: encodeHeaderExtras({ tags: m.tags, parentRefs: [], provenance: {}, meta: {} }), body }
+}
 
 /** Artifact `stateId` of a state: ToolCall id or AgentCall correlation. */
 const stateIdOf = (s: State): string | null => (s.kind === 'tool_call' ? s.id : s.kind === 'agent_call' ? s.correlationId : null)
@@ -48,6 +56,7 @@ export class SqliteStackStore implements StackStore {
   private readonly txn
   private readonly cache: EntryCache
   private readonly rows: RowCache
+  private readonly own = new OwnRefs()
   /** True until the end of the current event-loop turn once `PRAGMA data_version` was checked in it. */
   private checked = false
 
@@ -69,10 +78,15 @@ export class SqliteStackStore implements StackStore {
   private dropCaches(): void {
     this.cache.clear()
     this.rows.clear()
+    this.own.clear()
+    this.artifacts.forgetSteps()
   }
 
   private checkExternalWrites(): void {
-    if (this.cache.checkExternalWrites()) this.rows.clear()
+    if (!this.cache.checkExternalWrites()) return
+    this.rows.clear()
+    this.own.clear()
+    this.artifacts.forgetSteps()
   }
 
   /**
@@ -89,15 +103,25 @@ export class SqliteStackStore implements StackStore {
   /** Drops the row copies around a structural change (fork, rewind, checkout, prune, rename, delete). */
   private structural<T>(fn: () => T): T {
     this.rows.clear()
+    this.artifacts.forgetSteps()
+    this.own.clear()
     try {
       return fn()
     } finally {
       this.rows.clear()
+      this.artifacts.forgetSteps()
     }
   }
 
   createConversation(input: NewConversation): Conversation {
-    return this.store.write(() => insertConversation(this.st, input, this.now()))
+    const { row, conversation } = this.store.write(() => insertConversation(this.st, input, this.now()))
+    this.rows.addConversation(row)
+    if (input.id === undefined) {
+      // A fresh id: nothing of it exists anywhere, so its first step and its call refs are known.
+      this.artifacts.usedSteps(row.id, MAIN_BRANCH, 0)
+      this.own.adopt(row.id)
+    }
+    return conversation
   }
 
   getConversation(idOrName: string): Conversation {
@@ -158,20 +182,29 @@ export class SqliteStackStore implements StackStore {
       let step = this.artifacts.nextStep(c, row.branch_id)
       const tags = options.tags ?? []
       const provenance = options.provenance ?? {}
+      // The model call's metrics take the step before the first state's, as a record of their own did.
+      const call = options.modelCall && parsed.length > 0 ? modelCallColumns(options.modelCall) : null
+      if (call) step++
       // One row per state: the state and the header fields of its `state` artifact.
       const entries: StackEntry[] = parsed.map((state, k) => {
         const ref = newArtifactRef()
         const stateId = stateIdOf(state)
-        if (stateId !== null) batch.set(state.kind + '\u0000' + stateId, ref)
+        if (stateId !== null) {
+          batch.set(state.kind + '\u0000' + stateId, ref)
+          this.own.note(c, agent, state.kind, stateId, ref)
+        }
         const parent = this.causalParent(c, agent, state, batch)
         const header = encodeHeaderExtras({ tags, parentRefs: parent ? [parent] : [], provenance, meta: state.kind === 'finished' ? { isTerminal: true } : {} })
         const index = row.length + k
-        this.st.insertEntry.run(
+        const values = [
           c, agent, row.branch_id, index, ts, state.kind, ref, row.episode_id, step++, stateId,
           state.kind === 'agent_result' ? state.score : null, state.kind === 'tool_result' ? state.reward : null, header, this.artifacts.payloads.put(StateColumn.encode(state)),
-        )
+        ]
+        if (k === 0 && call) this.st.insertEntryWithCall.run(...values, call.ref, call.header, call.body)
+        else this.st.insertEntry.run(...values)
         return { index, ts, state, ref }
       })
+      this.artifacts.usedSteps(c, row.branch_id, step)
       // The branch tail is the newest entry row (no branch update per push).
       const length = row.length + entries.length
       if (entries.length > 0) this.rows.putBranch({ ...row, length, last_ts: ts })
@@ -340,6 +373,7 @@ export class SqliteStackStore implements StackStore {
     const link =
       s.kind === 'tool_result' ? (['tool_call', s.toolCallId] as const) : s.kind === 'agent_result' ? (['agent_call', s.correlationId] as const) : null
     if (!link) return null
-    return batch.get(link[0] + '\u0000' + link[1]) ?? this.artifacts.findStateRef(c, agent, link[1], link[0])
+    const known = batch.get(link[0] + '\u0000' + link[1]) ?? this.own.find(c, agent, link[0], link[1])
+    return known !== undefined ? known : this.artifacts.findStateRef(c, agent, link[1], link[0])
   }
 }

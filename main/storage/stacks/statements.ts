@@ -21,12 +21,20 @@ export interface EntryRow {
   state: string
 }
 
-/** Keeps the states of the `stack_entries` rows matching `where` as artifacts before they are deleted. */
-const archive = (where: string) => `INSERT OR IGNORE INTO artifacts
+/**
+ * Keeps the states of the `stack_entries` rows matching `where` as artifacts before they are
+ * deleted, and the model-call metrics stored in them.
+ */
+const archive = (where: string) => `WITH e AS (SELECT * FROM stack_entries WHERE copied = 0 AND ${where})
+  INSERT OR IGNORE INTO artifacts
     (ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body)
   SELECT ref, conversation_id, agent_id, branch_id, episode_id, step_idx, 'state', 'state', kind, state_id, 'application/json', ts,
          score, reward, length(CAST(state AS BLOB)), header, state
-    FROM stack_entries WHERE copied = 0 AND ${where}`
+    FROM e
+  UNION ALL
+  SELECT call_ref, conversation_id, agent_id, branch_id, '', step_idx - 1, 'metrics', 'model_call', NULL, NULL, 'application/json', ts,
+         NULL, NULL, length(CAST(call_body AS BLOB)), call_header, call_body
+    FROM e WHERE call_ref IS NOT NULL`
 
 /** The causal link of the archived states (a live state keeps it in its header JSON only). */
 const archiveLinks = (where: string) => `INSERT OR IGNORE INTO artifact_relations (child_ref, parent_ref, position)
@@ -82,6 +90,11 @@ export function prepareStackStatements(db: SqliteDatabase) {
     insertEntry: db.prepare(
       `INSERT INTO stack_entries (conversation_id, agent_id, branch_id, idx, ts, kind, ref, episode_id, step_idx, state_id, score, reward, header, state)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    /** The same with the metrics of the model call the state answers. */
+    insertEntryWithCall: db.prepare(
+      `INSERT INTO stack_entries (conversation_id, agent_id, branch_id, idx, ts, kind, ref, episode_id, step_idx, state_id, score, reward, header, state, call_ref, call_header, call_body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     entries: db.prepare(
       `SELECT idx, ts, ref, state FROM stack_entries

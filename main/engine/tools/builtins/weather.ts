@@ -32,6 +32,7 @@ export const getWeatherTool = defineTool({
   description: 'Get the current weather in a given location.',
   // Extra keys are forbidden, as in the original: an invented argument fails validation.
   input: z.strictObject({ location: z.string(), unit: z.string().default('fahrenheit') }),
+  inProcess: true, // a fixed table: no commit needed before it runs
   run(args): WeatherReport {
     const unit = args.unit.trim().toLowerCase()
     if (unit !== 'celsius' && unit !== 'fahrenheit') {
@@ -56,6 +57,7 @@ export const getLeagueLeaderTool = defineTool({
   name: 'get_league_leader',
   description: 'Get the current leader of a football league.',
   input: z.strictObject({ league: z.string() }),
+  inProcess: true,
   run(args): { league: string; leader: string } {
     const leader = LEAGUE_TABLE[args.league]
     if (!leader) throw new ToolError(`League '${args.league}' not found.`, 'NOT_FOUND')

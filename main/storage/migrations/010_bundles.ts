@@ -1,14 +1,14 @@
 import type { Migration } from './types'
 
 /**
- * v9: imported bundles. `bundle_origins` says where an imported conversation or rollout came
+ * v10: imported bundles. `bundle_origins` says where an imported conversation or rollout came
  * from (bundle file, source machine, time) and under which id it was exported, so a second
  * import of the same bundle is a no-op and `show` commands print the origin. Imported ledger
  * transfers are history of the source run: they live in `bundle_transfers`, never in the ledger
  * tables, so local balances and `ledger audit` are untouched.
  */
 export const bundlesMigration: Migration = {
-  version: 9,
+  version: 10,
   name: 'bundles',
   sql: `
 CREATE TABLE bundle_origins (
