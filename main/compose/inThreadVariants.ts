@@ -1,0 +1,59 @@
+import type { LedgerClient } from '../engine/ports/ledger'
+import { noopLogger, type Logger } from '../engine/ports/logger'
+import type { VariantExecutor } from '../engine/rollouts/pool'
+import type { SqliteStore } from '../storage/sqliteStore'
+import { buildVariantContext, contextKey, type VariantContext } from './variantContext'
+import { runVariantWith } from './variantTask'
+
+export interface InThreadVariantsOptions {
+  /** The host's connection: the one writer of the database for every variant. */
+  store: SqliteStore
+  /** The host's ledger client (absent: built on `store` from the settings). */
+  ledger?: LedgerClient
+  logger?: Logger
+  /** One commit per event-loop turn across all variants in flight (default on). */
+  groupCommit?: boolean
+}
+
+/**
+ * The single-writer executor: every variant runs as a concurrent task on this thread, on one
+ * engine over the host's connection, so the database has exactly one writer (no lock waits, no
+ * SQLITE_BUSY sleeps) and the engine's writes of one event-loop turn, across variants, share one
+ * commit. A variant is I/O-bound (model latency): `--parallel` bounds the tasks in flight, not
+ * threads. A failing variant is its row's error; one over its deadline is stopped by its signal.
+ */
+export function inThreadVariants(o: InThreadVariantsOptions): { run: VariantExecutor; close: () => Promise<void> } {
+  const contexts = new Map<string, Promise<VariantContext>>()
+  const log = o.logger ?? noopLogger
+  const contextFor = (task: Parameters<VariantExecutor>[0]): Promise<VariantContext> => {
+    const key = contextKey(task)
+    let c = contexts.get(key)
+    if (!c) {
+      c = buildVariantContext(task, {
+        store: o.store, log, groupCommit: o.groupCommit ?? true,
+        ...(o.ledger ? { ledger: o.ledger } : {}),
+        kill: () => {
+          // A simulated crash: this engine is gone; the next variant builds a new one.
+          contexts.delete(key)
+          void c?.then((ctx) => ctx.engine.close())
+        },
+      })
+      contexts.set(key, c)
+      c.catch(() => contexts.delete(key))
+    }
+    return c
+  }
+  return {
+    run: async (task, signal) => runVariantWith(await contextFor(task), task, signal),
+    close: async () => {
+      const all = [...contexts.values()]
+      contexts.clear()
+      for (const p of all) {
+        const ctx = await p.catch(() => null)
+        if (!ctx) continue
+        ctx.engine.close()
+        if (!o.ledger) await ctx.ledger.close()
+      }
+    },
+  }
+}

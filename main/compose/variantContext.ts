@@ -1,0 +1,60 @@
+import { loadConfig } from '../engine/config/load'
+import { messageOf } from '../engine/errors'
+import { loadEvaluators } from '../engine/evals/registry'
+import type { LedgerClient } from '../engine/ports/ledger'
+import type { Logger } from '../engine/ports/logger'
+import type { VariantTask } from '../engine/rollouts/repository'
+import type { ExpandedVariant } from '../engine/schema/rollout'
+import type { Engine } from '../engine/runtime/engine'
+import { cantonLedgerFromSettings } from '../ledger/canton/fromSettings'
+import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
+import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
+import type { SqliteStore } from '../storage/sqliteStore'
+import { composeEngine } from './engine'
+
+/** Everything a variant task runs on, built once and reused by every later variant of the same setup. */
+export interface VariantContext {
+  store: SqliteStore
+  repo: SqliteRolloutStore
+  config: ReturnType<typeof loadConfig>
+  ledger: LedgerClient
+  evaluators: Awaited<ReturnType<typeof loadEvaluators>>
+  engine: Engine
+  log: Logger
+  /** Decoded rollout specs (a rollout's spec never changes: decoded once, not once per variant). */
+  specs: Map<string, ExpandedVariant[]>
+  /** Engine 'error' events per conversation-key prefix (one listener for every variant in flight). */
+  bugs: Map<string, string[]>
+  /** The "process" dies (fault injection): this context is dropped, its engine closed. */
+  kill: () => void
+}
+
+/** What the context is built on: its own connection (worker thread) or the host's (single writer). */
+export interface VariantContextParts {
+  store: SqliteStore
+  /** The host's ledger client; absent: one is built on `store` (or for Canton) from the settings. */
+  ledger?: LedgerClient
+  log: Logger
+  /** One commit per event-loop turn across the variants (only when every writer uses `store`). */
+  groupCommit?: boolean
+  kill: () => void
+}
+
+/** The cache key of a task's setup: tasks with the same key share one context. */
+export const contextKey = (t: Pick<VariantTask, 'dbPath' | 'configDir' | 'env' | 'modelMode'>): string => JSON.stringify([t.dbPath, t.configDir, t.env, t.modelMode])
+
+/** Builds the config, evaluators, ledger client and engine for `task`'s setup on `parts.store`. */
+export async function buildVariantContext(task: Pick<VariantTask, 'configDir' | 'env' | 'modelMode'>, parts: VariantContextParts): Promise<VariantContext> {
+  const { store, log } = parts
+  const config = loadConfig({ configDir: task.configDir, env: task.env })
+  const { settings } = config
+  const ledger = parts.ledger ?? (settings.ledger.backend === 'canton' ? cantonLedgerFromSettings(settings, task.env) : new EmbeddedLedger(store, { party: settings.ledger.partyId }))
+  const evaluators = await loadEvaluators(task.configDir)
+  const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode, logger: log, ...(parts.groupCommit ? { groupCommit: true } : {}) })
+  const bugs = new Map<string, string[]>()
+  engine.events.on('error', (e: { key: string; error: unknown }) => {
+    const variant = e.key.split('\u0000')[0]!
+    bugs.get(variant)?.push(messageOf(e.error))
+  })
+  return { store, repo: new SqliteRolloutStore(store), config, ledger, evaluators, engine, log, specs: new Map(), bugs, kill: parts.kill }
+}
