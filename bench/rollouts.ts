@@ -1,5 +1,6 @@
 // Rollout benchmark: 200 variants against a local fake OpenAI-compatible model with 100 ms latency.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -32,9 +33,10 @@ function specYaml(n: number, judge = true): string {
   return `teams:\n  bench:\n    initial_message: Tell me something nice.\n    base: { agent_id: agent_alpha, model: openai/gpt-4o, tools: [] }\n    variants:\n      temperature: [${temps.join(', ')}]\n      top_p: [${tops.join(', ')}]\n${judge ? '    eval: { evaluator_id: gpt4_judge, model: openai/gpt-4o-mini }\n' : ''}`
 }
 
-type Mode = 'writer' | 'pool'
+type Mode = 'writer' | 'autocommit' | 'pool'
 const MODES: Record<Mode, string> = {
   writer: 'single writer (variants in-thread, one connection, group commit)',
+  autocommit: 'single writer without group commit (as in the app)',
   pool: `worker pool (${PARALLEL} threads, ${PARALLEL + 1} connections; before)`,
 }
 
@@ -46,7 +48,7 @@ async function benchMode(mode: Mode, dir: string, baseUrl: string): Promise<{ ro
   const store = openStore(dbPath)
   const busy = countBusyWaits(store.db)
   const ledger = new EmbeddedLedger(store, { party: config.settings.ledger.partyId })
-  const executor = mode === 'pool' ? variantPool(PARALLEL, { keepWarm: true }) : inThreadVariants({ store, ledger })
+  const executor = mode === 'pool' ? variantPool(PARALLEL, { keepWarm: true }) : inThreadVariants({ store, ledger, parallel: PARALLEL, groupCommit: mode === 'writer' })
   const deps: RolloutDeps = { repo: new SqliteRolloutStore(store), ledger, executor: executor.run, task: { dbPath, configDir: CONFIG, env, modelMode: 'record' } }
   const run = async (n: number, parallel: number, judge = true) => {
     const file = join(dir, `spec-${n}-${Math.random().toString(36).slice(2)}.yml`)
@@ -54,18 +56,20 @@ async function benchMode(mode: Mode, dir: string, baseUrl: string): Promise<{ ro
     const spec = loadRolloutSpec(file, { configDir: CONFIG, agents: config.agents.map((a) => a.id), evaluators: new EvaluatorRegistry(), tools: builtinRegistry().names(), strictTools: false })
     const r = await createRollout(deps, { specFile: file, source: spec.source, variants: spec.variants.slice(0, n), options: { parallel, strictTools: false, replay: false, taskTimeoutMs: 120_000 } })
     const waits0 = busy.waits
+    const profile = process.env.BENCH_CPU_PROF && n === VARIANTS && !judge ? await startProfile() : null
     const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     await runRollout(deps, r.id)
     const ms = performance.now() - t0
     const cpu = process.cpuUsage(cpu0)
+    if (profile) await profile.stop(`${process.env.BENCH_CPU_PROF}.${mode}.cpuprofile`)
     const rows = deps.repo.variants(r.id)
     const failed = rows.filter((v) => v.status !== 'done')
     if (failed.length) throw new Error(`bench variants failed: ${failed[0]!.error}`)
     if (rows.some((v) => v.metrics?.usage.offline)) throw new Error('bench variants were answered offline; the fake model was not used')
     const calls = rows.reduce((a, v) => a + v.metrics!.usage.calls + v.metrics!.judgeUsage.calls, 0)
     const modelMs = rows.reduce((a, v) => a + v.metrics!.usage.modelMs + v.metrics!.judgeUsage.modelMs, 0)
-    if (process.env.BENCH_DEBUG) console.error(mode, n, parallel, judge, { ms, calls, avgModelMs: modelMs / calls })
+    if (process.env.BENCH_DEBUG) console.error(mode, n, parallel, judge, { ms, calls, avgModelMs: modelMs / calls, cpuMs: (cpu.user + cpu.system) / 1000 })
     return { ms, cpuMsPerVariant: (cpu.user + cpu.system) / 1000 / n, busyWaits: busy.waits - waits0, avgModelMs: modelMs / calls }
   }
   try {
@@ -79,7 +83,7 @@ async function benchMode(mode: Mode, dir: string, baseUrl: string): Promise<{ ro
     const rounds = Math.ceil(VARIANTS / PARALLEL)
     const ideal = single * rounds
     const efficiency = ideal / par.ms
-    const tag = mode === 'pool' ? ' [pool]' : ''
+    const tag = mode === 'writer' ? '' : ` [${mode}]`
     return {
       efficiency,
       rows: [
@@ -89,7 +93,7 @@ async function benchMode(mode: Mode, dir: string, baseUrl: string): Promise<{ ro
         { name: `parallel efficiency${tag} (ideal / measured)`, value: efficiency * 100, unit: '%', target: '≥ 90%', ok: efficiency >= 0.9, note: `speedup / ${PARALLEL} lanes: ${(((single * VARIANTS) / par.ms / PARALLEL) * 100).toFixed(1)} % (at most ${((VARIANTS / rounds / PARALLEL) * 100).toFixed(0)} % with ${rounds} rounds)${mode === 'pool' ? '; lock waits not counted (a connection per thread)' : ''}` },
         { name: `CPU per variant${tag} (this process, all threads; judge included)`, value: par.cpuMsPerVariant, unit: 'ms', note: 'model server in its own process, not counted' },
         { name: `CPU per variant${tag}, judge excluded (same rollout without eval)`, value: noJudge.cpuMsPerVariant, unit: 'ms', target: '≤ 3 ms', ok: noJudge.cpuMsPerVariant <= 3, note: `${noJudge.ms.toFixed(0)} ms wall` },
-        ...(mode === 'pool' ? [] : [{ name: 'SQLITE_BUSY lock waits (host connection, whole 200-variant run)', value: par.busyWaits + noJudge.busyWaits, unit: 'waits', target: '0', ok: par.busyWaits + noJudge.busyWaits === 0, note: 'busy_timeout=0 + retry counter' }]),
+        ...(mode === 'pool' ? [] : [{ name: `SQLITE_BUSY lock waits${tag} (host connection, both 200-variant runs)`, value: par.busyWaits + noJudge.busyWaits, unit: 'waits', target: '0', ok: par.busyWaits + noJudge.busyWaits === 0, note: 'busy_timeout=0 + retry counter' }]),
       ],
     }
   } finally {
@@ -110,6 +114,22 @@ export async function benchRollouts(): Promise<BenchRow[]> {
   } finally {
     await model.close()
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** BENCH_CPU_PROF=path: a CPU profile of this thread over the 200-variant run without judge. */
+async function startProfile(): Promise<{ stop: (file: string) => Promise<void> }> {
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  return {
+    stop: async (file) => {
+      const { profile } = await session.post('Profiler.stop')
+      writeFileSync(file, JSON.stringify(profile))
+      session.disconnect()
+      console.error(`CPU profile: ${file}`)
+    },
   }
 }
 

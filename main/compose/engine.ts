@@ -34,7 +34,23 @@ export interface ComposeEngineOptions {
   groupCommit?: boolean
   /** Where model calls, tool calls, turns and ledger commands are logged (default: nowhere). */
   logger?: Logger
+  /** False: model answers are not streamed (nobody shows the tokens: rollout variants). Default true. */
+  streamTokens?: boolean
+  /** Raises every provider's concurrent-call limit to at least this (one engine serving `--parallel` variants). */
+  modelConcurrencyFloor?: number
 }
+
+/** The configured limits with every provider (and the default `*`) raised to at least `floor`. */
+const limitsWithFloor = (text: string, floor = 0) => {
+  const limits = parseConcurrencyLimits(text)
+  return floor > 0 ? Object.fromEntries(Object.entries({ '*': 16, ...limits }).map(([k, v]) => [k, Math.max(v, floor)])) : limits
+}
+
+/** Drops the token callback: the provider makes a plain (non-streaming) request. */
+const unstreamed = (p: ModelProvider): ModelProvider => ({
+  label: p.label,
+  complete: (request, options) => p.complete(request, options?.signal ? { signal: options.signal } : {}),
+})
 
 /**
  * Builds the engine on SQLite-backed ports: one composition for the CLI, the desktop app and
@@ -44,7 +60,8 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
   const { settings } = o.config
   const { stacks, artifacts } = createStackStorage(o.store)
   const router = new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
-  const inner = o.model ?? new LimitedProvider(router, parseConcurrencyLimits(settings.llm.concurrency))
+  const limited = o.model ?? new LimitedProvider(router, limitsWithFloor(settings.llm.concurrency, o.modelConcurrencyFloor))
+  const inner = o.streamTokens === false ? unstreamed(limited) : limited
   const recording = new RecordingProvider(o.modelMode === 'replay' ? null : inner, new SqliteRecordingStore(o.store), o.modelMode ?? 'record')
   const log = o.logger ?? noopLogger
   const models = o.logger ? loggedModel(recording, log.child({ component: 'model' })) : recording

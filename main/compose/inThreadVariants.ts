@@ -11,8 +11,14 @@ export interface InThreadVariantsOptions {
   /** The host's ledger client (absent: built on `store` from the settings). */
   ledger?: LedgerClient
   logger?: Logger
-  /** One commit per event-loop turn across all variants in flight (default on). */
+  /**
+   * One commit per event-loop turn across all variants in flight. Only when nothing else writes
+   * to `store` in this process meanwhile (the CLI); the app's chat engine shares its connection,
+   * so the app leaves it off (its writes would join a batch before their events go out).
+   */
   groupCommit?: boolean
+  /** The rollout's `--parallel`: the engine's model-call limit per provider is raised to it. */
+  parallel?: number
 }
 
 /**
@@ -20,7 +26,8 @@ export interface InThreadVariantsOptions {
  * engine over the host's connection, so the database has exactly one writer (no lock waits, no
  * SQLITE_BUSY sleeps) and the engine's writes of one event-loop turn, across variants, share one
  * commit. A variant is I/O-bound (model latency): `--parallel` bounds the tasks in flight, not
- * threads. A failing variant is its row's error; one over its deadline is stopped by its signal.
+ * threads. A failing variant is its row's error; one over its deadline is stopped by its signal,
+ * and `close()` stops every variant in flight (their rows stay `running`, so a resume reruns them).
  */
 export function inThreadVariants(o: InThreadVariantsOptions): { run: VariantExecutor; close: () => Promise<void> } {
   const contexts = new Map<string, Promise<VariantContext>>()
@@ -30,7 +37,8 @@ export function inThreadVariants(o: InThreadVariantsOptions): { run: VariantExec
     let c = contexts.get(key)
     if (!c) {
       c = buildVariantContext(task, {
-        store: o.store, log, groupCommit: o.groupCommit ?? true,
+        store: o.store, log, groupCommit: o.groupCommit ?? false,
+        ...(o.parallel ? { modelConcurrencyFloor: o.parallel } : {}),
         ...(o.ledger ? { ledger: o.ledger } : {}),
         kill: () => {
           // A simulated crash: this engine is gone; the next variant builds a new one.
@@ -43,9 +51,20 @@ export function inThreadVariants(o: InThreadVariantsOptions): { run: VariantExec
     }
     return c
   }
+  // Closing stops the variants in flight (as destroying a worker pool does): they end as aborted.
+  const closing = new AbortController()
   return {
-    run: async (task, signal) => runVariantWith(await contextFor(task), task, signal),
+    run: async (task, signal) => {
+      try {
+        return await runVariantWith(await contextFor(task), task, AbortSignal.any([signal, closing.signal]))
+      } catch (err) {
+        // Stopped by close(): like a process that dies, the row stays as it was for a resume.
+        if (closing.signal.aborted) return { status: 'killed' }
+        throw err
+      }
+    },
     close: async () => {
+      closing.abort(new Error('variant executor closed'))
       const all = [...contexts.values()]
       contexts.clear()
       for (const p of all) {

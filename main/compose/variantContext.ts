@@ -37,6 +37,8 @@ export interface VariantContextParts {
   log: Logger
   /** One commit per event-loop turn across the variants (only when every writer uses `store`). */
   groupCommit?: boolean
+  /** Concurrent model calls allowed per provider, at least (the rollout's `--parallel`). */
+  modelConcurrencyFloor?: number
   kill: () => void
 }
 
@@ -50,7 +52,12 @@ export async function buildVariantContext(task: Pick<VariantTask, 'configDir' | 
   const { settings } = config
   const ledger = parts.ledger ?? (settings.ledger.backend === 'canton' ? cantonLedgerFromSettings(settings, task.env) : new EmbeddedLedger(store, { party: settings.ledger.partyId }))
   const evaluators = await loadEvaluators(task.configDir)
-  const engine = composeEngine({ store, config, ledger, modelMode: task.modelMode, logger: log, ...(parts.groupCommit ? { groupCommit: true } : {}) })
+  // Nobody shows a variant's tokens: plain (non-streaming) model requests cost less CPU.
+  const engine = composeEngine({
+    store, config, ledger, modelMode: task.modelMode, logger: log, streamTokens: false,
+    ...(parts.groupCommit ? { groupCommit: true } : {}),
+    ...(parts.modelConcurrencyFloor ? { modelConcurrencyFloor: parts.modelConcurrencyFloor } : {}),
+  })
   const bugs = new Map<string, string[]>()
   engine.events.on('error', (e: { key: string; error: unknown }) => {
     const variant = e.key.split('\u0000')[0]!

@@ -22,6 +22,8 @@ const aborted = (signal: AbortSignal | undefined): Promise<never> =>
  */
 export async function runVariantWith(ctx: VariantContext, task: VariantTask, signal?: AbortSignal): Promise<VariantTaskResult> {
   const { repo, engine } = ctx
+  // With a group commit the row updates join the open batch instead of committing on their own.
+  const write = (fn: () => void): void => (engine.deps.groupCommit ? engine.deps.groupCommit.run(fn) : fn())
   const log = ctx.log.child({ rollout: task.rolloutId, team: task.team, variant: task.variantId })
   const started = Date.now()
   log.info('variant started')
@@ -57,7 +59,7 @@ export async function runVariantWith(ctx: VariantContext, task: VariantTask, sig
         ...(task.traceparent ? { traceparent: task.traceparent } : {}),
         ...(signal ? { signal } : {}),
         onStarted: (cid) => {
-          repo.markRunning(task.rolloutId, task.team, task.variantId, cid)
+          write(() => repo.markRunning(task.rolloutId, task.team, task.variantId, cid))
           postVariantPhase({ rolloutId: task.rolloutId, team: task.team, variantId: task.variantId, phase: 'running' })
         },
         onJudging: () => postVariantPhase({ rolloutId: task.rolloutId, team: task.team, variantId: task.variantId, phase: 'judging' }),
@@ -66,7 +68,7 @@ export async function runVariantWith(ctx: VariantContext, task: VariantTask, sig
       die,
     ])
     metrics.errors.push(...bugs)
-    repo.markDone(task.rolloutId, task.team, task.variantId, metrics)
+    write(() => repo.markDone(task.rolloutId, task.team, task.variantId, metrics))
     log.info('variant finished', { ms: Date.now() - started, errors: metrics.errors.length })
     return { status: 'done' }
   } catch (err) {

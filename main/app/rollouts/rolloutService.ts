@@ -8,7 +8,8 @@ import type { LoadedConfig } from '../../engine/config/types'
 import { AppError, ConfigError, messageOf, UserInputError } from '../../engine/errors'
 import { loadEvaluators, type EvaluatorRegistry } from '../../engine/evals/registry'
 import type { LedgerClient } from '../../engine/ports/ledger'
-import { variantPool, type VariantExecutor } from '../../engine/rollouts/pool'
+import type { VariantExecutor } from '../../engine/rollouts/pool'
+import { inThreadVariants } from '../../compose/inThreadVariants'
 import type { ProcessLogging } from '../../logging/processLogging'
 import { runByAnother } from '../../engine/rollouts/liveness'
 import { readLimited } from '../../engine/config/readLimited'
@@ -225,7 +226,13 @@ export class RolloutService {
   }
 
   private launch(id: string, parallel: number): void {
-    const pool = (this.o.pool ?? ((n) => variantPool(n, this.o.logging ? { logger: this.o.logging.workersLogger } : {})))(parallel)
+    // Single writer: the variants run in this thread on the app's connection. No group commit:
+    // the chat engine writes through the same connection and its events must not wait for a batch.
+    const inThread = (n: number) => inThreadVariants({
+      store: this.o.store, ...(this.o.config.settings.ledger.enabled ? { ledger: this.o.ledger } : {}),
+      ...(this.o.logging ? { logger: this.o.logging.workersLogger } : {}), parallel: n, groupCommit: false,
+    })
+    const pool = (this.o.pool ?? inThread)(parallel)
     this.pools.add(pool)
     this.poolOf.set(id, pool)
     this.listenToPhases()

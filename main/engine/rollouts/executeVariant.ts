@@ -71,12 +71,13 @@ export async function executeVariant(o: ExecuteVariantOptions): Promise<VariantM
   const { model: before, judge: judgedBefore } = conversationUsage(artifacts, conversationId)
   const wallMs = Math.max(facts.lastTs - facts.firstTs, Date.now() - started)
   o.onJudging?.()
+  const evals = evalsOf(variant.eval)
   const scores = await evaluate(
     {
       conversationId, agentId: facts.rootAgent, answer: facts.answer ?? '', traj: facts.traj, toolCalls: facts.toolCalls,
       transfers: facts.transfers, costUsd: before.costUsd, totalTokens: before.totalTokens, wallMs, modelMs: before.modelMs,
     },
-    evalsOf(variant.eval),
+    evals,
     {
       registry: o.evaluators, artifacts, configDir: o.configDir, models: engine.deps.models, branchId: facts.rootBranch, answerRef: facts.answerRef,
       provenance: { rolloutId: o.rolloutId, teamId: variant.teamId, variantId: variant.id, sample: variant.index },
@@ -84,7 +85,8 @@ export async function executeVariant(o: ExecuteVariantOptions): Promise<VariantM
     },
   )
   await o.afterEvaluate?.()
-  const usage = conversationUsage(artifacts, conversationId)
+  // Without evaluators nothing was added since: the usage read above still holds.
+  const usage = evals.length ? conversationUsage(artifacts, conversationId) : { model: before, judge: judgedBefore }
   let ledger: VariantLedger | null = null
   if (o.ledger) {
     const agent = facts.rootAgent
