@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from '../main/engine/config/load'
@@ -17,6 +18,7 @@ import { EmbeddedLedger } from '../main/storage/ledger/embeddedLedger'
 import { SqliteRolloutStore } from '../main/storage/rollouts/sqliteRollouts'
 import { openStore } from '../main/storage/sqliteStore'
 import { inThreadVariants } from '../main/compose/inThreadVariants'
+import type { ModelProvider } from '../main/engine/ports/model'
 import { countBusyWaits } from './busy'
 import type { BenchRow } from './report'
 import { startSlowModel } from './rolloutModel'
@@ -33,8 +35,9 @@ function specYaml(n: number, judge = true): string {
   return `teams:\n  bench:\n    initial_message: Tell me something nice.\n    base: { agent_id: agent_alpha, model: openai/gpt-4o, tools: [] }\n    variants:\n      temperature: [${temps.join(', ')}]\n      top_p: [${tops.join(', ')}]\n${judge ? '    eval: { evaluator_id: gpt4_judge, model: openai/gpt-4o-mini }\n' : ''}`
 }
 
-type Mode = 'writer' | 'autocommit' | 'pool'
+type Mode = 'writer' | 'engine' | 'autocommit' | 'pool'
 const MODES: Record<Mode, string> = {
+  engine: 'single writer, in-process model (no HTTP): the engine alone',
   writer: 'single writer (variants in-thread, one connection, group commit)',
   autocommit: 'single writer without group commit (as in the app)',
   pool: `worker pool (${PARALLEL} threads, ${PARALLEL + 1} connections; before)`,
@@ -48,7 +51,7 @@ async function benchMode(mode: Mode, dir: string, baseUrl: string): Promise<{ ro
   const store = openStore(dbPath)
   const busy = countBusyWaits(store.db)
   const ledger = new EmbeddedLedger(store, { party: config.settings.ledger.partyId })
-  const executor = mode === 'pool' ? variantPool(PARALLEL, { keepWarm: true }) : inThreadVariants({ store, ledger, parallel: PARALLEL, groupCommit: mode === 'writer' })
+  const executor = mode === 'pool' ? variantPool(PARALLEL, { keepWarm: true }) : inThreadVariants({ store, ledger, parallel: PARALLEL, groupCommit: mode !== 'autocommit', ...(mode === 'engine' ? { model: inProcessModel() } : {}) })
   const deps: RolloutDeps = { repo: new SqliteRolloutStore(store), ledger, executor: executor.run, task: { dbPath, configDir: CONFIG, env, modelMode: 'record' } }
   const run = async (n: number, parallel: number, judge = true) => {
     const file = join(dir, `spec-${n}-${Math.random().toString(36).slice(2)}.yml`)
@@ -66,7 +69,7 @@ async function benchMode(mode: Mode, dir: string, baseUrl: string): Promise<{ ro
     const rows = deps.repo.variants(r.id)
     const failed = rows.filter((v) => v.status !== 'done')
     if (failed.length) throw new Error(`bench variants failed: ${failed[0]!.error}`)
-    if (rows.some((v) => v.metrics?.usage.offline)) throw new Error('bench variants were answered offline; the fake model was not used')
+    if (rows.some((v) => v.metrics?.usage.offline || v.metrics?.usage.calls === 0)) throw new Error('bench variants were answered offline; the fake model was not used')
     const calls = rows.reduce((a, v) => a + v.metrics!.usage.calls + v.metrics!.judgeUsage.calls, 0)
     const modelMs = rows.reduce((a, v) => a + v.metrics!.usage.modelMs + v.metrics!.judgeUsage.modelMs, 0)
     if (process.env.BENCH_DEBUG) console.error(mode, n, parallel, judge, { ms, calls, avgModelMs: modelMs / calls, cpuMs: (cpu.user + cpu.system) / 1000 })
@@ -83,7 +86,7 @@ async function benchMode(mode: Mode, dir: string, baseUrl: string): Promise<{ ro
     const rounds = Math.ceil(VARIANTS / PARALLEL)
     const ideal = single * rounds
     const efficiency = ideal / par.ms
-    const tag = mode === 'writer' ? '' : ` [${mode}]`
+    const tag = mode === 'writer' ? '' : ` [${mode === 'engine' ? 'engine alone, in-process model' : mode}]`
     return {
       efficiency,
       rows: [
@@ -105,8 +108,8 @@ async function benchMode(mode: Mode, dir: string, baseUrl: string): Promise<{ ro
 export async function benchRollouts(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'p2e-bench-ro-'))
   const model = await startSlowModel(LATENCY_MS)
-  // BENCH_ROLLOUT_MODES=writer,pool adds the worker-pool executor (slow to warm: 32 threads).
-  const modes = (process.env.BENCH_ROLLOUT_MODES ?? 'writer').split(',').map((s) => s.trim()).filter((s): s is Mode => s in MODES)
+  // BENCH_ROLLOUT_MODES=writer,engine,autocommit,pool picks the executors (the pool is slow to warm: 32 threads).
+  const modes = (process.env.BENCH_ROLLOUT_MODES ?? 'writer,engine').split(',').map((s) => s.trim()).filter((s): s is Mode => s in MODES)
   try {
     const rows: BenchRow[] = []
     for (const mode of modes) rows.push(...(await benchMode(mode, dir, model.baseUrl)).rows)
@@ -114,6 +117,20 @@ export async function benchRollouts(): Promise<BenchRow[]> {
   } finally {
     await model.close()
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** A model in this process that answers every call (agent and judge) after the same latency, with no HTTP. */
+function inProcessModel(): ModelProvider {
+  return {
+    label: 'bench in-process model',
+    complete: async (request) => {
+      await sleep(LATENCY_MS)
+      return {
+        message: { content: '{"score": 0.8, "comment": "fake"}', toolCalls: [] }, usage: { promptTokens: 200, completionTokens: 20 },
+        costUsd: 0.0001, model: request.model, provider: 'openai', latencyMs: LATENCY_MS, offline: false,
+      }
+    },
   }
 }
 

@@ -25,6 +25,8 @@ export interface ComposeEngineOptions {
   modelMode?: 'record' | 'replay'
   /** Replaces the model router (tests, benchmarks). */
   model?: ModelProvider
+  /** Used instead of an in-thread model router, under the same limits and recording (a router on a worker thread). */
+  router?: ModelProvider
   settings?: Partial<RuntimeSettings>
   /**
    * Group commit (one commit per event-loop turn across conversations). Only for a thread whose
@@ -59,7 +61,7 @@ const unstreamed = (p: ModelProvider): ModelProvider => ({
 export function composeEngine(o: ComposeEngineOptions): Engine {
   const { settings } = o.config
   const { stacks, artifacts } = createStackStorage(o.store)
-  const router = new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
+  const router = o.router ?? new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
   const limited = o.model ?? new LimitedProvider(router, limitsWithFloor(settings.llm.concurrency, o.modelConcurrencyFloor))
   const inner = o.streamTokens === false ? unstreamed(limited) : limited
   const recording = new RecordingProvider(o.modelMode === 'replay' ? null : inner, new SqliteRecordingStore(o.store), o.modelMode ?? 'record')

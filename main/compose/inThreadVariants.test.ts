@@ -28,14 +28,14 @@ afterEach(async () => {
 })
 
 /** A rollout run by the single-writer executor on `store` (the host's one connection). */
-async function start(file: string, o: { faults?: Record<string, VariantTask['inject']>; timeoutMs?: number; groupCommit?: boolean } = {}) {
+async function start(file: string, o: { faults?: Record<string, VariantTask['inject']>; timeoutMs?: number; groupCommit?: boolean; modelThread?: boolean } = {}) {
   const env = { P2ENGINE_HOME: dir, OPENAI_API_KEY: '' }
   const config = loadConfig({ configDir: CONFIG_DIR, env, dotenvPath: null })
   const spec = loadRolloutSpec(join(CONFIG_DIR, file), {
     configDir: CONFIG_DIR, agents: config.agents.map((a) => a.id), evaluators: new EvaluatorRegistry(), tools: builtinRegistry().names(), strictTools: true,
   })
   const ledger = new EmbeddedLedger(store, { party: config.settings.ledger.partyId })
-  const executor = inThreadVariants({ store, ledger, parallel: 4, groupCommit: o.groupCommit ?? true })
+  const executor = inThreadVariants({ store, ledger, parallel: 4, groupCommit: o.groupCommit ?? true, modelThread: o.modelThread ?? false })
   closers.push(executor.close)
   const repo = new SqliteRolloutStore(store)
   const deps: RolloutDeps = {
@@ -65,8 +65,8 @@ describe('single-writer rollout executor (variants in-thread on the host connect
     expect(store.db.inTransaction).toBe(false)
   })
 
-  it('without group commit (as in the app) runs the joke rollout offline, every answer judged', async () => {
-    const { deps, repo, rollout } = await start('rollout_joke.yml', { groupCommit: false })
+  it('without group commit (as in the app) and with model calls on their own thread, runs the joke rollout offline, every answer judged', async () => {
+    const { deps, repo, rollout } = await start('rollout_joke.yml', { groupCommit: false, modelThread: true })
     expect((await runRollout(deps, rollout.id)).status).toBe('done')
     expect(repo.variants(rollout.id).map((v) => [v.status, v.metrics?.judgeUsage.calls])).toEqual(Array.from({ length: 6 }, () => ['done', 1]))
   })

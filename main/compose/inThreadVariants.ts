@@ -1,5 +1,6 @@
 import type { LedgerClient } from '../engine/ports/ledger'
 import { noopLogger, type Logger } from '../engine/ports/logger'
+import type { ModelProvider } from '../engine/ports/model'
 import type { VariantExecutor } from '../engine/rollouts/pool'
 import type { SqliteStore } from '../storage/sqliteStore'
 import { buildVariantContext, contextKey, type VariantContext } from './variantContext'
@@ -19,6 +20,14 @@ export interface InThreadVariantsOptions {
   groupCommit?: boolean
   /** The rollout's `--parallel`: the engine's model-call limit per provider is raised to it. */
   parallel?: number
+  /** Replaces the model router (benchmarks). */
+  model?: ModelProvider
+  /**
+   * Model calls on a worker thread of their own: the HTTP client's CPU (a few ms per call) runs
+   * beside the writer's thread instead of on it. Default: on from 8 variants in flight (below
+   * that the writer's thread has time to spare and the thread's start would cost more).
+   */
+  modelThread?: boolean
 }
 
 /**
@@ -39,11 +48,16 @@ export function inThreadVariants(o: InThreadVariantsOptions): { run: VariantExec
       c = buildVariantContext(task, {
         store: o.store, log, groupCommit: o.groupCommit ?? false,
         ...(o.parallel ? { modelConcurrencyFloor: o.parallel } : {}),
+        ...(o.model ? { model: o.model } : {}),
+        modelThread: o.modelThread ?? (o.parallel ?? 1) >= 8,
         ...(o.ledger ? { ledger: o.ledger } : {}),
         kill: () => {
           // A simulated crash: this engine is gone; the next variant builds a new one.
           contexts.delete(key)
-          void c?.then((ctx) => ctx.engine.close())
+          void c?.then((ctx) => {
+            ctx.engine.close()
+            return ctx.closeModels()
+          })
         },
       })
       contexts.set(key, c)
@@ -71,6 +85,7 @@ export function inThreadVariants(o: InThreadVariantsOptions): { run: VariantExec
         const ctx = await p.catch(() => null)
         if (!ctx) continue
         ctx.engine.close()
+        await ctx.closeModels()
         if (!o.ledger) await ctx.ledger.close()
       }
     },

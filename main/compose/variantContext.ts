@@ -3,6 +3,7 @@ import { messageOf } from '../engine/errors'
 import { loadEvaluators } from '../engine/evals/registry'
 import type { LedgerClient } from '../engine/ports/ledger'
 import type { Logger } from '../engine/ports/logger'
+import type { ModelProvider } from '../engine/ports/model'
 import type { VariantTask } from '../engine/rollouts/repository'
 import type { ExpandedVariant } from '../engine/schema/rollout'
 import type { Engine } from '../engine/runtime/engine'
@@ -11,6 +12,7 @@ import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
 import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
 import type { SqliteStore } from '../storage/sqliteStore'
 import { composeEngine } from './engine'
+import { ThreadedModelProvider } from './threadedModel'
 
 /** Everything a variant task runs on, built once and reused by every later variant of the same setup. */
 export interface VariantContext {
@@ -27,6 +29,8 @@ export interface VariantContext {
   bugs: Map<string, string[]>
   /** The "process" dies (fault injection): this context is dropped, its engine closed. */
   kill: () => void
+  /** Stops the model-call thread, if any. */
+  closeModels: () => Promise<void>
 }
 
 /** What the context is built on: its own connection (worker thread) or the host's (single writer). */
@@ -39,6 +43,10 @@ export interface VariantContextParts {
   groupCommit?: boolean
   /** Concurrent model calls allowed per provider, at least (the rollout's `--parallel`). */
   modelConcurrencyFloor?: number
+  /** Replaces the model router (benchmarks: an in-process model, to measure the engine alone). */
+  model?: ModelProvider
+  /** Model calls (HTTP clients) on a worker thread of their own, off the writer's thread. */
+  modelThread?: boolean
   kill: () => void
 }
 
@@ -52,10 +60,15 @@ export async function buildVariantContext(task: Pick<VariantTask, 'configDir' | 
   const { settings } = config
   const ledger = parts.ledger ?? (settings.ledger.backend === 'canton' ? cantonLedgerFromSettings(settings, task.env) : new EmbeddedLedger(store, { party: settings.ledger.partyId }))
   const evaluators = await loadEvaluators(task.configDir)
+  const router = parts.modelThread && !parts.model
+    ? new ThreadedModelProvider({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
+    : null
   // Nobody shows a variant's tokens: plain (non-streaming) model requests cost less CPU.
   const engine = composeEngine({
     store, config, ledger, modelMode: task.modelMode, logger: log, streamTokens: false,
     ...(parts.groupCommit ? { groupCommit: true } : {}),
+    ...(parts.model ? { model: parts.model } : {}),
+    ...(router ? { router } : {}),
     ...(parts.modelConcurrencyFloor ? { modelConcurrencyFloor: parts.modelConcurrencyFloor } : {}),
   })
   const bugs = new Map<string, string[]>()
@@ -63,5 +76,5 @@ export async function buildVariantContext(task: Pick<VariantTask, 'configDir' | 
     const variant = e.key.split('\u0000')[0]!
     bugs.get(variant)?.push(messageOf(e.error))
   })
-  return { store, repo: new SqliteRolloutStore(store), config, ledger, evaluators, engine, log, specs: new Map(), bugs, kill: parts.kill }
+  return { store, repo: new SqliteRolloutStore(store), config, ledger, evaluators, engine, log, specs: new Map(), bugs, kill: parts.kill, closeModels: async () => { await router?.close() } }
 }

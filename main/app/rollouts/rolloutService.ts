@@ -24,7 +24,7 @@ import { compareRows, exportText, toDetail, toSummary } from './views'
 
 /** Agents the tools pay to or from besides the configured ones (same list as `p2engine ledger init`). */
 
-/** A pool of variant workers: piscina threads in the app, an inline runner in tests. */
+/** Runs the variants: the single-writer in-thread executor in the app, an inline runner in tests. */
 export type PoolFactory = (threads: number) => { run: VariantExecutor; close: () => Promise<void> }
 
 export interface RolloutServiceOptions {
@@ -46,8 +46,9 @@ export interface RolloutServiceOptions {
 /**
  * Rollouts for the desktop app and the browser host, composed like `p2engine rollout start`:
  * the spec is checked with `loadRolloutSpec`, created with `createRollout` and run in the
- * background with `runRollout` on a piscina pool. Every variant status change is published (no
- * polling). Closing stops the workers without marking their variants failed, so an interrupted
+ * background with `runRollout` on the single-writer executor (variants in this thread, on the
+ * app's connection). Every variant status change is published (no polling). Closing stops the
+ * variants in flight without marking them failed, so an interrupted
  * rollout stays `running` and can be resumed.
  */
 export class RolloutService {

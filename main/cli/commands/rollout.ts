@@ -102,7 +102,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
 
   rollout
     .command('start <spec>')
-    .description('check the spec, run every variant (worker threads) and print the metrics, configuration, team, ledger and stack tables')
+    .description('check the spec, run every variant (in this process, one database writer) and print the metrics, configuration, team, ledger and stack tables')
     .option('-f, --follow', 'live progress per team and variant while running')
     .option('-p, --parallel <n>', 'variants running at once (default: min(8, variants))', positive('--parallel'))
     .option('--nowait', 'create the rollout and run it in a background process; print its id')
