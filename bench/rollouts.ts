@@ -61,10 +61,12 @@ async function benchMode(mode: Mode, dir: string, baseUrl: string): Promise<{ ro
     const waits0 = busy.waits
     const profile = process.env.BENCH_CPU_PROF && n === VARIANTS && !judge ? await startProfile() : null
     const cpu0 = process.cpuUsage()
+    const elu0 = performance.eventLoopUtilization()
     const t0 = performance.now()
     await runRollout(deps, r.id)
     const ms = performance.now() - t0
     const cpu = process.cpuUsage(cpu0)
+    const elu = performance.eventLoopUtilization(elu0)
     if (profile) await profile.stop(`${process.env.BENCH_CPU_PROF}.${mode}.cpuprofile`)
     const rows = deps.repo.variants(r.id)
     const failed = rows.filter((v) => v.status !== 'done')
@@ -73,7 +75,7 @@ async function benchMode(mode: Mode, dir: string, baseUrl: string): Promise<{ ro
     const calls = rows.reduce((a, v) => a + v.metrics!.usage.calls + v.metrics!.judgeUsage.calls, 0)
     const modelMs = rows.reduce((a, v) => a + v.metrics!.usage.modelMs + v.metrics!.judgeUsage.modelMs, 0)
     if (process.env.BENCH_DEBUG) console.error(mode, n, parallel, judge, { ms, calls, avgModelMs: modelMs / calls, cpuMs: (cpu.user + cpu.system) / 1000 })
-    return { ms, cpuMsPerVariant: (cpu.user + cpu.system) / 1000 / n, busyWaits: busy.waits - waits0, avgModelMs: modelMs / calls }
+    return { ms, cpuMsPerVariant: (cpu.user + cpu.system) / 1000 / n, writerBusyMsPerVariant: elu.active / n, busyWaits: busy.waits - waits0, avgModelMs: modelMs / calls }
   }
   try {
     await run(PARALLEL, PARALLEL) // warm every thread / the engine (tsx transpile, SQLite, HTTP keep-alive)
@@ -96,6 +98,7 @@ async function benchMode(mode: Mode, dir: string, baseUrl: string): Promise<{ ro
         { name: `parallel efficiency${tag} (ideal / measured)`, value: efficiency * 100, unit: '%', target: '≥ 90%', ok: efficiency >= 0.9, note: `speedup / ${PARALLEL} lanes: ${(((single * VARIANTS) / par.ms / PARALLEL) * 100).toFixed(1)} % (at most ${((VARIANTS / rounds / PARALLEL) * 100).toFixed(0)} % with ${rounds} rounds)${mode === 'pool' ? '; lock waits not counted (a connection per thread)' : ''}` },
         { name: `CPU per variant${tag} (this process, all threads; judge included)`, value: par.cpuMsPerVariant, unit: 'ms', note: 'model server in its own process, not counted' },
         { name: `CPU per variant${tag}, judge excluded (same rollout without eval)`, value: noJudge.cpuMsPerVariant, unit: 'ms', target: '≤ 3 ms', ok: noJudge.cpuMsPerVariant <= 3, note: `${noJudge.ms.toFixed(0)} ms wall` },
+        { name: `writer thread busy per variant${tag} (event-loop active time, wall-based; judge included / excluded)`, value: par.writerBusyMsPerVariant, unit: 'ms', note: `${noJudge.writerBusyMsPerVariant.toFixed(2)} ms without judge; the ${mode === 'pool' ? 'runner' : 'engine and SQLite'} thread, model HTTP ${mode === 'writer' ? 'on its own thread' : mode === 'engine' ? 'absent' : 'on this thread'}` },
         ...(mode === 'pool' ? [] : [{ name: `SQLITE_BUSY lock waits${tag} (host connection, both 200-variant runs)`, value: par.busyWaits + noJudge.busyWaits, unit: 'waits', target: '0', ok: par.busyWaits + noJudge.busyWaits === 0, note: 'busy_timeout=0 + retry counter' }]),
       ],
     }

@@ -2,6 +2,7 @@ import type { LedgerClient } from '../engine/ports/ledger'
 import { noopLogger, type Logger } from '../engine/ports/logger'
 import type { ModelProvider } from '../engine/ports/model'
 import type { VariantExecutor } from '../engine/rollouts/pool'
+import { variantConversationId } from '../engine/rollouts/types'
 import type { SqliteStore } from '../storage/sqliteStore'
 import { buildVariantContext, contextKey, type VariantContext } from './variantContext'
 import { runVariantWith } from './variantTask'
@@ -69,11 +70,21 @@ export function inThreadVariants(o: InThreadVariantsOptions): { run: VariantExec
   const closing = new AbortController()
   return {
     run: async (task, signal) => {
+      const ctx = await contextFor(task)
       try {
-        return await runVariantWith(await contextFor(task), task, AbortSignal.any([signal, closing.signal]))
+        return await runVariantWith(ctx, task, AbortSignal.any([signal, closing.signal]))
       } catch (err) {
         // Stopped by close(): like a process that dies, the row stays as it was for a resume.
         if (closing.signal.aborted) return { status: 'killed' }
+        // Past its deadline (the row becomes a timeout cell): its open tool calls and delegations
+        // are answered as cancelled, so the abandoned conversation starts no new work.
+        if (signal.aborted) {
+          try {
+            ctx.engine.cancelPending(variantConversationId(task.rolloutId, task.team, task.variantId))
+          } catch {
+            // not started yet, or already idle
+          }
+        }
         throw err
       }
     },
