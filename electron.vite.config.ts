@@ -19,6 +19,7 @@ export default defineConfig({
           index: r('main/index.ts'),
           cli: r('main/cli/index.ts'),
           runVariant: r('workers/runVariant.ts'),
+          modelCalls: r('workers/modelCalls.ts'),
         },
       },
     },

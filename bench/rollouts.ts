@@ -1,8 +1,8 @@
 // Rollout benchmark: 200 variants against a local fake OpenAI-compatible model with 100 ms latency.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, request } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from '../main/engine/config/load'
@@ -13,12 +13,15 @@ import type { EvalInput } from '../main/engine/evals/types'
 import { variantPool } from '../main/engine/rollouts/pool'
 import { createRollout, runRollout, type RolloutDeps } from '../main/engine/rollouts/runner'
 import { loadRolloutSpec } from '../main/engine/rollouts/spec'
-import { startFakeOpenAi } from '../main/engine/testing/fakeOpenAi'
 import { builtinRegistry } from '../main/engine/tools/builtins'
 import { EmbeddedLedger } from '../main/storage/ledger/embeddedLedger'
 import { SqliteRolloutStore } from '../main/storage/rollouts/sqliteRollouts'
 import { openStore } from '../main/storage/sqliteStore'
+import { inThreadVariants } from '../main/compose/inThreadVariants'
+import type { ModelProvider } from '../main/engine/ports/model'
+import { countBusyWaits } from './busy'
 import type { BenchRow } from './report'
+import { startSlowModel } from './rolloutModel'
 
 const CONFIG = fileURLToPath(new URL('../config', import.meta.url))
 const LATENCY_MS = 100
@@ -26,84 +29,134 @@ const VARIANTS = 200
 const PARALLEL = 32
 
 /** A rollout YAML with `n` variants (grid of temperature × top_p) and the judge. */
-function specYaml(n: number): string {
+function specYaml(n: number, judge = true): string {
   const temps = Array.from({ length: Math.min(n, 20) }, (_, i) => (i / 10).toFixed(1))
   const tops = Array.from({ length: Math.ceil(n / temps.length) }, (_, i) => (0.5 + i / 40).toFixed(3))
-  return `teams:\n  bench:\n    initial_message: Tell me something nice.\n    base: { agent_id: agent_alpha, model: openai/gpt-4o, tools: [] }\n    variants:\n      temperature: [${temps.join(', ')}]\n      top_p: [${tops.join(', ')}]\n    eval: { evaluator_id: gpt4_judge, model: openai/gpt-4o-mini }\n`
+  return `teams:\n  bench:\n    initial_message: Tell me something nice.\n    base: { agent_id: agent_alpha, model: openai/gpt-4o, tools: [] }\n    variants:\n      temperature: [${temps.join(', ')}]\n      top_p: [${tops.join(', ')}]\n${judge ? '    eval: { evaluator_id: gpt4_judge, model: openai/gpt-4o-mini }\n' : ''}`
 }
 
-/** Every answer (agent and judge) is a valid judge verdict; a proxy adds the latency. */
-async function slowModel() {
-  const fake = await startFakeOpenAi()
-  const upstream = new URL(fake.baseUrl)
-  const proxy = createServer((req, res) => {
-    if (req.url?.endsWith('/chat/completions')) fake.push({ content: '{"score": 0.8, "comment": "fake"}', usage: { prompt_tokens: 200, completion_tokens: 20 } })
-    setTimeout(() => {
-      const up = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 500, r.headers)
-        r.pipe(res)
-      })
-      req.pipe(up)
-    }, req.url?.endsWith('/chat/completions') ? LATENCY_MS : 0)
-  })
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
-  const baseUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/v1`
-  return { baseUrl, close: async () => { proxy.close(); await fake.close() } }
+type Mode = 'writer' | 'engine' | 'autocommit' | 'pool'
+const MODES: Record<Mode, string> = {
+  engine: 'single writer, in-process model (no HTTP): the engine alone',
+  writer: 'single writer (variants in-thread, one connection, group commit)',
+  autocommit: 'single writer without group commit (as in the app)',
+  pool: `worker pool (${PARALLEL} threads, ${PARALLEL + 1} connections; before)`,
 }
 
-export async function benchRollouts(): Promise<BenchRow[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'p2e-bench-ro-'))
-  const model = await slowModel()
-  const env = { P2ENGINE_HOME: dir, OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: model.baseUrl }
+/** One mode: warm-up, 5 single runs, the 200-variant run (with and without the judge), counted. */
+async function benchMode(mode: Mode, dir: string, baseUrl: string): Promise<{ rows: BenchRow[]; efficiency: number }> {
+  const env = { P2ENGINE_HOME: dir, OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: baseUrl }
   const config = loadConfig({ configDir: CONFIG, env, dotenvPath: null })
-  const dbPath = join(dir, 'p2engine.db')
+  const dbPath = join(dir, `p2engine-${mode}.db`)
   const store = openStore(dbPath)
-  const pool = variantPool(PARALLEL, { keepWarm: true })
-  const deps: RolloutDeps = {
-    repo: new SqliteRolloutStore(store), ledger: new EmbeddedLedger(store, { party: config.settings.ledger.partyId }), executor: pool.run,
-    task: { dbPath, configDir: CONFIG, env, modelMode: 'record' },
-  }
-  const run = async (n: number, parallel: number): Promise<{ ms: number; done: number }> => {
+  // The pool's 32 worker connections would make the host's own autocommit statements fail at busy_timeout 0.
+  const busy = mode === 'pool' ? { waits: 0 } : countBusyWaits(store.db)
+  const ledger = new EmbeddedLedger(store, { party: config.settings.ledger.partyId })
+  const executor = mode === 'pool' ? variantPool(PARALLEL, { keepWarm: true }) : inThreadVariants({ store, ledger, parallel: PARALLEL, groupCommit: mode !== 'autocommit', ...(mode === 'engine' ? { model: inProcessModel() } : {}) })
+  const deps: RolloutDeps = { repo: new SqliteRolloutStore(store), ledger, executor: executor.run, task: { dbPath, configDir: CONFIG, env, modelMode: 'record' } }
+  const run = async (n: number, parallel: number, judge = true) => {
     const file = join(dir, `spec-${n}-${Math.random().toString(36).slice(2)}.yml`)
-    writeFileSync(file, specYaml(n))
+    writeFileSync(file, specYaml(n, judge))
     const spec = loadRolloutSpec(file, { configDir: CONFIG, agents: config.agents.map((a) => a.id), evaluators: new EvaluatorRegistry(), tools: builtinRegistry().names(), strictTools: false })
-    const variants = spec.variants.slice(0, n)
-    const r = await createRollout(deps, { specFile: file, source: spec.source, variants, options: { parallel, strictTools: false, replay: false, taskTimeoutMs: 120_000 } })
+    const r = await createRollout(deps, { specFile: file, source: spec.source, variants: spec.variants.slice(0, n), options: { parallel, strictTools: false, replay: false, taskTimeoutMs: 120_000 } })
+    const waits0 = busy.waits
+    const profile = process.env.BENCH_CPU_PROF && n === VARIANTS && !judge ? await startProfile() : null
+    const cpu0 = process.cpuUsage()
+    const elu0 = performance.eventLoopUtilization()
     const t0 = performance.now()
     await runRollout(deps, r.id)
     const ms = performance.now() - t0
+    const cpu = process.cpuUsage(cpu0)
+    const elu = performance.eventLoopUtilization(elu0)
+    if (profile) await profile.stop(`${process.env.BENCH_CPU_PROF}.${mode}.cpuprofile`)
     const rows = deps.repo.variants(r.id)
     const failed = rows.filter((v) => v.status !== 'done')
     if (failed.length) throw new Error(`bench variants failed: ${failed[0]!.error}`)
-    if (rows.some((v) => v.metrics?.usage.offline)) throw new Error('bench variants were answered offline; the fake model was not used')
-    return { ms, done: rows.length }
+    if (rows.some((v) => v.metrics?.usage.offline || v.metrics?.usage.calls === 0)) throw new Error('bench variants were answered offline; the fake model was not used')
+    const calls = rows.reduce((a, v) => a + v.metrics!.usage.calls + v.metrics!.judgeUsage.calls, 0)
+    const modelMs = rows.reduce((a, v) => a + v.metrics!.usage.modelMs + v.metrics!.judgeUsage.modelMs, 0)
+    if (process.env.BENCH_DEBUG) console.error(mode, n, parallel, judge, { ms, calls, avgModelMs: modelMs / calls, cpuMs: (cpu.user + cpu.system) / 1000 })
+    return { ms, cpuMsPerVariant: (cpu.user + cpu.system) / 1000 / n, writerBusyMsPerVariant: elu.active / n, busyWaits: busy.waits - waits0, avgModelMs: modelMs / calls }
   }
   try {
-    await run(PARALLEL, PARALLEL) // warm every thread (tsx transpile, SQLite, HTTP keep-alive)
+    await run(PARALLEL, PARALLEL) // warm every thread / the engine (tsx transpile, SQLite, HTTP keep-alive)
     const singles: number[] = []
     for (let i = 0; i < 5; i++) singles.push((await run(1, 1)).ms)
     singles.sort((a, b) => a - b)
     const single = singles[2]!
     const par = await run(VARIANTS, PARALLEL)
-    const serial = single * VARIANTS
-    const speedup = serial / par.ms
+    const noJudge = await run(VARIANTS, PARALLEL, false)
     const rounds = Math.ceil(VARIANTS / PARALLEL)
-    const ideal = VARIANTS / rounds
-    const evals = evaluatorThroughput()
-    return [
-      { name: 'single variant (agent call + judge call, 2 × 100 ms model latency)', value: single, unit: 'ms', note: 'median of 5, warm worker' },
-      { name: `${VARIANTS} variants, --parallel ${PARALLEL}`, value: par.ms, unit: 'ms', note: `${(VARIANTS / (par.ms / 1000)).toFixed(1)} variants/s` },
-      { name: 'serial estimate (200 × single)', value: serial, unit: 'ms' },
-      { name: 'speedup vs serial', value: speedup, unit: '×', note: `ideal ${ideal.toFixed(1)}× (${rounds} rounds of ${PARALLEL})` },
-      { name: 'parallel efficiency (speedup / 32 lanes)', value: (speedup / PARALLEL) * 100, unit: '%', target: '≥ 90%', ok: speedup / PARALLEL >= 0.9 },
-      { name: 'parallel efficiency vs ideal schedule', value: (speedup / ideal) * 100, unit: '%', target: '≥ 90%', ok: speedup / ideal >= 0.9 },
-      ...evals,
-    ]
+    const ideal = single * rounds
+    const efficiency = ideal / par.ms
+    const tag = mode === 'writer' ? '' : ` [${mode === 'engine' ? 'engine alone, in-process model' : mode}]`
+    return {
+      efficiency,
+      rows: [
+        { name: `single variant${tag} (agent call + judge call, 2 × ${LATENCY_MS} ms model latency)`, value: single, unit: 'ms', note: 'median of 5, warm' },
+        { name: `${VARIANTS} variants, --parallel ${PARALLEL}${tag}: ideal (${rounds} rounds × single)`, value: ideal, unit: 'ms' },
+        { name: `${VARIANTS} variants, --parallel ${PARALLEL}${tag}: measured`, value: par.ms, unit: 'ms', note: `${(VARIANTS / (par.ms / 1000)).toFixed(1)} variants/s, model call ${par.avgModelMs.toFixed(0)} ms avg as seen by the client, speedup ${((single * VARIANTS) / par.ms).toFixed(1)}× of ideal ${(VARIANTS / rounds).toFixed(1)}×` },
+        { name: `parallel efficiency${tag} (ideal / measured)`, value: efficiency * 100, unit: '%', target: '≥ 90%', ok: efficiency >= 0.9, note: `speedup / ${PARALLEL} lanes: ${(((single * VARIANTS) / par.ms / PARALLEL) * 100).toFixed(1)} % (at most ${((VARIANTS / rounds / PARALLEL) * 100).toFixed(0)} % with ${rounds} rounds)${mode === 'pool' ? '; lock waits not counted (a connection per thread)' : ''}` },
+        { name: `CPU per variant${tag} (this process, all threads; judge included)`, value: par.cpuMsPerVariant, unit: 'ms', note: 'model server in its own process, not counted' },
+        { name: `CPU per variant${tag}, judge excluded (same rollout without eval)`, value: noJudge.cpuMsPerVariant, unit: 'ms', target: '≤ 3 ms', ok: noJudge.cpuMsPerVariant <= 3, note: `${noJudge.ms.toFixed(0)} ms wall` },
+        { name: `writer thread busy per variant${tag} (event-loop active time, wall-based; judge included / excluded)`, value: par.writerBusyMsPerVariant, unit: 'ms', note: `${noJudge.writerBusyMsPerVariant.toFixed(2)} ms without judge; the ${mode === 'pool' ? 'runner' : 'engine and SQLite'} thread, model HTTP ${mode === 'writer' ? 'on its own thread' : mode === 'engine' ? 'absent' : 'on this thread'}` },
+        ...(mode === 'pool' ? [] : [{ name: `SQLITE_BUSY lock waits${tag} (host connection, both 200-variant runs)`, value: par.busyWaits + noJudge.busyWaits, unit: 'waits', target: '0', ok: par.busyWaits + noJudge.busyWaits === 0, note: 'busy_timeout=0 + retry counter' }]),
+      ],
+    }
   } finally {
-    await pool.close()
+    await executor.close()
     store.close()
+  }
+}
+
+export async function benchRollouts(): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'p2e-bench-ro-'))
+  const model = await startSlowModel(LATENCY_MS)
+  // BENCH_ROLLOUT_MODES=writer,engine,autocommit,pool picks the executors (the pool is slow to warm: 32 threads).
+  const modes = (process.env.BENCH_ROLLOUT_MODES ?? 'writer,engine').split(',').map((s) => s.trim()).filter((s): s is Mode => s in MODES)
+  try {
+    const rows: BenchRow[] = []
+    for (const mode of modes) {
+      try {
+        rows.push(...(await benchMode(mode, dir, model.baseUrl)).rows)
+      } catch (err) {
+        rows.push({ name: `${MODES[mode]}: did not finish`, value: 0, unit: '', note: err instanceof Error ? err.message : String(err) })
+      }
+    }
+    return [...rows, ...evaluatorThroughput()]
+  } finally {
     await model.close()
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** A model in this process that answers every call (agent and judge) after the same latency, with no HTTP. */
+function inProcessModel(): ModelProvider {
+  return {
+    label: 'bench in-process model',
+    complete: async (request) => {
+      await sleep(LATENCY_MS)
+      return {
+        message: { content: '{"score": 0.8, "comment": "fake"}', toolCalls: [] }, usage: { promptTokens: 200, completionTokens: 20 },
+        costUsd: 0.0001, model: request.model, provider: 'openai', latencyMs: LATENCY_MS, offline: false,
+      }
+    },
+  }
+}
+
+/** BENCH_CPU_PROF=path: a CPU profile of this thread over the 200-variant run without judge. */
+async function startProfile(): Promise<{ stop: (file: string) => Promise<void> }> {
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  return {
+    stop: async (file) => {
+      const { profile } = await session.post('Profiler.stop')
+      writeFileSync(file, JSON.stringify(profile))
+      session.disconnect()
+      console.error(`CPU profile: ${file}`)
+    },
   }
 }
 

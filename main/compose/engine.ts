@@ -29,6 +29,8 @@ export interface ComposeEngineOptions {
   modelMode?: 'record' | 'replay'
   /** Replaces the model router (tests, benchmarks). */
   model?: ModelProvider
+  /** Used instead of an in-thread model router, under the same limits and recording (a router on a worker thread). */
+  router?: ModelProvider
   settings?: Partial<RuntimeSettings>
   /**
    * Group commit (one commit per event-loop turn across conversations); on unless `false`. Another
@@ -48,7 +50,23 @@ export interface ComposeEngineOptions {
   env?: NodeJS.ProcessEnv
   /** Told once per MCP server that fails to start (or tool it lacks), besides the log (CLI: stderr). */
   onToolProblem?: (message: string) => void
+  /** False: model answers are not streamed (nobody shows the tokens: rollout variants). Default true. */
+  streamTokens?: boolean
+  /** Raises every provider's concurrent-call limit to at least this (one engine serving `--parallel` variants). */
+  modelConcurrencyFloor?: number
 }
+
+/** The configured limits with every provider (and the default `*`) raised to at least `floor`. */
+const limitsWithFloor = (text: string, floor = 0) => {
+  const limits = parseConcurrencyLimits(text)
+  return floor > 0 ? Object.fromEntries(Object.entries({ '*': 16, ...limits }).map(([k, v]) => [k, Math.max(v, floor)])) : limits
+}
+
+/** Drops the token callback: the provider makes a plain (non-streaming) request. */
+const unstreamed = (p: ModelProvider): ModelProvider => ({
+  label: p.label,
+  complete: (request, options) => p.complete(request, options?.signal ? { signal: options.signal } : {}),
+})
 
 /**
  * Builds the engine on SQLite-backed ports: one composition for the CLI, the desktop app and
@@ -59,8 +77,9 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
   const log = o.logger ?? noopLogger
   const payloads = payloadStoreFor(o.store, settings, o.env, (message) => log.warn('artifact payload upload failed', { component: 'payloads', error: message }))
   const { stacks, artifacts } = createStackStorage(o.store, Date.now, payloads)
-  const router = new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
-  const inner = o.model ?? new LimitedProvider(router, parseConcurrencyLimits(settings.llm.concurrency))
+  const router = o.router ?? new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
+  const limited = o.model ?? new LimitedProvider(router, limitsWithFloor(settings.llm.concurrency, o.modelConcurrencyFloor))
+  const inner = o.streamTokens === false ? unstreamed(limited) : limited
   const recording = new RecordingProvider(o.modelMode === 'replay' ? null : inner, new SqliteRecordingStore(o.store), o.modelMode ?? 'record')
   const models = o.logger ? loggedModel(recording, log.child({ component: 'model' })) : recording
   const ledger = o.ledger && o.logger ? loggedLedger(o.ledger, log.child({ component: 'ledger' })) : o.ledger

@@ -8,7 +8,8 @@ import type { LoadedConfig } from '../../engine/config/types'
 import { AppError, ConfigError, messageOf, UserInputError } from '../../engine/errors'
 import { loadEvaluators, type EvaluatorRegistry } from '../../engine/evals/registry'
 import type { LedgerClient } from '../../engine/ports/ledger'
-import { variantPool, type VariantExecutor } from '../../engine/rollouts/pool'
+import type { VariantExecutor } from '../../engine/rollouts/pool'
+import { inThreadVariants } from '../../compose/inThreadVariants'
 import type { ProcessLogging } from '../../logging/processLogging'
 import { runByAnother } from '../../engine/rollouts/liveness'
 import { readLimited } from '../../engine/config/readLimited'
@@ -24,7 +25,7 @@ import { compareRows, exportText, toDetail, toSummary } from './views'
 
 /** Agents the tools pay to or from besides the configured ones (same list as `p2engine ledger init`). */
 
-/** A pool of variant workers: piscina threads in the app, an inline runner in tests. */
+/** Runs the variants: the single-writer in-thread executor in the app, an inline runner in tests. */
 export type PoolFactory = (threads: number) => { run: VariantExecutor; close: () => Promise<void> }
 
 export interface RolloutServiceOptions {
@@ -46,8 +47,9 @@ export interface RolloutServiceOptions {
 /**
  * Rollouts for the desktop app and the browser host, composed like `p2engine rollout start`:
  * the spec is checked with `loadRolloutSpec`, created with `createRollout` and run in the
- * background with `runRollout` on a piscina pool. Every variant status change is published (no
- * polling). Closing stops the workers without marking their variants failed, so an interrupted
+ * background with `runRollout` on the single-writer executor (variants in this thread, on the
+ * app's connection). Every variant status change is published (no polling). Closing stops the
+ * variants in flight without marking them failed, so an interrupted
  * rollout stays `running` and can be resumed.
  */
 export class RolloutService {
@@ -227,7 +229,13 @@ export class RolloutService {
   }
 
   private launch(id: string, parallel: number): void {
-    const pool = (this.o.pool ?? ((n) => variantPool(n, this.o.logging ? { logger: this.o.logging.workersLogger } : {})))(parallel)
+    // Single writer: the variants run in this thread on the app's connection. No group commit:
+    // the chat engine writes through the same connection and its events must not wait for a batch.
+    const inThread = (n: number) => inThreadVariants({
+      store: this.o.store, ...(this.o.config.settings.ledger.enabled ? { ledger: this.o.ledger } : {}),
+      ...(this.o.logging ? { logger: this.o.logging.workersLogger } : {}), parallel: n, groupCommit: false,
+    })
+    const pool = (this.o.pool ?? inThread)(parallel)
     this.pools.add(pool)
     this.poolOf.set(id, pool)
     this.listenToPhases()

@@ -8,7 +8,7 @@ import { InvalidArgumentError } from 'commander'
 import { UserInputError } from '../../engine/errors'
 import { loadEvaluators } from '../../engine/evals/registry'
 import { homePaths } from '../../engine/paths'
-import { variantPool } from '../../engine/rollouts/pool'
+import { inThreadVariants } from '../../compose/inThreadVariants'
 import { createRollout, runRollout, type RolloutDeps } from '../../engine/rollouts/runner'
 import { loadRolloutSpec } from '../../engine/rollouts/spec'
 import { DEFAULT_MAX_VARIANTS } from '../../engine/schema/rollout'
@@ -38,10 +38,15 @@ const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}
 
 interface StartOpts { follow?: boolean; parallel?: number; nowait?: boolean; showConfig?: boolean; strictTools?: boolean; samples?: number; replay?: boolean; json?: boolean; timeout: number; maxVariants: number }
 
-/** Pool, repository and task fields for running a rollout from this CLI process. */
+/** Executor, repository and task fields for running a rollout from this CLI process. */
 function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps & { close: () => Promise<void> } {
-  // The pool never grows past the configured size (P2ENGINE_POOL_SIZE); more variants wait their turn.
-  const pool = variantPool(Math.min(parallel, ctx.config.settings.poolSize), { logger: ctx.logging.workersLogger })
+  // Single writer: the variants run in this thread on the CLI's own connection, their writes
+  // grouped into one commit per event-loop turn (nothing else writes here meanwhile). At most
+  // `parallel` in flight, never more than the configured size (P2ENGINE_POOL_SIZE).
+  const pool = inThreadVariants({
+    store: ctx.store, ...(ctx.config.settings.ledger.enabled ? { ledger: ctx.ledger } : {}),
+    logger: ctx.logging.workersLogger, parallel: Math.min(parallel, ctx.config.settings.poolSize), groupCommit: true,
+  })
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v
   env.P2ENGINE_HOME = ctx.config.settings.home
@@ -104,7 +109,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
 
   rollout
     .command('start <spec>')
-    .description('check the spec, run every variant (worker threads) and print the metrics, configuration, team, ledger and stack tables')
+    .description('check the spec, run every variant (in this process, one database writer) and print the metrics, configuration, team, ledger and stack tables')
     .option('-f, --follow', 'live progress per team and variant while running')
     .option('-p, --parallel <n>', 'variants running at once (default: min(8, variants))', positive('--parallel'))
     .option('--nowait', 'create the rollout and run it in a background process; print its id')

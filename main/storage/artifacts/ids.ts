@@ -8,5 +8,16 @@ let counter = 0
 /** New 32-hex artifact ref. */
 export const newArtifactRef = (): ArtifactRef => (prefix + (counter++).toString(16).padStart(16, '0')) as ArtifactRef
 
+/** Random bytes drawn 4 KiB at a time: one synchronous draw per 1,024 ids, not one per id. */
+let pool = Buffer.alloc(0)
+let at = 0
+
 /** New 8-hex id (branch ids, episode ids). */
-export const newShortId = (): string => randomBytes(4).toString('hex')
+export const newShortId = (): string => {
+  if (at + 4 > pool.length) {
+    pool = randomBytes(4096)
+    at = 0
+  }
+  at += 4
+  return pool.toString('hex', at - 4, at)
+}

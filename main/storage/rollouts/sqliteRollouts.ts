@@ -4,6 +4,7 @@ import type {
   LedgerSnapshot, RolloutRecord, RolloutRunner, RolloutStatus, StoredRolloutSpec, VariantMetrics, VariantRecord, VariantStatus,
 } from '../../engine/rollouts/types'
 import { defineJsonColumn } from '../jsonColumn'
+import type { Statement } from 'better-sqlite3'
 import type { SqliteStore } from '../sqliteStore'
 
 const doc = z.looseObject({})
@@ -28,14 +29,22 @@ const strip = <T>(o: T & { schemaVersion?: number }): T => {
 export class SqliteRolloutStore {
   constructor(private readonly store: SqliteStore, private readonly now: () => number = Date.now) {}
 
+  private readonly statements = new Map<string, Statement<unknown[]>>()
+
+  /** Prepared once per connection: preparing costs more than running these small statements. */
+  private sql(text: string): Statement<unknown[]> {
+    let st = this.statements.get(text)
+    if (!st) this.statements.set(text, (st = this.store.db.prepare(text)))
+    return st
+  }
+
   /** Creates the rollout and one queued row per variant, in one transaction. */
   create(r: { id: string; specFile: string; spec: StoredRolloutSpec; ledgerBefore: LedgerSnapshot | null }): RolloutRecord {
     const at = this.now()
     this.store.write(() => {
-      this.store.db
-        .prepare('INSERT INTO rollouts (id, spec_file, spec, status, created_at, ledger_before) VALUES (?, ?, ?, ?, ?, ?)')
+      this.sql('INSERT INTO rollouts (id, spec_file, spec, status, created_at, ledger_before) VALUES (?, ?, ?, ?, ?, ?)')
         .run(r.id, r.specFile, SpecColumn.encode(r.spec as never), 'running', at, r.ledgerBefore ? SnapshotColumn.encode(r.ledgerBefore as never) : null)
-      const ins = this.store.db.prepare(
+      const ins = this.sql(
         'INSERT INTO rollout_variants (rollout_id, team, variant_id, position, status, overrides) VALUES (?, ?, ?, ?, ?, ?)',
       )
       for (const v of r.spec.variants) ins.run(r.id, v.teamId, v.id, v.index, 'queued', OverridesColumn.encode({ values: v.overrides }))
@@ -45,7 +54,7 @@ export class SqliteRolloutStore {
 
   /** @throws UserInputError naming the id and the known ones when absent. */
   get(id: string): RolloutRecord {
-    const row = this.store.db.prepare('SELECT * FROM rollouts WHERE id = ?').get(id) as RolloutRow | undefined
+    const row = this.sql('SELECT * FROM rollouts WHERE id = ?').get(id) as RolloutRow | undefined
     if (!row) {
       const recent = this.list(5).map((r) => r.id)
       throw new UserInputError(`no rollout "${id}"${recent.length ? `; recent: ${recent.join(', ')}` : ' (none yet)'}`, 'ROLLOUT_NOT_FOUND')
@@ -54,18 +63,18 @@ export class SqliteRolloutStore {
   }
 
   find(id: string): RolloutRecord | null {
-    const row = this.store.db.prepare('SELECT * FROM rollouts WHERE id = ?').get(id) as RolloutRow | undefined
+    const row = this.sql('SELECT * FROM rollouts WHERE id = ?').get(id) as RolloutRow | undefined
     return row ? toRecord(row) : null
   }
 
   /** Newest first. */
   list(limit = 50): RolloutRecord[] {
-    return (this.store.db.prepare('SELECT * FROM rollouts ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as RolloutRow[]).map(toRecord)
+    return (this.sql('SELECT * FROM rollouts ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as RolloutRow[]).map(toRecord)
   }
 
   /** In team order then position. */
   variants(rolloutId: string): VariantRecord[] {
-    const rows = this.store.db.prepare('SELECT * FROM rollout_variants WHERE rollout_id = ?').all(rolloutId) as VariantRow[]
+    const rows = this.sql('SELECT * FROM rollout_variants WHERE rollout_id = ?').all(rolloutId) as VariantRow[]
     // A map, not indexOf in the comparator: that was quadratic (seconds for a 2,000-variant grid).
     const order = new Map(this.get(rolloutId).spec.variants.map((v, i) => [`${v.teamId}\u0000${v.id}`, i]))
     const at = (v: VariantRecord): number => order.get(`${v.team}\u0000${v.variantId}`) ?? -1
@@ -73,48 +82,45 @@ export class SqliteRolloutStore {
   }
 
   variant(rolloutId: string, team: string, variantId: string): VariantRecord {
-    const row = this.store.db.prepare('SELECT * FROM rollout_variants WHERE rollout_id = ? AND team = ? AND variant_id = ?').get(rolloutId, team, variantId) as VariantRow | undefined
+    const row = this.sql('SELECT * FROM rollout_variants WHERE rollout_id = ? AND team = ? AND variant_id = ?').get(rolloutId, team, variantId) as VariantRow | undefined
     if (!row) throw new UserInputError(`rollout ${rolloutId} has no variant ${team}/${variantId}`, 'VARIANT_NOT_FOUND')
     return toVariant(row)
   }
 
   markRunning(rolloutId: string, team: string, variantId: string, conversationId: string): void {
-    this.store.db
-      .prepare("UPDATE rollout_variants SET status = 'running', conversation_id = ?, started_at = COALESCE(started_at, ?), error = NULL WHERE rollout_id = ? AND team = ? AND variant_id = ?")
+    this.sql("UPDATE rollout_variants SET status = 'running', conversation_id = ?, started_at = COALESCE(started_at, ?), error = NULL WHERE rollout_id = ? AND team = ? AND variant_id = ?")
       .run(conversationId, this.now(), rolloutId, team, variantId)
   }
 
   markDone(rolloutId: string, team: string, variantId: string, metrics: VariantMetrics): void {
-    this.store.db
-      .prepare("UPDATE rollout_variants SET status = 'done', metrics = ?, error = NULL, finished_at = ? WHERE rollout_id = ? AND team = ? AND variant_id = ?")
+    this.sql("UPDATE rollout_variants SET status = 'done', metrics = ?, error = NULL, finished_at = ? WHERE rollout_id = ? AND team = ? AND variant_id = ?")
       .run(MetricsColumn.encode(metrics as never), this.now(), rolloutId, team, variantId)
   }
 
   /** A failed variant keeps whatever metrics were measured. */
   markFailed(rolloutId: string, team: string, variantId: string, error: string, metrics: VariantMetrics | null = null): void {
-    this.store.db
-      .prepare("UPDATE rollout_variants SET status = 'failed', error = ?, metrics = COALESCE(?, metrics), finished_at = ? WHERE rollout_id = ? AND team = ? AND variant_id = ?")
+    this.sql("UPDATE rollout_variants SET status = 'failed', error = ?, metrics = COALESCE(?, metrics), finished_at = ? WHERE rollout_id = ? AND team = ? AND variant_id = ?")
       .run(error, metrics ? MetricsColumn.encode(metrics as never) : null, this.now(), rolloutId, team, variantId)
   }
 
   /** Back to `running` for a resume (finished rows are never touched). */
   setStatus(id: string, status: RolloutStatus): void {
-    this.store.db.prepare('UPDATE rollouts SET status = ?, finished_at = ? WHERE id = ?').run(status, status === 'running' ? null : this.now(), id)
+    this.sql('UPDATE rollouts SET status = ?, finished_at = ? WHERE id = ?').run(status, status === 'running' ? null : this.now(), id)
   }
 
   /** Records the process that runs the rollout now (it takes over from a dead one). */
   claim(id: string, runner: RolloutRunner): void {
-    this.store.db.prepare('UPDATE rollouts SET runner_pid = ?, runner_host = ? WHERE id = ?').run(runner.pid, runner.host, id)
+    this.sql('UPDATE rollouts SET runner_pid = ?, runner_host = ? WHERE id = ?').run(runner.pid, runner.host, id)
   }
 
   /** The process stopped running the rollout (only if it is still the recorded runner). */
   release(id: string, runner: RolloutRunner): void {
-    this.store.db.prepare('UPDATE rollouts SET runner_pid = NULL, runner_host = NULL WHERE id = ? AND runner_pid = ? AND runner_host = ?').run(id, runner.pid, runner.host)
+    this.sql('UPDATE rollouts SET runner_pid = NULL, runner_host = NULL WHERE id = ? AND runner_pid = ? AND runner_host = ?').run(id, runner.pid, runner.host)
   }
 
   /** Write-once: a rollout's "after" snapshot is never replaced (a later resume keeps it). */
   setLedgerAfter(id: string, snapshot: LedgerSnapshot): void {
-    this.store.db.prepare('UPDATE rollouts SET ledger_after = ? WHERE id = ? AND ledger_after IS NULL').run(SnapshotColumn.encode(snapshot as never), id)
+    this.sql('UPDATE rollouts SET ledger_after = ? WHERE id = ? AND ledger_after IS NULL').run(SnapshotColumn.encode(snapshot as never), id)
   }
 }
 

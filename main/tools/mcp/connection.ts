@@ -1,12 +1,25 @@
 import { isAbsolute, resolve } from 'node:path'
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
 import { ToolError, messageOf } from '../../engine/errors'
 import { describeMcpServer, type McpServerConfig } from '../../engine/schema/mcpServers'
 import { trackChild, untrackChild } from '../../engine/tools/childProcesses'
+
+/**
+ * The MCP SDK, loaded on the first server start: it costs ~0.4 s of module loading, which every
+ * process (CLI command, rollout worker thread) without MCP servers should not pay.
+ */
+const loadSdk = async () => {
+  const [client, stdio, http, types] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/stdio.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+  ])
+  return { Client: client.Client, StdioClientTransport: stdio.StdioClientTransport, StreamableHTTPClientTransport: http.StreamableHTTPClientTransport, ErrorCode: types.ErrorCode, McpError: types.McpError }
+}
+let sdkLoad: ReturnType<typeof loadSdk> | undefined
+const mcpSdk = (): ReturnType<typeof loadSdk> => (sdkLoad ??= loadSdk())
 
 /** One tool as the server lists it. */
 export interface McpToolInfo {
@@ -108,6 +121,7 @@ export class McpConnection {
       return result
     } catch (err) {
       if (o.signal.aborted) throw err
+      const { ErrorCode, McpError } = await mcpSdk()
       if (err instanceof McpError && err.code === ErrorCode.ConnectionClosed) {
         throw new ToolError(`${this.description} exited during the call to ${tool}; it is restarted on the next call${this.tail()}`, 'MCP_SERVER_EXITED')
       }
@@ -136,8 +150,9 @@ export class McpConnection {
       throw new ToolError(`${this.lastStartError.message} (next try in ${Math.ceil(wait / 1000)} s)`, 'MCP_START_FAILED')
     }
     if (wait > 0) await sleep(wait) // restarting after a crash: a short wait, then go on
-    const transport = this.transport()
-    const client = new Client({ name: 'p2engine', version: '1' })
+    const sdk = await mcpSdk()
+    const transport = this.transport(sdk)
+    const client = new sdk.Client({ name: 'p2engine', version: '1' })
     let timer: NodeJS.Timeout | undefined
     try {
       const limit = new Promise<never>((_, reject) => {
@@ -154,7 +169,7 @@ export class McpConnection {
       clearTimeout(timer)
     }
     this.lastStartError = undefined
-    if (transport instanceof StdioClientTransport && transport.pid !== null) {
+    if (transport instanceof sdk.StdioClientTransport && transport.pid !== null) {
       const pid = transport.pid
       this.pid = pid
       trackChild(pid)
@@ -194,7 +209,8 @@ export class McpConnection {
     return t ? `; its stderr: ${t.split('\n').slice(-3).join(' | ')}` : ''
   }
 
-  private transport(): Transport {
+  private transport(sdk: Awaited<ReturnType<typeof loadSdk>>): Transport {
+    const { StdioClientTransport, StreamableHTTPClientTransport } = sdk
     const c = this.config
     if (c.url !== undefined) {
       return new StreamableHTTPClientTransport(new URL(c.url), { requestInit: { headers: c.headers ?? {} } })
