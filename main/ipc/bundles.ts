@@ -45,7 +45,7 @@ export function bundlesHandlers(services: AppServices, bus: EventBus): Pick<Hand
       const h = heldBytes(s.uploadId)
       return { bytes: h.bytes, label: h.name }
     }
-    return (await service()).loadBundleBytes(s.path!)
+    return (await service()).loadBundleBytes(s.path!, services.env ?? process.env)
   }
   /** Runs `fn` on a second connection to the same file (the app's own for an in-memory database). */
   const withImportStore = async <T>(fn: (store: SqliteStore) => Promise<T>): Promise<T> => {
