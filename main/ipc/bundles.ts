@@ -105,6 +105,12 @@ export function bundlesHandlers(services: AppServices, bus: EventBus): Pick<Hand
         preview: { items: r.items, written: r.written, refsRemapped: r.refsRemapped, changed: r.changed },
       }
     },
+    'bundles:origin': async (input) => {
+      const store = storeOf()
+      const { originOf } = await import('../bundles/origin')
+      const id = input.kind === 'conversation' ? ((store.db.prepare('SELECT id FROM conversations WHERE id = ? OR name = ?').pluck().get(input.id, input.id) as string | undefined) ?? input.id) : input.id
+      return originOf(store.db, input.kind, id)
+    },
     'bundles:import': async (input) => {
       const { bytes, label } = await source(input)
       const requestId = input.requestId ?? null

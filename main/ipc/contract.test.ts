@@ -82,6 +82,7 @@ const samplesFor = ({ refs, rollouts, bundles }: Seeded): Record<InvokeChannel, 
   'bundles:upload': { fileName: 'tree.p2bundle', dataBase64: bundles.dataBase64 },
   'bundles:inspect': { uploadId: bundles.uploadId },
   'bundles:import': { uploadId: bundles.uploadId, requestId: 'r1' },
+  'bundles:origin': { kind: 'conversation', id: 'chat_tree' },
 })
 
 const at = { conversationId: 'c1', agentId: 'agent_alpha', branch: 'main' }
