@@ -1,0 +1,29 @@
+import { useState } from 'react'
+import { Button } from '../../../shared/ui'
+import { bundlesApi, saveBlob, type ExportSelection } from '../api'
+
+/** "Export bundle": exports a conversation, rollout or artifacts' conversations to a .p2bundle and downloads it. */
+export function ExportBundleButton({ selection, label = 'Export bundle', disabled }: { selection: ExportSelection; label?: string; disabled?: boolean }) {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const run = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      const { fileName, blob } = await bundlesApi.exportBundle(selection)
+      saveBlob(blob, fileName)
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <>
+      <Button variant="secondary" busy={busy} disabled={disabled} onClick={() => void run()} title="A portable, verifiable .p2bundle file: conversations, artifacts with payloads, recordings and config">
+        {label}
+      </Button>
+      {error && <span role="alert" className="bundle-error">{error}</span>}
+    </>
+  )
+}
