@@ -105,6 +105,15 @@ export function bundlesHandlers(services: AppServices, bus: EventBus): Pick<Hand
         preview: { items: r.items, written: r.written, refsRemapped: r.refsRemapped, changed: r.changed },
       }
     },
+    'bundles:choosePath': async (input) => {
+      const d = services.fileDialogs
+      if (!d) throw new UserInputError('native file dialogs exist only in the desktop app; the browser host downloads and uploads bundles', 'NO_FILE_DIALOGS')
+      const extensions = ['p2bundle']
+      const path = input.mode === 'save'
+        ? await d.save({ title: 'Export bundle', defaultName: input.defaultName ?? 'bundle.p2bundle', extensions })
+        : await d.open({ title: 'Import bundle', extensions })
+      return { path }
+    },
     'bundles:origin': async (input) => {
       const store = storeOf()
       const { originOf } = await import('../bundles/origin')
