@@ -5,6 +5,8 @@ import { getClient } from '../../shared/client'
 const RAW_CHUNK = (BUNDLE_CHUNK_CHARS / 4) * 3
 
 export type ExportSelection = Omit<InvokeInput<'bundles:export'>, 'path'>
+/** A bundle to inspect or import: an upload (browser, drops) or a local path (desktop dialogs). */
+export type BundleSource = { uploadId: string } | { path: string }
 export type Progress = (done: number, total: number) => void
 
 function toBase64(bytes: Uint8Array): string {
@@ -48,17 +50,27 @@ export const bundlesApi = {
     }
     return uploadId!
   },
-  inspect: (uploadId: string) => getClient().invoke('bundles:inspect', { uploadId }),
-  /** Imports an upload; `bundles:progressed` events with `requestId` report the phases. */
-  async importUpload(uploadId: string, onProgress?: (phase: string, done: number, total: number) => void) {
+  inspect: (source: BundleSource) => getClient().invoke('bundles:inspect', source),
+  /** Imports an upload or (desktop) a path; `bundles:progressed` events with `requestId` report the phases. */
+  async importBundle(source: BundleSource, onProgress?: (phase: string, done: number, total: number) => void) {
     const requestId = `imp_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
     const off = getClient().on('bundles:progressed', (p) => p.requestId === requestId && onProgress?.(p.phase, p.done, p.total))
     try {
-      return await getClient().invoke('bundles:import', { uploadId, requestId })
+      return await getClient().invoke('bundles:import', { ...source, requestId })
     } finally {
       off()
     }
   },
+  /** True in the desktop app: export and import use the native save/open dialogs and file paths. */
+  nativeDialogs: () => getClient().transport === 'ipc',
+  /** The native save dialog, then the export written there; null when cancelled. */
+  async exportToChosenFile(sel: ExportSelection, defaultName: string): Promise<string | null> {
+    const { path } = await getClient().invoke('bundles:choosePath', { mode: 'save', defaultName })
+    if (!path) return null
+    return (await getClient().invoke('bundles:export', { ...sel, path })).file
+  },
+  /** The native open dialog; the chosen path or null. */
+  chooseBundleToOpen: async (): Promise<string | null> => (await getClient().invoke('bundles:choosePath', { mode: 'open' })).path,
   origin: (kind: 'conversation' | 'rollout', id: string) => getClient().invoke('bundles:origin', { kind, id }),
 }
 

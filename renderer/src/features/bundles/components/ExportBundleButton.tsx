@@ -2,6 +2,9 @@ import { useState } from 'react'
 import { Button } from '../../../shared/ui'
 import { bundlesApi, saveBlob, type ExportSelection } from '../api'
 
+const suggestedName = (s: ExportSelection): string =>
+  `${(s.rollouts?.[0] ?? s.conversations?.[0] ?? 'artifacts').replace(/[^\w.-]+/g, '-')}.p2bundle`
+
 /** "Export bundle": exports a conversation, rollout or artifacts' conversations to a .p2bundle and downloads it. */
 export function ExportBundleButton({ selection, label = 'Export bundle', disabled }: { selection: ExportSelection; label?: string; disabled?: boolean }) {
   const [busy, setBusy] = useState(false)
@@ -10,8 +13,13 @@ export function ExportBundleButton({ selection, label = 'Export bundle', disable
     setBusy(true)
     setError(null)
     try {
-      const { fileName, blob } = await bundlesApi.exportBundle(selection)
-      saveBlob(blob, fileName)
+      if (bundlesApi.nativeDialogs()) {
+        // Desktop: the native save dialog; the host writes the file there.
+        await bundlesApi.exportToChosenFile(selection, suggestedName(selection))
+      } else {
+        const { fileName, blob } = await bundlesApi.exportBundle(selection)
+        saveBlob(blob, fileName)
+      }
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err))
     } finally {

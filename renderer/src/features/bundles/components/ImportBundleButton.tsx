@@ -1,14 +1,22 @@
 import { useRef } from 'react'
 import { Button } from '../../../shared/ui'
+import { bundlesApi } from '../api'
 import { useImportStore } from '../store'
 
 /** "Import bundle": a file chooser for .p2bundle files; the import dialog previews before importing. */
 export function ImportBundleButton() {
   const input = useRef<HTMLInputElement>(null)
   const open = useImportStore((s) => s.open)
+  const openPath = useImportStore((s) => s.openPath)
+  const choose = async () => {
+    // Desktop: the native open dialog; browser: the file chooser (an upload).
+    if (!bundlesApi.nativeDialogs()) return input.current?.click()
+    const path = await bundlesApi.chooseBundleToOpen()
+    if (path) await openPath(path)
+  }
   return (
     <>
-      <Button variant="ghost" onClick={() => input.current?.click()} title="Import a .p2bundle file (or drop one anywhere in the window)">
+      <Button variant="ghost" onClick={() => void choose()} title="Import a .p2bundle file (or drop one anywhere in the window)">
         Import bundle
       </Button>
       <input
