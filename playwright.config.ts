@@ -33,7 +33,7 @@ export default defineConfig({
   // (first start, untouched 100.00 balances) run first; chat and rollouts (which move money) after.
   projects: [
     { name: 'fresh home', testMatch: /(shell|wallets)\.spec\.ts$/ },
-    { name: 'chat and rollouts', testMatch: /(chat|rollouts)\.spec\.ts$/, dependencies: ['fresh home'] },
+    { name: 'chat and rollouts', testMatch: /(chat|rollouts|bundles)\.spec\.ts$/, dependencies: ['fresh home'] },
     // Starts its own host on its own seeded home (a 10k-entry conversation, a 2,000-variant rollout).
     { name: 'large lists', testMatch: /largeLists\.spec\.ts$/ },
   ],

@@ -59,7 +59,11 @@ vi.mock('electron', () => ({
     },
   },
   shell: { openExternal: vi.fn() },
-  dialog: { showErrorBox: vi.fn() },
+  dialog: {
+    showErrorBox: vi.fn(),
+    showSaveDialog: vi.fn(async (_w: unknown, o: { defaultPath: string }) => ({ canceled: false, filePath: `/home/u/${o.defaultPath}` })),
+    showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] })),
+  },
 }))
 
 const { startDesktopApp, preloadTarget } = await import('./desktop')
@@ -117,6 +121,15 @@ describe('desktop app', () => {
     expect(result.data.map((w) => w.agent)).toEqual(['agent_alpha', 'agent_beta'])
     await handle.shutdown()
     expect(h.ipcHandlers.size).toBe(0)
+  })
+
+  it('bundles:choosePath opens the native save and open dialogs on the window (cancel is null)', async () => {
+    const handle = await start()
+    const choose = h.ipcHandlers.get('bundles:choosePath')!
+    const frame = { senderFrame: { url: rendererUrl } }
+    expect(await choose(frame, { mode: 'save', defaultName: 'trip.p2bundle' })).toEqual({ ok: true, data: { path: '/home/u/trip.p2bundle' } })
+    expect(await choose(frame, { mode: 'open' })).toEqual({ ok: true, data: { path: null } })
+    await handle.shutdown()
   })
 
   it('refuses IPC from a foreign frame without running the handler', async () => {

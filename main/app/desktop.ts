@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron'
+import { electronFileDialogs } from './fileDialogs'
 import { messageOf } from '../engine/errors'
 import { serveContract } from '../ipc/handlers'
 import { bootstrap, type AppRuntime } from './bootstrap'
@@ -75,6 +76,8 @@ export async function startDesktopApp(options: DesktopOptions = {}): Promise<Des
     return null
   }
 
+  // Bundles: Export/Import use the native save/open dialogs behind `bundles:choosePath`.
+  runtime.services.fileDialogs ??= electronFileDialogs(dialog, () => BrowserWindow.getAllWindows()[0])
   const transport = new ElectronIpcTransport(ipcMain, (url) => isTrustedSender(url, trusted))
   serveContract(runtime.services, runtime.bus, transport)
 

@@ -145,11 +145,11 @@ describe('bad bundles', () => {
     expect([r.code, r.err]).toEqual([2, 'error: bundle tampered.p2bundle: entry entries.jsonl fails its SHA-256 check (changed or damaged)'])
   })
 
-  it('s3:// locations are refused until S3 support is built in', async () => {
-    const r = await a.run(['bundle', 'import', 's3://bucket/key.p2bundle'])
-    expect([r.code, r.err]).toEqual([2, 'error: bundle s3://bucket/key.p2bundle: S3 support is not built in this version; use a local file'])
-    const e = await a.run(['bundle', 'export', '--conversation', 'trip', '--out', 's3://bucket/key.p2bundle'])
-    expect([e.code, e.err]).toEqual([2, 'error: --out s3://bucket/key.p2bundle: S3 support is not built in this version; use a local file'])
+  it('URLs other than s3:// are refused (S3 round trips: bundleS3.test.ts)', async () => {
+    const r = await a.run(['bundle', 'import', 'https://host/key.p2bundle'])
+    expect([r.code, r.err]).toEqual([2, 'error: bundle https://host/key.p2bundle: only local files and s3:// locations are bundle locations'])
+    const e = await a.run(['bundle', 'export', '--conversation', 'trip', '--out', 'ftp://host/key.p2bundle'])
+    expect([e.code, e.err]).toEqual([2, 'error: --out ftp://host/key.p2bundle: only local files and s3:// locations are bundle locations'])
   })
 
   it('unknown conversations and empty selections are one-line errors', async () => {

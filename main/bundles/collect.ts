@@ -54,14 +54,14 @@ const iso = (ms: number): string => new Date(ms).toISOString()
 /**
  * Reads every row a selection needs from the database, in one read transaction so the bundle is
  * a consistent snapshot: conversations with all agents' branches and entries, their artifacts
- * (payloads inline) and links, overrides, the model and tool recordings made while they ran,
+ * (payloads inline: `payloadOf` turns a stored form, e.g. an S3 pointer, into its payload) and links, overrides, the model and tool recordings made while they ran,
  * rollouts with spec YAML and variant rows, and the ledger transfers the conversations made.
  */
-export function collectRows(db: Db, sel: BundleSelection): Rows {
-  return db.transaction(() => collect(db, sel))()
+export function collectRows(db: Db, sel: BundleSelection, payloadOf: (stored: string) => string = (s) => s): Rows {
+  return db.transaction(() => collect(db, sel, payloadOf))()
 }
 
-function collect(db: Db, sel: BundleSelection): Rows {
+function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => string): Rows {
   const rows = emptyRows()
   const rolloutIds = sel.all ? (db.prepare('SELECT id FROM rollouts').pluck().all() as string[]) : resolveRollouts(db, sel.rollouts ?? [])
   const convIds = new Set(sel.all ? (db.prepare('SELECT id FROM conversations').pluck().all() as string[]) : resolveConversations(db, sel.conversations ?? []))
@@ -80,8 +80,11 @@ function collect(db: Db, sel: BundleSelection): Rows {
     WHERE b.conversation_id IN (${m})`, ids)
   rows.entries = inChunks(db, (m) => `SELECT conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, header, state
     FROM stack_entries WHERE conversation_id IN (${m})`, ids)
+  // ARTIFACT_DRIVER=s3 keeps large payloads behind pointers: the bundle holds the payloads themselves.
+  for (const e of rows.entries) e.state = payloadOf(e.state)
   rows.artifacts = inChunks(db, (m) => `SELECT ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body
     FROM artifacts WHERE session_id IN (${m})`, ids)
+  for (const a of rows.artifacts) a.body = payloadOf(a.body)
   const refs = [...new Set([...rows.artifacts.map((a) => a.ref), ...rows.entries.filter((e) => e.copied === 0).map((e) => e.ref)])]
   rows.links = inChunks(db, (m) => `SELECT child_ref, parent_ref, position FROM artifact_relations WHERE child_ref IN (${m})`, refs)
   rows.overrides = inChunks(db, (m) => `SELECT conversation_id, agent_id, doc, locked, updated_at FROM agent_overrides WHERE conversation_id IN (${m})`, ids)

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { newRolloutId } from '../engine/rollouts/runner'
 import { newArtifactRef } from '../storage/artifacts/ids'
 import type { SqliteStore } from '../storage/sqliteStore'
+import type { PayloadStore } from '../engine/ports/payloads'
+import { looksLikePointer } from '../storage/payloads/pointer'
 import type { BundleContent, Row } from './format'
 
 /** What happened to one bundled conversation or rollout. */
@@ -35,6 +37,8 @@ export interface ImportOptions {
   bundleSha256: string
   localMachine: string
   now?: () => number
+  /** Where this home keeps payloads (ARTIFACT_DRIVER): stack states and artifact bodies go through it. Default: inline. */
+  payloads?: Pick<PayloadStore, 'put'>
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -117,6 +121,8 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   const tx = textRemapper(idMap)
   const conv = (id: string) => localConv.get(id) ?? idMap.get(id) ?? id
   const ref = (r: string) => idMap.get(r) ?? r
+  // A payload column goes through this home's driver (s3: large ones to the bucket, a pointer in the row).
+  const payload = (text: string) => (o.payloads && !looksLikePointer(text) ? o.payloads.put(text) : text)
 
   const ins = (sql: string) => db.prepare(sql)
   const insConv = ins('INSERT INTO conversations (id, name, root_agent, created_at, metadata) VALUES (?, ?, ?, ?, ?)')
@@ -146,11 +152,11 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   for (const r of mine(b.rows.branches)) run('branches', insBranch, conv(r.conversation_id), r.agent_id, r.branch_id, r.parent_branch, r.fork_index, r.length, r.last_ts, r.episode_id, r.created_at)
   for (const r of mine(b.rows.branches)) if (r.current === 1) insCurrent.run(conv(r.conversation_id), r.agent_id, r.branch_id)
   for (const e of mine(b.rows.entries)) {
-    run('entries', insEntry, conv(e.conversation_id), e.agent_id, e.branch_id, e.idx, e.ts, e.kind, ref(e.ref), e.copied, e.episode_id, e.step_idx, e.state_id, e.score, e.reward, tx(e.header), tx(e.state))
+    run('entries', insEntry, conv(e.conversation_id), e.agent_id, e.branch_id, e.idx, e.ts, e.kind, ref(e.ref), e.copied, e.episode_id, e.step_idx, e.state_id, e.score, e.reward, tx(e.header), payload(tx(e.state)))
   }
   const freshArtifacts = b.rows.artifacts.filter((a) => fresh.has(a.session_id))
   for (const a of freshArtifacts) {
-    run('artifacts', insArtifact, ref(a.ref), conv(a.session_id), a.agent_id, a.branch_id, a.episode_id, a.step_idx, a.type, a.role, a.state_kind, a.state_id, a.mime, a.ts, a.score, a.reward, a.raw_len, tx(a.header), tx(a.body))
+    run('artifacts', insArtifact, ref(a.ref), conv(a.session_id), a.agent_id, a.branch_id, a.episode_id, a.step_idx, a.type, a.role, a.state_kind, a.state_id, a.mime, a.ts, a.score, a.reward, a.raw_len, tx(a.header), payload(tx(a.body)))
   }
   for (const l of b.rows.links.filter((l) => refs.has(l.child_ref))) run('links', insLink, ref(l.child_ref), ref(l.parent_ref), l.position)
   for (const r of mine(b.rows.overrides)) run('overrides', insOverride, conv(r.conversation_id), r.agent_id, tx(r.doc), r.locked, r.updated_at)

@@ -14,10 +14,10 @@ describe('bundle file names and locations', () => {
     expect(defaultBundleName(manifest('all', ['a'], ['ro_1']))).toBe('p2engine-all.p2bundle')
   })
 
-  it('local paths and file:// URLs are local; s3:// is refused until S3 is wired in one place', async () => {
+  it('local paths and file:// URLs are local; other URLs than s3:// are refused', async () => {
     expect([isRemoteLocation('a/b.p2bundle'), isRemoteLocation('C:\\x.p2bundle'), isRemoteLocation('file:///tmp/x'), isRemoteLocation('s3://b/k')]).toEqual([false, false, false, true])
     expect(await withLocalSource('file:///tmp/x.p2bundle', async (p) => p)).toBe('/tmp/x.p2bundle')
-    await expect(withLocalTarget('s3://b/k', async (p) => p)).rejects.toThrow('--out s3://b/k: S3 support is not built in this version; use a local file')
+    await expect(withLocalTarget('s3://b/k', async (p) => p)).rejects.toThrow('"s3://b/k": bucket "b" is not a valid bucket name')
     await expect(withLocalSource('https://h/x', async (p) => p)).rejects.toThrow('bundle https://h/x: only local files and s3:// locations are bundle locations')
   })
 })

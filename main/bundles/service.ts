@@ -1,6 +1,9 @@
 import { readFileSync, statSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import type { LoadedConfig } from '../engine/config/types'
+import type { PayloadStore } from '../engine/ports/payloads'
+import { payloadStoreFor } from '../compose/payloads'
+import { inlinePayloads } from '../storage/payloads/inline'
 import { APP_VERSION } from '../cli/version'
 import type { SqliteStore } from '../storage/sqliteStore'
 import { collectRows, scopeOf, type BundleSelection } from './collect'
@@ -9,6 +12,7 @@ import { bundleError } from './errors'
 import { BUNDLE_EXTENSION, BUNDLE_FORMAT, BUNDLE_VERSION, countsOf, type BundleContent, type BundleManifest } from './format'
 import { importBundle, type ImportReport } from './importBundle'
 import { withLocalSource, withLocalTarget } from './location'
+import { isS3Url } from '../storage/s3/url'
 import { machineId } from './machineId'
 import { readBundle, type BundleProgress } from './read'
 import { bundleSecrets, valueScrubber } from './secrets'
@@ -22,6 +26,14 @@ export interface BundleHost {
   config?: Pick<LoadedConfig, 'configDir' | 'settings' | 'files'>
   env?: NodeJS.ProcessEnv
   now?: () => number
+  /** This home's payload store (ARTIFACT_DRIVER); default: the one `config.settings` and `env` pick. */
+  payloads?: PayloadStore
+}
+
+/** The host's payload store: given, else the one of its settings (inline when there are none). */
+function payloadsOf(host: BundleHost): PayloadStore {
+  if (host.payloads) return host.payloads
+  return host.config?.settings ? payloadStoreFor(host.store, host.config.settings, host.env ?? process.env) : inlinePayloads
 }
 
 export interface BuiltBundle {
@@ -31,7 +43,8 @@ export interface BuiltBundle {
 
 /** Builds a bundle of `sel` in memory: rows, config files, secrets scrubbed, manifest last. */
 export async function buildBundle(host: BundleHost, sel: BundleSelection): Promise<BuiltBundle> {
-  const rows = collectRows(host.store.db, sel)
+  const payloads = payloadsOf(host)
+  const rows = collectRows(host.store.db, sel, (stored) => payloads.get(stored))
   const secrets = bundleSecrets(host.config, host.env ?? {})
   const configFiles = collectConfigFiles(host.config?.configDir, rows.rollouts.map((r) => r.spec_file), secrets)
   const entries = entryBuffers(rows, configFiles, valueScrubber(secrets))
@@ -69,19 +82,19 @@ export async function exportBundle(host: BundleHost, sel: BundleSelection, out?:
   const location = out ?? resolve(cwd, defaultBundleName(built.manifest))
   const file = await withLocalTarget(location, async (path) => {
     writeFileAtomic(resolve(cwd, path), built.bytes)
-    return resolve(cwd, path)
-  })
+    return isS3Url(location) ? location.trim() : resolve(cwd, path)
+  }, host.env ?? process.env)
   return { ...built, file }
 }
 
-/** Reads a bundle file (any location `withLocalSource` knows) into memory. */
-export function loadBundleBytes(location: string): Promise<{ bytes: Buffer; label: string }> {
+/** Reads a bundle file (any location `withLocalSource` knows: a path or `s3://BUCKET/KEY`, AWS_* from `env`) into memory. */
+export function loadBundleBytes(location: string, env: NodeJS.ProcessEnv = process.env): Promise<{ bytes: Buffer; label: string }> {
   return withLocalSource(location, async (path) => {
     const st = statSync(path, { throwIfNoEntry: false })
     if (!st) throw bundleError(location, 'no such file')
     if (!st.isFile()) throw bundleError(location, 'not a regular file')
     return { bytes: readFileSync(path), label: basename(location) }
-  })
+  }, env)
 }
 
 /** Reads and verifies (every checksum and row schema); throws one line naming the first problem. */
@@ -96,7 +109,7 @@ class DryRun extends Error {
 /** Verifies, then imports in one transaction (see {@link importBundle}); `dryRun` rolls back and only reports. */
 export async function importBundleBytes(host: BundleHost, bytes: Buffer, label: string, o: { dryRun?: boolean; onProgress?: (p: BundleProgress) => void } = {}): Promise<ImportReport & { manifest: BundleManifest }> {
   const content = await readBundle(bytes, label, o.onProgress)
-  const opts = { bundleFile: label, bundleSha256: sha256(bytes), localMachine: machineId(host.home), ...(host.now ? { now: host.now } : {}) }
+  const opts = { payloads: payloadsOf(host), bundleFile: label, bundleSha256: sha256(bytes), localMachine: machineId(host.home), ...(host.now ? { now: host.now } : {}) }
   const total = content.manifest.entries.length
   o.onProgress?.({ phase: 'import', done: 0, total })
   let report: ImportReport

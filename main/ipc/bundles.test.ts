@@ -7,6 +7,7 @@ import { EventBus } from './eventBus'
 import { makeTestServices } from './fixtures'
 import { buildHandlers } from './handlers'
 import { MapTransport, registerHandlers } from './register'
+import { startS3rver } from '../storage/s3/testing/s3rver'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -70,7 +71,27 @@ describe('bundles over the IPC contract (what the UI uses)', () => {
     const a = await host()
     const r = await a.transport.invoke('bundles:inspect', { uploadId: 'b_nope' })
     expect(r).toEqual({ ok: false, error: { code: 'BUNDLE_TRANSFER_NOT_FOUND', message: 'no bundle upload or download "b_nope" (it expired or was never started)' } })
-    const s3 = await a.transport.invoke('bundles:import', { path: 's3://bucket/x.p2bundle' })
-    expect(s3).toMatchObject({ ok: false, error: { message: 'bundle s3://bucket/x.p2bundle: S3 support is not built in this version; use a local file' } })
+    const url = await a.transport.invoke('bundles:import', { path: 'https://host/x.p2bundle' })
+    expect(url).toMatchObject({ ok: false, error: { message: 'bundle https://host/x.p2bundle: only local files and s3:// locations are bundle locations' } })
+  })
+
+  it('export to and import from s3://BUCKET/KEY (against s3rver), with the AWS_* of the host environment', async () => {
+    const s3 = await startS3rver()
+    cleanups.push(() => s3.stop())
+    const a = await host()
+    a.services.env = s3.env
+    const engine = a.services.engine!
+    engine.startConversation({ agentId: 'agent_alpha', id: 'chat_s3', name: 's3-trip' })
+    engine.send('chat_s3', 'What is the weather in Paris in celsius?')
+    await engine.whenIdle('chat_s3')
+    const path = `s3://${s3.bucket}/ui/s3-trip.p2bundle`
+    expect(await a.call<{ file: string }>('bundles:export', { conversations: ['s3-trip'], path })).toMatchObject({ file: path, downloadId: null })
+    const b = await host()
+    b.services.env = s3.env
+    expect((await b.call<{ preview: { items: { status: string }[] } }>('bundles:inspect', { path })).preview.items.map((i) => i.status)).toEqual(['imported'])
+    expect((await b.call<{ report: { changed: boolean } }>('bundles:import', { path })).report.changed).toBe(true)
+    expect(b.services.engine!.deps.stacks.getConversation('s3-trip').id).toBe('chat_s3')
+    const missing = await b.transport.invoke('bundles:import', { path: `s3://${s3.bucket}/nope.p2bundle` })
+    expect(missing).toEqual({ ok: false, error: { code: 'S3_NO_SUCH_KEY', message: `S3 download of s3://${s3.bucket}/nope.p2bundle: no object with key "nope.p2bundle" in bucket "${s3.bucket}"` } })
   })
 })

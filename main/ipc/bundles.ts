@@ -45,7 +45,7 @@ export function bundlesHandlers(services: AppServices, bus: EventBus): Pick<Hand
       const h = heldBytes(s.uploadId)
       return { bytes: h.bytes, label: h.name }
     }
-    return (await service()).loadBundleBytes(s.path!)
+    return (await service()).loadBundleBytes(s.path!, services.env ?? process.env)
   }
   /** Runs `fn` on a second connection to the same file (the app's own for an in-memory database). */
   const withImportStore = async <T>(fn: (store: SqliteStore) => Promise<T>): Promise<T> => {
@@ -104,6 +104,21 @@ export function bundlesHandlers(services: AppServices, bus: EventBus): Pick<Hand
         fileName: label, bytes: bytes.length, summary: summaryOf(r.manifest), entries: r.manifest.entries.map((e) => ({ name: e.name, size: e.size })),
         preview: { items: r.items, written: r.written, refsRemapped: r.refsRemapped, changed: r.changed },
       }
+    },
+    'bundles:choosePath': async (input) => {
+      const d = services.fileDialogs
+      if (!d) throw new UserInputError('native file dialogs exist only in the desktop app; the browser host downloads and uploads bundles', 'NO_FILE_DIALOGS')
+      const extensions = ['p2bundle']
+      const path = input.mode === 'save'
+        ? await d.save({ title: 'Export bundle', defaultName: input.defaultName ?? 'bundle.p2bundle', extensions })
+        : await d.open({ title: 'Import bundle', extensions })
+      return { path }
+    },
+    'bundles:origin': async (input) => {
+      const store = storeOf()
+      const { originOf } = await import('../bundles/origin')
+      const id = input.kind === 'conversation' ? ((store.db.prepare('SELECT id FROM conversations WHERE id = ? OR name = ?').pluck().get(input.id, input.id) as string | undefined) ?? input.id) : input.id
+      return originOf(store.db, input.kind, id)
     },
     'bundles:import': async (input) => {
       const { bytes, label } = await source(input)

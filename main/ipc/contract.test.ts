@@ -82,6 +82,8 @@ const samplesFor = ({ refs, rollouts, bundles }: Seeded): Record<InvokeChannel, 
   'bundles:upload': { fileName: 'tree.p2bundle', dataBase64: bundles.dataBase64 },
   'bundles:inspect': { uploadId: bundles.uploadId },
   'bundles:import': { uploadId: bundles.uploadId, requestId: 'r1' },
+  'bundles:origin': { kind: 'conversation', id: 'chat_tree' },
+  'bundles:choosePath': { mode: 'save', defaultName: 'x.p2bundle' },
 })
 
 const at = { conversationId: 'c1', agentId: 'agent_alpha', branch: 'main' }
@@ -128,6 +130,8 @@ afterEach(async () => {
 async function setup() {
   const home = mkdtempSync(join(tmpdir(), 'p2e-contract-'))
   const services = await makeTestServices('browser', home)
+  // Electron's dialogs (the desktop host sets them; a fake here): bundles:choosePath answers.
+  services.fileDialogs = { save: async (o) => `/tmp/${o.defaultName}`, open: async () => null }
   const bus = new EventBus()
   const store = services.store!
   const rollouts = new RolloutService({

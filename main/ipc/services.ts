@@ -35,6 +35,14 @@ export interface AppServices {
   toolProblems?: () => string[]
   /** Wallets the host creates at start (`main/app/firstStart.ts`); ledger reads wait for it. */
   firstStart?: Promise<FirstStart>
+  /** Native save/open dialogs (Electron only; the browser host downloads and uploads instead). */
+  fileDialogs?: FileDialogs
+}
+
+/** Native file dialogs: the chosen path, or null when the user cancelled. */
+export interface FileDialogs {
+  save(o: { title: string; defaultName: string; extensions: string[] }): Promise<string | null>
+  open(o: { title: string; extensions: string[] }): Promise<string | null>
 }
 
 /** The engine, or an error that says how to get one. */

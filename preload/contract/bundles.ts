@@ -77,6 +77,16 @@ export const bundlesInvokes = {
       .refine((s) => (s.path === undefined) !== (s.uploadId === undefined), 'give exactly one of path and uploadId'),
     z.object({ fileName: z.string(), summary: BundleSummarySchema, report: BundleImportReportSchema }),
   ),
+  'bundles:choosePath': defineInvoke(
+    'desktop only: the native save (export) or open (import) dialog for a .p2bundle; null when cancelled',
+    z.object({ mode: z.enum(['save', 'open']), defaultName: z.string().min(1).max(NAME_MAX_CHARS).optional() }).strict(),
+    z.object({ path: z.string().nullable() }),
+  ),
+  'bundles:origin': defineInvoke(
+    'where an imported conversation or rollout came from (bundle file, source machine, time); null for local work',
+    z.object({ kind: z.enum(['conversation', 'rollout']), id: Id }).strict(),
+    z.object({ bundleFile: z.string(), sourceMachine: z.string(), sourceId: z.string(), importedAt: z.number() }).nullable(),
+  ),
 } as const
 
 export const bundlesEvents = {

@@ -73,7 +73,7 @@ export function registerBundleCommands(program: Command, wrap: Wrap): void {
     .option('--json', 'print JSON')
     .action(wrap(async (ctx, file: string, o: { json?: boolean; extract?: string }) => {
       const { loadBundleBytes, importBundleBytes, verifyBundle } = await service()
-      const { bytes, label } = await loadBundleBytes(file)
+      const { bytes, label } = await loadBundleBytes(file, ctx.env)
       const r = await importBundleBytes(hostOf(ctx), bytes, label, { dryRun: true })
       const m = r.manifest
       if (o.extract) {
@@ -98,7 +98,7 @@ export function registerBundleCommands(program: Command, wrap: Wrap): void {
     .description('check every checksum and row schema; exit 0 when all hold, else one line naming the bad entry')
     .action(wrap(async (ctx, file: string) => {
       const { loadBundleBytes, verifyBundle } = await service()
-      const { bytes, label } = await loadBundleBytes(file)
+      const { bytes, label } = await loadBundleBytes(file, ctx.env)
       const c = await verifyBundle(bytes, label)
       ctx.io.out(`OK: ${label} verified (${c.manifest.entries.length + 1} entries; every checksum and row schema holds; ${describeCounts(c.manifest)}).`)
     }))
@@ -109,7 +109,7 @@ export function registerBundleCommands(program: Command, wrap: Wrap): void {
     .option('--json', 'print the import report as JSON')
     .action(wrap(async (ctx, file: string, o: { json?: boolean }) => {
       const { loadBundleBytes, importBundleBytes } = await service()
-      const { bytes, label } = await loadBundleBytes(file)
+      const { bytes, label } = await loadBundleBytes(file, ctx.env)
       const r = await importBundleBytes(hostOf(ctx), bytes, label)
       if (o.json) return ctx.io.out(toJson({ file, bundle: r.bundle, sourceMachine: r.sourceMachine, items: r.items, written: r.written, refsRemapped: r.refsRemapped, changed: r.changed }))
       printReport(ctx, r, false)

@@ -6,6 +6,7 @@ import { ArtifactsScreen } from '../features/artifacts'
 import { SettingsScreen } from '../features/settings'
 import { RolloutsScreen } from '../features/rollouts'
 import { LogsButton, LogsDrawer } from '../features/logs'
+import { DropOverlay, ImportBundleButton, ImportDialog } from '../features/bundles'
 import { startHostUpdates, useHostStore } from '../shared/host'
 import { Icon } from '../shared/ui'
 import { ConfigNotice } from './ConfigNotice'
@@ -107,6 +108,7 @@ export function App() {
           </span>
           <div className="topbar-right">
             <ModelPill />
+            <ImportBundleButton />
             <LogsButton />
             <button type="button" className="btn btn-ghost icon-btn" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
               <Icon name="help" />
@@ -124,6 +126,8 @@ export function App() {
         <LogsDrawer />
       </div>
       {help && <ShortcutsOverlay onClose={() => setHelp(false)} />}
+      <ImportDialog />
+      <DropOverlay />
     </div>
   )
 }

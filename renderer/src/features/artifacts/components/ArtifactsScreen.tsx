@@ -1,3 +1,4 @@
+import { ExportBundleButton } from '../../bundles'
 import { useEffect, useMemo } from 'react'
 import { Alert, Button, Card, EmptyState, Field, Icon, JsonView, Spinner } from '../../../shared/ui'
 import { useEscape } from '../../../shared/useEscape'
@@ -64,7 +65,14 @@ export function ArtifactsScreen() {
       ) : (
         <div className="art-grid">
           <Card title={`${rows.length.toLocaleString()} artifacts`} label="Artifact list" actions={
-            <Button disabled={s.picked.length !== 2} onClick={() => void s.runDiff()} title="Tick two rows (or Space on the open row)">Diff {s.picked.length}/2</Button>
+            <>
+              <Button disabled={s.picked.length !== 2} onClick={() => void s.runDiff()} title="Tick two rows (or Space on the open row)">Diff {s.picked.length}/2</Button>
+              <ExportBundleButton
+                selection={{ artifacts: s.picked.length ? s.picked : s.openRef ? [s.openRef] : [] }}
+                disabled={!s.picked.length && !s.openRef}
+                label={`Export bundle (${s.picked.length || (s.openRef ? 1 : 0)})`}
+              />
+            </>
           }>
             {rows.length === 0 ? <p className="muted">No artifact matches “{s.filters.text}”. Clear the search box.</p> : (
               <ArtifactTable rows={rows} names={s.names} openRef={s.openRef} picked={s.picked} onOpen={(r) => void s.open(r)} onPick={s.pick} />

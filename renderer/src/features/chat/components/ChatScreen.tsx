@@ -1,3 +1,4 @@
+import { ExportBundleButton, OriginBadge } from '../../bundles'
 import { useEffect, useMemo, useState } from 'react'
 import { Alert, Badge, Button, EmptyState, Icon, Spinner } from '../../../shared/ui'
 import { isBusy, startChatLiveUpdates, useChatStore } from '../store'
@@ -91,9 +92,11 @@ export function ChatScreen() {
                     <Badge tone={statusTone}>{statusText}</Badge>
                     {s.runningTools.length > 0 && <Badge tone="info">running {s.runningTools.join(', ')}</Badge>}
                     <span className="faint">{s.branch} · {s.total.toLocaleString()} entries</span>
+                    <OriginBadge kind="conversation" id={current.id} />
                   </div>
                 </div>
                 <div className="screen-actions">
+                  <ExportBundleButton selection={{ conversations: [current.id] }} />
                   <Button variant="ghost" aria-expanded={showOverrides} onClick={() => setShowOverrides(!showOverrides)}>
                     {showOverrides ? 'Hide overrides' : 'Overrides'}
                   </Button>

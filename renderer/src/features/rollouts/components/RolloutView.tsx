@@ -1,3 +1,4 @@
+import { ExportBundleButton } from '../../bundles'
 import type { RolloutDetail } from '../../../../../preload/contract'
 import { Alert, Badge, Button, Card } from '../../../shared/ui'
 import { rolloutStateLabel } from '../labels'
@@ -93,7 +94,7 @@ export function RolloutView({ detail }: { detail: RolloutDetail }) {
                 ))}
               </span>
             }
-            actions={<ExportButtons id={detail.id} />}
+            actions={<><ExportButtons id={detail.id} /><ExportBundleButton selection={{ rollouts: [detail.id] }} /></>}
           >
             <div role="tabpanel" id="result-panel" aria-labelledby={`tab-${tab}`}>
               {tab === 'outputs' && <OutputsMatrix detail={detail} />}

@@ -1,0 +1,7 @@
+export { ExportBundleButton } from './components/ExportBundleButton'
+export { ImportBundleButton } from './components/ImportBundleButton'
+export { ImportDialog } from './components/ImportDialog'
+export { DropOverlay } from './components/DropOverlay'
+export { OriginBadge } from './components/OriginBadge'
+export { useImportStore, resetImportStore } from './store'
+import './bundles.css'
