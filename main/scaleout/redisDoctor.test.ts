@@ -1,0 +1,62 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testRedis } from '../app/settings/connectionTests'
+import { cliEnv, type CliEnv } from '../cli/commands/cliTestKit'
+import { hasRedisServer, startRedis, type RedisServer } from './testing/redisServer'
+
+type Doctor = { checks: { check: string; status: string; detail: string }[] }
+
+describe.skipIf(!hasRedisServer())('Redis settings against a real redis-server (doctor, connection test)', () => {
+  let redis: RedisServer
+  let env: CliEnv
+  beforeAll(async () => {
+    redis = await startRedis({ password: 'pa55word' })
+    env = cliEnv()
+    await env.run(['doctor', '--json']) // warm-up: the first CLI run loads modules and creates the home
+  })
+  afterAll(async () => {
+    await redis?.stop()
+    env?.cleanup()
+  })
+  const row = async (argv: string[], extra: NodeJS.ProcessEnv = {}) => {
+    Object.assign(env.env, extra)
+    try {
+      const r = await env.run(['doctor', '--json', ...argv])
+      return (JSON.parse(r.out) as Doctor).checks.find((c) => c.check === 'redis')
+    } finally {
+      for (const k of Object.keys(extra)) delete env.env[k]
+    }
+  }
+
+  it('doctor: not configured is ok; --redis, REDIS_URL and REDIS_HOST/PORT/PASSWORD reach the server; the password is masked', async () => {
+    expect(await row([])).toEqual({ check: 'redis', status: 'ok', detail: 'not configured (optional: --redis URL, REDIS_URL, REDIS_HOST or config.json redis.url)' })
+    const masked = `redis://:***@127.0.0.1:${redis.port}`
+    expect(await row(['--redis', redis.url])).toEqual({ check: 'redis', status: 'ok', detail: `Redis at 127.0.0.1:${redis.port} answered PONG. (${masked}, from flag)` })
+    expect((await row([], { REDIS_URL: redis.url }))?.detail).toContain(`(${masked}, from env REDIS_URL)`)
+    expect(await row([], { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redis.port), REDIS_PASSWORD: 'pa55word' })).toMatchObject({ status: 'ok', detail: expect.stringContaining('from env REDIS_HOST/PORT/DB') })
+    const all = JSON.stringify(await row(['--redis', redis.url]))
+    expect(all).not.toContain('pa55word')
+  })
+
+  it('doctor: a wrong password warns, a malformed setting fails in one line', async () => {
+    expect(await row(['--redis', `redis://:nope@127.0.0.1:${redis.port}`])).toMatchObject({ status: 'warn', detail: expect.stringContaining('refused') })
+    expect(await row([], { REDIS_PORT: 'x' })).toEqual({ check: 'redis', status: 'fail', detail: 'env REDIS_PORT: got "x", expected a whole number from 1 to 65535' })
+  })
+
+  it('doctor reads config.json redis.url', async () => {
+    const dir = join(env.root, 'cfg')
+    const { cpSync } = await import('node:fs')
+    cpSync(env.configDir, dir, { recursive: true })
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ redis: { host: 'localhost', port: 6379, db: 0, url: redis.url } }))
+    expect(await row([], { P2ENGINE_CONFIG_DIR: dir })).toMatchObject({ status: 'ok', detail: expect.stringContaining('from config redis.url') })
+    env.env.P2ENGINE_CONFIG_DIR = env.configDir
+  })
+
+  it('the connection test masks the URL it reports; restart keeps the port', async () => {
+    const r = await testRedis(redis.url)
+    expect([r.ok, r.url]).toEqual([true, `redis://:***@127.0.0.1:${redis.port}`])
+    await redis.restart()
+    expect((await testRedis(redis.url)).ok).toBe(true)
+  })
+})
