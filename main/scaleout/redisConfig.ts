@@ -31,6 +31,8 @@ export interface RedisTarget {
 
 export interface RedisInputs {
   flag?: string
+  /** How errors name the flag value (default `--redis`; Settings says `Redis URL`). */
+  flagLabel?: string
   env?: NodeJS.ProcessEnv
   /** The raw `redis` section of config.json (validated here). */
   file?: unknown
@@ -91,8 +93,8 @@ function section(file: unknown): Section {
 }
 
 /** The Redis target, or undefined when Redis is not configured. Bad values throw a one-line ConfigError. */
-export function resolveRedis({ flag, env = {}, file }: RedisInputs): RedisTarget | undefined {
-  if (flag?.trim()) return parseRedisUrl(flag, '--redis', 'flag')
+export function resolveRedis({ flag, flagLabel = '--redis', env = {}, file }: RedisInputs): RedisTarget | undefined {
+  if (flag?.trim()) return parseRedisUrl(flag, flagLabel, 'flag')
   const envUrl = envValue(env, 'REDIS_URL')
   if (envUrl) return parseRedisUrl(envUrl, 'env REDIS_URL', 'env REDIS_URL')
   const s = section(file)

@@ -1,7 +1,12 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { testRedis } from '../app/settings/connectionTests'
+import { SettingsService } from '../app/settings/settingsService'
+import { MemoryVault } from '../app/settings/vault'
+import { testConfig } from '../ipc/fixtures'
 import { cliEnv, type CliEnv } from '../cli/commands/cliTestKit'
 import { hasRedisServer, startRedis, type RedisServer } from './testing/redisServer'
 
@@ -51,6 +56,18 @@ describe.skipIf(!hasRedisServer())('Redis settings against a real redis-server (
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ redis: { host: 'localhost', port: 6379, db: 0, url: redis.url } }))
     expect(await row([], { P2ENGINE_CONFIG_DIR: dir })).toMatchObject({ status: 'ok', detail: expect.stringContaining('from config redis.url') })
     env.env.P2ENGINE_CONFIG_DIR = env.configDir
+  })
+
+  it("Settings' connection test goes through the same resolver: a typed URL is checked and masked, a bad one is one line", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'p2e-redis-settings-'))
+    try {
+      const base = testConfig()
+      const svc = new SettingsService({ ...base, settings: { ...base.settings, home } }, new MemoryVault())
+      expect(await svc.test('redis', redis.url)).toMatchObject({ target: 'redis', ok: true, url: `redis://:***@127.0.0.1:${redis.port}` })
+      expect(await svc.test('redis', 'redis://h/x')).toEqual({ target: 'redis', url: 'redis://h/x', ok: false, ms: 0, message: 'Redis URL: got database "x" in "redis://h/x", expected a number like /0' })
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
   })
 
   it('the connection test masks the URL it reports; restart keeps the port', async () => {
