@@ -1,6 +1,8 @@
 import { connect } from 'node:net'
+import { connect as connectTls } from 'node:tls'
 import type { ConnectionTest } from '../../../preload/contract'
 import { probeOpenAiServer } from '../../engine/models/router'
+import { maskRedisUrl } from '../../scaleout/redisConfig'
 
 /** Probes an OpenAI-compatible endpoint (`GET <base>/models`); any HTTP answer counts as reachable. */
 export async function testModelEndpoint(url: string, probe: (u: string) => Promise<boolean> = probeOpenAiServer): Promise<ConnectionTest> {
@@ -18,30 +20,35 @@ export async function testModelEndpoint(url: string, probe: (u: string) => Promi
   }
 }
 
-/** Sends PING to Redis over TCP; `+PONG` (or an auth demand, which proves a server) counts as reachable. */
+/**
+ * Sends PING to Redis over TCP (TLS for `rediss://`); `+PONG` counts as reachable. The URL in the
+ * result is masked (a password never reaches the UI or the terminal).
+ */
 export function testRedis(url: string, timeoutMs = 1500): Promise<ConnectionTest> {
   const started = performance.now()
-  const done = (ok: boolean, message: string): ConnectionTest => ({ target: 'redis', url, ok, message, ms: Math.round(performance.now() - started) })
+  const done = (ok: boolean, message: string): ConnectionTest => ({ target: 'redis', url: maskRedisUrl(url), ok, message, ms: Math.round(performance.now() - started) })
   let parsed: URL
   try {
     parsed = new URL(url)
     if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new Error('protocol')
   } catch {
-    return Promise.resolve(done(false, `"${url}" is not a Redis URL; expected e.g. redis://127.0.0.1:6379`))
+    return Promise.resolve(done(false, `"${maskRedisUrl(url)}" is not a Redis URL; expected e.g. redis://127.0.0.1:6379`))
   }
   const host = parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1'
   const port = Number(parsed.port || 6379)
   return new Promise((resolve) => {
-    const socket = connect({ host, port })
+    const tls = parsed.protocol === 'rediss:'
+    const socket = tls ? connectTls({ host, port, servername: host }) : connect({ host, port })
     let reply = ''
     const finish = (r: ConnectionTest) => {
       socket.destroy()
       resolve(r)
     }
     socket.setTimeout(timeoutMs, () => finish(done(false, `Redis at ${host}:${port} did not answer within ${timeoutMs} ms. Check the host and port, and that Redis is running (\`redis-server\`).`)))
-    socket.on('connect', () => {
+    socket.on(tls ? 'secureConnect' : 'connect', () => {
       const password = decodeURIComponent(parsed.password)
-      socket.write(password ? `AUTH ${password}\r\nPING\r\n` : 'PING\r\n')
+      const user = decodeURIComponent(parsed.username)
+      socket.write(password ? `AUTH ${user ? `${user} ` : ''}${password}\r\nPING\r\n` : 'PING\r\n')
     })
     socket.on('data', (chunk) => {
       reply += chunk.toString('utf8')

@@ -5,6 +5,7 @@ import type { ConnectionTest, SettingsPatch, SettingsView } from '../../../prelo
 import type { LoadedConfig } from '../../engine/config/types'
 import { ConfigError } from '../../engine/errors'
 import { makePrivateDirs } from '../../storage/permissions'
+import { maskRedisUrl, redisSectionOf, resolveRedis } from '../../scaleout/redisConfig'
 import { testModelEndpoint, testRedis } from './connectionTests'
 import type { SecretVault } from './vault'
 
@@ -112,6 +113,13 @@ export class SettingsService {
   test(target: 'model' | 'redis', url?: string): Promise<ConnectionTest> {
     const v = this.view()
     if (target === 'model') return testModelEndpoint(url || v.baseUrl, this.probe)
-    return testRedis(url || v.redisUrl || DEFAULT_REDIS_URL)
+    // The same resolver as `p2engine doctor` and the workers: typed/saved URL, else REDIS_*, else config.json.
+    let redis
+    try {
+      redis = resolveRedis({ flag: url || v.redisUrl || undefined, flagLabel: 'Redis URL', env: process.env, file: redisSectionOf(this.running) })
+    } catch (err) {
+      return Promise.resolve({ target: 'redis', url: maskRedisUrl(url || v.redisUrl || ''), ok: false, ms: 0, message: (err as Error).message })
+    }
+    return testRedis(redis?.url ?? DEFAULT_REDIS_URL)
   }
 }

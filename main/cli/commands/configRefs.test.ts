@@ -47,7 +47,7 @@ describe('seed settings that are read but ignored act or are refused', () => {
     Object.assign(env.env, { REDIS_HOST: 'localhost', S3_BUCKET: 'b', S3_REGION: 'eu' })
     appendFileSync(env.env.DOTENV_PATH!, 'REDIS_PORT=6379\nARTIFACT_DRIVER=fs\n')
     const warnings = [
-      'warning: REDIS_HOST (env), REDIS_PORT (.env) are ignored: P2Engine keeps its state in SQLite under P2ENGINE_HOME and uses no Redis',
+      'warning: REDIS_HOST (env), REDIS_PORT (.env) are ignored: P2Engine keeps its state in SQLite under P2ENGINE_HOME and runs rollouts on this machine (only `p2engine doctor` and Settings\' connection test read the Redis settings so far)',
       'warning: S3_REGION (env) is ignored: the S3 settings are S3_BUCKET, S3_PREFIX, S3_THRESHOLD_BYTES and the standard AWS_* variables',
       'warning: S3_BUCKET (env) is ignored: ARTIFACT_DRIVER is not s3, so artifacts are stored in the local database under P2ENGINE_HOME',
     ]

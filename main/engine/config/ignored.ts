@@ -30,7 +30,7 @@ export function ignoredSettings(env: NodeJS.ProcessEnv, dotenv: DotenvFile): str
   const vars = setVariables(env, dotenv)
   const warnings: string[] = []
   const redis = [...vars].filter(([k]) => k.startsWith('REDIS_')).sort(([a], [b]) => a.localeCompare(b))
-  if (redis.length) warnings.push(`${names(redis)} ${verb(redis.length)} ignored: P2Engine keeps its state in SQLite under P2ENGINE_HOME and uses no Redis`)
+  if (redis.length) warnings.push(`${names(redis)} ${verb(redis.length)} ignored: P2Engine keeps its state in SQLite under P2ENGINE_HOME and runs rollouts on this machine (only \`p2engine doctor\` and Settings' connection test read the Redis settings so far)`)
   // ARTIFACT_DRIVER, S3_BUCKET, S3_PREFIX and S3_THRESHOLD_BYTES are settings (see settings.ts).
   const s3 = [...vars].filter(([k]) => k.startsWith('S3_') && !S3_SETTINGS.includes(k)).sort(([a], [b]) => a.localeCompare(b))
   if (s3.length) warnings.push(`${names(s3)} ${verb(s3.length)} ignored: the S3 settings are ${S3_SETTINGS.join(', ')} and the standard AWS_* variables`)

@@ -10,10 +10,20 @@ import { McpServersSchema } from './mcpServers'
 
 const port = z.int().min(1).max(65535)
 
+/**
+ * The original's `host`/`port`/`db` plus the scale-out additions (all optional): `url`
+ * (redis:// or rediss://), `password`, `tls`, `enabled` (use host/port/db without a URL) and
+ * `secret` (HMAC key that signs worker jobs). See main/scaleout/redisConfig.ts.
+ */
 export const RedisSectionSchema = z.strictObject({
   host: z.string().min(1).default('localhost'),
   port: port.default(6379),
   db: z.int().min(0).default(0),
+  url: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+  tls: z.boolean().optional(),
+  enabled: z.boolean().optional(),
+  secret: z.string().min(16).optional(),
 })
 
 export const SupportedModelSchema = z.strictObject({ provider: z.string().min(1) })

@@ -1,0 +1,22 @@
+import type { EventBusPort } from '../engine/ports/eventBus'
+import type { JobQueuePort } from '../engine/ports/jobQueue'
+import { ConfigError } from '../engine/errors'
+import type { RedisTarget } from '../scaleout/redisConfig'
+
+/**
+ * Scale-out adapters (issue 14), picked here from the resolved Redis target so the engine never
+ * asks whether Redis is on. Without a target: the in-process event bus and no job queue. The
+ * Redis adapters (and ioredis/bullmq) load only when a target exists.
+ */
+export async function composeEventBus(redis: RedisTarget | undefined, prefix?: string): Promise<EventBusPort> {
+  if (!redis) return new (await import('../scaleout/inProcessEventBus')).InProcessEventBus()
+  return new (await import('../scaleout/redisEventBus')).RedisEventBus(redis.url, prefix)
+}
+
+/** The variant job queue; Redis and the shared job secret are required (a one-line ConfigError otherwise). */
+export async function composeJobQueue(redis: RedisTarget | undefined, secret: string | undefined, appVersion: string, prefix?: string): Promise<JobQueuePort> {
+  if (!redis) throw new ConfigError('scale-out needs Redis: pass --redis URL, or set REDIS_URL or redis.url in config.json')
+  if (!secret) throw new ConfigError('scale-out needs a shared job secret: set P2ENGINE_JOB_SECRET or redis.secret in config.json (16+ characters), the same on the coordinator and every worker')
+  const { BullmqJobQueue } = await import('../scaleout/bullmqJobQueue')
+  return new BullmqJobQueue({ url: redis.url, secret, appVersion, ...(prefix ? { prefix } : {}) })
+}

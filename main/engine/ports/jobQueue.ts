@@ -1,0 +1,54 @@
+/**
+ * Variant jobs for scale-out (issue 14): a coordinator enqueues one job per rollout variant and
+ * worker processes on any machine consume them. The BullMQ adapter lives in
+ * main/scaleout/bullmqJobQueue.ts; without Redis nothing uses this port (variants run in the
+ * local piscina pool). Payloads are plain JSON; the adapter signs and checks them.
+ */
+export interface VariantJobInput {
+  rolloutId: string
+  variantId: string
+  /** What a worker needs to run the variant: the spec, the config snapshot… (plain JSON). */
+  body: unknown
+}
+
+/** A job as a consumer receives it, after its signature and app version were checked. */
+export interface ReceivedVariantJob extends VariantJobInput {
+  jobId: string
+  /** 1 on the first try, then 2, 3… when BullMQ retries it (stalled or failed worker). */
+  attempt: number
+  appVersion: string
+}
+
+/** What a worker sends back (e.g. the variant's bundle, base64). */
+export interface VariantJobResult {
+  jobId: string
+  rolloutId: string
+  variantId: string
+  worker: string
+  body: unknown
+}
+
+export interface JobContext {
+  /** Reports progress (0..100) and proves the worker is alive. */
+  heartbeat(progress: number): Promise<void>
+  readonly signal: AbortSignal
+}
+
+export interface JobConsumer {
+  /** Stops taking jobs; waits for running ones to finish (graceful) unless `force`. */
+  stop(force?: boolean): Promise<void>
+}
+
+export interface JobQueuePort {
+  /** `jobId` is `rolloutId:variantId`; enqueuing the same pair again creates nothing (`created: false`). */
+  enqueue(job: VariantJobInput): Promise<{ jobId: string; created: boolean }>
+  /** Runs `handler` for each job; the value it returns completes the job. Refused jobs fail with a clear message. */
+  consume(handler: (job: ReceivedVariantJob, ctx: JobContext) => Promise<unknown>, options: { worker: string; concurrency?: number; onRefused?: (message: string) => void }): JobConsumer
+  /** Calls back on every completed or failed job (any worker); resolves once listening. */
+  onSettled(listener: (settled: { jobId: string; ok: true; result: VariantJobResult } | { jobId: string; ok: false; error: string }) => void): Promise<() => void>
+  /** The stored outcome of a job (for resume after a coordinator restart); undefined while pending. */
+  outcome(jobId: string): Promise<{ ok: true; result: VariantJobResult } | { ok: false; error: string } | undefined>
+  /** Workers whose heartbeat is fresh, by name. */
+  liveWorkers(): Promise<string[]>
+  close(): Promise<void>
+}

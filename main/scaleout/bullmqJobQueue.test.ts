@@ -1,0 +1,76 @@
+import { Queue } from 'bullmq'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { ReceivedVariantJob } from '../engine/ports/jobQueue'
+import { BullmqJobQueue, bullmqJobId } from './bullmqJobQueue'
+import { hasRedisServer, startRedis, type RedisServer } from './testing/redisServer'
+
+const SECRET = 'coordinator-and-workers-share-this'
+let n = 0
+
+describe.skipIf(!hasRedisServer())('BullMQ job queue against a real redis-server', () => {
+  let redis: RedisServer
+  const open: BullmqJobQueue[] = []
+  beforeAll(async () => {
+    redis = await startRedis()
+  })
+  afterAll(async () => {
+    await redis?.stop()
+  })
+  afterEach(async () => {
+    for (const q of open.splice(0)) await q.close()
+  })
+  /** A queue handle on a fresh prefix per test (tests share one server, never one queue). */
+  const handle = (prefix: string, o: { secret?: string; appVersion?: string } = {}) => {
+    const q = new BullmqJobQueue({ url: redis.url, secret: o.secret ?? SECRET, appVersion: o.appVersion ?? '1.0.0', prefix, heartbeatTtl: 3000 })
+    open.push(q)
+    return q
+  }
+  const settledOnce = (q: BullmqJobQueue) => new Promise<Parameters<Parameters<BullmqJobQueue['onSettled']>[0]>[0]>((resolve) => void q.onSettled(resolve))
+
+  it('enqueue twice = one job, run once; the result comes back with the worker name and stays readable', async () => {
+    const prefix = `t${++n}`
+    const coordinator = handle(prefix)
+    const settled = settledOnce(coordinator)
+    await coordinator.onSettled(() => undefined) // listening before anything is enqueued
+    expect(await coordinator.enqueue({ rolloutId: 'ro_a', variantId: 'v:0', body: { spec: 'demo' } })).toEqual({ jobId: 'ro_a:v:0', created: true })
+    expect(await coordinator.enqueue({ rolloutId: 'ro_a', variantId: 'v:0', body: { spec: 'other' } })).toEqual({ jobId: 'ro_a:v:0', created: false })
+    const seen: ReceivedVariantJob[] = []
+    handle(prefix).consume(async (job, ctx) => {
+      seen.push(job)
+      await ctx.heartbeat(50)
+      return { bundle: `bundle of ${job.variantId}` }
+    }, { worker: 'w1', concurrency: 2 })
+    const result = { jobId: 'ro_a:v:0', rolloutId: 'ro_a', variantId: 'v:0', worker: 'w1', body: { bundle: 'bundle of v:0' } }
+    expect(await settled).toEqual({ jobId: 'ro_a:v:0', ok: true, result })
+    expect(seen).toEqual([{ jobId: 'ro_a:v:0', rolloutId: 'ro_a', variantId: 'v:0', body: { spec: 'demo' }, appVersion: '1.0.0', attempt: 1 }])
+    expect(await coordinator.outcome('ro_a:v:0')).toEqual({ jobId: 'ro_a:v:0', ok: true, result })
+    expect(await coordinator.outcome('ro_a:v:9')).toBeUndefined()
+    expect(await coordinator.liveWorkers()).toEqual(['w1'])
+    const raw = new Queue('variants', { connection: { url: redis.url }, prefix })
+    expect(await raw.getJobCounts('completed', 'wait', 'active')).toEqual({ completed: 1, wait: 0, active: 0 })
+    await raw.close()
+  })
+
+  it('a worker refuses an unsigned job, a job signed with another secret and one from another version, without running or retrying them', async () => {
+    const prefix = `t${++n}`
+    const refused: string[] = []
+    const failures: string[] = []
+    const coordinator = handle(prefix)
+    await coordinator.onSettled((s) => void (s.ok ? undefined : failures.push(s.error)))
+    const raw = new Queue('variants', { connection: { url: redis.url }, prefix })
+    await raw.add('variant', { spec: 'rm -rf /' }, { jobId: bullmqJobId('ro_x', 'evil') })
+    await raw.close()
+    await handle(prefix, { secret: 'a-stranger-who-can-write-to-redis' }).enqueue({ rolloutId: 'ro_x', variantId: 'forged', body: {} })
+    await handle(prefix, { appVersion: '0.9.0' }).enqueue({ rolloutId: 'ro_x', variantId: 'old', body: {} })
+    let ran = 0
+    handle(prefix).consume(async () => ++ran, { worker: 'w1', onRefused: (m) => refused.push(m) })
+    for (let i = 0; i < 200 && failures.length < 3; i++) await new Promise((r) => setTimeout(r, 10))
+    const expected = [
+      'job ro_x:evil refused: it is not signed (expected {envelope, sig}); only a coordinator with the shared secret (redis.secret / P2ENGINE_JOB_SECRET) can enqueue jobs',
+      'job ro_x:forged refused: bad signature; the coordinator and this worker must share the same secret (redis.secret / P2ENGINE_JOB_SECRET)',
+      "job ro_x:old refused: it was enqueued by P2Engine 0.9.0 and this worker runs 1.0.0; run workers with the coordinator's version",
+    ]
+    expect([ran, failures.sort(), refused.sort()]).toEqual([0, expected, expected])
+    expect(await coordinator.outcome('ro_x:evil')).toEqual({ jobId: 'ro_x:evil', ok: false, error: expected[0] })
+  })
+})

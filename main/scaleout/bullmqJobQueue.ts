@@ -1,0 +1,154 @@
+import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq'
+import { Redis } from 'ioredis'
+import type { JobConsumer, JobContext, JobQueuePort, ReceivedVariantJob, VariantJobInput, VariantJobResult } from '../engine/ports/jobQueue'
+import { JobRefusedError, signJob, verifyJob } from './jobSigning'
+
+/**
+ * The {@link JobQueuePort} on BullMQ (Redis). One queue per prefix; the port's job id
+ * `rolloutId:variantId` is stored as `<rolloutId>~<variantId>` (each part URI-encoded) because
+ * BullMQ refuses custom ids with a single `:`. Jobs are signed (HMAC-SHA256) with the shared
+ * secret; a worker refuses unsigned, badly signed or other-version jobs without retrying them.
+ * A worker killed mid-job loses its lock; BullMQ's stalled check hands the job to another worker.
+ */
+export interface BullmqJobQueueOptions {
+  url: string
+  secret: string
+  appVersion: string
+  /** Key prefix in Redis (default `p2engine`); tests use their own. */
+  prefix?: string
+  /** Lock time of a running job before it counts as stalled (ms, default 30 000). */
+  lockDuration?: number
+  /** How often workers look for stalled jobs (ms, default 30 000). */
+  stalledInterval?: number
+  /** Worker heartbeat key lifetime (ms, default 15 000); refreshed every third of it. */
+  heartbeatTtl?: number
+}
+
+const QUEUE = 'variants'
+const enc = (s: string) => encodeURIComponent(s).replace(/~/g, '%7E')
+
+/** BullMQ id of a variant job (see the class comment). */
+export const bullmqJobId = (rolloutId: string, variantId: string): string => `${enc(rolloutId)}~${enc(variantId)}`
+const logicalId = (bullId: string): string => bullId.split('~').map(decodeURIComponent).join(':')
+
+type Settled = { jobId: string; ok: true; result: VariantJobResult } | { jobId: string; ok: false; error: string }
+
+export class BullmqJobQueue implements JobQueuePort {
+  private readonly connection: { url: string; maxRetriesPerRequest: null }
+  private readonly prefix: string
+  private queue?: Queue
+  private events?: QueueEvents
+  private redis?: Redis
+  private readonly closers: (() => Promise<void>)[] = []
+
+  constructor(private readonly o: BullmqJobQueueOptions) {
+    this.connection = { url: o.url, maxRetriesPerRequest: null }
+    this.prefix = o.prefix ?? 'p2engine'
+  }
+
+  private q(): Queue {
+    this.queue ??= new Queue(QUEUE, { connection: this.connection, prefix: this.prefix })
+    return this.queue
+  }
+
+  private client(): Redis {
+    this.redis ??= new Redis(this.o.url, { maxRetriesPerRequest: null })
+    return this.redis
+  }
+
+  async enqueue(job: VariantJobInput): Promise<{ jobId: string; created: boolean }> {
+    const jobId = `${job.rolloutId}:${job.variantId}`
+    const data = signJob(this.o.secret, { v: 1, appVersion: this.o.appVersion, rolloutId: job.rolloutId, variantId: job.variantId, issuedAt: new Date().toISOString(), body: job.body })
+    // BullMQ's add is atomic and ignores an id that exists; the stored job is ours iff it carries our signature.
+    const id = bullmqJobId(job.rolloutId, job.variantId)
+    await this.q().add('variant', data, { jobId: id, attempts: 1, removeOnComplete: false, removeOnFail: false })
+    const stored = await this.q().getJob(id)
+    return { jobId, created: (stored?.data as { sig?: string } | undefined)?.sig === data.sig }
+  }
+
+  consume(handler: (job: ReceivedVariantJob, ctx: JobContext) => Promise<unknown>, options: { worker: string; concurrency?: number; onRefused?: (message: string) => void }): JobConsumer {
+    const { worker: name } = options
+    const ttl = this.o.heartbeatTtl ?? 15_000
+    const beat = () => this.client().set(`${this.prefix}:workers:${name}`, JSON.stringify({ name, at: Date.now(), appVersion: this.o.appVersion }), 'PX', ttl).then(() => undefined, () => undefined)
+    void beat()
+    const timer = setInterval(beat, Math.max(50, Math.floor(ttl / 3)))
+    const controller = new AbortController()
+    const worker = new Worker(QUEUE, async (job: Job) => {
+      const jobId = logicalId(job.id ?? '')
+      let envelope
+      try {
+        envelope = verifyJob(this.o.secret, jobId, job.data, this.o.appVersion)
+      } catch (err) {
+        if (err instanceof JobRefusedError) {
+          options.onRefused?.(err.message)
+          throw new UnrecoverableError(err.message)
+        }
+        throw err
+      }
+      const body = await handler(
+        { jobId, rolloutId: envelope.rolloutId, variantId: envelope.variantId, body: envelope.body, appVersion: envelope.appVersion, attempt: job.attemptsStarted || 1 },
+        { heartbeat: async (p) => { await job.updateProgress(Math.max(0, Math.min(100, p))); await beat() }, signal: controller.signal },
+      )
+      const result: VariantJobResult = { jobId, rolloutId: envelope.rolloutId, variantId: envelope.variantId, worker: name, body }
+      return result
+    }, {
+      connection: this.connection,
+      prefix: this.prefix,
+      concurrency: options.concurrency ?? 1,
+      name,
+      ...(this.o.lockDuration ? { lockDuration: this.o.lockDuration } : {}),
+      ...(this.o.stalledInterval ? { stalledInterval: this.o.stalledInterval } : {}),
+    })
+    worker.on('error', () => undefined) // connection errors: ioredis reconnects; BullMQ retries
+    let stopped: Promise<void> | undefined
+    const stop = (force = false) => {
+      stopped ??= (async () => {
+        clearInterval(timer)
+        if (force) controller.abort()
+        await worker.close(force)
+        await this.client().del(`${this.prefix}:workers:${name}`).catch(() => undefined)
+      })()
+      return stopped
+    }
+    this.closers.push(() => stop(true))
+    return { stop }
+  }
+
+  async onSettled(listener: (settled: Settled) => void): Promise<() => void> {
+    if (!this.events) {
+      this.events = new QueueEvents(QUEUE, { connection: this.connection, prefix: this.prefix })
+      this.events.on('error', () => undefined)
+      await this.events.waitUntilReady()
+    }
+    const events = this.events
+    const done = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => listener({ jobId: logicalId(jobId), ok: true, result: returnvalue as VariantJobResult })
+    const failed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => listener({ jobId: logicalId(jobId), ok: false, error: failedReason })
+    events.on('completed', done)
+    events.on('failed', failed)
+    return () => {
+      events.off('completed', done)
+      events.off('failed', failed)
+    }
+  }
+
+  async outcome(jobId: string): Promise<Settled | undefined> {
+    const [rolloutId, ...rest] = jobId.split(':')
+    const job = await this.q().getJob(bullmqJobId(rolloutId ?? '', rest.join(':')))
+    if (!job) return undefined
+    if (job.finishedOn && job.failedReason) return { jobId, ok: false, error: job.failedReason }
+    if (job.finishedOn) return { jobId, ok: true, result: job.returnvalue as VariantJobResult }
+    return undefined
+  }
+
+  async liveWorkers(): Promise<string[]> {
+    const keys = await this.client().keys(`${this.prefix}:workers:*`)
+    return keys.map((k) => k.slice(`${this.prefix}:workers:`.length)).sort()
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.closers.splice(0)) await c()
+    await this.events?.close()
+    await this.queue?.close()
+    this.redis?.disconnect()
+  }
+}
