@@ -84,6 +84,12 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
   for (const e of rows.entries) e.state = payloadOf(e.state)
   rows.artifacts = inChunks(db, (m) => `SELECT ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body
     FROM artifacts WHERE session_id IN (${m})`, ids)
+  // Model-call metrics live in the answering entry's row (migration 009): in a bundle they are
+  // artifact rows, as the all_artifacts view shows them (same ref, header and payload).
+  rows.artifacts.push(...inChunks<Row<'artifacts'>>(db, (m) => `SELECT call_ref AS ref, conversation_id AS session_id, agent_id, branch_id, '' AS episode_id, step_idx - 1 AS step_idx,
+      'metrics' AS type, 'model_call' AS role, NULL AS state_kind, NULL AS state_id, 'application/json' AS mime, ts, NULL AS score, NULL AS reward,
+      length(CAST(call_body AS BLOB)) AS raw_len, call_header AS header, call_body AS body
+    FROM stack_entries WHERE copied = 0 AND call_ref IS NOT NULL AND conversation_id IN (${m})`, ids))
   for (const a of rows.artifacts) a.body = payloadOf(a.body)
   const refs = [...new Set([...rows.artifacts.map((a) => a.ref), ...rows.entries.filter((e) => e.copied === 0).map((e) => e.ref)])]
   rows.links = inChunks(db, (m) => `SELECT child_ref, parent_ref, position FROM artifact_relations WHERE child_ref IN (${m})`, refs)
