@@ -70,6 +70,10 @@ export function inThreadVariants(o: InThreadVariantsOptions): { run: VariantExec
   const closing = new AbortController()
   return {
     run: async (task, signal) => {
+      // One event-loop turn before each variant: offline variants (scripted model, rule-based
+      // agents) otherwise run as one long chain of promise callbacks that starves I/O (progress
+      // output, a closed stdout, the app's IPC) until the whole rollout is over.
+      await new Promise((resolve) => setImmediate(resolve))
       const ctx = await contextFor(task)
       try {
         return await runVariantWith(ctx, task, AbortSignal.any([signal, closing.signal]))

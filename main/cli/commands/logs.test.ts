@@ -61,22 +61,20 @@ describe('log files of the CLI', () => {
     expect(warn.out).toContain('model call failed')
   })
 
-  it('log a rollout: its start and end in app.log, the worker threads and variants in workers.log, tagged by thread', async () => {
+  it('log a rollout: its start and end in app.log, its variants (on the single writer) and their turns in workers.log, tagged by rollout, team and variant', async () => {
     env = cliEnv()
     const spec = join(env.root, 'one.yml')
     writeFileSync(spec, 'teams:\n  t:\n    base: { agent_id: agent_beta }\n    variants:\n      - { id: v1, initial_message: hello }\n')
     const r = await env.run(['rollout', 'start', spec, '--parallel', '1', '--json'])
     expect([r.code, r.err]).toEqual([0, ''])
+    const app = (await env.run(['logs', '--source', 'app', '--json'])).lines.map(json)
+    const rollout = app.find((x) => x.msg === 'rollout started')!.fields.rollout
+    expect(app.find((x) => x.msg === 'rollout finished')!.fields).toMatchObject({ rollout, failed: 0 })
     const workers = (await env.run(['logs', '--source', 'workers', '--json'])).lines.map(json)
     const byMsg = (m: string) => workers.find((x) => x.msg === m)
-    expect(byMsg('worker thread started')!.fields).toMatchObject({ component: 'pool', thread: expect.any(Number) })
-    const thread = byMsg('worker thread started')!.fields.thread
-    expect(byMsg('worker started')!.fields).toMatchObject({ proc: 'worker', thread })
-    expect(byMsg('variant started')!.fields).toMatchObject({ proc: 'worker', thread, team: 't', variant: 'v1' })
-    expect(byMsg('variant finished')!.fields).toMatchObject({ thread, team: 't', variant: 'v1', errors: 0 })
-    expect(workers.some((x) => x.msg === 'turn started' && x.fields.thread === thread)).toBe(true)
-    const app = (await env.run(['logs', '--source', 'app', '--json'])).lines.map(json).map((x) => x.msg)
-    expect(app).toEqual(expect.arrayContaining(['rollout started', 'rollout finished']))
+    expect(byMsg('variant started')!.fields).toMatchObject({ rollout, team: 't', variant: 'v1' })
+    expect(byMsg('variant finished')!.fields).toMatchObject({ rollout, team: 't', variant: 'v1', errors: 0 })
+    expect(workers.some((x) => x.msg === 'turn started' && x.fields.conversation === `rollout:${rollout}:t:v1`)).toBe(true)
   })
 
   it('refuse a bad --level, --source or --lines and a bad log setting with a named error', async () => {
