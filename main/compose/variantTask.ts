@@ -1,18 +1,10 @@
 import { messageOf } from '../engine/errors'
-import { executeVariant } from '../engine/rollouts/executeVariant'
+import { aborted, executeVariant } from '../engine/rollouts/executeVariant'
 import { postVariantPhase } from '../engine/rollouts/phases'
 import type { VariantTask, VariantTaskResult } from '../engine/rollouts/repository'
 import { variantConversationId } from '../engine/rollouts/types'
 import { errorFields } from './logging'
 import type { VariantContext } from './variantContext'
-
-const aborted = (signal: AbortSignal | undefined): Promise<never> =>
-  new Promise((_, reject) => {
-    if (!signal) return
-    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error('variant aborted'))
-    if (signal.aborted) fail()
-    else signal.addEventListener('abort', fail, { once: true })
-  })
 
 /**
  * Runs ONE rollout variant on `ctx` (a worker thread's context, or the host's single-writer

@@ -36,7 +36,8 @@ export function variantOverrides(variant: ExpandedVariant) {
   return AgentOverridesSchema.parse(picked)
 }
 
-const aborted = (signal: AbortSignal | undefined): Promise<never> =>
+/** Rejects with the signal's reason once it aborts (never settles without a signal). */
+export const aborted = (signal: AbortSignal | undefined): Promise<never> =>
   new Promise((_, reject) => {
     if (!signal) return
     const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error('variant aborted'))
