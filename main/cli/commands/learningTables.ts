@@ -1,23 +1,13 @@
 import { roundsImprovement, type VariantRecord } from '../../engine/rollouts/types'
+import { metricValue, namedMetrics } from '../../../preload/contract/learningMetrics'
 import { pc, table } from '../output'
+
+export { namedMetrics }
 
 /**
  * The learning rollout's tables: per-metric columns (the metrics a team's `eval.metrics`
  * names) and the feedback rounds (score per round, improvement, the branch of the last round).
  */
-
-/** Every metric named by an `eval.metrics` of these variants, in first-seen order. */
-export function namedMetrics(variants: readonly VariantRecord[]): string[] {
-  const out: string[] = []
-  for (const v of variants) for (const s of v.metrics?.scores ?? []) for (const m of s.metricNames ?? []) if (!out.includes(m)) out.push(m)
-  return out
-}
-
-/** The value of a named metric on a variant: from the first evaluator that emitted it. */
-export function metricValue(v: VariantRecord, metric: string): number | null {
-  for (const s of v.metrics?.scores ?? []) if (s.metricNames?.includes(metric) && typeof s.metrics[metric] === 'number') return s.metrics[metric]!
-  return null
-}
 
 /** Cells of the named metrics for one variant (3 decimals, `–` when absent). */
 export const metricCells = (v: VariantRecord, names: readonly string[]): string[] =>
