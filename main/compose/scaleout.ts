@@ -20,3 +20,13 @@ export async function composeJobQueue(redis: RedisTarget | undefined, secret: st
   const { BullmqJobQueue } = await import('../scaleout/bullmqJobQueue')
   return new BullmqJobQueue({ url: redis.url, secret, appVersion, ...(prefix ? { prefix } : {}) })
 }
+
+/** A worker's ledger in a distributed run with the embedded ledger: every call goes to the coordinator. */
+export async function composeRemoteLedger(o: import('../scaleout/remoteLedger').RemoteLedgerOptions): Promise<import('../engine/ports/ledger').LedgerClient> {
+  return (await import('../scaleout/remoteLedger')).remoteLedgerClient(o)
+}
+
+/** The coordinator's side of it: serves `ledger` to the workers until closed. */
+export async function composeLedgerService(ledger: import('../engine/ports/ledger').LedgerClient, o: import('../scaleout/remoteLedger').RemoteLedgerOptions): Promise<{ close(): Promise<void> }> {
+  return (await import('../scaleout/remoteLedger')).serveLedger(ledger, o)
+}
