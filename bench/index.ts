@@ -1,11 +1,12 @@
 // `npm run bench`: every benchmark, printed as tables with ratios. Not a test: numbers vary by machine.
-// BENCH_ONLY=engine (or cli, ledger, tracing, rollouts, bundles, ui; comma separated) runs a subset.
+// BENCH_ONLY=engine (or cli, ledger, remote-ledger, tracing, rollouts, bundles, ui; comma separated) runs a subset.
 import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { benchBundles } from './bundles'
 import { benchCliStart, printCliStart } from './cliStart'
 import { benchEngine } from './engine'
 import { benchLedger } from './ledger'
+import { benchRemoteLedger } from './remoteLedger'
 import { printTable } from './report'
 import { benchRollouts } from './rollouts'
 import { benchTracing } from './tracing'
@@ -18,6 +19,7 @@ console.log(`P2Engine benchmarks — node ${process.version}, ${cpus().length} c
 // First, while no worker threads of the other benchmarks compete for the cores.
 if (wanted('cli')) printCliStart(benchCliStart())
 if (wanted('ledger')) printTable('Embedded ledger', await benchLedger())
+if (wanted('remote-ledger')) printTable('Remote ledger (a worker paying through Redis into the coordinator\'s ledger)', await benchRemoteLedger())
 if (wanted('engine')) printTable('Engine per turn (scripted model, every state durable in SQLite)', await benchEngine())
 if (wanted('tracing')) printTable('OpenTelemetry tracing off vs on (engine turn, sequential)', await benchTracing())
 if (wanted('rollouts')) printTable('Rollouts (200 variants, fake model 100 ms, --parallel 32)', await benchRollouts())

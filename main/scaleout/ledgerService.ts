@@ -35,7 +35,7 @@ export async function serveLedger(ledger: LedgerClient, o: RemoteLedgerOptions):
   const keys = ledgerKeys(o.prefix ?? 'p2engine')
   const onRefused = o.onRefused ?? ((line: string) => process.stderr.write(`${line}\n`))
   const pop = new Redis(o.url, { maxRetriesPerRequest: null })
-  const push = new Redis(o.url, { maxRetriesPerRequest: null })
+  const push = new Redis(o.url, { maxRetriesPerRequest: null, enableAutoPipelining: true })
   pop.on('error', () => undefined) // ioredis reconnects by itself; calls wait meanwhile
   push.on('error', () => undefined)
   await pop.ping() // fails fast on a bad URL or password, before the loop starts

@@ -68,7 +68,7 @@ class RemoteLedgerClient implements LedgerClient {
   constructor(private readonly o: RemoteLedgerOptions) {
     this.keys = ledgerKeys(o.prefix ?? 'p2engine')
     // maxRetriesPerRequest null: a command waits through reconnects instead of failing.
-    this.send = new Redis(o.url, { maxRetriesPerRequest: null, lazyConnect: true })
+    this.send = new Redis(o.url, { maxRetriesPerRequest: null, lazyConnect: true, enableAutoPipelining: true })
     this.recv = new Redis(o.url, { maxRetriesPerRequest: null, lazyConnect: true })
     this.send.on('error', () => undefined)
     this.recv.on('error', () => undefined)
@@ -131,7 +131,10 @@ class RemoteLedgerClient implements LedgerClient {
           await new Promise((r) => setTimeout(r, 50))
           continue
         }
-        if (got) this.onAnswer(got[1])
+        if (!got) continue
+        // Under load many answers wait: take them in one round trip, not one BLPOP each.
+        const more = (await this.recv.lpop(got[0], 256).catch(() => null)) ?? []
+        for (const text of [got[1], ...more]) this.onAnswer(text)
       }
       this.reading = false
       if (this.pending.size > 0 && !this.closed) this.read()
