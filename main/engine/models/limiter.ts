@@ -1,5 +1,7 @@
 import { ProviderError } from '../errors'
+import type { ConcurrencyPort } from '../ports/concurrency'
 import type { CompleteOptions, ModelProvider, ModelRequest, ModelResponse } from '../ports/model'
+import { InProcessSlots } from './inProcessSlots'
 import { parseModelId } from './modelId'
 
 /** Concurrent model calls allowed per provider prefix (`openai`, `ollama`, …); `*` is the default. */
@@ -19,41 +21,31 @@ export function parseConcurrencyLimits(text: string): ConcurrencyLimits {
   return out
 }
 
-interface Lane {
-  limit: number
-  max: number
-  active: number
-  successes: number
-  queue: (() => void)[]
-}
-
 /**
  * Bounds concurrent calls per provider and adapts on rate limits (AIMD): a `RATE_LIMITED` answer
  * halves the provider's limit, and every `limit` successes raise it by one up to the configured
- * maximum. Calls beyond the limit wait in order; nothing is dropped.
+ * maximum. Calls beyond the limit wait in order; nothing is dropped. The slots come from a
+ * {@link ConcurrencyPort}: this process's own by default, or shared by every process on one Redis
+ * when the composition root passes that adapter.
  */
 export class LimitedProvider implements ModelProvider {
   readonly label: string
-  private readonly lanes = new Map<string, Lane>()
 
-  constructor(private readonly inner: ModelProvider, private readonly limits: ConcurrencyLimits) {
+  constructor(
+    private readonly inner: ModelProvider,
+    private readonly limits: ConcurrencyLimits,
+    private readonly slots: ConcurrencyPort = new InProcessSlots(),
+  ) {
     this.label = inner.label
+  }
+
+  private maxOf(provider: string): number {
+    return this.limits[provider] ?? this.limits['*'] ?? 16
   }
 
   /** Current limit and activity of a provider (for status displays and tests). */
   lane(provider: string): { limit: number; active: number; waiting: number } {
-    const l = this.laneOf(provider)
-    return { limit: l.limit, active: l.active, waiting: l.queue.length }
-  }
-
-  private laneOf(provider: string): Lane {
-    let l = this.lanes.get(provider)
-    if (!l) {
-      const max = this.limits[provider] ?? this.limits['*'] ?? 16
-      l = { limit: max, max, active: 0, successes: 0, queue: [] }
-      this.lanes.set(provider, l)
-    }
-    return l
+    return this.slots.lane(provider, this.maxOf(provider))
   }
 
   async complete(request: ModelRequest, options?: CompleteOptions): Promise<ModelResponse> {
@@ -63,27 +55,17 @@ export class LimitedProvider implements ModelProvider {
     } catch {
       return this.inner.complete(request, options)
     }
-    const lane = this.laneOf(provider)
-    // A woken call inherits the finishing call's slot, so `active` never exceeds the limit.
-    if (lane.active >= lane.limit) await new Promise<void>((resolve) => lane.queue.push(resolve))
-    else lane.active++
+    const max = this.maxOf(provider)
+    const release = await this.slots.acquire(provider, max)
     try {
       const response = await this.inner.complete(request, options)
-      if (++lane.successes >= lane.limit && lane.limit < lane.max) {
-        lane.limit++
-        lane.successes = 0
-      }
+      this.slots.succeeded(provider, max)
       return response
     } catch (err) {
-      if (err instanceof ProviderError && err.code === 'RATE_LIMITED') {
-        lane.limit = Math.max(1, Math.floor(lane.limit / 2))
-        lane.successes = 0
-      }
+      if (err instanceof ProviderError && err.code === 'RATE_LIMITED') this.slots.rateLimited(provider, max)
       throw err
     } finally {
-      const next = lane.active <= lane.limit ? lane.queue.shift() : undefined
-      if (next) next()
-      else lane.active--
+      release()
     }
   }
 }
