@@ -3,6 +3,7 @@ import { RecordingProvider } from '../engine/models/recording'
 import { LimitedProvider, parseConcurrencyLimits } from '../engine/models/limiter'
 import { ModelRouter } from '../engine/models/router'
 import { systemClock } from '../engine/ports/clock'
+import type { ConcurrencyPort } from '../engine/ports/concurrency'
 import type { LedgerClient } from '../engine/ports/ledger'
 import { noopLogger, type Logger } from '../engine/ports/logger'
 import { loggedLedger, loggedModel, logEngineEvents } from './logging'
@@ -54,6 +55,8 @@ export interface ComposeEngineOptions {
   streamTokens?: boolean
   /** Raises every provider's concurrent-call limit to at least this (one engine serving `--parallel` variants). */
   modelConcurrencyFloor?: number
+  /** Where model-call slots come from (default: this process's own; `composeModelLimits` for Redis-wide limits). */
+  modelSlots?: ConcurrencyPort
 }
 
 /** The configured limits with every provider (and the default `*`) raised to at least `floor`. */
@@ -78,7 +81,7 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
   const payloads = payloadStoreFor(o.store, settings, o.env, (message) => log.warn('artifact payload upload failed', { component: 'payloads', error: message }))
   const { stacks, artifacts } = createStackStorage(o.store, Date.now, payloads)
   const router = o.router ?? new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
-  const limited = o.model ?? new LimitedProvider(router, limitsWithFloor(settings.llm.concurrency, o.modelConcurrencyFloor))
+  const limited = o.model ?? new LimitedProvider(router, limitsWithFloor(settings.llm.concurrency, o.modelConcurrencyFloor), o.modelSlots)
   const inner = o.streamTokens === false ? unstreamed(limited) : limited
   const recording = new RecordingProvider(o.modelMode === 'replay' ? null : inner, new SqliteRecordingStore(o.store), o.modelMode ?? 'record')
   const models = o.logger ? loggedModel(recording, log.child({ component: 'model' })) : recording

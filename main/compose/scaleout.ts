@@ -1,3 +1,4 @@
+import type { ConcurrencyPort } from '../engine/ports/concurrency'
 import type { EventBusPort } from '../engine/ports/eventBus'
 import type { JobQueuePort } from '../engine/ports/jobQueue'
 import { ConfigError } from '../engine/errors'
@@ -29,4 +30,15 @@ export async function composeRemoteLedger(o: import('../scaleout/remoteLedger').
 /** The coordinator's side of it: serves `ledger` to the workers until closed. */
 export async function composeLedgerService(ledger: import('../engine/ports/ledger').LedgerClient, o: import('../scaleout/remoteLedger').RemoteLedgerOptions): Promise<{ close(): Promise<void> }> {
   return (await import('../scaleout/remoteLedger')).serveLedger(ledger, o)
+}
+
+/**
+ * Per-provider model-call slots for `composeEngine({ modelSlots })`: with Redis, one limit (and one
+ * adaptive AIMD state) shared by every process on it, leases expiring if a holder dies; without
+ * Redis, this process's own. No secret: a slot carries no job, only a count.
+ */
+export async function composeModelLimits(redis: RedisTarget | undefined, o: { prefix?: string; leaseMs?: number; pollMs?: number } = {}): Promise<ConcurrencyPort> {
+  if (!redis) return new (await import('../engine/models/inProcessSlots')).InProcessSlots()
+  const { RedisSlots } = await import('../scaleout/redisLimiter')
+  return new RedisSlots({ url: redis.url, ...o })
 }

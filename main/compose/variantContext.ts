@@ -1,6 +1,7 @@
 import { loadConfig } from '../engine/config/load'
 import { messageOf } from '../engine/errors'
 import { loadEvaluators } from '../engine/evals/registry'
+import type { ConcurrencyPort } from '../engine/ports/concurrency'
 import type { LedgerClient } from '../engine/ports/ledger'
 import type { Logger } from '../engine/ports/logger'
 import type { ModelProvider } from '../engine/ports/model'
@@ -50,6 +51,8 @@ export interface VariantContextParts {
   model?: ModelProvider
   /** Model calls (HTTP clients) on a worker thread of their own, off the writer's thread. */
   modelThread?: boolean
+  /** Model-call slots shared beyond this context (scale-out: `composeModelLimits(redis)`); default per engine. */
+  modelSlots?: ConcurrencyPort
   kill: () => void
 }
 
@@ -78,6 +81,7 @@ export async function buildVariantContext(task: Pick<VariantTask, 'configDir' | 
     ...(parts.model ? { model: parts.model } : {}),
     ...(router ? { router } : {}),
     ...(parts.modelConcurrencyFloor ? { modelConcurrencyFloor: parts.modelConcurrencyFloor } : {}),
+    ...(parts.modelSlots ? { modelSlots: parts.modelSlots } : {}),
   })
   const bugs = new Map<string, string[]>()
   engine.events.on('error', (e: { key: string; error: unknown }) => {
