@@ -2,7 +2,7 @@ import { Redis } from 'ioredis'
 import { LedgerError } from '../engine/errors'
 import type { LedgerClient } from '../engine/ports/ledger'
 import { LedgerRequestRefusedError, ledgerKeys, refusalText, signAnswer, toWireError, verifyRequest, type AnswerEnvelope, type RequestEnvelope } from './ledgerWire'
-import type { RemoteLedgerOptions } from './remoteLedger'
+import { checkSecret, type RemoteLedgerOptions } from './remoteLedger'
 
 /** Answer lists of workers that went away are dropped after this long. */
 const REPLY_TTL_MS = 10 * 60_000
@@ -32,6 +32,7 @@ async function run(ledger: LedgerClient, req: RequestEnvelope): Promise<unknown>
  * workers resend them and the ledger's command-id dedup returns the first result.
  */
 export async function serveLedger(ledger: LedgerClient, o: RemoteLedgerOptions): Promise<{ close(): Promise<void> }> {
+  checkSecret(o.secret)
   const keys = ledgerKeys(o.prefix ?? 'p2engine')
   const onRefused = o.onRefused ?? ((line: string) => process.stderr.write(`${line}\n`))
   const pop = new Redis(o.url, { maxRetriesPerRequest: null })

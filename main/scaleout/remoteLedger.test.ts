@@ -158,8 +158,24 @@ describe.skipIf(!hasRedisServer())('remote ledger over Redis', () => {
       'ledger request refused: it is not signed (expected {envelope, sig}); only workers with the shared secret (redis.secret / P2ENGINE_JOB_SECRET) may call the coordinator\'s ledger',
       err!.message,
     ])
+    const older = await worker({ appVersion: 't-0' })
+    const stale = await older.getWallet('alice').then(() => null, (e: LedgerError) => e)
+    expect([stale?.code, stale?.message]).toEqual(['LEDGER_REFUSED', expect.stringMatching(/refused: it comes from P2Engine t-0 and the coordinator runs t-1; run workers with the coordinator's version$/)])
     expect((await ledger.getWallet('alice'))!.balance).toBe('100.0')
+    await expect(composeRemoteLedger(opts({ secret: '' }))).rejects.toThrow(/^the remote ledger needs the shared job secret: set P2ENGINE_JOB_SECRET or redis.secret/)
   })
+
+  it('a Redis restart that loses everything (no AOF): pending calls are sent again and land once', async () => {
+    const volatile = await startRedis()
+    closers.push(() => volatile.stop())
+    await serve({ url: volatile.url })
+    const remote = await worker({ url: volatile.url, resendMs: 300, timeoutMs: 8000 })
+    const calls = Array.from({ length: 20 }, (_, i) => new Promise((r) => setTimeout(r, i * 15)).then(() => remote.transfer({ from: 'alice', to: 'carol', amount: '2', commandId: `tc_v${i}` })))
+    await new Promise((r) => setTimeout(r, 100))
+    await volatile.restart()
+    expect((await Promise.all(calls)).length).toBe(20)
+    expect([(await ledger.getWallet('alice'))!.balance, (await ledger.history()).length, (await ledger.audit()).ok]).toEqual(['60.0', 20, true])
+  }, 15_000)
 
   it('a worker in a child process pays into this process\'s ledger exactly once per command id', async () => {
     await serve({ appVersion: 'probe-1' })

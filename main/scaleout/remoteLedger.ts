@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { LedgerError } from '../engine/errors'
+import { ConfigError, LedgerError } from '../engine/errors'
 import type { CreateWalletRequest, LedgerClient, LedgerStatus, TransferRequest } from '../engine/ports/ledger'
 import { newCommandId } from '../storage/ledger/ids'
 import { fromWireError, ledgerKeys, readAnswer, signRequest, type LedgerMethod } from './ledgerWire'
@@ -46,7 +46,13 @@ interface Pending {
 
 /** Worker side: a LedgerClient whose every call runs on the coordinator's ledger. */
 export function remoteLedgerClient(o: RemoteLedgerOptions): LedgerClient {
+  checkSecret(o.secret)
   return new RemoteLedgerClient(o)
+}
+
+/** Both sides sign with the shared secret; without one nothing could be trusted. */
+export function checkSecret(secret: string | undefined): void {
+  if (!secret) throw new ConfigError('the remote ledger needs the shared job secret: set P2ENGINE_JOB_SECRET or redis.secret in config.json (16+ characters), the same on the coordinator and every worker')
 }
 
 /** Coordinator side: answers remote ledger calls from `ledger` until `close()`. */
