@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import { LedgerError } from '../engine/errors'
+import { LedgerError, messageOf } from '../engine/errors'
 import type { LedgerClient } from '../engine/ports/ledger'
 import { LedgerRequestRefusedError, ledgerKeys, refusalText, signAnswer, toWireError, verifyRequest, type AnswerEnvelope, type RequestEnvelope } from './ledgerWire'
 import { checkSecret, type RemoteLedgerOptions } from './remoteLedger'
@@ -76,7 +76,13 @@ export async function serveLedger(ledger: LedgerClient, o: RemoteLedgerOptions):
       }
       if (!first || closed) continue
       const more = (await pop.rpop(keys.requests, BATCH).catch(() => null)) ?? []
-      for (const text of [first[1], ...more]) handle(text)
+      for (const text of [first[1], ...more]) {
+        try {
+          handle(text)
+        } catch (err) {
+          onRefused(`ledger request dropped: ${messageOf(err)}`) // a bug must not stop the service
+        }
+      }
     }
   })()
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
+import { ProviderError } from '../engine/errors'
 import type { ConcurrencyPort, SlotLane } from '../engine/ports/concurrency'
 
 /**
@@ -65,7 +66,7 @@ return limit`
 
 interface Waiters {
   max: number
-  queue: ((release: () => void) => void)[]
+  queue: { resolve: (release: () => void) => void; reject: (err: unknown) => void }[]
   pumping: boolean
   wake?: () => void
   seen: SlotLane
@@ -144,8 +145,9 @@ export class RedisSlots implements ConcurrencyPort {
 
   acquire(provider: string, max: number): Promise<() => void> {
     const w = this.waitersOf(provider, max)
-    return new Promise((resolve) => {
-      w.queue.push(resolve)
+    if (this.closed) return Promise.reject(new ProviderError('the shared model limits are closed', 'LIMITS_CLOSED'))
+    return new Promise((resolve, reject) => {
+      w.queue.push({ resolve, reject })
       void this.pump(provider, w)
     })
   }
@@ -168,7 +170,9 @@ export class RedisSlots implements ConcurrencyPort {
         }
         if (taken) {
           this.held.set(lease, provider)
-          w.queue.shift()!(this.releaser(provider, lease))
+          const waiter = w.queue.shift()
+          if (waiter) waiter.resolve(this.releaser(provider, lease))
+          else this.releaser(provider, lease)() // closed meanwhile: give the slot back
           continue
         }
         await new Promise<void>((resolve) => {
@@ -220,7 +224,10 @@ export class RedisSlots implements ConcurrencyPort {
     if (this.closed) return
     this.closed = true
     clearInterval(this.renewTimer)
-    for (const w of this.waiters.values()) w.wake?.()
+    for (const w of this.waiters.values()) {
+      for (const waiter of w.queue.splice(0)) waiter.reject(new ProviderError('the shared model limits were closed while this call waited for a slot', 'LIMITS_CLOSED'))
+      w.wake?.()
+    }
     this.sub.disconnect()
     await this.redis.quit().catch(() => this.redis.disconnect())
   }
