@@ -85,7 +85,7 @@ export async function openLivePublisher(target: RedisTarget, log: (m: string) =>
       pending.add(p)
       void p.finally(() => pending.delete(p))
     },
-    async close(flushMs = 2000) {
+    async close(flushMs = 1000) {
       let timer: NodeJS.Timeout | undefined
       await Promise.race([Promise.all(pending), new Promise((r) => { timer = setTimeout(r, flushMs) })])
       clearTimeout(timer)

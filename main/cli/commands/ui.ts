@@ -59,6 +59,7 @@ export async function runUi(
   deps: { stop?: Promise<void>; rendererDir?: string; onListening?: (host: WebHost, liveReady: Promise<void>) => void } = {},
 ): Promise<WebHost> {
   const rendererDir = deps.rendererDir ?? findRendererDir()
+  ctx.hostsEventBus = true // this host's bus shares the events (below), the context must not publish them again
   // Conversations interrupted by a quit or crash continue from their stored entries.
   ctx.engine.resume()
   const bus = new EventBus()

@@ -120,7 +120,40 @@ describe.skipIf(!hasRedisServer())('live events across processes (issue 14)', ()
       expect([phases[0], phases.at(-1)]).toEqual(['starting', 'done'])
       expect(events.find((p) => p.variant?.variantId === variantId && p.variant.status === 'done')!.variant).toMatchObject({ score: 1 })
     }
+    // The rollout's payment (agent_alpha → agent_helper, made by the CLI's ledger) reached the UI once too.
+    const paid = frames.filter((f) => f.name === 'ledger:transferred').map((f) => f.payload as { from: string; to: string; amount: string })
+    expect(paid.filter((p) => p.to === 'agent_helper')).toEqual([expect.objectContaining({ from: 'agent_alpha', to: 'agent_helper' })])
     // The UI's list (what the renderer re-fetches on an unknown rollout) has it, as stored by the other process.
     expect(await invoke(2, 'rollouts:list', {})).toMatchObject({ ok: true, data: expect.arrayContaining([expect.objectContaining({ id, status: 'done' })]) })
   }, 30_000) // a real CLI process (through tsx when not built) runs a 2-variant rollout
+
+  it('a chat in another terminal streams into the UI: its entries arrive, each once', async () => {
+    const [node, ...cli] = cliCommand(REPO)
+    const child = spawn(node!, [...cli, '--config', join(dir, 'config'), 'chat', 'with', 'agent_alpha', '--name', 'remote-chat'], {
+      cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env(), REDIS_URL: redis.url }, stdio: ['pipe', 'pipe', 'inherit'],
+    })
+    const lines: string[] = []
+    createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l))
+    const entries = () => frames.filter((f) => f.name === 'chat:entry').map((f) => f.payload as { message: { role: string; text?: string; content?: string } })
+    const said = (text: string) => entries().filter((e) => JSON.stringify(e.message).includes(text)).length
+    try {
+      await expect.poll(() => lines.some((l) => l.startsWith('Entering chat with agent_alpha')), { timeout: 8000 }).toBe(true)
+      // Events before the publisher has connected (the first milliseconds) are not shared: say
+      // something until the UI hears it, then check the next message arrives exactly once.
+      let n = 0
+      await expect.poll(() => {
+        child.stdin!.write(`warm up ${++n}\n`)
+        return entries().length
+      }, { timeout: 8000, interval: 400 }).toBeGreaterThan(0)
+      child.stdin!.write('hello from the other terminal\n')
+      await expect.poll(() => said('hello from the other terminal'), { timeout: 5000 }).toBeGreaterThanOrEqual(1)
+      await new Promise((res) => setTimeout(res, 300))
+      // The user's message, and the canned reply that quotes it: one event each.
+      expect(said('hello from the other terminal')).toBe(2)
+      expect(frames.some((f) => f.name === 'chat:answered')).toBe(true)
+    } finally {
+      child.stdin!.end('exit\n')
+      if (child.exitCode === null) await new Promise((res) => child.once('exit', res))
+    }
+  }, 30_000) // a real CLI process
 })
