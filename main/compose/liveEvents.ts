@@ -37,11 +37,14 @@ export interface LiveEvents {
 }
 
 /** Bridges `bus` to the shared event bus of `target` (see `bridgeEventBus`); a no-op without target. */
-export function startLiveEvents(bus: EventBus, o: { target: RedisTarget | undefined; log: (m: string) => void; prefix?: string }): LiveEvents {
+export function startLiveEvents(bus: EventBus, o: { target: RedisTarget | undefined; log: (m: string) => void; prefix?: string; slowMs?: number }): LiveEvents {
   const { target } = o
   if (!target) return { target, ready: Promise.resolve(), close: async () => {} }
   let closed = false
   let stop: (() => void) | undefined
+  // An unreachable Redis is retried in the background (ioredis); say so once, never block the host.
+  const slow = setTimeout(() => o.log(`live events: Redis at ${target.safeUrl} is not answering yet; events stay in this process until it does`), o.slowMs ?? 5000)
+  slow.unref()
   const port = composeEventBus(target, o.prefix)
   const ready = port
     .then((p) => bridgeEventBus(bus, p, { log: o.log }))
@@ -52,12 +55,14 @@ export function startLiveEvents(bus: EventBus, o: { target: RedisTarget | undefi
     .catch((err: unknown) => {
       if (!closed) o.log(`live events over ${target.safeUrl} are off: ${messageOf(err)}`)
     })
+    .finally(() => clearTimeout(slow))
   return {
     target,
     ready,
     async close() {
       if (closed) return
       closed = true
+      clearTimeout(slow)
       stop?.()
       await (await port.catch(() => undefined))?.close()
     },

@@ -35,6 +35,21 @@ describe('bridgeEventBus (in-process port)', () => {
   })
 })
 
+describe('startLiveEvents with Redis down', () => {
+  it('never blocks the host: one line after a while, events stay local, close returns at once', async () => {
+    const logs: string[] = []
+    const bus = new EventBus(() => {})
+    const got: BusEvent[] = []
+    bus.subscribe((e) => got.push(e))
+    const live = startLiveEvents(bus, { target: parseRedisUrl('redis://:pw@127.0.0.1:1/0', 'test', 'flag'), log: (m) => logs.push(m), slowMs: 100 })
+    bus.publish('ledger:transferred', transfer)
+    await expect.poll(() => logs).toEqual(['live events: Redis at redis://:***@127.0.0.1:1/0 is not answering yet; events stay in this process until it does'])
+    const started = Date.now()
+    await live.close()
+    expect([got.length, Date.now() - started < 1000]).toEqual([1, true])
+  })
+})
+
 describe.skipIf(!hasRedisServer())('live events over Redis: two hosts stay in sync, each event once', () => {
   let redis: RedisServer
   const hosts: { bus: EventBus; live: LiveEvents; got: BusEvent[]; logs: string[] }[] = []
