@@ -93,6 +93,13 @@ describe.skipIf(!hasRedisServer())('Settings Redis URL with a password: connecti
         return got.length
       }, { timeout: 5000 }).toBeGreaterThan(0)
       expect(got[0]).toMatchObject({ name: 'rollouts:progressed', payload: progress, origin: expect.any(String) })
+      // And the other way: a transfer made elsewhere reaches the app's windows (the bus they listen to).
+      const seen: BusEvent[] = []
+      runtime.bus.subscribe((e) => seen.push(e))
+      const transfer = { from: 'a', to: 'b', amount: '1', reason: 'elsewhere', result: { transactionId: 't', commandId: 'c', recordId: 'r', fromBalance: '0', toBalance: '1', deduplicated: false } }
+      other.publish('ledger:transferred', transfer)
+      await expect.poll(() => seen.length).toBe(1)
+      expect(seen[0]).toMatchObject({ name: 'ledger:transferred', payload: transfer, origin: expect.any(String) })
     } finally {
       await runtime.close()
       await otherLive.close()
