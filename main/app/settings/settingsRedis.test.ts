@@ -42,6 +42,9 @@ describe('Settings: a Redis URL with a password goes to the vault (issue 14)', (
     // The Settings form sends every field back: the masked URL must not overwrite the password.
     svc.set({ redisUrl: 'redis://:***@cache.example:6380/1', dedupPolicy: 'strict' })
     expect(svc.savedRedisUrl()).toBe(url)
+    // Only the host edited, the masked password left as shown: the stored password moves along.
+    expect(svc.set({ redisUrl: 'redis://:***@cache2.example:6380/1' }).redisUrl).toBe('redis://:***@cache2.example:6380/1')
+    expect(svc.savedRedisUrl()).toBe(`redis://:${PW}@cache2.example:6380/1`)
     svc.set({ redisUrl: 'redis://127.0.0.1:6379' })
     expect([vault.get(REDIS_URL_KEY), svc.savedRedisUrl(), existsSync(join(home, 'secrets.bin'))]).toEqual([undefined, 'redis://127.0.0.1:6379', false])
     svc.set({ redisUrl: '' })

@@ -115,9 +115,11 @@ export class SettingsService {
    * A Redis URL with a password goes to the vault; settings.json gets it masked
    * (`redis://:***@host:6379`). The masked URL sent back unchanged keeps the stored one.
    */
-  private keepRedisUrl(url: string, savedBefore: string | undefined): string {
+  private keepRedisUrl(typed: string, savedBefore: string | undefined): string {
     const stored = this.vault.get(REDIS_URL_KEY)
-    if (stored && url === savedBefore && url === maskRedisUrl(stored)) return url
+    if (stored && typed === savedBefore && typed === maskRedisUrl(stored)) return typed
+    // Host or port edited, the masked password left as it was: keep the stored password.
+    const url = stored ? withPasswordOf(typed, stored) : typed
     const masked = maskRedisUrl(url)
     this.vault.set(REDIS_URL_KEY, masked === url ? null : url)
     return masked
@@ -164,5 +166,17 @@ export class SettingsService {
       return Promise.resolve({ target: 'redis', url: maskRedisUrl(url || v.redisUrl || ''), ok: false, ms: 0, message: (err as Error).message })
     }
     return testRedis(redis?.url ?? DEFAULT_REDIS_URL)
+  }
+}
+
+/** `typed` with the password of `stored` when `typed` still shows the mask (`:***@`). */
+function withPasswordOf(typed: string, stored: string): string {
+  try {
+    const u = new URL(typed)
+    if (u.password !== '***') return typed
+    u.password = new URL(stored).password
+    return u.toString()
+  } catch {
+    return typed
   }
 }
