@@ -27,6 +27,7 @@ import { readOnlyNote, tightenedNote, tightenHome } from '../storage/permissions
 import pkg from '../../package.json'
 import { startHostLogging } from '../logging/hostLogging'
 import { errorFields } from '../compose/logging'
+import { appLiveEvents } from './liveEvents'
 
 /** Product name and version shown by `app:info`. */
 export const APP_NAME = 'P2Engine'
@@ -113,6 +114,8 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   // Conversations interrupted by a quit or crash continue from their stored entries.
   engine.resume()
   const settings = new SettingsService(config, vault)
+  // With Redis configured, rollout, chat and ledger events are shared with other processes.
+  const live = appLiveEvents(bus, settings, config, env, (m) => log.warn(m, { component: 'events' }))
   const rollouts = new RolloutService({
     config, store, ledger, env, logging, toolNames: () => knownToolNames(engine.deps.tools),
     publish: (p) => void bus.publish('rollouts:progressed', p), log: (m) => log.warn(m, { component: 'rollouts' }),
@@ -146,6 +149,7 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
       reloader.close()
       await firstStart
       stopEvents()
+      await live.close()
       await rollouts.close()
       engine.close()
       await engine.deps.tools.close() // MCP server processes

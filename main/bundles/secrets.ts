@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../engine/config/types'
 import { readDotenv } from '../engine/config/dotenv'
-import { knownSecrets, lineScrubber, REDACTED } from '../logging/redact'
+import { knownSecrets, lineScrubber, REDACTED, scaleOutSecrets, urlPassword } from '../logging/redact'
+import { redisSectionOf } from '../scaleout/redisConfig'
 
 /** `.env` and environment names that hold credentials (API keys, tokens, Canton JWT secrets, passwords). */
 const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|JWT)/i
@@ -15,8 +16,23 @@ export function bundleSecrets(config: Pick<LoadedConfig, 'settings' | 'files'> |
   const out = knownSecrets(config, env)
   for (const [k, v] of Object.entries(env)) if (v && v.length >= 6 && SECRET_NAME.test(k)) out.push(v)
   const dotenvPath = config?.files?.dotenv
-  if (dotenvPath) for (const [k, v] of Object.entries(readDotenv(dotenvPath).values)) if (v.length >= 6 && SECRET_NAME.test(k)) out.push(v)
+  if (dotenvPath) {
+    const values = readDotenv(dotenvPath).values
+    for (const [k, v] of Object.entries(values)) if (v.length >= 6 && SECRET_NAME.test(k)) out.push(v)
+    out.push(...scaleOutSecrets(values))
+  }
+  out.push(...redisFileSecrets(config))
   return [...new Set(out)]
+}
+
+/** config.json `redis.password`, `redis.secret` and the password inside `redis.url`. */
+function redisFileSecrets(config: Pick<LoadedConfig, 'files'> | undefined): string[] {
+  const section = redisSectionOf(config as LoadedConfig | undefined) as { password?: unknown; secret?: unknown; url?: unknown } | undefined
+  if (!section || typeof section !== 'object') return []
+  const out: string[] = []
+  for (const v of [section.password, section.secret]) if (typeof v === 'string' && v.length >= 6) out.push(v)
+  if (typeof section.url === 'string') out.push(...urlPassword(section.url).filter((p) => p.length >= 6))
+  return out
 }
 
 /** Replaces every known secret value (and its JSON-escaped form) in entry text. */

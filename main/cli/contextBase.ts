@@ -17,6 +17,7 @@ import type { ContextServices } from './services/load'
 import type { StateServices } from './services/state'
 import type { EngineServices } from './services/engine'
 import { APP_VERSION } from './version'
+import { cliLive, type CliLive } from './liveCli'
 
 /**
  * Fails with a {@link UserInputError} naming `source` when the state folder `home` exists but is
@@ -57,6 +58,9 @@ export class CliContextBase {
   private loggingInstance?: ProcessLogging
   /** Set by a command that finished but must report failure (e.g. an audit violation). */
   exitCode = 0
+  /** Set by a command that shares events through its own bus (`ui`): the context then publishes none. */
+  hostsEventBus = false
+  private liveInstance?: CliLive | null
 
   constructor(
     readonly globals: GlobalOptions,
@@ -142,6 +146,8 @@ export class CliContextBase {
         throw new UserInputError(`ledger backend "${ledger.backend}" is not available in this build; use "embedded" or "canton"`, 'LEDGER_BACKEND')
       } else client = new this.state.EmbeddedLedger(this.store, { party: ledger.partyId })
       this.ledgerInstance = this.state.loggedLedger(client, this.logger.child({ component: 'ledger' }))
+      const live = this.live
+      if (live) this.ledgerInstance = live.ledger(this.ledgerInstance)
     }
     return this.ledgerInstance
   }
@@ -159,7 +165,17 @@ export class CliContextBase {
       env: this.env,
       onToolProblem: (m) => this.io.err(`⚠️  ${m}`),
     })
+    if (!this.engineForwarded) this.live?.engine(this.engineInstance)
+    this.engineForwarded = true
     return this.engineInstance
+  }
+
+  private engineForwarded = false
+
+  /** With Redis configured: shares this command's transfers and chat events (issue 14); see `liveCli.ts`. */
+  private get live(): CliLive | undefined {
+    if (this.liveInstance === undefined) this.liveInstance = this.hostsEventBus ? null : (cliLive(this.config, this.env, (m) => this.io.err(`warning: ${m}`)) ?? null)
+    return this.liveInstance ?? undefined
   }
 
   private ledgerNoted = false
@@ -184,6 +200,7 @@ export class CliContextBase {
     // MCP server processes stop with the command.
     await this.engineInstance?.deps.tools.close()
     await this.ledgerInstance?.close()
+    await this.liveInstance?.close()
     this.storeInstance?.close()
     await this.loggingInstance?.close()
   }

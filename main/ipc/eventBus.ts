@@ -4,6 +4,8 @@ import { contract, type EventName, type EventPayload } from '../../preload/contr
 export interface BusEvent {
   name: EventName
   payload: unknown
+  /** Set only on events another process published (relayed by `bridgeEventBus`); local events have none. */
+  origin?: string
 }
 
 /**
@@ -19,8 +21,9 @@ export class EventBus {
   /**
    * Sends one event to every subscriber. A payload that breaks the contract is logged and dropped
    * (returns false) rather than thrown: the action that caused it has already been committed.
+   * `origin` marks an event relayed from another process (so the bridge never sends it back).
    */
-  publish<E extends EventName>(name: E, payload: EventPayload<E>): boolean {
+  publish<E extends EventName>(name: E, payload: EventPayload<E>, origin?: string): boolean {
     const checked = contract.events[name].payload.safeParse(payload)
     if (!checked.success) {
       this.log(`dropped ${name}: payload breaks the contract: ${checked.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`)
@@ -29,7 +32,7 @@ export class EventBus {
     const parsed = checked.data
     for (const listener of [...this.listeners]) {
       try {
-        listener({ name, payload: parsed })
+        listener(origin ? { name, payload: parsed, origin } : { name, payload: parsed })
       } catch (err) {
         // One broken subscriber (e.g. a closed socket) must not stop the others.
         this.log(`event listener for ${name} failed: ${err instanceof Error ? err.message : String(err)}`)

@@ -16,8 +16,8 @@ export const REDACT_PATHS: string[] = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`,
 const SECRET_MEMBER = /"([^"\\]*(?:key|token|secret|password|passwd|authorization|cookie)[^"\\]*)"\s*:\s*"(?:[^"\\]|\\.)*"/gi
 /** A bearer credential anywhere in a message. */
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g
-/** A password in a URL (`https://user:secret@host`). */
-const URL_PASSWORD = /(\/\/[^/\s:@"]+):[^/\s@"]+@/g
+/** A password in a URL (`https://user:secret@host`, `redis://:secret@host`: the user may be empty). */
+const URL_PASSWORD = /(\/\/[^/\s:@"]*):[^/\s@"]+@/g
 /** OpenAI-style keys (`sk-…`, `sk-proj-…`) anywhere in a message. */
 const SK_KEY = /\bsk-[A-Za-z0-9_-]{12,}/g
 
@@ -52,6 +52,42 @@ export function knownSecrets(config: Pick<LoadedConfig, 'settings'> | undefined,
   const out: string[] = []
   if (config?.settings.llm.apiKey) out.push(config.settings.llm.apiKey)
   for (const [k, v] of Object.entries(env)) if (v && v.length >= 12 && !/^\d+$/.test(v) && SECRET_ENV.test(k)) out.push(v)
+  out.push(...scaleOutSecrets(env))
   for (const v of extra) if (v) out.push(v)
+  return out
+}
+
+/** Named secrets of the scale-out setup, kept from 6 characters on (shorter ones only by pattern). */
+const SCALE_OUT_SECRETS = ['REDIS_PASSWORD', 'P2ENGINE_JOB_SECRET']
+
+/** The password of a URL (raw and decoded), if it has one: `redis://:pw@host` gives `pw`. */
+export function urlPassword(value: string): string[] {
+  if (!value.includes('@')) return []
+  try {
+    const pw = new URL(value.trim()).password
+    if (!pw) return []
+    let decoded = pw
+    try {
+      decoded = decodeURIComponent(pw)
+    } catch {
+      // not percent-encoded
+    }
+    return [...new Set([pw, decoded])]
+  } catch {
+    return []
+  }
+}
+
+/**
+ * The Redis password (REDIS_PASSWORD, or inside REDIS_URL or any other URL-valued variable) and
+ * the job-signing secret, from env-like values (the process env or a `.env` file's values).
+ */
+export function scaleOutSecrets(values: Record<string, string | undefined>): string[] {
+  const out: string[] = []
+  for (const [k, v] of Object.entries(values)) {
+    if (!v) continue
+    if (SCALE_OUT_SECRETS.includes(k) && v.trim().length >= 6) out.push(v.trim())
+    if (v.includes('://')) out.push(...urlPassword(v).filter((p) => p.length >= 6))
+  }
   return out
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../engine/errors'
 import { AppConfigSchema } from '../engine/schema/appConfig'
-import { maskRedisUrl, resolveJobSecret, resolveRedis } from './redisConfig'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { LoadedConfig } from '../engine/config/types'
+import { maskRedisUrl, redisInputsOf, resolveJobSecret, resolveRedis } from './redisConfig'
 
 const ORIGINAL = { host: 'localhost', port: 6379, db: 0 } // what the original's config.json ships
 
@@ -52,5 +56,35 @@ describe('resolveRedis', () => {
     expect(AppConfigSchema.parse({ redis: ORIGINAL }).redis).toEqual(ORIGINAL)
     expect(AppConfigSchema.safeParse({ redis: { ...ORIGINAL, url: 'redis://h', secret: 's'.repeat(16), enabled: true, tls: false } }).success).toBe(true)
     expect(AppConfigSchema.safeParse({ redis: { hots: 'x' } }).success).toBe(false)
+  })
+
+  it('.env REDIS_* and P2ENGINE_JOB_SECRET count, the process env winning per key; errors name .env', () => {
+    const dotenv = { REDIS_URL: 'redis://:dotpass@dot:6379/1', P2ENGINE_JOB_SECRET: 'd'.repeat(16) }
+    expect(resolveRedis({ dotenv })).toMatchObject({ url: 'redis://:dotpass@dot:6379/1', safeUrl: 'redis://:***@dot:6379/1', source: '.env REDIS_URL' })
+    expect(resolveRedis({ env: { REDIS_URL: 'redis://env:6379' }, dotenv })).toMatchObject({ source: 'env REDIS_URL', host: 'env' })
+    expect(resolveRedis({ dotenv: { REDIS_HOST: 'cache', REDIS_PORT: '6390' }, file: ORIGINAL })).toMatchObject({ url: 'redis://cache:6390/0', source: '.env REDIS_HOST/PORT/DB' })
+    // Mixed: env REDIS_PORT wins over the .env one, the host comes from .env.
+    expect(resolveRedis({ env: { REDIS_PORT: '7000' }, dotenv: { REDIS_HOST: 'cache', REDIS_PORT: '6390', REDIS_PASSWORD: 'pw' }, file: ORIGINAL }))
+      .toMatchObject({ url: 'redis://:pw@cache:7000/0', source: 'env REDIS_HOST/PORT/DB' })
+    expect(() => resolveRedis({ dotenv: { REDIS_PORT: 'x' } })).toThrow('.env REDIS_PORT: got "x", expected a whole number from 1 to 65535')
+    expect(() => resolveRedis({ dotenv: { REDIS_URL: 'http://:pw@h' } })).toThrow('.env REDIS_URL: got "http://:***@h", expected a redis:// or rediss:// URL')
+    expect(resolveJobSecret({ dotenv })).toBe('d'.repeat(16))
+    expect(resolveJobSecret({ env: { P2ENGINE_JOB_SECRET: 'e'.repeat(16) }, dotenv })).toBe('e'.repeat(16))
+    expect(() => resolveJobSecret({ dotenv: { P2ENGINE_JOB_SECRET: 'short' } })).toThrow('.env P2ENGINE_JOB_SECRET: got a value shorter than 16 characters')
+  })
+
+  it('redisInputsOf reads the config folder\'s .env and config.json redis section', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p2e-redis-'))
+    try {
+      writeFileSync(join(dir, '.env'), 'REDIS_HOST=from-dotenv\nP2ENGINE_JOB_SECRET=ssssssssssssssss\n')
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ redis: { ...ORIGINAL, db: 5 } }))
+      const config = { files: { agents: '', appConfig: join(dir, 'config.json'), dotenv: join(dir, '.env') } } as unknown as LoadedConfig
+      expect(resolveRedis(redisInputsOf(config, {}))).toMatchObject({ url: 'redis://from-dotenv:6379/5', source: '.env REDIS_HOST/PORT/DB' })
+      expect(resolveRedis(redisInputsOf(config, { REDIS_HOST: 'from-env' }))).toMatchObject({ host: 'from-env', source: 'env REDIS_HOST/PORT/DB' })
+      expect(resolveRedis(redisInputsOf(config, {}, 'redis://flag:1'))?.source).toBe('flag')
+      expect(resolveJobSecret(redisInputsOf(config, {}))).toBe('s'.repeat(16))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { readDotenv } from '../engine/config/dotenv'
 import type { LoadedConfig } from '../engine/config/types'
 import { ConfigError } from '../engine/errors'
 import { RedisSectionSchema } from '../engine/schema/appConfig'
@@ -10,12 +11,16 @@ import { RedisSectionSchema } from '../engine/schema/appConfig'
  *   1. `--redis URL` (or the URL typed in Settings)
  *   2. env REDIS_URL
  *   3. env REDIS_HOST / REDIS_PORT / REDIS_DB / REDIS_PASSWORD (any of them; the rest from config.json)
+ * (2 and 3 also read the `.env` file of the config folder; per key, the process environment wins.)
  *   4. config.json `redis.url`
  *   5. config.json `redis.enabled: true` with the original's `redis.host/port/db` (+ `password`, `tls`)
  * The original's shipped config.json always has host/port/db, so those alone never switch Redis on.
  */
 
-export type RedisSource = 'flag' | 'env REDIS_URL' | 'env REDIS_HOST/PORT/DB' | 'config redis.url' | 'config redis.host/port/db'
+export type RedisSource = 'flag' | 'env REDIS_URL' | 'env REDIS_HOST/PORT/DB' | '.env REDIS_URL' | '.env REDIS_HOST/PORT/DB' | 'config redis.url' | 'config redis.host/port/db'
+
+/** The environment names the resolver reads (besides P2ENGINE_JOB_SECRET). */
+export const REDIS_ENV_KEYS = ['REDIS_URL', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_DB', 'REDIS_PASSWORD'] as const
 
 export interface RedisTarget {
   /** Full URL, password included: never print it, use `safeUrl`. */
@@ -34,6 +39,8 @@ export interface RedisInputs {
   /** How errors name the flag value (default `--redis`; Settings says `Redis URL`). */
   flagLabel?: string
   env?: NodeJS.ProcessEnv
+  /** Values of the `.env` file (see {@link redisInputsOf}); the process env wins per key. */
+  dotenv?: Record<string, string>
   /** The raw `redis` section of config.json (validated here). */
   file?: unknown
 }
@@ -73,13 +80,20 @@ function buildUrl(host: string, port: number, db: number, password: string | und
   return `${tls ? 'rediss' : 'redis'}://${auth}${h}:${port}/${db}`
 }
 
-const envValue = (env: NodeJS.ProcessEnv, k: string) => (env[k]?.trim() ? env[k]!.trim() : undefined)
+/** One variable, trimmed and non-empty, with where it came from: the process env wins over `.env`. */
+interface Var { value: string; where: 'env' | '.env' }
+type Vars = (key: string) => Var | undefined
+const varsOf = (env: NodeJS.ProcessEnv, dotenv: Record<string, string> = {}): Vars => (k) => {
+  if (env[k]?.trim()) return { value: env[k]!.trim(), where: 'env' }
+  if (dotenv[k]?.trim()) return { value: dotenv[k]!.trim(), where: '.env' }
+  return undefined
+}
 
-function intFrom(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
-  const v = envValue(env, key)
+function intFrom(vars: Vars, key: string, fallback: number, min: number, max: number): number {
+  const v = vars(key)
   if (v === undefined) return fallback
-  const n = /^\d+$/.test(v) ? Number(v) : NaN
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`env ${key}: got ${JSON.stringify(v)}, expected a whole number from ${min} to ${max}`)
+  const n = /^\d+$/.test(v.value) ? Number(v.value) : NaN
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${v.where} ${key}: got ${JSON.stringify(v.value)}, expected a whole number from ${min} to ${max}`)
   return n
 }
 
@@ -93,28 +107,43 @@ function section(file: unknown): Section {
 }
 
 /** The Redis target, or undefined when Redis is not configured. Bad values throw a one-line ConfigError. */
-export function resolveRedis({ flag, flagLabel = '--redis', env = {}, file }: RedisInputs): RedisTarget | undefined {
+export function resolveRedis({ flag, flagLabel = '--redis', env = {}, dotenv, file }: RedisInputs): RedisTarget | undefined {
   if (flag?.trim()) return parseRedisUrl(flag, flagLabel, 'flag')
-  const envUrl = envValue(env, 'REDIS_URL')
-  if (envUrl) return parseRedisUrl(envUrl, 'env REDIS_URL', 'env REDIS_URL')
+  const vars = varsOf(env, dotenv)
+  const url = vars('REDIS_URL')
+  if (url) return parseRedisUrl(url.value, `${url.where} REDIS_URL`, `${url.where} REDIS_URL`)
   const s = section(file)
-  if (['REDIS_HOST', 'REDIS_PORT', 'REDIS_DB', 'REDIS_PASSWORD'].some((k) => envValue(env, k) !== undefined)) {
-    const url = buildUrl(envValue(env, 'REDIS_HOST') ?? s.host, intFrom(env, 'REDIS_PORT', s.port, 1, 65535), intFrom(env, 'REDIS_DB', s.db, 0, 65535), envValue(env, 'REDIS_PASSWORD') ?? s.password, s.tls ?? false)
-    return parseRedisUrl(url, 'env REDIS_HOST/REDIS_PORT/REDIS_DB', 'env REDIS_HOST/PORT/DB')
+  const parts = ['REDIS_HOST', 'REDIS_PORT', 'REDIS_DB', 'REDIS_PASSWORD'].map(vars).filter((v): v is Var => v !== undefined)
+  if (parts.length) {
+    const where = parts.every((v) => v.where === '.env') ? '.env' : 'env'
+    const built = buildUrl(vars('REDIS_HOST')?.value ?? s.host, intFrom(vars, 'REDIS_PORT', s.port, 1, 65535), intFrom(vars, 'REDIS_DB', s.db, 0, 65535), vars('REDIS_PASSWORD')?.value ?? s.password, s.tls ?? false)
+    return parseRedisUrl(built, `${where} REDIS_HOST/REDIS_PORT/REDIS_DB`, `${where} REDIS_HOST/PORT/DB`)
   }
   if (s.url) return parseRedisUrl(s.url, 'config.json redis.url', 'config redis.url')
   if (s.enabled) return parseRedisUrl(buildUrl(s.host, s.port, s.db, s.password, s.tls ?? false), 'config.json redis.host/port/db', 'config redis.host/port/db')
   return undefined
 }
 
-/** The job-signing secret: env P2ENGINE_JOB_SECRET, else config.json `redis.secret`; undefined when unset. */
-export function resolveJobSecret({ env = {}, file }: RedisInputs): string | undefined {
-  const v = envValue(env, 'P2ENGINE_JOB_SECRET')
+/** The job-signing secret: env P2ENGINE_JOB_SECRET (or `.env`), else config.json `redis.secret`; undefined when unset. */
+export function resolveJobSecret({ env = {}, dotenv, file }: RedisInputs): string | undefined {
+  const v = varsOf(env, dotenv)('P2ENGINE_JOB_SECRET')
   if (v !== undefined) {
-    if (v.length < 16) throw new ConfigError('env P2ENGINE_JOB_SECRET: got a value shorter than 16 characters, expected a shared secret of at least 16 characters')
-    return v
+    if (v.value.length < 16) throw new ConfigError(`${v.where} P2ENGINE_JOB_SECRET: got a value shorter than 16 characters, expected a shared secret of at least 16 characters`)
+    return v.value
   }
   return section(file).secret
+}
+
+/**
+ * Everything the resolver reads for a loaded config: the environment, the config folder's `.env`
+ * (REDIS_* and P2ENGINE_JOB_SECRET count; the process env wins per key) and config.json's `redis`.
+ */
+export function redisInputsOf(config: LoadedConfig | undefined, env: NodeJS.ProcessEnv, flag?: string, flagLabel?: string): RedisInputs {
+  const path = config?.files?.dotenv
+  return {
+    env, file: redisSectionOf(config), ...(path ? { dotenv: readDotenv(path).values } : {}),
+    ...(flag !== undefined ? { flag } : {}), ...(flagLabel ? { flagLabel } : {}),
+  }
 }
 
 /** The raw `redis` section of the config.json a LoadedConfig was read from (undefined: no file). */

@@ -44,10 +44,11 @@ describe('seed settings that are read but ignored act or are refused', () => {
 
   it('REDIS_* and S3 settings that nothing reads print one warning each, once per process (not per shell command)', async () => {
     env = cliEnv()
-    Object.assign(env.env, { REDIS_HOST: 'localhost', S3_BUCKET: 'b', S3_REGION: 'eu' })
-    appendFileSync(env.env.DOTENV_PATH!, 'REDIS_PORT=6379\nARTIFACT_DRIVER=fs\n')
+    // REDIS_HOST (env) and REDIS_PORT (.env) are Redis settings now (issue 14): no warning for them.
+    Object.assign(env.env, { REDIS_HOST: 'localhost', REDIS_SENTINELS: 'a:1', S3_BUCKET: 'b', S3_REGION: 'eu' })
+    appendFileSync(env.env.DOTENV_PATH!, 'REDIS_PORT=6379\nREDIS_CLUSTER=yes\nARTIFACT_DRIVER=fs\n')
     const warnings = [
-      'warning: REDIS_HOST (env), REDIS_PORT (.env) are ignored: P2Engine keeps its state in SQLite under P2ENGINE_HOME and runs rollouts on this machine (only `p2engine doctor` and Settings\' connection test read the Redis settings so far)',
+      'warning: REDIS_CLUSTER (.env), REDIS_SENTINELS (env) are ignored: the Redis settings are REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD',
       'warning: S3_REGION (env) is ignored: the S3 settings are S3_BUCKET, S3_PREFIX, S3_THRESHOLD_BYTES and the standard AWS_* variables',
       'warning: S3_BUCKET (env) is ignored: ARTIFACT_DRIVER is not s3, so artifacts are stored in the local database under P2ENGINE_HOME',
     ]

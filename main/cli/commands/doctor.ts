@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import { messageOf } from '../../engine/errors'
 import { homePaths, p2engineHome } from '../../engine/paths'
 import { testRedis } from '../../app/settings/connectionTests'
-import { redisSectionOf, resolveRedis } from '../../scaleout/redisConfig'
+import { redisInputsOf, resolveRedis } from '../../scaleout/redisConfig'
 import { cantonJsonApiUrl } from '../../ledger/canton/fromSettings'
 import { checkStorage, type CheckResult, type CheckStatus } from '../../storage/health/doctor'
 import { checkCanton } from '../../storage/health/reachability'
@@ -40,7 +40,7 @@ export async function runDoctor(ctx: CliContext, redisFlag?: string): Promise<Ch
 async function checkRedis(ctx: CliContext, config: LoadedConfig | undefined, flag: string | undefined): Promise<CheckResult> {
   let target
   try {
-    target = resolveRedis({ flag, env: ctx.env, file: redisSectionOf(config) })
+    target = resolveRedis(redisInputsOf(config, ctx.env, flag))
   } catch (err) {
     return { check: 'redis', status: 'fail', detail: messageOf(err) }
   }

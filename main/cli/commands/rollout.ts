@@ -23,6 +23,7 @@ import { walletAgents } from '../../engine/ledger/walletAgents'
 import { intOption } from './options'
 import { configTable, flowsTable, LEDGER_DISABLED_TABLES, ledgerTable, metricsTable, stackPreview, teamTable } from './rolloutTables'
 import { follow } from './rolloutProgress'
+import { liveRolloutEvents } from './rolloutLive'
 import { roundsTable } from './learningTables'
 import { onStdoutClosed } from '../stdio'
 import { exportRows, toCsv } from '../../engine/rollouts/export'
@@ -87,6 +88,7 @@ export function printReport(ctx: CliContext, r: RolloutRecord, variants: Variant
 }
 
 async function runAndShow(ctx: CliContext, d: RolloutDeps & { close: () => Promise<void> }, id: string, o: { follow?: boolean; json?: boolean }): Promise<void> {
+  d = await liveRolloutEvents(ctx, d, id) // with Redis: progress published for `p2engine ui` / the app (issue 14)
   // `… | head` closing stdout must not stop the rollout: it runs on, quietly, and says so once.
   const off = onStdoutClosed(() => ctx.io.err(`stdout closed; rollout ${id} keeps running in this process without output (\`p2engine rollout show ${id}\` shows it; if stopped, \`p2engine rollout resume ${id}\` continues it)`))
   try {

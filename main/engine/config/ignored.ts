@@ -8,6 +8,8 @@ import type { DotenvFile } from './dotenv'
  */
 
 const S3_SETTINGS = ['S3_BUCKET', 'S3_PREFIX', 'S3_THRESHOLD_BYTES']
+/** Read by the Redis resolver (main/scaleout/redisConfig.ts) from the environment and `.env`. */
+const REDIS_SETTINGS = ['REDIS_URL', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_DB', 'REDIS_PASSWORD']
 
 type Source = 'env' | '.env'
 
@@ -23,14 +25,14 @@ const names = (vars: [string, { source: Source }][]) => vars.map(([k, v]) => `${
 const verb = (n: number) => (n === 1 ? 'is' : 'are')
 
 /**
- * Warnings for set-but-ignored settings: any `REDIS_*` variable, an `S3_*` variable that is no
+ * Warnings for set-but-ignored settings: a `REDIS_*` variable that is no Redis setting, an `S3_*` variable that is no
  * setting, and the S3 settings while `ARTIFACT_DRIVER` is not `s3`. Empty when there is nothing to say.
  */
 export function ignoredSettings(env: NodeJS.ProcessEnv, dotenv: DotenvFile): string[] {
   const vars = setVariables(env, dotenv)
   const warnings: string[] = []
-  const redis = [...vars].filter(([k]) => k.startsWith('REDIS_')).sort(([a], [b]) => a.localeCompare(b))
-  if (redis.length) warnings.push(`${names(redis)} ${verb(redis.length)} ignored: P2Engine keeps its state in SQLite under P2ENGINE_HOME and runs rollouts on this machine (only \`p2engine doctor\` and Settings' connection test read the Redis settings so far)`)
+  const redis = [...vars].filter(([k]) => k.startsWith('REDIS_') && !REDIS_SETTINGS.includes(k)).sort(([a], [b]) => a.localeCompare(b))
+  if (redis.length) warnings.push(`${names(redis)} ${verb(redis.length)} ignored: the Redis settings are ${REDIS_SETTINGS.join(', ')}`)
   // ARTIFACT_DRIVER, S3_BUCKET, S3_PREFIX and S3_THRESHOLD_BYTES are settings (see settings.ts).
   const s3 = [...vars].filter(([k]) => k.startsWith('S3_') && !S3_SETTINGS.includes(k)).sort(([a], [b]) => a.localeCompare(b))
   if (s3.length) warnings.push(`${names(s3)} ${verb(s3.length)} ignored: the S3 settings are ${S3_SETTINGS.join(', ')} and the standard AWS_* variables`)

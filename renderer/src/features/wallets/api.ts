@@ -1,4 +1,4 @@
-import type { TransferInput, TransferredEvent } from '../../../../preload/contract'
+import type { RolloutProgress, TransferInput, TransferredEvent } from '../../../../preload/contract'
 import { getClient } from '../../shared/client'
 
 /** The wallets feature's calls; everything goes through the shared client. */
@@ -12,4 +12,8 @@ export const walletsApi = {
   status: () => getClient().invoke('ledger:status', {}),
   transfer: (input: TransferInput) => getClient().invoke('ledger:transfer', input),
   onTransferred: (cb: (e: TransferredEvent) => void) => getClient().on('ledger:transferred', cb),
+  /** A rollout variant settled or a rollout ended (here or in another process): its payments may have moved balances. */
+  onRolloutSettled: (cb: () => void) => getClient().on('rollouts:progressed', (p: RolloutProgress) => {
+    if (p.variant ? p.variant.status === 'done' || p.variant.status === 'failed' : p.status !== 'running') cb()
+  }),
 }

@@ -113,11 +113,35 @@ export const prefillTransfer = (draft: TransferDraft): void => useWalletsStore.s
 /** Resets to the initial state (tests). */
 export const resetWalletsStore = (): void => useWalletsStore.setState(initial)
 
-/** Keeps the store live: every committed transfer re-reads the ledger. Returns the unsubscribe. */
+/**
+ * Keeps the store live: a committed transfer or a settled rollout variant (this window's, another
+ * window's or another process's, see live events) re-reads the ledger. While a read is in flight
+ * further events fold into one more read after it, so a burst of payments costs two reads, not
+ * one per payment. Returns the unsubscribe.
+ */
 export function startWalletsLiveUpdates(): () => void {
-  return walletsApi.onTransferred(() => {
-    void useWalletsStore.getState().refresh()
-  })
+  let reading = false
+  let again = false
+  const reread = (): void => {
+    if (reading) {
+      again = true
+      return
+    }
+    reading = true
+    void useWalletsStore.getState().refresh().finally(() => {
+      reading = false
+      if (again) {
+        again = false
+        reread()
+      }
+    })
+  }
+  const offTransfers = walletsApi.onTransferred(reread)
+  const offRollouts = walletsApi.onRolloutSettled(reread)
+  return () => {
+    offTransfers()
+    offRollouts()
+  }
 }
 
 export const selectWallets = (s: WalletsState) => s.wallets
