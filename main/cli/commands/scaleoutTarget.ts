@@ -1,0 +1,33 @@
+import { UserInputError } from '../../engine/errors'
+import type { JobQueuePort } from '../../engine/ports/jobQueue'
+import { composeJobQueue } from '../../compose/scaleout'
+import { redisSectionOf, resolveJobSecret, resolveRedis, type RedisTarget } from '../../scaleout/redisConfig'
+import type { CliContext } from '../context'
+import { APP_VERSION } from '../version'
+
+/** Where the scale-out queue is and how it is tuned, from `--redis`, the environment and config.json. */
+export interface ScaleoutTarget {
+  redis: RedisTarget
+  secret: string | undefined
+  /** env P2ENGINE_JOB_LOCK_MS: how long a job of a dead worker stays locked before another worker takes it. */
+  lockMs?: number
+}
+
+/** The Redis target when scale-out is configured (flag, env or config.json), else undefined. */
+export function scaleoutTarget(ctx: CliContext, flag: string | undefined): ScaleoutTarget | undefined {
+  const file = redisSectionOf(ctx.config)
+  const redis = resolveRedis({ flag, env: ctx.env, file })
+  if (!redis) return undefined
+  const raw = ctx.env.P2ENGINE_JOB_LOCK_MS
+  let lockMs: number | undefined
+  if (raw !== undefined && raw !== '') {
+    lockMs = Number(raw)
+    if (!Number.isInteger(lockMs) || lockMs < 500) throw new UserInputError(`env P2ENGINE_JOB_LOCK_MS: got "${raw}", expected a whole number of milliseconds, at least 500`, 'BAD_ENV')
+  }
+  return { redis, secret: resolveJobSecret({ env: ctx.env, file }), ...(lockMs ? { lockMs } : {}) }
+}
+
+/** The job queue on `t` (a one-line ConfigError without a shared secret). */
+export function openJobQueue(t: ScaleoutTarget): Promise<JobQueuePort> {
+  return composeJobQueue(t.redis, t.secret, APP_VERSION, undefined, t.lockMs ? { lockDuration: t.lockMs, stalledInterval: Math.max(250, Math.floor(t.lockMs / 2)) } : {})
+}
