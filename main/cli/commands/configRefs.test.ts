@@ -42,12 +42,13 @@ describe('seed settings that are read but ignored act or are refused', () => {
     expect((await env.run(['config', 'show'])).code).toBe(0)
   })
 
-  it('REDIS_* and S3 settings that nothing reads print one warning each, once per process (not per shell command)', async () => {
+  it('REDIS_* in .env and S3 settings that nothing reads print one warning each, once per process (not per shell command)', async () => {
     env = cliEnv()
     Object.assign(env.env, { REDIS_HOST: 'localhost', S3_BUCKET: 'b', S3_REGION: 'eu' })
     appendFileSync(env.env.DOTENV_PATH!, 'REDIS_PORT=6379\nARTIFACT_DRIVER=fs\n')
     const warnings = [
-      'warning: REDIS_HOST (env), REDIS_PORT (.env) are ignored: P2Engine keeps its state in SQLite under P2ENGINE_HOME and runs rollouts on this machine (only `p2engine doctor` and Settings\' connection test read the Redis settings so far)',
+      // REDIS_HOST in the environment is read (scale-out); REDIS_PORT in .env is not.
+      'warning: REDIS_PORT (.env) is ignored: Redis settings are read from the environment, config.json `redis` or --redis, not from .env',
       'warning: S3_REGION (env) is ignored: the S3 settings are S3_BUCKET, S3_PREFIX, S3_THRESHOLD_BYTES and the standard AWS_* variables',
       'warning: S3_BUCKET (env) is ignored: ARTIFACT_DRIVER is not s3, so artifacts are stored in the local database under P2ENGINE_HOME',
     ]

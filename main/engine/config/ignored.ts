@@ -19,18 +19,22 @@ function setVariables(env: NodeJS.ProcessEnv, dotenv: DotenvFile): Map<string, {
   return out
 }
 
+/** Variables set only in the `.env` file (not overridden by the environment). */
+const dotenvOnly = (env: NodeJS.ProcessEnv, dotenv: DotenvFile) => [...setVariables(env, dotenv)].filter(([, v]) => v.source === '.env')
+
 const names = (vars: [string, { source: Source }][]) => vars.map(([k, v]) => `${k} (${v.source})`).join(', ')
 const verb = (n: number) => (n === 1 ? 'is' : 'are')
 
 /**
- * Warnings for set-but-ignored settings: any `REDIS_*` variable, an `S3_*` variable that is no
+ * Warnings for set-but-ignored settings: a `REDIS_*` variable in `.env`, an `S3_*` variable that is no
  * setting, and the S3 settings while `ARTIFACT_DRIVER` is not `s3`. Empty when there is nothing to say.
  */
 export function ignoredSettings(env: NodeJS.ProcessEnv, dotenv: DotenvFile): string[] {
   const vars = setVariables(env, dotenv)
   const warnings: string[] = []
-  const redis = [...vars].filter(([k]) => k.startsWith('REDIS_')).sort(([a], [b]) => a.localeCompare(b))
-  if (redis.length) warnings.push(`${names(redis)} ${verb(redis.length)} ignored: P2Engine keeps its state in SQLite under P2ENGINE_HOME and runs rollouts on this machine (only \`p2engine doctor\` and Settings' connection test read the Redis settings so far)`)
+  // REDIS_* in the environment are read (scale-out: worker, rollout start/resume, doctor); in .env they are not.
+  const redis = [...dotenvOnly(env, dotenv)].filter(([k]) => k.startsWith('REDIS_')).sort(([a], [b]) => a.localeCompare(b))
+  if (redis.length) warnings.push(`${names(redis)} ${verb(redis.length)} ignored: Redis settings are read from the environment, config.json \`redis\` or --redis, not from .env`)
   // ARTIFACT_DRIVER, S3_BUCKET, S3_PREFIX and S3_THRESHOLD_BYTES are settings (see settings.ts).
   const s3 = [...vars].filter(([k]) => k.startsWith('S3_') && !S3_SETTINGS.includes(k)).sort(([a], [b]) => a.localeCompare(b))
   if (s3.length) warnings.push(`${names(s3)} ${verb(s3.length)} ignored: the S3 settings are ${S3_SETTINGS.join(', ')} and the standard AWS_* variables`)
