@@ -1,4 +1,5 @@
-import { UserInputError } from '../../engine/errors'
+import { testRedis } from '../../app/settings/connectionTests'
+import { ConfigError, UserInputError } from '../../engine/errors'
 import type { JobQueuePort } from '../../engine/ports/jobQueue'
 import { composeJobQueue } from '../../compose/scaleout'
 import { redisSectionOf, resolveJobSecret, resolveRedis, type RedisTarget } from '../../scaleout/redisConfig'
@@ -27,7 +28,12 @@ export function scaleoutTarget(ctx: CliContext, flag: string | undefined): Scale
   return { redis, secret: resolveJobSecret({ env: ctx.env, file }), ...(lockMs ? { lockMs } : {}) }
 }
 
-/** The job queue on `t` (a one-line ConfigError without a shared secret). */
-export function openJobQueue(t: ScaleoutTarget): Promise<JobQueuePort> {
+/**
+ * The job queue on `t`: a one-line ConfigError without a shared secret, or when Redis does not
+ * answer at start (later outages are ridden out: the clients reconnect).
+ */
+export async function openJobQueue(t: ScaleoutTarget): Promise<JobQueuePort> {
+  const probe = await testRedis(t.redis.url, 3000)
+  if (!probe.ok) throw new ConfigError(`${probe.message} (${t.redis.safeUrl}, from ${t.redis.source})`, 'REDIS_UNREACHABLE')
   return composeJobQueue(t.redis, t.secret, APP_VERSION, undefined, t.lockMs ? { lockDuration: t.lockMs, stalledInterval: Math.max(250, Math.floor(t.lockMs / 2)) } : {})
 }

@@ -49,8 +49,12 @@ export interface Cluster {
   stop(): Promise<void>
 }
 
-/** Redis, the fake model (`latencyMs` per request) and a temp folder for the machines' homes. */
-export async function startCluster(o: { latencyMs?: number; lockMs?: number } = {}): Promise<Cluster> {
+/**
+ * Redis, the fake model (`latencyMs` per request) and a temp folder for the machines' homes.
+ * `offline`: no API key, so the offline scripted model answers (it pays, when a task says so);
+ * `ledger`: the embedded ledger on (default off).
+ */
+export async function startCluster(o: { latencyMs?: number; lockMs?: number; offline?: boolean; ledger?: boolean } = {}): Promise<Cluster> {
   const redis = await startRedis()
   const model = await startFakeOpenAi([], { latencyMs: o.latencyMs ?? 0, fallback: { content: ANSWER } })
   const root = mkdtempSync(join(tmpdir(), 'p2cluster-'))
@@ -59,8 +63,8 @@ export async function startCluster(o: { latencyMs?: number; lockMs?: number } = 
   const env = (home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH, HOME: process.env.HOME,
     P2ENGINE_HOME: join(root, home), P2ENGINE_CONFIG_DIR: SHIPPED_CONFIG, DOTENV_PATH: join(root, 'empty.env'),
-    OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'sk-test-cluster', P2ENGINE_JOB_SECRET: SECRET, REDIS_URL: redis.url,
-    P2ENGINE_JOB_LOCK_MS: String(o.lockMs ?? 3000), LEDGER_ENABLED: 'false', COLUMNS: '160',
+    OPENAI_BASE_URL: o.offline ? 'http://127.0.0.1:9/v1' : model.baseUrl, OPENAI_API_KEY: o.offline ? '' : 'sk-test-cluster', P2ENGINE_JOB_SECRET: SECRET, REDIS_URL: redis.url,
+    P2ENGINE_JOB_LOCK_MS: String(o.lockMs ?? 3000), LEDGER_ENABLED: o.ledger ? 'true' : 'false', COLUMNS: '160',
     ...extra,
   })
   const spawnCli = (home: string, args: string[], extra?: Record<string, string>): Proc => {
