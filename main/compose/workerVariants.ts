@@ -32,17 +32,20 @@ export interface WorkerVariantsOptions {
   onPhase?: (jobId: string, phase: 'config' | 'running' | 'bundling', progress: number) => void
 }
 
-/** What the job's variant needs locally: its rollout row holding the variants this worker got. */
-function ensureLocalRollout(repo: SqliteRolloutStore, store: SqliteStore, rolloutId: string, body: VariantJobBody): void {
+/**
+ * What the job's variant needs locally: its rollout row holding the variants this worker got.
+ * Returns whether the variant was added to an existing local rollout.
+ */
+function ensureLocalRollout(repo: SqliteRolloutStore, store: SqliteStore, rolloutId: string, body: VariantJobBody): boolean {
   const spec = { source: body.source, variants: [body.variant], options: { ...body.options, ...(body.ledger.enabled ? {} : { ledgerEnabled: false }) } }
-  store.write(() => {
-    const existing = repo.find(rolloutId)
-    if (!existing) {
+  return store.write(() => {
+    if (!store.db.prepare('SELECT 1 FROM rollouts WHERE id = ?').pluck().get(rolloutId)) {
       repo.create({ id: rolloutId, specFile: body.specFile, spec, ledgerBefore: null })
-      return
+      return false
     }
-    if (existing.spec.variants.some((v) => v.teamId === body.variant.teamId && v.id === body.variant.id)) return
+    if (store.db.prepare('SELECT 1 FROM rollout_variants WHERE rollout_id = ? AND team = ? AND variant_id = ?').pluck().get(rolloutId, body.variant.teamId, body.variant.id)) return false
     repo.addVariant(rolloutId, body.variant)
+    return true
   })
 }
 
@@ -83,10 +86,11 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     o.onPhase?.(job.jobId, 'config', 5)
     const configDir = materialiseSnapshot(join(o.home, 'jobs', encodeURIComponent(job.rolloutId)), job.jobId, body.config)
     const env = { ...o.env, P2ENGINE_HOME: o.home, LEDGER_ENABLED: String(body.ledger.enabled), LEDGER_BACKEND: body.ledger.backend }
-    ensureLocalRollout(repo, o.store, job.rolloutId, body)
+    const added = ensureLocalRollout(repo, o.store, job.rolloutId, body)
     const ctx = await contextFor(configDir, env, body)
-    // The local rollout may have gained this variant since the context decoded its spec.
-    ctx.specs.delete(job.rolloutId)
+    // The context's decoded copy of the local spec gains the variant too (no re-decode per job).
+    const known = ctx.specs.get(job.rolloutId)
+    if (added && known && !known.some((v) => v.teamId === team && v.id === variantId)) known.push(body.variant)
     const task: VariantTask = {
       dbPath, configDir, env, rolloutId: job.rolloutId, team, variantId, modelMode: body.modelMode,
       ...(body.options.samples ? { samples: body.options.samples } : {}),

@@ -55,12 +55,13 @@ export class SqliteRolloutStore {
   /**
    * Adds one variant to an existing rollout (spec document and a queued row), in one transaction.
    * A scale-out worker's local rollout grows this way as it gets more variants of the same rollout.
+   * @throws UserInputError when the rollout does not exist.
    */
   addVariant(rolloutId: string, v: StoredRolloutSpec['variants'][number]): void {
     this.store.write(() => {
-      const r = this.get(rolloutId)
-      const spec = { ...r.spec, variants: [...r.spec.variants, v] }
-      this.sql('UPDATE rollouts SET spec = ? WHERE id = ?').run(SpecColumn.encode(spec as never), rolloutId)
+      // Appended in SQL: no decode and re-encode of a spec that grows with every variant.
+      const changed = this.sql("UPDATE rollouts SET spec = json_insert(spec, '$.variants[#]', json(?)) WHERE id = ?").run(JSON.stringify(v), rolloutId).changes
+      if (!changed) this.get(rolloutId)
       this.sql('INSERT INTO rollout_variants (rollout_id, team, variant_id, position, status, overrides) VALUES (?, ?, ?, ?, ?, ?)')
         .run(rolloutId, v.teamId, v.id, v.index, 'queued', OverridesColumn.encode({ values: v.overrides }))
     })
