@@ -4,7 +4,7 @@ import { messageOf } from '../engine/errors'
 import type { JobQueuePort, VariantJobResult } from '../engine/ports/jobQueue'
 import { noopLogger, type Logger } from '../engine/ports/logger'
 import type { VariantExecutor } from '../engine/rollouts/pool'
-import type { RolloutRecord } from '../engine/rollouts/types'
+import { variantConversationId, type RolloutRecord } from '../engine/rollouts/types'
 import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
 import { JOB_BODY_VERSION, jobVariantId, parseJobResult, type VariantJobBody } from '../scaleout/variantJob'
 import type { ConfigSnapshot } from '../scaleout/variantJob'
@@ -36,6 +36,9 @@ export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor
   const log = o.logger ?? noopLogger
   const waiters = new Map<string, (s: Settled) => void>()
   const listening = o.queue.onSettled((s) => waiters.get(s.jobId)?.(s))
+  // Live view: a row turns `running` when a worker takes its job, as it does for a local variant.
+  const starting = new Map<string, () => void>()
+  const watching = o.queue.onStarted?.((jobId) => starting.get(jobId)?.()) ?? Promise.resolve(() => undefined)
   const repo = new SqliteRolloutStore(o.host.store)
   const snapshots = new Map<string, ConfigSnapshot>()
   const rollouts = new Map<string, RolloutRecord>()
@@ -57,7 +60,7 @@ export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor
   }
 
   const run: VariantExecutor = async (task, signal) => {
-    await listening
+    await Promise.all([listening, watching])
     // A rollout's spec never changes: decoded once, not once per variant (200 variants: 200 decodes of 200).
     let rollout = rollouts.get(task.rolloutId)
     if (!rollout) rollouts.set(task.rolloutId, (rollout = repo.get(task.rolloutId)))
@@ -68,6 +71,11 @@ export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor
     const jobId = `${task.rolloutId}:${jobVariantId(task.team, task.variantId)}`
     const enqueuedAt = Date.now()
     const settled = new Promise<Settled>((resolve) => waiters.set(jobId, resolve))
+    starting.set(jobId, () => {
+      // Only while the row is open (an 'active' event can trail the result).
+      if (repo.variant(task.rolloutId, task.team, task.variantId).status !== 'queued') return
+      repo.markRunning(task.rolloutId, task.team, task.variantId, variantConversationId(task.rolloutId, task.team, task.variantId))
+    })
     try {
       const body: VariantJobBody = {
         v: JOB_BODY_VERSION, specFile: rollout.specFile, source: rollout.spec.source, variant, options: rollout.spec.options,
@@ -96,6 +104,7 @@ export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor
       throw err
     } finally {
       waiters.delete(jobId)
+      starting.delete(jobId)
     }
   }
 
@@ -103,8 +112,7 @@ export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor
     run,
     close: async () => {
       closing.abort(new Error('coordinator closed'))
-      const off = await listening.catch(() => undefined)
-      off?.()
+      for (const off of await Promise.all([listening.catch(() => undefined), watching.catch(() => undefined)])) off?.()
       await o.queue.close()
     },
   }

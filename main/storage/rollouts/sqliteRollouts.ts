@@ -73,7 +73,7 @@ export class SqliteRolloutStore {
    * nothing). Returns whether the row changed.
    */
   recordRemote(rolloutId: string, team: string, variantId: string, r: { status: 'done' | 'failed'; error: string | null; metrics: VariantMetrics | null; conversationId: string | null; worker: string; startedAt: number; finishedAt: number }): boolean {
-    return this.sql(`UPDATE rollout_variants SET status = ?, error = ?, metrics = COALESCE(?, metrics), conversation_id = COALESCE(?, conversation_id), worker = ?,
+    return this.sql(`UPDATE rollout_variants SET status = ?, error = ?, metrics = COALESCE(?, metrics), conversation_id = ?, worker = ?,
         started_at = COALESCE(started_at, ?), finished_at = ? WHERE rollout_id = ? AND team = ? AND variant_id = ? AND status NOT IN ('done', 'failed')`)
       .run(r.status, r.error, r.metrics ? MetricsColumn.encode(r.metrics as never) : null, r.conversationId, r.worker, r.startedAt, r.finishedAt, rolloutId, team, variantId).changes > 0
   }
