@@ -52,10 +52,10 @@ export interface Cluster {
 /**
  * Redis, the fake model (`latencyMs` per request) and a temp folder for the machines' homes.
  * `offline`: no API key, so the offline scripted model answers (it pays, when a task says so);
- * `ledger`: the embedded ledger on (default off).
+ * `ledger`: the embedded ledger on (default off); `aof`: Redis keeps its data over a restart.
  */
-export async function startCluster(o: { latencyMs?: number; lockMs?: number; offline?: boolean; ledger?: boolean } = {}): Promise<Cluster> {
-  const redis = await startRedis()
+export async function startCluster(o: { latencyMs?: number; lockMs?: number; offline?: boolean; ledger?: boolean; aof?: boolean } = {}): Promise<Cluster> {
+  const redis = await startRedis({ aof: o.aof ?? false })
   const model = await startFakeOpenAi([], { latencyMs: o.latencyMs ?? 0, fallback: { content: ANSWER } })
   const root = mkdtempSync(join(tmpdir(), 'p2cluster-'))
   writeFileSync(join(root, 'empty.env'), '')
