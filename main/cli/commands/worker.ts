@@ -47,6 +47,7 @@ async function runWorker(ctx: CliContext, o: WorkerOpts): Promise<void> {
   }, { worker: name, concurrency: o.concurrency, onRefused: (m) => view.refusedJob(m) })
   view.message(`worker ${name} (app ${APP_VERSION}) takes variant jobs from ${target.redis.safeUrl}, ${o.concurrency} at a time; home ${home}. Ctrl-C stops after the running jobs.`)
 
+  let stopHandlers = () => {}
   await new Promise<void>((resolve) => {
     let signals = 0
     const onSignal = (sig: NodeJS.Signals) => {
@@ -62,7 +63,12 @@ async function runWorker(ctx: CliContext, o: WorkerOpts): Promise<void> {
     }
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
+    stopHandlers = () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
   })
+  stopHandlers()
   view.stop()
   await executor.close()
   await queue.close()
