@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { homePaths } from '../engine/paths'
+import type { Row } from '../bundles/format'
 import { buildBundle } from '../bundles/service'
 import { noopLogger, type Logger } from '../engine/ports/logger'
 import type { JobContext, ReceivedVariantJob } from '../engine/ports/jobQueue'
@@ -47,6 +48,24 @@ function ensureLocalRollout(repo: SqliteRolloutStore, store: SqliteStore, rollou
     repo.addVariant(rolloutId, body.variant)
     return true
   })
+}
+
+/**
+ * The model recordings of one variant among those made while it ran (variants run side by side on
+ * a worker): its agents' requests carry the variant's seed (its index); its judge requests quote
+ * its answer. Tool recordings are the variant's own already.
+ */
+function recordingsOf(seed: number, answer: string | null): (r: Row<'recordings'>) => boolean {
+  const quoted = answer ? JSON.stringify(answer).slice(1, 161) : null
+  return (r) => {
+    if (r.hash.startsWith('tool:')) return true
+    try {
+      if ((JSON.parse(r.doc) as { request?: { seed?: unknown } }).request?.seed === seed) return true
+    } catch {
+      return true
+    }
+    return quoted !== null && r.doc.includes(quoted)
+  }
 }
 
 /**
@@ -117,7 +136,8 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     const conversationId = row.conversationId ?? variantConversationId(job.rolloutId, team, variantId)
     const hasConversation = o.store.db.prepare('SELECT 1 FROM conversations WHERE id = ?').pluck().get(conversationId) !== undefined
     // Only the conversation (entries, artifacts, recordings): the coordinator has the config and owns the rows.
-    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config: { ...ctx.config, configDir: '' }, env }, { conversations: [conversationId] }) : null
+    const keepRecording = recordingsOf(body.variant.index, row.metrics?.answer ?? null)
+    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config: { ...ctx.config, configDir: '' }, env }, { conversations: [conversationId], keepRecording }) : null
     return {
       v: JOB_BODY_VERSION,
       status: row.status === 'done' ? 'done' : 'failed',
