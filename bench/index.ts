@@ -1,9 +1,10 @@
 // `npm run bench`: every benchmark, printed as tables with ratios. Not a test: numbers vary by machine.
-// BENCH_ONLY=engine (or cli, ledger, remote-ledger, tracing, rollouts, bundles, ui; comma separated) runs a subset.
+// BENCH_ONLY=engine (or cli, ledger, remote-ledger, tracing, rollouts, distributed, bundles, ui; comma separated) runs a subset.
 import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { benchBundles } from './bundles'
 import { benchCliStart, printCliStart } from './cliStart'
+import { benchDistributed } from './distributed'
 import { benchEngine } from './engine'
 import { benchLedger } from './ledger'
 import { benchRemoteLedger } from './remoteLedger'
@@ -23,6 +24,7 @@ if (wanted('remote-ledger')) printTable('Remote ledger (a worker paying through 
 if (wanted('engine')) printTable('Engine per turn (scripted model, every state durable in SQLite)', await benchEngine())
 if (wanted('tracing')) printTable('OpenTelemetry tracing off vs on (engine turn, sequential)', await benchTracing())
 if (wanted('rollouts')) printTable('Rollouts (200 variants, fake model 100 ms, --parallel 32)', await benchRollouts())
+if (wanted('distributed')) printTable('Distributed rollouts (200 variants, fake model 100 ms, 1 coordinator + 1/2/4 workers × 16, real redis-server)', await benchDistributed())
 if (wanted('bundles')) printTable('Bundles (.p2bundle export and import)', await benchBundles())
 if (wanted('ui')) {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'

@@ -29,7 +29,7 @@ const VARIANTS = 200
 const PARALLEL = 32
 
 /** A rollout YAML with `n` variants (grid of temperature × top_p) and the judge. */
-function specYaml(n: number, judge = true): string {
+export function specYaml(n: number, judge = true): string {
   const temps = Array.from({ length: Math.min(n, 20) }, (_, i) => (i / 10).toFixed(1))
   const tops = Array.from({ length: Math.ceil(n / temps.length) }, (_, i) => (0.5 + i / 40).toFixed(3))
   return `teams:\n  bench:\n    initial_message: Tell me something nice.\n    base: { agent_id: agent_alpha, model: openai/gpt-4o, tools: [] }\n    variants:\n      temperature: [${temps.join(', ')}]\n      top_p: [${tops.join(', ')}]\n${judge ? '    eval: { evaluator_id: gpt4_judge, model: openai/gpt-4o-mini }\n' : ''}`

@@ -9,6 +9,12 @@ export interface BundleSelection {
   conversations?: readonly string[]
   rollouts?: readonly string[]
   all?: boolean
+  /**
+   * Keeps only the model recordings this returns true for (default: every recording made while
+   * the selection ran). A scale-out worker keeps those of its one variant, not of every variant
+   * that ran beside it.
+   */
+  keepRecording?: (r: Row<'recordings'>) => boolean
 }
 
 /** The scope a selection names, for the manifest. */
@@ -94,7 +100,7 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
   const refs = [...new Set([...rows.artifacts.map((a) => a.ref), ...rows.entries.filter((e) => e.copied === 0).map((e) => e.ref)])]
   rows.links = inChunks(db, (m) => `SELECT child_ref, parent_ref, position FROM artifact_relations WHERE child_ref IN (${m})`, refs)
   rows.overrides = inChunks(db, (m) => `SELECT conversation_id, agent_id, doc, locked, updated_at FROM agent_overrides WHERE conversation_id IN (${m})`, ids)
-  rows.recordings = recordingsFor(db, rows)
+  rows.recordings = sel.keepRecording ? recordingsFor(db, rows).filter(sel.keepRecording) : recordingsFor(db, rows)
   rows.transfers = inChunks<Omit<Row<'transfers'>, 'conversation_id'> & { conversation_id: string }>(db, (m) => `SELECT tx_id, command_id, json_extract(details, '$.conversationId') AS conversation_id,
       agent_a AS from_agent, agent_b AS to_agent, json_extract(details, '$.amount') AS amount, COALESCE(json_extract(details, '$.reason'), '') AS reason, committed_at, details
     FROM ledger_transactions WHERE kind = 'transfer_executed' AND json_extract(details, '$.conversationId') IN (${m})`, ids)

@@ -37,6 +37,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { names: ['backup', 'restore'], needs: 'engine', load: async () => (await import('./commands/backup')).registerBackupCommands },
   { names: ['logs'], needs: 'engine', load: async () => (await import('./commands/logs')).registerLogsCommand },
   { names: ['bundle'], needs: 'state', load: async () => (await import('./commands/bundle')).registerBundleCommands },
+  { names: ['worker'], needs: 'state', load: async () => (await import('./commands/worker')).registerWorkerCommand },
 ]
 
 /** Global options that take a value (`--home DIR`), so the value is not mistaken for a command. */

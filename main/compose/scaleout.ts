@@ -15,11 +15,11 @@ export async function composeEventBus(redis: RedisTarget | undefined, prefix?: s
 }
 
 /** The variant job queue; Redis and the shared job secret are required (a one-line ConfigError otherwise). */
-export async function composeJobQueue(redis: RedisTarget | undefined, secret: string | undefined, appVersion: string, prefix?: string): Promise<JobQueuePort> {
+export async function composeJobQueue(redis: RedisTarget | undefined, secret: string | undefined, appVersion: string, prefix?: string, tuning: { lockDuration?: number; stalledInterval?: number } = {}): Promise<JobQueuePort> {
   if (!redis) throw new ConfigError('scale-out needs Redis: pass --redis URL, or set REDIS_URL or redis.url in config.json')
   if (!secret) throw new ConfigError('scale-out needs a shared job secret: set P2ENGINE_JOB_SECRET or redis.secret in config.json (16+ characters), the same on the coordinator and every worker')
   const { BullmqJobQueue } = await import('../scaleout/bullmqJobQueue')
-  return new BullmqJobQueue({ url: redis.url, secret, appVersion, ...(prefix ? { prefix } : {}) })
+  return new BullmqJobQueue({ url: redis.url, secret, appVersion, ...(prefix ? { prefix } : {}), ...tuning })
 }
 
 /** A worker's ledger in a distributed run with the embedded ledger: every call goes to the coordinator. */

@@ -114,13 +114,25 @@ export class BullmqJobQueue implements JobQueuePort {
     return { stop }
   }
 
-  async onSettled(listener: (settled: Settled) => void): Promise<() => void> {
+  /** One QueueEvents stream (a blocking Redis connection) for every listener of this queue. */
+  private async queueEvents(): Promise<QueueEvents> {
     if (!this.events) {
       this.events = new QueueEvents(QUEUE, { connection: this.connection, prefix: this.prefix })
       this.events.on('error', () => undefined)
-      await this.events.waitUntilReady()
     }
-    const events = this.events
+    await this.events.waitUntilReady()
+    return this.events
+  }
+
+  async onStarted(listener: (jobId: string) => void): Promise<() => void> {
+    const events = await this.queueEvents()
+    const active = ({ jobId }: { jobId: string }) => listener(logicalId(jobId))
+    events.on('active', active)
+    return () => void events.off('active', active)
+  }
+
+  async onSettled(listener: (settled: Settled) => void): Promise<() => void> {
+    const events = await this.queueEvents()
     const done = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => listener({ jobId: logicalId(jobId), ok: true, result: returnvalue as VariantJobResult })
     const failed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => listener({ jobId: logicalId(jobId), ok: false, error: failedReason })
     events.on('completed', done)

@@ -97,6 +97,8 @@ export const VariantViewSchema = z.object({
   error: z.string().nullable(),
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
+  /** The scale-out worker that ran it (absent when the rollout's own process ran it). */
+  worker: z.string().optional(),
 })
 export type VariantView = z.infer<typeof VariantViewSchema>
 

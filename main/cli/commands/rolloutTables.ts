@@ -33,7 +33,9 @@ export function scoreCell(v: VariantRecord, markOffline = true): string {
 export function metricsTable(variants: readonly VariantRecord[]): string {
   const ledger = variants.some((v) => v.metrics?.ledger)
   const named = namedMetrics(variants)
-  const head = ['team', 'variant', 'score', ...named, 'tokens', 'judge tok', 'cost $', 'elapsed s', 'model s', 'tools', 'errors', ...(ledger ? ['final balance', 'net flow', 'tx'] : [])]
+  // Only for rollouts that ran on scale-out workers: the worker that ran each variant.
+  const workers = variants.some((v) => v.worker)
+  const head = ['team', 'variant', ...(workers ? ['worker'] : []), 'score', ...named, 'tokens', 'judge tok', 'cost $', 'elapsed s', 'model s', 'tools', 'errors', ...(ledger ? ['final balance', 'net flow', 'tx'] : [])]
   // Offline results are said once (the report's ⚠ line); rows are marked only in a mixed table.
   const offline = variants.filter((v) => v.metrics?.usage.offline).length
   const mixed = offline > 0 && offline < variants.filter((v) => v.metrics).length
@@ -41,7 +43,7 @@ export function metricsTable(variants: readonly VariantRecord[]): string {
     const m = v.metrics
     const errs = [...(v.error ? [v.error] : []), ...(m?.errors ?? []), ...(m?.scores.filter((s) => s.error).map((s) => `${s.evaluator}: ${s.error}`) ?? [])]
     return [
-      v.team, v.variantId + (mixed && m?.usage.offline ? pc.dim(' (offline model)') : ''), scoreCell(v, mixed), ...metricCells(v, named),
+      v.team, v.variantId + (mixed && m?.usage.offline ? pc.dim(' (offline model)') : ''), ...(workers ? [v.worker ?? '–'] : []), scoreCell(v, mixed), ...metricCells(v, named),
       m ? m.usage.totalTokens.toLocaleString('en-US') : '–', m ? m.judgeUsage.totalTokens.toLocaleString('en-US') : '–',
       m ? m.usage.costUsd.toFixed(4) : '–', m ? (m.wallMs / 1000).toFixed(1) : '–', m ? (m.usage.modelMs / 1000).toFixed(1) : '–',
       m ? String(m.toolCalls) : '–', errs.length ? pc.red(cut(errs.join('; '), 60)) : '',

@@ -46,6 +46,8 @@ export interface JobQueuePort {
   consume(handler: (job: ReceivedVariantJob, ctx: JobContext) => Promise<unknown>, options: { worker: string; concurrency?: number; onRefused?: (message: string) => void }): JobConsumer
   /** Calls back on every completed or failed job (any worker); resolves once listening. */
   onSettled(listener: (settled: { jobId: string; ok: true; result: VariantJobResult } | { jobId: string; ok: false; error: string }) => void): Promise<() => void>
+  /** Calls back when a worker starts a job (any worker, every attempt); resolves once listening. Optional: a live view only. */
+  onStarted?(listener: (jobId: string) => void): Promise<() => void>
   /** The stored outcome of a job (for resume after a coordinator restart); undefined while pending. */
   outcome(jobId: string): Promise<{ ok: true; result: VariantJobResult } | { ok: false; error: string } | undefined>
   /** Workers whose heartbeat is fresh, by name. */

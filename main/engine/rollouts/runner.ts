@@ -19,6 +19,11 @@ export interface RolloutDeps {
   faults?: Record<string, VariantTask['inject']>
   /** The process recorded as running the rollout (default: this one). */
   runner?: RolloutRunner
+  /**
+   * Variant tasks in flight at once (default: the rollout's `parallel`). A scale-out coordinator
+   * hands every pending variant to the queue at once: the workers' concurrency is the real bound.
+   */
+  lanes?: number
   /** Called when a variant task settles. */
   onSettled?: (team: string, variantId: string) => void
   now?: () => number
@@ -123,5 +128,5 @@ async function runPending(deps: RolloutDeps, rollout: RolloutRecord, pending: re
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, pending.length)) }, lane))
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.lanes ?? parallel, pending.length)) }, lane))
 }

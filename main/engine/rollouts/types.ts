@@ -122,6 +122,8 @@ export interface VariantRecord {
   error: string | null
   startedAt: number | null
   finishedAt: number | null
+  /** The scale-out worker that ran it (absent for variants run in this process). */
+  worker?: string
 }
 
 /** Ledger state captured before and after a rollout. */

@@ -48,7 +48,14 @@ export interface FakeOpenAi {
 /** Splits text into word-sized deltas that concatenate back to it. */
 export const chunkText = (text: string): string[] => text.match(/\S+\s*|\s+/g) ?? []
 
-export async function startFakeOpenAi(script: FakeReply[] = []): Promise<FakeOpenAi> {
+export interface FakeOpenAiOptions {
+  /** Answer every chat request this much later (a model's latency), ms. */
+  latencyMs?: number
+  /** The reply once the script is used up (instead of a 500): a server that answers any number of requests. */
+  fallback?: FakeReply
+}
+
+export async function startFakeOpenAi(script: FakeReply[] = [], options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
   const replies = [...script]
   const requests: ReceivedRequest[] = []
   const sockets = new Set<Socket>()
@@ -58,7 +65,7 @@ export async function startFakeOpenAi(script: FakeReply[] = []): Promise<FakeOpe
     let raw = ''
     req.setEncoding('utf8')
     req.on('data', (c: string) => (raw += c))
-    req.on('end', () => handle(req, res, raw))
+    req.on('end', () => (options.latencyMs ? setTimeout(() => handle(req, res, raw), options.latencyMs) : handle(req, res, raw)))
   })
   server.on('connection', (s) => {
     sockets.add(s)
@@ -81,7 +88,7 @@ export async function startFakeOpenAi(script: FakeReply[] = []): Promise<FakeOpe
       return json(res, 404, { error: { message: `fake: no route ${req.method} ${path}` } })
     }
     completions += 1
-    const reply = replies.shift()
+    const reply = replies.shift() ?? options.fallback
     if (!reply) return json(res, 500, { error: { message: `fake: no scripted reply for chat request #${completions}` } })
     if (reply.hang) return
     const status = reply.status ?? 200

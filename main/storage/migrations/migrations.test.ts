@@ -50,7 +50,7 @@ function checkStacksWork(file: string): void {
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles'])
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker'])
   })
 
   it('007 covers every wallet-creation prefix the ledger reserves', () => {
@@ -173,7 +173,7 @@ describe('migrations', () => {
 
   const fixtures = readdirSync(FIXTURES).filter((f) => /^v\d+\.sql$/.test(f))
   it('have one committed fixture per past schema version', () => {
-    expect(fixtures.map((f) => Number(f.slice(1, -4))).sort()).toEqual(
+    expect(fixtures.map((f) => Number(f.slice(1, -4))).sort((a, b) => a - b)).toEqual(
       Array.from({ length: CURRENT_SCHEMA_VERSION - 1 }, (_, i) => i + 1),
     )
   })
@@ -200,6 +200,8 @@ describe('migrations', () => {
         const store = openStore(file)
         const r = new SqliteRolloutStore(store).get('ro_fixture')
         expect([r.status, r.runner, rolloutState(r)]).toEqual(['running', null, 'interrupted'])
+        // Migration 011: the worker column exists and is empty for rows from before it.
+        expect(new SqliteRolloutStore(store).variants('ro_fixture').map((v) => v.worker ?? null)).toEqual([null])
         store.close()
       }
     })

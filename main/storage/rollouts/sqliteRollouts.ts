@@ -14,7 +14,7 @@ const OverridesColumn = defineJsonColumn({ name: 'variant overrides', version: 1
 const MetricsColumn = defineJsonColumn({ name: 'variant metrics', version: 1, schema: z.looseObject({ conversationId: z.string(), scores: z.array(doc) }) })
 
 interface RolloutRow { id: string; spec_file: string; spec: string; status: RolloutStatus; created_at: number; finished_at: number | null; ledger_before: string | null; ledger_after: string | null; runner_pid: number | null; runner_host: string | null }
-interface VariantRow { rollout_id: string; team: string; variant_id: string; position: number; status: VariantStatus; conversation_id: string | null; overrides: string; metrics: string | null; error: string | null; started_at: number | null; finished_at: number | null }
+interface VariantRow { rollout_id: string; team: string; variant_id: string; position: number; status: VariantStatus; conversation_id: string | null; overrides: string; metrics: string | null; error: string | null; started_at: number | null; finished_at: number | null; worker?: string | null }
 
 const strip = <T>(o: T & { schemaVersion?: number }): T => {
   const { schemaVersion: _v, ...rest } = o as Record<string, unknown>
@@ -50,6 +50,32 @@ export class SqliteRolloutStore {
       for (const v of r.spec.variants) ins.run(r.id, v.teamId, v.id, v.index, 'queued', OverridesColumn.encode({ values: v.overrides }))
     })
     return this.get(r.id)
+  }
+
+  /**
+   * Adds one variant to an existing rollout (spec document and a queued row), in one transaction.
+   * A scale-out worker's local rollout grows this way as it gets more variants of the same rollout.
+   * @throws UserInputError when the rollout does not exist.
+   */
+  addVariant(rolloutId: string, v: StoredRolloutSpec['variants'][number]): void {
+    this.store.write(() => {
+      // Appended in SQL: no decode and re-encode of a spec that grows with every variant.
+      const changed = this.sql("UPDATE rollouts SET spec = json_insert(spec, '$.variants[#]', json(?)) WHERE id = ?").run(JSON.stringify(v), rolloutId).changes
+      if (!changed) this.get(rolloutId)
+      this.sql('INSERT INTO rollout_variants (rollout_id, team, variant_id, position, status, overrides) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(rolloutId, v.teamId, v.id, v.index, 'queued', OverridesColumn.encode({ values: v.overrides }))
+    })
+  }
+
+  /**
+   * Stores a variant that ran on a scale-out worker: its outcome, metrics, conversation, times and
+   * the worker's name, unless the row already finished (a result that arrives twice changes
+   * nothing). Returns whether the row changed.
+   */
+  recordRemote(rolloutId: string, team: string, variantId: string, r: { status: 'done' | 'failed'; error: string | null; metrics: VariantMetrics | null; conversationId: string | null; worker: string; startedAt: number; finishedAt: number }): boolean {
+    return this.sql(`UPDATE rollout_variants SET status = ?, error = ?, metrics = COALESCE(?, metrics), conversation_id = ?, worker = ?,
+        started_at = COALESCE(started_at, ?), finished_at = ? WHERE rollout_id = ? AND team = ? AND variant_id = ? AND status NOT IN ('done', 'failed')`)
+      .run(r.status, r.error, r.metrics ? MetricsColumn.encode(r.metrics as never) : null, r.conversationId, r.worker, r.startedAt, r.finishedAt, rolloutId, team, variantId).changes > 0
   }
 
   /** @throws UserInputError naming the id and the known ones when absent. */
@@ -151,5 +177,6 @@ function toVariant(r: VariantRow): VariantRecord {
     error: r.error,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    ...(r.worker ? { worker: r.worker } : {}),
   }
 }

@@ -14,13 +14,15 @@ export function MetricsTable({ detail }: { detail: RolloutDetail }) {
   const scoreNames = [...new Set(detail.variants.flatMap((v) => v.metrics?.scores.map((s) => s.evaluator) ?? []))]
   const metricNames = namedMetricsOf(detail.variants)
   const looped = detail.variants.some((v) => v.metrics?.rounds)
+  // Only for rollouts that ran on scale-out workers (`p2engine worker`).
+  const workers = detail.variants.some((v) => v.worker)
   return (
     <section aria-label="Metrics per variant">
       <div className="table-scroll">
         <table className="table" data-testid="metrics-table">
           <thead>
             <tr>
-              <th>Team</th><th>Variant</th>{scoreNames.map((s) => <th key={s} className="num">{s}</th>)}
+              <th>Team</th><th>Variant</th>{workers && <th>Worker</th>}{scoreNames.map((s) => <th key={s} className="num">{s}</th>)}
               {metricNames.map((n) => <th key={`m:${n}`} className="num">{n}</th>)}
               {looped && <><th className="num">Rounds</th><th className="num">Improvement</th></>}
               <th className="num">Tokens</th><th className="num">Judge tok</th><th className="num">Cost $</th><th className="num">Elapsed s</th><th className="num">Model s</th>
@@ -35,6 +37,7 @@ export function MetricsTable({ detail }: { detail: RolloutDetail }) {
                 <tr key={`${v.team}/${v.variantId}`} data-testid="metrics-row" className="clickable-row" onClick={() => open(v)}>
                   <td className="mono">{v.team}</td>
                   <td className="mono"><button type="button" className="link-button mono" onClick={(e) => { e.stopPropagation(); open(v) }}>{v.variantId}</button></td>
+                  {workers && <td className="mono">{v.worker ?? '–'}</td>}
                   {scoreNames.map((name) => {
                     const s = m?.scores.find((x) => x.evaluator === name)
                     return (

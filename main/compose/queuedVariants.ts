@@ -1,0 +1,119 @@
+import { importVariantResult } from '../bundles/importVariant'
+import type { BundleHost } from '../bundles/service'
+import { messageOf } from '../engine/errors'
+import type { JobQueuePort, VariantJobResult } from '../engine/ports/jobQueue'
+import { noopLogger, type Logger } from '../engine/ports/logger'
+import type { VariantExecutor } from '../engine/rollouts/pool'
+import { variantConversationId, type RolloutRecord } from '../engine/rollouts/types'
+import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
+import { JOB_BODY_VERSION, jobVariantId, parseJobResult, type VariantJobBody } from '../scaleout/variantJob'
+import type { ConfigSnapshot } from '../scaleout/variantJob'
+
+type Settled = { jobId: string; ok: true; result: VariantJobResult } | { jobId: string; ok: false; error: string }
+
+export interface QueuedVariantsOptions {
+  queue: JobQueuePort
+  /** The coordinator's store, home and settings: remote results are imported here. */
+  host: BundleHost
+  /** The config folder snapshot every job of this rollout carries (built once). */
+  snapshot: (rollout: RolloutRecord) => ConfigSnapshot
+  ledger: VariantJobBody['ledger']
+  modelMode: VariantJobBody['modelMode']
+  logger?: Logger
+  /** Per variant: enqueue → picked up by a worker, and worker finished → imported here (ms). */
+  onTiming?: (t: { jobId: string; queuedMs: number; importMs: number }) => void
+}
+
+/**
+ * The scale-out executor (issue 14): instead of running a variant here, it enqueues the variant
+ * as a signed job (job id `rolloutId:team/variant`, so enqueuing it again runs nothing twice),
+ * waits for a worker to settle it, imports the returned bundle and metrics into this store and
+ * marks the variant row with the worker's name. A job that already settled (the coordinator was
+ * down meanwhile) is taken from the queue's stored outcome. `close()` leaves the job to the
+ * workers; a later `rollout resume` picks its result up.
+ */
+export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor; close: () => Promise<void> } {
+  const log = o.logger ?? noopLogger
+  const waiters = new Map<string, (s: Settled) => void>()
+  const listening = o.queue.onSettled((s) => waiters.get(s.jobId)?.(s))
+  // Live view: a row turns `running` when a worker takes its job, as it does for a local variant.
+  const starting = new Map<string, () => void>()
+  const watching = o.queue.onStarted?.((jobId) => starting.get(jobId)?.()) ?? Promise.resolve(() => undefined)
+  const repo = new SqliteRolloutStore(o.host.store)
+  const snapshots = new Map<string, ConfigSnapshot>()
+  const rollouts = new Map<string, RolloutRecord>()
+  const closing = new AbortController()
+
+  const settle = async (task: Parameters<VariantExecutor>[0], s: Settled, enqueuedAt: number): Promise<{ status: 'done' | 'failed'; error?: string }> => {
+    if (!s.ok) {
+      repo.markFailed(task.rolloutId, task.team, task.variantId, `worker job failed: ${s.error}`)
+      return { status: 'failed', error: s.error }
+    }
+    const r = parseJobResult(s.jobId, s.result.body)
+    await importVariantResult(o.host, {
+      rolloutId: task.rolloutId, team: task.team, variantId: task.variantId, worker: s.result.worker,
+      status: r.status, error: r.error, metrics: r.metrics, conversationId: r.conversationId,
+      bundle: Buffer.from(r.bundle, 'base64'), startedAt: r.startedAt, finishedAt: r.finishedAt, label: `job ${s.jobId}`,
+    })
+    o.onTiming?.({ jobId: s.jobId, queuedMs: r.startedAt - enqueuedAt, importMs: Date.now() - r.finishedAt })
+    return r.status === 'done' ? { status: 'done' } : { status: 'failed', error: r.error ?? 'failed' }
+  }
+
+  const run: VariantExecutor = async (task, signal) => {
+    await Promise.all([listening, watching])
+    // A rollout's spec never changes: decoded once, not once per variant (200 variants: 200 decodes of 200).
+    let rollout = rollouts.get(task.rolloutId)
+    if (!rollout) rollouts.set(task.rolloutId, (rollout = repo.get(task.rolloutId)))
+    const variant = rollout.spec.variants.find((v) => v.teamId === task.team && v.id === task.variantId)
+    if (!variant) throw new Error(`rollout ${task.rolloutId} has no variant ${task.team}/${task.variantId}`)
+    let snapshot = snapshots.get(rollout.id)
+    if (!snapshot) snapshots.set(rollout.id, (snapshot = o.snapshot(rollout)))
+    const jobId = `${task.rolloutId}:${jobVariantId(task.team, task.variantId)}`
+    const enqueuedAt = Date.now()
+    const settled = new Promise<Settled>((resolve) => waiters.set(jobId, resolve))
+    starting.set(jobId, () => {
+      // Only while the row is open (an 'active' event can trail the result).
+      if (repo.variant(task.rolloutId, task.team, task.variantId).status !== 'queued') return
+      repo.markRunning(task.rolloutId, task.team, task.variantId, variantConversationId(task.rolloutId, task.team, task.variantId))
+    })
+    try {
+      const body: VariantJobBody = {
+        v: JOB_BODY_VERSION, specFile: rollout.specFile, source: rollout.spec.source, variant, options: rollout.spec.options,
+        ledger: o.ledger, modelMode: o.modelMode, config: snapshot, enqueuedAt,
+      }
+      const { created } = await o.queue.enqueue({ rolloutId: task.rolloutId, variantId: jobVariantId(task.team, task.variantId), body })
+      if (!created) {
+        // Enqueued before (a resume): its result may have arrived while nobody was listening.
+        const done = await o.queue.outcome(jobId)
+        if (done) return await settle(task, { ...done, jobId }, enqueuedAt)
+        log.info('variant job already queued', { job: jobId })
+      }
+      // The runner's per-variant deadline is not applied here: a job may wait in the queue for a
+      // free worker any time, and the worker applies the deadline once it runs the variant.
+      void signal
+      const stop = closing.signal
+      const s = await Promise.race([settled, new Promise<never>((_, reject) => {
+        if (stop.aborted) reject(stop.reason)
+        stop.addEventListener('abort', () => reject(stop.reason), { once: true })
+      })])
+      return await settle(task, s, enqueuedAt)
+    } catch (err) {
+      // Closed (the coordinator stops): the row stays as it is; the job runs on, a resume imports it.
+      if (closing.signal.aborted) return { status: 'killed' }
+      log.warn('variant job not settled', { job: jobId, err: { message: messageOf(err) } })
+      throw err
+    } finally {
+      waiters.delete(jobId)
+      starting.delete(jobId)
+    }
+  }
+
+  return {
+    run,
+    close: async () => {
+      closing.abort(new Error('coordinator closed'))
+      for (const off of await Promise.all([listening.catch(() => undefined), watching.catch(() => undefined)])) off?.()
+      await o.queue.close()
+    },
+  }
+}

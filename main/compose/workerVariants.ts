@@ -1,0 +1,168 @@
+import { join } from 'node:path'
+import { homePaths } from '../engine/paths'
+import type { Row } from '../bundles/format'
+import { buildBundle } from '../bundles/service'
+import { noopLogger, type Logger } from '../engine/ports/logger'
+import type { JobContext, ReceivedVariantJob } from '../engine/ports/jobQueue'
+import type { LedgerClient } from '../engine/ports/ledger'
+import type { VariantTask } from '../engine/rollouts/repository'
+import { variantConversationId } from '../engine/rollouts/types'
+import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
+import type { SqliteStore } from '../storage/sqliteStore'
+import { materialiseSnapshot } from '../scaleout/configSnapshot'
+import { JOB_BODY_VERSION, parseJobBody, splitJobVariantId, type VariantJobBody, type VariantJobResultBody } from '../scaleout/variantJob'
+import { buildVariantContext, type VariantContext } from './variantContext'
+import { runVariantWith } from './variantTask'
+
+export interface WorkerVariantsOptions {
+  /** The worker's own database (its P2ENGINE_HOME): the one writer for every job it runs. */
+  store: SqliteStore
+  home: string
+  /** The worker's environment (its API keys, base URLs); the job's ledger switch and backend are set on top. */
+  env: Record<string, string>
+  logger?: Logger
+  /** Jobs in flight at once (the model-call limit per provider is raised to it). */
+  concurrency: number
+  /**
+   * The ledger a job pays into when the coordinator runs the embedded ledger: the coordinator's,
+   * remotely (main/scaleout/remoteLedger.ts). With Canton the worker builds its own client from
+   * the job's settings; with the ledger off, none.
+   */
+  embeddedLedger?: () => Promise<LedgerClient>
+  /** Called as a job moves on (phase and 0..100), for the worker's progress view. */
+  onPhase?: (jobId: string, phase: 'config' | 'running' | 'bundling', progress: number) => void
+}
+
+/**
+ * What the job's variant needs locally: its rollout row holding the variants this worker got.
+ * Returns whether the variant was added to an existing local rollout.
+ */
+function ensureLocalRollout(repo: SqliteRolloutStore, store: SqliteStore, rolloutId: string, body: VariantJobBody): boolean {
+  const spec = { source: body.source, variants: [body.variant], options: { ...body.options, ...(body.ledger.enabled ? {} : { ledgerEnabled: false }) } }
+  return store.write(() => {
+    if (!store.db.prepare('SELECT 1 FROM rollouts WHERE id = ?').pluck().get(rolloutId)) {
+      repo.create({ id: rolloutId, specFile: body.specFile, spec, ledgerBefore: null })
+      return false
+    }
+    if (store.db.prepare('SELECT 1 FROM rollout_variants WHERE rollout_id = ? AND team = ? AND variant_id = ?').pluck().get(rolloutId, body.variant.teamId, body.variant.id)) return false
+    repo.addVariant(rolloutId, body.variant)
+    return true
+  })
+}
+
+/**
+ * The model recordings of one variant among those made while it ran (variants run side by side on
+ * a worker): its agents' requests carry the variant's seed (its index); its judge requests quote
+ * its answer. Tool recordings are the variant's own already.
+ */
+function recordingsOf(seed: number, answer: string | null): (r: Row<'recordings'>) => boolean {
+  const quoted = answer ? JSON.stringify(answer).slice(1, 161) : null
+  return (r) => {
+    if (r.hash.startsWith('tool:')) return true
+    try {
+      if ((JSON.parse(r.doc) as { request?: { seed?: unknown } }).request?.seed === seed) return true
+    } catch {
+      return true
+    }
+    return quoted !== null && r.doc.includes(quoted)
+  }
+}
+
+/**
+ * Runs variant jobs on this worker (the single-writer executor of main/compose/inThreadVariants.ts,
+ * on the worker's own engine and database): writes the job's config snapshot under
+ * `<home>/jobs/<rollout>/`, records the variant in a local rollout row with the coordinator's
+ * rollout id (so the conversation id is the same), runs it, and returns its row's outcome with
+ * the variant's conversation as a bundle (base64).
+ */
+export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedVariantJob, ctx: JobContext) => Promise<VariantJobResultBody>; close: () => Promise<void> } {
+  const log = o.logger ?? noopLogger
+  const repo = new SqliteRolloutStore(o.store)
+  const contexts = new Map<string, Promise<VariantContext>>()
+  const dbPath = homePaths(o.home).database
+  let ledger: Promise<LedgerClient> | undefined
+  let ledgerClient: LedgerClient | undefined
+  const contextFor = (configDir: string, env: Record<string, string>, body: VariantJobBody): Promise<VariantContext> => {
+    const key = JSON.stringify([configDir, env.LEDGER_ENABLED, env.LEDGER_BACKEND, body.modelMode])
+    let c = contexts.get(key)
+    if (!c) {
+      const remote = body.ledger.enabled && body.ledger.backend === 'embedded' && o.embeddedLedger ? (ledger ??= o.embeddedLedger().then((l) => (ledgerClient = l))) : undefined
+      c = (remote ?? Promise.resolve(undefined)).then((l) => buildVariantContext({ configDir, env, modelMode: body.modelMode }, {
+        store: o.store, log, groupCommit: true, modelConcurrencyFloor: o.concurrency, modelThread: o.concurrency >= 8,
+        ...(l ? { ledger: l } : {}),
+        kill: () => contexts.delete(key),
+      }))
+      contexts.set(key, c)
+      c.catch(() => contexts.delete(key))
+    }
+    return c
+  }
+
+  const run = async (job: ReceivedVariantJob, jctx: JobContext): Promise<VariantJobResultBody> => {
+    const startedAt = Date.now()
+    const body = parseJobBody(job.jobId, job.body)
+    const { team, variantId } = splitJobVariantId(job.jobId, job.variantId)
+    o.onPhase?.(job.jobId, 'config', 5)
+    const configDir = materialiseSnapshot(join(o.home, 'jobs', encodeURIComponent(job.rolloutId)), job.jobId, body.config)
+    const env = { ...o.env, P2ENGINE_HOME: o.home, LEDGER_ENABLED: String(body.ledger.enabled), LEDGER_BACKEND: body.ledger.backend }
+    const added = ensureLocalRollout(repo, o.store, job.rolloutId, body)
+    const ctx = await contextFor(configDir, env, body)
+    // The context's decoded copy of the local spec gains the variant too (no re-decode per job).
+    const known = ctx.specs.get(job.rolloutId)
+    if (added && known && !known.some((v) => v.teamId === team && v.id === variantId)) known.push(body.variant)
+    const task: VariantTask = {
+      dbPath, configDir, env, rolloutId: job.rolloutId, team, variantId, modelMode: body.modelMode,
+      ...(body.options.samples ? { samples: body.options.samples } : {}),
+    }
+    o.onPhase?.(job.jobId, 'running', 10)
+    await jctx.heartbeat(10)
+    const beat = setInterval(() => void jctx.heartbeat(50).catch(() => undefined), 2000)
+    let outcome
+    try {
+      outcome = await runVariantWith(ctx, task, AbortSignal.any([jctx.signal, AbortSignal.timeout(body.options.taskTimeoutMs)]))
+    } catch (err) {
+      if (!jctx.signal.aborted) {
+        const reason = err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError') ? `variant task stopped after ${body.options.taskTimeoutMs / 1000} s (timeout)` : null
+        if (reason) repo.markFailed(job.rolloutId, team, variantId, reason)
+        else throw err
+      } else throw err
+    } finally {
+      clearInterval(beat)
+    }
+    if (outcome?.status === 'killed') throw new Error(`job ${job.jobId}: the variant's engine was stopped`)
+    o.onPhase?.(job.jobId, 'bundling', 90)
+    await jctx.heartbeat(90)
+    const row = repo.variant(job.rolloutId, team, variantId)
+    const conversationId = row.conversationId ?? variantConversationId(job.rolloutId, team, variantId)
+    const hasConversation = o.store.db.prepare('SELECT 1 FROM conversations WHERE id = ?').pluck().get(conversationId) !== undefined
+    // Only the conversation (entries, artifacts, recordings): the coordinator has the config and owns the rows.
+    const keepRecording = recordingsOf(body.variant.index, row.metrics?.answer ?? null)
+    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config: { ...ctx.config, configDir: '' }, env }, { conversations: [conversationId], keepRecording }) : null
+    return {
+      v: JOB_BODY_VERSION,
+      status: row.status === 'done' ? 'done' : 'failed',
+      error: row.status === 'done' ? null : (row.error ?? `variant ended as ${row.status}`),
+      metrics: row.metrics,
+      conversationId: hasConversation ? conversationId : null,
+      bundle: bundle ? bundle.bytes.toString('base64') : '',
+      startedAt,
+      finishedAt: Date.now(),
+    }
+  }
+
+  return {
+    run,
+    close: async () => {
+      const all = [...contexts.values()]
+      contexts.clear()
+      for (const p of all) {
+        const ctx = await p.catch(() => null)
+        if (!ctx) continue
+        ctx.engine.close()
+        await ctx.closeModels()
+        if (ctx.ledger !== ledgerClient) await ctx.ledger.close()
+      }
+      await ledgerClient?.close()
+    },
+  }
+}
