@@ -71,7 +71,8 @@ export async function benchDistributed(): Promise<BenchRow[]> {
   writeFileSync(join(dir, 'empty.env'), '')
   const model = await startSlowModel(100)
   const redis = await startRedis()
-  const env = { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: model.baseUrl, LEDGER_ENABLED: 'false', P2ENGINE_JOB_SECRET: SECRET }
+  // The model limit is shared by all workers on the Redis (the cluster's quota): room for 4 × 16.
+  const env = { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: model.baseUrl, LEDGER_ENABLED: 'false', P2ENGINE_JOB_SECRET: SECRET, P2ENGINE_MODEL_CONCURRENCY: 'openai=64' }
   const rows: BenchRow[] = []
   const workers: ChildProcess[] = []
   try {

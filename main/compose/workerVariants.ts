@@ -4,6 +4,7 @@ import type { Row } from '../bundles/format'
 import { buildBundle } from '../bundles/service'
 import { noopLogger, type Logger } from '../engine/ports/logger'
 import type { JobContext, ReceivedVariantJob } from '../engine/ports/jobQueue'
+import type { ConcurrencyPort } from '../engine/ports/concurrency'
 import type { LedgerClient } from '../engine/ports/ledger'
 import type { VariantTask } from '../engine/rollouts/repository'
 import { variantConversationId } from '../engine/rollouts/types'
@@ -29,6 +30,12 @@ export interface WorkerVariantsOptions {
    * the job's settings; with the ledger off, none.
    */
   embeddedLedger?: () => Promise<LedgerClient>
+  /**
+   * Model-call slots shared by every worker on the same Redis (`composeModelLimits`): the provider's
+   * limit (P2ENGINE_MODEL_CONCURRENCY) then holds across workers, adaptive on 429s. Absent: this
+   * worker's own limit, raised to its concurrency.
+   */
+  modelSlots?: ConcurrencyPort
   /** Called as a job moves on (phase and 0..100), for the worker's progress view. */
   onPhase?: (jobId: string, phase: 'config' | 'running' | 'bundling', progress: number) => void
 }
@@ -88,7 +95,9 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     if (!c) {
       const remote = body.ledger.enabled && body.ledger.backend === 'embedded' && o.embeddedLedger ? (ledger ??= o.embeddedLedger().then((l) => (ledgerClient = l))) : undefined
       c = (remote ?? Promise.resolve(undefined)).then((l) => buildVariantContext({ configDir, env, modelMode: body.modelMode }, {
-        store: o.store, log, groupCommit: true, modelConcurrencyFloor: o.concurrency, modelThread: o.concurrency >= 8,
+        store: o.store, log, groupCommit: true, modelThread: o.concurrency >= 8,
+        // Shared slots: the configured limit is the whole cluster's, so it is not raised per worker.
+        ...(o.modelSlots ? { modelSlots: o.modelSlots } : { modelConcurrencyFloor: o.concurrency }),
         ...(l ? { ledger: l } : {}),
         kill: () => contexts.delete(key),
       }))

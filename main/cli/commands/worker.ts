@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
 import { InvalidArgumentError, type Command } from 'commander'
-import { composeRemoteLedger } from '../../compose/scaleout'
+import { composeModelLimits, composeRemoteLedger } from '../../compose/scaleout'
 import { workerVariants } from '../../compose/workerVariants'
 import { ConfigError, messageOf } from '../../engine/errors'
 import type { CliContext } from '../context'
@@ -27,9 +27,11 @@ async function runWorker(ctx: CliContext, o: WorkerOpts): Promise<void> {
   const home = ctx.config.settings.home
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v
+  // The provider limits (P2ENGINE_MODEL_CONCURRENCY) hold across all workers on this Redis.
+  const modelSlots = await composeModelLimits(target.redis)
   const view = new WorkerProgress({ io: ctx.io, tty: Boolean(process.stdout.isTTY), name, concurrency: o.concurrency, target: target.redis.safeUrl })
   const executor = workerVariants({
-    store: ctx.store, home, env, logger: ctx.logging.workersLogger, concurrency: o.concurrency,
+    store: ctx.store, home, env, logger: ctx.logging.workersLogger, concurrency: o.concurrency, modelSlots,
     ...(target.secret ? { embeddedLedger: () => composeRemoteLedger({ url: target.redis.url, secret: target.secret!, appVersion: APP_VERSION }) } : {}),
     onPhase: (jobId, phase, progress) => view.phase(jobId, phase, progress),
   })
@@ -71,6 +73,7 @@ async function runWorker(ctx: CliContext, o: WorkerOpts): Promise<void> {
   stopHandlers()
   view.stop()
   await executor.close()
+  await modelSlots.close?.()
   await queue.close()
   view.message(`worker ${name} stopped`)
 }
