@@ -51,26 +51,52 @@ describe.skipIf(!hasRedisServer())('BullMQ job queue against a real redis-server
     await raw.close()
   })
 
-  it('a worker refuses an unsigned job, a job signed with another secret and one from another version, without running or retrying them', async () => {
+  it('a worker refuses an unsigned job and one signed with another secret (they fail, never run), and hands back a job from another version', async () => {
     const prefix = `t${++n}`
-    const refused: string[] = []
+    const refused: [string, boolean][] = []
     const failures: string[] = []
     const coordinator = handle(prefix)
     await coordinator.onSettled((s) => void (s.ok ? undefined : failures.push(s.error)))
     const raw = new Queue('variants', { connection: { url: redis.url }, prefix })
     await raw.add('variant', { spec: 'rm -rf /' }, { jobId: bullmqJobId('ro_x', 'evil') })
-    await raw.close()
     await handle(prefix, { secret: 'a-stranger-who-can-write-to-redis' }).enqueue({ rolloutId: 'ro_x', variantId: 'forged', body: {} })
     await handle(prefix, { appVersion: '0.9.0' }).enqueue({ rolloutId: 'ro_x', variantId: 'old', body: {} })
     let ran = 0
-    handle(prefix).consume(async () => ++ran, { worker: 'w1', onRefused: (m) => refused.push(m) })
-    for (let i = 0; i < 200 && failures.length < 3; i++) await new Promise((r) => setTimeout(r, 10))
+    const w1 = handle(prefix).consume(async () => ++ran, {
+      worker: 'w1',
+      onRefused: (m, atFault) => {
+        refused.push([m, atFault])
+        if (atFault) void w1.stop() // as `p2engine worker` does
+      },
+    })
+    for (let i = 0; i < 200 && (failures.length < 2 || refused.length < 3); i++) await new Promise((r) => setTimeout(r, 10))
     const expected = [
       'job ro_x:evil refused: it is not signed (expected {envelope, sig}); only a coordinator with the shared secret (redis.secret / P2ENGINE_JOB_SECRET) can enqueue jobs',
       'job ro_x:forged refused: bad signature; the coordinator and this worker must share the same secret (redis.secret / P2ENGINE_JOB_SECRET)',
-      "job ro_x:old refused: it was enqueued by P2Engine 0.9.0 and this worker runs 1.0.0; run workers with the coordinator's version",
     ]
-    expect([ran, failures.sort(), refused.sort()]).toEqual([0, expected, expected])
+    const old = "job ro_x:old refused: it was enqueued by P2Engine 0.9.0 and this worker runs 1.0.0; run workers with the coordinator's version; the job stays queued for a worker that can run it"
+    expect([ran, failures.sort(), refused.sort()]).toEqual([0, expected, [[expected[0], false], [expected[1], false], [old, true]]])
     expect(await coordinator.outcome('ro_x:evil')).toEqual({ jobId: 'ro_x:evil', ok: false, error: expected[0] })
+    // The old-version job was not failed: a worker of its version runs it.
+    expect(await coordinator.outcome('ro_x:old')).toBeUndefined()
+    const settled = settledOnce(coordinator)
+    handle(prefix, { appVersion: '0.9.0' }).consume(async () => 'ran on 0.9.0', { worker: 'w-old' })
+    expect(await settled).toMatchObject({ jobId: 'ro_x:old', ok: true, result: { worker: 'w-old', body: 'ran on 0.9.0' } })
+    await raw.close()
+  })
+
+  it('a worker whose secret no coordinator uses hands the job back and says so; a worker with the right secret runs it', async () => {
+    const prefix = `t${++n}`
+    const coordinator = handle(prefix)
+    const settled = settledOnce(coordinator)
+    await coordinator.enqueue({ rolloutId: 'ro_y', variantId: 'v0', body: {} })
+    const wrong = handle(prefix, { secret: 'this-worker-was-given-another-one' })
+    expect([await wrong.secretKnown(), await coordinator.secretKnown()]).toEqual([false, true])
+    const refused: [string, boolean][] = []
+    const w = wrong.consume(async () => 'must not run', { worker: 'wrong', onRefused: (m, atFault) => { refused.push([m, atFault]); void w.stop() } })
+    for (let i = 0; i < 200 && !refused.length; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(refused).toEqual([['job ro_y:v0 refused: bad signature; the coordinator and this worker must share the same secret (redis.secret / P2ENGINE_JOB_SECRET); the job stays queued for a worker that can run it', true]])
+    handle(prefix).consume(async () => 'ran', { worker: 'right' })
+    expect(await settled).toMatchObject({ jobId: 'ro_y:v0', ok: true, result: { worker: 'right', body: 'ran' } })
   })
 })

@@ -1,7 +1,7 @@
-import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq'
+import { DelayedError, Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { JobConsumer, JobContext, JobQueuePort, ReceivedVariantJob, VariantJobInput, VariantJobResult } from '../engine/ports/jobQueue'
-import { JobRefusedError, signJob, verifyJob } from './jobSigning'
+import { JobRefusedError, secretFingerprint, signJob, verifyJob } from './jobSigning'
 
 /**
  * The {@link JobQueuePort} on BullMQ (Redis). One queue per prefix; the port's job id
@@ -40,10 +40,23 @@ export class BullmqJobQueue implements JobQueuePort {
   private events?: QueueEvents
   private redis?: Redis
   private readonly closers: (() => Promise<void>)[] = []
+  private announced?: Promise<unknown>
+  private readonly fingerprint: string
 
   constructor(private readonly o: BullmqJobQueueOptions) {
     this.connection = { url: o.url, maxRetriesPerRequest: null }
     this.prefix = o.prefix ?? 'p2engine'
+    this.fingerprint = secretFingerprint(o.secret)
+  }
+
+  /** The set of secret fingerprints coordinators enqueued with (see `secretFingerprint`). */
+  private get secretsKey(): string {
+    return `${this.prefix}:secret-fingerprints`
+  }
+
+  async secretKnown(): Promise<boolean | undefined> {
+    const [known, count] = await Promise.all([this.client().sismember(this.secretsKey, this.fingerprint), this.client().scard(this.secretsKey)])
+    return count === 0 ? undefined : known === 1
   }
 
   private q(): Queue {
@@ -61,26 +74,35 @@ export class BullmqJobQueue implements JobQueuePort {
     const data = signJob(this.o.secret, { v: 1, appVersion: this.o.appVersion, rolloutId: job.rolloutId, variantId: job.variantId, issuedAt: new Date().toISOString(), body: job.body })
     // BullMQ's add is atomic and ignores an id that exists; the stored job is ours iff it carries our signature.
     const id = bullmqJobId(job.rolloutId, job.variantId)
+    this.announced ??= this.client().sadd(this.secretsKey, this.fingerprint)
+    await this.announced
     await this.q().add('variant', data, { jobId: id, attempts: 1, removeOnComplete: false, removeOnFail: false })
     const stored = await this.q().getJob(id)
     return { jobId, created: (stored?.data as { sig?: string } | undefined)?.sig === data.sig }
   }
 
-  consume(handler: (job: ReceivedVariantJob, ctx: JobContext) => Promise<unknown>, options: { worker: string; concurrency?: number; onRefused?: (message: string) => void }): JobConsumer {
+  consume(handler: (job: ReceivedVariantJob, ctx: JobContext) => Promise<unknown>, options: { worker: string; concurrency?: number; onRefused?: (message: string, workerAtFault: boolean) => void }): JobConsumer {
     const { worker: name } = options
     const ttl = this.o.heartbeatTtl ?? 15_000
     const beat = () => this.client().set(`${this.prefix}:workers:${name}`, JSON.stringify({ name, at: Date.now(), appVersion: this.o.appVersion }), 'PX', ttl).then(() => undefined, () => undefined)
     void beat()
     const timer = setInterval(beat, Math.max(50, Math.floor(ttl / 3)))
     const controller = new AbortController()
-    const worker = new Worker(QUEUE, async (job: Job) => {
+    const worker = new Worker(QUEUE, async (job: Job, token?: string) => {
       const jobId = logicalId(job.id ?? '')
       let envelope
       try {
         envelope = verifyJob(this.o.secret, jobId, job.data, this.o.appVersion)
       } catch (err) {
         if (err instanceof JobRefusedError) {
-          options.onRefused?.(err.message)
+          // Another version, or a secret no coordinator uses: the job is fine, this worker is not.
+          const atFault = err.reason === 'version' || (err.reason === 'signature' && (await this.secretKnown()) === false)
+          if (atFault) {
+            await job.moveToDelayed(Date.now() + 1000, token)
+            options.onRefused?.(`${err.message}; the job stays queued for a worker that can run it`, true)
+            throw new DelayedError()
+          }
+          options.onRefused?.(err.message, false)
           throw new UnrecoverableError(err.message)
         }
         throw err

@@ -28,7 +28,8 @@ export type JobEnvelope = z.infer<typeof JobEnvelopeSchema>
 
 /** A job a worker must not run; `message` is one line saying why and what to do. */
 export class JobRefusedError extends Error {
-  constructor(readonly jobId: string, message: string) {
+  /** Why: `version` and `signature` may be this worker's fault rather than the job's (see bullmqJobQueue). */
+  constructor(readonly jobId: string, message: string, readonly reason: 'unsigned' | 'signature' | 'malformed' | 'version' | 'id' = 'malformed') {
     super(`job ${jobId} refused: ${message}`)
     this.name = 'JobRefusedError'
   }
@@ -44,11 +45,11 @@ export function signJob(secret: string, envelope: JobEnvelope): SignedJob {
 /** Verifies signature then app version; returns the envelope or throws {@link JobRefusedError}. */
 export function verifyJob(secret: string, jobId: string, data: unknown, appVersion: string): JobEnvelope {
   const signed = SignedJobSchema.safeParse(data)
-  if (!signed.success) throw new JobRefusedError(jobId, 'it is not signed (expected {envelope, sig}); only a coordinator with the shared secret (redis.secret / P2ENGINE_JOB_SECRET) can enqueue jobs')
+  if (!signed.success) throw new JobRefusedError(jobId, 'it is not signed (expected {envelope, sig}); only a coordinator with the shared secret (redis.secret / P2ENGINE_JOB_SECRET) can enqueue jobs', 'unsigned')
   const want = Buffer.from(hmac(secret, signed.data.envelope), 'hex')
   const got = Buffer.from(/^[0-9a-f]{64}$/.test(signed.data.sig) ? signed.data.sig : '', 'hex')
   if (got.length !== want.length || !timingSafeEqual(got, want)) {
-    throw new JobRefusedError(jobId, 'bad signature; the coordinator and this worker must share the same secret (redis.secret / P2ENGINE_JOB_SECRET)')
+    throw new JobRefusedError(jobId, 'bad signature; the coordinator and this worker must share the same secret (redis.secret / P2ENGINE_JOB_SECRET)', 'signature')
   }
   let raw: unknown
   try {
@@ -59,9 +60,16 @@ export function verifyJob(secret: string, jobId: string, data: unknown, appVersi
   const env = JobEnvelopeSchema.safeParse(raw)
   if (!env.success) throw new JobRefusedError(jobId, `its envelope is malformed (${env.error.issues[0]!.path.join('.') || 'envelope'}: ${env.error.issues[0]!.message})`)
   if (env.data.appVersion !== appVersion) {
-    throw new JobRefusedError(jobId, `it was enqueued by P2Engine ${env.data.appVersion} and this worker runs ${appVersion}; run workers with the coordinator's version`)
+    throw new JobRefusedError(jobId, `it was enqueued by P2Engine ${env.data.appVersion} and this worker runs ${appVersion}; run workers with the coordinator's version`, 'version')
   }
   const expectedId = `${env.data.rolloutId}:${env.data.variantId}`
-  if (expectedId !== jobId) throw new JobRefusedError(jobId, `its envelope is for ${expectedId}`)
+  if (expectedId !== jobId) throw new JobRefusedError(jobId, `its envelope is for ${expectedId}`, 'id')
   return env.data
 }
+
+/**
+ * A fingerprint of the shared secret (an HMAC of a fixed text: it reveals nothing of the secret).
+ * Coordinators record theirs in Redis when they enqueue, so a worker whose fingerprint is not
+ * among them knows that a badly signed job is its own misconfiguration, not a stranger's job.
+ */
+export const secretFingerprint = (secret: string): string => hmac(secret, 'p2engine job secret check v1').slice(0, 32)

@@ -19,6 +19,8 @@ import { openJobQueue, type ScaleoutTarget } from './scaleoutTarget'
 export async function queuedDeps(ctx: CliContext, target: ScaleoutTarget, replay: boolean): Promise<RolloutDeps & { close: () => Promise<void> }> {
   const { settings } = ctx.config
   const queue = await openJobQueue(target)
+  // Variants wait in the queue for workers; say so rather than look hung.
+  if (!(await queue.liveWorkers()).length) ctx.io.err(`warning: no \`p2engine worker\` is connected to ${target.redis.safeUrl}; the variants wait in the queue until one starts (\`p2engine worker --redis URL\` on any machine)`)
   let service: { close(): Promise<void> } | undefined
   if (settings.ledger.enabled && settings.ledger.backend === 'embedded') {
     try {

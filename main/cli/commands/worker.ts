@@ -35,6 +35,8 @@ async function runWorker(ctx: CliContext, o: WorkerOpts): Promise<void> {
     ...(target.secret ? { embeddedLedger: () => composeRemoteLedger({ url: target.redis.url, secret: target.secret!, appVersion: APP_VERSION }) } : {}),
     onPhase: (jobId, phase, progress) => view.phase(jobId, phase, progress),
   })
+  let fault: string | undefined
+  let stopNow = () => {}
   const consumer = queue.consume(async (job, jctx) => {
     view.started(job.jobId, job.attempt)
     try {
@@ -46,11 +48,26 @@ async function runWorker(ctx: CliContext, o: WorkerOpts): Promise<void> {
       view.finished(job.jobId, 'failed', messageOf(err))
       throw err
     }
-  }, { worker: name, concurrency: o.concurrency, onRefused: (m) => view.refusedJob(m) })
+  }, {
+    worker: name, concurrency: o.concurrency,
+    onRefused: (m, atFault) => {
+      view.refusedJob(m)
+      // This worker cannot run the coordinators' jobs (version or secret): it stops, the jobs wait for others.
+      if (atFault && !fault) {
+        fault = m
+        stopNow()
+      }
+    },
+  })
+  if ((await queue.secretKnown()) === false) {
+    view.message(`warning: no coordinator on ${target.redis.safeUrl} has enqueued with this worker's job secret (P2ENGINE_JOB_SECRET / redis.secret); if theirs differs, this worker stops at its first job`)
+  }
   view.message(`worker ${name} (app ${APP_VERSION}) takes variant jobs from ${target.redis.safeUrl}, ${o.concurrency} at a time; home ${home}. Ctrl-C stops after the running jobs.`)
 
   let stopHandlers = () => {}
   await new Promise<void>((resolve) => {
+    stopNow = () => void consumer.stop(false).finally(resolve)
+    if (fault) stopNow()
     let signals = 0
     const onSignal = (sig: NodeJS.Signals) => {
       signals++
@@ -75,6 +92,7 @@ async function runWorker(ctx: CliContext, o: WorkerOpts): Promise<void> {
   await executor.close()
   await modelSlots.close?.()
   await queue.close()
+  if (fault) throw new ConfigError(`worker ${name} stopped: it cannot run this coordinator's jobs (${fault.replace(/^job \S+ refused: /, '')})`, 'WORKER_REFUSED')
   view.message(`worker ${name} stopped`)
 }
 

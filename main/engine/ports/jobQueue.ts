@@ -42,8 +42,16 @@ export interface JobConsumer {
 export interface JobQueuePort {
   /** `jobId` is `rolloutId:variantId`; enqueuing the same pair again creates nothing (`created: false`). */
   enqueue(job: VariantJobInput): Promise<{ jobId: string; created: boolean }>
-  /** Runs `handler` for each job; the value it returns completes the job. Refused jobs fail with a clear message. */
-  consume(handler: (job: ReceivedVariantJob, ctx: JobContext) => Promise<unknown>, options: { worker: string; concurrency?: number; onRefused?: (message: string) => void }): JobConsumer
+  /**
+   * Runs `handler` for each job; the value it returns completes the job. A job that is not the
+   * coordinators' (unsigned, or badly signed while this worker's secret is a coordinator's) fails
+   * with a clear message. When the fault is this worker's (another app version, or a secret no
+   * coordinator uses), the job goes back to the queue for another worker and `onRefused` gets
+   * `workerAtFault: true`: the worker should stop.
+   */
+  consume(handler: (job: ReceivedVariantJob, ctx: JobContext) => Promise<unknown>, options: { worker: string; concurrency?: number; onRefused?: (message: string, workerAtFault: boolean) => void }): JobConsumer
+  /** Whether a coordinator on this Redis uses this process's secret (undefined: no coordinator has enqueued yet). */
+  secretKnown(): Promise<boolean | undefined>
   /** Calls back on every completed or failed job (any worker); resolves once listening. */
   onSettled(listener: (settled: { jobId: string; ok: true; result: VariantJobResult } | { jobId: string; ok: false; error: string }) => void): Promise<() => void>
   /** Calls back when a worker starts a job (any worker, every attempt); resolves once listening. Optional: a live view only. */
