@@ -96,6 +96,20 @@ describe('fastState: StateSchema.safeParse without zod for the hot kinds', () =>
     }
   })
 
+  it('knows every field of the kinds it builds (a new field in StateSchema must be added to fastStates.ts too)', () => {
+    const fields = Object.fromEntries(StateSchema.options.map((o) => [o.shape.kind.value, Object.keys(o.shape)]))
+    expect(fields).toMatchObject({
+      user_message: ['kind', 'text', 'meta'],
+      assistant_message: ['kind', 'content', 'toolCalls', 'meta'],
+      tool_call: ['kind', 'id', 'name', 'arguments'],
+      tool_result: ['kind', 'toolCallId', 'toolName', 'status', 'result', 'error', 'arguments', 'reward'],
+      waiting: ['kind', 'waitingFor', 'deadline', 'correlationId'],
+      agent_call: ['kind', 'agentId', 'message', 'correlationId'],
+      agent_result: ['kind', 'correlationId', 'agentId', 'status', 'result', 'score'],
+      finished: ['kind', 'reason'],
+    })
+  })
+
   it('returns new objects, as zod does (records copied, not shared)', () => {
     const input = { kind: 'tool_call', id: 'i', name: 'n', arguments: { a: 1 } }
     const out = fastState(input) as { arguments: object }
