@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BUILT = join(ROOT, 'out', 'main', 'cli.js')
 const BUNDLE = join(ROOT, 'out', 'main', 'cli.cjs')
-const BIN = join(ROOT, 'bin', 'p2engine.mjs')
+const BIN = join(ROOT, 'bin', 'p2engine.cjs')
 const TARGET_MS = 300
 const TARGET_RATIO = 2
 

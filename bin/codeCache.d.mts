@@ -6,3 +6,5 @@ export function compileWithCodeCache(file: string, cacheFile: string | null): { 
 export function runWithCodeCache(file: string, cacheDir: string, key: string): boolean
 /** The cache key of a `p2engine` command line: its first word, skipping global options; `help` when none. */
 export function commandWord(argv: readonly string[]): string
+/** The command group a command line loads alone (its first word), or null when it loads every group. */
+export function bundleGroup(argv: readonly string[]): string | null

@@ -1,9 +1,12 @@
-// The CLI as one bundled CommonJS file (out/main/cli.cjs), built by `npm run build` next to the
-// electron-vite output. bin/p2engine.mjs runs it through a V8 code cache (bin/codeCache.mjs):
-// Node 20 has no compile cache for ES modules, and compiling the loaded JavaScript was the
-// largest single cost of a cold `p2engine agent list`.
-import { readFileSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+// The CLI as bundled CommonJS files, built by `npm run build` next to the electron-vite output:
+// out/main/cli.cjs (every command) and out/main/cli-<group>.cjs for the command groups whose cold
+// start is a target (only that group's code). bin/p2engine.cjs runs one through a V8 code cache
+// (bin/codeCache.cjs): Node 20 has no compile cache for ES modules, and compiling the loaded
+// JavaScript was the largest single cost of a cold `p2engine agent list`.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import type { Plugin } from 'esbuild'
 
 /**
  * Pure-JavaScript dependencies bundled into the main and CLI builds; every other dependency
@@ -23,10 +26,21 @@ export const CLI_BUNDLE = join('out', 'main', 'cli.cjs')
 export const CLI_CACHE_DIR = join('out', 'main', 'cli-cache')
 
 /**
- * Bundles main/cli/index.ts into out/main/cli.cjs (CommonJS, so it can run through `vm.Script`
- * with cached data; `import.meta.url`/`dirname` map to the bundle's own path, which sits beside
- * out/main/cli.js, so file lookups relative to the code find the same files) and removes the code
- * caches of the previous build.
+ * Command groups with a bundle of their own (out/main/cli-<group>.cjs), and the services their
+ * actions need (as declared in main/cli/commandGroups.ts; its test checks they agree). A run whose
+ * command line loads only that group reads and deserializes only its code: `ledger` is a third of
+ * the whole CLI.
+ */
+export const GROUP_BUNDLES = { ledger: 'state', agent: 'config' } as const
+
+/** The bundle of one command group, relative to the project root. */
+export const groupBundle = (group: string): string => join('out', 'main', `cli-${group}.cjs`)
+
+/**
+ * Bundles main/cli/index.ts into out/main/cli.cjs and into one bundle per {@link GROUP_BUNDLES}
+ * entry (CommonJS, so it can run through `vm.Script` with cached data; `import.meta.url`/`dirname`
+ * map to the bundle's own path, which sits beside out/main/cli.js, so file lookups relative to the
+ * code find the same files) and removes the code caches of the previous build.
  */
 export async function buildCliBundle(root: string): Promise<void> {
   const { build } = await import('esbuild')
@@ -36,14 +50,23 @@ export async function buildCliBundle(root: string): Promise<void> {
   // then come from the code cache instead of ~15 files through the CommonJS loader.
   const external = [...Object.keys(pkg.dependencies).filter((d) => !bundled.has(d) && !CLI_ALSO_BUNDLED.has(d)), 'electron']
   rmSync(join(root, CLI_CACHE_DIR), { recursive: true, force: true })
-  await build(cliBundleOptions({ root, entry: join(root, 'main', 'cli', 'index.ts'), outfile: join(root, CLI_BUNDLE), external }))
+  const entry = join(root, 'main', 'cli', 'index.ts')
+  const outputs = [
+    { outfile: join(root, CLI_BUNDLE), only: undefined },
+    ...Object.entries(GROUP_BUNDLES).map(([group, needs]) => ({ outfile: join(root, groupBundle(group)), only: { group, needs } })),
+  ]
+  await Promise.all(outputs.map(async (o) => {
+    await build(cliBundleOptions({ root, entry, outfile: o.outfile, external, only: o.only }))
+    asciiOnly(o.outfile)
+  }))
 }
 
 /**
- * The esbuild options of the bundle (exported for its test): CommonJS for Node 20 with
- * `import()` lowered to `require()`, and `import.meta` mapped to the bundle's own path.
+ * The esbuild options of a bundle (exported for its test): CommonJS for Node 20 with `import()`
+ * lowered to `require()`, `import.meta` mapped to the bundle's own path, zod's messages in English
+ * only, and with `only`, the code of that one command group (see {@link onlyGroup}).
  */
-export function cliBundleOptions(o: { root: string; entry: string; outfile: string; external: string[] }) {
+export function cliBundleOptions(o: { root: string; entry: string; outfile: string; external: string[]; only?: { group: string; needs: string } }) {
   return {
     absWorkingDir: o.root,
     entryPoints: [o.entry],
@@ -53,7 +76,7 @@ export function cliBundleOptions(o: { root: string; entry: string; outfile: stri
     format: 'cjs' as const,
     target: 'node20',
     // import() becomes require(): a script run from V8 cached data cannot import on Node 20 (see
-    // bin/codeCache.mjs). The one import of a file at run time goes through main/engine/importFile.ts.
+    // bin/codeCache.cjs). The one import of a file at run time goes through main/engine/importFile.ts.
     supported: { 'dynamic-import': false },
     external: o.external,
     logLevel: 'warning' as const,
@@ -63,5 +86,108 @@ export function cliBundleOptions(o: { root: string; entry: string; outfile: stri
     minifySyntax: true,
     define: { 'import.meta.url': '__p2eModuleUrl', 'import.meta.dirname': '__dirname' },
     banner: { js: 'const __p2eModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    plugins: [englishZod, lazyBuiltins, ...(o.only ? [onlyGroup(o.only.group, o.only.needs)] : [])],
   }
+}
+
+/**
+ * zod's `z.locales` namespace holds the messages of ~50 languages (a quarter of the CLI's code);
+ * nothing here uses them, and zod's default (English) is kept.
+ */
+const englishZod: Plugin = {
+  name: 'p2engine-english-zod',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'p2e-zod-locales' } : undefined)
+    b.onLoad({ filter: /.*/, namespace: 'p2e-zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)}\n`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }))
+  },
+}
+
+/**
+ * Built-in modules that bundled packages require when they load but use only in rare paths
+ * (commander's executable subcommands, rotating-file-stream's compression, sonic-boom's asserts):
+ * Node 20 compiles each on first require (child_process alone pulls in net, dgram and streams), so
+ * in the bundle they load on first use instead, through a stand-in that forwards every access.
+ */
+export const LAZY_BUILTINS = ['child_process', 'zlib', 'assert'] as const
+
+const lazyBuiltins: Plugin = {
+  name: 'p2engine-lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`) }, (args) =>
+      args.namespace === 'p2e-lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'p2e-lazy-builtin' })
+    b.onLoad({ filter: /.*/, namespace: 'p2e-lazy-builtin' }, (args) => ({
+      contents: (({ keys, fns }) => lazyModuleSource(`node:${args.path}`, keys, fns))(builtinShape(`node:${args.path}`)),
+      loader: 'js',
+    }))
+  },
+}
+
+/**
+ * A CommonJS module standing for the built-in `name` until first used (exported for its test): a
+ * callable proxy (assert is a function) that requires the module on its first call, `new` or
+ * read of a value that is not a function. Reading one of its functions (`fns`, as this build's Node
+ * lists them; rotating-file-stream keeps `createGzip` and `exec` at construction) gives a
+ * forwarder that loads the module when called. Its keys are the built-in's too (`keys`), so
+ * esbuild's ES-module interop, which copies every key as a getter and reads whether each is
+ * enumerable, does not load it either; `__esModule` is answered without loading it.
+ */
+export function lazyModuleSource(name: string, keys: readonly string[], fns: readonly string[]): string {
+  return `let m;const load=()=>m??=require(${JSON.stringify(name)}),keys=${JSON.stringify(keys)},fns=new Set(${JSON.stringify(fns)}),fwd=new Map();
+const forwarder=(k)=>{let f=fwd.get(k);if(!f){f=function(...a){const t=load()[k];return new.target?Reflect.construct(t,a,new.target):Reflect.apply(t,this,a)};fwd.set(k,f)}return f};
+module.exports=new Proxy(()=>{},{
+get:(_,k)=>k==="__esModule"?undefined:m===undefined&&fns.has(k)?forwarder(k):load()[k],
+apply:(_,self,args)=>Reflect.apply(load(),self,args),
+construct:(_,args)=>Reflect.construct(load(),args),
+has:(_,k)=>keys.includes(k)||k in load(),
+ownKeys:()=>[...keys],
+getOwnPropertyDescriptor:(_,k)=>keys.includes(k)?{configurable:true,enumerable:true,get:()=>load()[k]}:undefined,
+});
+`
+}
+
+/** The keys of a built-in module and which of them are functions, as this Node has them. */
+function builtinShape(name: string): { keys: string[]; fns: string[] } {
+  const mod = createRequire(import.meta.url)(name) as Record<string, unknown>
+  const keys = Object.keys(mod)
+  return { keys, fns: keys.filter((k) => typeof mod[k] === 'function') }
+}
+
+/**
+ * Leaves every other command group (and the services `needs` does not cover) out of a group's
+ * bundle: their imports become a module that fails when loaded. bin/p2engine.cjs runs a group's
+ * bundle only for a command line that loads just that group (main/cli/commandGroups.ts `groupsFor`).
+ */
+function onlyGroup(group: string, needs: string): Plugin {
+  const missing = (what: string) => ({ path: what, namespace: 'p2e-not-in-bundle' })
+  const services = needs === 'engine' ? ['state', 'engine'] : needs === 'state' ? ['state'] : []
+  return {
+    name: 'p2engine-only-group',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/\w+$/ }, (args) =>
+        /[\\/]cli[\\/]commandGroups\.ts$/.test(args.importer) && args.path !== `./commands/${group}` ? missing(`command group ${args.path.slice(11)}`) : undefined)
+      b.onResolve({ filter: /^\.\/(state|engine)$/ }, (args) =>
+        /[\\/]cli[\\/]services[\\/]load\.ts$/.test(args.importer) && !services.includes(args.path.slice(2)) ? missing(`services ${args.path.slice(2)}`) : undefined)
+      b.onLoad({ filter: /.*/, namespace: 'p2e-not-in-bundle' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`internal error: ${args.path} is not in the bundle of the "${group}" commands`)})\n`,
+        loader: 'js',
+      }))
+    },
+  }
+}
+
+/**
+ * Rewrites the non-ASCII characters esbuild leaves in regular expression literals as `\uXXXX`
+ * escapes (same meaning there and in strings): an ASCII file is read into a one-byte string, which
+ * Node decodes and V8 holds at half the cost of a two-byte one.
+ */
+export function asciiOnly(file: string): void {
+  const text = readFileSync(file, 'utf8')
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(text)) return
+  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
 }

@@ -1,4 +1,4 @@
-// The `p2engine` CLI entry. bin/p2engine.mjs runs the built copy: out/main/cli.cjs (one CommonJS
+// The `p2engine` CLI entry. bin/p2engine.cjs runs the built copy: out/main/cli.cjs (one CommonJS
 // bundle, through a V8 code cache) or out/main/cli.js; without a build, this file through tsx.
 // No top-level await, so the same entry bundles as CommonJS.
 import { telemetrySettings } from '../telemetry/settings'

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ProviderError } from '../engine/errors'
 import { ModelRouter } from '../engine/models/router'
@@ -21,6 +22,20 @@ describe('model calls on a worker thread', () => {
       const err = await threaded.complete(request).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(ProviderError)
       expect((err as ProviderError).message).toMatch(/bad request from the fake/)
+    } finally {
+      await threaded.close()
+    }
+  })
+
+  it('leaves no abort listener on a signal that outlives the call', async () => {
+    const threaded = new ThreadedModelProvider({ apiBase: fake.baseUrl, apiKey: 'sk-test' })
+    try {
+      const controller = new AbortController()
+      const request = { model: 'openai/gpt-4o', messages: [{ role: 'user' as const, content: 'hi' }] }
+      fake.push({ content: 'one' }, { content: 'two' })
+      await threaded.complete(request, { signal: controller.signal })
+      await threaded.complete(request, { signal: controller.signal })
+      expect(getEventListeners(controller.signal, 'abort')).toEqual([])
     } finally {
       await threaded.close()
     }

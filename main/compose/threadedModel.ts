@@ -55,14 +55,17 @@ export class ThreadedModelProvider implements ModelProvider {
 
   complete(request: ModelRequest, options?: CompleteOptions): Promise<ModelResponse> {
     const id = this.next++
+    const signal = options?.signal
+    const onAbort = (): void => this.post({ id, abort: true })
     return new Promise<ModelResponse>((resolve, reject) => {
-      const signal = options?.signal
       if (signal?.aborted) return reject(signal.reason)
       this.pending.set(id, { resolve, reject })
       this.worker.ref() // keep the process alive while a call is in flight
       this.post({ id, request })
-      signal?.addEventListener('abort', () => this.post({ id, abort: true }), { once: true })
+      signal?.addEventListener('abort', onAbort, { once: true })
     }).finally(() => {
+      // A signal that outlives the call (one per variant or per rollout) keeps no listener per call.
+      signal?.removeEventListener('abort', onAbort)
       if (this.pending.size === 0) this.worker.unref()
     })
   }

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url'
 
-/** What bin/p2engine.mjs provides to the one-file CLI bundle (see {@link importFile}). */
+/** What bin/p2engine.cjs provides to the one-file CLI bundle (see {@link importFile}). */
 declare global {
   var __p2engineImport: ((url: string) => Promise<unknown>) | undefined
 }

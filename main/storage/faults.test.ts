@@ -95,10 +95,11 @@ describe('storage faults become named StorageErrors', () => {
   it('a damaged page (the transfer table overwritten) fails reads with STORAGE_CORRUPT naming the file and the way out', () => {
     const { file, store } = fresh()
     const { rootpage } = store.db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'ledger_wallets'").get() as { rootpage: number }
+    const pageSize = store.db.pragma('page_size', { simple: true }) as number
     store.db.pragma('wal_checkpoint(TRUNCATE)')
     store.close()
     const fd = openSync(file, 'r+')
-    writeSync(fd, Buffer.alloc(4096, 0xab), 0, 4096, (rootpage - 1) * 4096)
+    writeSync(fd, Buffer.alloc(pageSize, 0xab), 0, pageSize, (rootpage - 1) * pageSize)
     closeSync(fd)
     const s = open(file)
     const err = thrown(() => s.db.prepare('SELECT * FROM ledger_wallets').all()) as StorageError

@@ -21,6 +21,17 @@ export interface OpenedDatabase {
 
 /** How long a connection waits for another writer's lock (the store's busy_timeout). */
 const BUSY_MS = 10_000
+/**
+ * The page size of databases created from now on. A turn writes ~3 KB of rows spread over ~10
+ * B-trees (entries, their indexes, the conversation and branch rows), and the WAL gets one frame
+ * per page each commit touches: 2 KiB pages write ~34 KiB per turn where 4 KiB pages wrote 55 KiB.
+ * 2 KiB is the smallest size at which a typical state row (~0.5 KB) still fits on its page without
+ * an overflow page (1 KiB pages wrote ~24 KiB per turn, but put every row over ~1 KB, a model
+ * answer, into overflow chains). Existing databases keep the size they were created with (SQLite
+ * cannot change it in WAL mode; docs/notes/speed.md says how to convert one).
+ */
+export const NEW_DATABASE_PAGE_SIZE = 2048
+
 /** How long a young empty file may take to get its first page (another process creating it). */
 const CREATION_GRACE_MS = 2_000
 
@@ -42,6 +53,8 @@ export function openDatabaseFile(location: string, options: { readOnly?: boolean
     try {
       const db = new Database(file, { fileMustExist: true, timeout: BUSY_MS })
       guardDatabase(db, file)
+      // Only a new file takes a page size (before its first table, and before WAL mode fixes it).
+      if (created) db.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`)
       db.pragma('journal_mode = WAL')
       return { db, readOnly: false }
     } catch (err) {

@@ -105,7 +105,7 @@ function newestSource(root: string, dirs: readonly string[]): number {
 export function cliCommand(root: string): string[] {
   const built = join(root, 'out', 'main', 'cli.js')
   const fresh = existsSync(built) && statSync(built).mtimeMs >= newestSource(root, ['main', 'workers', 'preload'])
-  return fresh ? [process.execPath, join(root, 'bin', 'p2engine.mjs')] : [process.execPath, '--import', 'tsx', join(root, 'main', 'cli', 'index.ts')]
+  return fresh ? [process.execPath, join(root, 'bin', 'p2engine.cjs')] : [process.execPath, '--import', 'tsx', join(root, 'main', 'cli', 'index.ts')]
 }
 
 /**

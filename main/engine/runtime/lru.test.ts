@@ -22,6 +22,27 @@ describe('LruMap', () => {
     expect(m.get(0)).toBeUndefined()
   })
 
+  it('keeps the order right when the newest key is read again, deleted or cleared', () => {
+    const m = new LruMap<string, number>(3)
+    m.set('a', 1)
+    m.set('b', 2)
+    m.set('c', 3)
+    expect([m.get('c'), m.get('c'), m.get('a'), m.get('a')]).toEqual([3, 3, 1, 1])
+    expect(m.keys()).toEqual(['b', 'c', 'a'])
+    m.delete('a')
+    expect(m.get('c')).toBe(3)
+    m.set('d', 4)
+    m.set('e', 5) // drops b, the least recently used
+    expect(m.keys()).toEqual(['c', 'd', 'e'])
+    m.clear()
+    m.set('f', 6)
+    expect([m.get('f'), m.keys()]).toEqual([6, ['f']])
+    const one = new LruMap<string, number>(1)
+    one.set('x', 1)
+    one.set('y', 2)
+    expect([one.get('x'), one.get('y'), one.keys()]).toEqual([undefined, 2, ['y']])
+  })
+
   it('refuses a capacity below one', () => {
     expect(() => new LruMap(0)).toThrow(/at least 1, got 0/)
   })

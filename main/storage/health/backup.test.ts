@@ -115,9 +115,10 @@ describe('restore', () => {
     const damaged = join(dir, 'damaged.db')
     const d = await ledgerDb('damaged.db', { a: '1.0' })
     const { rootpage } = d.db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'ledger_wallets_versions'").get() as { rootpage: number }
+    const pageSize = d.db.pragma('page_size', { simple: true }) as number
     open.pop()!.close()
     const fd = openSync(damaged, 'r+')
-    writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, (rootpage - 1) * 4096)
+    writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (rootpage - 1) * pageSize)
     closeSync(fd)
     const cases: [string, string, RegExp][] = [
       [text, 'RESTORE_SOURCE', /is not a P2Engine database backup \(SQLITE_NOTADB/],

@@ -31,6 +31,7 @@ import { deleteConversationRows, insertConversation, renameConversationRow, toCo
 import { RowCache } from './rowCache'
 import { segmentsIn } from './lineage'
 import { StateColumn } from './stateColumn'
+import { fastState } from '../../engine/schema/fastStates'
 import { EntryCache } from './entryCache'
 import { OwnRefs } from './ownRefs'
 import { prepareStackStatements, type BranchRow, type ConversationRow, type EntryRow, type StackStatements } from './statements'
@@ -166,6 +167,9 @@ export class SqliteStackStore implements StackStore {
 
   push(conversation: ConversationId, agent: AgentId, states: readonly StateInput[], options: PushOptions = {}): PushResult {
     const parsed = states.map((s, i) => {
+      // The kinds a turn pushes are checked without zod (same result); anything else, and anything invalid, goes through zod.
+      const fast = fastState(s)
+      if (fast) return fast
       const r = StateSchema.safeParse(s)
       if (!r.success) {
         const kind = (s as { kind?: unknown })?.kind
