@@ -48,7 +48,7 @@ apt_install() { # installs Debian packages when missing and we are root (CI and 
   fi
 }
 
-p2e() { node bin/p2engine.mjs "$@"; }
+p2e() { node bin/p2engine.cjs "$@"; }
 
 case "$mode" in
   start)
@@ -76,7 +76,7 @@ TXT
       exec npx electron .
     fi
     say "starting the UI in your browser (Electron's binary is not installed here); Ctrl-C stops it"
-    exec node bin/p2engine.mjs ui
+    exec node bin/p2engine.cjs ui
     ;;
   test)
     need_node; rm -rf .ci-out; mkdir -p .ci-out

@@ -10,6 +10,16 @@ afterEach(() => vi.unstubAllEnvs())
 const project = shippedProject
 
 describe('p2engine rollout / eval (offline)', () => {
+  it('with Redis configured the variants go to workers: no job secret is one line naming --local, and nothing is created (--local runs: uiLiveEvents.test.ts)', async () => {
+    const p = project({ REDIS_URL: 'redis://:hunter2-redis@127.0.0.1:9/0' })
+    const spec = join(p.dir, 'config/rollout_task_with_payment.yml')
+    const refused = await p.run('rollout', 'start', spec)
+    expect([refused.code, refused.out, refused.err]).toEqual([3, '', 'error: Redis is configured (redis://:***@127.0.0.1:9/0, from env REDIS_URL), so the variants would run on `p2engine worker` processes, which needs a shared job secret: set P2ENGINE_JOB_SECRET or redis.secret in config.json (16+ characters, the same on every worker), or pass --local to run them in this process'])
+    expect((await p.run('rollout', 'list', '--json')).out.trim()).toBe('[]') // nothing was created
+    const both = await p.run('rollout', 'start', spec, '--local', '--redis', 'redis://127.0.0.1:9')
+    expect([both.code, both.err]).toEqual([2, 'error: --local and --redis contradict each other: --local runs the variants in this process, --redis on workers'])
+  })
+
   it('runs the payment rollout through the worker pool, shows every table, lists, exports and ranks it', async () => {
     const p = project()
     const r = await p.run('rollout', 'start', join(p.dir, 'config/rollout_task_with_payment.yml'), '--follow', '--parallel', '1')

@@ -25,7 +25,7 @@ import { configTable, flowsTable, LEDGER_DISABLED_TABLES, ledgerTable, metricsTa
 import { follow } from './rolloutProgress'
 import { liveRolloutEvents } from './rolloutLive'
 import { queuedDeps } from './rolloutScaleout'
-import { scaleoutTarget } from './scaleoutTarget'
+import { rolloutTarget } from './scaleoutTarget'
 import { roundsTable } from './learningTables'
 import { onStdoutClosed } from '../stdio'
 import { exportRows, toCsv } from '../../engine/rollouts/export'
@@ -39,7 +39,7 @@ const positive = (name: string) => (v: string): number => {
 
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`
 
-interface StartOpts { redis?: string; follow?: boolean; parallel?: number; nowait?: boolean; showConfig?: boolean; strictTools?: boolean; samples?: number; replay?: boolean; json?: boolean; timeout: number; maxVariants: number }
+interface StartOpts { redis?: string; local?: boolean; follow?: boolean; parallel?: number; nowait?: boolean; showConfig?: boolean; strictTools?: boolean; samples?: number; replay?: boolean; json?: boolean; timeout: number; maxVariants: number }
 
 /** Executor, repository and task fields for running a rollout from this CLI process. */
 function deps(ctx: CliContext, parallel: number, replay: boolean): RolloutDeps & { close: () => Promise<void> } {
@@ -124,8 +124,11 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
     .option('--timeout <sec>', 'per-variant deadline in seconds', positive('--timeout'), 900)
     .option('--max-variants <n>', 'refuse specs with more variants (per team and in all); counted before expanding', positive('--max-variants'), DEFAULT_MAX_VARIANTS)
     .option('--redis <url>', 'run the variants on `p2engine worker` processes through this Redis (default REDIS_URL / config.json redis; none: here)')
+    .option('--local', 'run the variants in this process even when Redis is configured (live events and model limits still use it)')
     .option('--json', 'print JSON')
     .action(wrap(async (ctx, specPath: string, o: StartOpts) => {
+      // Where the variants run is settled first: a missing job secret fails before anything loads.
+      const target = o.nowait || o.showConfig ? undefined : rolloutTarget(ctx, o)
       const evaluators = await loadEvaluators(ctx.config.configDir)
       const spec = loadRolloutSpec(resolve(specPath), {
         configDir: ctx.config.configDir, agents: ctx.config.agents.map((a) => a.id), evaluators,
@@ -136,7 +139,6 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       // Capped by the worker pool size (P2ENGINE_POOL_SIZE): more would only queue behind it.
       const parallel = Math.min(o.parallel ?? Math.max(1, Math.min(8, spec.variants.length)), ctx.config.settings.poolSize)
       const replay = Boolean(o.replay || ctx.globals.replay)
-      const target = o.nowait ? undefined : scaleoutTarget(ctx, o.redis)
       const d = target ? await queuedDeps(ctx, target, replay) : deps(ctx, parallel, replay)
       const r = await createRollout(d, {
         specFile: spec.file, source: spec.source, variants: spec.variants,
@@ -146,7 +148,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
       if (!o.json) ctx.io.out(`▶ Launching rollout ${r.id} with ${plural(new Set(spec.variants.map((v) => v.teamId)).size, 'team')}, ${plural(spec.variants.length, 'variant')} (${target ? `on workers via ${target.redis.safeUrl}` : `parallel ${parallel}`})…`)
       if (o.nowait) {
         await d.close()
-        const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--home', ctx.config.settings.home, '--config', ctx.config.configDir, 'rollout', 'resume', r.id], { detached: true, stdio: 'ignore', env: { ...ctx.env, ...(o.redis ? { REDIS_URL: o.redis } : {}) } })
+        const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--home', ctx.config.settings.home, '--config', ctx.config.configDir, 'rollout', 'resume', r.id, ...(o.local ? ['--local'] : [])], { detached: true, stdio: 'ignore', env: { ...ctx.env, ...(o.redis ? { REDIS_URL: o.redis } : {}) } })
         // The background process runs it from now on (not "interrupted" before it has started).
         if (child.pid !== undefined) d.repo.claim(r.id, { ...thisRunner(), pid: child.pid })
         child.unref()
@@ -161,8 +163,9 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
     .option('-f, --follow', 'live progress')
     .option('-p, --parallel <n>', 'variants running at once (default: as started)', positive('--parallel'))
     .option('--redis <url>', 'continue on `p2engine worker` processes through this Redis (results that arrived meanwhile are imported; default REDIS_URL / config.json redis)')
+    .option('--local', 'continue in this process even when Redis is configured')
     .option('--json', 'print JSON')
-    .action(wrap(async (ctx, id: string, o: { redis?: string; follow?: boolean; parallel?: number; json?: boolean }) => {
+    .action(wrap(async (ctx, id: string, o: { redis?: string; local?: boolean; follow?: boolean; parallel?: number; json?: boolean }) => {
       const repo = new SqliteRolloutStore(ctx.store)
       const r = repo.get(id)
       const pending = repo.variants(id).filter((v) => v.status === 'queued' || v.status === 'running').length
@@ -173,7 +176,7 @@ export function registerRolloutCommands(program: Command, wrap: Wrap): void {
         return printReport(ctx, r, repo.variants(id))
       }
       if (runByAnother(r)) throw new UserInputError(`rollout ${id} is being run by process ${r.runner?.pid}; follow it with \`p2engine rollout show ${id}\``, 'ROLLOUT_RUNNING')
-      const target = scaleoutTarget(ctx, o.redis)
+      const target = rolloutTarget(ctx, o)
       const d = target ? await queuedDeps(ctx, target, r.spec.options.replay) : deps(ctx, o.parallel ?? r.spec.options.parallel, r.spec.options.replay)
       if (!o.json) ctx.io.out(`▶ Resuming rollout ${id}: ${pending} unfinished variant(s)${target ? ` on workers via ${target.redis.safeUrl}` : ''}`)
       await runAndShow(ctx, d, id, o)

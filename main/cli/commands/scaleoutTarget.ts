@@ -38,3 +38,20 @@ export async function openJobQueue(t: ScaleoutTarget): Promise<JobQueuePort> {
   if (!probe.ok) throw new ConfigError(`${probe.message} (${t.redis.safeUrl}, from ${t.redis.source})`, 'REDIS_UNREACHABLE')
   return composeJobQueue(t.redis, t.secret, APP_VERSION, undefined, t.lockMs ? { lockDuration: t.lockMs, stalledInterval: Math.max(250, Math.floor(t.lockMs / 2)) } : {})
 }
+
+/**
+ * Where `rollout start` / `resume` runs the variants: on workers when Redis is configured (flag,
+ * env, `.env` or config.json) unless `--local`. Redis without a job secret is one line that names
+ * both ways out (a Redis set up only for live events still runs rollouts here with `--local`).
+ */
+export function rolloutTarget(ctx: CliContext, o: { redis?: string; local?: boolean }): ScaleoutTarget | undefined {
+  if (o.local) {
+    if (o.redis) throw new UserInputError('--local and --redis contradict each other: --local runs the variants in this process, --redis on workers', 'BAD_FLAGS')
+    return undefined
+  }
+  const t = scaleoutTarget(ctx, o.redis)
+  if (t && !t.secret) {
+    throw new ConfigError(`Redis is configured (${t.redis.safeUrl}, from ${t.redis.source}), so the variants would run on \`p2engine worker\` processes, which needs a shared job secret: set P2ENGINE_JOB_SECRET or redis.secret in config.json (16+ characters, the same on every worker), or pass --local to run them in this process`, 'NO_JOB_SECRET')
+  }
+  return t
+}

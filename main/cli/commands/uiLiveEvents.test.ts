@@ -90,7 +90,7 @@ describe.skipIf(!hasRedisServer())('live events across processes (issue 14)', ()
 
   it('a rollout started from another terminal shows up live: every progress event once, in order, ending done', async () => {
     const [node, ...cli] = cliCommand(REPO)
-    const child = spawn(node!, [...cli, '--config', join(dir, 'config'), 'rollout', 'start', join(dir, 'config', 'rollout_task_with_payment.yml'), '--parallel', '1', '--json'], {
+    const child = spawn(node!, [...cli, '--config', join(dir, 'config'), 'rollout', 'start', join(dir, 'config', 'rollout_task_with_payment.yml'), '--parallel', '1', '--local', '--json'], {
       cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env(), REDIS_URL: redis.url }, stdio: ['ignore', 'pipe', 'pipe'],
     })
     let out = ''
