@@ -1,7 +1,7 @@
 import { DelayedError, Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { JobConsumer, JobContext, JobQueuePort, ReceivedVariantJob, VariantJobInput, VariantJobResult } from '../engine/ports/jobQueue'
-import { JobRefusedError, secretFingerprint, signJob, verifyJob } from './jobSigning'
+import { JobRefusedError, ResultRefusedError, secretFingerprint, signJob, signResult, verifyJob, verifyResult } from './jobSigning'
 
 /**
  * The {@link JobQueuePort} on BullMQ (Redis). One queue per prefix; the port's job id
@@ -112,7 +112,8 @@ export class BullmqJobQueue implements JobQueuePort {
         { heartbeat: async (p) => { await job.updateProgress(Math.max(0, Math.min(100, p))); await beat() }, signal: controller.signal },
       )
       const result: VariantJobResult = { jobId, rolloutId: envelope.rolloutId, variantId: envelope.variantId, worker: name, body }
-      return result
+      // Signed, so a stranger who can write to Redis cannot complete a job with a result of theirs.
+      return signResult(this.o.secret, result)
     }, {
       connection: this.connection,
       prefix: this.prefix,
@@ -155,7 +156,7 @@ export class BullmqJobQueue implements JobQueuePort {
 
   async onSettled(listener: (settled: Settled) => void): Promise<() => void> {
     const events = await this.queueEvents()
-    const done = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => listener({ jobId: logicalId(jobId), ok: true, result: returnvalue as VariantJobResult })
+    const done = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => listener(this.completed(logicalId(jobId), returnvalue))
     const failed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => listener({ jobId: logicalId(jobId), ok: false, error: failedReason })
     events.on('completed', done)
     events.on('failed', failed)
@@ -170,8 +171,18 @@ export class BullmqJobQueue implements JobQueuePort {
     const job = await this.q().getJob(bullmqJobId(rolloutId ?? '', rest.join(':')))
     if (!job) return undefined
     if (job.finishedOn && job.failedReason) return { jobId, ok: false, error: job.failedReason }
-    if (job.finishedOn) return { jobId, ok: true, result: job.returnvalue as VariantJobResult }
+    if (job.finishedOn) return this.completed(jobId, job.returnvalue)
     return undefined
+  }
+
+  /** A completed job's outcome: its result if signed with the shared secret, else a failure saying so. */
+  private completed(jobId: string, returnvalue: unknown): Settled {
+    try {
+      return { jobId, ok: true, result: verifyResult(this.o.secret, jobId, returnvalue) }
+    } catch (err) {
+      if (err instanceof ResultRefusedError) return { jobId, ok: false, error: err.message }
+      throw err
+    }
   }
 
   async liveWorkers(): Promise<string[]> {
