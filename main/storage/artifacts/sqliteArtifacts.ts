@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { UserInputError } from '../../engine/errors'
+import { cachedStatement } from '../statementCache'
 import type { ArtifactQuery, ArtifactStore, NewArtifact } from '../../engine/ports/artifacts'
 import type { PayloadStore } from '../../engine/ports/payloads'
 import {
@@ -288,7 +289,7 @@ export class SqliteArtifactStore implements ArtifactStore {
       args.push(...calls.args)
     }
     const sql = `SELECT * FROM (${arms.join(' UNION ALL ')}) ORDER BY ts DESC, step_idx DESC, ref DESC LIMIT ?`
-    return (this.store.db.prepare(sql).all(...args, limit) as HeaderRow[]).map(toHeader)
+    return (cachedStatement(this.store.db, sql).all(...args, limit) as HeaderRow[]).map(toHeader)
   }
 
   countByType(q: { sessionId?: string } = {}): { type: ArtifactType; count: number }[] {
