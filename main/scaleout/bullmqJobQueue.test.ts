@@ -1,4 +1,5 @@
 import { Queue, Worker } from 'bullmq'
+import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ReceivedVariantJob } from '../engine/ports/jobQueue'
 import { BullmqJobQueue, bullmqJobId } from './bullmqJobQueue'
@@ -131,5 +132,22 @@ describe.skipIf(!hasRedisServer())('BullMQ job queue against a real redis-server
     // A coordinator that was down meanwhile (resume) reads the same refusal from the stored outcome.
     expect(await Promise.all(['copied', 'plain', 'stranger'].map((v) => coordinator.outcome(`ro_f:${v}`)))).toEqual(expected)
     await raw.close()
+  })
+
+  it('a blob shared once (a rollout\'s config snapshot) is fetched by its hash; one changed in Redis is refused', async () => {
+    const prefix = `t${++n}`
+    const coordinator = handle(prefix)
+    const worker = handle(prefix)
+    const text = JSON.stringify({ text: { 'agents.yml': 'agents: []' }, base64: {} })
+    const hash = await coordinator.shareBlob(text)
+    expect(hash).toMatch(/^[0-9a-f]{64}$/)
+    expect(await coordinator.shareBlob(text)).toBe(hash)
+    expect(await worker.fetchBlob(hash)).toBe(text)
+    expect(await worker.fetchBlob('0'.repeat(64))).toBeUndefined()
+    const client = new Redis(redis.url)
+    expect(await client.ttl(`${prefix}:snapshots:${hash}`)).toBeGreaterThan(6 * 24 * 3600)
+    await client.set(`${prefix}:snapshots:${hash}`, text.replace('[]', '[evil]'))
+    await expect(worker.fetchBlob(hash)).rejects.toThrow(`shared blob ${prefix}:snapshots:${hash} was changed in Redis (its SHA-256 differs); not used`)
+    client.disconnect()
   })
 })
