@@ -3,7 +3,7 @@
 // --concurrency 16 each, on a real redis-server; against a local run with the same total
 // concurrency (the single-writer executor, the local default).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -58,8 +58,35 @@ function coordinator(dir: string, name: string, env: Record<string, string>) {
   return { config, store, run }
 }
 
+/** CPU time (user + system, ms) a child process has used so far (Linux /proc; NaN elsewhere). */
+function childCpuMs(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const [utime, stime] = f.slice(f.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number)
+    return ((utime! + stime!) * 1000) / 100 // USER_HZ is 100 on Linux
+  } catch {
+    return NaN
+  }
+}
+const ownCpuMs = (): number => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
+
+/** Stops a worker gracefully (SIGTERM: it finishes, so a --cpu-prof profile is written), SIGKILL after 5 s. */
+async function stopWorker(w: ChildProcess): Promise<void> {
+  if (w.exitCode !== null || w.signalCode !== null) return
+  const exited = new Promise((r) => w.once('exit', r))
+  w.kill('SIGTERM')
+  const t = setTimeout(() => w.kill('SIGKILL'), 5000)
+  await exited
+  clearTimeout(t)
+}
+
 function startWorker(name: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'worker', '--name', name, '--concurrency', String(PER_WORKER)], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the workers.
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', CLI, 'worker', '--name', name, '--concurrency', String(PER_WORKER)], { env, stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (l) => { if (l.includes('takes variant jobs')) resolve(child) })
     child.once('exit', (code) => reject(new Error(`bench worker ${name} exited with code ${code}`)))
@@ -100,7 +127,11 @@ export async function benchDistributed(): Promise<BenchRow[]> {
       // Warm every worker's engine context (config snapshot, HTTP keep-alive), then measure.
       await c.run(exec.run, total * 2, total, Number.MAX_SAFE_INTEGER)
       timings.length = 0
+      const cpu0 = [ownCpuMs(), ...workers.slice(0, n).map((w) => childCpuMs(w.pid))]
       const ms = await c.run(exec.run, VARIANTS, total, Number.MAX_SAFE_INTEGER)
+      const cpu1 = [ownCpuMs(), ...workers.slice(0, n).map((w) => childCpuMs(w.pid))]
+      const coordCpu = (cpu1[0]! - cpu0[0]!) / VARIANTS
+      const workerCpu = cpu1.slice(1).reduce((a, b, i) => a + b - cpu0[i + 1]!, 0) / VARIANTS
       await exec.close()
       c.store.close()
       // The queue's own cost, from the first wave only (later jobs wait for a free slot by design).
@@ -111,11 +142,13 @@ export async function benchDistributed(): Promise<BenchRow[]> {
         { name: `  ratio to the local run (local ms / distributed ms), ${n} × ${PER_WORKER}`, value: ratio * 100, unit: '%', ...(n === 4 ? { target: '≥ 85%', ok: ratio >= 0.85 } : {}) },
         { name: `  queue overhead per variant, ${n} × ${PER_WORKER}: enqueue → start (median of the first wave)`, value: median(firstWave.map((t) => t.queuedMs)), unit: 'ms', target: '≤ 5 ms', ok: median(firstWave.map((t) => t.queuedMs)) <= 5 },
         { name: `  queue overhead per variant, ${n} × ${PER_WORKER}: finish → imported (median)`, value: median(timings.map((t) => t.importMs)), unit: 'ms', target: '≤ 5 ms', ok: median(timings.map((t) => t.importMs)) <= 5 },
+        { name: `  CPU per variant, ${n} × ${PER_WORKER}: coordinator process (bench, incl. its rollout runner)`, value: coordCpu, unit: 'ms' },
+        { name: `  CPU per variant, ${n} × ${PER_WORKER}: worker processes (sum)`, value: workerCpu, unit: 'ms', note: 'user + system time from /proc' },
       )
     }
     return rows
   } finally {
-    for (const w of workers) w.kill('SIGKILL')
+    await Promise.all(workers.map(stopWorker))
     await redis.stop()
     await model.close()
     if (process.env.BENCH_KEEP) console.error('kept', dir)

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { UserInputError } from '../engine/errors'
+import { cachedStatement } from '../storage/statementCache'
 import { hashCanonical } from '../engine/tools/canonicalJson'
 import { emptyRows, sortRows, TABLE_NAMES, type Row, type Rows } from './format'
 import { specYamlOf } from './specYaml'
@@ -30,7 +31,7 @@ function inChunks<T>(db: Db, sql: (marks: string) => string, ids: readonly strin
   const out: T[] = []
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500)
-    out.push(...(db.prepare(sql(placeholders(chunk.length))).all(...chunk) as T[]))
+    out.push(...(cachedStatement(db, sql(placeholders(chunk.length))).all(...chunk) as T[]))
   }
   return out
 }

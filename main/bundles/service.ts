@@ -41,8 +41,11 @@ export interface BuiltBundle {
   manifest: BundleManifest
 }
 
-/** Builds a bundle of `sel` in memory: rows, config files, secrets scrubbed, manifest last. */
-export async function buildBundle(host: BundleHost, sel: BundleSelection): Promise<BuiltBundle> {
+/**
+ * Builds a bundle of `sel` in memory: rows, config files, secrets scrubbed, manifest last.
+ * `compressionLevel` (default 6): a scale-out worker's per-job bundle uses 1 (CPU over bytes).
+ */
+export async function buildBundle(host: BundleHost, sel: BundleSelection, compressionLevel?: number): Promise<BuiltBundle> {
   const payloads = payloadsOf(host)
   const rows = collectRows(host.store.db, sel, (stored) => payloads.get(stored))
   const secrets = bundleSecrets(host.config, host.env ?? {})
@@ -62,7 +65,7 @@ export async function buildBundle(host: BundleHost, sel: BundleSelection): Promi
     counts: countsOf(rows, Object.keys(configFiles).length),
     entries: manifestEntries(entries),
   }
-  return { bytes: await zipBundle(manifest, entries), manifest }
+  return { bytes: await zipBundle(manifest, entries, compressionLevel), manifest }
 }
 
 const safeName = (s: string): string => s.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'bundle'

@@ -24,11 +24,14 @@ export function entryBuffers(rows: Rows, configFiles: Record<string, string>, sc
 /** The manifest's entry list for these buffers. */
 export const manifestEntries = (entries: readonly [string, Buffer][]) => entries.map(([name, b]) => ({ name, sha256: sha256(b), size: b.length }))
 
-/** Zips the manifest and the entries (manifest first, then entries in the given order). */
-export function zipBundle(manifest: BundleManifest, entries: readonly [string, Buffer][]): Promise<Buffer> {
+/**
+ * Zips the manifest and the entries (manifest first, then entries in the given order).
+ * `compressionLevel`: deflate level 1..9 (default 6, zlib's), or 0 to store the entries.
+ */
+export function zipBundle(manifest: BundleManifest, entries: readonly [string, Buffer][], compressionLevel = 6): Promise<Buffer> {
   ManifestSchema.parse(manifest)
   const zip = new yazl.ZipFile()
-  const options = { mtime: FIXED_MTIME, mode: 0o100644, compress: true, forceDosTimestamp: true }
+  const options = { mtime: FIXED_MTIME, mode: 0o100644, compressionLevel, forceDosTimestamp: true }
   zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8'), 'manifest.json', options)
   for (const [name, b] of entries) zip.addBuffer(b, name, options)
   zip.end()

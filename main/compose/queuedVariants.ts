@@ -40,7 +40,7 @@ export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor
   const starting = new Map<string, () => void>()
   const watching = o.queue.onStarted?.((jobId) => starting.get(jobId)?.()) ?? Promise.resolve(() => undefined)
   const repo = new SqliteRolloutStore(o.host.store)
-  const snapshots = new Map<string, ConfigSnapshot>()
+  const snapshots = new Map<string, { snap: ConfigSnapshot; ref: Promise<string> | undefined }>()
   const rollouts = new Map<string, RolloutRecord>()
   const closing = new AbortController()
 
@@ -67,7 +67,13 @@ export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor
     const variant = rollout.spec.variants.find((v) => v.teamId === task.team && v.id === task.variantId)
     if (!variant) throw new Error(`rollout ${task.rolloutId} has no variant ${task.team}/${task.variantId}`)
     let snapshot = snapshots.get(rollout.id)
-    if (!snapshot) snapshots.set(rollout.id, (snapshot = o.snapshot(rollout)))
+    if (!snapshot) {
+      const snap = o.snapshot(rollout)
+      // Shared once per rollout (~12 KB for the shipped config) when the queue can: jobs carry its hash.
+      snapshots.set(rollout.id, (snapshot = { snap, ref: o.queue.shareBlob?.(JSON.stringify(snap)) }))
+      snapshot.ref?.catch(() => snapshots.delete(rollout!.id))
+    }
+    const configRef = await snapshot.ref
     const jobId = `${task.rolloutId}:${jobVariantId(task.team, task.variantId)}`
     const enqueuedAt = Date.now()
     const settled = new Promise<Settled>((resolve) => waiters.set(jobId, resolve))
@@ -79,7 +85,7 @@ export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor
     try {
       const body: VariantJobBody = {
         v: JOB_BODY_VERSION, specFile: rollout.specFile, source: rollout.spec.source, variant, options: rollout.spec.options,
-        ledger: o.ledger, modelMode: o.modelMode, config: snapshot, enqueuedAt,
+        ledger: o.ledger, modelMode: o.modelMode, ...(configRef ? { configRef } : { config: snapshot.snap }), enqueuedAt,
       }
       const { created } = await o.queue.enqueue({ rolloutId: task.rolloutId, variantId: jobVariantId(task.team, task.variantId), body })
       if (!created) {

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { UserInputError } from '../engine/errors'
 import { homePaths } from '../engine/paths'
 import type { Row } from '../bundles/format'
 import { buildBundle } from '../bundles/service'
@@ -11,7 +12,7 @@ import { variantConversationId } from '../engine/rollouts/types'
 import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
 import type { SqliteStore } from '../storage/sqliteStore'
 import { materialiseSnapshot } from '../scaleout/configSnapshot'
-import { JOB_BODY_VERSION, parseJobBody, splitJobVariantId, type VariantJobBody, type VariantJobResultBody } from '../scaleout/variantJob'
+import { JOB_BODY_VERSION, parseJobBody, parseSharedSnapshot, splitJobVariantId, type VariantJobBody, type VariantJobResultBody } from '../scaleout/variantJob'
 import { buildVariantContext, type VariantContext } from './variantContext'
 import { runVariantWith } from './variantTask'
 
@@ -36,6 +37,8 @@ export interface WorkerVariantsOptions {
    * worker's own limit, raised to its concurrency.
    */
   modelSlots?: ConcurrencyPort
+  /** Fetches a config snapshot shared by hash (JobQueuePort.fetchBlob), for jobs that carry `configRef`. */
+  fetchBlob?: (sha256: string) => Promise<string | undefined>
   /** Called as a job moves on (phase and 0..100), for the worker's progress view. */
   onPhase?: (jobId: string, phase: 'config' | 'running' | 'bundling', progress: number) => void
 }
@@ -107,12 +110,29 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     return c
   }
 
+  // A shared snapshot is fetched, checked and written once per rollout and hash, not once per job.
+  const sharedDirs = new Map<string, Promise<string>>()
+  const configDirFor = (job: ReceivedVariantJob, body: VariantJobBody): Promise<string> => {
+    const root = join(o.home, 'jobs', encodeURIComponent(job.rolloutId))
+    if (body.config) return Promise.resolve(materialiseSnapshot(root, job.jobId, body.config))
+    const ref = body.configRef!
+    const key = `${root}\0${ref}`
+    let dir = sharedDirs.get(key)
+    if (!dir) {
+      if (!o.fetchBlob) return Promise.reject(new UserInputError(`job ${job.jobId}: its config snapshot is shared by hash and this worker cannot fetch it`, 'BAD_JOB'))
+      dir = o.fetchBlob(ref).then((text) => materialiseSnapshot(root, job.jobId, parseSharedSnapshot(job.jobId, ref, text)))
+      sharedDirs.set(key, dir)
+      dir.catch(() => sharedDirs.delete(key))
+    }
+    return dir
+  }
+
   const run = async (job: ReceivedVariantJob, jctx: JobContext): Promise<VariantJobResultBody> => {
     const startedAt = Date.now()
     const body = parseJobBody(job.jobId, job.body)
     const { team, variantId } = splitJobVariantId(job.jobId, job.variantId)
     o.onPhase?.(job.jobId, 'config', 5)
-    const configDir = materialiseSnapshot(join(o.home, 'jobs', encodeURIComponent(job.rolloutId)), job.jobId, body.config)
+    const configDir = await configDirFor(job, body)
     const env = { ...o.env, P2ENGINE_HOME: o.home, LEDGER_ENABLED: String(body.ledger.enabled), LEDGER_BACKEND: body.ledger.backend }
     const added = ensureLocalRollout(repo, o.store, job.rolloutId, body)
     const ctx = await contextFor(configDir, env, body)
@@ -145,8 +165,10 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     const conversationId = row.conversationId ?? variantConversationId(job.rolloutId, team, variantId)
     const hasConversation = o.store.db.prepare('SELECT 1 FROM conversations WHERE id = ?').pluck().get(conversationId) !== undefined
     // Only the conversation (entries, artifacts, recordings): the coordinator has the config and owns the rows.
+    // Stored, not deflated: a few KB in ~16 entries, where zlib's per-entry setup cost more CPU (worker and
+    // coordinator) than the bytes saved in Redis.
     const keepRecording = recordingsOf(body.variant.index, row.metrics?.answer ?? null)
-    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config: { ...ctx.config, configDir: '' }, env }, { conversations: [conversationId], keepRecording }) : null
+    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config: { ...ctx.config, configDir: '' }, env }, { conversations: [conversationId], keepRecording }, 0) : null
     return {
       v: JOB_BODY_VERSION,
       status: row.status === 'done' ? 'done' : 'failed',

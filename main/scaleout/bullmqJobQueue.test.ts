@@ -1,7 +1,9 @@
-import { Queue } from 'bullmq'
+import { Queue, Worker } from 'bullmq'
+import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ReceivedVariantJob } from '../engine/ports/jobQueue'
 import { BullmqJobQueue, bullmqJobId } from './bullmqJobQueue'
+import { signResult } from './jobSigning'
 import { hasRedisServer, startRedis, type RedisServer } from './testing/redisServer'
 
 const SECRET = 'coordinator-and-workers-share-this'
@@ -98,5 +100,54 @@ describe.skipIf(!hasRedisServer())('BullMQ job queue against a real redis-server
     expect(refused).toEqual([['job ro_y:v0 refused: bad signature; the coordinator and this worker must share the same secret (redis.secret / P2ENGINE_JOB_SECRET); the job stays queued for a worker that can run it', true]])
     handle(prefix).consume(async () => 'ran', { worker: 'right' })
     expect(await settled).toMatchObject({ jobId: 'ro_y:v0', ok: true, result: { worker: 'right', body: 'ran' } })
+  })
+
+  it('a job completed with a forged result (unsigned, signed with another secret, or another job\'s signed result) is refused, not imported', async () => {
+    const prefix = `t${++n}`
+    const coordinator = handle(prefix)
+    const settled: unknown[] = []
+    await coordinator.onSettled((s) => void settled.push(s))
+    for (const v of ['plain', 'stranger', 'copied']) await coordinator.enqueue({ rolloutId: 'ro_f', variantId: v, body: {} })
+    // A stranger with write access to Redis takes the jobs and completes them with results of theirs.
+    const forged = (v: string) => ({ jobId: `ro_f:${v}`, rolloutId: 'ro_f', variantId: v, worker: 'w1', body: { status: 'done', metrics: { score: 1 } } })
+    const returnvalues: Record<string, unknown> = {
+      plain: forged('plain'),
+      stranger: signResult('a-stranger-who-can-write-to-redis', forged('stranger')),
+      copied: signResult(SECRET, forged('another-job')),
+    }
+    const raw = new Worker('variants', null, { connection: { url: redis.url }, prefix, autorun: false })
+    for (let i = 0; i < 3; i++) {
+      const job = (await raw.getNextJob('stranger-token'))!
+      await job.moveToCompleted(returnvalues[decodeURIComponent(job.id!.split('~')[1]!)], 'stranger-token', false)
+    }
+    for (let i = 0; i < 200 && settled.length < 3; i++) await new Promise((r) => setTimeout(r, 10))
+    const unsigned = (v: string) => `job ro_f:${v}: result not imported: it was not signed with the shared secret (redis.secret / P2ENGINE_JOB_SECRET); only a worker holding it can complete jobs`
+    const expected = [
+      { jobId: 'ro_f:copied', ok: false, error: 'job ro_f:copied: result not imported: its signed envelope is for job ro_f:another-job' },
+      { jobId: 'ro_f:plain', ok: false, error: unsigned('plain') },
+      { jobId: 'ro_f:stranger', ok: false, error: unsigned('stranger') },
+    ]
+    const byId = (a: unknown[]) => [...a].sort((x, y) => ((x as { jobId: string }).jobId < (y as { jobId: string }).jobId ? -1 : 1))
+    expect(byId(settled)).toEqual(expected)
+    // A coordinator that was down meanwhile (resume) reads the same refusal from the stored outcome.
+    expect(await Promise.all(['copied', 'plain', 'stranger'].map((v) => coordinator.outcome(`ro_f:${v}`)))).toEqual(expected)
+    await raw.close()
+  })
+
+  it('a blob shared once (a rollout\'s config snapshot) is fetched by its hash; one changed in Redis is refused', async () => {
+    const prefix = `t${++n}`
+    const coordinator = handle(prefix)
+    const worker = handle(prefix)
+    const text = JSON.stringify({ text: { 'agents.yml': 'agents: []' }, base64: {} })
+    const hash = await coordinator.shareBlob(text)
+    expect(hash).toMatch(/^[0-9a-f]{64}$/)
+    expect(await coordinator.shareBlob(text)).toBe(hash)
+    expect(await worker.fetchBlob(hash)).toBe(text)
+    expect(await worker.fetchBlob('0'.repeat(64))).toBeUndefined()
+    const client = new Redis(redis.url)
+    expect(await client.ttl(`${prefix}:snapshots:${hash}`)).toBeGreaterThan(6 * 24 * 3600)
+    await client.set(`${prefix}:snapshots:${hash}`, text.replace('[]', '[evil]'))
+    await expect(worker.fetchBlob(hash)).rejects.toThrow(`shared blob ${prefix}:snapshots:${hash} was changed in Redis (its SHA-256 differs); not used`)
+    client.disconnect()
   })
 })

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto'
 import { DelayedError, Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { JobConsumer, JobContext, JobQueuePort, ReceivedVariantJob, VariantJobInput, VariantJobResult } from '../engine/ports/jobQueue'
-import { JobRefusedError, secretFingerprint, signJob, verifyJob } from './jobSigning'
+import { JobRefusedError, ResultRefusedError, secretFingerprint, signJob, signResult, verifyJob, verifyResult } from './jobSigning'
 
 /**
  * The {@link JobQueuePort} on BullMQ (Redis). One queue per prefix; the port's job id
@@ -25,6 +26,10 @@ export interface BullmqJobQueueOptions {
 }
 
 const QUEUE = 'variants'
+/** Least time between two progress updates of one job (ms). */
+const PROGRESS_EVERY_MS = 5000
+/** How long a shared blob (a rollout's config snapshot) stays in Redis after it was last shared (s). */
+const BLOB_TTL_S = 7 * 24 * 3600
 const enc = (s: string) => encodeURIComponent(s).replace(/~/g, '%7E')
 
 /** BullMQ id of a variant job (see the class comment). */
@@ -42,6 +47,8 @@ export class BullmqJobQueue implements JobQueuePort {
   private readonly closers: (() => Promise<void>)[] = []
   private announced?: Promise<unknown>
   private readonly fingerprint: string
+  /** Blobs this process shared (by hash): set once per process, not once per job. */
+  private readonly shared = new Map<string, { at: number; put: Promise<string> }>()
 
   constructor(private readonly o: BullmqJobQueueOptions) {
     this.connection = { url: o.url, maxRetriesPerRequest: null }
@@ -107,12 +114,22 @@ export class BullmqJobQueue implements JobQueuePort {
         }
         throw err
       }
+      // Progress is a live view only and each update is a Redis round trip plus an event every
+      // coordinator reads: at most one per job every PROGRESS_EVERY_MS, none for a short job. The
+      // job's lock is renewed by BullMQ and the worker key by the timer above.
+      let last = Date.now()
+      const progress = async (j: Job, p: number) => {
+        if (Date.now() - last < PROGRESS_EVERY_MS) return
+        last = Date.now()
+        await j.updateProgress(Math.max(0, Math.min(100, p)))
+      }
       const body = await handler(
         { jobId, rolloutId: envelope.rolloutId, variantId: envelope.variantId, body: envelope.body, appVersion: envelope.appVersion, attempt: job.attemptsStarted || 1 },
-        { heartbeat: async (p) => { await job.updateProgress(Math.max(0, Math.min(100, p))); await beat() }, signal: controller.signal },
+        { heartbeat: (p) => progress(job, p), signal: controller.signal },
       )
       const result: VariantJobResult = { jobId, rolloutId: envelope.rolloutId, variantId: envelope.variantId, worker: name, body }
-      return result
+      // Signed, so a stranger who can write to Redis cannot complete a job with a result of theirs.
+      return signResult(this.o.secret, result)
     }, {
       connection: this.connection,
       prefix: this.prefix,
@@ -155,7 +172,7 @@ export class BullmqJobQueue implements JobQueuePort {
 
   async onSettled(listener: (settled: Settled) => void): Promise<() => void> {
     const events = await this.queueEvents()
-    const done = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => listener({ jobId: logicalId(jobId), ok: true, result: returnvalue as VariantJobResult })
+    const done = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => listener(this.completed(logicalId(jobId), returnvalue))
     const failed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => listener({ jobId: logicalId(jobId), ok: false, error: failedReason })
     events.on('completed', done)
     events.on('failed', failed)
@@ -170,8 +187,37 @@ export class BullmqJobQueue implements JobQueuePort {
     const job = await this.q().getJob(bullmqJobId(rolloutId ?? '', rest.join(':')))
     if (!job) return undefined
     if (job.finishedOn && job.failedReason) return { jobId, ok: false, error: job.failedReason }
-    if (job.finishedOn) return { jobId, ok: true, result: job.returnvalue as VariantJobResult }
+    if (job.finishedOn) return this.completed(jobId, job.returnvalue)
     return undefined
+  }
+
+  /** A completed job's outcome: its result if signed with the shared secret, else a failure saying so. */
+  private completed(jobId: string, returnvalue: unknown): Settled {
+    try {
+      return { jobId, ok: true, result: verifyResult(this.o.secret, jobId, returnvalue) }
+    } catch (err) {
+      if (err instanceof ResultRefusedError) return { jobId, ok: false, error: err.message }
+      throw err
+    }
+  }
+
+  async shareBlob(text: string): Promise<string> {
+    const hash = createHash('sha256').update(text, 'utf8').digest('hex')
+    const known = this.shared.get(hash)
+    if (known && Date.now() - known.at < 3600_000) return known.put
+    // Refreshed (at most hourly) while jobs are enqueued with it; a job older than BLOB_TTL_S finds it gone.
+    const put = this.client().set(`${this.prefix}:snapshots:${hash}`, text, 'EX', BLOB_TTL_S).then(() => hash)
+    this.shared.set(hash, { at: Date.now(), put })
+    put.catch(() => this.shared.delete(hash))
+    return put
+  }
+
+  async fetchBlob(sha256: string): Promise<string | undefined> {
+    const text = await this.client().get(`${this.prefix}:snapshots:${sha256}`)
+    if (text === null) return undefined
+    // Anyone who can write to Redis can change the key: only the text the signed job names is used.
+    if (createHash('sha256').update(text, 'utf8').digest('hex') !== sha256) throw new Error(`shared blob ${this.prefix}:snapshots:${sha256} was changed in Redis (its SHA-256 differs); not used`)
+    return text
   }
 
   async liveWorkers(): Promise<string[]> {

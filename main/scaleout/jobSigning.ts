@@ -73,3 +73,54 @@ export function verifyJob(secret: string, jobId: string, data: unknown, appVersi
  * among them knows that a badly signed job is its own misconfiguration, not a stranger's job.
  */
 export const secretFingerprint = (secret: string): string => hmac(secret, 'p2engine job secret check v1').slice(0, 32)
+
+/**
+ * Job RESULTS are signed too (worker → coordinator): someone who can write to Redis could otherwise
+ * complete a job with a forged result (fake scores, transcript) that the coordinator imports. The
+ * worker signs the exact JSON text of the result; the coordinator verifies it before parsing it.
+ */
+export interface ResultEnvelope {
+  jobId: string
+  rolloutId: string
+  variantId: string
+  worker: string
+  body: unknown
+}
+
+/** The signed form of a result, as stored in the completed job's return value. */
+export function signResult(secret: string, result: ResultEnvelope): SignedJob {
+  const text = JSON.stringify(result)
+  return { envelope: text, sig: hmac(secret, text) }
+}
+
+/** A completed job's result the coordinator must not import; `message` is one line naming the job. */
+export class ResultRefusedError extends Error {
+  constructor(readonly jobId: string, why: string) {
+    super(`job ${jobId}: result not imported: ${why}`)
+    this.name = 'ResultRefusedError'
+  }
+}
+
+const NOT_SIGNED = 'it was not signed with the shared secret (redis.secret / P2ENGINE_JOB_SECRET); only a worker holding it can complete jobs'
+
+/** Verifies a completed job's return value; returns the result or throws {@link ResultRefusedError}. */
+export function verifyResult(secret: string, jobId: string, data: unknown): ResultEnvelope {
+  const signed = SignedJobSchema.safeParse(data)
+  if (!signed.success) throw new ResultRefusedError(jobId, NOT_SIGNED)
+  const want = Buffer.from(hmac(secret, signed.data.envelope), 'hex')
+  const got = Buffer.from(/^[0-9a-f]{64}$/.test(signed.data.sig) ? signed.data.sig : '', 'hex')
+  if (got.length !== want.length || !timingSafeEqual(got, want)) throw new ResultRefusedError(jobId, NOT_SIGNED)
+  let raw: unknown
+  try {
+    raw = JSON.parse(signed.data.envelope)
+  } catch {
+    throw new ResultRefusedError(jobId, 'its signed envelope is not JSON')
+  }
+  const r = raw as Partial<ResultEnvelope> | null
+  if (!r || typeof r !== 'object' || typeof r.worker !== 'string' || typeof r.rolloutId !== 'string' || typeof r.variantId !== 'string') {
+    throw new ResultRefusedError(jobId, 'its signed envelope is malformed')
+  }
+  // A signed result of another job, copied into this one, is refused too.
+  if (r.jobId !== jobId) throw new ResultRefusedError(jobId, `its signed envelope is for job ${String(r.jobId)}`)
+  return r as ResultEnvelope
+}

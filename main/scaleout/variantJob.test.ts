@@ -10,7 +10,7 @@ import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
 import { openStore } from '../storage/sqliteStore'
 import { createStackStorage } from '../storage/stacks/create'
 import { buildConfigSnapshot, materialiseSnapshot } from './configSnapshot'
-import { parseJobBody, splitJobVariantId } from './variantJob'
+import { parseJobBody, parseSharedSnapshot, splitJobVariantId } from './variantJob'
 
 const temp = () => mkdtempSync(join(tmpdir(), 'p2job-'))
 
@@ -33,6 +33,12 @@ describe('what a variant job carries', () => {
     expect(() => materialiseSnapshot(root, 'ro_1:t/v', { text: {}, base64: { '/etc/passwd': '' } })).toThrow('is not a plain relative path')
     expect(existsSync(join(root, '..', 'escape.yml'))).toBe(false)
     expect(() => parseJobBody('ro_1:t/v', { v: 1 })).toThrow(/^job ro_1:t\/v: bad body: specFile: /)
+    const body = { v: 1, specFile: 's.yml', source: {}, variant: { teamId: 't', id: 'v', index: 0 }, options: { parallel: 1, taskTimeoutMs: 1000, replay: false, strictTools: false }, ledger: { enabled: false, backend: 'embedded' }, modelMode: 'record', enqueuedAt: 1 }
+    expect(() => parseJobBody('ro_1:t/v', body)).toThrow('job ro_1:t/v: bad body: config: expected either config or configRef')
+    expect(() => parseJobBody('ro_1:t/v', { ...body, config: { text: {}, base64: {} }, configRef: 'a'.repeat(64) })).toThrow('job ro_1:t/v: bad body: config: expected either config or configRef')
+    expect(parseJobBody('ro_1:t/v', { ...body, configRef: 'a'.repeat(64) }).configRef).toBe('a'.repeat(64))
+    expect(() => parseSharedSnapshot('ro_1:t/v', 'a'.repeat(64), undefined)).toThrow('job ro_1:t/v: its config snapshot aaaaaaaaaaaa is no longer in Redis (expired)')
+    expect(() => parseSharedSnapshot('ro_1:t/v', 'a'.repeat(64), '{"text":1}')).toThrow(/^job ro_1:t\/v: bad config snapshot aaaaaaaaaaaa: text: /)
     expect(() => splitJobVariantId('ro_1:v', 'v')).toThrow('job ro_1:v: variant id "v" is not team/variant')
     expect(splitJobVariantId('ro_1:t/a/b', 't/a/b')).toEqual({ team: 't', variantId: 'a/b' })
   })

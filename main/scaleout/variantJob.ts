@@ -28,7 +28,9 @@ export const VariantJobBodySchema = z.strictObject({
   /** The coordinator's ledger switch and backend: the worker runs with the same ones. */
   ledger: z.strictObject({ enabled: z.boolean(), backend: z.enum(['embedded', 'canton']) }),
   modelMode: z.enum(['record', 'replay']),
-  config: ConfigSnapshotSchema,
+  /** The config snapshot itself, or (`configRef`) the SHA-256 of its JSON shared once per rollout (JobQueuePort.shareBlob). */
+  config: ConfigSnapshotSchema.optional(),
+  configRef: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   /** When the coordinator enqueued the job (ms): the worker reports the queue wait. */
   enqueuedAt: z.number(),
 })
@@ -53,7 +55,22 @@ const issues = (e: z.ZodError): string => e.issues.slice(0, 2).map((i) => `${i.p
 export function parseJobBody(jobId: string, body: unknown): VariantJobBody {
   const r = VariantJobBodySchema.safeParse(body)
   if (!r.success) throw new UserInputError(`job ${jobId}: bad body: ${issues(r.error)}`, 'BAD_JOB')
+  if ((r.data.config === undefined) === (r.data.configRef === undefined)) throw new UserInputError(`job ${jobId}: bad body: config: expected either config or configRef`, 'BAD_JOB')
   return r.data as unknown as VariantJobBody
+}
+
+/** A shared config snapshot (JSON text fetched by its hash), or one line naming the job and the problem. */
+export function parseSharedSnapshot(jobId: string, ref: string, text: string | undefined): ConfigSnapshot {
+  if (text === undefined) throw new UserInputError(`job ${jobId}: its config snapshot ${ref.slice(0, 12)} is no longer in Redis (expired); \`rollout resume\` on the coordinator shares it again`, 'BAD_JOB')
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    throw new UserInputError(`job ${jobId}: its config snapshot ${ref.slice(0, 12)} is not JSON`, 'BAD_JOB')
+  }
+  const r = ConfigSnapshotSchema.safeParse(raw)
+  if (!r.success) throw new UserInputError(`job ${jobId}: bad config snapshot ${ref.slice(0, 12)}: ${issues(r.error)}`, 'BAD_JOB')
+  return r.data
 }
 
 /** A worker's result body, or one line naming the job and the first problem. */

@@ -34,6 +34,7 @@ async function runWorker(ctx: CliContext, o: WorkerOpts): Promise<void> {
     store: ctx.store, home, env, logger: ctx.logging.workersLogger, concurrency: o.concurrency, modelSlots,
     ...(target.secret ? { embeddedLedger: () => composeRemoteLedger({ url: target.redis.url, secret: target.secret!, appVersion: APP_VERSION }) } : {}),
     onPhase: (jobId, phase, progress) => view.phase(jobId, phase, progress),
+    ...(queue.fetchBlob ? { fetchBlob: (h: string) => queue.fetchBlob!(h) } : {}),
   })
   let fault: string | undefined
   let stopNow = () => {}

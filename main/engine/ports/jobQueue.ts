@@ -58,6 +58,14 @@ export interface JobQueuePort {
   onStarted?(listener: (jobId: string) => void): Promise<() => void>
   /** The stored outcome of a job (for resume after a coordinator restart); undefined while pending. */
   outcome(jobId: string): Promise<{ ok: true; result: VariantJobResult } | { ok: false; error: string } | undefined>
+  /**
+   * Stores `text` once under its SHA-256 (hex, returned) for workers to fetch: what every job of a
+   * rollout shares (its config snapshot) then travels once instead of in every job. The jobs
+   * carry the hash inside their signed body, so the fetched text is checked against it. Optional.
+   */
+  shareBlob?(text: string): Promise<string>
+  /** The text shared under `sha256`, checked against it; undefined when it is gone (expired). */
+  fetchBlob?(sha256: string): Promise<string | undefined>
   /** Workers whose heartbeat is fresh, by name. */
   liveWorkers(): Promise<string[]>
   close(): Promise<void>

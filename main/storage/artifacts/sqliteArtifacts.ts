@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { UserInputError } from '../../engine/errors'
+import { cachedStatement } from '../statementCache'
 import type { ArtifactQuery, ArtifactStore, NewArtifact } from '../../engine/ports/artifacts'
 import type { PayloadStore } from '../../engine/ports/payloads'
 import {
@@ -134,7 +135,6 @@ export class SqliteArtifactStore implements ArtifactStore {
    * rollout reads each variant's usage with the same query, and compiling it again was ~5 % of the
    * rollout writer's CPU.
    */
-  private readonly queries = new LruMap<string, Statement>(64)
 
   constructor(
     private readonly store: SqliteStore,
@@ -295,9 +295,7 @@ export class SqliteArtifactStore implements ArtifactStore {
       args.push(...calls.args)
     }
     const sql = `SELECT * FROM (${arms.join(' UNION ALL ')}) ORDER BY ts DESC, step_idx DESC, ref DESC LIMIT ?`
-    let stmt = this.queries.get(sql)
-    if (!stmt) this.queries.set(sql, (stmt = this.store.db.prepare(sql)))
-    return (stmt.all(...args, limit) as HeaderRow[]).map(toHeader)
+    return (cachedStatement(this.store.db, sql).all(...args, limit) as HeaderRow[]).map(toHeader)
   }
 
   countByType(q: { sessionId?: string } = {}): { type: ArtifactType; count: number }[] {
