@@ -9,20 +9,28 @@ const FOLDERS = ['templates', 'evals']
 const TEXT_FILE = /\.(ya?ml|json|j2|md|txt)$/i
 const MAX_FILE = 1024 * 1024
 
-function walk(dir: string, out: string[]): void {
+/**
+ * Files under `dir`, depth first in name order, that `accept` takes (by name and size); hidden
+ * entries and `node_modules` are skipped. Also used for a job's config snapshot (scale-out).
+ */
+export function walkFiles(dir: string, accept: (name: string, size: number) => boolean, out: string[] = []): string[] {
   let names: string[]
   try {
     names = readdirSync(dir).sort()
   } catch {
-    return
+    return out
   }
   for (const n of names) {
+    if (n.startsWith('.') || n === 'node_modules') continue
     const p = join(dir, n)
     const st = statSync(p, { throwIfNoEntry: false })
-    if (st?.isDirectory()) walk(p, out)
-    else if (st?.isFile() && TEXT_FILE.test(n) && st.size <= MAX_FILE) out.push(p)
+    if (st?.isDirectory()) walkFiles(p, accept, out)
+    else if (st?.isFile() && accept(n, st.size)) out.push(p)
   }
+  return out
 }
+
+const configFile = (name: string, size: number): boolean => TEXT_FILE.test(name) && size <= MAX_FILE
 
 /**
  * The config files to bundle, by path relative to the config folder (`/`-separated), scrubbed
@@ -34,7 +42,7 @@ export function collectConfigFiles(configDir: string | undefined, specFiles: rea
   const root = resolve(configDir)
   const paths: string[] = []
   for (const f of TOP_FILES) paths.push(join(root, f))
-  for (const d of FOLDERS) walk(join(root, d), paths)
+  for (const d of FOLDERS) walkFiles(join(root, d), configFile, paths)
   for (const s of specFiles) paths.push(isAbsolute(s) ? s : resolve(root, s))
   const out: Record<string, string> = {}
   for (const p of [...new Set(paths)]) {

@@ -4,7 +4,7 @@ import type { ModelProvider } from '../engine/ports/model'
 import type { VariantExecutor } from '../engine/rollouts/pool'
 import { variantConversationId } from '../engine/rollouts/types'
 import type { SqliteStore } from '../storage/sqliteStore'
-import { buildVariantContext, contextKey, type VariantContext } from './variantContext'
+import { buildVariantContext, closeContexts, contextKey, type VariantContext } from './variantContext'
 import { runVariantWith } from './variantTask'
 
 export interface InThreadVariantsOptions {
@@ -94,15 +94,8 @@ export function inThreadVariants(o: InThreadVariantsOptions): { run: VariantExec
     },
     close: async () => {
       closing.abort(new Error('variant executor closed'))
-      const all = [...contexts.values()]
-      contexts.clear()
-      for (const p of all) {
-        const ctx = await p.catch(() => null)
-        if (!ctx) continue
-        ctx.engine.close()
-        await ctx.closeModels()
-        if (!o.ledger) await ctx.ledger.close()
-      }
+      // The host's ledger (o.ledger) is borrowed: it stays open.
+      await closeContexts(contexts, o.ledger)
     },
   }
 }

@@ -90,3 +90,19 @@ export async function buildVariantContext(task: Pick<VariantTask, 'configDir' | 
   })
   return { store, repo: new SqliteRolloutStore(store), config, ledger, evaluators, engine, log, specs: new Map(), bugs, kill: parts.kill, closeModels: async () => { await router?.close(); await engine.deps.tools.close() }, toolProblems }
 }
+
+/**
+ * Closes every context of an executor (engine, model clients, and the ledger unless `shared` is
+ * the one the contexts borrowed) and empties the map; a context that failed to build is skipped.
+ */
+export async function closeContexts(contexts: Map<string, Promise<VariantContext>>, shared?: unknown): Promise<void> {
+  const all = [...contexts.values()]
+  contexts.clear()
+  for (const p of all) {
+    const ctx = await p.catch(() => null)
+    if (!ctx) continue
+    ctx.engine.close()
+    await ctx.closeModels()
+    if (ctx.ledger !== shared) await ctx.ledger.close()
+  }
+}

@@ -13,7 +13,7 @@ import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
 import type { SqliteStore } from '../storage/sqliteStore'
 import { materialiseSnapshot } from '../scaleout/configSnapshot'
 import { JOB_BODY_VERSION, parseJobBody, parseSharedSnapshot, splitJobVariantId, type VariantJobBody, type VariantJobResultBody } from '../scaleout/variantJob'
-import { buildVariantContext, type VariantContext } from './variantContext'
+import { buildVariantContext, closeContexts, type VariantContext } from './variantContext'
 import { runVariantWith } from './variantTask'
 
 export interface WorkerVariantsOptions {
@@ -184,15 +184,7 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
   return {
     run,
     close: async () => {
-      const all = [...contexts.values()]
-      contexts.clear()
-      for (const p of all) {
-        const ctx = await p.catch(() => null)
-        if (!ctx) continue
-        ctx.engine.close()
-        await ctx.closeModels()
-        if (ctx.ledger !== ledgerClient) await ctx.ledger.close()
-      }
+      await closeContexts(contexts, ledgerClient)
       await ledgerClient?.close()
     },
   }

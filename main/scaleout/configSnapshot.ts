@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import { collectConfigFiles } from '../bundles/configFiles'
+import { collectConfigFiles, walkFiles } from '../bundles/configFiles'
 import { UserInputError } from '../engine/errors'
 import type { ConfigSnapshot } from './variantJob'
 
@@ -9,21 +9,6 @@ import type { ConfigSnapshot } from './variantJob'
 const CODE_FOLDERS = ['tools', 'evaluators']
 const MAX_FILE = 1024 * 1024
 
-function walk(dir: string, out: string[]): void {
-  let names: string[]
-  try {
-    names = readdirSync(dir).sort()
-  } catch {
-    return
-  }
-  for (const n of names) {
-    if (n.startsWith('.') || n === 'node_modules') continue
-    const p = join(dir, n)
-    const st = statSync(p, { throwIfNoEntry: false })
-    if (st?.isDirectory()) walk(p, out)
-    else if (st?.isFile() && st.size <= MAX_FILE) out.push(p)
-  }
-}
 
 /**
  * The config folder a remote variant needs (coordinator side): agents.yml, config.json,
@@ -37,7 +22,7 @@ export function buildConfigSnapshot(configDir: string, specFile: string, secrets
   const root = resolve(configDir)
   for (const folder of CODE_FOLDERS) {
     const files: string[] = []
-    walk(join(root, folder), files)
+    walkFiles(join(root, folder), (_name, size) => size <= MAX_FILE, files)
     for (const f of files) base64[relative(root, f).split(sep).join('/')] = readFileSync(f).toString('base64')
   }
   return { text, base64 }

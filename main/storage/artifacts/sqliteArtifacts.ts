@@ -14,7 +14,6 @@ import {
 } from '../../engine/schema/artifacts'
 import { defineJsonColumn } from '../jsonColumn'
 import type { SqliteStore } from '../sqliteStore'
-import type { Statement } from 'better-sqlite3'
 import { StateColumn } from '../stacks/stateColumn'
 import { inlinePayloads } from '../payloads/inline'
 import { LruMap } from '../../engine/runtime/lru'
