@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { LedgerClient } from '../engine/ports/ledger'
 import { noopLogger, type Logger } from '../engine/ports/logger'
 import type { ModelProvider } from '../engine/ports/model'
@@ -68,6 +69,8 @@ export function inThreadVariants(o: InThreadVariantsOptions): { run: VariantExec
   }
   // Closing stops the variants in flight (as destroying a worker pool does): they end as aborted.
   const closing = new AbortController()
+  // Each variant in flight (up to --parallel) joins it with AbortSignal.any: no listener cap.
+  setMaxListeners(0, closing.signal)
   return {
     run: async (task, signal) => {
       // One event-loop turn before each variant: offline variants (scripted model, rule-based

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { importVariantResult } from '../bundles/importVariant'
 import type { BundleHost } from '../bundles/service'
 import { messageOf } from '../engine/errors'
@@ -43,6 +44,8 @@ export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor
   const snapshots = new Map<string, { snap: ConfigSnapshot; ref: Promise<string> | undefined }>()
   const rollouts = new Map<string, RolloutRecord>()
   const closing = new AbortController()
+  // Every variant in flight (all of them, with workers) listens for the close: no listener cap.
+  setMaxListeners(0, closing.signal)
 
   const settle = async (task: Parameters<VariantExecutor>[0], s: Settled, enqueuedAt: number): Promise<{ status: 'done' | 'failed'; error?: string }> => {
     if (!s.ok) {
@@ -98,10 +101,14 @@ export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor
       // free worker any time, and the worker applies the deadline once it runs the variant.
       void signal
       const stop = closing.signal
-      const s = await Promise.race([settled, new Promise<never>((_, reject) => {
-        if (stop.aborted) reject(stop.reason)
-        stop.addEventListener('abort', () => reject(stop.reason), { once: true })
-      })])
+      let onStop = () => {}
+      const stopped = new Promise<never>((_, reject) => {
+        onStop = () => reject(stop.reason)
+        if (stop.aborted) onStop()
+        stop.addEventListener('abort', onStop, { once: true })
+      })
+      // One listener per variant in flight, removed when it settles (2,000 variants: no pile-up).
+      const s = await Promise.race([settled, stopped]).finally(() => stop.removeEventListener('abort', onStop))
       return await settle(task, s, enqueuedAt)
     } catch (err) {
       // Closed (the coordinator stops): the row stays as it is; the job runs on, a resume imports it.
