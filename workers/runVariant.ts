@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { buildVariantContext, contextKey, type VariantContext } from '../main/compose/variantContext'
+import { buildVariantContext, closeContexts, contextKey, type VariantContext } from '../main/compose/variantContext'
 import { runVariantWith } from '../main/compose/variantTask'
 import { loadHostTools } from '../main/compose/customTools'
 import type { VariantTask, VariantTaskResult } from '../main/engine/rollouts/repository'
@@ -58,17 +58,11 @@ function contextFor(task: z.infer<typeof TaskSchema>): Promise<VariantContext> {
 
 /** Closes every cached context of this thread (tests running tasks inline; pool shutdown). */
 export async function closeThreadContexts(): Promise<void> {
-  const all = [...contexts.values()]
-  contexts.clear()
-  for (const p of all) {
-    const c = await p.catch(() => null)
-    if (!c) continue
-    c.engine.close()
-    await c.engine.deps.tools.close() // this thread's MCP servers
-    await c.ledger.close()
+  // Engine, model client and this thread's MCP servers, ledger; then the thread's own connection.
+  await closeContexts(contexts, undefined, (c) => {
     c.store.close()
     c.log.info('worker context closed')
-  }
+  })
 }
 
 /**

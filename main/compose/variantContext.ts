@@ -93,9 +93,10 @@ export async function buildVariantContext(task: Pick<VariantTask, 'configDir' | 
 
 /**
  * Closes every context of an executor (engine, model clients, and the ledger unless `shared` is
- * the one the contexts borrowed) and empties the map; a context that failed to build is skipped.
+ * the one the contexts borrowed), then `after` (e.g. the context's own store), and empties the
+ * map; a context that failed to build is skipped.
  */
-export async function closeContexts(contexts: Map<string, Promise<VariantContext>>, shared?: unknown): Promise<void> {
+export async function closeContexts(contexts: Map<string, Promise<VariantContext>>, shared?: unknown, after?: (ctx: VariantContext) => void): Promise<void> {
   const all = [...contexts.values()]
   contexts.clear()
   for (const p of all) {
@@ -104,5 +105,6 @@ export async function closeContexts(contexts: Map<string, Promise<VariantContext
     ctx.engine.close()
     await ctx.closeModels()
     if (ctx.ledger !== shared) await ctx.ledger.close()
+    after?.(ctx)
   }
 }

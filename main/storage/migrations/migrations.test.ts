@@ -47,6 +47,18 @@ function checkStacksWork(file: string): void {
   }
 }
 
+/** Writes the dump `tests/fixtures/db/<name>.sql` (an older schema) into `<dir>/<as>` and returns that path. */
+function fixtureDb(dir: string, name: string, as = `${name}.db`): string {
+  const file = join(dir, as)
+  const db = new Database(file)
+  db.exec(readFileSync(join(FIXTURES, `${name}.sql`), 'utf8'))
+  db.close()
+  return file
+}
+
+/** What the build of that schema read from the fixture (tests/fixtures/db/readAll.ts, run before the next migration existed). */
+const fixtureReads = (name: string): unknown => JSON.parse(readFileSync(join(FIXTURES, `${name}.reads.json`), 'utf8'))
+
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
@@ -58,10 +70,7 @@ describe('migrations', () => {
   })
 
   it('007 moves transfers stored under wallet-creation ids to the user namespace, so `ledger init` works again', async () => {
-    const file = join(dir, 'bad.db')
-    const db = new Database(file)
-    db.exec(readFileSync(join(FIXTURES, 'v6.sql'), 'utf8'))
-    db.close()
+    const file = fixtureDb(dir, 'v6', 'bad.db')
     // What builds before v7 accepted: transfers under `init:`/`migrate:` ids (written directly,
     // since this build refuses them), one of them whose renamed id is already taken.
     const v6 = openStore(file, { migrations: MIGRATIONS.slice(0, 6) })
@@ -113,12 +122,8 @@ describe('migrations', () => {
   })
 
   it('008 keeps every read of a v7 database the same: conversations, branches, entries, artifacts, links, tags, metrics', () => {
-    const file = join(dir, 'v7.db')
-    const db = new Database(file)
-    db.exec(readFileSync(join(FIXTURES, 'v7.sql'), 'utf8'))
-    db.close()
-    // What the v7 build read from this fixture (tests/fixtures/db/readAll.ts, run before migration 008 existed).
-    const expected: unknown = JSON.parse(readFileSync(join(FIXTURES, 'v7.reads.json'), 'utf8'))
+    const file = fixtureDb(dir, 'v7')
+    const expected = fixtureReads('v7')
     const store = openStore(file)
     try {
       expect(store.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
@@ -135,12 +140,8 @@ describe('migrations', () => {
   })
 
   it('009 keeps every read of a v8 database the same, and new model calls read back as the same metrics artifacts', () => {
-    const file = join(dir, 'v8.db')
-    const db = new Database(file)
-    db.exec(readFileSync(join(FIXTURES, 'v8.sql'), 'utf8'))
-    db.close()
-    // What the v8 build read from this fixture (tests/fixtures/db/readAll.ts, run before migration 009 existed).
-    const expected: unknown = JSON.parse(readFileSync(join(FIXTURES, 'v8.reads.json'), 'utf8'))
+    const file = fixtureDb(dir, 'v8')
+    const expected = fixtureReads('v8')
     const store = openStore(file)
     try {
       expect(store.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
