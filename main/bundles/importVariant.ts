@@ -1,6 +1,7 @@
 import { payloadStoreFor } from '../compose/payloads'
 import type { VariantMetrics } from '../engine/rollouts/types'
 import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
+import type { SqliteStore } from '../storage/sqliteStore'
 import { importBundle } from './importBundle'
 import { machineId } from './machineId'
 import { readBundle } from './read'
@@ -32,9 +33,13 @@ export interface RemoteVariantResult {
  * (status, metrics, conversation, worker). A result that arrives again changes nothing: the row
  * already finished and the conversation is known by its origin. Returns whether it was new.
  */
+/** One rollout store per connection: its prepared statements serve every result, not one each. */
+const repos = new WeakMap<SqliteStore, SqliteRolloutStore>()
+
 export async function importVariantResult(host: BundleHost, r: RemoteVariantResult): Promise<boolean> {
   const content = r.bundle.length ? await readBundle(r.bundle, r.label) : null
-  const repo = new SqliteRolloutStore(host.store)
+  let repo = repos.get(host.store)
+  if (!repo) repos.set(host.store, (repo = new SqliteRolloutStore(host.store)))
   return host.store.write(() => {
     const row = repo.variant(r.rolloutId, r.team, r.variantId)
     if (row.status === 'done' || row.status === 'failed') return false

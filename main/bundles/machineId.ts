@@ -10,6 +10,15 @@ const FILE = 'machine-id'
  * else about the machine.
  */
 export function machineId(home: string): string {
+  let id = known.get(home)
+  if (!id) known.set(home, (id = readOrCreate(home)))
+  return id
+}
+
+/** Read once per home and process: a coordinator imports a result bundle per variant. */
+const known = new Map<string, string>()
+
+function readOrCreate(home: string): string {
   const file = join(home, FILE)
   try {
     const id = readFileSync(file, 'utf8').trim()
