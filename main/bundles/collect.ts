@@ -11,11 +11,11 @@ export interface BundleSelection {
   rollouts?: readonly string[]
   all?: boolean
   /**
-   * Keeps only the model recordings this returns true for (default: every recording made while
-   * the selection ran). A scale-out worker keeps those of its one variant, not of every variant
-   * that ran beside it.
+   * Exactly these recordings (default: every recording made while the selection ran). A
+   * scale-out worker knows the ones its variant made (main/compose/recordingScope.ts), not those
+   * of every variant that ran beside it.
    */
-  keepRecording?: (r: Row<'recordings'>) => boolean
+  recordings?: readonly { hash: string; ordinal: number }[]
 }
 
 /** The scope a selection names, for the manifest. */
@@ -101,12 +101,27 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
   const refs = [...new Set([...rows.artifacts.map((a) => a.ref), ...rows.entries.filter((e) => e.copied === 0).map((e) => e.ref)])]
   rows.links = inChunks(db, (m) => `SELECT child_ref, parent_ref, position FROM artifact_relations WHERE child_ref IN (${m})`, refs)
   rows.overrides = inChunks(db, (m) => `SELECT conversation_id, agent_id, doc, locked, updated_at FROM agent_overrides WHERE conversation_id IN (${m})`, ids)
-  rows.recordings = sel.keepRecording ? recordingsFor(db, rows).filter(sel.keepRecording) : recordingsFor(db, rows)
+  rows.recordings = sel.recordings ? recordingsByKey(db, sel.recordings) : recordingsFor(db, rows)
   rows.transfers = inChunks<Omit<Row<'transfers'>, 'conversation_id'> & { conversation_id: string }>(db, (m) => `SELECT tx_id, command_id, json_extract(details, '$.conversationId') AS conversation_id,
       agent_a AS from_agent, agent_b AS to_agent, json_extract(details, '$.amount') AS amount, COALESCE(json_extract(details, '$.reason'), '') AS reason, committed_at, details
     FROM ledger_transactions WHERE kind = 'transfer_executed' AND json_extract(details, '$.conversationId') IN (${m})`, ids)
   for (const t of TABLE_NAMES) (rows as Record<string, unknown[]>)[t] = sortRows(t, rows[t] as never)
   return rows
+}
+
+/** The recordings with these keys (a key named twice is read once; a missing one is skipped). */
+function recordingsByKey(db: Db, keys: readonly { hash: string; ordinal: number }[]): Row<'recordings'>[] {
+  const one = cachedStatement(db, 'SELECT hash, ordinal, model, doc, recorded_at FROM model_recordings WHERE hash = ? AND ordinal = ?')
+  const seen = new Set<string>()
+  const out: Row<'recordings'>[] = []
+  for (const k of keys) {
+    const id = `${k.ordinal}:${k.hash}`
+    if (seen.has(id)) continue
+    seen.add(id)
+    const row = one.get(k.hash, k.ordinal) as Row<'recordings'> | undefined
+    if (row) out.push(row)
+  }
+  return out
 }
 
 /**

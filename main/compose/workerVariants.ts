@@ -1,7 +1,6 @@
 import { join } from 'node:path'
 import { UserInputError } from '../engine/errors'
 import { homePaths } from '../engine/paths'
-import type { Row } from '../bundles/format'
 import { buildBundle } from '../bundles/service'
 import { noopLogger, type Logger } from '../engine/ports/logger'
 import type { JobContext, ReceivedVariantJob } from '../engine/ports/jobQueue'
@@ -13,6 +12,7 @@ import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
 import type { SqliteStore } from '../storage/sqliteStore'
 import { materialiseSnapshot } from '../scaleout/configSnapshot'
 import { JOB_BODY_VERSION, parseJobBody, parseSharedSnapshot, splitJobVariantId, type VariantJobBody, type VariantJobResultBody } from '../scaleout/variantJob'
+import { withRecordingScope } from './recordingScope'
 import { buildVariantContext, closeContexts, type VariantContext } from './variantContext'
 import { runVariantWith } from './variantTask'
 
@@ -58,24 +58,6 @@ function ensureLocalRollout(repo: SqliteRolloutStore, store: SqliteStore, rollou
     repo.addVariant(rolloutId, body.variant)
     return true
   })
-}
-
-/**
- * The model recordings of one variant among those made while it ran (variants run side by side on
- * a worker): its agents' requests carry the variant's seed (its index); its judge requests quote
- * its answer. Tool recordings are the variant's own already.
- */
-function recordingsOf(seed: number, answer: string | null): (r: Row<'recordings'>) => boolean {
-  const quoted = answer ? JSON.stringify(answer).slice(1, 161) : null
-  return (r) => {
-    if (r.hash.startsWith('tool:')) return true
-    try {
-      if ((JSON.parse(r.doc) as { request?: { seed?: unknown } }).request?.seed === seed) return true
-    } catch {
-      return true
-    }
-    return quoted !== null && r.doc.includes(quoted)
-  }
 }
 
 /**
@@ -147,8 +129,10 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     await jctx.heartbeat(10)
     const beat = setInterval(() => void jctx.heartbeat(50).catch(() => undefined), 2000)
     let outcome
+    // The recordings this variant makes, told apart from those of the variants running beside it.
+    const scoped = withRecordingScope(() => runVariantWith(ctx, task, AbortSignal.any([jctx.signal, AbortSignal.timeout(body.options.taskTimeoutMs)])))
     try {
-      outcome = await runVariantWith(ctx, task, AbortSignal.any([jctx.signal, AbortSignal.timeout(body.options.taskTimeoutMs)]))
+      outcome = await scoped.done
     } catch (err) {
       if (!jctx.signal.aborted) {
         const reason = err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError') ? `variant task stopped after ${body.options.taskTimeoutMs / 1000} s (timeout)` : null
@@ -167,8 +151,7 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     // Only the conversation (entries, artifacts, recordings): the coordinator has the config and owns the rows.
     // Stored, not deflated: a few KB in ~16 entries, where zlib's per-entry setup cost more CPU (worker and
     // coordinator) than the bytes saved in Redis.
-    const keepRecording = recordingsOf(body.variant.index, row.metrics?.answer ?? null)
-    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config: { ...ctx.config, configDir: '' }, env }, { conversations: [conversationId], keepRecording }, 0) : null
+    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config: { ...ctx.config, configDir: '' }, env }, { conversations: [conversationId], recordings: scoped.keys }, 0) : null
     return {
       v: JOB_BODY_VERSION,
       status: row.status === 'done' ? 'done' : 'failed',

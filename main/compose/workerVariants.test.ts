@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { readBundle } from '../bundles/read'
+import { loadConfig } from '../engine/config/load'
+import { EvaluatorRegistry } from '../engine/evals/registry'
+import { SHIPPED_CONFIG } from '../engine/config/testDirs'
+import { loadRolloutSpec } from '../engine/rollouts/spec'
+import { builtinRegistry } from '../engine/tools/builtins'
+import { buildConfigSnapshot } from '../scaleout/configSnapshot'
+import { JOB_BODY_VERSION, jobVariantId, type VariantJobBody } from '../scaleout/variantJob'
+import { openStore } from '../storage/sqliteStore'
+import { workerVariants } from './workerVariants'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+describe('a worker running variants side by side', () => {
+  it("bundles each variant with exactly the model recordings it made, none of its neighbours'", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'p2e-wv-'))
+    dirs.push(home)
+    const store = openStore(join(home, 'p2engine.db'))
+    const env = { OPENAI_API_KEY: '', LEDGER_ENABLED: 'false' }
+    const worker = workerVariants({ store, home, env, concurrency: 4 })
+    const file = join(SHIPPED_CONFIG, 'rollout_joke.yml')
+    const spec = loadRolloutSpec(file, { configDir: SHIPPED_CONFIG, agents: loadConfig({ configDir: SHIPPED_CONFIG, env: {}, dotenvPath: null }).agents.map((a) => a.id), evaluators: new EvaluatorRegistry(), tools: builtinRegistry().names(), strictTools: false })
+    const config = buildConfigSnapshot(SHIPPED_CONFIG, file, [])
+    const ctx = { heartbeat: async () => {}, signal: new AbortController().signal }
+    try {
+      const variants = spec.variants.slice(0, 4)
+      const results = await Promise.all(variants.map((variant) => {
+        const body: VariantJobBody = {
+          v: JOB_BODY_VERSION, specFile: file, source: spec.source, variant, config, modelMode: 'record', enqueuedAt: Date.now(),
+          options: { parallel: 4, strictTools: false, replay: false, taskTimeoutMs: 30_000 }, ledger: { enabled: false, backend: 'embedded' },
+        }
+        const variantId = jobVariantId(variant.teamId, variant.id)
+        return worker.run({ jobId: `ro_side:${variantId}`, rolloutId: 'ro_side', variantId, body, attempt: 1, appVersion: '0' }, ctx)
+      }))
+      expect(results.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done'])
+      const keysOf = async (b: string) => (await readBundle(Buffer.from(b, 'base64'), 'result')).rows.recordings.map((r) => `${r.hash}#${r.ordinal}`)
+      const perVariant = await Promise.all(results.map((r) => keysOf(r.bundle)))
+      // Each variant asked the agent and the judge: its own two exchanges, told apart although they ran at once.
+      for (const keys of perVariant) expect(keys).toHaveLength(2)
+      const all = (store.db.prepare("SELECT hash || '#' || ordinal FROM model_recordings").pluck().all() as string[]).sort()
+      expect(perVariant.flat().sort()).toEqual(all)
+    } finally {
+      await worker.close()
+      store.close()
+    }
+  })
+})
