@@ -37,9 +37,9 @@ function inChunks<T>(db: Db, sql: (marks: string) => string, ids: readonly strin
 }
 
 function resolveConversations(db: Db, wanted: readonly string[]): string[] {
-  const find = db.prepare('SELECT id FROM conversations WHERE id = ? OR name = ?').pluck()
+  const find = cachedStatement(db, 'SELECT id FROM conversations WHERE id = ? OR name = ?')
   return wanted.map((w) => {
-    const id = find.get(w, w) as string | undefined
+    const id = (find.get(w, w) as { id: string } | undefined)?.id
     if (id) return id
     const known = (db.prepare('SELECT name FROM conversations ORDER BY created_at DESC LIMIT 5').pluck().all() as string[]).join(', ')
     throw new UserInputError(`--conversation: no conversation named or with id "${w}"${known ? `; recent: ${known}` : ' (there are none)'}`, 'CONVERSATION_NOT_FOUND')

@@ -37,6 +37,15 @@ function redisFileSecrets(config: Pick<LoadedConfig, 'files'> | undefined): stri
 
 /** Replaces every known secret value (and its JSON-escaped form) in entry text. */
 export function valueScrubber(secrets: readonly string[]): (text: string) => string {
+  // The same secrets build the same scrubber (a worker bundles every variant with its one config).
+  const key = secrets.join('\0')
+  if (lastScrubber?.key !== key) lastScrubber = { key, scrub: buildScrubber(secrets) }
+  return lastScrubber.scrub
+}
+
+let lastScrubber: { key: string; scrub: (text: string) => string } | undefined
+
+function buildScrubber(secrets: readonly string[]): (text: string) => string {
   const values = [...new Set(secrets.filter((s) => s.length >= 6).flatMap((s) => [s, JSON.stringify(s).slice(1, -1), JSON.stringify(JSON.stringify(s).slice(1, -1)).slice(1, -1)]))]
     .sort((a, b) => b.length - a.length)
   if (values.length === 0) return (t) => t

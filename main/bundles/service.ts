@@ -28,6 +28,8 @@ export interface BundleHost {
   now?: () => number
   /** This home's payload store (ARTIFACT_DRIVER); default: the one `config.settings` and `env` pick. */
   payloads?: PayloadStore
+  /** The secrets to scrub, when known already (`bundleSecrets(config, env)`; a worker bundles every job with the same ones). */
+  secrets?: readonly string[]
 }
 
 /** The host's payload store: given, else the one of its settings (inline when there are none). */
@@ -48,7 +50,7 @@ export interface BuiltBundle {
 export async function buildBundle(host: BundleHost, sel: BundleSelection, compressionLevel?: number): Promise<BuiltBundle> {
   const payloads = payloadsOf(host)
   const rows = collectRows(host.store.db, sel, (stored) => payloads.get(stored))
-  const secrets = bundleSecrets(host.config, host.env ?? {})
+  const secrets = host.secrets ?? bundleSecrets(host.config, host.env ?? {})
   const configFiles = collectConfigFiles(host.config?.configDir, rows.rollouts.map((r) => r.spec_file), secrets)
   const entries = entryBuffers(rows, configFiles, valueScrubber(secrets))
   const manifest: BundleManifest = {

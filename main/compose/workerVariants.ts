@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { UserInputError } from '../engine/errors'
 import { homePaths } from '../engine/paths'
+import { bundleSecrets } from '../bundles/secrets'
 import { buildBundle } from '../bundles/service'
 import { noopLogger, type Logger } from '../engine/ports/logger'
 import type { JobContext, ReceivedVariantJob } from '../engine/ports/jobQueue'
@@ -71,6 +72,8 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
   const log = o.logger ?? noopLogger
   const repo = new SqliteRolloutStore(o.store)
   const contexts = new Map<string, Promise<VariantContext>>()
+  /** The secrets a context's bundles are scrubbed of: its config, `.env` and environment (read once, not per job). */
+  const secretsOf = new WeakMap<VariantContext, string[]>()
   const dbPath = homePaths(o.home).database
   let ledger: Promise<LedgerClient> | undefined
   let ledgerClient: LedgerClient | undefined
@@ -151,7 +154,10 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     // Only the conversation (entries, artifacts, recordings): the coordinator has the config and owns the rows.
     // Stored, not deflated: a few KB in ~16 entries, where zlib's per-entry setup cost more CPU (worker and
     // coordinator) than the bytes saved in Redis.
-    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config: { ...ctx.config, configDir: '' }, env }, { conversations: [conversationId], recordings: scoped.keys }, 0) : null
+    const config = { ...ctx.config, configDir: '' }
+    let secrets = secretsOf.get(ctx)
+    if (!secrets) secretsOf.set(ctx, (secrets = bundleSecrets(config, env)))
+    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config, env, secrets }, { conversations: [conversationId], recordings: scoped.keys }, 0) : null
     return {
       v: JOB_BODY_VERSION,
       status: row.status === 'done' ? 'done' : 'failed',

@@ -212,6 +212,9 @@ export class RedisSlots implements ConcurrencyPort {
   }
 
   succeeded(provider: string, max: number): void {
+    // At the full limit a success changes nothing (the state key, once expired, reads as the full
+    // limit too): no round trip. Below it, successes count toward the additive increase.
+    if ((this.waiters.get(provider)?.seen.limit ?? 0) >= max) return
     this.outcome(provider, max, 'ok')
   }
 

@@ -54,4 +54,6 @@ export interface ArtifactStore {
   diff(ref1: string, ref2: string): string
   /** How many artifacts of each type are stored (of one conversation when given); absent types are left out. */
   countByType(q?: { sessionId?: string }): { type: ArtifactType; count: number }[]
+  /** The role and payload of every `metrics` artifact of a conversation (model and judge calls), in no particular order. */
+  metricPayloads(sessionId: string): { role: string; payload: unknown }[]
 }

@@ -82,10 +82,10 @@ const emptyUsage = (): Usage => ({ calls: 0, promptTokens: 0, completionTokens: 
 /** Model usage of a conversation by metrics role: `model_call` (every agent) and `judge_call`. */
 export function conversationUsage(artifacts: ArtifactStore, conversationId: string): { model: Usage; judge: Usage } {
   const out = { model: emptyUsage(), judge: emptyUsage() }
-  for (const h of artifacts.query({ sessionId: conversationId, type: 'metrics', limit: 10_000 })) {
-    const u = h.role === 'judge_call' ? out.judge : h.role === 'model_call' ? out.model : null
+  for (const m of artifacts.metricPayloads(conversationId)) {
+    const u = m.role === 'judge_call' ? out.judge : m.role === 'model_call' ? out.model : null
     if (!u) continue
-    const p = artifacts.get(h.ref).payload as { promptTokens?: number; completionTokens?: number; costUsd?: number | null; latencyMs?: number; offline?: boolean }
+    const p = m.payload as { promptTokens?: number; completionTokens?: number; costUsd?: number | null; latencyMs?: number; offline?: boolean }
     u.calls++
     u.promptTokens += p.promptTokens ?? 0
     u.completionTokens += p.completionTokens ?? 0

@@ -132,3 +132,21 @@ describe('artifacts', () => {
     )
   })
 })
+
+describe('metric payloads of a conversation', () => {
+  it("returns the model calls kept in stack rows and the judges' metrics artifacts, of that conversation only", () => {
+    stacks.push(conv, A, [{ kind: 'user_message', text: 'hi' }])
+    stacks.push(conv, A, [{ kind: 'assistant_message', content: 'hello' }], { modelCall: { payload: { promptTokens: 5, completionTokens: 2 }, tags: ['model_call'] } })
+    artifacts.record({ type: 'metrics', role: 'judge_call', sessionId: conv, agentId: A, branchId: asBranchId('main'), payload: { promptTokens: 7, completionTokens: 1 } })
+    artifacts.record({ type: 'metrics', role: 'note', sessionId: conv, agentId: A, branchId: asBranchId('main'), payload: 'plain words', mime: 'text/plain' })
+    const other = stacks.createConversation({ name: 'other', rootAgent: A, id: 'chat_2' }).id
+    stacks.push(other, A, [{ kind: 'assistant_message', content: 'x' }], { modelCall: { payload: { promptTokens: 99 }, tags: ['model_call'] } })
+    const sorted = artifacts.metricPayloads(conv).sort((a, b) => a.role.localeCompare(b.role))
+    expect(sorted).toEqual([
+      { role: 'judge_call', payload: { promptTokens: 7, completionTokens: 1 } },
+      { role: 'model_call', payload: { promptTokens: 5, completionTokens: 2 } },
+      { role: 'note', payload: 'plain words' },
+    ])
+    expect(artifacts.metricPayloads(other)).toEqual([{ role: 'model_call', payload: { promptTokens: 99 } }])
+  })
+})

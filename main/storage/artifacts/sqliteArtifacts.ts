@@ -297,6 +297,19 @@ export class SqliteArtifactStore implements ArtifactStore {
     return (cachedStatement(this.store.db, sql).all(...args, limit) as HeaderRow[]).map(toHeader)
   }
 
+  metricPayloads(sessionId: string): { role: string; payload: unknown }[] {
+    // `+type`: the session index, not the partial type index (every conversation's metrics).
+    const rows = cachedStatement(
+      this.store.db,
+      `SELECT role, mime, body FROM artifacts WHERE session_id = ? AND +type = 'metrics'
+       UNION ALL SELECT 'model_call', 'application/json', call_body FROM stack_entries WHERE conversation_id = ? AND copied = 0 AND call_ref IS NOT NULL`,
+    ).all(sessionId, sessionId) as { role: string; mime: string; body: string }[]
+    return rows.map((r) => {
+      const body = this.payloads.get(r.body)
+      return { role: r.role, payload: r.mime === 'text/plain' ? body : (JSON.parse(body) as unknown) }
+    })
+  }
+
   countByType(q: { sessionId?: string } = {}): { type: ArtifactType; count: number }[] {
     const by = q.sessionId !== undefined
     const records = this.store.db
