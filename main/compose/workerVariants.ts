@@ -11,6 +11,7 @@ import type { VariantTask } from '../engine/rollouts/repository'
 import { variantConversationId } from '../engine/rollouts/types'
 import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
 import type { SqliteStore } from '../storage/sqliteStore'
+import { cachedStatement } from '../storage/statementCache'
 import { materialiseSnapshot } from '../scaleout/configSnapshot'
 import { JOB_BODY_VERSION, parseJobBody, parseSharedSnapshot, splitJobVariantId, type VariantJobBody, type VariantJobResultBody } from '../scaleout/variantJob'
 import { withRecordingScope } from './recordingScope'
@@ -45,19 +46,18 @@ export interface WorkerVariantsOptions {
 }
 
 /**
- * What the job's variant needs locally: its rollout row holding the variants this worker got.
- * Returns whether the variant was added to an existing local rollout.
+ * What the job's variant needs locally: a rollout row with the coordinator's id (its spec lists
+ * the first variant this worker got) and a row for this variant.
  */
-function ensureLocalRollout(repo: SqliteRolloutStore, store: SqliteStore, rolloutId: string, body: VariantJobBody): boolean {
+function ensureLocalRollout(repo: SqliteRolloutStore, store: SqliteStore, rolloutId: string, body: VariantJobBody): void {
   const spec = { source: body.source, variants: [body.variant], options: { ...body.options, ...(body.ledger.enabled ? {} : { ledgerEnabled: false }) } }
-  return store.write(() => {
-    if (!store.db.prepare('SELECT 1 FROM rollouts WHERE id = ?').pluck().get(rolloutId)) {
+  store.write(() => {
+    if (!cachedStatement(store.db, 'SELECT 1 FROM rollouts WHERE id = ?').get(rolloutId)) {
       repo.create({ id: rolloutId, specFile: body.specFile, spec, ledgerBefore: null })
-      return false
+      return
     }
-    if (store.db.prepare('SELECT 1 FROM rollout_variants WHERE rollout_id = ? AND team = ? AND variant_id = ?').pluck().get(rolloutId, body.variant.teamId, body.variant.id)) return false
-    repo.addVariant(rolloutId, body.variant)
-    return true
+    if (cachedStatement(store.db, 'SELECT 1 FROM rollout_variants WHERE rollout_id = ? AND team = ? AND variant_id = ?').get(rolloutId, body.variant.teamId, body.variant.id)) return
+    repo.addVariantRow(rolloutId, body.variant)
   })
 }
 
@@ -119,11 +119,12 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     o.onPhase?.(job.jobId, 'config', 5)
     const configDir = await configDirFor(job, body)
     const env = { ...o.env, P2ENGINE_HOME: o.home, LEDGER_ENABLED: String(body.ledger.enabled), LEDGER_BACKEND: body.ledger.backend }
-    const added = ensureLocalRollout(repo, o.store, job.rolloutId, body)
+    ensureLocalRollout(repo, o.store, job.rolloutId, body)
     const ctx = await contextFor(configDir, env, body)
-    // The context's decoded copy of the local spec gains the variant too (no re-decode per job).
+    // The variants this worker runs are known from their jobs: the local spec lists only the first.
     const known = ctx.specs.get(job.rolloutId)
-    if (added && known && !known.some((v) => v.teamId === team && v.id === variantId)) known.push(body.variant)
+    if (!known) ctx.specs.set(job.rolloutId, [body.variant])
+    else if (!known.some((v) => v.teamId === team && v.id === variantId)) known.push(body.variant)
     const task: VariantTask = {
       dbPath, configDir, env, rolloutId: job.rolloutId, team, variantId, modelMode: body.modelMode,
       ...(body.options.samples ? { samples: body.options.samples } : {}),
@@ -150,7 +151,7 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     await jctx.heartbeat(90)
     const row = repo.variant(job.rolloutId, team, variantId)
     const conversationId = row.conversationId ?? variantConversationId(job.rolloutId, team, variantId)
-    const hasConversation = o.store.db.prepare('SELECT 1 FROM conversations WHERE id = ?').pluck().get(conversationId) !== undefined
+    const hasConversation = cachedStatement(o.store.db, 'SELECT 1 FROM conversations WHERE id = ?').get(conversationId) !== undefined
     // Only the conversation (entries, artifacts, recordings): the coordinator has the config and owns the rows.
     // Stored, not deflated: a few KB in ~16 entries, where zlib's per-entry setup cost more CPU (worker and
     // coordinator) than the bytes saved in Redis.

@@ -57,14 +57,15 @@ export class SqliteRolloutStore {
    * A scale-out worker's local rollout grows this way as it gets more variants of the same rollout.
    * @throws UserInputError when the rollout does not exist.
    */
-  addVariant(rolloutId: string, v: StoredRolloutSpec['variants'][number]): void {
-    this.store.write(() => {
-      // Appended in SQL: no decode and re-encode of a spec that grows with every variant.
-      const changed = this.sql("UPDATE rollouts SET spec = json_insert(spec, '$.variants[#]', json(?)) WHERE id = ?").run(JSON.stringify(v), rolloutId).changes
-      if (!changed) this.get(rolloutId)
-      this.sql('INSERT INTO rollout_variants (rollout_id, team, variant_id, position, status, overrides) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(rolloutId, v.teamId, v.id, v.index, 'queued', OverridesColumn.encode({ values: v.overrides }))
-    })
+  /**
+   * Adds a queued row for `v` to a rollout whose spec does not list it (a scale-out worker's local
+   * rollout gains the variants its jobs bring). The spec is left as it is: rewriting a spec that
+   * grows with every variant cost a worker O(variants) bytes per job; the worker keeps the variants
+   * it runs in its context.
+   */
+  addVariantRow(rolloutId: string, v: StoredRolloutSpec['variants'][number]): void {
+    this.sql('INSERT INTO rollout_variants (rollout_id, team, variant_id, position, status, overrides) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(rolloutId, v.teamId, v.id, v.index, 'queued', OverridesColumn.encode({ values: v.overrides }))
   }
 
   /**
