@@ -4,6 +4,7 @@ import { newArtifactRef } from '../storage/artifacts/ids'
 import type { SqliteStore } from '../storage/sqliteStore'
 import type { PayloadStore } from '../engine/ports/payloads'
 import { looksLikePointer } from '../storage/payloads/pointer'
+import { cachedStatement } from '../storage/statementCache'
 import type { BundleContent, Row } from './format'
 
 /** What happened to one bundled conversation or rollout. */
@@ -67,11 +68,17 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   const at = (o.now ?? Date.now)()
   const written: Record<string, number> = {}
   const count = (t: string, n: number) => (written[t] = (written[t] ?? 0) + n)
-  const origin = db.prepare('SELECT local_id FROM bundle_origins WHERE source_machine = ? AND kind = ? AND source_id = ?').pluck()
-  const convExists = db.prepare('SELECT 1 FROM conversations WHERE id = ?').pluck()
-  const nameTaken = db.prepare('SELECT 1 FROM conversations WHERE name = ?').pluck()
-  const rolloutExists = db.prepare('SELECT 1 FROM rollouts WHERE id = ?').pluck()
-  const refTaken = db.prepare('SELECT EXISTS (SELECT 1 FROM artifacts WHERE ref = ?) OR EXISTS (SELECT 1 FROM stack_entries WHERE ref = ?)').pluck()
+  // Cached per connection (a coordinator imports every remote variant's result) and read as
+  // rows, not plucked: a cached statement's mode is shared with every other user of its SQL.
+  const one = (sql: string) => {
+    const st = cachedStatement(db, sql)
+    return { get: (...args: unknown[]): unknown => { const row = st.get(...args) as Record<string, unknown> | undefined; return row && Object.values(row)[0] } }
+  }
+  const origin = one('SELECT local_id FROM bundle_origins WHERE source_machine = ? AND kind = ? AND source_id = ?')
+  const convExists = one('SELECT 1 FROM conversations WHERE id = ?')
+  const nameTaken = one('SELECT 1 FROM conversations WHERE name = ?')
+  const rolloutExists = one('SELECT 1 FROM rollouts WHERE id = ?')
+  const refTaken = one('SELECT EXISTS (SELECT 1 FROM artifacts WHERE ref = ?) OR EXISTS (SELECT 1 FROM stack_entries WHERE ref = ?)')
   const items: ImportedItem[] = []
   const idMap = new Map<string, string>()
   const localConv = new Map<string, string>()
@@ -124,7 +131,7 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   // A payload column goes through this home's driver (s3: large ones to the bucket, a pointer in the row).
   const payload = (text: string) => (o.payloads && !looksLikePointer(text) ? o.payloads.put(text) : text)
 
-  const ins = (sql: string) => db.prepare(sql)
+  const ins = (sql: string) => cachedStatement(db, sql)
   const insConv = ins('INSERT INTO conversations (id, name, root_agent, created_at, metadata) VALUES (?, ?, ?, ?, ?)')
   const insBranch = ins('INSERT INTO stack_branches (conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
   const insCurrent = ins('INSERT INTO stack_current (conversation_id, agent_id, branch_id) VALUES (?, ?, ?)')
