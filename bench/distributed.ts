@@ -33,6 +33,8 @@ const VARIANTS = 200
 const PER_WORKER = 16
 /** Single-variant rollouts run one after another to measure the queue's overhead without a burst. */
 const SINGLES = 15
+/** Variants each process runs before the measured run (the spec generator makes at most 400). */
+const WARM_PER_PROCESS = 100
 const SECRET = 'bench-coordinator-and-workers'
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 
@@ -110,7 +112,7 @@ export async function benchDistributed(): Promise<BenchRow[]> {
       // Local run with the same total concurrency: warm-up, then the measured run.
       const local = coordinator(dir, `local-${n}`, env)
       const pool = inThreadVariants({ store: local.store, parallel: total, groupCommit: true })
-      await local.run(pool.run, total, total)
+      await local.run(pool.run, WARM_PER_PROCESS, total)
       const localMs = await local.run(pool.run, VARIANTS, total)
       await pool.close()
       local.store.close()
@@ -126,8 +128,10 @@ export async function benchDistributed(): Promise<BenchRow[]> {
         queue, host: { store: c.store, home: dir, config: c.config, env }, snapshot: (r) => buildConfigSnapshot(CONFIG, r.specFile, []),
         ledger: { enabled: false, backend: 'embedded' }, modelMode: 'record', onTiming: (t) => timings.push(t),
       })
-      // Warm every worker's engine context (config snapshot, HTTP keep-alive), then measure.
-      await c.run(exec.run, total * 2, total, Number.MAX_SAFE_INTEGER)
+      // Warm every worker (engine context, config snapshot, HTTP keep-alive, and V8's optimised code:
+      // long-running workers run warm, and 32 variants per process left 4 workers' CPU per variant
+      // at 1.7× a warm one), then measure.
+      await c.run(exec.run, WARM_PER_PROCESS * n, total, Number.MAX_SAFE_INTEGER)
       timings.length = 0
       const cpu0 = [ownCpuMs(), ...workers.slice(0, n).map((w) => childCpuMs(w.pid))]
       const ms = await c.run(exec.run, VARIANTS, total, Number.MAX_SAFE_INTEGER)
