@@ -10,12 +10,6 @@ export interface BundleSelection {
   conversations?: readonly string[]
   rollouts?: readonly string[]
   all?: boolean
-  /**
-   * Exactly these recordings (default: every recording made while the selection ran). A
-   * scale-out worker knows the ones its variant made (main/compose/recordingScope.ts), not those
-   * of every variant that ran beside it.
-   */
-  recordings?: readonly { hash: string; ordinal: number }[]
 }
 
 /** The scope a selection names, for the manifest. */
@@ -101,7 +95,7 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
   const refs = [...new Set([...rows.artifacts.map((a) => a.ref), ...rows.entries.filter((e) => e.copied === 0).map((e) => e.ref)])]
   rows.links = inChunks(db, (m) => `SELECT child_ref, parent_ref, position FROM artifact_relations WHERE child_ref IN (${m})`, refs)
   rows.overrides = inChunks(db, (m) => `SELECT conversation_id, agent_id, doc, locked, updated_at FROM agent_overrides WHERE conversation_id IN (${m})`, ids)
-  rows.recordings = sel.recordings ? recordingsByKey(db, sel.recordings) : recordingsFor(db, rows)
+  rows.recordings = recordingsFor(db, rows)
   rows.transfers = inChunks<Omit<Row<'transfers'>, 'conversation_id'> & { conversation_id: string }>(db, (m) => `SELECT tx_id, command_id, json_extract(details, '$.conversationId') AS conversation_id,
       agent_a AS from_agent, agent_b AS to_agent, json_extract(details, '$.amount') AS amount, COALESCE(json_extract(details, '$.reason'), '') AS reason, committed_at, details
     FROM ledger_transactions WHERE kind = 'transfer_executed' AND json_extract(details, '$.conversationId') IN (${m})`, ids)
@@ -109,27 +103,16 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
   return rows
 }
 
-/** The recordings with these keys (a key named twice is read once; a missing one is skipped). */
-function recordingsByKey(db: Db, keys: readonly { hash: string; ordinal: number }[]): Row<'recordings'>[] {
-  const one = cachedStatement(db, 'SELECT hash, ordinal, model, doc, recorded_at FROM model_recordings WHERE hash = ? AND ordinal = ?')
-  const seen = new Set<string>()
-  const out: Row<'recordings'>[] = []
-  for (const k of keys) {
-    const id = `${k.ordinal}:${k.hash}`
-    if (seen.has(id)) continue
-    seen.add(id)
-    const row = one.get(k.hash, k.ordinal) as Row<'recordings'> | undefined
-    if (row) out.push(row)
-  }
-  return out
-}
-
 /**
- * The recordings a replay of these conversations and rollouts needs: every tool outcome recorded
- * for their tool calls, and every model exchange recorded while they ran (from creation to their
- * last entry or artifact; a rollout to its end), with all occurrences of each request hash.
+ * The recordings a replay of these conversations and rollouts needs: every request hash recorded
+ * for them (recordings name their conversation since schema v12) or, for rows recorded before that
+ * (no conversation), recorded while they ran (from creation to their last entry or artifact; a
+ * rollout to its end), and the tool outcomes of their tool calls; with all occurrences of each hash
+ * (a replay numbers identical requests from the first).
  */
 function recordingsFor(db: Db, rows: Rows): Row<'recordings'>[] {
+  const hashes = new Set<string>()
+  for (const h of inChunks<{ hash: string }>(db, (m) => `SELECT DISTINCT hash FROM model_recordings WHERE conversation_id IN (${m})`, rows.conversations.map((c) => c.id))) hashes.add(h.hash)
   const windows: [number, number][] = []
   const last = new Map<string, number>()
   const bump = (id: string, ts: number) => last.set(id, Math.max(last.get(id) ?? 0, ts))
@@ -137,9 +120,8 @@ function recordingsFor(db: Db, rows: Rows): Row<'recordings'>[] {
   for (const a of rows.artifacts) bump(a.session_id, a.ts)
   for (const c of rows.conversations) windows.push([c.created_at, Math.max(c.created_at, last.get(c.id) ?? c.created_at)])
   for (const r of rows.rollouts) windows.push([r.created_at, r.finished_at ?? Math.max(r.created_at, ...rows.variants.filter((v) => v.rollout_id === r.id).map((v) => v.finished_at ?? 0))])
-  const hashes = new Set<string>()
-  const inWindow = db.prepare("SELECT DISTINCT hash FROM model_recordings WHERE recorded_at >= ? AND recorded_at <= ? AND hash NOT LIKE 'tool:%'").pluck()
-  for (const [from, to] of windows) for (const h of inWindow.all(iso(from - 1000), iso(to + 1000)) as string[]) hashes.add(h)
+  const untagged = cachedStatement(db, "SELECT DISTINCT hash FROM model_recordings WHERE conversation_id IS NULL AND recorded_at >= ? AND recorded_at <= ? AND hash NOT LIKE 'tool:%'")
+  for (const [from, to] of windows) for (const h of untagged.all(iso(from - 1000), iso(to + 1000)) as { hash: string }[]) hashes.add(h.hash)
   for (const e of rows.entries) {
     if (e.kind !== 'tool_call') continue
     const s = JSON.parse(e.state) as { name?: string; arguments?: unknown }

@@ -16,7 +16,6 @@ import { ToolRecorder } from '../engine/tools/recorder'
 import type { ToolProblem } from '../engine/tools/registry'
 import { mergeToolSources, type ToolSourceLoad } from '../engine/tools/sources'
 import { mcpToolSource } from './mcp'
-import { scopedRecordings, scopedToolRecordings } from './recordingScope'
 import { SqliteDedupSeenSet, SqliteOverrideStore, SqliteRecordingStore, SqliteToolCache, SqliteToolRecordingStore } from '../storage/runtime/sqliteRuntimeStores'
 import type { SqliteStore } from '../storage/sqliteStore'
 import { GroupCommit } from '../storage/groupCommit'
@@ -84,7 +83,7 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
   const router = o.router ?? new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
   const limited = o.model ?? new LimitedProvider(router, limitsWithFloor(settings.llm.concurrency, o.modelConcurrencyFloor), o.modelSlots)
   const inner = o.streamTokens === false ? unstreamed(limited) : limited
-  const recording = new RecordingProvider(o.modelMode === 'replay' ? null : inner, scopedRecordings(new SqliteRecordingStore(o.store)), o.modelMode ?? 'record')
+  const recording = new RecordingProvider(o.modelMode === 'replay' ? null : inner, new SqliteRecordingStore(o.store), o.modelMode ?? 'record')
   const models = o.logger ? loggedModel(recording, log.child({ component: 'model' })) : recording
   const ledger = o.ledger && o.logger ? loggedLedger(o.ledger, log.child({ component: 'ledger' })) : o.ledger
   // LEDGER_ENABLED=false: no wallet tools for any agent and no ledger in the runtime.
@@ -112,7 +111,7 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
     },
     cache: new SqliteToolCache(o.store),
     dedupSeen: new SqliteDedupSeenSet(o.store),
-    toolRecorder: new ToolRecorder(scopedToolRecordings(new SqliteToolRecordingStore(o.store)), o.modelMode ?? 'record'),
+    toolRecorder: new ToolRecorder(new SqliteToolRecordingStore(o.store), o.modelMode ?? 'record'),
     transaction: (fn) => o.store.write(fn),
     // One commit per event-loop turn for every step that ran in it (see storage/groupCommit.ts); on by default.
     ...(o.groupCommit !== false ? { groupCommit: new GroupCommit(o.store) } : {}),

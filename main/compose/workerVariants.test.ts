@@ -19,7 +19,7 @@ afterEach(() => {
 })
 
 describe('a worker running variants side by side', () => {
-  it("bundles each variant with exactly the model recordings it made, none of its neighbours'", async () => {
+  it("records each variant's model calls under its conversation and bundles those, none of its neighbours' requests", async () => {
     const home = mkdtempSync(join(tmpdir(), 'p2e-wv-'))
     dirs.push(home)
     const store = openStore(join(home, 'p2engine.db'))
@@ -40,12 +40,18 @@ describe('a worker running variants side by side', () => {
         return worker.run({ jobId: `ro_side:${variantId}`, rolloutId: 'ro_side', variantId, body, attempt: 1, appVersion: '0' }, ctx)
       }))
       expect(results.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done'])
-      const keysOf = async (b: string) => (await readBundle(Buffer.from(b, 'base64'), 'result')).rows.recordings.map((r) => `${r.hash}#${r.ordinal}`)
-      const perVariant = await Promise.all(results.map((r) => keysOf(r.bundle)))
-      // Each variant asked the agent and the judge: its own two exchanges, told apart although they ran at once.
-      for (const keys of perVariant) expect(keys).toHaveLength(2)
-      const all = (store.db.prepare("SELECT hash || '#' || ordinal FROM model_recordings").pluck().all() as string[]).sort()
-      expect(perVariant.flat().sort()).toEqual(all)
+      const recordingsOf = async (b: string) => (await readBundle(Buffer.from(b, 'base64'), 'result')).rows.recordings.map((r) => `${r.hash}#${r.ordinal}`).sort()
+      const tagged = (cid: string) => (store.db.prepare("SELECT hash || '#' || ordinal FROM model_recordings WHERE conversation_id = ? ORDER BY 1").pluck().all(cid) as string[])
+      const hashesOf = (keys: string[]) => new Set(keys.map((k) => k.split('#')[0]))
+      for (const r of results) {
+        const own = tagged(r.conversationId!)
+        // The variant asked its agent and its judge: both exchanges are recorded under its conversation.
+        expect(own).toHaveLength(2)
+        const bundled = await recordingsOf(r.bundle)
+        expect(bundled).toEqual(expect.arrayContaining(own))
+        // Nothing of a neighbour's requests: only other occurrences of the same requests (a replay numbers them from the first).
+        expect(hashesOf(bundled)).toEqual(hashesOf(own))
+      }
     } finally {
       await worker.close()
       store.close()

@@ -14,7 +14,6 @@ import type { SqliteStore } from '../storage/sqliteStore'
 import { cachedStatement } from '../storage/statementCache'
 import { materialiseSnapshot } from '../scaleout/configSnapshot'
 import { JOB_BODY_VERSION, parseJobBody, parseSharedSnapshot, splitJobVariantId, type VariantJobBody, type VariantJobResultBody } from '../scaleout/variantJob'
-import { withRecordingScope } from './recordingScope'
 import { buildVariantContext, closeContexts, type VariantContext } from './variantContext'
 import { runVariantWith } from './variantTask'
 
@@ -133,10 +132,8 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     await jctx.heartbeat(10)
     const beat = setInterval(() => void jctx.heartbeat(50).catch(() => undefined), 2000)
     let outcome
-    // The recordings this variant makes, told apart from those of the variants running beside it.
-    const scoped = withRecordingScope(() => runVariantWith(ctx, task, AbortSignal.any([jctx.signal, AbortSignal.timeout(body.options.taskTimeoutMs)])))
     try {
-      outcome = await scoped.done
+      outcome = await runVariantWith(ctx, task, AbortSignal.any([jctx.signal, AbortSignal.timeout(body.options.taskTimeoutMs)]))
     } catch (err) {
       if (!jctx.signal.aborted) {
         const reason = err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError') ? `variant task stopped after ${body.options.taskTimeoutMs / 1000} s (timeout)` : null
@@ -158,7 +155,7 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     const config = { ...ctx.config, configDir: '' }
     let secrets = secretsOf.get(ctx)
     if (!secrets) secretsOf.set(ctx, (secrets = bundleSecrets(config, env)))
-    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config, env, secrets }, { conversations: [conversationId], recordings: scoped.keys }, 0) : null
+    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config, env, secrets }, { conversations: [conversationId] }, 0) : null
     return {
       v: JOB_BODY_VERSION,
       status: row.status === 'done' ? 'done' : 'failed',

@@ -36,7 +36,12 @@ export async function evaluate(input: EvalInput, specs: readonly TeamEval[], o: 
   for (const spec0 of specs) {
     const spec = o.samples && spec0.evaluator_id === 'gpt4_judge' ? { ...spec0, samples: o.samples } : spec0
     const calls: JudgeCall[] = []
-    const ctx: EvalContext = { configDir: o.configDir, spec, models: o.models, onModelCall: (c) => calls.push(c) }
+    // Every judge call is made for the judged conversation (its recordings travel in its bundles).
+    const models: EvalContext['models'] = (id) => {
+      const p = o.models(id)
+      return { label: p.label, complete: (request, options) => p.complete(request, { ...options, conversationId: input.conversationId }) }
+    }
+    const ctx: EvalContext = { configDir: o.configDir, spec, models, onModelCall: (c) => calls.push(c) }
     let cell: EvalScore
     try {
       const evaluator = o.registry.get(spec.evaluator_id)

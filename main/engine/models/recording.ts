@@ -12,6 +12,8 @@ export interface RecordedExchange {
   response: ModelResponse
   /** ISO-8601 time of recording. */
   recordedAt: string
+  /** The conversation the call was made for (bundles carry their conversations' recordings). */
+  conversationId?: string
 }
 
 /**
@@ -98,7 +100,10 @@ export class RecordingProvider implements ModelProvider {
       return { ...hit.response, replayed: true }
     }
     const response = await this.inner!.complete(request, options)
-    await this.store.put({ hash, ordinal, request: canonicalRequest(request), response, recordedAt: new Date().toISOString() })
+    await this.store.put({
+      hash, ordinal, request: canonicalRequest(request), response, recordedAt: new Date().toISOString(),
+      ...(options.conversationId ? { conversationId: options.conversationId } : {}),
+    })
     return response
   }
 }

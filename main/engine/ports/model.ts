@@ -42,6 +42,8 @@ export interface CompleteOptions {
   signal?: AbortSignal
   /** Called with each streamed text delta, in order. */
   onToken?: (delta: string) => void
+  /** The conversation the call is made for: recordings are kept under it (providers ignore it). */
+  conversationId?: string
 }
 
 export interface ModelUsage {

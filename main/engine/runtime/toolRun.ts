@@ -82,7 +82,7 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
           timeoutMs: tool?.timeoutMs ?? ctx.deps.settings.toolTimeoutMs,
           wallets: { initialBalance: ctx.deps.settings.initialBalance, knownAgents: new Set(ctx.deps.agents.map((a) => a.id)) },
         })
-    if (recorder?.mode === 'record') recorder.record(spec.name, spec.arguments, outcome)
+    if (recorder?.mode === 'record') recorder.record(spec.name, spec.arguments, outcome, at.conversationId)
     ctx.tracing.toolOutcome(at, spec.id, outcome)
     ctx.events.emit('tool:end', { ...at, callId: spec.id, name: spec.name, outcome, ms: ctx.deps.clock.now() - started })
     if (outcome.status === 'ok' && isDelegationRequest(outcome.result)) {

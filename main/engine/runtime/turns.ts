@@ -67,7 +67,7 @@ export async function llmTurn(ctx: RuntimeContext, at: AgentRef, def: Def<'llm'>
   const modelSpan = ctx.tracing.startModelCall(at, eff.model)
   try {
     const request = buildRequest(eff, entries, ctx.deps.templates, ctx.deps.tools, settings, seed)
-    response = await ctx.deps.models(eff.model).complete(request, { onToken: (delta) => ctx.events.emit('token', { ...at, delta }) })
+    response = await ctx.deps.models(eff.model).complete(request, { onToken: (delta) => ctx.events.emit('token', { ...at, delta }), conversationId: at.conversationId })
   } catch (err) {
     ctx.tracing.modelFailed(at, modelSpan, err)
     if (!(err instanceof AppError)) throw err

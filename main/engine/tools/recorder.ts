@@ -4,7 +4,7 @@ import type { ToolOutcome } from './types'
 /** Where recorded tool outcomes live (the SQLite store shares the model recordings table). */
 export interface ToolRecordingStore {
   get(hash: string, ordinal: number): ToolOutcome | undefined
-  put(hash: string, ordinal: number, tool: string, args: unknown, outcome: ToolOutcome): void
+  put(hash: string, ordinal: number, tool: string, args: unknown, outcome: ToolOutcome, conversationId?: string): void
 }
 
 /**
@@ -36,8 +36,9 @@ export class ToolRecorder {
     }
   }
 
-  record(tool: string, args: unknown, outcome: ToolOutcome): void {
+  /** `conversationId`: the conversation the call was made for (bundles carry their conversations' recordings). */
+  record(tool: string, args: unknown, outcome: ToolOutcome, conversationId?: string): void {
     const { hash, ordinal } = this.next(tool, args)
-    this.store.put(hash, ordinal, tool, args, outcome)
+    this.store.put(hash, ordinal, tool, args, outcome, conversationId)
   }
 }

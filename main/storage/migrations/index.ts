@@ -9,13 +9,15 @@ import { stateRowsMigration } from './008_stateRows'
 import { modelCallRowsMigration } from './009_modelCallRows'
 import { bundlesMigration } from './010_bundles'
 import { variantWorkerMigration } from './011_variantWorker'
+import { recordingConversationMigration } from './012_recordingConversation'
 import type { Migration } from './types'
 
 export type { Migration } from './types'
 
 /** Every migration in order. Append only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [ledgerMigration, artifactsMigration, stacksMigration, runtimeMigration, rolloutsMigration, rolloutRunnerMigration,
-  commandNamespacesMigration, stateRowsMigration, modelCallRowsMigration, bundlesMigration, variantWorkerMigration]
+  commandNamespacesMigration, stateRowsMigration, modelCallRowsMigration, bundlesMigration, variantWorkerMigration,
+  recordingConversationMigration]
 
 /** The schema version this build writes. */
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.length

@@ -62,7 +62,7 @@ const fixtureReads = (name: string): unknown => JSON.parse(readFileSync(join(FIX
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker'])
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker', 'recording_conversation'])
   })
 
   it('007 covers every wallet-creation prefix the ledger reserves', () => {
@@ -203,6 +203,12 @@ describe('migrations', () => {
         expect([r.status, r.runner, rolloutState(r)]).toEqual(['running', null, 'interrupted'])
         // Migration 011: the worker column exists and is empty for rows from before it.
         expect(new SqliteRolloutStore(store).variants('ro_fixture').map((v) => v.worker ?? null)).toEqual([null])
+        store.close()
+      }
+      if (version >= 11) {
+        // Migration 012: a recording from before it names no conversation (bundles take it by time).
+        const store = openStore(file)
+        expect(store.db.prepare('SELECT hash, ordinal, conversation_id FROM model_recordings').all()).toEqual([{ hash: 'a'.repeat(64), ordinal: 0, conversation_id: null }])
         store.close()
       }
     })

@@ -47,7 +47,7 @@ export class SqliteRecordingStore implements RecordingStore {
   private readonly put_
   constructor(store: SqliteStore) {
     this.sel = store.db.prepare('SELECT doc, recorded_at FROM model_recordings WHERE hash = ? AND ordinal = ?')
-    this.put_ = store.db.prepare('INSERT OR REPLACE INTO model_recordings (hash, ordinal, model, doc, recorded_at) VALUES (?, ?, ?, ?, ?)')
+    this.put_ = store.db.prepare('INSERT OR REPLACE INTO model_recordings (hash, ordinal, model, doc, recorded_at, conversation_id) VALUES (?, ?, ?, ?, ?, ?)')
   }
   async get(hash: string, ordinal: number): Promise<RecordedExchange | undefined> {
     const row = this.sel.get(hash, ordinal) as { doc: string; recorded_at: string } | undefined
@@ -56,7 +56,7 @@ export class SqliteRecordingStore implements RecordingStore {
     return { hash, ordinal, request: d.request as RecordedExchange['request'], response: d.response as RecordedExchange['response'], recordedAt: row.recorded_at }
   }
   async put(e: RecordedExchange): Promise<void> {
-    this.put_.run(e.hash, e.ordinal, e.request.model, RecordingColumn.encode({ request: e.request, response: e.response }), e.recordedAt)
+    this.put_.run(e.hash, e.ordinal, e.request.model, RecordingColumn.encode({ request: e.request, response: e.response }), e.recordedAt, e.conversationId ?? null)
   }
 }
 
@@ -66,14 +66,14 @@ export class SqliteToolRecordingStore implements ToolRecordingStore {
   private readonly put_
   constructor(store: SqliteStore) {
     this.sel = store.db.prepare('SELECT doc FROM model_recordings WHERE hash = ? AND ordinal = ?').pluck()
-    this.put_ = store.db.prepare('INSERT OR REPLACE INTO model_recordings (hash, ordinal, model, doc, recorded_at) VALUES (?, ?, ?, ?, ?)')
+    this.put_ = store.db.prepare('INSERT OR REPLACE INTO model_recordings (hash, ordinal, model, doc, recorded_at, conversation_id) VALUES (?, ?, ?, ?, ?, ?)')
   }
   get(hash: string, ordinal: number): ToolOutcome | undefined {
     const doc = this.sel.get(hash, ordinal) as string | undefined
     return doc === undefined ? undefined : (RecordingColumn.decode(doc).response as ToolOutcome)
   }
-  put(hash: string, ordinal: number, tool: string, args: unknown, outcome: ToolOutcome): void {
-    this.put_.run(hash, ordinal, `tool:${tool}`, RecordingColumn.encode({ request: { tool, args }, response: outcome }), new Date().toISOString())
+  put(hash: string, ordinal: number, tool: string, args: unknown, outcome: ToolOutcome, conversationId?: string): void {
+    this.put_.run(hash, ordinal, `tool:${tool}`, RecordingColumn.encode({ request: { tool, args }, response: outcome }), new Date().toISOString(), conversationId ?? null)
   }
 }
 
