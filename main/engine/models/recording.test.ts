@@ -46,4 +46,18 @@ describe('record / replay', () => {
       message: `replay miss: no recorded answer for request ${requestHash(req)} (occurrence 1) to model openai/gpt-4o; the conversation differs from the recording — re-run without --replay to record it`,
     })
   })
+
+  it('counts occurrences of at most its capacity of distinct requests: memory stays flat, a forgotten request counts from the first again', async () => {
+    const store = new MemoryRecordingStore()
+    const answers = { label: 'echo', complete: async (r: ModelRequest) => ({ message: { content: String(r.messages[0]!.content), toolCalls: [] }, usage: { promptTokens: 1, completionTokens: 1 }, model: r.model, provider: 'test', costUsd: 0, latencyMs: 1, offline: true }) } as unknown as ModelProvider
+    const recorder = new RecordingProvider(answers, store, 'record', 2)
+    const ask = (content: string) => recorder.complete({ ...req, messages: [{ role: 'user', content }] })
+    await ask('a')
+    await ask('a')
+    await ask('b')
+    await ask('c') // 'a' is the least recently asked: forgotten
+    await ask('a')
+    expect(store.size).toBe(4) // a#0 (asked again after it was forgotten), a#1, b#0, c#0
+    expect((recorder as unknown as { seen: { size: number } }).seen.size).toBe(2)
+  })
 })

@@ -1,5 +1,6 @@
 import { ProviderError } from '../errors'
 import type { CompleteOptions, ModelProvider, ModelRequest, ModelResponse } from '../ports/model'
+import { LruMap } from '../runtime/lru'
 import { canonicalJson, hashCanonical } from '../tools/canonicalJson'
 
 /** One stored model exchange. */
@@ -61,6 +62,9 @@ export const requestHash = (req: ModelRequest): string => hashCanonical(canonica
 
 export type RecordingMode = 'record' | 'replay'
 
+/** Distinct requests whose occurrences a recorder or replayer counts at once (see `RecordingProvider.seen`). */
+export const SEEN_CAPACITY = 65_536
+
 /**
  * Record/replay around any provider. `record`: every call goes to `inner` and the exchange is
  * stored. `replay`: answers come only from the store — `inner` is never called, so no network —
@@ -70,13 +74,20 @@ export type RecordingMode = 'record' | 'replay'
  */
 export class RecordingProvider implements ModelProvider {
   readonly label: string
-  private readonly seen = new Map<string, number>()
+  /**
+   * Occurrences per request hash in this run. Bounded, so a long-running app or worker keeps flat
+   * memory: a request not among the last `seenCapacity` distinct ones counts from the first again,
+   * as it does after a restart.
+   */
+  private readonly seen: LruMap<string, number>
 
   constructor(
     private readonly inner: ModelProvider | null,
     private readonly store: RecordingStore,
     readonly mode: RecordingMode,
+    seenCapacity = SEEN_CAPACITY,
   ) {
+    this.seen = new LruMap(seenCapacity)
     if (mode === 'record' && !inner) throw new ProviderError('recording needs a model provider to record from', 'RECORDING')
     this.label = mode === 'replay' ? 'replay (recorded answers, no network)' : `recording ${inner!.label}`
   }

@@ -1,3 +1,5 @@
+import { SEEN_CAPACITY } from '../models/recording'
+import { LruMap } from '../runtime/lru'
 import { hashCanonical } from './canonicalJson'
 import type { ToolOutcome } from './types'
 
@@ -14,11 +16,15 @@ export interface ToolRecordingStore {
  * network, no second payment. Identical calls are told apart by their occurrence.
  */
 export class ToolRecorder {
-  private readonly seen = new Map<string, number>()
+  /** Occurrences per call in this run, bounded like the model recorder's (flat memory in long-running processes). */
+  private readonly seen: LruMap<string, number>
   constructor(
     private readonly store: ToolRecordingStore,
     readonly mode: 'record' | 'replay',
-  ) {}
+    seenCapacity = SEEN_CAPACITY,
+  ) {
+    this.seen = new LruMap(seenCapacity)
+  }
 
   private next(tool: string, args: unknown): { hash: string; ordinal: number } {
     const hash = `tool:${tool}:${hashCanonical({ tool, args })}`
