@@ -10,6 +10,12 @@ export interface BundleSelection {
   conversations?: readonly string[]
   rollouts?: readonly string[]
   all?: boolean
+  /**
+   * Only the recordings made for the selected conversations, not every occurrence of their
+   * requests: a scale-out worker's result (the coordinator has the other occurrences already, and
+   * identical requests of many variants, e.g. a judge's, would make every result carry all of them).
+   */
+  ownRecordings?: boolean
 }
 
 /** The scope a selection names, for the manifest. */
@@ -95,7 +101,7 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
   const refs = [...new Set([...rows.artifacts.map((a) => a.ref), ...rows.entries.filter((e) => e.copied === 0).map((e) => e.ref)])]
   rows.links = inChunks(db, (m) => `SELECT child_ref, parent_ref, position FROM artifact_relations WHERE child_ref IN (${m})`, refs)
   rows.overrides = inChunks(db, (m) => `SELECT conversation_id, agent_id, doc, locked, updated_at FROM agent_overrides WHERE conversation_id IN (${m})`, ids)
-  rows.recordings = recordingsFor(db, rows)
+  rows.recordings = recordingsFor(db, rows, sel.ownRecordings)
   rows.transfers = inChunks<Omit<Row<'transfers'>, 'conversation_id'> & { conversation_id: string }>(db, (m) => `SELECT tx_id, command_id, json_extract(details, '$.conversationId') AS conversation_id,
       agent_a AS from_agent, agent_b AS to_agent, json_extract(details, '$.amount') AS amount, COALESCE(json_extract(details, '$.reason'), '') AS reason, committed_at, details
     FROM ledger_transactions WHERE kind = 'transfer_executed' AND json_extract(details, '$.conversationId') IN (${m})`, ids)
@@ -104,15 +110,17 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
 }
 
 /**
- * The recordings a replay of these conversations and rollouts needs: every request hash recorded
- * for them (recordings name their conversation since schema v12) or, for rows recorded before that
+ * The recordings a replay of these conversations and rollouts needs: every request recorded for
+ * them (recordings name their conversation since schema v12) or, for rows recorded before that
  * (no conversation), recorded while they ran (from creation to their last entry or artifact; a
- * rollout to its end), and the tool outcomes of their tool calls; with all occurrences of each hash
- * (a replay numbers identical requests from the first).
+ * rollout to its end), and the tool outcomes of their tool calls; with all occurrences of each
+ * request (a replay numbers identical requests from the first). `own`: only the recordings made for
+ * them (a scale-out result: the coordinator holds the other occurrences' conversations itself).
  */
-function recordingsFor(db: Db, rows: Rows): Row<'recordings'>[] {
-  const hashes = new Set<string>()
-  for (const h of inChunks<{ hash: string }>(db, (m) => `SELECT DISTINCT hash FROM model_recordings WHERE conversation_id IN (${m})`, rows.conversations.map((c) => c.id))) hashes.add(h.hash)
+function recordingsFor(db: Db, rows: Rows, own = false): Row<'recordings'>[] {
+  const columns = 'hash, ordinal, model, doc, recorded_at'
+  const tagged = inChunks<Row<'recordings'>>(db, (m) => `SELECT ${columns} FROM model_recordings WHERE conversation_id IN (${m})`, rows.conversations.map((c) => c.id))
+  const hashes = new Set<string>(own ? [] : tagged.map((r) => r.hash))
   const windows: [number, number][] = []
   const last = new Map<string, number>()
   const bump = (id: string, ts: number) => last.set(id, Math.max(last.get(id) ?? 0, ts))
@@ -127,5 +135,10 @@ function recordingsFor(db: Db, rows: Rows): Row<'recordings'>[] {
     const s = JSON.parse(e.state) as { name?: string; arguments?: unknown }
     if (typeof s.name === 'string') hashes.add(`tool:${s.name}:${hashCanonical({ tool: s.name, args: s.arguments })}`)
   }
-  return inChunks(db, (m) => `SELECT hash, ordinal, model, doc, recorded_at FROM model_recordings WHERE hash IN (${m})`, [...hashes])
+  const more = inChunks<Row<'recordings'>>(db, (m) => `SELECT ${columns} FROM model_recordings WHERE hash IN (${m})${own ? ' AND conversation_id IS NULL' : ''}`, [...hashes])
+  const seen = new Set<string>()
+  return [...tagged, ...more].filter((r) => {
+    const k = `${r.ordinal}:${r.hash}`
+    return !seen.has(k) && (seen.add(k), true)
+  })
 }

@@ -26,6 +26,10 @@ describe('the recordings a bundle of conversations carries', () => {
     const keys = (id: string) => collectRows(store.db, { conversations: [id] }).recordings.map((r) => `${r.hash[0]}#${r.ordinal}`).sort()
     expect(keys(a)).toEqual(['1#0', '1#1', '3#0'])
     expect(keys(b)).toEqual(['1#0', '1#1', '2#0', '3#0'])
+    // A scale-out result: only what was recorded for it (and untagged rows of its time).
+    const own = (id: string) => collectRows(store.db, { conversations: [id], ownRecordings: true }).recordings.map((r) => `${r.hash[0]}#${r.ordinal}`).sort()
+    expect(own(a)).toEqual(['1#0', '3#0'])
+    expect(own(b)).toEqual(['1#1', '2#0', '3#0'])
     store.close()
   })
 })

@@ -155,7 +155,7 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     const config = { ...ctx.config, configDir: '' }
     let secrets = secretsOf.get(ctx)
     if (!secrets) secretsOf.set(ctx, (secrets = bundleSecrets(config, env)))
-    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config, env, secrets }, { conversations: [conversationId] }, 0) : null
+    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config, env, secrets }, { conversations: [conversationId], ownRecordings: true }, 0) : null
     return {
       v: JOB_BODY_VERSION,
       status: row.status === 'done' ? 'done' : 'failed',
