@@ -10,6 +10,7 @@ import type { ChatMessage, CompleteOptions, ModelProvider, ModelRequest, ModelRe
 import { parseModelId } from './modelId'
 import { costOf, DEFAULT_PRICES, type Price } from './prices'
 import { abortableSleep, retryAfterMs } from './retry'
+import { bufferedFetch } from './bufferedFetch'
 
 export interface OpenAiProviderOptions {
   /** e.g. `https://api.openai.com/v1` or `http://127.0.0.1:11434/v1`. */
@@ -43,6 +44,7 @@ interface Attempt {
 export class OpenAiCompatibleProvider implements ModelProvider {
   readonly label: string
   private readonly client: OpenAI
+  private readonly buffered: OpenAI
   private readonly o: Required<Omit<OpenAiProviderOptions, 'apiKey' | 'prices'>> & { prices: Readonly<Record<string, Price>> }
 
   constructor(options: OpenAiProviderOptions) {
@@ -59,6 +61,9 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     }
     this.label = `openai-compatible @ ${this.o.baseUrl}`
     this.client = new OpenAI({ apiKey: options.apiKey || 'not-needed', baseURL: this.o.baseUrl, maxRetries: 0, timeout: this.o.timeoutMs })
+    // Non-streamed calls (rollouts, judges) read the whole answer anyway: the buffered transport
+    // costs half the CPU of Node's web-stream `fetch` per call.
+    this.buffered = new OpenAI({ apiKey: options.apiKey || 'not-needed', baseURL: this.o.baseUrl, maxRetries: 0, timeout: this.o.timeoutMs, fetch: bufferedFetch })
   }
 
   async complete(request: ModelRequest, options: CompleteOptions = {}): Promise<ModelResponse> {
@@ -118,7 +123,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
 
   private once(params: ChatCompletionCreateParams, options: CompleteOptions) {
     return this.withTimeout(options.signal, async (signal) => {
-      const res = await this.client.chat.completions.create(params as ChatCompletionCreateParamsNonStreaming, { signal })
+      const res = await this.buffered.chat.completions.create(params as ChatCompletionCreateParamsNonStreaming, { signal })
       const choice = res.choices[0]
       if (!choice) throw new ProviderError(`${params.model}: the response had no choices`, 'BAD_RESPONSE')
       const toolCalls: ModelToolCall[] = (choice.message.tool_calls ?? []).flatMap((t) =>
