@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { UserInputError } from '../engine/errors'
-import { cachedStatement } from '../storage/statementCache'
+import { cachedPluck, cachedStatement } from '../storage/statementCache'
 import { hashCanonical } from '../engine/tools/canonicalJson'
 import { emptyRows, sortRows, TABLE_NAMES, type Row, type Rows } from './format'
 import { specYamlOf } from './specYaml'
@@ -26,20 +26,20 @@ type Db = Database.Database
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ')
 
-/** Rows of `sql` (which ends in `IN (…)` over `ids`), in chunks that stay below SQLite's variable limit. */
-function inChunks<T>(db: Db, sql: (marks: string) => string, ids: readonly string[]): T[] {
+/** Rows of `sql` (which ends in `IN (…)` over `ids`; first column only when `pluck`), in chunks that stay below SQLite's variable limit. */
+function inChunks<T>(db: Db, sql: (marks: string) => string, ids: readonly string[], pluck = false): T[] {
   const out: T[] = []
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500)
-    out.push(...(cachedStatement(db, sql(placeholders(chunk.length))).all(...chunk) as T[]))
+    out.push(...((pluck ? cachedPluck : cachedStatement)(db, sql(placeholders(chunk.length))).all(...chunk) as T[]))
   }
   return out
 }
 
 function resolveConversations(db: Db, wanted: readonly string[]): string[] {
-  const find = cachedStatement(db, 'SELECT id FROM conversations WHERE id = ? OR name = ?')
+  const find = cachedPluck(db, 'SELECT id FROM conversations WHERE id = ? OR name = ?')
   return wanted.map((w) => {
-    const id = (find.get(w, w) as { id: string } | undefined)?.id
+    const id = find.get(w, w) as string | undefined
     if (id) return id
     const known = (db.prepare('SELECT name FROM conversations ORDER BY created_at DESC LIMIT 5').pluck().all() as string[]).join(', ')
     throw new UserInputError(`--conversation: no conversation named or with id "${w}"${known ? `; recent: ${known}` : ' (there are none)'}`, 'CONVERSATION_NOT_FOUND')
@@ -119,8 +119,10 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
  */
 function recordingsFor(db: Db, rows: Rows, own = false): Row<'recordings'>[] {
   const columns = 'hash, ordinal, model, doc, recorded_at'
-  const tagged = inChunks<Row<'recordings'>>(db, (m) => `SELECT ${columns} FROM model_recordings WHERE conversation_id IN (${m})`, rows.conversations.map((c) => c.id))
-  const hashes = new Set<string>(own ? [] : tagged.map((r) => r.hash))
+  const ids = rows.conversations.map((c) => c.id)
+  // Own: the rows recorded for them. Else: their requests, every occurrence (read with the rest below).
+  const tagged = own ? inChunks<Row<'recordings'>>(db, (m) => `SELECT ${columns} FROM model_recordings WHERE conversation_id IN (${m})`, ids) : []
+  const hashes = new Set<string>(own ? [] : inChunks<string>(db, (m) => `SELECT DISTINCT hash FROM model_recordings WHERE conversation_id IN (${m})`, ids, true))
   const windows: [number, number][] = []
   const last = new Map<string, number>()
   const bump = (id: string, ts: number) => last.set(id, Math.max(last.get(id) ?? 0, ts))
@@ -128,17 +130,13 @@ function recordingsFor(db: Db, rows: Rows, own = false): Row<'recordings'>[] {
   for (const a of rows.artifacts) bump(a.session_id, a.ts)
   for (const c of rows.conversations) windows.push([c.created_at, Math.max(c.created_at, last.get(c.id) ?? c.created_at)])
   for (const r of rows.rollouts) windows.push([r.created_at, r.finished_at ?? Math.max(r.created_at, ...rows.variants.filter((v) => v.rollout_id === r.id).map((v) => v.finished_at ?? 0))])
-  const untagged = cachedStatement(db, "SELECT DISTINCT hash FROM model_recordings WHERE conversation_id IS NULL AND recorded_at >= ? AND recorded_at <= ? AND hash NOT LIKE 'tool:%'")
-  for (const [from, to] of windows) for (const h of untagged.all(iso(from - 1000), iso(to + 1000)) as { hash: string }[]) hashes.add(h.hash)
+  const untagged = cachedPluck(db, "SELECT DISTINCT hash FROM model_recordings WHERE conversation_id IS NULL AND recorded_at >= ? AND recorded_at <= ? AND hash NOT LIKE 'tool:%'")
+  for (const [from, to] of windows) for (const h of untagged.all(iso(from - 1000), iso(to + 1000)) as string[]) hashes.add(h)
   for (const e of rows.entries) {
     if (e.kind !== 'tool_call') continue
     const s = JSON.parse(e.state) as { name?: string; arguments?: unknown }
     if (typeof s.name === 'string') hashes.add(`tool:${s.name}:${hashCanonical({ tool: s.name, args: s.arguments })}`)
   }
-  const more = inChunks<Row<'recordings'>>(db, (m) => `SELECT ${columns} FROM model_recordings WHERE hash IN (${m})${own ? ' AND conversation_id IS NULL' : ''}`, [...hashes])
-  const seen = new Set<string>()
-  return [...tagged, ...more].filter((r) => {
-    const k = `${r.ordinal}:${r.hash}`
-    return !seen.has(k) && (seen.add(k), true)
-  })
+  // Own: the tagged rows are all there is of theirs, so only untagged (older) rows are added.
+  return [...tagged, ...inChunks<Row<'recordings'>>(db, (m) => `SELECT ${columns} FROM model_recordings WHERE hash IN (${m})${own ? ' AND conversation_id IS NULL' : ''}`, [...hashes])]
 }

@@ -4,7 +4,7 @@ import { newArtifactRef } from '../storage/artifacts/ids'
 import type { SqliteStore } from '../storage/sqliteStore'
 import type { PayloadStore } from '../engine/ports/payloads'
 import { looksLikePointer } from '../storage/payloads/pointer'
-import { cachedStatement } from '../storage/statementCache'
+import { cachedPluck, cachedStatement } from '../storage/statementCache'
 import type { BundleContent, Row } from './format'
 
 /** What happened to one bundled conversation or rollout. */
@@ -68,17 +68,12 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   const at = (o.now ?? Date.now)()
   const written: Record<string, number> = {}
   const count = (t: string, n: number) => (written[t] = (written[t] ?? 0) + n)
-  // Cached per connection (a coordinator imports every remote variant's result) and read as
-  // rows, not plucked: a cached statement's mode is shared with every other user of its SQL.
-  const one = (sql: string) => {
-    const st = cachedStatement(db, sql)
-    return { get: (...args: unknown[]): unknown => { const row = st.get(...args) as Record<string, unknown> | undefined; return row && Object.values(row)[0] } }
-  }
-  const origin = one('SELECT local_id FROM bundle_origins WHERE source_machine = ? AND kind = ? AND source_id = ?')
-  const convExists = one('SELECT 1 FROM conversations WHERE id = ?')
-  const nameTaken = one('SELECT 1 FROM conversations WHERE name = ?')
-  const rolloutExists = one('SELECT 1 FROM rollouts WHERE id = ?')
-  const refTaken = one('SELECT EXISTS (SELECT 1 FROM artifacts WHERE ref = ?) OR EXISTS (SELECT 1 FROM stack_entries WHERE ref = ?)')
+  // Cached per connection: a coordinator imports every remote variant's result.
+  const origin = cachedPluck(db, 'SELECT local_id FROM bundle_origins WHERE source_machine = ? AND kind = ? AND source_id = ?')
+  const convExists = cachedPluck(db, 'SELECT 1 FROM conversations WHERE id = ?')
+  const nameTaken = cachedPluck(db, 'SELECT 1 FROM conversations WHERE name = ?')
+  const rolloutExists = cachedPluck(db, 'SELECT 1 FROM rollouts WHERE id = ?')
+  const refTaken = cachedPluck(db, 'SELECT EXISTS (SELECT 1 FROM artifacts WHERE ref = ?) OR EXISTS (SELECT 1 FROM stack_entries WHERE ref = ?)')
   const items: ImportedItem[] = []
   const idMap = new Map<string, string>()
   const localConv = new Map<string, string>()
