@@ -1,13 +1,12 @@
-import { copyFileSync, mkdirSync } from 'node:fs'
 import { expect, test, type Page, type TestInfo } from '@playwright/test'
+import { saveDocShot } from './docShots'
 
 const token = process.env.E2E_TOKEN!
 
 async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  mkdirSync('docs/screenshots', { recursive: true })
   const file = testInfo.outputPath(`${name}.png`)
   await page.screenshot({ path: file })
-  copyFileSync(file, `docs/screenshots/${name}.png`)
+  saveDocShot(file, name)
 }
 
 const messages = (page: Page) => page.getByTestId('message-list')

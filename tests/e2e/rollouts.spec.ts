@@ -1,5 +1,6 @@
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
+import { saveDocShot } from './docShots'
 
 const token = process.env.E2E_TOKEN!
 
@@ -40,10 +41,6 @@ const TWO_TEAMS = `teams:
       params: { text: "zebra-quartz-7" }
 `
 
-const save = (shot: string, target: string) => {
-  mkdirSync('docs/screenshots', { recursive: true })
-  copyFileSync(shot, target)
-}
 
 /** The page never scrolls sideways: wide tables scroll inside their own box. */
 const noHorizontalOverflow = async (page: Page) => {
@@ -162,7 +159,7 @@ test('click a cell: the answer and the judge comment as exported, tokens, latenc
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
     const shot = testInfo.outputPath(`rollouts-${theme}.png`)
     await page.screenshot({ path: shot })
-    save(shot, theme === 'light' ? 'docs/screenshots/rollouts.png' : 'docs/screenshots/rollouts-dark.png')
+    saveDocShot(shot, theme === 'light' ? 'rollouts' : 'rollouts-dark')
   }
 
   // "Open transcript" shows the variant's conversation in Chat.
@@ -228,7 +225,7 @@ test('the Outputs matrix filters by failed, team and text, sorts, and compares t
 
   const shot = testInfo.outputPath('rollout-outputs.png')
   await outputs.screenshot({ path: shot })
-  save(shot, 'docs/screenshots/rollout-outputs.png')
+  saveDocShot(shot, 'rollout-outputs')
 
   // A cell opens the same panel as the grid.
   await outputs.locator(`[data-testid="output-cell"][data-key="strict_team/${LONG}"]`).getByRole('button').click()
@@ -290,7 +287,7 @@ test('a bad YAML shows its error at the key, and nothing starts', async ({ page 
 
   const shot = testInfo.outputPath('rollout-error.png')
   await page.screenshot({ path: shot, fullPage: true })
-  save(shot, 'docs/screenshots/rollout-error.png')
+  saveDocShot(shot, 'rollout-error')
 })
 
 test('competitive payment: the tied solvers read "tie", not a best variant; the ledger flows show who was paid', async ({ page }) => {

@@ -1,6 +1,7 @@
-import { appendFileSync, copyFileSync, mkdirSync } from 'node:fs'
+import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test, type Page, type TestInfo, type WebSocketRoute } from '@playwright/test'
+import { saveDocShot } from './docShots'
 import { serveRelease, sha256Of, standInRelease } from '../../main/ledger/canton/install/testing/standInRelease'
 
 // Runs after chat.spec.ts and rollouts.spec.ts on the same host; moves no money (wallets.spec.ts
@@ -11,10 +12,9 @@ const token = process.env.E2E_TOKEN!
 const CONFIGURED = ['agent_alpha', 'agent_beta', 'agent_helper', 'treasurer', 'agent_lemy', 'child']
 
 async function shot(page: Page, testInfo: TestInfo, name: string, fullPage = true): Promise<void> {
-  mkdirSync('docs/screenshots', { recursive: true })
   const file = testInfo.outputPath(`${name}.png`)
   await page.screenshot({ path: file, fullPage })
-  copyFileSync(file, `docs/screenshots/${name}.png`)
+  saveDocShot(file, name)
 }
 
 async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
@@ -253,10 +253,9 @@ test('the ledger panel keeps Canton as a collapsed, optional note when it is not
   await expect(panel.getByTestId('canton-install-hint')).toContainText('p2engine ledger canton start')
 
   await panel.scrollIntoViewIfNeeded()
-  mkdirSync('docs/screenshots', { recursive: true })
   const file = testInfo.outputPath('ledger-panel.png')
   await panel.screenshot({ path: file })
-  copyFileSync(file, 'docs/screenshots/ledger-panel.png')
+  saveDocShot(file, 'ledger-panel')
 })
 
 test('installs Canton from the ledger panel (a local mirror serving a stand-in release), then offers to start it', async ({ page }) => {
@@ -313,8 +312,7 @@ test('the Logs drawer shows the host\'s own log lines, filters them and follows 
   await expect(rows.last()).toContainText('marker=e2e-42')
 
   await drawer.screenshot({ path: testInfo.outputPath('logs-drawer.png') })
-  mkdirSync('docs/screenshots', { recursive: true })
-  copyFileSync(testInfo.outputPath('logs-drawer.png'), 'docs/screenshots/logs-drawer.png')
+  saveDocShot(testInfo.outputPath('logs-drawer.png'), 'logs-drawer')
   await page.getByRole('button', { name: 'Close the logs' }).click()
   await expect(drawer).toBeHidden()
 })

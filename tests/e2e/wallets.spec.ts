@@ -1,5 +1,5 @@
-import { copyFileSync, mkdirSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
+import { saveDocShot } from './docShots'
 
 const token = process.env.E2E_TOKEN!
 
@@ -66,14 +66,13 @@ test('transfer funds and see both balances and the history change', async ({ pag
   await expect(legend.getByRole('button', { name: /agent_beta 110\.00/ })).toBeVisible()
 
   // Screenshots of both themes for CI output and the README.
-  mkdirSync('docs/screenshots', { recursive: true })
   await page.setViewportSize({ width: 1360, height: 1240 })
   for (const theme of ['light', 'dark'] as const) {
     if ((await page.locator('html').getAttribute('data-theme')) !== theme) await page.getByRole('button', { name: `Switch to ${theme} theme` }).click()
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
     const shot = testInfo.outputPath(`wallets-${theme}.png`)
     await page.screenshot({ path: shot, fullPage: true })
-    copyFileSync(shot, theme === 'light' ? 'docs/screenshots/wallets.png' : 'docs/screenshots/wallets-dark.png')
+    saveDocShot(shot, theme === 'light' ? 'wallets' : 'wallets-dark')
   }
 })
 
