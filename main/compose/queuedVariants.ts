@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events'
 import { importVariantResult } from '../bundles/importVariant'
 import type { BundleHost } from '../bundles/service'
-import { messageOf } from '../engine/errors'
+import { sha256 } from '../bundles/write'
+import { messageOf, UserInputError } from '../engine/errors'
 import type { JobQueuePort, VariantJobResult } from '../engine/ports/jobQueue'
 import { noopLogger, type Logger } from '../engine/ports/logger'
 import type { VariantExecutor } from '../engine/rollouts/pool'
@@ -9,6 +10,14 @@ import { variantConversationId, type RolloutRecord } from '../engine/rollouts/ty
 import { SqliteRolloutStore } from '../storage/rollouts/sqliteRollouts'
 import { JOB_BODY_VERSION, jobVariantId, parseJobResult, type VariantJobBody } from '../scaleout/variantJob'
 import type { ConfigSnapshot } from '../scaleout/variantJob'
+
+/** A result bundle stored next to its job (JobQueuePort.putResult), checked against the SHA-256 the signed result names. */
+async function storedBundle(queue: JobQueuePort, jobId: string, ref: { sha256: string; bytes: number }): Promise<Buffer> {
+  const bytes = await queue.fetchResult?.(jobId)
+  if (!bytes) throw new UserInputError(`job ${jobId}: its result bundle is no longer in Redis (finished jobs wait 7 days for their coordinator); result not imported`, 'BAD_JOB_RESULT')
+  if (bytes.length !== ref.bytes || sha256(bytes) !== ref.sha256) throw new UserInputError(`job ${jobId}: its result bundle in Redis differs from the one the worker signed (SHA-256); result not imported`, 'BAD_JOB_RESULT')
+  return bytes
+}
 
 type Settled = { jobId: string; ok: true; result: VariantJobResult } | { jobId: string; ok: false; error: string }
 
@@ -53,11 +62,21 @@ export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor
       return { status: 'failed', error: s.error }
     }
     const r = parseJobResult(s.jobId, s.result.body)
+    let bundle: Buffer
+    try {
+      bundle = r.bundleRef ? await storedBundle(o.queue, s.jobId, r.bundleRef) : Buffer.from(r.bundle, 'base64')
+    } catch (err) {
+      if (!(err instanceof UserInputError)) throw err
+      repo.markFailed(task.rolloutId, task.team, task.variantId, `worker job failed: ${err.message}`)
+      return { status: 'failed', error: err.message }
+    }
     await importVariantResult(o.host, {
       rolloutId: task.rolloutId, team: task.team, variantId: task.variantId, worker: s.result.worker,
       status: r.status, error: r.error, metrics: r.metrics, conversationId: r.conversationId,
-      bundle: Buffer.from(r.bundle, 'base64'), startedAt: r.startedAt, finishedAt: r.finishedAt, label: `job ${s.jobId}`,
+      bundle, startedAt: r.startedAt, finishedAt: r.finishedAt, label: `job ${s.jobId}`,
     })
+    // Imported (committed here): Redis no longer needs to keep the bundle.
+    if (r.bundleRef) o.queue.release?.(s.jobId).catch((err) => log.warn('result bundle not released', { job: s.jobId, err: { message: messageOf(err) } }))
     o.onTiming?.({ jobId: s.jobId, queuedMs: r.startedAt - enqueuedAt, importMs: Date.now() - r.finishedAt })
     return r.status === 'done' ? { status: 'done' } : { status: 'failed', error: r.error ?? 'failed' }
   }

@@ -3,6 +3,7 @@ import { UserInputError } from '../engine/errors'
 import { homePaths } from '../engine/paths'
 import { bundleSecrets } from '../bundles/secrets'
 import { buildBundle } from '../bundles/service'
+import { sha256 } from '../bundles/write'
 import { noopLogger, type Logger } from '../engine/ports/logger'
 import type { JobContext, ReceivedVariantJob } from '../engine/ports/jobQueue'
 import type { ConcurrencyPort } from '../engine/ports/concurrency'
@@ -40,6 +41,11 @@ export interface WorkerVariantsOptions {
   modelSlots?: ConcurrencyPort
   /** Fetches a config snapshot shared by hash (JobQueuePort.fetchBlob), for jobs that carry `configRef`. */
   fetchBlob?: (sha256: string) => Promise<string | undefined>
+  /**
+   * Stores a job's result bundle next to the job (JobQueuePort.putResult); the result then names it
+   * by SHA-256 instead of carrying it inline (base64), so the queue's event stream stays small.
+   */
+  putResult?: (jobId: string, bytes: Buffer) => Promise<void>
   /** Called as a job moves on (phase and 0..100), for the worker's progress view. */
   onPhase?: (jobId: string, phase: 'config' | 'running' | 'bundling', progress: number) => void
 }
@@ -65,7 +71,7 @@ function ensureLocalRollout(repo: SqliteRolloutStore, store: SqliteStore, rollou
  * on the worker's own engine and database): writes the job's config snapshot under
  * `<home>/jobs/<rollout>/`, records the variant in a local rollout row with the coordinator's
  * rollout id (so the conversation id is the same), runs it, and returns its row's outcome with
- * the variant's conversation as a bundle (base64).
+ * the variant's conversation as a bundle (stored next to the job with `putResult`, else inline as base64).
  */
 export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedVariantJob, ctx: JobContext) => Promise<VariantJobResultBody>; close: () => Promise<void> } {
   const log = o.logger ?? noopLogger
@@ -156,13 +162,16 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     let secrets = secretsOf.get(ctx)
     if (!secrets) secretsOf.set(ctx, (secrets = bundleSecrets(config, env)))
     const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config, env, secrets }, { conversations: [conversationId], ownRecordings: true }, 0) : null
+    const stored = bundle && o.putResult ? { sha256: sha256(bundle.bytes), bytes: bundle.bytes.length } : undefined
+    if (stored) await o.putResult!(job.jobId, bundle!.bytes)
     return {
       v: JOB_BODY_VERSION,
       status: row.status === 'done' ? 'done' : 'failed',
       error: row.status === 'done' ? null : (row.error ?? `variant ended as ${row.status}`),
       metrics: row.metrics,
       conversationId: hasConversation ? conversationId : null,
-      bundle: bundle ? bundle.bytes.toString('base64') : '',
+      bundle: bundle && !stored ? bundle.bytes.toString('base64') : '',
+      ...(stored ? { bundleRef: stored } : {}),
       startedAt,
       finishedAt: Date.now(),
     }

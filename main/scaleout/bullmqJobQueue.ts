@@ -10,6 +10,10 @@ import { JobRefusedError, ResultRefusedError, secretFingerprint, signJob, signRe
  * BullMQ refuses custom ids with a single `:`. Jobs are signed (HMAC-SHA256) with the shared
  * secret; a worker refuses unsigned, badly signed or other-version jobs without retrying them.
  * A worker killed mid-job loses its lock; BullMQ's stalled check hands the job to another worker.
+ * Finished jobs (with their outcome, for `rollout resume`) are kept for {@link KEEP_FINISHED_S} and then
+ * removed by BullMQ; a result bundle is stored apart (`<prefix>:results:<job>`, same lifetime) and
+ * deleted once the coordinator imported it, so neither the jobs nor the event stream (which copies
+ * every return value) grow with the bundles.
  */
 export interface BullmqJobQueueOptions {
   url: string
@@ -30,11 +34,18 @@ const QUEUE = 'variants'
 const PROGRESS_EVERY_MS = 5000
 /** How long a shared blob (a rollout's config snapshot) stays in Redis after it was last shared (s). */
 const BLOB_TTL_S = 7 * 24 * 3600
+/** How long a finished job (and its result bundle) waits in Redis for its coordinator (s): then BullMQ removes it. */
+export const KEEP_FINISHED_S = BLOB_TTL_S
 const enc = (s: string) => encodeURIComponent(s).replace(/~/g, '%7E')
 
 /** BullMQ id of a variant job (see the class comment). */
 export const bullmqJobId = (rolloutId: string, variantId: string): string => `${enc(rolloutId)}~${enc(variantId)}`
 const logicalId = (bullId: string): string => bullId.split('~').map(decodeURIComponent).join(':')
+/** The BullMQ id of the port's job id `rolloutId:variantId`. */
+const bullIdOf = (jobId: string): string => {
+  const i = jobId.indexOf(':')
+  return bullmqJobId(jobId.slice(0, i), jobId.slice(i + 1))
+}
 
 type Settled = { jobId: string; ok: true; result: VariantJobResult } | { jobId: string; ok: false; error: string }
 
@@ -83,7 +94,9 @@ export class BullmqJobQueue implements JobQueuePort {
     const id = bullmqJobId(job.rolloutId, job.variantId)
     this.announced ??= this.client().sadd(this.secretsKey, this.fingerprint)
     await this.announced
-    await this.q().add('variant', data, { jobId: id, attempts: 1, removeOnComplete: false, removeOnFail: false })
+    // Finished jobs stay (for `outcome` and against a second run) until they are KEEP_FINISHED_S old.
+    const keep = { age: KEEP_FINISHED_S }
+    await this.q().add('variant', data, { jobId: id, attempts: 1, removeOnComplete: keep, removeOnFail: keep })
     const stored = await this.q().getJob(id)
     return { jobId, created: (stored?.data as { sig?: string } | undefined)?.sig === data.sig }
   }
@@ -183,8 +196,7 @@ export class BullmqJobQueue implements JobQueuePort {
   }
 
   async outcome(jobId: string): Promise<Settled | undefined> {
-    const [rolloutId, ...rest] = jobId.split(':')
-    const job = await this.q().getJob(bullmqJobId(rolloutId ?? '', rest.join(':')))
+    const job = await this.q().getJob(bullIdOf(jobId))
     if (!job) return undefined
     if (job.finishedOn && job.failedReason) return { jobId, ok: false, error: job.failedReason }
     if (job.finishedOn) return this.completed(jobId, job.returnvalue)
@@ -218,6 +230,22 @@ export class BullmqJobQueue implements JobQueuePort {
     // Anyone who can write to Redis can change the key: only the text the signed job names is used.
     if (createHash('sha256').update(text, 'utf8').digest('hex') !== sha256) throw new Error(`shared blob ${this.prefix}:snapshots:${sha256} was changed in Redis (its SHA-256 differs); not used`)
     return text
+  }
+
+  private resultKey(jobId: string): string {
+    return `${this.prefix}:results:${bullIdOf(jobId)}`
+  }
+
+  async putResult(jobId: string, bytes: Buffer): Promise<void> {
+    await this.client().set(this.resultKey(jobId), bytes, 'EX', KEEP_FINISHED_S)
+  }
+
+  async fetchResult(jobId: string): Promise<Buffer | undefined> {
+    return (await this.client().getBuffer(this.resultKey(jobId))) ?? undefined
+  }
+
+  async release(jobId: string): Promise<void> {
+    await this.client().del(this.resultKey(jobId))
   }
 
   async liveWorkers(): Promise<string[]> {

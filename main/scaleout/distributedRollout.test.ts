@@ -1,8 +1,9 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SHIPPED_CONFIG } from '../engine/config/testDirs'
-import { BullmqJobQueue } from './bullmqJobQueue'
-import { SECRET, sleep, startCluster, starts, type Cluster, type Proc } from './testing/cluster'
+import { Redis } from 'ioredis'
+import { BullmqJobQueue, KEEP_FINISHED_S } from './bullmqJobQueue'
+import { SECRET, sleep, startCluster, starts, until, type Cluster, type Proc } from './testing/cluster'
 import { hasRedisServer } from './testing/redisServer'
 
 interface Shown { variants: { team: string; variantId: string; status: string; worker?: string; conversationId: string; metrics: { score: number; answer: string } }[] }
@@ -43,6 +44,28 @@ describe.skipIf(!hasRedisServer())('a rollout on 2 worker processes (real redis-
     expect(stack.out).toContain('{"score":0.9,"comment":"fine"}')
     // Each job ran once, on one worker.
     for (const v of shown.variants) expect(starts(w1, `${id}:${v.team}/${v.variantId}`) + starts(w2, `${id}:${v.team}/${v.variantId}`)).toBe(1)
+  })
+
+  it('Redis keeps no result bundles once imported: jobs and events carry only the signed result naming its bundle', async () => {
+    const redis = new Redis(c.redis.url)
+    try {
+      // Each bundle was stored next to its job, then released by the coordinator after its import.
+      await until(async () => (await redis.keys('p2engine:results:*')).length === 0, 5000, 'result bundles released')
+      const jobs = (await redis.keys('p2engine:variants:*')).filter((k) => k.split(':').length === 3 && k.includes('~'))
+      expect(jobs).toHaveLength(6)
+      for (const k of jobs) {
+        const rv = JSON.parse((await redis.hget(k, 'returnvalue'))!) as { envelope: string }
+        const { body } = JSON.parse(rv.envelope) as { body: { bundle: string; bundleRef: { bytes: number } } }
+        expect([body.bundle, body.bundleRef.bytes > 1000]).toEqual(['', true])
+        // Kept for the coordinator (a resume) for 7 days, then removed by BullMQ.
+        expect(JSON.parse((await redis.hget(k, 'opts'))!)).toMatchObject({ removeOnComplete: { age: KEEP_FINISHED_S } })
+      }
+      const events = await redis.xrange('p2engine:variants:events', '-', '+')
+      expect(events.filter(([, f]) => f.includes('completed'))).toHaveLength(6)
+      expect(Math.max(...events.map(([, f]) => f.join('').length))).toBeLessThan(4000)
+    } finally {
+      redis.disconnect()
+    }
   })
 
   it('enqueuing a finished variant again creates no job and runs nothing', async () => {

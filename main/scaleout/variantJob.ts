@@ -42,8 +42,10 @@ export const VariantJobResultSchema = z.strictObject({
   error: str.nullable(),
   metrics: z.looseObject({ conversationId: str }).nullable(),
   conversationId: str.nullable(),
-  /** The variant's conversation as a bundle (main/bundles format), base64. */
+  /** The variant's conversation as a bundle (main/bundles format), base64; '' when it is stored apart (`bundleRef`) or there is none. */
   bundle: str,
+  /** The bundle stored next to the job (JobQueuePort.putResult): its SHA-256 and size, checked when fetched. */
+  bundleRef: z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().positive() }).optional(),
   startedAt: z.number(),
   finishedAt: z.number(),
 })
@@ -77,6 +79,7 @@ export function parseSharedSnapshot(jobId: string, ref: string, text: string | u
 export function parseJobResult(jobId: string, body: unknown): VariantJobResultBody {
   const r = VariantJobResultSchema.safeParse(body)
   if (!r.success) throw new UserInputError(`job ${jobId}: bad result: ${issues(r.error)}`, 'BAD_JOB_RESULT')
+  if (r.data.bundleRef && r.data.bundle) throw new UserInputError(`job ${jobId}: bad result: bundle: expected either an inline bundle or bundleRef`, 'BAD_JOB_RESULT')
   return r.data as unknown as VariantJobResultBody
 }
 

@@ -35,6 +35,7 @@ async function runWorker(ctx: CliContext, o: WorkerOpts): Promise<void> {
     ...(target.secret ? { embeddedLedger: () => composeRemoteLedger({ url: target.redis.url, secret: target.secret!, appVersion: APP_VERSION }) } : {}),
     onPhase: (jobId, phase, progress) => view.phase(jobId, phase, progress),
     ...(queue.fetchBlob ? { fetchBlob: (h: string) => queue.fetchBlob!(h) } : {}),
+    ...(queue.putResult ? { putResult: (id: string, b: Buffer) => queue.putResult!(id, b) } : {}),
   })
   let fault: string | undefined
   let stopNow = () => {}

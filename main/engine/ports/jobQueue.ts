@@ -66,6 +66,18 @@ export interface JobQueuePort {
   shareBlob?(text: string): Promise<string>
   /** The text shared under `sha256`, checked against it; undefined when it is gone (expired). */
   fetchBlob?(sha256: string): Promise<string | undefined>
+  /**
+   * Stores a job's result bundle next to the job, not in its return value: the return value is
+   * copied into the queue's event stream, which every coordinator reads and which keeps thousands of
+   * events. The result body names the bundle by SHA-256 (signed), so the fetched bytes are checked.
+   * Kept as long as finished jobs are (7 days), or until `release`. Optional: without it the
+   * bundle travels inline (base64).
+   */
+  putResult?(jobId: string, bytes: Buffer): Promise<void>
+  /** The bundle stored by `putResult` for `jobId`; undefined when it is gone (expired or released). */
+  fetchResult?(jobId: string): Promise<Buffer | undefined>
+  /** The coordinator imported the job's result: what the queue keeps of it beyond the job's record (its bundle) is freed. */
+  release?(jobId: string): Promise<void>
   /** Workers whose heartbeat is fresh, by name. */
   liveWorkers(): Promise<string[]>
   close(): Promise<void>
