@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { UserInputError } from '../engine/errors'
+import { messageOf, UserInputError } from '../engine/errors'
 import { homePaths } from '../engine/paths'
 import { bundleSecrets } from '../bundles/secrets'
 import { buildBundle } from '../bundles/service'
@@ -17,6 +17,9 @@ import { materialiseSnapshot } from '../scaleout/configSnapshot'
 import { JOB_BODY_VERSION, parseJobBody, parseSharedSnapshot, splitJobVariantId, type VariantJobBody, type VariantJobResultBody } from '../scaleout/variantJob'
 import { buildVariantContext, closeContexts, type VariantContext } from './variantContext'
 import { runVariantWith } from './variantTask'
+
+/** Idle engine contexts (one per rollout config) a worker keeps for the next jobs; older idle ones are closed. */
+export const IDLE_CONTEXTS = 2
 
 export interface WorkerVariantsOptions {
   /** The worker's own database (its P2ENGINE_HOME): the one writer for every job it runs. */
@@ -73,7 +76,7 @@ function ensureLocalRollout(repo: SqliteRolloutStore, store: SqliteStore, rollou
  * rollout id (so the conversation id is the same), runs it, and returns its row's outcome with
  * the variant's conversation as a bundle (stored next to the job with `putResult`, else inline as base64).
  */
-export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedVariantJob, ctx: JobContext) => Promise<VariantJobResultBody>; close: () => Promise<void> } {
+export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedVariantJob, ctx: JobContext) => Promise<VariantJobResultBody>; openContexts: () => number; close: () => Promise<void> } {
   const log = o.logger ?? noopLogger
   const repo = new SqliteRolloutStore(o.store)
   const contexts = new Map<string, Promise<VariantContext>>()
@@ -82,9 +85,16 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
   const dbPath = homePaths(o.home).database
   let ledger: Promise<LedgerClient> | undefined
   let ledgerClient: LedgerClient | undefined
-  const contextFor = (configDir: string, env: Record<string, string>, body: VariantJobBody): Promise<VariantContext> => {
-    const key = JSON.stringify([configDir, env.LEDGER_ENABLED, env.LEDGER_BACKEND, body.modelMode])
+  /** Jobs running on each context: a context with none is idle, and only the newest idle ones are kept. */
+  const holders = new Map<string, number>()
+  const contextKey = (configDir: string, env: Record<string, string>, body: VariantJobBody): string => JSON.stringify([configDir, env.LEDGER_ENABLED, env.LEDGER_BACKEND, body.modelMode])
+  const contextFor = (key: string, configDir: string, env: Record<string, string>, body: VariantJobBody): Promise<VariantContext> => {
     let c = contexts.get(key)
+    if (c) {
+      // Most recently used last: eviction takes the oldest idle context first.
+      contexts.delete(key)
+      contexts.set(key, c)
+    }
     if (!c) {
       const remote = body.ledger.enabled && body.ledger.backend === 'embedded' && o.embeddedLedger ? (ledger ??= o.embeddedLedger().then((l) => (ledgerClient = l))) : undefined
       c = (remote ?? Promise.resolve(undefined)).then((l) => buildVariantContext({ configDir, env, modelMode: body.modelMode }, {
@@ -117,6 +127,47 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     return dir
   }
 
+  /**
+   * Runs `fn` on the context for `key`, held from before any await (an eviction never closes a
+   * context a job is about to use). Afterwards, idle contexts beyond the newest IDLE_CONTEXTS are
+   * closed: every rollout has its own config folder, hence its own context (engine, model thread),
+   * and a long-running worker must not keep one per rollout it ever ran.
+   */
+  const withContext = async <T>(key: string, configDir: string, env: Record<string, string>, body: VariantJobBody, fn: (ctx: VariantContext) => Promise<T>): Promise<T> => {
+    holders.set(key, (holders.get(key) ?? 0) + 1)
+    try {
+      return await fn(await contextFor(key, configDir, env, body))
+    } finally {
+      const left = (holders.get(key) ?? 1) - 1
+      if (left > 0) holders.set(key, left)
+      else holders.delete(key)
+      evictIdle()
+    }
+  }
+  const evictIdle = (): void => {
+    const idle = [...contexts.keys()].filter((k) => !holders.has(k))
+    const evicted = new Map<string, Promise<VariantContext>>()
+    for (const k of idle.slice(0, Math.max(0, idle.length - IDLE_CONTEXTS))) {
+      evicted.set(k, contexts.get(k)!)
+      contexts.delete(k)
+    }
+    if (!evicted.size) return
+    // Closed a moment later, off the path that sends the job's result back.
+    for (const [k, c] of evicted) retiring.set(k + '#' + ++retired, c)
+    retireTimer ??= setTimeout(retire, 1000)
+    retireTimer.unref?.()
+  }
+  const retiring = new Map<string, Promise<VariantContext>>()
+  let retired = 0
+  let retireTimer: ReturnType<typeof setTimeout> | undefined
+  const retire = (): Promise<void> => {
+    if (retireTimer) clearTimeout(retireTimer)
+    retireTimer = undefined
+    const batch = new Map(retiring)
+    retiring.clear()
+    return closeContexts(batch, ledgerClient).catch((err) => log.warn('idle variant context not closed', { err: { message: messageOf(err) } }))
+  }
+
   const run = async (job: ReceivedVariantJob, jctx: JobContext): Promise<VariantJobResultBody> => {
     const startedAt = Date.now()
     const body = parseJobBody(job.jobId, job.body)
@@ -125,61 +176,65 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
     const configDir = await configDirFor(job, body)
     const env = { ...o.env, P2ENGINE_HOME: o.home, LEDGER_ENABLED: String(body.ledger.enabled), LEDGER_BACKEND: body.ledger.backend }
     ensureLocalRollout(repo, o.store, job.rolloutId, body)
-    const ctx = await contextFor(configDir, env, body)
-    // The variants this worker runs are known from their jobs: the local spec lists only the first.
-    const known = ctx.specs.get(job.rolloutId)
-    if (!known) ctx.specs.set(job.rolloutId, [body.variant])
-    else if (!known.some((v) => v.teamId === team && v.id === variantId)) known.push(body.variant)
-    const task: VariantTask = {
-      dbPath, configDir, env, rolloutId: job.rolloutId, team, variantId, modelMode: body.modelMode,
-      ...(body.options.samples ? { samples: body.options.samples } : {}),
-    }
-    o.onPhase?.(job.jobId, 'running', 10)
-    await jctx.heartbeat(10)
-    const beat = setInterval(() => void jctx.heartbeat(50).catch(() => undefined), 2000)
-    let outcome
-    try {
-      outcome = await runVariantWith(ctx, task, AbortSignal.any([jctx.signal, AbortSignal.timeout(body.options.taskTimeoutMs)]))
-    } catch (err) {
-      if (!jctx.signal.aborted) {
-        const reason = err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError') ? `variant task stopped after ${body.options.taskTimeoutMs / 1000} s (timeout)` : null
-        if (reason) repo.markFailed(job.rolloutId, team, variantId, reason)
-        else throw err
-      } else throw err
-    } finally {
-      clearInterval(beat)
-    }
-    if (outcome?.status === 'killed') throw new Error(`job ${job.jobId}: the variant's engine was stopped`)
-    o.onPhase?.(job.jobId, 'bundling', 90)
-    await jctx.heartbeat(90)
-    const row = repo.variant(job.rolloutId, team, variantId)
-    const conversationId = row.conversationId ?? variantConversationId(job.rolloutId, team, variantId)
-    const hasConversation = cachedStatement(o.store.db, 'SELECT 1 FROM conversations WHERE id = ?').get(conversationId) !== undefined
-    // Only the conversation (entries, artifacts, recordings): the coordinator has the config and owns the rows.
-    // Stored, not deflated: a few KB in ~16 entries, where zlib's per-entry setup cost more CPU (worker and
-    // coordinator) than the bytes saved in Redis.
-    const config = { ...ctx.config, configDir: '' }
-    let secrets = secretsOf.get(ctx)
-    if (!secrets) secretsOf.set(ctx, (secrets = bundleSecrets(config, env)))
-    const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config, env, secrets }, { conversations: [conversationId], ownRecordings: true }, 0) : null
-    const stored = bundle && o.putResult ? { sha256: sha256(bundle.bytes), bytes: bundle.bytes.length } : undefined
-    if (stored) await o.putResult!(job.jobId, bundle!.bytes)
-    return {
-      v: JOB_BODY_VERSION,
-      status: row.status === 'done' ? 'done' : 'failed',
-      error: row.status === 'done' ? null : (row.error ?? `variant ended as ${row.status}`),
-      metrics: row.metrics,
-      conversationId: hasConversation ? conversationId : null,
-      bundle: bundle && !stored ? bundle.bytes.toString('base64') : '',
-      ...(stored ? { bundleRef: stored } : {}),
-      startedAt,
-      finishedAt: Date.now(),
-    }
+    return withContext(contextKey(configDir, env, body), configDir, env, body, async (ctx) => {
+      // The variants this worker runs are known from their jobs: the local spec lists only the first.
+      const known = ctx.specs.get(job.rolloutId)
+      if (!known) ctx.specs.set(job.rolloutId, [body.variant])
+      else if (!known.some((v) => v.teamId === team && v.id === variantId)) known.push(body.variant)
+      const task: VariantTask = {
+        dbPath, configDir, env, rolloutId: job.rolloutId, team, variantId, modelMode: body.modelMode,
+        ...(body.options.samples ? { samples: body.options.samples } : {}),
+      }
+      o.onPhase?.(job.jobId, 'running', 10)
+      await jctx.heartbeat(10)
+      const beat = setInterval(() => void jctx.heartbeat(50).catch(() => undefined), 2000)
+      let outcome
+      try {
+        outcome = await runVariantWith(ctx, task, AbortSignal.any([jctx.signal, AbortSignal.timeout(body.options.taskTimeoutMs)]))
+      } catch (err) {
+        if (!jctx.signal.aborted) {
+          const reason = err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError') ? `variant task stopped after ${body.options.taskTimeoutMs / 1000} s (timeout)` : null
+          if (reason) repo.markFailed(job.rolloutId, team, variantId, reason)
+          else throw err
+        } else throw err
+      } finally {
+        clearInterval(beat)
+      }
+      if (outcome?.status === 'killed') throw new Error(`job ${job.jobId}: the variant's engine was stopped`)
+      o.onPhase?.(job.jobId, 'bundling', 90)
+      await jctx.heartbeat(90)
+      const row = repo.variant(job.rolloutId, team, variantId)
+      const conversationId = row.conversationId ?? variantConversationId(job.rolloutId, team, variantId)
+      const hasConversation = cachedStatement(o.store.db, 'SELECT 1 FROM conversations WHERE id = ?').get(conversationId) !== undefined
+      // Only the conversation (entries, artifacts, recordings): the coordinator has the config and owns the rows.
+      // Stored, not deflated: a few KB in ~16 entries, where zlib's per-entry setup cost more CPU (worker and
+      // coordinator) than the bytes saved in Redis.
+      const config = { ...ctx.config, configDir: '' }
+      let secrets = secretsOf.get(ctx)
+      if (!secrets) secretsOf.set(ctx, (secrets = bundleSecrets(config, env)))
+      const bundle = hasConversation ? await buildBundle({ store: o.store, home: o.home, config, env, secrets }, { conversations: [conversationId], ownRecordings: true }, 0) : null
+      const stored = bundle && o.putResult ? { sha256: sha256(bundle.bytes), bytes: bundle.bytes.length } : undefined
+      if (stored) await o.putResult!(job.jobId, bundle!.bytes)
+      return {
+        v: JOB_BODY_VERSION,
+        status: row.status === 'done' ? 'done' : 'failed',
+        error: row.status === 'done' ? null : (row.error ?? `variant ended as ${row.status}`),
+        metrics: row.metrics,
+        conversationId: hasConversation ? conversationId : null,
+        bundle: bundle && !stored ? bundle.bytes.toString('base64') : '',
+        ...(stored ? { bundleRef: stored } : {}),
+        startedAt,
+        finishedAt: Date.now(),
+      }
+    })
   }
 
   return {
     run,
+    /** Engine contexts open now (running or idle). */
+    openContexts: () => contexts.size,
     close: async () => {
+      await retire()
       await closeContexts(contexts, ledgerClient)
       await ledgerClient?.close()
     },
