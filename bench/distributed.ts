@@ -23,6 +23,7 @@ import { parseRedisUrl } from '../main/scaleout/redisConfig'
 import { startRedis } from '../main/scaleout/testing/redisServer'
 import { SqliteRolloutStore } from '../main/storage/rollouts/sqliteRollouts'
 import { openStore } from '../main/storage/sqliteStore'
+import { benchBullmqFloor } from './bullmqFloor'
 import type { BenchRow } from './report'
 import { startSlowModel } from './rolloutModel'
 import { specYaml } from './rollouts'
@@ -159,6 +160,12 @@ export async function benchDistributed(): Promise<BenchRow[]> {
         { name: `  CPU per variant, ${n} × ${PER_WORKER}: worker processes (sum)`, value: workerCpu, unit: 'ms', note: 'user + system time from /proc' },
       )
     }
+    // The same two latencies for BullMQ alone on this machine: the floor the rows above sit on.
+    const floor = await benchBullmqFloor(redis.url, 1000)
+    rows.push(
+      { name: '  BullMQ alone (no P2Engine; a trivial job, 1 KB result, a worker process): enqueue → start, one job at a time', value: floor.queued, unit: 'ms', note: 'the floor of the queue rows above on this machine' },
+      { name: '  BullMQ alone: finish → completed event received, one job at a time', value: floor.finished, unit: 'ms', note: 'finish → imported adds the import (verify, unzip, one transaction)' },
+    )
     return rows
   } finally {
     await Promise.all(workers.map(stopWorker))

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { cliEnv, type CliEnv } from '../cli/commands/cliTestKit'
-import { unzip } from './read'
+import { BUNDLE_VERSION } from './format'
+import { readBundle, unzip } from './read'
 import { zipBundle } from './write'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures')
@@ -29,10 +30,42 @@ describe('bundle format versions', () => {
     expect(stack.entries.at(-1)!.state.content).toContain('22 °C in Paris')
   })
 
+  it('a format-1 bundle (recordings named no conversation) verifies and imports; its recordings stay untagged', async () => {
+    const b = fresh()
+    const file = join(FIXTURES, 'v1-chat.p2bundle')
+    expect((await b.run(['bundle', 'verify', file])).out).toMatch(/^OK: v1-chat\.p2bundle verified/)
+    const r = await b.run(['bundle', 'import', file])
+    expect([r.code, r.err, r.out]).toEqual([0, '', expect.stringMatching(/^Imported conversation format-one \(chat_/)])
+    const out = join(b.root, 'again.p2bundle')
+    expect((await b.run(['bundle', 'export', '--conversation', 'format-one', '--out', out])).code).toBe(0)
+    const again = await readBundle(readFileSync(out), 'again')
+    expect(again.manifest.version).toBe(BUNDLE_VERSION)
+    expect(again.rows.recordings.length).toBeGreaterThan(0)
+    expect(again.rows.recordings.map((x) => x.conversation_id)).toEqual(again.rows.recordings.map(() => null))
+  })
+
+  it('recordings keep their conversation through export, import and export again (format 2)', async () => {
+    const a = fresh()
+    await a.run(['chat', 'with', 'agent_alpha', '--name', 'tagged'], { input: ['What is the weather in Paris in celsius?', 'exit'] })
+    const file = join(a.root, 'tagged.p2bundle')
+    expect((await a.run(['bundle', 'export', '--conversation', 'tagged', '--out', file])).code).toBe(0)
+    const first = await readBundle(readFileSync(file), 'tagged')
+    const source = first.rows.conversations[0]!.id
+    expect(first.rows.recordings.length).toBeGreaterThan(0)
+    expect(new Set(first.rows.recordings.map((x) => x.conversation_id))).toEqual(new Set([source]))
+    // Imported on another machine and exported again: the recordings still name their conversation.
+    const b = fresh()
+    expect((await b.run(['bundle', 'import', file])).code).toBe(0)
+    const out = join(b.root, 'back.p2bundle')
+    expect((await b.run(['bundle', 'export', '--conversation', 'tagged', '--out', out])).code).toBe(0)
+    const back = await readBundle(readFileSync(out), 'back')
+    expect(back.rows.recordings.map((x) => [x.hash, x.ordinal, x.conversation_id])).toEqual(first.rows.recordings.map((x) => [x.hash, x.ordinal, source]))
+  })
+
   it('a bundle from a newer format is refused, naming both versions', async () => {
     const b = fresh()
     const files = await unzip(readFileSync(join(FIXTURES, 'v0-chat.p2bundle')), 'x')
-    const manifest = { ...(JSON.parse(files.get('manifest.json')!.toString()) as object), version: 2 }
+    const manifest = { ...(JSON.parse(files.get('manifest.json')!.toString()) as object), version: BUNDLE_VERSION + 1 }
     files.delete('manifest.json')
     const file = join(b.root, 'future.p2bundle')
     // zipBundle checks v1 manifests; write the future one by hand through the same zip writer.
@@ -46,7 +79,7 @@ describe('bundle format versions', () => {
     writeFileSync(file, Buffer.concat(chunks))
     for (const cmd of ['verify', 'import', 'inspect']) {
       const r = await b.run(['bundle', cmd, file])
-      expect([r.code, r.err]).toEqual([2, 'error: bundle future.p2bundle: format version 2 is newer than this build reads (version 1); upgrade P2Engine to import it'])
+      expect([r.code, r.err]).toEqual([2, `error: bundle future.p2bundle: format version ${BUNDLE_VERSION + 1} is newer than this build reads (version ${BUNDLE_VERSION}); upgrade P2Engine to import it`])
     }
     expect(JSON.parse((await b.run(['conversation', 'list', '--json'])).out)).toEqual([])
   })

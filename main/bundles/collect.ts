@@ -114,11 +114,12 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
  * them (recordings name their conversation since schema v12) or, for rows recorded before that
  * (no conversation), recorded while they ran (from creation to their last entry or artifact; a
  * rollout to its end), and the tool outcomes of their tool calls; with all occurrences of each
- * request (a replay numbers identical requests from the first). `own`: only the recordings made for
+ * request (a replay numbers identical requests from the first). Each row keeps its conversation when
+ * that conversation is in the bundle (format v2), else none. `own`: only the recordings made for
  * them (a scale-out result: the coordinator holds the other occurrences' conversations itself).
  */
 function recordingsFor(db: Db, rows: Rows, own = false): Row<'recordings'>[] {
-  const columns = 'hash, ordinal, model, doc, recorded_at'
+  const columns = 'hash, ordinal, model, doc, recorded_at, conversation_id'
   const ids = rows.conversations.map((c) => c.id)
   // Own: the rows recorded for them. Else: their requests, every occurrence (read with the rest below).
   const tagged = own ? inChunks<Row<'recordings'>>(db, (m) => `SELECT ${columns} FROM model_recordings WHERE conversation_id IN (${m})`, ids) : []
@@ -138,5 +139,9 @@ function recordingsFor(db: Db, rows: Rows, own = false): Row<'recordings'>[] {
     if (typeof s.name === 'string') hashes.add(`tool:${s.name}:${hashCanonical({ tool: s.name, args: s.arguments })}`)
   }
   // Own: the tagged rows are all there is of theirs, so only untagged (older) rows are added.
-  return [...tagged, ...inChunks<Row<'recordings'>>(db, (m) => `SELECT ${columns} FROM model_recordings WHERE hash IN (${m})${own ? ' AND conversation_id IS NULL' : ''}`, [...hashes])]
+  const all = [...tagged, ...inChunks<Row<'recordings'>>(db, (m) => `SELECT ${columns} FROM model_recordings WHERE hash IN (${m})${own ? ' AND conversation_id IS NULL' : ''}`, [...hashes])]
+  // An occurrence made for a conversation outside the bundle travels untagged: the bundle names none of its own elsewhere.
+  const inBundle = new Set(ids)
+  for (const r of all) if (r.conversation_id !== null && !inBundle.has(r.conversation_id)) r.conversation_id = null
+  return all
 }

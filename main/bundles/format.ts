@@ -7,7 +7,7 @@ import { z } from 'zod'
  */
 export const BUNDLE_FORMAT = 'p2engine-bundle'
 /** The format version this build writes; older versions are migrated on read (see migrate.ts). */
-export const BUNDLE_VERSION = 1
+export const BUNDLE_VERSION = 2
 export const BUNDLE_EXTENSION = '.p2bundle'
 
 const int = z.number().int()
@@ -42,7 +42,8 @@ export const TABLES = {
   },
   links: { key: ['child_ref', 'parent_ref'], row: z.strictObject({ child_ref: str, parent_ref: str, position: int }) },
   overrides: { key: ['conversation_id', 'agent_id'], row: z.strictObject({ conversation_id: str, agent_id: str, doc: str, locked: int, updated_at: int }) },
-  recordings: { key: ['hash', 'ordinal'], row: z.strictObject({ hash: str, ordinal: int, model: str, doc: str, recorded_at: str }) },
+  /** `conversation_id` (v2): the bundle's conversation the exchange was made for, or null (made before v2, or for a conversation outside the bundle). */
+  recordings: { key: ['hash', 'ordinal'], row: z.strictObject({ hash: str, ordinal: int, model: str, doc: str, recorded_at: str, conversation_id: strOrNull }) },
   rollouts: {
     key: ['id'],
     row: z.strictObject({

@@ -136,7 +136,7 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const insLink = ins('INSERT OR IGNORE INTO artifact_relations (child_ref, parent_ref, position) VALUES (?, ?, ?)')
   const insOverride = ins('INSERT OR IGNORE INTO agent_overrides (conversation_id, agent_id, doc, locked, updated_at) VALUES (?, ?, ?, ?, ?)')
-  const insRecording = ins('INSERT OR IGNORE INTO model_recordings (hash, ordinal, model, doc, recorded_at) VALUES (?, ?, ?, ?, ?)')
+  const insRecording = ins('INSERT OR IGNORE INTO model_recordings (hash, ordinal, model, doc, recorded_at, conversation_id) VALUES (?, ?, ?, ?, ?, ?)')
   const insTransfer = ins(`INSERT OR IGNORE INTO bundle_transfers (source_machine, tx_id, conversation_id, command_id, from_agent, to_agent, amount, reason, committed_at, details)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const insRollout = ins('INSERT INTO rollouts (id, spec_file, spec, status, created_at, finished_at, ledger_before, ledger_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
@@ -162,7 +162,9 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   }
   for (const l of b.rows.links.filter((l) => refs.has(l.child_ref))) run('links', insLink, ref(l.child_ref), ref(l.parent_ref), l.position)
   for (const r of mine(b.rows.overrides)) run('overrides', insOverride, conv(r.conversation_id), r.agent_id, tx(r.doc), r.locked, r.updated_at)
-  for (const r of b.rows.recordings) run('recordings', insRecording, r.hash, r.ordinal, r.model, r.doc, r.recorded_at)
+  // A recording names its conversation here only if that conversation came with the bundle (under its local id).
+  const recordedFor = (id: string | null) => (id !== null && localConv.has(id) ? conv(id) : null)
+  for (const r of b.rows.recordings) run('recordings', insRecording, r.hash, r.ordinal, r.model, r.doc, r.recorded_at, recordedFor(r.conversation_id))
   for (const t of mine(b.rows.transfers)) run('transfers', insTransfer, source, t.tx_id, conv(t.conversation_id), t.command_id, t.from_agent, t.to_agent, t.amount, t.reason, t.committed_at, tx(t.details))
   for (const r of b.rows.rollouts.filter((r) => freshRollouts.has(r.id))) {
     const id = idMap.get(r.id) ?? r.id

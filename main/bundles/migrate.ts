@@ -64,5 +64,35 @@ const v0: BundleMigration = {
   },
 }
 
+/** Format 1: as 2, but recordings named no conversation. */
+const V1Manifest = z.looseObject({ version: z.literal(1), entries: z.array(z.strictObject({ name: z.string(), sha256: z.string(), size: z.number().int().nonnegative() })) })
+
+const v1: BundleMigration = {
+  entries(manifest, label) {
+    const m = V1Manifest.safeParse(manifest)
+    if (!m.success) throw bundleError(label, `manifest.json (format version 1): ${m.error.issues[0]?.path.join('.')}: ${m.error.issues[0]?.message}`)
+    return m.data.entries
+  },
+  upgrade(raw) {
+    const m = V1Manifest.parse(raw.manifest)
+    const files = new Map(raw.files)
+    const name = tableEntry('recordings')
+    const lines = (files.get(name)?.toString('utf8') ?? '').split('\n').filter(Boolean)
+    // Rows that are not JSON objects stay as they are: the row check after the migration names them.
+    const upgraded = lines.map((l) => {
+      try {
+        const row = JSON.parse(l) as unknown
+        return row && typeof row === 'object' && !Array.isArray(row) ? JSON.stringify({ ...row, conversation_id: null }) : l
+      } catch {
+        return l
+      }
+    })
+    if (files.has(name)) files.set(name, Buffer.from(upgraded.map((l) => `${l}\n`).join(''), 'utf8'))
+    const [fresh] = files.has(name) ? manifestEntries([[name, files.get(name)!]]) : []
+    const entries = m.entries.map((e) => (e.name === name && fresh ? fresh : e))
+    return { manifest: { ...m, version: 2, entries }, files }
+  },
+}
+
 /** Past format versions this build reads: `BUNDLE_MIGRATIONS[v]` lifts a version-v bundle to v+1. */
-export const BUNDLE_MIGRATIONS: Record<number, BundleMigration> = { 0: v0 }
+export const BUNDLE_MIGRATIONS: Record<number, BundleMigration> = { 0: v0, 1: v1 }
