@@ -1,28 +1,17 @@
-// The rollout benchmark's model: a local OpenAI-compatible fake behind a proxy that adds the
-// latency. Run as its own process (see `startSlowModel`) so its CPU is not counted as the engine's.
+// The rollout benchmark's model: the local OpenAI-compatible fake with its latency option. Run as
+// its own process (see `startSlowModel`) so its CPU is not counted as the engine's.
 import { spawn } from 'node:child_process'
-import { createServer, request } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { startFakeOpenAi } from '../main/engine/testing/fakeOpenAi'
 
-/** Every answer (agent and judge) is a valid judge verdict; a proxy adds `latencyMs` per completion. */
+/**
+ * Every answer (agent and judge) is a valid judge verdict, after `latencyMs`. One HTTP server: a
+ * remote model's CPU is another machine's, so the stand-in should take as little of this one's as
+ * it can (a proxy in front of the fake, as before, doubled its share of the two cores).
+ */
 async function serve(latencyMs: number): Promise<string> {
-  const fake = await startFakeOpenAi()
-  const upstream = new URL(fake.baseUrl)
-  const proxy = createServer((req, res) => {
-    const completion = req.url?.endsWith('/chat/completions') ?? false
-    if (completion) fake.push({ content: '{"score": 0.8, "comment": "fake"}', usage: { prompt_tokens: 200, completion_tokens: 20 } })
-    setTimeout(() => {
-      const up = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 500, r.headers)
-        r.pipe(res)
-      })
-      req.pipe(up)
-    }, completion ? latencyMs : 0)
-  })
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
-  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/v1`
+  const fake = await startFakeOpenAi([], { latencyMs, fallback: { content: '{"score": 0.8, "comment": "fake"}', usage: { prompt_tokens: 200, completion_tokens: 20 } } })
+  return fake.baseUrl
 }
 
 /** Starts the model in a child process; resolves with its base URL and a stop function. */
