@@ -1,3 +1,4 @@
+import { unzipSync } from 'fflate'
 import yauzl from 'yauzl'
 import { checkReferences } from './consistency'
 import { bundleError } from './errors'
@@ -20,8 +21,66 @@ const issueText = (e: { issues: { path: PropertyKey[]; message: string }[] }): s
 export const MAX_ENTRY_BYTES = 1024 * 1024 * 1024
 export const MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024 - 1
 
+/**
+ * Bundles up to this size are unpacked synchronously (fflate): a scale-out result or a chat export
+ * of a few KB then costs ~0.05 ms instead of ~0.4 ms and a dozen event-loop turns of streams. Larger
+ * ones go through yauzl's streams, so a big import never holds the event loop (the app's main
+ * process) for long.
+ */
+export const SYNC_UNZIP_MAX_BYTES = 8 * 1024 * 1024
+
+/** Why an entry name is refused (yauzl's rules: no backslash, no absolute path, no `..`), or null. */
+function badEntryName(name: string): string | null {
+  if (name.includes('\\')) return `invalid characters in fileName: ${name}`
+  if (/^[a-zA-Z]:/.test(name) || name.startsWith('/')) return `absolute path: ${name}`
+  if (name.split('/').includes('..')) return `invalid relative path: ${name}`
+  return null
+}
+
 /** Every file entry of a zip held in memory. Any zip-level damage is one error naming the entry (or the file). */
 export function unzip(bytes: Buffer, label: string): Promise<Map<string, Buffer>> {
+  if (bytes.length > SYNC_UNZIP_MAX_BYTES) return unzipStreamed(bytes, label)
+  try {
+    return Promise.resolve(unzipInMemory(bytes, label))
+  } catch (err) {
+    return Promise.reject(err)
+  }
+}
+
+/** The same checks as {@link unzipStreamed}, in one synchronous pass (small bundles). */
+export function unzipInMemory(bytes: Buffer, label: string): Map<string, Buffer> {
+  const names = new Set<string>()
+  let total = 0
+  let refused: Error | undefined
+  let out: Record<string, Uint8Array>
+  try {
+    out = unzipSync(bytes, {
+      filter: (f) => {
+        if (refused || f.name.endsWith('/')) return false
+        const bad = badEntryName(f.name)
+        if (bad) refused = bundleError(label, `damaged zip directory: ${bad}`)
+        else if (names.has(f.name)) refused = bundleError(label, `entry ${f.name} appears twice`)
+        else {
+          names.add(f.name)
+          total += f.originalSize
+          if (f.originalSize > MAX_ENTRY_BYTES || total > MAX_TOTAL_BYTES) {
+            refused = bundleError(label, `entry ${f.name} unpacks to ${f.originalSize} bytes, over the limit (${MAX_ENTRY_BYTES} per entry, ${MAX_TOTAL_BYTES} in all)`)
+          }
+        }
+        return !refused
+      },
+    })
+  } catch (err) {
+    throw refused ?? bundleError(label, `not a readable bundle (truncated, damaged or not a zip): ${err instanceof Error ? err.message : String(err)}`)
+  }
+  if (refused) throw refused
+  const files = new Map<string, Buffer>()
+  for (const [name, data] of Object.entries(out)) files.set(name, Buffer.from(data.buffer, data.byteOffset, data.byteLength))
+  return files
+}
+
+/** {@link unzip} through yauzl's streams (large bundles). */
+export function unzipStreamed(bytes: Buffer, label: string): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true }, (err, zip) => {
       if (err || !zip) return reject(bundleError(label, `not a readable bundle (truncated, damaged or not a zip): ${err?.message ?? 'no zip'}`))
