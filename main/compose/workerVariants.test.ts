@@ -81,6 +81,11 @@ describe('a worker running variants side by side', () => {
       const both = await Promise.all([job('ro_c6'), job('ro_c1')])
       expect(both.map((r) => r.status)).toEqual(['done', 'done'])
       expect(worker.openContexts()).toBe(IDLE_CONTEXTS)
+      // The evicted ones are closed a second later; the worker's shared store and the kept contexts work on.
+      await new Promise((r) => setTimeout(r, 1100))
+      expect((await job('ro_c7')).status).toBe('done')
+      expect(store.db.prepare("SELECT count(*) FROM rollout_variants WHERE status = 'done'").pluck().get()).toBe(7)
+      expect(worker.openContexts()).toBe(IDLE_CONTEXTS)
     } finally {
       await worker.close()
       store.close()
