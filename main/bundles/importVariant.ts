@@ -20,6 +20,8 @@ export interface RemoteVariantResult {
   conversationId: string | null
   /** The variant's conversation as a bundle (empty when it never started). */
   bundle: Buffer
+  /** Its SHA-256 when the caller already checked it (a bundle fetched by its signed hash); computed otherwise. */
+  bundleSha256?: string
   startedAt: number
   finishedAt: number
   /** For the origin record (e.g. the job id). */
@@ -48,7 +50,7 @@ export async function importVariantResult(host: BundleHost, r: RemoteVariantResu
       const rows = { ...content.rows, rollouts: [], variants: [], transfers: [] }
       const payloads = host.payloads ?? (host.config?.settings ? payloadStoreFor(host.store, host.config.settings, host.env ?? process.env) : undefined)
       const report = importBundle(host.store, { ...content, rows }, {
-        bundleFile: r.label, bundleSha256: sha256(r.bundle), localMachine: machineId(host.home), ...(payloads ? { payloads } : {}), ...(host.now ? { now: host.now } : {}),
+        bundleFile: r.label, bundleSha256: r.bundleSha256 ?? sha256(r.bundle), localMachine: machineId(host.home), ...(payloads ? { payloads } : {}), ...(host.now ? { now: host.now } : {}),
       })
       const item = report.items.find((i) => i.kind === 'conversation' && i.sourceId === r.conversationId)
       if (item) conversationId = item.id

@@ -73,7 +73,7 @@ export function queuedVariants(o: QueuedVariantsOptions): { run: VariantExecutor
     await importVariantResult(o.host, {
       rolloutId: task.rolloutId, team: task.team, variantId: task.variantId, worker: s.result.worker,
       status: r.status, error: r.error, metrics: r.metrics, conversationId: r.conversationId,
-      bundle, startedAt: r.startedAt, finishedAt: r.finishedAt, label: `job ${s.jobId}`,
+      bundle, ...(r.bundleRef ? { bundleSha256: r.bundleRef.sha256 } : {}), startedAt: r.startedAt, finishedAt: r.finishedAt, label: `job ${s.jobId}`,
     })
     // Imported (committed here): Redis no longer needs to keep the bundle.
     if (r.bundleRef) o.queue.release?.(s.jobId).catch((err) => log.warn('result bundle not released', { job: s.jobId, err: { message: messageOf(err) } }))

@@ -60,10 +60,11 @@ export class OpenAiCompatibleProvider implements ModelProvider {
       prices: options.prices ?? DEFAULT_PRICES,
     }
     this.label = `openai-compatible @ ${this.o.baseUrl}`
-    this.client = new OpenAI({ apiKey: options.apiKey || 'not-needed', baseURL: this.o.baseUrl, maxRetries: 0, timeout: this.o.timeoutMs })
+    const client = { apiKey: options.apiKey || 'not-needed', baseURL: this.o.baseUrl, maxRetries: 0, timeout: this.o.timeoutMs }
+    this.client = new OpenAI(client)
     // Non-streamed calls (rollouts, judges) read the whole answer anyway: the buffered transport
     // costs half the CPU of Node's web-stream `fetch` per call.
-    this.buffered = new OpenAI({ apiKey: options.apiKey || 'not-needed', baseURL: this.o.baseUrl, maxRetries: 0, timeout: this.o.timeoutMs, fetch: bufferedFetch })
+    this.buffered = new OpenAI({ ...client, fetch: bufferedFetch })
   }
 
   async complete(request: ModelRequest, options: CompleteOptions = {}): Promise<ModelResponse> {

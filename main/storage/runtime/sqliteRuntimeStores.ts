@@ -42,12 +42,15 @@ export class SqliteOverrideStore implements OverrideStore {
 }
 
 /** Model request/response recordings for `--replay`, keyed by (request hash, occurrence). */
+/** One model exchange or tool outcome (both live in `model_recordings`), with the conversation it was made for. */
+const PUT_RECORDING = 'INSERT OR REPLACE INTO model_recordings (hash, ordinal, model, doc, recorded_at, conversation_id) VALUES (?, ?, ?, ?, ?, ?)'
+
 export class SqliteRecordingStore implements RecordingStore {
   private readonly sel
   private readonly put_
   constructor(store: SqliteStore) {
     this.sel = store.db.prepare('SELECT doc, recorded_at FROM model_recordings WHERE hash = ? AND ordinal = ?')
-    this.put_ = store.db.prepare('INSERT OR REPLACE INTO model_recordings (hash, ordinal, model, doc, recorded_at, conversation_id) VALUES (?, ?, ?, ?, ?, ?)')
+    this.put_ = store.db.prepare(PUT_RECORDING)
   }
   async get(hash: string, ordinal: number): Promise<RecordedExchange | undefined> {
     const row = this.sel.get(hash, ordinal) as { doc: string; recorded_at: string } | undefined
@@ -66,7 +69,7 @@ export class SqliteToolRecordingStore implements ToolRecordingStore {
   private readonly put_
   constructor(store: SqliteStore) {
     this.sel = store.db.prepare('SELECT doc FROM model_recordings WHERE hash = ? AND ordinal = ?').pluck()
-    this.put_ = store.db.prepare('INSERT OR REPLACE INTO model_recordings (hash, ordinal, model, doc, recorded_at, conversation_id) VALUES (?, ?, ?, ?, ?, ?)')
+    this.put_ = store.db.prepare(PUT_RECORDING)
   }
   get(hash: string, ordinal: number): ToolOutcome | undefined {
     const doc = this.sel.get(hash, ordinal) as string | undefined
