@@ -42,7 +42,7 @@ function committedEntries(file: string, conversation: string): number {
   }
 }
 
-function setup() {
+function setup(provider: ModelProvider = model, probeInProcess = false) {
   const dir = mkdtempSync(join(tmpdir(), 'p2e-group-'))
   dirs.push(dir)
   const file = join(dir, 'db.sqlite')
@@ -55,13 +55,14 @@ function setup() {
     name: 'probe',
     description: 'A tool with a side effect: reports what another process sees when it runs.',
     input: z.object({}),
+    ...(probeInProcess ? { inProcess: true } : {}),
     run() {
       seenByProbe.push(committedEntries(file, conversation))
       return { ok: true }
     },
   })
   const engine = new Engine({
-    stacks, artifacts, tools: builtinRegistry([probe]), models: () => model, templates: new AgentTemplates(CONFIG_DIR),
+    stacks, artifacts, tools: builtinRegistry([probe]), models: () => provider, templates: new AgentTemplates(CONFIG_DIR),
     agents: [llmAgent('agent', ['probe'])], overrides: new MemoryOverrideStore(), clock: systemClock, settings: DEFAULT_RUNTIME_SETTINGS,
     transaction: (fn) => store.write(fn), groupCommit: group,
   })
@@ -96,6 +97,56 @@ describe('group commit', () => {
     for (const id of ids) expect(t.stacks.length(id as never, 'agent' as never)).toBe(6)
     // one conversation alone commits twice (before the tool, after the answer); 50 at once share batches
     expect(commits).toBeLessThan(ids.length)
+    t.engine.close()
+    t.store.close()
+  })
+
+  it('lets conversations that finish together share one commit, each whenIdle resolving only once its writes are durable', async () => {
+    // Answers arrive in one event-loop turn but at different moments of it (call k after k microtasks).
+    let calls = 0
+    const staggered: ModelProvider = {
+      label: 'test/staggered',
+      async complete(req, options) {
+        for (let k = calls++; k > 0; k--) await null
+        return model.complete(req, options)
+      },
+    }
+    const t = setup(staggered, true) // a probe with nothing to commit before it, like get_weather
+    let commits = 0
+    t.group.onCommit((err) => { if (err === null) commits++ })
+    const ids = Array.from({ length: 20 }, (_, i) => t.engine.startConversation({ agentId: 'agent', name: `w${i}` }).id)
+    // no side-effecting tool here: get_weather-like steps would need no commit at all before the end
+    const durable = await Promise.all(ids.map(async (id) => {
+      t.engine.send(id, 'go')
+      await t.engine.whenIdle(id)
+      return committedEntries(t.file, id)
+    }))
+    expect(durable).toEqual(ids.map(() => 6))
+    // before: each whenIdle cut the batch short, one commit per finishing conversation (20 for the answers alone)
+    expect(commits).toBeLessThan(6)
+    t.engine.close()
+    t.store.close()
+  })
+
+  it('whenCommitted waits for the open batch without cutting it short, and rejects when it rolls back', async () => {
+    const t = setup()
+    await t.group.whenCommitted() // nothing open: at once
+    t.group.run(() => t.stacks.createConversation({ name: 'one', rootAgent: 'agent', metadata: {} }))
+    let done = false
+    const first = t.group.whenCommitted().then(() => { done = true })
+    t.group.run(() => t.stacks.createConversation({ name: 'two', rootAgent: 'agent', metadata: {} }))
+    await Promise.resolve()
+    expect([done, t.group.pending()]).toEqual([false, true])
+    await first // the end-of-turn commit took both
+    const db = new Database(t.file, { readonly: true })
+    expect(db.prepare('SELECT name FROM conversations ORDER BY name').pluck().all()).toEqual(['one', 'two'])
+    db.close()
+    t.group.run(() => t.stacks.createConversation({ name: 'three', rootAgent: 'agent', metadata: {} }))
+    const failed = t.group.whenCommitted()
+    t.store.db.exec('ROLLBACK') // the batch is lost under it: its COMMIT fails
+    t.engine.events.on('error', () => {})
+    expect(() => t.group.flush()).toThrow(/no transaction/)
+    await expect(failed).rejects.toThrow()
     t.engine.close()
     t.store.close()
   })

@@ -57,11 +57,33 @@ export class GroupCommit {
         if (this.store.db.inTransaction) this.store.db.exec('ROLLBACK')
       } finally {
         this.store.rolledBack()
-        for (const l of this.listeners) l(err)
+        this.settle(err)
       }
       throw err
     }
-    for (const l of this.listeners) l(null)
+    this.settle(null)
+  }
+
+  /**
+   * Resolves when the writes made so far are committed: at once without an open batch, else when
+   * the open batch commits (at the end of this event-loop turn, or earlier); rejects if it rolls
+   * back. Unlike {@link flush} it does not cut the batch short, so many waiters share one commit.
+   */
+  whenCommitted(): Promise<void> {
+    if (!this.open) return Promise.resolve()
+    return new Promise((resolve, reject) => this.waiters.push((error) => (error === null ? resolve() : reject(error))))
+  }
+
+  private waiters: ((error: unknown) => void)[] = []
+
+  /** Waiters first: a listener that throws (an unhandled 'error' event) must not strand them. */
+  private settle(error: unknown): void {
+    if (this.waiters.length > 0) {
+      const waiters = this.waiters
+      this.waiters = []
+      for (const w of waiters) w(error)
+    }
+    for (const l of this.listeners) l(error)
   }
 
   /** Called after every batch: `error` is null when it committed, the failure when it rolled back. */

@@ -90,6 +90,8 @@ export interface GroupCommitPort {
   flush(): void
   /** True while writes wait for their commit. */
   pending(): boolean
+  /** Resolves once the writes made so far are committed, without cutting the open batch short. */
+  whenCommitted(): Promise<void>
   /** After each batch: `error` null when it committed. */
   onCommit(listener: (error: unknown) => void): void
 }
@@ -118,6 +120,8 @@ export interface RuntimeContext {
   tx<T>(fn: () => T): T
   /** Makes every write so far durable before something leaves the process (a side-effecting tool). */
   flush(): void
+  /** Resolves once every write so far is durable, sharing the open batch's commit. */
+  committed(): Promise<void>
   /** Open spans per branch, tool call and delegation (see `tracing.ts`). */
   tracing: EngineTracing
 }

@@ -111,6 +111,7 @@ export class Engine {
       },
       tx,
       flush: () => group?.flush(),
+      committed: () => (group ? group.whenCommitted() : Promise.resolve()),
       tracing: this.tracing,
     }
   }
@@ -199,8 +200,9 @@ export class Engine {
   whenIdle(conversationId?: ConversationId | string, agentId?: string): Promise<void> {
     const id = conversationId ? (this.deps.stacks.findConversation(String(conversationId))?.id ?? String(conversationId)) : ''
     const group = id ? (agentId ? `${id}${SEP}${agentId}` : id) : ''
-    // Idle means durable too: the batch holding the last steps' writes commits first.
-    return this.scheduler.whenIdle(group).then(() => this.ctx.flush())
+    // Idle means durable too: it resolves when the batch holding the last steps' writes commits
+    // (at the end of the event-loop turn), so conversations finishing together share one commit.
+    return this.scheduler.whenIdle(group).then(() => this.ctx.committed())
   }
 
   /**
