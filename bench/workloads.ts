@@ -49,7 +49,8 @@ export interface BenchEngine {
  * (delegates to `agent`). `model` replaces the weather agent's model (e.g. one that blocks).
  */
 export function makeEngine(file: string, options: { counted?: boolean; model?: ModelProvider } = {}): BenchEngine {
-  const store = openStore(file)
+  // The counters measure WAL growth with checkpoints off: no checkpoint thread may reset the WAL under them.
+  const store = openStore(file, options.counted ? { backgroundCheckpoints: false } : {})
   const counter = options.counted ? instrument(store.db, file) : undefined
   const { stacks, artifacts } = createStackStorage(store)
   const weather = options.model ?? instantModel

@@ -2,10 +2,16 @@ import Database from 'better-sqlite3'
 import { InternalError, StorageError, UserInputError } from '../engine/errors'
 import type { Store } from '../engine/ports/store'
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations'
+import { BackgroundCheckpoints } from './backgroundCheckpoints'
 import { guardDatabase } from './faults'
 import { closeDatabase, openDatabaseFile, type OpenedDatabase } from './openDatabase'
 
 export type SqliteDatabase = Database.Database
+
+/** WAL pages after which a commit checkpoints (the only fsync under synchronous=NORMAL). */
+const WAL_AUTOCHECKPOINT = 10000
+/** The same once the checkpoint thread copies frames as they come: the writer then only restarts the WAL. */
+const WAL_AUTOCHECKPOINT_WITH_THREAD = 40000
 
 export interface OpenStoreOptions {
   /** File path or `:memory:`. */
@@ -14,6 +20,11 @@ export interface OpenStoreOptions {
   migrations?: readonly Migration[]
   /** Open for reading only even when the file is writable. */
   readOnly?: boolean
+  /**
+   * Checkpoint the WAL on a worker thread once it has grown (see `backgroundCheckpoints.ts`).
+   * Default on for writable files; `P2ENGINE_CHECKPOINT_THREAD=off` turns it off everywhere.
+   */
+  backgroundCheckpoints?: boolean
 }
 
 /**
@@ -29,6 +40,8 @@ export class SqliteStore implements Store {
   /** True when the database could only be opened for reading (writes fail with STORAGE_READONLY). */
   readonly readOnly: boolean
   private readonly opened: OpenedDatabase
+  /** The WAL checkpoint thread of a writable file, if on. */
+  readonly checkpoints?: BackgroundCheckpoints
 
   constructor(options: OpenStoreOptions) {
     this.location = options.location
@@ -47,6 +60,15 @@ export class SqliteStore implements Store {
       closeDatabase(this.opened)
       throw err
     }
+    if (!this.readOnly && options.location !== ':memory:' && options.backgroundCheckpoints !== false && process.env.P2ENGINE_CHECKPOINT_THREAD !== 'off') {
+      this.checkpoints = new BackgroundCheckpoints(options.location, (running) => {
+        try {
+          this.db.pragma(`wal_autocheckpoint = ${running ? WAL_AUTOCHECKPOINT_WITH_THREAD : WAL_AUTOCHECKPOINT}`)
+        } catch {
+          // closed meanwhile
+        }
+      })
+    }
   }
 
   private configure(options: OpenStoreOptions): number {
@@ -59,7 +81,7 @@ export class SqliteStore implements Store {
     if (options.location !== ':memory:') {
       // Checkpoint (the only fsync under synchronous=NORMAL) every ~40 MB of WAL instead of 4 MB,
       // and truncate the WAL back to 64 MB after it: commits are 30–40 % cheaper on the hot path.
-      this.db.pragma('wal_autocheckpoint = 10000')
+      this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`)
       this.db.pragma('journal_size_limit = 67108864')
     }
     this.db.pragma('cache_size = -32768') // 32 MB page cache per connection (grows only when used)
@@ -129,6 +151,7 @@ export class SqliteStore implements Store {
         // a failed last commit leaves the database as it was before the batch
       }
     }
+    this.checkpoints?.stop()
     closeDatabase(this.opened)
   }
 }
