@@ -83,7 +83,11 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
   const router = o.router ?? new ModelRouter({ apiBase: settings.llm.apiBase, ...(settings.llm.apiKey ? { apiKey: settings.llm.apiKey } : {}) })
   const limited = o.model ?? new LimitedProvider(router, limitsWithFloor(settings.llm.concurrency, o.modelConcurrencyFloor), o.modelSlots)
   const inner = o.streamTokens === false ? unstreamed(limited) : limited
-  const recording = new RecordingProvider(o.modelMode === 'replay' ? null : inner, new SqliteRecordingStore(o.store), o.modelMode ?? 'record')
+  // One commit per event-loop turn for every step that ran in it (see storage/groupCommit.ts); on by default.
+  const group = o.groupCommit !== false ? new GroupCommit(o.store) : undefined
+  // Recordings join the batch of the step that made them instead of committing alone.
+  const inBatch = group ? <T>(fn: () => T): T => group.run(fn) : undefined
+  const recording = new RecordingProvider(o.modelMode === 'replay' ? null : inner, new SqliteRecordingStore(o.store, inBatch), o.modelMode ?? 'record')
   const models = o.logger ? loggedModel(recording, log.child({ component: 'model' })) : recording
   const ledger = o.ledger && o.logger ? loggedLedger(o.ledger, log.child({ component: 'ledger' })) : o.ledger
   // LEDGER_ENABLED=false: no wallet tools for any agent and no ledger in the runtime.
@@ -111,10 +115,9 @@ export function composeEngine(o: ComposeEngineOptions): Engine {
     },
     cache: new SqliteToolCache(o.store),
     dedupSeen: new SqliteDedupSeenSet(o.store),
-    toolRecorder: new ToolRecorder(new SqliteToolRecordingStore(o.store), o.modelMode ?? 'record'),
+    toolRecorder: new ToolRecorder(new SqliteToolRecordingStore(o.store, inBatch), o.modelMode ?? 'record'),
     transaction: (fn) => o.store.write(fn),
-    // One commit per event-loop turn for every step that ran in it (see storage/groupCommit.ts); on by default.
-    ...(o.groupCommit !== false ? { groupCommit: new GroupCommit(o.store) } : {}),
+    ...(group ? { groupCommit: group } : {}),
   }
   const engine = new Engine(deps)
   if (o.logger) logEngineEvents(engine.events, log.child({ component: 'engine' }))

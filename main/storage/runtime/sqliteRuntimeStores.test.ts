@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { GroupCommit } from '../groupCommit'
 import { openStore } from '../sqliteStore'
-import { SqliteDedupSeenSet, SqliteOverrideStore, SqliteRecordingStore, SqliteToolCache } from './sqliteRuntimeStores'
+import { SqliteDedupSeenSet, SqliteOverrideStore, SqliteRecordingStore, SqliteToolCache, SqliteToolRecordingStore } from './sqliteRuntimeStores'
 
 describe('SQLite runtime stores', () => {
   it('overrides: merge, null deletes, lock is enforced', () => {
@@ -34,5 +35,22 @@ describe('SQLite runtime stores', () => {
     expect(d.markSeen('x', 10)).toBe(false)
     d.forget('x')
     expect(d.markSeen('x', 10)).toBe(false)
+  })
+
+  it('recordings written through a group commit join its batch instead of committing alone', async () => {
+    const store = openStore(':memory:')
+    const group = new GroupCommit(store)
+    let commits = 0
+    group.onCommit((err) => { if (err === null) commits++ })
+    const inBatch = <T>(fn: () => T): T => group.run(fn)
+    const models = new SqliteRecordingStore(store, inBatch)
+    const tools = new SqliteToolRecordingStore(store, inBatch)
+    await models.put({ hash: 'h', ordinal: 0, request: { model: 'm', messages: [] }, response: { message: { content: 'x', toolCalls: [] } }, recordedAt: '2026-01-01T00:00:00Z' } as never)
+    tools.put('tool:t:1', 0, 't', { a: 1 }, { status: 'ok', result: 1 } as never)
+    expect([group.pending(), commits]).toEqual([true, 0])
+    await group.whenCommitted()
+    expect(commits).toBe(1)
+    expect(store.db.prepare('SELECT COUNT(*) FROM model_recordings').pluck().get()).toBe(2)
+    store.close()
   })
 })

@@ -45,10 +45,14 @@ export class SqliteOverrideStore implements OverrideStore {
 /** One model exchange or tool outcome (both live in `model_recordings`), with the conversation it was made for. */
 const PUT_RECORDING = 'INSERT OR REPLACE INTO model_recordings (hash, ordinal, model, doc, recorded_at, conversation_id) VALUES (?, ?, ?, ?, ?, ?)'
 
+/** How a recording is written: by default alone; given a group commit's `run`, inside its batch (no commit of its own). */
+export type RecordingWrite = <T>(fn: () => T) => T
+const alone: RecordingWrite = (fn) => fn()
+
 export class SqliteRecordingStore implements RecordingStore {
   private readonly sel
   private readonly put_
-  constructor(store: SqliteStore) {
+  constructor(store: SqliteStore, private readonly write: RecordingWrite = alone) {
     this.sel = store.db.prepare('SELECT doc, recorded_at FROM model_recordings WHERE hash = ? AND ordinal = ?')
     this.put_ = store.db.prepare(PUT_RECORDING)
   }
@@ -59,7 +63,8 @@ export class SqliteRecordingStore implements RecordingStore {
     return { hash, ordinal, request: d.request as RecordedExchange['request'], response: d.response as RecordedExchange['response'], recordedAt: row.recorded_at }
   }
   async put(e: RecordedExchange): Promise<void> {
-    this.put_.run(e.hash, e.ordinal, e.request.model, RecordingColumn.encode({ request: e.request, response: e.response }), e.recordedAt, e.conversationId ?? null)
+    const doc = RecordingColumn.encode({ request: e.request, response: e.response })
+    this.write(() => this.put_.run(e.hash, e.ordinal, e.request.model, doc, e.recordedAt, e.conversationId ?? null))
   }
 }
 
@@ -67,7 +72,7 @@ export class SqliteRecordingStore implements RecordingStore {
 export class SqliteToolRecordingStore implements ToolRecordingStore {
   private readonly sel
   private readonly put_
-  constructor(store: SqliteStore) {
+  constructor(store: SqliteStore, private readonly write: RecordingWrite = alone) {
     this.sel = store.db.prepare('SELECT doc FROM model_recordings WHERE hash = ? AND ordinal = ?').pluck()
     this.put_ = store.db.prepare(PUT_RECORDING)
   }
@@ -76,7 +81,8 @@ export class SqliteToolRecordingStore implements ToolRecordingStore {
     return doc === undefined ? undefined : (RecordingColumn.decode(doc).response as ToolOutcome)
   }
   put(hash: string, ordinal: number, tool: string, args: unknown, outcome: ToolOutcome, conversationId?: string): void {
-    this.put_.run(hash, ordinal, `tool:${tool}`, RecordingColumn.encode({ request: { tool, args }, response: outcome }), new Date().toISOString(), conversationId ?? null)
+    const doc = RecordingColumn.encode({ request: { tool, args }, response: outcome })
+    this.write(() => this.put_.run(hash, ordinal, `tool:${tool}`, doc, new Date().toISOString(), conversationId ?? null))
   }
 }
 
