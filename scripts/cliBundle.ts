@@ -86,7 +86,7 @@ export function cliBundleOptions(o: { root: string; entry: string; outfile: stri
     minifySyntax: true,
     define: { 'import.meta.url': '__p2eModuleUrl', 'import.meta.dirname': '__dirname' },
     banner: { js: 'const __p2eModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [englishZod, lazyBuiltins, ...(o.only ? [onlyGroup(o.only.group, o.only.needs)] : [])],
+    plugins: [englishZod, lazyBuiltins, lazyStdoutInLogStream, ...(o.only ? [onlyGroup(o.only.group, o.only.needs)] : [])],
   }
 }
 
@@ -108,12 +108,32 @@ const englishZod: Plugin = {
 }
 
 /**
+ * rotating-file-stream keeps `process.stdout` in its constructor (for its `teeToStdout` option,
+ * never used here), which builds the stdout stream (Node's `net` and `tty`, ~7 ms) in every
+ * command that opens the log file. In the bundle that field is a getter instead. The build fails
+ * if the line is not found (a new version), so the change is never silently lost.
+ */
+export const LOG_STREAM_STDOUT = { from: 'this.stdout = process.stdout;', to: 'Object.defineProperty(this, "stdout", { configurable: true, get: () => process.stdout });' }
+
+const lazyStdoutInLogStream: Plugin = {
+  name: 'p2engine-lazy-stdout-in-log-stream',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]rotating-file-stream[\\/]dist[\\/](esm|cjs)[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8')
+      if (!source.includes(LOG_STREAM_STDOUT.from)) throw new Error(`${args.path}: "${LOG_STREAM_STDOUT.from}" not found; update LOG_STREAM_STDOUT in scripts/cliBundle.ts`)
+      return { contents: source.replace(LOG_STREAM_STDOUT.from, LOG_STREAM_STDOUT.to), loader: 'js' }
+    })
+  },
+}
+
+/**
  * Built-in modules that bundled packages require when they load but use only in rare paths
- * (commander's executable subcommands, rotating-file-stream's compression, sonic-boom's asserts):
+ * (commander's executable subcommands, rotating-file-stream's compression, sonic-boom's asserts,
+ * dotenv's decryption and the ids' random prefix, drawn on first use):
  * Node 20 compiles each on first require (child_process alone pulls in net, dgram and streams), so
  * in the bundle they load on first use instead, through a stand-in that forwards every access.
  */
-export const LAZY_BUILTINS = ['child_process', 'zlib', 'assert'] as const
+export const LAZY_BUILTINS = ['child_process', 'zlib', 'assert', 'crypto'] as const
 
 const lazyBuiltins: Plugin = {
   name: 'p2engine-lazy-builtins',

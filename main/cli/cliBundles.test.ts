@@ -70,4 +70,30 @@ describe('the per-group CLI bundles (scripts/cliBundle.ts, bin/codeCache.cjs)', 
     expect(text).toMatch(/^[\x00-\x7f]*$/)
     expect(runModule(text).exports).toEqual({ re: true, s: '≥ 2 °C' })
   })
+
+  it('prints a table without building process.stdout or loading net, tty or crypto (stdio, colours, lazy built-ins)', async () => {
+    const { build } = await import('esbuild')
+    const { cliBundleOptions } = await import('../../scripts/cliBundle')
+    const root = join(import.meta.dirname, '..', '..')
+    const dir = tempDir({
+      'entry.ts': [
+        `import { guardStdio, writeStdout } from ${JSON.stringify(join(root, 'main/cli/stdio.ts'))}`,
+        `import pc from ${JSON.stringify(join(root, 'main/cli/colors.ts'))}`,
+        `import { terminalWidth } from ${JSON.stringify(join(root, 'main/cli/tableLayout.ts'))}`,
+        `import { newContractId } from ${JSON.stringify(join(root, 'main/storage/ledger/ids.ts'))}`,
+        `import ${JSON.stringify(join(root, 'node_modules/dotenv/lib/main.js'))}`,
+        'guardStdio()',
+        "writeStdout(pc.bold('balance') + ' ' + terminalWidth() + '\\n')",
+        "const loaded = ['net', 'tty', 'crypto'].filter((m) => process.moduleLoadList.includes(`NativeModule ${m}`))",
+        "writeStdout(JSON.stringify(loaded) + '\\n')",
+        "writeStdout(newContractId().slice(0, 2) + ' ' + JSON.stringify(['crypto'].filter((m) => process.moduleLoadList.includes(`NativeModule ${m}`))) + '\\n')",
+      ].join('\n'),
+    })
+    const outfile = join(dir, 'out.cjs')
+    await build({ ...cliBundleOptions({ root, entry: join(dir, 'entry.ts'), outfile, external: [] }), logLevel: 'error' })
+    const { spawnSync } = await import('node:child_process')
+    const r = spawnSync(process.execPath, [outfile], { env: { PATH: process.env.PATH }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    // into a pipe: no colour, the default width; net, tty and crypto never loaded until an id is drawn
+    expect([r.stderr, r.stdout]).toEqual(['', 'balance 100\n[]\n00 ["crypto"]\n'])
+  })
 })

@@ -1,5 +1,5 @@
 import Table from 'cli-table3'
-import pc from 'picocolors'
+import pc from './colors'
 import { writeStderr, writeStdout } from './stdio'
 import { cutText, fitColumns, terminalWidth, visibleWidth, wrapText } from './tableLayout'
 import { safeText } from './safeText'

@@ -4,6 +4,8 @@
  * {@link terminalWidth}.
  */
 
+import { stdoutIsTerminal } from './stdio'
+
 /** Width used when stdout is not a terminal (piped, redirected, CI) and `$COLUMNS` is unset. */
 export const DEFAULT_WIDTH = 100
 
@@ -14,7 +16,7 @@ const MIN_WIDTH = 40
  * The width tables must fit: the terminal's columns when stdout is a TTY, else `$COLUMNS` when
  * set, else {@link DEFAULT_WIDTH}.
  */
-export function terminalWidth(stdout: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
+export function terminalWidth(stdout: { isTTY?: boolean; columns?: number } = stdoutIsTerminal() ? process.stdout : {}, env: NodeJS.ProcessEnv = process.env): number {
   const cols = stdout.isTTY && stdout.columns ? stdout.columns : Number(env.COLUMNS)
   return Number.isInteger(cols) && cols > 0 ? Math.max(cols, MIN_WIDTH) : DEFAULT_WIDTH
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import pc from 'picocolors'
+import pc from '../colors'
 import { UserInputError } from '../../engine/errors'
 import type { BundleManifest } from '../../bundles/format'
 import type { ImportReport } from '../../bundles/importBundle'

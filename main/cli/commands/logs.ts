@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import { resolve } from 'node:path'
-import pc from 'picocolors'
+import pc from '../colors'
 import { ConfigError } from '../../engine/errors'
 import { p2engineHome } from '../../engine/paths'
 import type { LogLevel } from '../../engine/ports/logger'
