@@ -24,6 +24,9 @@ if (mtime(bundle) >= 0 && mtime(bundle) >= mtime(built)) {
   const own = group === null ? null : join(outMain, `cli-${group}.cjs`)
   // The bundle cannot use import() (see codeCache.cjs): ES modules it loads (custom evaluators) come through here.
   globalThis.__p2engineImport = (url) => import(url)
+  // Where the CLI keeps what it learns between runs besides code (custom tool names, see
+  // main/compose/toolNameCache.ts); P2ENGINE_CODE_CACHE=off turns every such cache off.
+  if (process.env.P2ENGINE_CODE_CACHE !== 'off') globalThis.__p2engineCacheDir = join(outMain, 'cli-cache')
   runWithCodeCache(own !== null && mtime(own) >= mtime(built) ? own : bundle, join(outMain, 'cli-cache'), commandWord(argv))
 } else if (existsSync(built)) {
   void import(pathToFileURL(built).href)

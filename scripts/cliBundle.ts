@@ -86,7 +86,7 @@ export function cliBundleOptions(o: { root: string; entry: string; outfile: stri
     minifySyntax: true,
     define: { 'import.meta.url': '__p2eModuleUrl', 'import.meta.dirname': '__dirname' },
     banner: { js: 'const __p2eModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [englishZod, lazyBuiltins, lazyStdoutInLogStream, ...(o.only ? [onlyGroup(o.only.group, o.only.needs)] : [])],
+    plugins: [englishZod, lazyBuiltins, sourcePatches, ...(o.only ? [onlyGroup(o.only.group, o.only.needs)] : [])],
   }
 }
 
@@ -108,21 +108,37 @@ const englishZod: Plugin = {
 }
 
 /**
- * rotating-file-stream keeps `process.stdout` in its constructor (for its `teeToStdout` option,
- * never used here), which builds the stdout stream (Node's `net` and `tty`, ~7 ms) in every
- * command that opens the log file. In the bundle that field is a getter instead. The build fails
- * if the line is not found (a new version), so the change is never silently lost.
+ * Small source patches of bundled packages, each for a cost on every cold start. The build fails
+ * if a patched line is not found (a new version), so no patch is ever silently lost.
+ * - rotating-file-stream keeps `process.stdout` in its constructor (for its `teeToStdout` option,
+ *   never used here), which builds the stdout stream (Node's `net` and `tty`, ~7 ms) in every
+ *   command that opens the log file: a getter instead.
+ * - strip-ansi 6 (cli-table3's width measure, once per cell and line) builds ansi-regex's RegExp
+ *   on every call: one global RegExp, built once (`replace` restarts a global RegExp at 0).
  */
-export const LOG_STREAM_STDOUT = { from: 'this.stdout = process.stdout;', to: 'Object.defineProperty(this, "stdout", { configurable: true, get: () => process.stdout });' }
+export const SOURCE_PATCHES = [
+  {
+    file: /[\\/]rotating-file-stream[\\/]dist[\\/](esm|cjs)[\\/]index\.js$/,
+    from: 'this.stdout = process.stdout;',
+    to: 'Object.defineProperty(this, "stdout", { configurable: true, get: () => process.stdout });',
+  },
+  {
+    file: /[\\/]strip-ansi[\\/]index\.js$/,
+    from: "module.exports = string => typeof string === 'string' ? string.replace(ansiRegex(), '') : string;",
+    to: "const pattern = ansiRegex();\nmodule.exports = string => typeof string === 'string' ? string.replace(pattern, '') : string;",
+  },
+] as const
 
-const lazyStdoutInLogStream: Plugin = {
-  name: 'p2engine-lazy-stdout-in-log-stream',
+const sourcePatches: Plugin = {
+  name: 'p2engine-source-patches',
   setup(b) {
-    b.onLoad({ filter: /[\\/]rotating-file-stream[\\/]dist[\\/](esm|cjs)[\\/]index\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8')
-      if (!source.includes(LOG_STREAM_STDOUT.from)) throw new Error(`${args.path}: "${LOG_STREAM_STDOUT.from}" not found; update LOG_STREAM_STDOUT in scripts/cliBundle.ts`)
-      return { contents: source.replace(LOG_STREAM_STDOUT.from, LOG_STREAM_STDOUT.to), loader: 'js' }
-    })
+    for (const patch of SOURCE_PATCHES) {
+      b.onLoad({ filter: patch.file }, (args) => {
+        const source = readFileSync(args.path, 'utf8')
+        if (!source.includes(patch.from)) throw new Error(`${args.path}: "${patch.from}" not found; update SOURCE_PATCHES in scripts/cliBundle.ts`)
+        return { contents: source.replace(patch.from, patch.to), loader: 'js' }
+      })
+    }
   },
 }
 
@@ -192,6 +208,10 @@ function onlyGroup(group: string, needs: string): Plugin {
         /[\\/]cli[\\/]commandGroups\.ts$/.test(args.importer) && args.path !== `./commands/${group}` ? missing(`command group ${args.path.slice(11)}`) : undefined)
       b.onResolve({ filter: /^\.\/(state|engine)$/ }, (args) =>
         /[\\/]cli[\\/]services[\\/]load\.ts$/.test(args.importer) && !services.includes(args.path.slice(2)) ? missing(`services ${args.path.slice(2)}`) : undefined)
+      // Live chat events are forwarded only for an engine (liveCli's `engine()`): a group without one
+      // leaves out the event bridge, and with it the chat view, the model providers and the OpenAI SDK.
+      b.onResolve({ filter: /^\.\.\/ipc\/engineEvents$/ }, (args) =>
+        /[\\/]cli[\\/]liveCli\.ts$/.test(args.importer) && !services.includes('engine') ? missing('the engine event bridge') : undefined)
       b.onLoad({ filter: /.*/, namespace: 'p2e-not-in-bundle' }, (args) => ({
         contents: `throw new Error(${JSON.stringify(`internal error: ${args.path} is not in the bundle of the "${group}" commands`)})\n`,
         loader: 'js',

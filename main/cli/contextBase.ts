@@ -2,6 +2,7 @@ import { statSync } from 'node:fs'
 import { z } from 'zod'
 import { loadConfig, resolveConfigDir } from '../engine/config/load'
 import { loadHostTools, type HostTools } from '../compose/customTools'
+import { toolNameCache } from '../compose/toolNameCache'
 import type { LoadedConfig } from '../engine/config/types'
 import type { LedgerClient } from '../engine/ports/ledger'
 import { homePaths } from '../engine/paths'
@@ -87,7 +88,10 @@ export class CliContextBase {
    */
   get customTools(): HostTools {
     if (!this.hostTools) {
-      this.hostTools = loadHostTools(resolveConfigDir(this.globals.config, this.env), { logger: () => this.logger })
+      const configDir = resolveConfigDir(this.globals.config, this.env)
+      // Set by bin/p2engine.cjs for the bundled CLI: custom tool names are remembered between runs.
+      const cacheDir = (globalThis as { __p2engineCacheDir?: string }).__p2engineCacheDir
+      this.hostTools = loadHostTools(configDir, { logger: () => this.logger, ...(cacheDir ? { names: toolNameCache(cacheDir, configDir) } : {}) })
       warnOnce(this.env, this.io, this.hostTools.problems)
     }
     return this.hostTools
