@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -13,6 +13,18 @@ function fresh(): string {
   const dir = mkdtempSync(join(tmpdir(), 'p2e-ckpt-'))
   dirs.push(dir)
   return join(dir, 'p2engine.db')
+}
+
+/** This process's open file descriptors on `file` or its -wal/-shm (Linux /proc). */
+function openDescriptorsOf(file: string): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`)
+      return target.startsWith(file) ? [target] : []
+    } catch {
+      return []
+    }
+  })
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -39,6 +51,9 @@ describe('WAL checkpoints on a thread', () => {
     expect(store.db.prepare('SELECT COUNT(*) FROM blobs').pluck().get()).toBeGreaterThan(600)
     store.close()
     expect(store.checkpoints?.running).toBe(false)
+    // the thread's connection is closed when close() returns: no descriptor of this process
+    // points at the database any more
+    expect(openDescriptorsOf(file)).toEqual([])
     // everything is there for the next process
     const again = openStore(file, { backgroundCheckpoints: false })
     expect(again.db.prepare("SELECT COUNT(*) FROM blobs WHERE b <> 'y'").pluck().get()).toBe(600)

@@ -32,12 +32,17 @@ const pass = (rounds) => {
   timer = behind && rounds < 8 ? setImmediate(() => pass(rounds + 1)) : setTimeout(() => pass(0), workerData.everyMs)
 }
 pass(0)
+const done = new Int32Array(workerData.done)
 parentPort.on('message', (m) => {
   if (m !== 'close') return
   closed = true
   if (timer) { clearTimeout(timer); clearImmediate(timer) }
-  db.close()
-  parentPort.close()
+  try { db.close() } finally {
+    // the store's close waits for this: the file is no longer open here once it returns
+    Atomics.store(done, 0, 1)
+    Atomics.notify(done, 0)
+    parentPort.close()
+  }
 })
 `
 
@@ -54,6 +59,8 @@ export class BackgroundCheckpoints {
   private worker?: Worker
   private watch?: NodeJS.Timeout
   private stopped = false
+  /** Raised by the thread once its connection is closed. */
+  private done?: Int32Array
 
   /**
    * @param onStart called when the thread starts (the store raises its own checkpoint threshold:
@@ -85,7 +92,9 @@ export class BackgroundCheckpoints {
     clearInterval(this.watch)
     this.watch = undefined
     const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: this.file, everyMs: this.everyMs } })
+    const done = new SharedArrayBuffer(4)
+    this.done = new Int32Array(done)
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: this.file, everyMs: this.everyMs, done } })
     worker.unref()
     worker.on('error', () => {
       // e.g. the native module cannot load in a thread: commits keep checkpointing themselves
@@ -97,12 +106,19 @@ export class BackgroundCheckpoints {
     this.onStart(true)
   }
 
-  /** Stops the thread (its connection closes); called when the store closes. */
-  stop(): void {
+  /**
+   * Stops the thread; called when the store closes. Waits (at most `waitMs`, one checkpoint pass)
+   * until the thread has closed its connection, so that nothing of this store keeps the file open
+   * once `close()` returns (a restore renames it, Windows cannot delete an open file).
+   */
+  stop(waitMs = 2000): void {
     this.stopped = true
     if (this.watch) clearInterval(this.watch)
     this.watch = undefined
-    this.worker?.postMessage('close')
+    const worker = this.worker
     this.worker = undefined
+    if (!worker || !this.done) return
+    worker.postMessage('close')
+    Atomics.wait(this.done, 0, 0, waitMs)
   }
 }
