@@ -17,11 +17,8 @@ export async function runVariantWith(ctx: VariantContext, task: VariantTask, sig
   // With a group commit the row updates join the open batch instead of committing on their own.
   const write = (fn: () => void): void => (engine.deps.groupCommit ? engine.deps.groupCommit.run(fn) : fn())
   // The row a task reports must be committed before the task returns: the runner (on another
-  // connection when this is a worker thread) reads it as soon as the result arrives. Waiting for
-  // the open batch's commit (instead of cutting it short) lets variants finishing together share it.
-  const durable = async (): Promise<void> => {
-    await engine.deps.groupCommit?.whenCommitted()
-  }
+  // connection when this is a worker thread) reads it as soon as the result arrives.
+  const durable = (): void => engine.deps.groupCommit?.flush()
   const log = ctx.log.child({ rollout: task.rolloutId, team: task.team, variant: task.variantId })
   const started = Date.now()
   log.info('variant started')
@@ -67,7 +64,7 @@ export async function runVariantWith(ctx: VariantContext, task: VariantTask, sig
     ])
     metrics.errors.push(...bugs, ...ctx.toolProblems.splice(0))
     write(() => repo.markDone(task.rolloutId, task.team, task.variantId, metrics))
-    await durable()
+    durable()
     log.info('variant finished', { ms: Date.now() - started, errors: metrics.errors.length })
     return { status: 'done' }
   } catch (err) {
@@ -80,7 +77,7 @@ export async function runVariantWith(ctx: VariantContext, task: VariantTask, sig
     const error = messageOf(err)
     log.error('variant failed', { ms: Date.now() - started, ...errorFields(err) })
     write(() => repo.markFailed(task.rolloutId, task.team, task.variantId, error))
-    await durable()
+    durable()
     return { status: 'failed', error }
   } finally {
     ctx.bugs.delete(conversationId)

@@ -45,6 +45,8 @@ export class EngineEvents extends EventEmitter {
     return super.off(event, listener as (...a: unknown[]) => void)
   }
   override emit<K extends keyof EngineEventMap>(event: K, ...args: EngineEventMap[K]): boolean {
+    // Nobody to tell: nothing to hold (an unheard 'error' still throws, at release, as before).
+    if (event !== 'error' && this.listenerCount(event) === 0) return false
     if (this.holdWhile()) {
       ;(this.held ??= []).push([event, args])
       return this.listenerCount(event) > 0
@@ -200,9 +202,10 @@ export class Engine {
   whenIdle(conversationId?: ConversationId | string, agentId?: string): Promise<void> {
     const id = conversationId ? (this.deps.stacks.findConversation(String(conversationId))?.id ?? String(conversationId)) : ''
     const group = id ? (agentId ? `${id}${SEP}${agentId}` : id) : ''
-    // Idle means durable too: it resolves when the batch holding the last steps' writes commits
-    // (at the end of the event-loop turn), so conversations finishing together share one commit.
-    return this.scheduler.whenIdle(group).then(() => this.ctx.committed())
+    // Idle means durable too. While other work is in flight it waits for the batch's own
+    // end-of-turn commit, which conversations finishing together share; when nothing else runs
+    // (nothing could join the batch) it commits at once.
+    return this.scheduler.whenIdle(group).then(() => (this.scheduler.isIdle() ? this.ctx.flush() : this.ctx.committed()))
   }
 
   /**

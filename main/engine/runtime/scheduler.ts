@@ -97,8 +97,13 @@ export class Scheduler {
     return out
   }
 
+  /** `groupsOf` per key while the key has work (dropped when it has none: bounded by the busy keys). */
+  private readonly groupCache = new Map<string, string[]>()
+
   private count(key: string, delta: 1 | -1): void {
-    for (const g of this.groupsOf(key)) {
+    let groups = this.groupCache.get(key)
+    if (!groups) this.groupCache.set(key, (groups = this.groupsOf(key)))
+    for (const g of groups) {
       const n = (this.busy.get(g) ?? 0) + delta
       if (n > 0) {
         this.busy.set(g, n)
@@ -111,6 +116,7 @@ export class Scheduler {
         for (const resolve of list) resolve()
       }
     }
+    if (!this.busy.has(key)) this.groupCache.delete(key)
   }
 
   close(): void {
