@@ -1,6 +1,6 @@
 import { BUILTIN_TOOL_NAMES } from '../engine/config/agentRefs'
 import { displayPath } from '../engine/config/load'
-import type { Logger } from '../engine/ports/logger'
+import { deferredLogger, type Logger } from '../engine/ports/logger'
 import { CUSTOM_SOURCE, loadCustomToolsSync, type CustomToolsLoad } from '../engine/tools/custom/loadToolFiles'
 import { formatToolProblem, type ToolSourceLoad } from '../engine/tools/sources'
 import type { ToolNameCache } from './toolNameCache'
@@ -50,22 +50,3 @@ export function loadHostTools(configDir: string, o: { logger?: Logger | (() => L
   }
 }
 
-/**
- * A logger that asks `get` for the real one at each line: a host's tools are loaded before its
- * config, so before its log exists (the CLI starts logging only when a command touches state).
- */
-export function deferredLogger(get: () => Logger): Logger {
-  const at = (bindings: Record<string, unknown>[]): Logger => {
-    const real = () => bindings.reduce((l, b) => l.child(b), get())
-    return {
-      trace: (m, f) => real().trace(m, f),
-      debug: (m, f) => real().debug(m, f),
-      info: (m, f) => real().info(m, f),
-      warn: (m, f) => real().warn(m, f),
-      error: (m, f) => real().error(m, f),
-      fatal: (m, f) => real().fatal(m, f),
-      child: (b) => at([...bindings, b]),
-    }
-  }
-  return at([])
-}

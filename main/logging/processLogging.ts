@@ -1,7 +1,7 @@
 import { BroadcastChannel } from 'node:worker_threads'
 import pino, { type DestinationStream } from 'pino'
 import type { RotatingFileStream } from 'rotating-file-stream'
-import type { Logger, LogLevel } from '../engine/ports/logger'
+import { lazyLogger, type Logger, type LogLevel } from '../engine/ports/logger'
 import { logFiles, rotatingLogStream, sizeInBytes } from './files'
 import { adaptPino, createPino } from './pinoLogger'
 import { formatRecord, parseLine } from './records'
@@ -85,12 +85,13 @@ export function startProcessLogging(o: ProcessLoggingOptions): ProcessLogging {
     const data = (e as { data?: unknown }).data
     if (isWorkerLine(data) && data.file === files.workers) writeWorkers(data.line)
   }
-  const pool = createPino({ level: o.settings.workerLevel, base: { proc: o.proc, component: 'pool' }, scrub: (s) => scrub(s) }, { write: writeWorkers })
+  // Built on its first line: most commands never start a worker.
+  const pool = lazyLogger(() => adaptPino(createPino({ level: o.settings.workerLevel, base: { proc: o.proc, component: 'pool' }, scrub: (s) => scrub(s) }, { write: writeWorkers })))
 
   let closed = false
   return {
     logger: adaptPino(p),
-    workersLogger: adaptPino(pool),
+    workersLogger: pool,
     sandboxLog() {
       return { logger: this.logger.child({ component: 'canton' }), logRotation: { maxBytes: sizeInBytes(o.settings.maxSize), keep: o.settings.maxFiles } }
     },
