@@ -209,10 +209,18 @@ function yamlProblem(message: string): string {
 
 /** Parses JSON text with JSON rules; lines of keys are found through the YAML parser (JSON ⊂ YAML 1.2). */
 export function parseJsonSource(text: string): ParsedSource {
-  const counter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false })
   try {
-    return { data: JSON.parse(text), syntax: [], lineOf: locator(doc, counter) }
+    const data: unknown = JSON.parse(text)
+    // Lines are looked up only for a problem: the YAML parse that finds them waits until then.
+    let find: ((path: readonly PathKey[]) => number | undefined) | undefined
+    const lineOf = (path: readonly PathKey[]): number | undefined => {
+      if (!find) {
+        const counter = new LineCounter()
+        find = locator(parseDocument(text, { lineCounter: counter, prettyErrors: false }), counter)
+      }
+      return find(path)
+    }
+    return { data, syntax: [], lineOf }
   } catch (err) {
     const message = (err as Error).message
     let line: number | undefined
