@@ -65,6 +65,7 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
       ? applyDedup(policy, ctx.deps.dedupSeen ?? NO_SEEN, policy === 'none' ? '' : dedupKey({ conversationId: at.conversationId, agentId: at.agentId, branchId: at.branch, tool: spec.name, args: spec.arguments }), tool)
       : null
     const recorder = ctx.deps.toolRecorder
+    let idempotencyKey: string | undefined
     // A tool that changes the world (a payment) runs only once the call that asked for it is durable.
     if (!tool?.sideEffectFree && !tool?.inProcess && recorder?.mode !== 'replay') ctx.flush()
     const outcome: ToolOutcome = dedup && !dedup.execute
@@ -76,11 +77,14 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
           conversationId: at.conversationId,
           branchId: at.branch,
           // The ToolCall entry is shared by every fork that copied it, so its ref names the call.
-          idempotencyKey: deriveIdempotencyKey({ conversationId: at.conversationId, lineage: [call.entry.ref], position: call.entry.index, callIndex: call.position, tool: spec.name, args: spec.arguments }),
+          // Derived (a hash of the canonical arguments) only when a tool reads it: the ledger tools.
+          get idempotencyKey() {
+            return (idempotencyKey ??= deriveIdempotencyKey({ conversationId: at.conversationId, lineage: [call.entry.ref], position: call.entry.index, callIndex: call.position, tool: spec.name, args: spec.arguments }))
+          },
           ledger: ctx.tracing.ledgerFor(at, spec.id, ctx.deps.ledger),
           cache: ctx.deps.cache,
           timeoutMs: tool?.timeoutMs ?? ctx.deps.settings.toolTimeoutMs,
-          wallets: { initialBalance: ctx.deps.settings.initialBalance, knownAgents: new Set(ctx.deps.agents.map((a) => a.id)) },
+          wallets: { initialBalance: ctx.deps.settings.initialBalance, knownAgents: knownAgentsOf(ctx.deps.agents) },
         })
     if (recorder?.mode === 'record') recorder.record(spec.name, spec.arguments, outcome, at.conversationId)
     ctx.tracing.toolOutcome(at, spec.id, outcome)
@@ -116,3 +120,11 @@ function pushResult(ctx: RuntimeContext, at: AgentRef, call: OpenCall, outcome: 
 const rawArgs = (args: Record<string, unknown>): unknown => (typeof args.__raw_arguments === 'string' ? args.__raw_arguments : args)
 
 const NO_SEEN = { markSeen: () => false, forget: () => {} }
+
+/** The configured agent ids, once per agent list (an engine's is fixed). */
+const knownAgentSets = new WeakMap<readonly { id: string }[], ReadonlySet<string>>()
+function knownAgentsOf(agents: readonly { id: string }[]): ReadonlySet<string> {
+  let set = knownAgentSets.get(agents)
+  if (!set) knownAgentSets.set(agents, (set = new Set(agents.map((a) => a.id))))
+  return set
+}

@@ -142,4 +142,20 @@ describe('tool result cache', () => {
     expect((await invokeTool(reg, 'counter', { x: 'a' }, { ...ctx, cache })).status).toBe('error')
     expect(cache.size).toBe(0)
   })
+
+  it('hands the tool the caller\'s fields with getters kept: a derived field is computed only if the tool reads it', async () => {
+    let derived = 0
+    const reads = defineTool({ name: 'reads', description: 'd', input: z.object({}), run: (_a, c) => c.idempotencyKey })
+    const ignores = defineTool({ name: 'ignores', description: 'd', input: z.object({}), run: (_a, c) => c.agentId })
+    const registry = new ToolRegistry([reads, ignores])
+    const ctx = (): InvokeContext => ({
+      agentId: 'a', conversationId: 'c', branchId: 'main',
+      get idempotencyKey() { derived++; return 'key-1' },
+      timeoutMs: 1000,
+    }) as InvokeContext
+    expect(await invokeTool(registry, 'ignores', {}, ctx())).toEqual({ status: 'ok', result: 'a', cached: false })
+    expect(derived).toBe(0)
+    expect(await invokeTool(registry, 'reads', {}, ctx())).toEqual({ status: 'ok', result: 'key-1', cached: false })
+    expect(derived).toBe(1)
+  })
 })

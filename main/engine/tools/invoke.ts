@@ -81,8 +81,13 @@ export async function invokeTool(registry: ToolRegistry, name: string, rawArgs: 
   }, timeoutMs)
   timer.unref?.()
 
-  const { signal: _outer, timeoutMs: _t, cache: _c, ...rest } = ctx
-  const toolCtx: ToolContext = { ...rest, signal: controller.signal }
+  // The tool's context: the caller's fields as they are (getters stay getters: a derived value
+  // such as the idempotency key is computed only if the tool reads it), with the tool's signal.
+  const fields = Object.getOwnPropertyDescriptors(ctx) as Record<string, PropertyDescriptor>
+  delete fields.signal
+  delete fields.timeoutMs
+  delete fields.cache
+  const toolCtx = Object.defineProperties({ signal: controller.signal }, fields) as ToolContext
   let result: unknown
   try {
     result = await Promise.race([Promise.resolve().then(() => tool.run(args, toolCtx)), stopped])
