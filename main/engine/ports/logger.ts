@@ -33,37 +33,30 @@ export const noopLogger: Logger = {
   child: () => noopLogger,
 }
 
+/** A logger whose every line goes to `real()` (asked at each line) and whose children are `child(b)`. */
+function forwarding(real: () => Logger, child: (bindings: LogFields) => Logger): Logger {
+  return {
+    trace: (m, f) => real().trace(m, f),
+    debug: (m, f) => real().debug(m, f),
+    info: (m, f) => real().info(m, f),
+    warn: (m, f) => real().warn(m, f),
+    error: (m, f) => real().error(m, f),
+    fatal: (m, f) => real().fatal(m, f),
+    child,
+  }
+}
+
 /**
  * A logger that asks `get` for the real one at each line: for a log that does not exist yet (a
  * host's tools load before its config, so before its log file) or is made on first use.
  */
 export function deferredLogger(get: () => Logger): Logger {
-  const at = (bindings: Record<string, unknown>[]): Logger => {
-    const real = () => bindings.reduce((l, b) => l.child(b), get())
-    return {
-      trace: (m, f) => real().trace(m, f),
-      debug: (m, f) => real().debug(m, f),
-      info: (m, f) => real().info(m, f),
-      warn: (m, f) => real().warn(m, f),
-      error: (m, f) => real().error(m, f),
-      fatal: (m, f) => real().fatal(m, f),
-      child: (b) => at([...bindings, b]),
-    }
-  }
+  const at = (bindings: LogFields[]): Logger => forwarding(() => bindings.reduce((l, b) => l.child(b), get()), (b) => at([...bindings, b]))
   return at([])
 }
 
 /** A logger made by `make` on its first line (children too, each once): nothing is built for a log never written. */
 export function lazyLogger(make: () => Logger): Logger {
   let real: Logger | undefined
-  const get = (): Logger => (real ??= make())
-  return {
-    trace: (m, f) => get().trace(m, f),
-    debug: (m, f) => get().debug(m, f),
-    info: (m, f) => get().info(m, f),
-    warn: (m, f) => get().warn(m, f),
-    error: (m, f) => get().error(m, f),
-    fatal: (m, f) => get().fatal(m, f),
-    child: (b) => lazyLogger(() => get().child(b)),
-  }
+  return forwarding(() => (real ??= make()), (b) => lazyLogger(() => (real ??= make()).child(b)))
 }
