@@ -15,7 +15,7 @@ import type { Plugin } from 'esbuild'
  */
 export const BUNDLED_DEPS = [
   'commander', 'picocolors', 'cli-table3', 'cli-progress', 'zod', 'yaml', 'dotenv', 'openai', 'openapi-fetch',
-  '@opentelemetry/api', 'ws', 'tar', 'rotating-file-stream',
+  '@opentelemetry/api', 'ws', 'tar',
 ] as const
 
 /** Dependencies bundled into the one-file CLI but external in the electron-vite builds. */
@@ -110,25 +110,34 @@ const englishZod: Plugin = {
 /**
  * Small source patches of bundled packages, each for a cost on every cold start. The build fails
  * if a patched line is not found (a new version), so no patch is ever silently lost.
- * - rotating-file-stream keeps `process.stdout` in its constructor (for its `teeToStdout` option,
- *   never used here), which builds the stdout stream (Node's `net` and `tty`, ~7 ms) in every
- *   command that opens the log file: a getter instead.
  * - strip-ansi 6 (cli-table3's width measure, once per cell and line) builds ansi-regex's RegExp
  *   on every call: one global RegExp, built once (`replace` restarts a global RegExp at 0).
+ * - @colors/colors (cli-table3's head and border colours) measures the colour support of
+ *   `process.stdout` and `process.stderr` when it loads, which builds both streams (`net`, `tty`)
+ *   at the first table printed; nothing reads those two values: getters instead.
+ * - zod's `fromJSONSchema` module copies every schema and check constructor into an object of
+ *   its own when it loads (~3 ms through the bundle's export getters); it is never called here:
+ *   the object is made on first use.
  */
 export const SOURCE_PATCHES = [
-  {
-    file: /[\\/]rotating-file-stream[\\/]dist[\\/](esm|cjs)[\\/]index\.js$/,
-    from: 'this.stdout = process.stdout;',
-    to: 'Object.defineProperty(this, "stdout", { configurable: true, get: () => process.stdout });',
-  },
   {
     file: /[\\/]strip-ansi[\\/]index\.js$/,
     from: "module.exports = string => typeof string === 'string' ? string.replace(ansiRegex(), '') : string;",
     to: "const pattern = ansiRegex();\nmodule.exports = string => typeof string === 'string' ? string.replace(pattern, '') : string;",
   },
+  {
+    file: /[\\/]@colors[\\/]colors[\\/]lib[\\/]system[\\/]supports-colors\.js$/,
+    from: '  stdout: getSupportLevel(process.stdout),\n  stderr: getSupportLevel(process.stderr),',
+    to: '  get stdout() { return getSupportLevel(process.stdout); },\n  get stderr() { return getSupportLevel(process.stderr); },',
+  },
+  {
+    file: /[\\/]zod[\\/]v4[\\/]classic[\\/]from-json-schema\.js$/,
+    from: 'const z = {\n    ..._schemas,\n    ..._checks,\n    iso: _iso,\n};',
+    to: 'let zLocal;\nconst z = new Proxy({}, { get: (_t, k) => (zLocal ??= { ..._schemas, ..._checks, iso: _iso })[k] });',
+  },
 ] as const
 
+/** The patches: one file each (esbuild takes the first loader that answers for a file). */
 const sourcePatches: Plugin = {
   name: 'p2engine-source-patches',
   setup(b) {
@@ -144,8 +153,8 @@ const sourcePatches: Plugin = {
 
 /**
  * Built-in modules that bundled packages require when they load but use only in rare paths
- * (commander's executable subcommands, rotating-file-stream's compression, sonic-boom's asserts,
- * dotenv's decryption and the ids' random prefix, drawn on first use):
+ * (commander's executable subcommands, compression, sonic-boom's asserts, dotenv's
+ * decryption and the ids' random prefix, drawn on first use):
  * Node 20 compiles each on first require (child_process alone pulls in net, dgram and streams), so
  * in the bundle they load on first use instead, through a stand-in that forwards every access.
  */
@@ -167,7 +176,7 @@ const lazyBuiltins: Plugin = {
  * A CommonJS module standing for the built-in `name` until first used (exported for its test): a
  * callable proxy (assert is a function) that requires the module on its first call, `new` or
  * read of a value that is not a function. Reading one of its functions (`fns`, as this build's Node
- * lists them; rotating-file-stream keeps `createGzip` and `exec` at construction) gives a
+ * lists them; a package may keep one, e.g. `createGzip`, when it loads) gives a
  * forwarder that loads the module when called. Its keys are the built-in's too (`keys`), so
  * esbuild's ES-module interop, which copies every key as a getter and reads whether each is
  * enumerable, does not load it either; `__esModule` is answered without loading it.

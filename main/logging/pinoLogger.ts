@@ -1,6 +1,6 @@
 import pino, { type DestinationStream } from 'pino'
 import type { LogFields, Logger, LogLevel } from '../engine/ports/logger'
-import { lineScrubber, REDACT_PATHS, REDACTED } from './redact'
+import { censorSecrets, lineScrubber } from './redact'
 
 /** Wraps a pino logger in the engine's {@link Logger} port (`info(msg, fields)`). */
 export function adaptPino(p: pino.Logger): Logger {
@@ -22,7 +22,7 @@ export interface PinoOptions {
 
 /**
  * A pino logger writing JSON lines (`{"level":"info","time":"…ISO…","pid":…,"msg":…}`) to
- * `destination`, with secrets removed twice: by `redact` paths (fields named like secrets) and by
+ * `destination`, with secrets removed twice: by field name ({@link censorSecrets}) and by
  * a value scrub of the serialized line (known keys anywhere, bearer tokens, `sk-` keys).
  */
 export function createPino(o: PinoOptions, destination: DestinationStream): pino.Logger {
@@ -37,8 +37,8 @@ export function createPino(o: PinoOptions, destination: DestinationStream): pino
       level: o.level,
       base: { pid: process.pid, ...o.base },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      // Secret fields are censored by one walk of each line's fields (and of a child's bindings).
+      formatters: { level: (label) => ({ level: label }), log: censorSecrets, bindings: censorSecrets },
       hooks: { streamWrite: o.scrub ?? lineScrubber(o.secrets ?? []) },
     }, destination)
   } finally {

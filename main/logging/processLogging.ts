@@ -1,8 +1,7 @@
 import { BroadcastChannel } from 'node:worker_threads'
 import pino, { type DestinationStream } from 'pino'
-import type { RotatingFileStream } from 'rotating-file-stream'
 import { lazyLogger, type Logger, type LogLevel } from '../engine/ports/logger'
-import { logFiles, rotatingLogStream, sizeInBytes } from './files'
+import { logFiles, openLogFile, sizeInBytes, type LogFile } from './files'
 import { adaptPino, createPino } from './pinoLogger'
 import { formatRecord, parseLine } from './records'
 import { lineScrubber } from './redact'
@@ -39,12 +38,6 @@ export interface ProcessLoggingOptions {
   consoleOut?: (line: string) => void
 }
 
-const ended = (s: RotatingFileStream): Promise<void> =>
-  new Promise((resolve) => {
-    s.once('error', () => resolve())
-    s.end(() => resolve())
-  })
-
 /**
  * Opens `logs/app.log` for this process (rotated by size, 0600, JSON lines) and collects the
  * lines of this process's worker threads into `logs/workers.log`: each worker posts whole lines
@@ -56,24 +49,20 @@ export function startProcessLogging(o: ProcessLoggingOptions): ProcessLogging {
   const secrets = [...o.secrets]
   let scrub = lineScrubber(secrets)
   const rotation = { maxSize: o.settings.maxSize, maxFiles: o.settings.maxFiles }
-  const app = rotatingLogStream(files.dir, 'app.log', rotation)
-  app.on('error', () => { /* a full disk must not kill the process; the doctor reports it */ })
+  const app = openLogFile(files.dir, 'app.log', rotation)
   const consoleOut = o.consoleOut ?? ((line: string) => void process.stderr.write(`${line}\n`))
   const toConsole = (line: string, source: 'app' | 'workers') => {
     const r = parseLine(line, source)
     if (r) consoleOut(formatRecord(r))
   }
-  const streams: pino.StreamEntry<LogLevel>[] = [{ level: o.settings.level, stream: app }]
+  const streams: pino.StreamEntry<LogLevel>[] = [{ level: o.settings.level, stream: { write: (s: string) => void (closed || app.write(s)) } as DestinationStream }]
   if (o.settings.console) streams.push({ level: o.settings.level, stream: { write: (s: string) => toConsole(s, 'app') } as DestinationStream })
   const p = createPino({ level: o.settings.level, base: { proc: o.proc }, scrub: (s) => scrub(s) }, pino.multistream(streams))
 
-  let workers: RotatingFileStream | undefined
+  let workers: LogFile | undefined
   const writeWorkers = (raw: string) => {
     if (closed) return
-    if (!workers) {
-      workers = rotatingLogStream(files.dir, 'workers.log', rotation)
-      workers.on('error', () => {})
-    }
+    workers ??= openLogFile(files.dir, 'workers.log', rotation)
     // Scrubbed in the worker already; once more with this process's secrets.
     const line = scrub(raw.endsWith('\n') ? raw : `${raw}\n`)
     workers.write(line)
@@ -108,7 +97,8 @@ export function startProcessLogging(o: ProcessLoggingOptions): ProcessLogging {
       await new Promise((r) => setImmediate(r))
       closed = true
       channel.close()
-      await Promise.all([ended(app), ...(workers ? [ended(workers)] : [])])
+      app.end()
+      workers?.end()
     },
   }
 }

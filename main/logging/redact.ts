@@ -9,8 +9,41 @@ const SECRET_FIELDS = [
   'password', 'authorization', 'Authorization', 'cookie', 'Cookie',
 ]
 
-/** pino `redact` paths: each secret field at the top level and up to three levels down. */
-export const REDACT_PATHS: string[] = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`])
+const SECRET_FIELD_SET: ReadonlySet<string> = new Set(SECRET_FIELDS)
+/** How deep below a line's top level a secret field is still found (pino's `*.*.*.field`). */
+const CENSOR_DEPTH = 3
+
+/**
+ * The fields of a log line (or a child logger's bindings) with the value of every secret field
+ * at the top level and up to three levels down replaced by {@link REDACTED}: what pino's `redact`
+ * paths `field`, `*.field`, `*.*.field` and `*.*.*.field` did, in one walk (pino compiled those
+ * 56 wildcard paths at start and walked them on every line: ~3 ms of a cold CLI command). The
+ * caller's objects are never changed: a branch with a secret is copied, the rest is shared.
+ */
+export function censorSecrets<T>(fields: T): T {
+  return censorAt(fields, 0) as T
+}
+
+function censorAt(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object' || depth > CENSOR_DEPTH) return value
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined
+    for (let i = 0; i < value.length; i++) {
+      const v = censorAt(value[i], depth + 1)
+      if (v !== value[i]) (out ??= value.slice())[i] = v
+    }
+    return out ?? value
+  }
+  if (value instanceof Error || value instanceof Date) return value
+  let out: Record<string, unknown> | undefined
+  const record = value as Record<string, unknown>
+  for (const key of Object.keys(record)) {
+    const v = record[key]
+    const next = SECRET_FIELD_SET.has(key) ? (v === undefined ? v : REDACTED) : censorAt(v, depth + 1)
+    if (next !== v) (out ??= { ...record })[key] = next
+  }
+  return out ?? value
+}
 
 /** A JSON string member whose name says it is a secret (`"x-api-key":"…"`, `"canton_token":"…"`). */
 const SECRET_MEMBER = /"([^"\\]*(?:key|token|secret|password|passwd|authorization|cookie)[^"\\]*)"\s*:\s*"(?:[^"\\]|\\.)*"/gi

@@ -15,7 +15,7 @@ export interface LoggingSettings {
   workerLevel: LogLevel
   /** Also print a human one-line format to stderr. */
   console: boolean
-  /** Size at which a file is rotated, in rotating-file-stream's notation (`10M`, `500K`). */
+  /** Size at which a file is rotated, with a unit: `10M`, `500K` (B, K, M or G). */
   maxSize: string
   /** Rotated files kept per log (`app.log.1` … `app.log.N`). */
   maxFiles: number
