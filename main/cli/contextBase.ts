@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs'
-import { z } from 'zod'
 import { loadConfig, resolveConfigDir } from '../engine/config/load'
 import { loadHostTools, type HostTools } from '../compose/customTools'
 import { toolNameCache } from '../compose/toolNameCache'
@@ -24,8 +23,6 @@ import { cliLive, type CliLive } from './liveCli'
  * Fails with a {@link UserInputError} naming `source` when the state folder `home` exists but is
  * not a folder (`--home /etc/passwd`); a missing folder is fine (it is created on first use).
  */
-z.config({ jitless: true })
-
 export function checkHome(home: string, source: string): void {
   let st
   try {

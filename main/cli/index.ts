@@ -1,6 +1,7 @@
 // The `p2engine` CLI entry. bin/p2engine.cjs runs the built copy: out/main/cli.cjs (one CommonJS
 // bundle, through a V8 code cache) or out/main/cli.js; without a build, this file through tsx.
 // No top-level await, so the same entry bundles as CommonJS.
+import './zodJitless' // first: before any module builds a zod schema
 import { telemetrySettings } from '../telemetry/settings'
 import { processKindOf } from '../telemetry/processKind'
 import { runCli } from './program'
