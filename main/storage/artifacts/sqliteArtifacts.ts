@@ -17,6 +17,7 @@ import type { SqliteStore } from '../sqliteStore'
 import { StateColumn } from '../stacks/stateColumn'
 import { inlinePayloads } from '../payloads/inline'
 import { LruMap } from '../../engine/runtime/lru'
+import { CacheKey } from '../stacks/cacheKey'
 import { newArtifactRef } from './ids'
 import { unifiedDiff } from './lineDiff'
 
@@ -129,6 +130,7 @@ export class SqliteArtifactStore implements ArtifactStore {
   private readonly stateByStateId
 
   private readonly steps: LruMap<string, number>
+  private readonly stepKey = new CacheKey()
   /**
    * The prepared statements of {@link query}, by SQL text (one per combination of filters): a
    * rollout reads each variant's usage with the same query, and compiling it again was ~5 % of the
@@ -195,7 +197,7 @@ export class SqliteArtifactStore implements ArtifactStore {
    * Call it holding the write lock, and {@link usedSteps} after writing the steps taken.
    */
   nextStep(sessionId: string, branchId: string): number {
-    const known = this.steps.get(sessionId + '\u0000' + branchId)
+    const known = this.steps.get(this.stepKey.of(sessionId, branchId))
     if (known !== undefined) return known
     const records = this.maxRecordStep.get(sessionId, branchId) as number | null
     const states = this.maxStateStep.get(sessionId, branchId) as number | null
@@ -204,7 +206,7 @@ export class SqliteArtifactStore implements ArtifactStore {
 
   /** Steps below `next` of (session, branch) are taken (written in the current transaction). */
   usedSteps(sessionId: string, branchId: string, next: number): void {
-    this.steps.set(sessionId + '\u0000' + branchId, next)
+    this.steps.set(this.stepKey.of(sessionId, branchId), next)
   }
 
   /** Forgets the known next steps (rollback, another connection's commit, structural stack change). */

@@ -1,6 +1,7 @@
 import { LruMap } from '../../engine/runtime/lru'
 import type { StackEntry } from '../../engine/schema/states'
 import type { SqliteDatabase } from '../sqliteStore'
+import { CacheKey, KEY_SEP } from './cacheKey'
 
 /**
  * Decoded stack entries by (conversation, agent, owning branch segment). Entries are immutable,
@@ -33,8 +34,10 @@ export class EntryCache {
     return true
   }
 
+  private readonly segmentKey = new CacheKey()
+
   private key(c: string, a: string, segment: string): string {
-    return `${c}\u0000${a}\u0000${segment}`
+    return this.segmentKey.of(c, a, segment)
   }
 
   /** Entries lo..hi of one segment, or null if any is missing. */
@@ -59,7 +62,7 @@ export class EntryCache {
 
   /** Drops every segment of the agent in the conversation (after rewind/prune). */
   dropAgent(c: string, a: string): void {
-    const prefix = `${c}\u0000${a}\u0000`
+    const prefix = c + KEY_SEP + a + KEY_SEP
     for (const k of this.segments.keys()) if (k.startsWith(prefix)) this.segments.delete(k)
   }
 }

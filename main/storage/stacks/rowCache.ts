@@ -2,8 +2,7 @@ import { LruMap } from '../../engine/runtime/lru'
 import { MAIN_BRANCH } from '../../engine/schema/states'
 import { requireConversationRow, findConversationRow } from './conversations'
 import type { BranchRow, ConversationRow, StackStatements } from './statements'
-
-const SEP = '\u0000'
+import { CacheKey } from './cacheKey'
 
 /**
  * Write-through copies of the conversation, branch and checked-out-branch rows, so a turn does
@@ -18,6 +17,8 @@ export class RowCache {
   private readonly currents = new LruMap<string, string>(8192)
   /** Conversations inserted by this connection that have no branch row yet (lookups would miss). */
   private readonly fresh = new LruMap<string, true>(4096)
+  private readonly branchKey = new CacheKey()
+  private readonly currentKey = new CacheKey()
 
   constructor(private readonly st: StackStatements) {}
 
@@ -47,7 +48,7 @@ export class RowCache {
   /** Branch row, or undefined when it does not exist (misses are not cached). */
   branch(c: string, a: string, b: string): BranchRow | undefined {
     if (this.fresh.get(c)) return undefined
-    const k = c + SEP + a + SEP + b
+    const k = this.branchKey.of(c, a, b)
     const hit = this.branches.get(k)
     if (hit) return hit
     const row = this.st.branch.get(c, a, b) as BranchRow | undefined
@@ -58,12 +59,12 @@ export class RowCache {
   /** Records a branch row this connection wrote (insert or new tail). */
   putBranch(row: BranchRow): void {
     this.fresh.delete(row.conversation_id)
-    this.branches.set(row.conversation_id + SEP + row.agent_id + SEP + row.branch_id, row)
+    this.branches.set(this.branchKey.of(row.conversation_id, row.agent_id, row.branch_id), row)
   }
 
   /** The checked-out branch of the agent (main when there is no pointer). */
   current(c: string, a: string): string {
-    const k = c + SEP + a
+    const k = this.currentKey.of(c, a)
     const hit = this.currents.get(k)
     if (hit !== undefined) return hit
     if (this.fresh.get(c)) return MAIN_BRANCH
@@ -72,7 +73,7 @@ export class RowCache {
 
   /** Remembers the checked-out branch once `c` is known to be a conversation id (not a name). */
   rememberCurrent(c: string, a: string, b: string): void {
-    this.currents.set(c + SEP + a, b)
+    this.currents.set(this.currentKey.of(c, a), b)
   }
 
   clear(): void {
