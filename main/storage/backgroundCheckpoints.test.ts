@@ -73,6 +73,16 @@ describe('WAL checkpoints on a thread', () => {
     small.close()
   })
 
+  it('starts from the write path too, when writes never let the event loop reach its timers', () => {
+    const store = openStore(fresh())
+    store.db.exec('CREATE TABLE blobs (b TEXT)')
+    const put = store.db.prepare('INSERT INTO blobs VALUES (?)')
+    // Many small transactions in one synchronous run (as a burst of instant turns): no timer fires.
+    for (let i = 0; i < 1500 && !store.checkpoints?.running; i++) store.write(() => put.run('x'.repeat(2000)))
+    expect(store.checkpoints?.running).toBe(true)
+    store.close()
+  })
+
   it('is off for read-only stores, in-memory stores and when asked', () => {
     const file = fresh()
     openStore(file).close()

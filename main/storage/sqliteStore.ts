@@ -61,13 +61,15 @@ export class SqliteStore implements Store {
       throw err
     }
     if (!this.readOnly && options.location !== ':memory:' && options.backgroundCheckpoints !== false && process.env.P2ENGINE_CHECKPOINT_THREAD !== 'off') {
-      this.checkpoints = new BackgroundCheckpoints(options.location, (running) => {
+      const checkpoints = new BackgroundCheckpoints(options.location, (running) => {
         try {
           this.db.pragma(`wal_autocheckpoint = ${running ? WAL_AUTOCHECKPOINT_WITH_THREAD : WAL_AUTOCHECKPOINT}`)
         } catch {
           // closed meanwhile
         }
       })
+      this.checkpoints = checkpoints
+      this.onBegin(() => checkpoints.noteWrite())
     }
   }
 
