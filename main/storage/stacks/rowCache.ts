@@ -15,8 +15,12 @@ export class RowCache {
   private readonly convs = new LruMap<string, ConversationRow>(4096)
   private readonly branches = new LruMap<string, BranchRow>(8192)
   private readonly currents = new LruMap<string, string>(8192)
-  /** Conversations inserted by this connection that have no branch row yet (lookups would miss). */
-  private readonly fresh = new LruMap<string, true>(4096)
+  /**
+   * Conversations inserted by this connection, with the agents that have branch rows (all written
+   * here): the lookups of any other agent would miss, and are not made. In a delegation the
+   * child's first step then reads nothing.
+   */
+  private readonly fresh = new LruMap<string, Set<string>>(4096)
   private readonly branchKey = new CacheKey()
   private readonly currentKey = new CacheKey()
 
@@ -42,12 +46,12 @@ export class RowCache {
   /** A conversation this connection just inserted: it has no branch and no checked-out pointer yet. */
   addConversation(row: ConversationRow): void {
     this.convs.set(row.id, row)
-    this.fresh.set(row.id, true)
+    this.fresh.set(row.id, new Set())
   }
 
   /** Branch row, or undefined when it does not exist (misses are not cached). */
   branch(c: string, a: string, b: string): BranchRow | undefined {
-    if (this.fresh.get(c)) return undefined
+    if (this.fresh.get(c)?.has(a) === false) return undefined
     const k = this.branchKey.of(c, a, b)
     const hit = this.branches.get(k)
     if (hit) return hit
@@ -58,7 +62,7 @@ export class RowCache {
 
   /** Records a branch row this connection wrote (insert or new tail). */
   putBranch(row: BranchRow): void {
-    this.fresh.delete(row.conversation_id)
+    this.fresh.get(row.conversation_id)?.add(row.agent_id)
     this.branches.set(this.branchKey.of(row.conversation_id, row.agent_id, row.branch_id), row)
   }
 
@@ -67,7 +71,8 @@ export class RowCache {
     const k = this.currentKey.of(c, a)
     const hit = this.currents.get(k)
     if (hit !== undefined) return hit
-    if (this.fresh.get(c)) return MAIN_BRANCH
+    // Only checkout and fork set a pointer, and both drop these copies: a fresh conversation has none.
+    if (this.fresh.get(c) !== undefined) return MAIN_BRANCH
     return (this.st.current.get(c, a) as string | undefined) ?? MAIN_BRANCH
   }
 

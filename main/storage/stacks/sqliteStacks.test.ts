@@ -118,6 +118,26 @@ describe('push and read', () => {
     expect(stacks.length(conv, B)).toBe(1)
     expect(stacks.agentsOf(conv)).toEqual([A, B])
   })
+
+  it('reads no rows for a second agent of a conversation it created (a delegation), and still finds its rows after', () => {
+    fill(2)
+    const prepare = store.db.prepare.bind(store.db)
+    const reads: string[] = []
+    store.db.prepare = ((sql: string) => {
+      const st = prepare(sql)
+      if (!/^\s*(SELECT|WITH)/i.test(sql)) return st
+      const [get, all] = [st.get.bind(st), st.all.bind(st)]
+      Object.assign(st, { get: (...a: unknown[]) => (reads.push(sql), get(...a)), all: (...a: unknown[]) => (reads.push(sql), all(...a)) })
+      return st
+    }) as typeof store.db.prepare
+    ;({ stacks, artifacts } = createStackStorage(store, () => clock))
+    const c = stacks.createConversation({ name: 'deleg', rootAgent: A }).id
+    stacks.push(c, A, [user('parent task')])
+    stacks.push(c, B, [user('child task')])
+    expect(stacks.currentBranch(c, B)).toBe('main')
+    expect(reads.filter((sql) => /stack_current|stack_branches/.test(sql))).toEqual([])
+    expect([stacks.length(c, A), stacks.length(c, B), stacks.agentsOf(c)]).toEqual([1, 1, [A, B]])
+  })
 })
 
 describe('branches', () => {
