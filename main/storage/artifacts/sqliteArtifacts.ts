@@ -16,8 +16,7 @@ import { defineJsonColumn } from '../jsonColumn'
 import type { SqliteStore } from '../sqliteStore'
 import { StateColumn } from '../stacks/stateColumn'
 import { inlinePayloads } from '../payloads/inline'
-import { LruMap } from '../../engine/runtime/lru'
-import { CacheKey } from '../stacks/cacheKey'
+import { PerConversation } from '../stacks/perConversation'
 import { newArtifactRef } from './ids'
 import { unifiedDiff } from './lineDiff'
 
@@ -87,7 +86,7 @@ const MAX_LIMIT = 10_000
  * writer that just used a step knows the next one, so a push reads no `MAX(step_idx)`. Cleared
  * after a rollback, when another connection committed, and around structural stack changes.
  */
-const stepCaches = new WeakMap<object, LruMap<string, number>>()
+const stepCaches = new WeakMap<object, PerConversation<number>>()
 
 /** `artifacts` column → `stack_entries` column, where they differ. */
 const STATE_COLUMN: Record<string, string> = { session_id: 'conversation_id' }
@@ -129,8 +128,7 @@ export class SqliteArtifactStore implements ArtifactStore {
   private readonly recordByStateId
   private readonly stateByStateId
 
-  private readonly steps: LruMap<string, number>
-  private readonly stepKey = new CacheKey()
+  private readonly steps: PerConversation<number>
   /**
    * The prepared statements of {@link query}, by SQL text (one per combination of filters): a
    * rollout reads each variant's usage with the same query, and compiling it again was ~5 % of the
@@ -145,7 +143,7 @@ export class SqliteArtifactStore implements ArtifactStore {
   ) {
     const db = store.db
     let steps = stepCaches.get(db)
-    if (!steps) stepCaches.set(db, (steps = new LruMap(8192)))
+    if (!steps) stepCaches.set(db, (steps = new PerConversation(4096)))
     this.steps = steps
     store.onRollback(() => this.forgetSteps())
     this.insertArtifact = db.prepare(
@@ -197,7 +195,7 @@ export class SqliteArtifactStore implements ArtifactStore {
    * Call it holding the write lock, and {@link usedSteps} after writing the steps taken.
    */
   nextStep(sessionId: string, branchId: string): number {
-    const known = this.steps.get(this.stepKey.of(sessionId, branchId))
+    const known = this.steps.get(sessionId, branchId, '')
     if (known !== undefined) return known
     const records = this.maxRecordStep.get(sessionId, branchId) as number | null
     const states = this.maxStateStep.get(sessionId, branchId) as number | null
@@ -206,7 +204,7 @@ export class SqliteArtifactStore implements ArtifactStore {
 
   /** Steps below `next` of (session, branch) are taken (written in the current transaction). */
   usedSteps(sessionId: string, branchId: string, next: number): void {
-    this.steps.set(this.stepKey.of(sessionId, branchId), next)
+    this.steps.set(sessionId, branchId, '', next)
   }
 
   /** Forgets the known next steps (rollback, another connection's commit, structural stack change). */

@@ -2,7 +2,7 @@ import { LruMap } from '../../engine/runtime/lru'
 import { MAIN_BRANCH } from '../../engine/schema/states'
 import { requireConversationRow, findConversationRow } from './conversations'
 import type { BranchRow, ConversationRow, StackStatements } from './statements'
-import { CacheKey } from './cacheKey'
+import { PerConversation } from './perConversation'
 
 /**
  * Write-through copies of the conversation, branch and checked-out-branch rows, so a turn does
@@ -13,16 +13,14 @@ import { CacheKey } from './cacheKey'
  */
 export class RowCache {
   private readonly convs = new LruMap<string, ConversationRow>(4096)
-  private readonly branches = new LruMap<string, BranchRow>(8192)
-  private readonly currents = new LruMap<string, string>(8192)
+  private readonly branches = new PerConversation<BranchRow>(4096)
+  private readonly currents = new PerConversation<string>(4096)
   /**
    * Conversations inserted by this connection, with the agents that have branch rows (all written
    * here): the lookups of any other agent would miss, and are not made. In a delegation the
    * child's first step then reads nothing.
    */
   private readonly fresh = new LruMap<string, Set<string>>(4096)
-  private readonly branchKey = new CacheKey()
-  private readonly currentKey = new CacheKey()
 
   constructor(private readonly st: StackStatements) {}
 
@@ -52,24 +50,22 @@ export class RowCache {
   /** Branch row, or undefined when it does not exist (misses are not cached). */
   branch(c: string, a: string, b: string): BranchRow | undefined {
     if (this.fresh.get(c)?.has(a) === false) return undefined
-    const k = this.branchKey.of(c, a, b)
-    const hit = this.branches.get(k)
+    const hit = this.branches.get(c, a, b)
     if (hit) return hit
     const row = this.st.branch.get(c, a, b) as BranchRow | undefined
-    if (row) this.branches.set(k, row)
+    if (row) this.branches.set(c, a, b, row)
     return row
   }
 
   /** Records a branch row this connection wrote (insert or new tail). */
   putBranch(row: BranchRow): void {
     this.fresh.get(row.conversation_id)?.add(row.agent_id)
-    this.branches.set(this.branchKey.of(row.conversation_id, row.agent_id, row.branch_id), row)
+    this.branches.set(row.conversation_id, row.agent_id, row.branch_id, row)
   }
 
   /** The checked-out branch of the agent (main when there is no pointer). */
   current(c: string, a: string): string {
-    const k = this.currentKey.of(c, a)
-    const hit = this.currents.get(k)
+    const hit = this.currents.get(c, a, '')
     if (hit !== undefined) return hit
     // Only checkout and fork set a pointer, and both drop these copies: a fresh conversation has none.
     if (this.fresh.get(c) !== undefined) return MAIN_BRANCH
@@ -78,7 +74,7 @@ export class RowCache {
 
   /** Remembers the checked-out branch once `c` is known to be a conversation id (not a name). */
   rememberCurrent(c: string, a: string, b: string): void {
-    this.currents.set(this.currentKey.of(c, a), b)
+    this.currents.set(c, a, '', b)
   }
 
   clear(): void {
