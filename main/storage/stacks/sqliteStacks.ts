@@ -182,7 +182,8 @@ export class SqliteStackStore implements StackStore {
       const row = this.branchForWrite(conversation, agent, options.branch)
       const ts = options.ts ?? this.now()
       const c = row.conversation_id
-      const batch = new Map<string, ArtifactRef>()
+      // The call states of this push by kind and id (made only when the push has one).
+      let batch: Map<string, ArtifactRef> | undefined
       let step = this.artifacts.nextStep(c, row.branch_id)
       const tags = options.tags ?? []
       const provenance = options.provenance ?? {}
@@ -194,6 +195,7 @@ export class SqliteStackStore implements StackStore {
         const ref = newArtifactRef()
         const stateId = stateIdOf(state)
         if (stateId !== null) {
+          batch ??= new Map()
           batch.set(state.kind + '\u0000' + stateId, ref)
           this.own.note(c, agent, state.kind, stateId, ref)
         }
@@ -373,11 +375,11 @@ export class SqliteStackStore implements StackStore {
   }
 
   /** ToolResult → its ToolCall's artifact; AgentResult → its AgentCall's artifact (same batch first). */
-  private causalParent(c: string, agent: string, s: State, batch: Map<string, ArtifactRef>): ArtifactRef | null {
+  private causalParent(c: string, agent: string, s: State, batch: Map<string, ArtifactRef> | undefined): ArtifactRef | null {
     const link =
       s.kind === 'tool_result' ? (['tool_call', s.toolCallId] as const) : s.kind === 'agent_result' ? (['agent_call', s.correlationId] as const) : null
     if (!link) return null
-    const known = batch.get(link[0] + '\u0000' + link[1]) ?? this.own.find(c, agent, link[0], link[1])
+    const known = batch?.get(link[0] + '\u0000' + link[1]) ?? this.own.find(c, agent, link[0], link[1])
     return known !== undefined ? known : this.artifacts.findStateRef(c, agent, link[1], link[0])
   }
 }
