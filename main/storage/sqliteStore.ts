@@ -177,6 +177,10 @@ const tooNew = (location: string, current: number, known: number): UserInputErro
 /** Applies pending migrations, each in its own transaction. Refuses databases from a newer build. */
 function migrate(db: SqliteDatabase, migrations: readonly Migration[], location: string): number {
   const known = migrations.length
+  // Up to date (nearly every open): no write transaction, whose lock a read-only command need not take.
+  const seen = db.pragma('user_version', { simple: true }) as number
+  if (seen === known) return known
+  if (seen > known) throw tooNew(location, seen, known)
   const apply = db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number
     if (current > known) throw tooNew(location, current, known)

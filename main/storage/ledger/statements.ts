@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { SqliteDatabase } from '../sqliteStore'
+import { lazily } from '../lazyStatements'
 
 /** Row shapes of the ledger tables. */
 export interface WalletRow {
@@ -48,10 +49,10 @@ export interface TxRow {
   details: string
 }
 
-/** Every statement the embedded ledger runs, prepared once per connection. */
+/** Every statement the embedded ledger runs, prepared once per connection, each on its first use. */
 export function prepareLedgerStatements(db: SqliteDatabase) {
-  const s = <R = unknown>(sql: string) => db.prepare(sql) as Database.Statement<unknown[], R>
-  return {
+  const s = <R = unknown>(sql: string) => () => db.prepare(sql) as Database.Statement<unknown[], R>
+  return lazily({
     commandResult: s<{ tx_id: string; kind: string; details: string; committed_at: string }>(
       'SELECT tx_id, kind, details, committed_at FROM ledger_transactions WHERE act_as = ? AND command_id = ?',
     ),
@@ -94,9 +95,9 @@ export function prepareLedgerStatements(db: SqliteDatabase) {
          last_updated = excluded.last_updated, minted = excluded.minted, created_tx = excluded.created_tx`,
     ),
     /** Highest committed offset (the ledger's revision). */
-    lastOffset: (db.prepare('SELECT MAX(offset) FROM ledger_transactions') as Database.Statement<unknown[], number | null>).pluck(),
+    lastOffset: () => (db.prepare('SELECT MAX(offset) FROM ledger_transactions') as Database.Statement<unknown[], number | null>).pluck(),
     allTx: s<TxRow>('SELECT * FROM ledger_transactions WHERE act_as = ? ORDER BY offset'),
-  }
+  })
 }
 
 export type LedgerStatements = ReturnType<typeof prepareLedgerStatements>
