@@ -2,6 +2,7 @@ import { statSync } from 'node:fs'
 import { loadConfig, resolveConfigDir } from '../engine/config/load'
 import { loadHostTools, type HostTools } from '../compose/customTools'
 import { toolNameCache } from '../compose/toolNameCache'
+import { parsedYamlCache } from '../compose/parsedYamlCache'
 import type { LoadedConfig } from '../engine/config/types'
 import type { LedgerClient } from '../engine/ports/ledger'
 import { homePaths } from '../engine/paths'
@@ -96,11 +97,14 @@ export class CliContextBase {
 
   get config(): LoadedConfig {
     if (!this.cfg) {
+      // Set by bin/p2engine.cjs for the bundled CLI: parsed YAML is remembered between runs.
+      const cacheDir = (globalThis as { __p2engineCacheDir?: string }).__p2engineCacheDir
       this.cfg = loadConfig({
         configDir: this.globals.config,
         env: this.env,
         flags: { P2ENGINE_HOME: this.globals.home, LEDGER_BACKEND: this.globals.ledgerBackend },
         tools: this.customTools.names,
+        ...(cacheDir ? { yamlCache: parsedYamlCache(cacheDir) } : {}),
       })
       warnOnce(this.env, this.io, this.cfg.warnings)
       checkHome(this.cfg.settings.home, this.globals.home !== undefined ? '--home' : this.env.P2ENGINE_HOME ? 'P2ENGINE_HOME' : 'the default state folder')

@@ -1,5 +1,14 @@
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml'
+import { createRequire } from 'node:module'
+import type { Document, LineCounter, Node } from 'yaml'
 import type { z } from 'zod'
+
+/**
+ * The yaml library, loaded on first use: a command whose YAML files are all in the parse cache
+ * (see `ParsedYamlCache`) and whose config has no problem never loads it (~3 ms of module
+ * initialisation in a cold CLI command, and its code leaves the CLI's ledger and agent bundles).
+ */
+let yamlLib: typeof import('yaml') | undefined
+const yaml = (): typeof import('yaml') => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'))
 
 /**
  * Turns YAML/JSON syntax errors and zod issues into one-line problems that name the file, the
@@ -160,6 +169,7 @@ export interface ParsedSource {
 
 function locator(doc: Document, counter: LineCounter) {
   const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : counter.linePos(offset).line)
+  const { isMap, isScalar, isSeq } = yaml()
   return (path: readonly PathKey[]): number | undefined => {
     let node: unknown = doc.contents
     let line = lineAt((node as Node | null)?.range?.[0])
@@ -188,6 +198,7 @@ export const MAX_YAML_ALIASES = 100
 
 /** Parses YAML text; an alias bomb is a located syntax problem, never a thrown error. */
 export function parseYamlSource(text: string): ParsedSource {
+  const { LineCounter, parseDocument } = yaml()
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true })
   const syntax: ParsedSource['syntax'] = doc.errors.map((e) => ({ line: counter.linePos(e.pos[0]).line, message: yamlProblem(e.message) }))
@@ -199,6 +210,15 @@ export function parseYamlSource(text: string): ParsedSource {
     if (!/alias/i.test((err as Error).message)) throw err
     return { data: undefined, syntax: [{ message: `YAML aliases (*name) expand to too many nodes (more than ${MAX_YAML_ALIASES} alias uses): refused as a possible alias bomb; write the values out instead` }], lineOf: () => undefined }
   }
+}
+
+/**
+ * A YAML text whose data a clean parse gave before (see `ParsedYamlCache`): the data as stored,
+ * and lines found by parsing the text only when a problem asks for one.
+ */
+export function cachedYamlSource(text: string, data: unknown): ParsedSource {
+  let find: ((path: readonly PathKey[]) => number | undefined) | undefined
+  return { data, syntax: [], lineOf: (path) => (find ??= parseYamlSource(text).lineOf)(path) }
 }
 
 /** The parser's message, or what a stack overflow in it means for the user. */
@@ -215,8 +235,8 @@ export function parseJsonSource(text: string): ParsedSource {
     let find: ((path: readonly PathKey[]) => number | undefined) | undefined
     const lineOf = (path: readonly PathKey[]): number | undefined => {
       if (!find) {
-        const counter = new LineCounter()
-        find = locator(parseDocument(text, { lineCounter: counter, prettyErrors: false }), counter)
+        const counter = new (yaml().LineCounter)()
+        find = locator(yaml().parseDocument(text, { lineCounter: counter, prettyErrors: false }), counter)
       }
       return find(path)
     }

@@ -7,13 +7,13 @@ import { agentsOf, agentsSchemaFor } from '../schema/agents'
 import { AppConfigSchema } from '../schema/appConfig'
 import { NO_DOTENV, readDotenv, type DotenvFile } from './dotenv'
 import { readLimited } from './readLimited'
-import { formatIssue, parseJsonSource, parseYamlSource, validateParsed, type ConfigIssue, type ParsedSource } from './issues'
+import { cachedYamlSource, formatIssue, parseJsonSource, parseYamlSource, validateParsed, type ConfigIssue, type ParsedSource } from './issues'
 import { checkAgentRefs, refChoicesOf, type RefChoices } from './agentRefs'
 import { ignoredSettings } from './ignored'
 import { resolveSettings } from './settings'
 import { loadMcpServers, mcpToolPrefixes } from './mcpConfig'
 import type { McpServersConfig } from '../schema/mcpServers'
-import type { AgentDefinition, LoadConfig, LoadConfigOptions, LoadedConfig } from './types'
+import type { AgentDefinition, LoadConfig, LoadConfigOptions, LoadedConfig, ParsedYamlCache } from './types'
 
 /**
  * The config loader. Precedence for every setting and path: CLI flag > env var > `.env` >
@@ -53,15 +53,20 @@ export function resolveConfigDir(configDir: string | undefined, env: NodeJS.Proc
  * Reads (through {@link readLimited}: regular files up to 5 MB) and parses a YAML or JSON file;
  * a missing, unreadable, non-regular or oversized file is an issue.
  */
-export function readSource(path: string, kind: 'yaml' | 'json'): { src?: ParsedSource; issues: ConfigIssue[] } {
+export function readSource(path: string, kind: 'yaml' | 'json', cache?: ParsedYamlCache): { src?: ParsedSource; issues: ConfigIssue[] } {
   const r = readLimited(path)
   if (!('text' in r)) return { issues: [{ file: displayPath(path), path: '', message: r.problem }] }
-  return { src: kind === 'yaml' ? parseYamlSource(r.text) : parseJsonSource(r.text), issues: [] }
+  if (kind === 'json') return { src: parseJsonSource(r.text), issues: [] }
+  const hit = cache?.get(path, r.text)
+  if (hit) return { src: cachedYamlSource(r.text, hit.data), issues: [] }
+  const src = parseYamlSource(r.text)
+  if (cache && src.syntax.length === 0) cache.put(path, r.text, src.data)
+  return { src, issues: [] }
 }
 
 /** Reads and validates a file with a schema chosen from its data. */
-export function loadFile<T>(path: string, kind: 'yaml' | 'json', schemaFor: (data: unknown) => z.ZodType<T>): { value?: T; src?: ParsedSource; issues: ConfigIssue[] } {
-  const { src, issues } = readSource(path, kind)
+export function loadFile<T>(path: string, kind: 'yaml' | 'json', schemaFor: (data: unknown) => z.ZodType<T>, cache?: ParsedYamlCache): { value?: T; src?: ParsedSource; issues: ConfigIssue[] } {
+  const { src, issues } = readSource(path, kind, cache)
   if (!src) return { issues }
   const r = validateParsed(displayPath(path), src, schemaFor(src.data))
   return { ...r, src }
@@ -71,8 +76,8 @@ export function loadFile<T>(path: string, kind: 'yaml' | 'json', schemaFor: (dat
  * Validates an agents YAML file (either `agents: [...]` or a bare list). With `choices`, the
  * tools, personas and reflection agents it names must exist too.
  */
-export function loadAgentsFile(path: string, choices?: RefChoices): { agents?: AgentDefinition[]; issues: ConfigIssue[] } {
-  const r = loadFile(path, 'yaml', agentsSchemaFor)
+export function loadAgentsFile(path: string, choices?: RefChoices, cache?: ParsedYamlCache): { agents?: AgentDefinition[]; issues: ConfigIssue[] } {
+  const r = loadFile(path, 'yaml', agentsSchemaFor, cache)
   if (!r.value || !r.src) return { issues: r.issues }
   const agents = agentsOf(r.value)
   if (choices) {
@@ -135,7 +140,7 @@ export function resolveConfig(options: LoadConfigOptions = {}): { config?: Loade
   // MCP servers first: agents may name their tools (`SERVER__TOOL`) before any server ran.
   const mcp = loadMcpServers(configDir, displayPath, appConfigFile ? { file: displayPath(appConfigFile), servers: appServers } : undefined)
   issues.push(...mcp.issues)
-  const agents = loadAgentsFile(agentsPath, { ...refChoicesOf(configDir, displayPath(configDir), options.tools), toolPrefixes: mcpToolPrefixes(mcp.names) })
+  const agents = loadAgentsFile(agentsPath, { ...refChoicesOf(configDir, displayPath(configDir), options.tools), toolPrefixes: mcpToolPrefixes(mcp.names) }, options.yamlCache)
   // Agents' problems are listed first, as before MCP servers existed.
   issues.splice(agentsAt, 0, ...agents.issues)
 

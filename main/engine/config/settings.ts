@@ -130,7 +130,12 @@ export function pickLayer(spec: SettingSpec, layers: SettingLayers): { source: S
   if (d.path && present(d.values[spec.env])) return { source: 'dotenv', raw: d.values[spec.env], where: { file: d.path, line: d.lineOf(spec.env), path: spec.env } }
   if (spec.file && layers.file) {
     const v = getIn(layers.file.data, spec.file)
-    if (present(v)) return { source: 'file', raw: v, where: { file: layers.file.name, line: layers.file.lineOf(spec.file), path: spec.file.join('.') } }
+    if (present(v)) {
+      // The line is looked up only when an issue reads it: finding lines parses the file again.
+      const { name, lineOf } = layers.file
+      const at = spec.file
+      return { source: 'file', raw: v, where: { file: name, get line() { return lineOf(at) }, path: at.join('.') } }
+    }
   }
   return undefined
 }

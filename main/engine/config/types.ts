@@ -79,6 +79,18 @@ export interface LoadConfigOptions {
   dotenvPath?: string | null
   /** Tool names agents may use (default: the built-in tools). */
   tools?: readonly string[]
+  /** Parsed YAML remembered between runs (the bundled CLI's); without it every file is parsed. */
+  yamlCache?: ParsedYamlCache
+}
+
+/**
+ * The data of YAML files parsed before, by path and exact text. Only a clean parse whose data is
+ * plain JSON is remembered; a hit skips the YAML parser (its lines are found by parsing only if a
+ * problem needs one).
+ */
+export interface ParsedYamlCache {
+  get(path: string, text: string): { data: unknown } | undefined
+  put(path: string, text: string, data: unknown): void
 }
 
 export type LoadConfig = (options?: LoadConfigOptions) => LoadedConfig

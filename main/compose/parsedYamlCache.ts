@@ -1,0 +1,52 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ParsedYamlCache } from '../engine/config/types'
+
+/** FNV-1a of a path: one cache file per YAML file, without loading `crypto`. */
+function nameOf(path: string): string {
+  let h = 0x811c9dc5
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0
+  return `yaml-${h.toString(16).padStart(8, '0')}.json`
+}
+
+/** True when `value` survives JSON unchanged: strings, finite numbers, booleans, null, arrays and plain objects. */
+function plainJson(value: unknown, depth = 0): boolean {
+  if (depth > 64) return false
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0)
+  if (Array.isArray(value)) return value.every((v) => plainJson(v, depth + 1))
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false
+  return Object.values(value).every((v) => plainJson(v, depth + 1))
+}
+
+/**
+ * The data of YAML config files parsed before, kept between CLI runs in `cacheDir` (the bundled
+ * CLI's `out/main/cli-cache/`, owner-only files). An entry holds the file's path, its whole text
+ * and the data a clean parse gave; it is used only for exactly the same text, so an edited file is
+ * parsed again. A file with a syntax problem, or whose data JSON cannot hold as it is (`.inf`, a
+ * date), is never stored. Failures to read or write only cost the speed-up.
+ */
+export function parsedYamlCache(cacheDir: string): ParsedYamlCache {
+  return {
+    get(path, text) {
+      try {
+        const stored = JSON.parse(readFileSync(join(cacheDir, nameOf(path)), 'utf8')) as { path?: unknown; text?: unknown; data?: unknown }
+        return stored.path === path && stored.text === text && 'data' in stored ? { data: stored.data } : undefined
+      } catch {
+        return undefined
+      }
+    },
+    put(path, text, data) {
+      if (!plainJson(data)) return
+      try {
+        mkdirSync(cacheDir, { recursive: true })
+        const file = join(cacheDir, nameOf(path))
+        const tmp = `${file}.${process.pid}.tmp`
+        writeFileSync(tmp, JSON.stringify({ path, text, data }), { mode: 0o600 })
+        renameSync(tmp, file)
+      } catch {
+        // read-only install: no cache
+      }
+    },
+  }
+}
