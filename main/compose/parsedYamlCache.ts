@@ -1,13 +1,10 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ParsedYamlCache } from '../engine/config/types'
+import { fnv1a } from './fnv'
 
-/** FNV-1a of a path: one cache file per YAML file, without loading `crypto`. */
-function nameOf(path: string): string {
-  let h = 0x811c9dc5
-  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0
-  return `yaml-${h.toString(16).padStart(8, '0')}.json`
-}
+/** One cache file per YAML file. */
+const nameOf = (path: string): string => `yaml-${fnv1a(path)}.json`
 
 /** True when `value` survives JSON unchanged: strings, finite numbers, booleans, null, arrays and plain objects. */
 function plainJson(value: unknown, depth = 0): boolean {

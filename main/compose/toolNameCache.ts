@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fnv1a } from './fnv'
 
 /**
  * The names of a config folder's custom tools, remembered between CLI runs. Learning them means
@@ -38,12 +39,8 @@ function fingerprint(dir: string): string | null {
   return out.sort().join('\n')
 }
 
-/** FNV-1a of the folder path: one cache file per config folder, without loading `crypto`. */
-function nameOf(configDir: string): string {
-  let h = 0x811c9dc5
-  for (let i = 0; i < configDir.length; i++) h = Math.imul(h ^ configDir.charCodeAt(i), 0x01000193) >>> 0
-  return `tool-names-${h.toString(16).padStart(8, '0')}.json`
-}
+/** One cache file per config folder. */
+const nameOf = (configDir: string): string => `tool-names-${fnv1a(configDir)}.json`
 
 export function toolNameCache(cacheDir: string, configDir: string): ToolNameCache {
   const file = join(cacheDir, nameOf(configDir))
