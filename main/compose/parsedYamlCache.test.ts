@@ -43,4 +43,11 @@ describe('parsed YAML remembered between runs', () => {
     writeFileSync(join(cfg, 'agents.yml'), 'agents:\n  - id: b\n    type: llm\n')
     expect(load().agents.map((a) => a.id)).toEqual(['b'])
   })
+
+  it('never stores a file that does not validate (it may hold anything, e.g. a key under a wrong name)', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'p2e-yamlcache-'))
+    const cfg = tempDir({ 'agents.yml': 'agents:\n  - id: a\n    type: llm\n    api_key: sk-not-for-any-cache-000\n' })
+    expect(() => loadConfig({ configDir: cfg, env, dotenvPath: null, yamlCache: parsedYamlCache(cacheDir) })).toThrow(ConfigError)
+    expect(readdirSync(cacheDir)).toEqual([])
+  })
 })

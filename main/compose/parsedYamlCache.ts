@@ -19,9 +19,10 @@ function plainJson(value: unknown, depth = 0): boolean {
 /**
  * The data of YAML config files parsed before, kept between CLI runs in `cacheDir` (the bundled
  * CLI's `out/main/cli-cache/`, owner-only files). An entry holds the file's path, its whole text
- * and the data a clean parse gave; it is used only for exactly the same text, so an edited file is
- * parsed again. A file with a syntax problem, or whose data JSON cannot hold as it is (`.inf`, a
- * date), is never stored. Failures to read or write only cost the speed-up.
+ * and the data its parse gave; it is used only for exactly the same text, so an edited file is
+ * parsed again. The config loader stores only a file that parsed and validated without a problem
+ * (`loadFile`), and data JSON cannot hold as it is (`.inf`, a date) is never stored. Failures to
+ * read or write only cost the speed-up.
  */
 export function parsedYamlCache(cacheDir: string): ParsedYamlCache {
   return {

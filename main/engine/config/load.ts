@@ -53,22 +53,25 @@ export function resolveConfigDir(configDir: string | undefined, env: NodeJS.Proc
  * Reads (through {@link readLimited}: regular files up to 5 MB) and parses a YAML or JSON file;
  * a missing, unreadable, non-regular or oversized file is an issue.
  */
-export function readSource(path: string, kind: 'yaml' | 'json', cache?: ParsedYamlCache): { src?: ParsedSource; issues: ConfigIssue[] } {
+export function readSource(path: string, kind: 'yaml' | 'json', cache?: ParsedYamlCache): { src?: ParsedSource; issues: ConfigIssue[]; text?: string; cached?: boolean } {
   const r = readLimited(path)
   if (!('text' in r)) return { issues: [{ file: displayPath(path), path: '', message: r.problem }] }
   if (kind === 'json') return { src: parseJsonSource(r.text), issues: [] }
   const hit = cache?.get(path, r.text)
-  if (hit) return { src: cachedYamlSource(r.text, hit.data), issues: [] }
-  const src = parseYamlSource(r.text)
-  if (cache && src.syntax.length === 0) cache.put(path, r.text, src.data)
-  return { src, issues: [] }
+  if (hit) return { src: cachedYamlSource(r.text, hit.data), issues: [], text: r.text, cached: true }
+  return { src: parseYamlSource(r.text), issues: [], text: r.text, cached: false }
 }
 
-/** Reads and validates a file with a schema chosen from its data. */
+/**
+ * Reads and validates a file with a schema chosen from its data. With `cache`, a YAML file that
+ * parsed and validated without a problem is remembered (an invalid one, which may hold anything,
+ * never is).
+ */
 export function loadFile<T>(path: string, kind: 'yaml' | 'json', schemaFor: (data: unknown) => z.ZodType<T>, cache?: ParsedYamlCache): { value?: T; src?: ParsedSource; issues: ConfigIssue[] } {
-  const { src, issues } = readSource(path, kind, cache)
+  const { src, issues, text, cached } = readSource(path, kind, cache)
   if (!src) return { issues }
   const r = validateParsed(displayPath(path), src, schemaFor(src.data))
+  if (cache && cached === false && text !== undefined && r.value !== undefined && r.issues.length === 0) cache.put(path, text, src.data)
   return { ...r, src }
 }
 

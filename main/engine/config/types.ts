@@ -84,9 +84,9 @@ export interface LoadConfigOptions {
 }
 
 /**
- * The data of YAML files parsed before, by path and exact text. Only a clean parse whose data is
- * plain JSON is remembered; a hit skips the YAML parser (its lines are found by parsing only if a
- * problem needs one).
+ * The data of YAML files parsed before, by path and exact text. Only a file that parsed and
+ * validated cleanly, with plain-JSON data, is remembered; a hit skips the YAML parser (its lines
+ * are found by parsing only if a problem needs one).
  */
 export interface ParsedYamlCache {
   get(path: string, text: string): { data: unknown } | undefined
