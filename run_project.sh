@@ -95,7 +95,8 @@ TXT
         --pidfile "$RDIR/redis.pid" --logfile "$RDIR/redis.log" --dir "$RDIR" >/dev/null && export REDIS_URL="redis://127.0.0.1:$RPORT"
       for _ in $(seq 50); do redis-cli -p "$RPORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
     fi
-    trap '[ -s "$RDIR/redis.pid" ] && kill "$(cat "$RDIR/redis.pid")" 2>/dev/null; rm -rf "$RDIR"' EXIT
+    # Stop Redis and wait for it to exit before removing its folder (it writes its last log lines as it goes).
+    trap 'if [ -s "$RDIR/redis.pid" ]; then rp=$(cat "$RDIR/redis.pid"); kill "$rp" 2>/dev/null; for _ in $(seq 50); do kill -0 "$rp" 2>/dev/null || break; sleep 0.1; done; fi; rm -rf "$RDIR"' EXIT
     say "unit + integration tests (vitest)"
     npx vitest run --reporter=default --reporter=json --outputFile.json=.ci-out/vitest.json; vrc=$?
     prc=0
