@@ -63,22 +63,40 @@ export function openLogFile(dir: string, name: string, o: { maxSize: string; max
     }
     fd = null
   }
+  const open = (): number => {
+    try {
+      rotateIfLarger(file, maxBytes - 1, o.maxFiles)
+    } catch {
+      // another process rotated it at the same moment
+    }
+    let opened: number
+    try {
+      opened = openSync(file, 'a', 0o600)
+    } catch (err) {
+      // The folder was removed while the process ran: make it again (0700), once.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      ensureLogDir(dir)
+      opened = openSync(file, 'a', 0o600)
+    }
+    fd = opened
+    size = fstatSync(opened).size
+    return opened
+  }
   return {
     write(line) {
-      try {
-        if (fd !== null && size >= maxBytes) {
-          close()
+      if (fd !== null && size >= maxBytes) {
+        close()
+        try {
           rotateFiles(file, o.maxFiles)
+        } catch {
+          // another process rotated it first: the line goes to the file that is there now
         }
-        if (fd === null) {
-          rotateIfLarger(file, maxBytes - 1, o.maxFiles)
-          fd = openSync(file, 'a', 0o600)
-          size = fstatSync(fd).size
-        }
-        size += writeSync(fd, line)
+      }
+      try {
+        size += writeSync(fd ?? open(), line)
         return true
       } catch {
-        // e.g. another process rotated the file first, or the disk is full
+        // e.g. the disk is full: this line is lost, the next one tries again
         close()
         return false
       }
@@ -105,8 +123,9 @@ export function rotateIfLarger(file: string, maxBytes: number, keep: number): bo
   return true
 }
 
-/** `name` → `name.1` → … → `name.<keep>` (the oldest dropped). */
+/** `name` → `name.1` → … → `name.<keep>` (the oldest dropped); nothing when `name` is gone (rotated by another process). */
 function rotateFiles(file: string, keep: number): void {
+  if (!existsSync(file)) return
   rmSync(`${file}.${keep}`, { force: true })
   for (let i = keep - 1; i >= 1; i--) if (existsSync(`${file}.${i}`)) renameSync(`${file}.${i}`, `${file}.${i + 1}`)
   renameSync(file, `${file}.1`)
