@@ -217,8 +217,15 @@ export function parseYamlSource(text: string): ParsedSource {
  * and lines found by parsing the text only when a problem asks for one.
  */
 export function cachedYamlSource(text: string, data: unknown): ParsedSource {
-  let find: ((path: readonly PathKey[]) => number | undefined) | undefined
-  return { data, syntax: [], lineOf: (path) => (find ??= parseYamlSource(text).lineOf)(path) }
+  return { data, syntax: [], lineOf: lineOfOnDemand(() => parseYamlSource(text).lineOf) }
+}
+
+type LineOf = ParsedSource['lineOf']
+
+/** A line finder made on its first use: finding lines parses the text, which waits for a problem that needs one. */
+function lineOfOnDemand(make: () => LineOf): LineOf {
+  let find: LineOf | undefined
+  return (path) => (find ??= make())(path)
 }
 
 /** The parser's message, or what a stack overflow in it means for the user. */
@@ -231,15 +238,10 @@ function yamlProblem(message: string): string {
 export function parseJsonSource(text: string): ParsedSource {
   try {
     const data: unknown = JSON.parse(text)
-    // Lines are looked up only for a problem: the YAML parse that finds them waits until then.
-    let find: ((path: readonly PathKey[]) => number | undefined) | undefined
-    const lineOf = (path: readonly PathKey[]): number | undefined => {
-      if (!find) {
-        const counter = new (yaml().LineCounter)()
-        find = locator(yaml().parseDocument(text, { lineCounter: counter, prettyErrors: false }), counter)
-      }
-      return find(path)
-    }
+    const lineOf = lineOfOnDemand(() => {
+      const counter = new (yaml().LineCounter)()
+      return locator(yaml().parseDocument(text, { lineCounter: counter, prettyErrors: false }), counter)
+    })
     return { data, syntax: [], lineOf }
   } catch (err) {
     const message = (err as Error).message
