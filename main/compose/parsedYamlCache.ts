@@ -1,10 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { ParsedYamlCache } from '../engine/config/types'
-import { fnv1a } from './fnv'
-
-/** One cache file per YAML file. */
-const nameOf = (path: string): string => `yaml-${fnv1a(path)}.json`
+import { cacheFile, readCacheFile, writeCacheFile } from './cacheFiles'
 
 /** True when `value` survives JSON unchanged: strings, finite numbers, booleans, null, arrays and plain objects. */
 function plainJson(value: unknown, depth = 0): boolean {
@@ -27,24 +22,11 @@ function plainJson(value: unknown, depth = 0): boolean {
 export function parsedYamlCache(cacheDir: string): ParsedYamlCache {
   return {
     get(path, text) {
-      try {
-        const stored = JSON.parse(readFileSync(join(cacheDir, nameOf(path)), 'utf8')) as { path?: unknown; text?: unknown; data?: unknown }
-        return stored.path === path && stored.text === text && 'data' in stored ? { data: stored.data } : undefined
-      } catch {
-        return undefined
-      }
+      const stored = readCacheFile(cacheFile(cacheDir, 'yaml', path))
+      return stored && stored.path === path && stored.text === text && 'data' in stored ? { data: stored.data } : undefined
     },
     put(path, text, data) {
-      if (!plainJson(data)) return
-      try {
-        mkdirSync(cacheDir, { recursive: true })
-        const file = join(cacheDir, nameOf(path))
-        const tmp = `${file}.${process.pid}.tmp`
-        writeFileSync(tmp, JSON.stringify({ path, text, data }), { mode: 0o600 })
-        renameSync(tmp, file)
-      } catch {
-        // read-only install: no cache
-      }
+      if (plainJson(data)) writeCacheFile(cacheFile(cacheDir, 'yaml', path), { path, text, data }, 0o600)
     },
   }
 }

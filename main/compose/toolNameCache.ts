@@ -1,6 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { fnv1a } from './fnv'
+import { cacheFile, readCacheFile, writeCacheFile } from './cacheFiles'
 
 /**
  * The names of a config folder's custom tools, remembered between CLI runs. Learning them means
@@ -39,33 +39,18 @@ function fingerprint(dir: string): string | null {
   return out.sort().join('\n')
 }
 
-/** One cache file per config folder. */
-const nameOf = (configDir: string): string => `tool-names-${fnv1a(configDir)}.json`
-
 export function toolNameCache(cacheDir: string, configDir: string): ToolNameCache {
-  const file = join(cacheDir, nameOf(configDir))
+  const file = cacheFile(cacheDir, 'tool-names', configDir)
   const toolsDir = join(configDir, 'tools')
   return {
     get() {
-      try {
-        const stored = JSON.parse(readFileSync(file, 'utf8')) as { configDir?: unknown; fingerprint?: unknown; names?: unknown }
-        if (stored.configDir !== configDir || !Array.isArray(stored.names) || !stored.names.every((n) => typeof n === 'string')) return undefined
-        return stored.fingerprint === fingerprint(toolsDir) ? (stored.names as string[]) : undefined
-      } catch {
-        return undefined
-      }
+      const stored = readCacheFile(file)
+      if (!stored || stored.configDir !== configDir || !Array.isArray(stored.names) || !stored.names.every((n) => typeof n === 'string')) return undefined
+      return stored.fingerprint === fingerprint(toolsDir) ? (stored.names as string[]) : undefined
     },
     put(names) {
       const print = fingerprint(toolsDir)
-      if (print === null) return
-      try {
-        mkdirSync(cacheDir, { recursive: true })
-        const tmp = `${file}.${process.pid}.tmp`
-        writeFileSync(tmp, JSON.stringify({ configDir, fingerprint: print, names }))
-        renameSync(tmp, file)
-      } catch {
-        // read-only install: no cache
-      }
+      if (print !== null) writeCacheFile(file, { configDir, fingerprint: print, names })
     },
   }
 }
