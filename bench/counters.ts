@@ -44,6 +44,8 @@ export function instrument(db: SqliteDatabase, file: string): StoreCounter {
             if (bySql) bySql.set((target as { source: string }).source.slice(0, 110).replace(/\s+/g, ' '), (bySql.get((target as { source: string }).source.slice(0, 110).replace(/\s+/g, ' ')) ?? 0) + 1)
             const out = (value as (...a: unknown[]) => unknown).apply(target, args)
             if (prop === 'run') counts.rows += (out as { changes: number }).changes
+            // A write with RETURNING read through get (one row).
+            else if (prop === 'get' && out !== undefined && /^\s*(INSERT|UPDATE|DELETE)/i.test((target as { source: string }).source)) counts.rows += 1
             return out
           }
         }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { UserInputError } from '../engine/errors'
 import { cachedPluck, cachedStatement } from '../storage/statementCache'
+import { SEQ_UNIT } from '../storage/stacks/entryKeys'
 import { hashCanonical } from '../engine/tools/canonicalJson'
 import { emptyRows, sortRows, TABLE_NAMES, type Row, type Rows } from './format'
 import { specYamlOf } from './specYaml'
@@ -68,6 +69,9 @@ export function collectRows(db: Db, sel: BundleSelection, payloadOf: (stored: st
   return db.transaction(() => collect(db, sel, payloadOf))()
 }
 
+/** SQL: the stack rows of the conversations `cv` (one key range each, see storage/stacks/entryKeys.ts). */
+const ENTRIES_OF_CONVERSATIONS = `conversations cv JOIN stack_entries e ON e.key >= cv.seq * ${SEQ_UNIT} AND e.key < (cv.seq + 1) * ${SEQ_UNIT}`
+
 function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => string): Rows {
   const rows = emptyRows()
   const rolloutIds = sel.all ? (db.prepare('SELECT id FROM rollouts').pluck().all() as string[]) : resolveRollouts(db, sel.rollouts ?? [])
@@ -86,7 +90,7 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
     FROM stack_branches b LEFT JOIN stack_current c ON c.conversation_id = b.conversation_id AND c.agent_id = b.agent_id AND c.branch_id = b.branch_id
     WHERE b.conversation_id IN (${m})`, ids)
   rows.entries = inChunks(db, (m) => `SELECT conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, header, state
-    FROM stack_entries WHERE conversation_id IN (${m})`, ids)
+    FROM ${ENTRIES_OF_CONVERSATIONS} WHERE cv.id IN (${m})`, ids)
   // ARTIFACT_DRIVER=s3 keeps large payloads behind pointers: the bundle holds the payloads themselves.
   for (const e of rows.entries) e.state = payloadOf(e.state)
   rows.artifacts = inChunks(db, (m) => `SELECT ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body
@@ -96,7 +100,7 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
   rows.artifacts.push(...inChunks<Row<'artifacts'>>(db, (m) => `SELECT call_ref AS ref, conversation_id AS session_id, agent_id, branch_id, '' AS episode_id, step_idx - 1 AS step_idx,
       'metrics' AS type, 'model_call' AS role, NULL AS state_kind, NULL AS state_id, 'application/json' AS mime, ts, NULL AS score, NULL AS reward,
       length(CAST(call_body AS BLOB)) AS raw_len, call_header AS header, call_body AS body
-    FROM stack_entries WHERE copied = 0 AND call_ref IS NOT NULL AND conversation_id IN (${m})`, ids))
+    FROM ${ENTRIES_OF_CONVERSATIONS} WHERE copied = 0 AND call_ref IS NOT NULL AND cv.id IN (${m})`, ids))
   for (const a of rows.artifacts) a.body = payloadOf(a.body)
   const refs = [...new Set([...rows.artifacts.map((a) => a.ref), ...rows.entries.filter((e) => e.copied === 0).map((e) => e.ref)])]
   rows.links = inChunks(db, (m) => `SELECT child_ref, parent_ref, position FROM artifact_relations WHERE child_ref IN (${m})`, refs)

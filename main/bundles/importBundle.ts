@@ -5,6 +5,8 @@ import type { SqliteStore } from '../storage/sqliteStore'
 import type { PayloadStore } from '../engine/ports/payloads'
 import { looksLikePointer } from '../storage/payloads/pointer'
 import { cachedPluck, cachedStatement } from '../storage/statementCache'
+import { byRefParams, byRefSql } from '../storage/artifacts/byRef'
+import { SEQ_UNIT, STACK_UNIT } from '../storage/stacks/entryKeys'
 import type { BundleContent, Row } from './format'
 
 /** What happened to one bundled conversation or rollout. */
@@ -73,7 +75,7 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   const convExists = cachedPluck(db, 'SELECT 1 FROM conversations WHERE id = ?')
   const nameTaken = cachedPluck(db, 'SELECT 1 FROM conversations WHERE name = ?')
   const rolloutExists = cachedPluck(db, 'SELECT 1 FROM rollouts WHERE id = ?')
-  const refTaken = cachedPluck(db, 'SELECT EXISTS (SELECT 1 FROM artifacts WHERE ref = ?) OR EXISTS (SELECT 1 FROM stack_entries WHERE ref = ?)')
+  const refTaken = cachedPluck(db, `SELECT EXISTS (${byRefSql('1', '1', '1')})`)
   const items: ImportedItem[] = []
   const idMap = new Map<string, string>()
   const localConv = new Map<string, string>()
@@ -116,7 +118,7 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   let refsRemapped = 0
   const refs = new Set([...b.rows.artifacts.filter((a) => fresh.has(a.session_id)).map((a) => a.ref), ...b.rows.entries.filter((e) => fresh.has(e.conversation_id) && e.copied === 0).map((e) => e.ref)])
   for (const ref of refs) {
-    if (!refTaken.get(ref, ref)) continue
+    if (!refTaken.get(...byRefParams(ref))) continue
     idMap.set(ref, newArtifactRef())
     refsRemapped++
   }
@@ -128,10 +130,14 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
 
   const ins = (sql: string) => cachedStatement(db, sql)
   const insConv = ins('INSERT INTO conversations (id, name, root_agent, created_at, metadata) VALUES (?, ?, ?, ?, ?)')
-  const insBranch = ins('INSERT INTO stack_branches (conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+  const insBranch = ins(`INSERT INTO stack_branches (conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at, stack_no)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(stack_no) + 1, 0) FROM stack_branches WHERE conversation_id = ?))`)
   const insCurrent = ins('INSERT INTO stack_current (conversation_id, agent_id, branch_id) VALUES (?, ?, ?)')
-  const insEntry = ins(`INSERT INTO stack_entries (conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, header, state)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  // The entry's key is its branch's key base (entryKeys.ts) plus its index.
+  const insEntry = ins(`INSERT INTO stack_entries (key, conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, header, state)
+    VALUES ((SELECT c.seq * ${SEQ_UNIT} + b.stack_no * ${STACK_UNIT} FROM stack_branches b JOIN conversations c ON c.id = b.conversation_id
+              WHERE b.conversation_id = ? AND b.agent_id = ? AND b.branch_id = ?) + ?,
+            ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const insArtifact = ins(`INSERT INTO artifacts (ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const insLink = ins('INSERT OR IGNORE INTO artifact_relations (child_ref, parent_ref, position) VALUES (?, ?, ?)')
@@ -151,10 +157,10 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
     insOrigin.run('conversation', conv(c.id), c.id, source, o.bundleFile, o.bundleSha256, at)
   }
   const mine = <T extends { conversation_id: string }>(rows: T[]) => rows.filter((r) => fresh.has(r.conversation_id))
-  for (const r of mine(b.rows.branches)) run('branches', insBranch, conv(r.conversation_id), r.agent_id, r.branch_id, r.parent_branch, r.fork_index, r.length, r.last_ts, r.episode_id, r.created_at)
+  for (const r of mine(b.rows.branches)) run('branches', insBranch, conv(r.conversation_id), r.agent_id, r.branch_id, r.parent_branch, r.fork_index, r.length, r.last_ts, r.episode_id, r.created_at, conv(r.conversation_id))
   for (const r of mine(b.rows.branches)) if (r.current === 1) insCurrent.run(conv(r.conversation_id), r.agent_id, r.branch_id)
   for (const e of mine(b.rows.entries)) {
-    run('entries', insEntry, conv(e.conversation_id), e.agent_id, e.branch_id, e.idx, e.ts, e.kind, ref(e.ref), e.copied, e.episode_id, e.step_idx, e.state_id, e.score, e.reward, tx(e.header), payload(tx(e.state)))
+    run('entries', insEntry, conv(e.conversation_id), e.agent_id, e.branch_id, e.idx, conv(e.conversation_id), e.agent_id, e.branch_id, e.idx, e.ts, e.kind, ref(e.ref), e.copied, e.episode_id, e.step_idx, e.state_id, e.score, e.reward, tx(e.header), payload(tx(e.state)))
   }
   const freshArtifacts = b.rows.artifacts.filter((a) => fresh.has(a.session_id))
   for (const a of freshArtifacts) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { byRefParams, byRefSql } from '../storage/artifacts/byRef'
 import { UserInputError } from '../engine/errors'
 import { BUNDLE_CHUNK_CHARS, type BundleSummary } from '../../preload/contract'
 import type { BundleHost } from '../bundles/service'
@@ -63,9 +64,9 @@ export function bundlesHandlers(services: AppServices, bus: EventBus): Pick<Hand
     'bundles:export': async (input) => {
       const store = storeOf()
       const conversations = [...(input.conversations ?? [])]
-      const sessionOf = store.db.prepare('SELECT session_id FROM all_artifacts WHERE ref = ?').pluck()
+      const sessionOf = store.db.prepare(byRefSql('session_id', 'conversation_id', 'conversation_id')).pluck()
       for (const ref of input.artifacts ?? []) {
-        const s = sessionOf.get(ref) as string | undefined
+        const s = sessionOf.get(...byRefParams(ref)) as string | undefined
         if (s === undefined) throw new UserInputError(`artifacts: no artifact "${ref}"`, 'ARTIFACT_NOT_FOUND')
         if (!conversations.includes(s)) conversations.push(s)
       }

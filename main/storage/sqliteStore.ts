@@ -181,6 +181,9 @@ function migrate(db: SqliteDatabase, migrations: readonly Migration[], location:
   const seen = db.pragma('user_version', { simple: true }) as number
   if (seen === known) return known
   if (seen > known) throw tooNew(location, seen, known)
+  // A table rebuild must not fire the ON DELETE actions of the table it replaces: foreign keys are
+  // off for the run (a pragma outside transactions) and checked before the commit.
+  const rebuilds = migrations.slice(seen).some((m) => m.rebuildsTables)
   const apply = db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number
     if (current > known) throw tooNew(location, current, known)
@@ -189,9 +192,19 @@ function migrate(db: SqliteDatabase, migrations: readonly Migration[], location:
       db.exec(m.sql)
       db.pragma(`user_version = ${m.version}`)
     }
+    if (rebuilds) {
+      const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[]
+      if (broken.length > 0) throw new InternalError(`migrating ${location}: ${broken.length} rows of ${broken[0]!.table} lost their ${broken[0]!.parent} row`)
+    }
     return Math.max(current, known)
   })
-  return apply.immediate()
+  if (!rebuilds) return apply.immediate()
+  db.pragma('foreign_keys = OFF')
+  try {
+    return apply.immediate()
+  } finally {
+    db.pragma('foreign_keys = ON')
+  }
 }
 
 /** Opens (and migrates) a store; `:memory:` gives a private in-memory database. */

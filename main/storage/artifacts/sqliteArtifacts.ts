@@ -17,6 +17,8 @@ import type { SqliteStore } from '../sqliteStore'
 import { StateColumn } from '../stacks/stateColumn'
 import { inlinePayloads } from '../payloads/inline'
 import { PerConversation } from '../stacks/perConversation'
+import { KEY_IN_CONVERSATION, keyInConversation, SEQ_UNIT, STACK_UNIT } from '../stacks/entryKeys'
+import { byRefParams, byRefSql } from './byRef'
 import { newArtifactRef } from './ids'
 import { unifiedDiff } from './lineDiff'
 
@@ -91,6 +93,13 @@ const stepCaches = new WeakMap<object, PerConversation<number>>()
 /** `artifacts` column → `stack_entries` column, where they differ. */
 const STATE_COLUMN: Record<string, string> = { session_id: 'conversation_id' }
 
+/** Keeps a `stack_entries` arm of a query to the key range of the session's conversation (the session filter itself reads no index). */
+function inSession(arm: { where: string[]; args: unknown[] }, sessionId: string | undefined): void {
+  if (sessionId === undefined) return
+  arm.where.push(KEY_IN_CONVERSATION)
+  arm.args.push(sessionId, sessionId)
+}
+
 /** The WHERE clause of one table's part of a query; `col` names a header column in that table. */
 function armWhere(q: ArtifactQuery, col: (c: string) => string): { where: string[]; args: unknown[]; sql(): string } {
   const where: string[] = []
@@ -156,28 +165,17 @@ export class SqliteArtifactStore implements ArtifactStore {
     this.maxStateStep = db
       .prepare(
         `SELECT MAX((SELECT e.step_idx FROM stack_entries e
-                      WHERE e.conversation_id = b.conversation_id AND e.agent_id = b.agent_id AND e.branch_id = b.branch_id AND e.copied = 0
-                      ORDER BY e.idx DESC LIMIT 1))
-           FROM stack_branches b WHERE b.conversation_id = ? AND b.branch_id = ?`,
+                      WHERE e.key >= c.seq * ${SEQ_UNIT} + b.stack_no * ${STACK_UNIT} AND e.key < c.seq * ${SEQ_UNIT} + (b.stack_no + 1) * ${STACK_UNIT} AND e.copied = 0
+                      ORDER BY e.key DESC LIMIT 1))
+           FROM stack_branches b JOIN conversations c ON c.id = b.conversation_id WHERE b.conversation_id = ? AND b.branch_id = ?`,
       )
       .pluck()
-    this.selectHeader = db.prepare(
-      `SELECT ${HEADER_COLUMNS} FROM artifacts WHERE ref = ?
-       UNION ALL SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries WHERE ref = ? AND copied = 0
-       UNION ALL SELECT ${CALL_HEADER_COLUMNS} FROM stack_entries WHERE call_ref = ? AND copied = 0`,
-    )
-    this.selectBody = db
-      .prepare(
-        `SELECT body FROM artifacts WHERE ref = ? UNION ALL SELECT state FROM stack_entries WHERE ref = ? AND copied = 0
-         UNION ALL SELECT call_body FROM stack_entries WHERE call_ref = ? AND copied = 0`,
-      )
-      .pluck()
-    this.selectLinkedChildren = db.prepare(
-      `SELECT ${HEADER_COLUMNS} FROM all_artifacts WHERE ref IN (SELECT child_ref FROM artifact_relations WHERE parent_ref = ?)`,
-    )
+    this.selectHeader = db.prepare(byRefSql(HEADER_COLUMNS, STATE_HEADER_COLUMNS, CALL_HEADER_COLUMNS))
+    this.selectBody = db.prepare(byRefSql('body', 'state', 'call_body')).pluck()
+    this.selectLinkedChildren = db.prepare('SELECT child_ref FROM artifact_relations WHERE parent_ref = ?').pluck()
     this.selectStateChildren = db.prepare(
       `SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries e
-        WHERE e.conversation_id = ? AND e.agent_id = ? AND e.copied = 0 AND e.state_id IS NULL AND e.kind IN ('tool_result', 'agent_result')
+        WHERE ${keyInConversation('e.key')} AND e.agent_id = ? AND e.copied = 0 AND e.state_id IS NULL AND e.kind IN ('tool_result', 'agent_result')
           AND EXISTS (SELECT 1 FROM json_each(e.header, '$.parentRefs') p WHERE p.value = ?)`,
     )
     this.recordByStateId = db.prepare(
@@ -185,7 +183,7 @@ export class SqliteArtifactStore implements ArtifactStore {
        ORDER BY ts DESC, step_idx DESC LIMIT 1`,
     )
     this.stateByStateId = db.prepare(
-      `SELECT ref, ts, step_idx FROM stack_entries WHERE conversation_id = ? AND agent_id = ? AND state_id = ? AND kind = ? AND copied = 0
+      `SELECT ref, ts, step_idx FROM stack_entries WHERE ${KEY_IN_CONVERSATION} AND agent_id = ? AND state_id = ? AND kind = ? AND copied = 0
        ORDER BY ts DESC, step_idx DESC LIMIT 1`,
     )
   }
@@ -215,7 +213,7 @@ export class SqliteArtifactStore implements ArtifactStore {
   /** Newest state artifact of (session, agent) with this state id and kind (ToolCall id, AgentCall correlation). */
   findStateRef(sessionId: string, agentId: string, stateId: string, stateKind: string): ArtifactRef | null {
     type Hit = { ref: ArtifactRef; ts: number; step_idx: number }
-    const live = this.stateByStateId.get(sessionId, agentId, stateId, stateKind) as Hit | undefined
+    const live = this.stateByStateId.get(sessionId, sessionId, agentId, stateId, stateKind) as Hit | undefined
     const kept = this.recordByStateId.get(sessionId, agentId, stateId, stateKind) as Hit | undefined
     if (!live || !kept) return (live ?? kept)?.ref ?? null
     return kept.ts > live.ts || (kept.ts === live.ts && kept.step_idx > live.step_idx) ? kept.ref : live.ref
@@ -259,14 +257,14 @@ export class SqliteArtifactStore implements ArtifactStore {
   }
 
   private header(ref: string): HeaderRow {
-    const row = this.selectHeader.get(ref, ref, ref) as HeaderRow | undefined
+    const row = this.selectHeader.get(...byRefParams(ref)) as HeaderRow | undefined
     if (!row) throw new UserInputError(`unknown artifact ref ${ref}`, 'UNKNOWN_ARTIFACT')
     return row
   }
 
   get(ref: string): Artifact {
     const row = this.header(ref)
-    const body = this.payloads.get(this.selectBody.get(ref, ref, ref) as string)
+    const body = this.payloads.get(this.selectBody.get(...byRefParams(ref)) as string)
     return { header: toHeader(row), payload: decodePayload(row, body) }
   }
 
@@ -284,12 +282,14 @@ export class SqliteArtifactStore implements ArtifactStore {
     if ((q.type === undefined || q.type === 'state') && (q.role === undefined || q.role === 'state')) {
       const states = armWhere({ ...q, type: undefined, role: undefined }, (c) => STATE_COLUMN[c] ?? c)
       states.where.unshift('copied = 0')
+      inSession(states, q.sessionId)
       arms.push(`SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries ${states.sql()}`)
       args.push(...states.args)
     }
     if ((q.type === undefined || q.type === 'metrics') && (q.role === undefined || q.role === 'model_call')) {
       const calls = armWhere({ ...q, type: undefined, role: undefined }, (c) => CALL_COLUMN[c] ?? c)
       calls.where.unshift('copied = 0', 'call_ref IS NOT NULL')
+      inSession(calls, q.sessionId)
       arms.push(`SELECT ${CALL_HEADER_COLUMNS} FROM stack_entries ${calls.sql()}`)
       args.push(...calls.args)
     }
@@ -302,8 +302,8 @@ export class SqliteArtifactStore implements ArtifactStore {
     const rows = cachedStatement(
       this.store.db,
       `SELECT role, mime, body FROM artifacts WHERE session_id = ? AND +type = 'metrics'
-       UNION ALL SELECT 'model_call', 'application/json', call_body FROM stack_entries WHERE conversation_id = ? AND copied = 0 AND call_ref IS NOT NULL`,
-    ).all(sessionId, sessionId) as { role: string; mime: string; body: string }[]
+       UNION ALL SELECT 'model_call', 'application/json', call_body FROM stack_entries WHERE ${KEY_IN_CONVERSATION} AND copied = 0 AND call_ref IS NOT NULL`,
+    ).all(sessionId, sessionId, sessionId) as { role: string; mime: string; body: string }[]
     return rows.map((r) => {
       const body = this.payloads.get(r.body)
       return { role: r.role, payload: r.mime === 'text/plain' ? body : (JSON.parse(body) as unknown) }
@@ -316,13 +316,13 @@ export class SqliteArtifactStore implements ArtifactStore {
       .prepare(`SELECT type, COUNT(*) AS count FROM artifacts ${by ? 'WHERE session_id = ?' : ''} GROUP BY type`)
       .all(...(by ? [q.sessionId] : [])) as { type: ArtifactType; count: number }[]
     const states = this.store.db
-      .prepare(`SELECT COUNT(*) FROM stack_entries WHERE copied = 0 ${by ? 'AND conversation_id = ?' : ''}`)
+      .prepare(`SELECT COUNT(*) FROM stack_entries WHERE copied = 0 ${by ? `AND ${KEY_IN_CONVERSATION}` : ''}`)
       .pluck()
-      .get(...(by ? [q.sessionId] : [])) as number
+      .get(...(by ? [q.sessionId, q.sessionId] : [])) as number
     const calls = this.store.db
-      .prepare(`SELECT COUNT(*) FROM stack_entries WHERE copied = 0 AND call_ref IS NOT NULL ${by ? 'AND conversation_id = ?' : ''}`)
+      .prepare(`SELECT COUNT(*) FROM stack_entries WHERE copied = 0 AND call_ref IS NOT NULL ${by ? `AND ${KEY_IN_CONVERSATION}` : ''}`)
       .pluck()
-      .get(...(by ? [q.sessionId] : [])) as number
+      .get(...(by ? [q.sessionId, q.sessionId] : [])) as number
     const counts = new Map(records.map((r) => [r.type, r.count]))
     if (states > 0) counts.set('state', (counts.get('state') ?? 0) + states)
     if (calls > 0) counts.set('metrics', (counts.get('metrics') ?? 0) + calls)
@@ -331,15 +331,15 @@ export class SqliteArtifactStore implements ArtifactStore {
 
   children(ref: string): ArtifactHeader[] {
     const parent = this.header(ref)
-    const linked = this.selectLinkedChildren.all(ref) as HeaderRow[]
-    const states = parent.type === 'state' ? (this.selectStateChildren.all(parent.session_id, parent.agent_id, ref) as HeaderRow[]) : []
+    const linked = (this.selectLinkedChildren.all(ref) as string[]).flatMap((child) => this.selectHeader.all(...byRefParams(child)) as HeaderRow[])
+    const states = parent.type === 'state' ? (this.selectStateChildren.all(parent.session_id, parent.session_id, parent.agent_id, ref) as HeaderRow[]) : []
     return [...linked, ...states].sort((x, y) => x.ts - y.ts || x.step_idx - y.step_idx).map(toHeader)
   }
 
   parents(ref: string): ArtifactHeader[] {
     const out: ArtifactHeader[] = []
     for (const p of toHeader(this.header(ref)).parentRefs) {
-      const row = this.selectHeader.get(p, p, p) as HeaderRow | undefined
+      const row = this.selectHeader.get(...byRefParams(p)) as HeaderRow | undefined
       if (row) out.push(toHeader(row))
     }
     return out

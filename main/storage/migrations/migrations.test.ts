@@ -62,7 +62,7 @@ const fixtureReads = (name: string): unknown => JSON.parse(readFileSync(join(FIX
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker', 'recording_conversation'])
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker', 'recording_conversation', 'stack_keys'])
   })
 
   it('007 covers every wallet-creation prefix the ledger reserves', () => {
@@ -167,6 +167,45 @@ describe('migrations', () => {
       stacks.rewind(c.id, c.rootAgent, undefined, 0)
       expect(artifacts.get(metrics!.ref)).toEqual({ header: metrics, payload })
       expect(store.db.prepare("SELECT COUNT(*) FROM artifacts WHERE ref = ? AND type = 'metrics'").pluck().get(metrics!.ref)).toBe(1)
+    } finally {
+      store.close()
+    }
+  })
+
+  it('013 keeps every read of a v12 database the same; entries are keyed by conversation and stack, and new refs name their row', () => {
+    const file = fixtureDb(dir, 'v12')
+    const expected = fixtureReads('v12')
+    const store = openStore(file)
+    try {
+      expect(store.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
+      const storage = createStackStorage(store)
+      expect(JSON.parse(JSON.stringify(readAll(storage)))).toEqual(expected)
+      const db = store.db
+      // No composite index any more, no foreign key from entries, and every old row keeps its ref in the partial index.
+      expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'stack_entries' AND type = 'index'").pluck().get()).toBe(2)
+      expect(db.prepare("SELECT COUNT(*) FROM pragma_foreign_key_list('stack_entries')").pluck().get()).toBe(0)
+      expect(db.prepare('SELECT COUNT(*) FROM stack_entries INDEXED BY stack_entries_ref WHERE ref = ref AND (substr(ref, 1, 8) <> \'5747e000\' OR substr(ref, 17) <> printf(\'%016x\', key))').pluck().get())
+        .toBe(db.prepare('SELECT COUNT(*) FROM stack_entries').pluck().get())
+      // Each stack's rows are one key range: seq · 2^36 + stack_no · 2^20 + idx.
+      const bad = db.prepare(`SELECT COUNT(*) FROM stack_entries e JOIN stack_branches b USING (conversation_id, agent_id, branch_id) JOIN conversations c ON c.id = e.conversation_id
+        WHERE e.key <> c.seq * 68719476736 + b.stack_no * 1048576 + e.idx`).pluck().get()
+      expect(bad).toBe(0)
+      expect(db.prepare('SELECT COUNT(DISTINCT conversation_id || stack_no) = COUNT(*) FROM stack_branches').pluck().get()).toBe(1)
+      // A push after the migration: a new stack number, refs naming the row, read back by ref, by session and through the views.
+      const { stacks, artifacts } = storage
+      const c = stacks.getConversation('fixture-tools')
+      const pushed = stacks.push(c.id, asAgentId('third'), [{ kind: 'user_message', text: 'after 013' }])
+      const ref = pushed.entries[0]!.ref
+      expect(ref).toMatch(/^5747e000[0-9a-f]{24}$/)
+      expect(artifacts.get(ref).payload).toMatchObject({ kind: 'user_message', text: 'after 013' })
+      expect(artifacts.query({ sessionId: c.id, agentId: 'third' }).map((h) => h.ref)).toEqual([ref])
+      expect(db.prepare('SELECT session_id FROM all_artifacts WHERE ref = ?').pluck().get(ref)).toBe(c.id)
+      expect(db.prepare("SELECT stack_no FROM stack_branches WHERE conversation_id = ? AND agent_id = 'third'").pluck().get(c.id)).toBe(3)
+      // An old ref still reads back, and a rewind keeps the states it removes as artifacts under the same refs.
+      const old = stacks.read(c.id, c.rootAgent)
+      expect(artifacts.get(old[0]!.ref).header.ref).toBe(old[0]!.ref)
+      stacks.rewind(c.id, c.rootAgent, undefined, 0)
+      for (const e of old) expect(artifacts.get(e.ref).payload).toEqual(e.state)
     } finally {
       store.close()
     }

@@ -3,4 +3,6 @@ export interface Migration {
   version: number
   name: string
   sql: string
+  /** Rebuilds tables others reference: runs with foreign keys off, and `foreign_key_check` must pass before it commits. */
+  rebuildsTables?: boolean
 }

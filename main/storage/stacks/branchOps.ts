@@ -4,7 +4,8 @@ import { asBranchId } from '../../engine/schema/states'
 import { newShortId } from '../artifacts/ids'
 import { checkIndex } from './checks'
 import { entryTs, materialise } from './lineage'
-import type { BranchRow, StackStatements } from './statements'
+import { MAX_INDEX, MAX_STACK_NO } from './entryKeys'
+import { keyRange, type BranchRow, type StackStatements } from './statements'
 
 /** Turns a row into the port's view; `current` is the checked-out branch id. */
 export const toBranchInfo = (r: BranchRow, current: string): BranchInfo => ({
@@ -28,13 +29,23 @@ function freshBranchId(st: StackStatements, c: string, a: string): string {
   }
 }
 
+/**
+ * Inserts a branch row under the next free stack number of its conversation and returns that
+ * number; a conversation holds at most 65,536 stacks (their entry keys, see entryKeys.ts).
+ */
+export function insertBranchRow(st: StackStatements, ...values: [c: string, a: string, b: string, parent: string | null, forkIndex: number | null, length: number, lastTs: number | null, episode: string, createdAt: number]): number {
+  const stackNo = st.insertBranch.get(...values, values[0]) as number
+  if (stackNo > MAX_STACK_NO) throw new UserInputError(`conversation ${values[0]} holds the most stacks it can (${MAX_STACK_NO + 1} agent branches); prune some branches first`, 'STACK_FULL')
+  return stackNo
+}
+
 /** O(1) fork: a row pointing at `from` with entries 0..atIndex inherited. Checks it out. */
 export function forkBranch(st: StackStatements, from: BranchRow, atIndex: number, now: number): BranchRow {
   checkIndex(atIndex, from.branch_id, from.length)
   const { conversation_id: c, agent_id: a } = from
   const id = freshBranchId(st, c, a)
   const lastTs = entryTs(st, from, atIndex)
-  st.insertBranch.run(c, a, id, from.branch_id, atIndex, atIndex + 1, lastTs, newShortId(), now)
+  insertBranchRow(st, c, a, id, from.branch_id, atIndex, atIndex + 1, lastTs, newShortId(), now)
   st.setCurrent.run(c, a, id)
   return getRow(st, c, a, id)
 }
@@ -48,14 +59,15 @@ export function rewindBranch(st: StackStatements, row: BranchRow, index: number)
   const { conversation_id: c, agent_id: a, branch_id: b } = row
   for (const child of st.children.all(c, a, b) as BranchRow[]) {
     if (child.fork_index !== null && child.fork_index > index) {
-      materialise(st, row, child.branch_id, index + 1, child.fork_index)
+      materialise(st, row, child, index + 1, child.fork_index)
       st.reparent.run(b, index, c, a, child.branch_id)
     }
   }
   const lastTs = entryTs(st, row, index)
-  st.archiveAfter.run(c, a, b, index)
-  st.archiveLinksAfter.run(c, a, b, index)
-  st.deleteEntriesAfter.run(c, a, b, index)
+  const tail = keyRange(row, index + 1, MAX_INDEX)
+  st.archiveRange.run(...tail)
+  st.archiveLinksRange.run(...tail)
+  st.deleteEntries.run(...tail)
   const forkIndex = row.fork_index === null ? null : Math.min(row.fork_index, index)
   st.updateAfterRewind.run(index + 1, lastTs, forkIndex, newShortId(), c, a, b)
   return getRow(st, c, a, b)
@@ -68,14 +80,16 @@ function deleteBranch(st: StackStatements, row: BranchRow): void {
   for (const child of st.children.all(c, a, b) as BranchRow[]) {
     const f = child.fork_index!
     if (f > row.fork_index) {
-      materialise(st, row, child.branch_id, row.fork_index + 1, f)
+      materialise(st, row, child, row.fork_index + 1, f)
       st.reparent.run(row.parent_branch, row.fork_index, c, a, child.branch_id)
     } else {
       st.reparent.run(row.parent_branch, f, c, a, child.branch_id)
     }
   }
-  st.archiveBranch.run(c, a, b)
-  st.archiveLinksBranch.run(c, a, b)
+  const all = keyRange(row, 0, MAX_INDEX)
+  st.archiveRange.run(...all)
+  st.archiveLinksRange.run(...all)
+  st.deleteEntries.run(...all)
   st.deleteBranch.run(c, a, b)
 }
 

@@ -5,6 +5,7 @@ import { asAgentId, asConversationId } from '../../engine/schema/states'
 import { defineJsonColumn } from '../jsonColumn'
 import { uuidv7 } from '../timeIds'
 import type { SqliteDatabase as Database } from '../sqliteStore'
+import { MAX_SEQ } from './entryKeys'
 import type { ConversationRow, StackStatements } from './statements'
 
 const MetadataColumn = defineJsonColumn({
@@ -44,16 +45,18 @@ export function insertConversation(st: StackStatements, input: NewConversation, 
   const id = input.id ?? `chat_${uuidv7(now)}`
   if (id.trim() === '' || id.length > 200) throw new UserInputError(`conversation id ${JSON.stringify(id)}: expected 1 to 200 characters`, 'BAD_CONVERSATION')
   const metadata = input.metadata ?? {}
-  const row: ConversationRow = { id, name, root_agent: rootAgent, created_at: now, metadata: MetadataColumn.encode({ metadata }) }
+  const row: ConversationRow = { seq: 0, id, name, root_agent: rootAgent, created_at: now, metadata: MetadataColumn.encode({ metadata }) }
   try {
     // The unique name and id are checked by their indexes: no lookup before the insert.
-    st.insertConversation.run(row.id, row.name, row.root_agent, row.created_at, row.metadata)
+    row.seq = Number(st.insertConversation.run(row.id, row.name, row.root_agent, row.created_at, row.metadata).lastInsertRowid)
   } catch (err) {
     if (!String((err as { code?: unknown })?.code).startsWith('SQLITE_CONSTRAINT')) throw err
     if (st.conversationByName.get(name)) throw new UserInputError(`conversation ${name} already exists`, 'CONVERSATION_EXISTS')
     if (st.conversationById.get(id)) throw new UserInputError(`conversation id ${id} already exists`, 'CONVERSATION_EXISTS')
     throw err
   }
+  // The conversation's part of its entry keys (see entryKeys.ts); the caller's transaction rolls the row back.
+  if (row.seq > MAX_SEQ) throw new UserInputError(`this database holds the most conversations it can (${MAX_SEQ}); delete some or use another P2ENGINE_HOME`, 'STORE_FULL')
   return { row, conversation: { id: asConversationId(id), name, rootAgent: asAgentId(rootAgent), createdAt: now, metadata } }
 }
 
@@ -75,10 +78,10 @@ export function renameConversationRow(db: Database, st: StackStatements, idOrNam
 /** Deletes a conversation with every stack, branch and override of it (caller holds the transaction). Artifacts stay for the audit trail. */
 export function deleteConversationRows(db: Database, st: StackStatements, idOrName: string): Conversation {
   const row = requireConversationRow(st, idOrName)
-  st.archiveConversation.run(row.id)
-  st.archiveLinksConversation.run(row.id)
+  st.archiveConversation.run(row.id, row.id)
+  st.archiveLinksConversation.run(row.id, row.id)
   db.prepare('DELETE FROM stack_current WHERE conversation_id = ?').run(row.id)
-  db.prepare('DELETE FROM stack_entries WHERE conversation_id = ?').run(row.id)
+  st.deleteConversationEntries.run(row.id, row.id)
   db.prepare('DELETE FROM stack_branches WHERE conversation_id = ?').run(row.id)
   db.prepare('DELETE FROM agent_overrides WHERE conversation_id = ?').run(row.id)
   db.prepare('DELETE FROM conversations WHERE id = ?').run(row.id)

@@ -1,9 +1,11 @@
 import { InternalError } from '../../engine/errors'
-import type { BranchRow, StackStatements } from './statements'
+import { keyRange, type BranchRow, type StackStatements } from './statements'
 
 /** A run of logical indexes [lo, hi] stored physically under `branch`. */
 export interface Segment {
   branch: string
+  /** The stack number of `branch` (its rows' key range, see entryKeys.ts). */
+  stack: number
   lo: number
   hi: number
 }
@@ -20,7 +22,7 @@ export function lineage(st: StackStatements, row: BranchRow): Segment[] {
   for (let depth = 0; cur; depth++) {
     if (depth > 10_000) throw new InternalError(`branch lineage of ${row.branch_id} has a cycle`)
     const lo = cur.fork_index === null ? 0 : cur.fork_index + 1
-    if (hi >= lo) out.push({ branch: cur.branch_id, lo, hi })
+    if (hi >= lo) out.push({ branch: cur.branch_id, stack: cur.stack_no, lo, hi })
     if (cur.parent_branch === null || cur.fork_index === null) break
     hi = Math.min(hi, cur.fork_index)
     if (hi < 0) break
@@ -37,15 +39,18 @@ export function segmentsIn(st: StackStatements, row: BranchRow, from: number, to
   for (const s of lineage(st, row)) {
     const lo = Math.max(s.lo, from)
     const hi = Math.min(s.hi, to)
-    if (lo <= hi) out.push({ branch: s.branch, lo, hi })
+    if (lo <= hi) out.push({ branch: s.branch, stack: s.stack, lo, hi })
   }
   return out
 }
 
+/** The parameters of a `KEY_BETWEEN` statement for a segment of a stack of conversation `seq`. */
+export const segmentRange = (seq: number, s: Segment): number[] => keyRange({ seq, stack_no: s.stack }, s.lo, s.hi)
+
 /** Copies the logical entries [from, to] of `source` into `target` as its own rows (same refs). */
-export function materialise(st: StackStatements, source: BranchRow, target: string, from: number, to: number): void {
+export function materialise(st: StackStatements, source: BranchRow, target: BranchRow, from: number, to: number): void {
   for (const s of segmentsIn(st, source, from, to)) {
-    st.copyEntries.run(target, source.conversation_id, source.agent_id, s.branch, s.lo, s.hi)
+    st.copyEntries.run(target.seq, target.stack_no, target.branch_id, ...segmentRange(source.seq, s))
   }
 }
 
@@ -53,5 +58,5 @@ export function materialise(st: StackStatements, source: BranchRow, target: stri
 export function entryTs(st: StackStatements, row: BranchRow, index: number): number {
   const [seg] = segmentsIn(st, row, index, index)
   if (!seg) throw new InternalError(`branch ${row.branch_id} has no entry ${index}`)
-  return st.entryTs.get(row.conversation_id, row.agent_id, seg.branch, index) as number
+  return st.entryTs.get(row.seq, seg.stack, index) as number
 }

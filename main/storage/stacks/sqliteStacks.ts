@@ -22,14 +22,15 @@ import {
   type State,
   type StateInput,
 } from '../../engine/schema/states'
-import { newArtifactRef, newShortId } from '../artifacts/ids'
+import { newShortId } from '../artifacts/ids'
 import { encodeHeaderExtras, type SqliteArtifactStore } from '../artifacts/sqliteArtifacts'
 import type { SqliteStore } from '../sqliteStore'
-import { forkBranch, pruneBranches, rewindBranch, toBranchInfo } from './branchOps'
+import { forkBranch, insertBranchRow, pruneBranches, rewindBranch, toBranchInfo } from './branchOps'
+import { checkEntryIndex, entryRefs } from './entryKeys'
 import { checkIndex, checkLimit, unknownBranch } from './checks'
 import { deleteConversationRows, insertConversation, renameConversationRow, toConversation } from './conversations'
 import { RowCache } from './rowCache'
-import { segmentsIn } from './lineage'
+import { segmentRange, segmentsIn } from './lineage'
 import { StateColumn } from './stateColumn'
 import { fastState } from '../../engine/schema/fastStates'
 import { EntryCache } from './entryCache'
@@ -37,10 +38,10 @@ import { OwnRefs } from './ownRefs'
 import { prepareStackStatements, type BranchRow, type ConversationRow, type EntryRow, type StackStatements } from './statements'
 
 /** The `call_*` columns of a model call's metrics (see migration 009). */
-function modelCallColumns(m: NonNullable<PushOptions['modelCall']>): { ref: string; header: string; body: string } {
+function modelCallColumns(m: NonNullable<PushOptions['modelCall']>): { header: string; body: string } {
   const body = JSON.stringify(m.payload)
   if (typeof body !== 'string') throw new UserInputError('model call metrics are not JSON-serialisable')
-  return { ref: newArtifactRef(), header: encodeHeaderExtras({ tags: m.tags, parentRefs: [], provenance: {}, meta: {} }), body }
+  return { header: encodeHeaderExtras({ tags: m.tags, parentRefs: [], provenance: {}, meta: {} }), body }
 }
 
 /** Artifact `stateId` of a state: ToolCall id or AgentCall correlation. */
@@ -191,8 +192,11 @@ export class SqliteStackStore implements StackStore {
       const call = options.modelCall && parsed.length > 0 ? modelCallColumns(options.modelCall) : null
       if (call) step++
       // One row per state: the state and the header fields of its `state` artifact.
+      checkEntryIndex(row.length + parsed.length - 1, row.branch_id)
       const entries: StackEntry[] = parsed.map((state, k) => {
-        const ref = newArtifactRef()
+        const index = row.length + k
+        const refs = entryRefs(row.seq, row.stack_no, index, row.episode_id)
+        const ref = refs.state
         const stateId = stateIdOf(state)
         if (stateId !== null) {
           batch ??= new Map()
@@ -201,12 +205,11 @@ export class SqliteStackStore implements StackStore {
         }
         const parent = this.causalParent(c, agent, state, batch)
         const header = encodeHeaderExtras({ tags, parentRefs: parent ? [parent] : [], provenance, meta: state.kind === 'finished' ? { isTerminal: true } : {} })
-        const index = row.length + k
         const values = [
-          c, agent, row.branch_id, index, ts, state.kind, ref, row.episode_id, step++, stateId,
+          row.seq, row.stack_no, index, c, agent, row.branch_id, index, ts, state.kind, ref, row.episode_id, step++, stateId,
           state.kind === 'agent_result' ? state.score : null, state.kind === 'tool_result' ? state.reward : null, header, this.artifacts.payloads.put(StateColumn.encode(state)),
         ]
-        if (k === 0 && call) this.st.insertEntryWithCall.run(...values, call.ref, call.header, call.body)
+        if (k === 0 && call) this.st.insertEntryWithCall.run(...values, refs.call, call.header, call.body)
         else this.st.insertEntry.run(...values)
         return { index, ts, state, ref }
       })
@@ -241,7 +244,7 @@ export class SqliteStackStore implements StackStore {
         for (const e of cached) out.push(e)
         continue
       }
-      const fresh = (this.st.entries.all(row.conversation_id, row.agent_id, s.branch, s.lo, s.hi) as EntryRow[]).map(
+      const fresh = (this.st.entries.all(...segmentRange(row.seq, s)) as EntryRow[]).map(
         (e): StackEntry => ({ index: e.idx, ts: e.ts, state: StateColumn.decode(this.artifacts.payloads.get(e.state)), ref: e.ref }),
       )
       this.cache.put(row.conversation_id, row.agent_id, s.branch, fresh)
@@ -359,7 +362,8 @@ export class SqliteStackStore implements StackStore {
     if (row) return row
     if (!allowEmptyMain) throw new UserInputError(`branch main of conversation ${conversation} is empty`, 'BAD_INDEX')
     const conv = this.rows.requireConversation(conversation)
-    return { conversation_id: conv.id, agent_id: agent, branch_id: MAIN_BRANCH, parent_branch: null, fork_index: null, length: 0, last_ts: null, episode_id: '', created_at: 0 }
+    // Never written: every operation on it stops at its index check.
+    return { conversation_id: conv.id, agent_id: agent, branch_id: MAIN_BRANCH, parent_branch: null, fork_index: null, length: 0, last_ts: null, episode_id: '', created_at: 0, seq: conv.seq, stack_no: -1 }
   }
 
   /** Branch row for a push; main is created on the first push of an agent. */
@@ -368,8 +372,8 @@ export class SqliteStackStore implements StackStore {
     if (row) return row
     const conv = this.rows.requireConversation(conversation)
     const now = this.now()
-    const main: BranchRow = { conversation_id: conv.id, agent_id: agent, branch_id: MAIN_BRANCH, parent_branch: null, fork_index: null, length: 0, last_ts: null, episode_id: newShortId(), created_at: now }
-    this.st.insertBranch.run(main.conversation_id, main.agent_id, main.branch_id, null, null, 0, null, main.episode_id, main.created_at)
+    const main: BranchRow = { conversation_id: conv.id, agent_id: agent, branch_id: MAIN_BRANCH, parent_branch: null, fork_index: null, length: 0, last_ts: null, episode_id: newShortId(), created_at: now, seq: conv.seq, stack_no: 0 }
+    main.stack_no = insertBranchRow(this.st, main.conversation_id, main.agent_id, main.branch_id, null, null, 0, null, main.episode_id, main.created_at)
     this.rows.putBranch(main)
     return main
   }

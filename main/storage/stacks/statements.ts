@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from '../sqliteStore'
+import { KEY_BETWEEN, KEY_IN_CONVERSATION, keyInConversation, KEY_OF, SEQ_UNIT, STACK_UNIT } from './entryKeys'
 
 /** A `stack_branches` row. */
 export interface BranchRow {
@@ -11,6 +12,9 @@ export interface BranchRow {
   last_ts: number | null
   episode_id: string
   created_at: number
+  /** The conversation's `seq` and this stack's number in it: the parts of its entry keys (see entryKeys.ts). */
+  seq: number
+  stack_no: number
 }
 
 /** The stack part of a `stack_entries` row: index, time, artifact ref and the state JSON. */
@@ -41,6 +45,8 @@ const archiveLinks = (where: string) => `INSERT OR IGNORE INTO artifact_relation
   SELECT e.ref, p.value, p.key FROM stack_entries e, json_each(e.header, '$.parentRefs') p WHERE e.copied = 0 AND ${where}`
 
 export interface ConversationRow {
+  /** The conversation's part of its entry keys. */
+  seq: number
   id: string
   name: string
   root_agent: string
@@ -48,16 +54,20 @@ export interface ConversationRow {
   metadata: string
 }
 
+/** SQL: the first key of branch `b` of conversation `c`. */
+const BASE = `(c.seq * ${SEQ_UNIT} + b.stack_no * ${STACK_UNIT})`
+
 /**
  * A branch row with its tail: `length` and `last_ts` come from the branch's newest own entry row
  * (a push writes no branch update); the stored columns hold them as of the fork or rewind, for a
  * branch with no own entries since.
  */
 const BRANCH = `SELECT b.conversation_id, b.agent_id, b.branch_id, b.parent_branch, b.fork_index,
-    COALESCE(t.idx + 1, b.length) AS length, COALESCE(t.ts, b.last_ts) AS last_ts, b.episode_id, b.created_at
-  FROM stack_branches b LEFT JOIN stack_entries t
-    ON t.conversation_id = b.conversation_id AND t.agent_id = b.agent_id AND t.branch_id = b.branch_id
-   AND t.idx = (SELECT MAX(m.idx) FROM stack_entries m WHERE m.conversation_id = b.conversation_id AND m.agent_id = b.agent_id AND m.branch_id = b.branch_id)`
+    COALESCE(t.idx + 1, b.length) AS length, COALESCE(t.ts, b.last_ts) AS last_ts, b.episode_id, b.created_at, c.seq, b.stack_no
+  FROM stack_branches b JOIN conversations c ON c.id = b.conversation_id
+  LEFT JOIN stack_entries t
+    ON t.key = (SELECT m.key FROM stack_entries m WHERE m.key >= ${BASE} AND m.key < ${BASE} + ${STACK_UNIT} ORDER BY m.key DESC LIMIT 1)`
+
 
 /** Prepared once per store: the push path runs only these. */
 export function prepareStackStatements(db: SqliteDatabase) {
@@ -68,10 +78,12 @@ export function prepareStackStatements(db: SqliteDatabase) {
        ORDER BY b.branch_id <> 'main', b.created_at, b.branch_id`,
     ),
     children: db.prepare(`${BRANCH} WHERE b.conversation_id = ? AND b.agent_id = ? AND b.parent_branch = ?`),
+    /** Nine column values, then the conversation id again; returns the new stack's number in its conversation (the next free one). */
     insertBranch: db.prepare(
-      `INSERT INTO stack_branches (conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
+      `INSERT INTO stack_branches (conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at, stack_no)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(stack_no) + 1, 0) FROM stack_branches WHERE conversation_id = ?))
+       RETURNING stack_no`,
+    ).pluck(),
     updateAfterRewind: db.prepare(
       `UPDATE stack_branches SET length = ?, last_ts = ?, fork_index = ?, episode_id = ?
        WHERE conversation_id = ? AND agent_id = ? AND branch_id = ?`,
@@ -88,35 +100,29 @@ export function prepareStackStatements(db: SqliteDatabase) {
     clearCurrent: db.prepare('DELETE FROM stack_current WHERE conversation_id = ? AND agent_id = ?'),
     /** One row per state: the state and its artifact header fields. */
     insertEntry: db.prepare(
-      `INSERT INTO stack_entries (conversation_id, agent_id, branch_id, idx, ts, kind, ref, episode_id, step_idx, state_id, score, reward, header, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO stack_entries (key, conversation_id, agent_id, branch_id, idx, ts, kind, ref, episode_id, step_idx, state_id, score, reward, header, state)
+       VALUES (${KEY_OF}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     /** The same with the metrics of the model call the state answers. */
     insertEntryWithCall: db.prepare(
-      `INSERT INTO stack_entries (conversation_id, agent_id, branch_id, idx, ts, kind, ref, episode_id, step_idx, state_id, score, reward, header, state, call_ref, call_header, call_body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO stack_entries (key, conversation_id, agent_id, branch_id, idx, ts, kind, ref, episode_id, step_idx, state_id, score, reward, header, state, call_ref, call_header, call_body)
+       VALUES (${KEY_OF}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    entries: db.prepare(
-      `SELECT idx, ts, ref, state FROM stack_entries
-       WHERE conversation_id = ? AND agent_id = ? AND branch_id = ? AND idx BETWEEN ? AND ? ORDER BY idx`,
-    ),
-    archiveAfter: db.prepare(archive('conversation_id = ? AND agent_id = ? AND branch_id = ? AND idx > ?')),
-    archiveLinksAfter: db.prepare(archiveLinks('e.conversation_id = ? AND e.agent_id = ? AND e.branch_id = ? AND e.idx > ?')),
-    archiveBranch: db.prepare(archive('conversation_id = ? AND agent_id = ? AND branch_id = ?')),
-    archiveLinksBranch: db.prepare(archiveLinks('e.conversation_id = ? AND e.agent_id = ? AND e.branch_id = ?')),
-    archiveConversation: db.prepare(archive('conversation_id = ?')),
-    archiveLinksConversation: db.prepare(archiveLinks('e.conversation_id = ?')),
-    entryTs: db
-      .prepare('SELECT ts FROM stack_entries WHERE conversation_id = ? AND agent_id = ? AND branch_id = ? AND idx = ?')
-      .pluck(),
+    /** Parameters of the `KEY_BETWEEN` statements: {@link keyRange}. */
+    entries: db.prepare(`SELECT idx, ts, ref, state FROM stack_entries WHERE ${KEY_BETWEEN} ORDER BY key`),
+    archiveRange: db.prepare(archive(KEY_BETWEEN)),
+    archiveLinksRange: db.prepare(archiveLinks(`e.${KEY_BETWEEN}`)),
+    archiveConversation: db.prepare(archive(KEY_IN_CONVERSATION)),
+    archiveLinksConversation: db.prepare(archiveLinks(keyInConversation('e.key'))),
+    entryTs: db.prepare(`SELECT ts FROM stack_entries WHERE key = ${KEY_OF}`).pluck(),
+    /** (target seq, target stack, target branch id, …source key range): copies keep their refs. */
     copyEntries: db.prepare(
-      `INSERT INTO stack_entries (conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, header, state)
-       SELECT conversation_id, agent_id, ?, idx, ts, kind, ref, 1, episode_id, step_idx, state_id, score, reward, header, state FROM stack_entries
-       WHERE conversation_id = ? AND agent_id = ? AND branch_id = ? AND idx BETWEEN ? AND ?`,
+      `INSERT INTO stack_entries (key, conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, header, state)
+       SELECT ? * ${SEQ_UNIT} + ? * ${STACK_UNIT} + idx, conversation_id, agent_id, ?, idx, ts, kind, ref, 1, episode_id, step_idx, state_id, score, reward, header, state
+         FROM stack_entries WHERE ${KEY_BETWEEN}`,
     ),
-    deleteEntriesAfter: db.prepare(
-      'DELETE FROM stack_entries WHERE conversation_id = ? AND agent_id = ? AND branch_id = ? AND idx > ?',
-    ),
+    deleteEntries: db.prepare(`DELETE FROM stack_entries WHERE ${KEY_BETWEEN}`),
+    deleteConversationEntries: db.prepare(`DELETE FROM stack_entries WHERE ${KEY_IN_CONVERSATION}`),
     conversationById: db.prepare('SELECT * FROM conversations WHERE id = ?'),
     conversationByName: db.prepare('SELECT * FROM conversations WHERE name = ?'),
     conversations: db.prepare('SELECT * FROM conversations ORDER BY created_at, name'),
@@ -132,3 +138,7 @@ export function prepareStackStatements(db: SqliteDatabase) {
 }
 
 export type StackStatements = ReturnType<typeof prepareStackStatements>
+
+/** The parameters of a `KEY_BETWEEN` statement: indexes [lo, hi] of the stack (seq, stack_no). */
+export const keyRange = (r: { seq: number; stack_no: number }, lo: number, hi: number): number[] => [r.seq, r.stack_no, lo, r.seq, r.stack_no, hi]
+

@@ -1,0 +1,63 @@
+import { UserInputError } from '../../engine/errors'
+import type { ArtifactRef } from '../../engine/schema/artifacts'
+import { newArtifactRef } from '../artifacts/ids'
+
+/**
+ * Integer keys of `stack_entries` rows (migration 013): `key = seq · 2^36 + stack_no · 2^20 + idx`,
+ * where `seq` is the conversation's row number and `stack_no` numbers the (agent, branch) stacks of
+ * the conversation. The rows of one branch, and of one conversation, are one key range of the table
+ * itself: no second B-tree is written per entry to find them.
+ *
+ * Keys pass 2^53, so JavaScript never holds one: SQL computes them from the three parts.
+ */
+export const SEQ_UNIT = '68719476736' // 2^36
+export const STACK_UNIT = '1048576' // 2^20
+export const MAX_SEQ = 2 ** 27 - 1
+export const MAX_STACK_NO = 2 ** 16 - 1
+export const MAX_INDEX = 2 ** 20 - 1
+
+/** SQL: the key of (seq, stack_no, idx) given as three `?` parameters. */
+export const KEY_OF = `(? * ${SEQ_UNIT} + ? * ${STACK_UNIT} + ?)`
+
+/** SQL: `key` within the branch of (seq, stack_no) and indexes [lo, hi]; five parameters (seq, stack, lo, …, hi are passed as seq, stack, lo, seq, stack, hi). */
+export const KEY_BETWEEN = `key BETWEEN ${KEY_OF} AND ${KEY_OF}`
+
+/** SQL: the key column `col` within the conversation whose id is the `?` parameter (passed twice). */
+export const keyInConversation = (col = 'key'): string => `${col} >= (SELECT seq FROM conversations WHERE id = ?) * ${SEQ_UNIT}
+  AND ${col} < (SELECT seq + 1 FROM conversations WHERE id = ?) * ${SEQ_UNIT}`
+export const KEY_IN_CONVERSATION = keyInConversation()
+
+/**
+ * A state's ref names its row: a fixed prefix (`5747e000`, `5747e001` for the model call stored
+ * with it), the branch's episode id when the state was pushed (so a key used again after a rewind
+ * gives another ref), then the key in 16 hex digits. Refs of any other form (older rows, imports,
+ * copies kept for a child branch) are found through the partial indexes of migration 013.
+ */
+export const STATE_REF_PREFIX = '5747e000'
+export const CALL_REF_PREFIX = '5747e001'
+
+/** SQL: true for a row whose `col` ref is not the one derived from its key (kept in the partial ref indexes). */
+export const refNotDerived = (col: 'ref' | 'call_ref'): string =>
+  `(substr(${col}, 1, 8) <> '${col === 'ref' ? STATE_REF_PREFIX : CALL_REF_PREFIX}' OR substr(${col}, 17) <> printf('%016x', key))`
+
+const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0')
+
+/** The refs of the state at (seq, stack, idx) pushed in `episode` and of its model call. */
+export function entryRefs(seq: number, stack: number, idx: number, episode: string): { state: ArtifactRef; call: ArtifactRef } {
+  if (!/^[0-9a-f]{8}$/.test(episode)) return { state: newArtifactRef(), call: newArtifactRef() }
+  const tail = episode + hex(seq, 7) + hex(stack, 4) + hex(idx, 5)
+  return { state: (STATE_REF_PREFIX + tail) as ArtifactRef, call: (CALL_REF_PREFIX + tail) as ArtifactRef }
+}
+
+/** The key parts a derived ref names, or null for a ref of another form. */
+export function keyOfRef(ref: string): { call: boolean; seq: number; stack: number; idx: number } | null {
+  const call = ref.startsWith(CALL_REF_PREFIX)
+  if (!call && !ref.startsWith(STATE_REF_PREFIX)) return null
+  if (!/^[0-9a-f]{32}$/.test(ref)) return null
+  return { call, seq: parseInt(ref.slice(16, 23), 16), stack: parseInt(ref.slice(23, 27), 16), idx: parseInt(ref.slice(27, 32), 16) }
+}
+
+/** A push past the last index a branch can hold: a clear error before anything is written. */
+export function checkEntryIndex(idx: number, branch: string): void {
+  if (idx > MAX_INDEX) throw new UserInputError(`branch ${branch} is full: a branch holds at most ${MAX_INDEX + 1} entries; fork or rewind it`, 'STACK_FULL')
+}
