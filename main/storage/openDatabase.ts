@@ -23,15 +23,14 @@ export interface OpenedDatabase {
 /** How long a connection waits for another writer's lock (the store's busy_timeout). */
 const BUSY_MS = 10_000
 /**
- * The page size of databases created from now on. A turn writes ~3 KB of rows spread over ~10
- * B-trees (entries, their indexes, the conversation and branch rows), and the WAL gets one frame
- * per page each commit touches: 2 KiB pages write ~34 KiB per turn where 4 KiB pages wrote 55 KiB.
- * 2 KiB is the smallest size at which a typical state row (~0.5 KB) still fits on its page without
- * an overflow page (1 KiB pages wrote ~24 KiB per turn, but put every row over ~1 KB, a model
- * answer, into overflow chains). Existing databases keep the size they were created with (SQLite
- * cannot change it in WAL mode; docs/notes/speed.md says how to convert one).
+ * The page size of databases created from now on. The WAL gets one frame per page a commit
+ * touches, and a turn touches ~7 B-trees since migration 013 (entries, conversation and branch
+ * rows; no entry index): 1 KiB pages write ~14 KiB per turn, 2 KiB pages ~20 KiB, 4 KiB ~34 KiB.
+ * The price: a row over ~1 KB (a long model answer) continues on overflow pages, read in the same
+ * B-tree walk. Existing databases keep the size they were created with (SQLite cannot change it
+ * in WAL mode; docs/notes/speed.md says how to convert one).
  */
-export const NEW_DATABASE_PAGE_SIZE = 2048
+export const NEW_DATABASE_PAGE_SIZE = 1024
 
 /** How long a young empty file may take to get its first page (another process creating it). */
 const CREATION_GRACE_MS = 2_000
