@@ -78,7 +78,7 @@ describe('WAL checkpoints on a thread', () => {
     store.db.exec('CREATE TABLE blobs (b TEXT)')
     const put = store.db.prepare('INSERT INTO blobs VALUES (?)')
     // Many small transactions in one synchronous run (as a burst of instant turns): no timer fires.
-    for (let i = 0; i < 1500 && !store.checkpoints?.running; i++) store.write(() => put.run('x'.repeat(2000)))
+    for (let i = 0; i < 6000 && !store.checkpoints?.running; i++) store.write(() => put.run('x'.repeat(2000)))
     expect(store.checkpoints?.running).toBe(true)
     store.close()
   })
