@@ -24,13 +24,15 @@ export interface OpenedDatabase {
 const BUSY_MS = 10_000
 /**
  * The page size of databases created from now on. The WAL gets one frame per page a commit
- * touches, and a turn touches ~7 B-trees since migration 013 (entries, conversation and branch
- * rows; no entry index): 1 KiB pages write ~14 KiB per turn, 2 KiB pages ~20 KiB, 4 KiB ~34 KiB.
- * The price: a row over ~1 KB (a long model answer) continues on overflow pages, read in the same
- * B-tree walk. Existing databases keep the size they were created with (SQLite cannot change it
- * in WAL mode; docs/notes/speed.md says how to convert one).
+ * touches; since migration 013 a turn touches ~7 B-trees (entries, conversation and branch rows;
+ * no entry index). Measured per turn (A, `bench/walPages.ts`): 2 KiB pages write ~20 KiB in ~10
+ * frames, 1 KiB pages ~14 KiB in ~14 frames, 4 KiB ~34 KiB. 2 KiB is chosen for speed: with
+ * 1 KiB pages the ledger committed ~20 % fewer transfers/s (25k vs 31k), 100 concurrent
+ * conversations took 5–15 % longer per turn (more page splits for rows of ~0.5 KB), and a row
+ * over ~1 KB (a model answer) went to overflow pages. Existing databases keep the size they were
+ * created with (SQLite cannot change it in WAL mode; docs/notes/speed.md says how to convert one).
  */
-export const NEW_DATABASE_PAGE_SIZE = 1024
+export const NEW_DATABASE_PAGE_SIZE = 2048
 
 /** How long a young empty file may take to get its first page (another process creating it). */
 const CREATION_GRACE_MS = 2_000

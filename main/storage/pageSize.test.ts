@@ -16,7 +16,7 @@ describe('the page size of the database file', () => {
     expect([store.db.pragma('page_size', { simple: true }), store.db.pragma('journal_mode', { simple: true })]).toEqual([NEW_DATABASE_PAGE_SIZE, 'wal'])
     expect(store.db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'stack_entries'").pluck().get()).toBe(1)
     store.close()
-    expect(NEW_DATABASE_PAGE_SIZE).toBe(1024)
+    expect(NEW_DATABASE_PAGE_SIZE).toBe(2048)
   })
 
   it('keeps the page size of an existing database and opens it as before', () => {
