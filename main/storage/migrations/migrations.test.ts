@@ -7,7 +7,7 @@ import { asAgentId, asConversationId } from '../../engine/schema/states'
 import { rolloutState } from '../../engine/rollouts/liveness'
 import { EmbeddedLedger } from '../ledger/embeddedLedger'
 import { SqliteRolloutStore } from '../rollouts/sqliteRollouts'
-import { openStore } from '../sqliteStore'
+import { openStore, type SqliteStore } from '../sqliteStore'
 import { createStackStorage } from '../stacks/create'
 import { WALLET_COMMAND_PREFIXES } from '../../engine/ledger/commandIds'
 import { commandNamespacesMigration } from './007_commandNamespaces'
@@ -58,6 +58,22 @@ function fixtureDb(dir: string, name: string, as = `${name}.db`): string {
 
 /** What the build of that schema read from the fixture (tests/fixtures/db/readAll.ts, run before the next migration existed). */
 const fixtureReads = (name: string): unknown => JSON.parse(readFileSync(join(FIXTURES, `${name}.reads.json`), 'utf8'))
+
+/**
+ * Migrates the fixture `name` (tests/fixtures/db/<name>.sql) to the current version, checks that
+ * every read through the ports is what that build read (<name>.reads.json), then runs `more`.
+ */
+function withMigratedFixture(name: string, more: (store: SqliteStore, storage: ReturnType<typeof createStackStorage>) => void): void {
+  const store = openStore(fixtureDb(dir, name))
+  try {
+    expect(store.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
+    const storage = createStackStorage(store)
+    expect(JSON.parse(JSON.stringify(readAll(storage)))).toEqual(fixtureReads(name))
+    more(store, storage)
+  } finally {
+    store.close()
+  }
+}
 
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
@@ -122,31 +138,18 @@ describe('migrations', () => {
   })
 
   it('008 keeps every read of a v7 database the same: conversations, branches, entries, artifacts, links, tags, metrics', () => {
-    const file = fixtureDb(dir, 'v7')
-    const expected = fixtureReads('v7')
-    const store = openStore(file)
-    try {
-      expect(store.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
-      expect(JSON.parse(JSON.stringify(readAll(createStackStorage(store))))).toEqual(expected)
+    withMigratedFixture('v7', (store) => {
       const count = (sql: string) => store.db.prepare(sql).pluck().get()
       // Each state is stored once: live states are stack rows only, copies point at them, the rest stay artifacts.
       expect(count("SELECT COUNT(*) FROM artifacts WHERE ref IN (SELECT ref FROM stack_entries WHERE copied = 0)")).toBe(0)
       expect(count('SELECT COUNT(*) FROM stack_entries WHERE copied = 1')).toBe(4)
       expect(count("SELECT COUNT(*) FROM artifacts WHERE type = 'state'")).toBe(7)
       expect(count("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('artifact_payloads', 'artifact_tags') AND type = 'view'")).toBe(2)
-    } finally {
-      store.close()
-    }
+    })
   })
 
   it('009 keeps every read of a v8 database the same, and new model calls read back as the same metrics artifacts', () => {
-    const file = fixtureDb(dir, 'v8')
-    const expected = fixtureReads('v8')
-    const store = openStore(file)
-    try {
-      expect(store.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
-      const storage = createStackStorage(store)
-      expect(JSON.parse(JSON.stringify(readAll(storage)))).toEqual(expected)
+    withMigratedFixture('v8', (store, storage) => {
       // A model call stored with its answer is a metrics artifact like the ones recorded before.
       const { stacks, artifacts } = storage
       const c = stacks.createConversation({ name: 'v9', rootAgent: 'agent_alpha', id: 'chat_v9' })
@@ -167,19 +170,11 @@ describe('migrations', () => {
       stacks.rewind(c.id, c.rootAgent, undefined, 0)
       expect(artifacts.get(metrics!.ref)).toEqual({ header: metrics, payload })
       expect(store.db.prepare("SELECT COUNT(*) FROM artifacts WHERE ref = ? AND type = 'metrics'").pluck().get(metrics!.ref)).toBe(1)
-    } finally {
-      store.close()
-    }
+    })
   })
 
   it('013 keeps every read of a v12 database the same; entries are keyed by conversation and stack, and new refs name their row', () => {
-    const file = fixtureDb(dir, 'v12')
-    const expected = fixtureReads('v12')
-    const store = openStore(file)
-    try {
-      expect(store.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
-      const storage = createStackStorage(store)
-      expect(JSON.parse(JSON.stringify(readAll(storage)))).toEqual(expected)
+    withMigratedFixture('v12', (store, storage) => {
       const db = store.db
       // No composite index any more, no foreign key from entries, and every old row keeps its ref in the partial index.
       expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'stack_entries' AND type = 'index'").pluck().get()).toBe(2)
@@ -206,9 +201,7 @@ describe('migrations', () => {
       expect(artifacts.get(old[0]!.ref).header.ref).toBe(old[0]!.ref)
       stacks.rewind(c.id, c.rootAgent, undefined, 0)
       for (const e of old) expect(artifacts.get(e.ref).payload).toEqual(e.state)
-    } finally {
-      store.close()
-    }
+    })
   })
 
   const fixtures = readdirSync(FIXTURES).filter((f) => /^v\d+\.sql$/.test(f))
