@@ -1,3 +1,4 @@
+import { MAX_INDEX } from '../storage/stacks/entryKeys'
 import { bundleError } from './errors'
 import { tableEntry, type Rows, type TableName } from './format'
 
@@ -28,6 +29,7 @@ export function checkReferences(rows: Rows, label: string): void {
     branches.add(`${b.conversation_id}\u0000${b.agent_id}\u0000${b.branch_id}`)
   })
   rows.entries.forEach((e, i) => {
+    if (e.idx < 0 || e.idx > MAX_INDEX) fail('entries', i, `index ${e.idx} of branch ${e.branch_id} is out of range: a branch holds entries 0 to ${MAX_INDEX}`)
     if (!branches.has(`${e.conversation_id}\u0000${e.agent_id}\u0000${e.branch_id}`)) fail('entries', i, `branch ${e.branch_id} of ${e.agent_id} in ${e.conversation_id} is not in branches.jsonl`)
   })
   rows.artifacts.forEach((a, i) => needConv('artifacts', a.session_id, i))
