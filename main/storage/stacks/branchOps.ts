@@ -30,12 +30,18 @@ function freshBranchId(st: StackStatements, c: string, a: string): string {
 }
 
 /**
- * Inserts a branch row under the next free stack number of its conversation and returns that
- * number; a conversation holds at most 65,536 stacks (their entry keys, see entryKeys.ts).
+ * Inserts a branch row under the next free stack number of its conversation (`known` when the
+ * caller knows it, else read) and returns that number; a conversation holds at most 65,536 stacks
+ * (their entry keys, see entryKeys.ts).
  */
-export function insertBranchRow(st: StackStatements, ...values: [c: string, a: string, b: string, parent: string | null, forkIndex: number | null, length: number, lastTs: number | null, episode: string, createdAt: number]): number {
-  const stackNo = st.insertBranch.get(...values, values[0]) as number
+export function insertBranchRow(
+  st: StackStatements,
+  values: [c: string, a: string, b: string, parent: string | null, forkIndex: number | null, length: number, lastTs: number | null, episode: string, createdAt: number],
+  known?: number,
+): number {
+  const stackNo = known ?? (st.nextStackNo.get(values[0]) as number)
   if (stackNo > MAX_STACK_NO) throw new UserInputError(`conversation ${values[0]} holds the most stacks it can (${MAX_STACK_NO + 1} agent branches); prune some branches first`, 'STACK_FULL')
+  st.insertBranch.run(...values, stackNo)
   return stackNo
 }
 
@@ -45,7 +51,7 @@ export function forkBranch(st: StackStatements, from: BranchRow, atIndex: number
   const { conversation_id: c, agent_id: a } = from
   const id = freshBranchId(st, c, a)
   const lastTs = entryTs(st, from, atIndex)
-  insertBranchRow(st, c, a, id, from.branch_id, atIndex, atIndex + 1, lastTs, newShortId(), now)
+  insertBranchRow(st, [c, a, id, from.branch_id, atIndex, atIndex + 1, lastTs, newShortId(), now])
   st.setCurrent.run(c, a, id)
   return getRow(st, c, a, id)
 }

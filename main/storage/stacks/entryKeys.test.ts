@@ -36,10 +36,15 @@ describe('integer stack keys (migration 013)', () => {
     stacks.push(c.id, B, [{ kind: 'user_message', text: 'other agent' }])
     expect(count('SELECT COUNT(*) FROM stack_entries INDEXED BY stack_entries_ref WHERE ref IS NOT NULL AND (substr(ref, 1, 8) <> \'5747e000\' OR substr(ref, 17) <> printf(\'%016x\', key))')).toBe(0)
     expect(count('SELECT COUNT(*) FROM stack_entries WHERE call_ref IS NOT NULL')).toBe(1)
+    // Stack numbers of a conversation created here come without a read; another connection reads the next free one.
+    expect(store.db.prepare('SELECT agent_id, stack_no FROM stack_branches WHERE conversation_id = ? ORDER BY stack_no').raw().all(c.id)).toEqual([[A, 0], [B, 1]])
+    const other = createStackStorage(store)
+    other.stacks.push(c.id, asAgentId('agent_gamma'), [{ kind: 'user_message', text: 'third' }])
+    expect(count("SELECT stack_no FROM stack_branches WHERE conversation_id = ? AND agent_id = 'agent_gamma'", c.id)).toBe(2)
     const [metrics] = artifacts.query({ sessionId: c.id, type: 'metrics' })
     expect(artifacts.get(metrics!.ref).payload).toEqual(payload)
     expect(artifacts.get(answer.entries[0]!.ref).payload).toMatchObject({ content: 'hello' })
-    expect(artifacts.query({ sessionId: c.id }).length).toBe(4)
+    expect(artifacts.query({ sessionId: c.id }).length).toBe(5)
     // The session's rows are read as one key range of the table, not by scanning it.
     const plan = store.db.prepare(`EXPLAIN QUERY PLAN SELECT ref FROM stack_entries WHERE key >= (SELECT seq FROM conversations WHERE id = ?) * 68719476736
       AND key < (SELECT seq + 1 FROM conversations WHERE id = ?) * 68719476736`).all(c.id, c.id) as { detail: string }[]

@@ -57,6 +57,15 @@ export class RowCache {
     return row
   }
 
+  /**
+   * The next free stack number of a conversation this connection inserted: its stacks are the
+   * main branches of the agents in `fresh`, numbered from 0 (a fork drops these copies). Undefined
+   * when not known here.
+   */
+  nextStackNo(c: string): number | undefined {
+    return this.fresh.get(c)?.size
+  }
+
   /** Records a branch row this connection wrote (insert or new tail). */
   putBranch(row: BranchRow): void {
     this.fresh.get(row.conversation_id)?.add(row.agent_id)

