@@ -19,7 +19,7 @@ export const MAX_INDEX = 2 ** 20 - 1
 /** SQL: the key of (seq, stack_no, idx) given as three `?` parameters. */
 export const KEY_OF = `(? * ${SEQ_UNIT} + ? * ${STACK_UNIT} + ?)`
 
-/** SQL: `key` within the branch of (seq, stack_no) and indexes [lo, hi]; five parameters (seq, stack, lo, …, hi are passed as seq, stack, lo, seq, stack, hi). */
+/** SQL: `key` within indexes [lo, hi] of the stack (seq, stack_no); six parameters: seq, stack_no, lo, seq, stack_no, hi (`keyRange` in statements.ts). */
 export const KEY_BETWEEN = `key BETWEEN ${KEY_OF} AND ${KEY_OF}`
 
 /** SQL: the key column `col` within the conversation whose id is the `?` parameter (passed twice). */
