@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { asAgentId, asBranchId } from '../../engine/schema/states'
 import { openStore, type SqliteStore } from '../sqliteStore'
 import { createStackStorage } from './create'
-import { checkEntryIndex, entryRefs, keyOfRef, MAX_INDEX, STATE_REF_PREFIX } from './entryKeys'
+import { checkEntryIndex, entryRefs, keyOfRef, MAX_INDEX, MAX_SEQ, STATE_REF_PREFIX } from './entryKeys'
 
 const A = asAgentId('agent_alpha')
 const B = asAgentId('agent_beta')
@@ -81,7 +81,7 @@ describe('integer stack keys (migration 013)', () => {
     expect(stacks.push(next.id, A, [{ kind: 'user_message', text: 'fresh' }]).entries[0]!.index).toBe(0)
   })
 
-  it('refuses a push past the last index and a stack past the last number, writing nothing', () => {
+  it('refuses a push past the last index, a stack past the last number and a conversation past the last one, writing nothing', () => {
     expect(() => checkEntryIndex(MAX_INDEX + 1, 'main')).toThrow(/branch main is full/)
     expect(() => checkEntryIndex(MAX_INDEX, 'main')).not.toThrow()
     const { stacks } = storage
@@ -93,5 +93,9 @@ describe('integer stack keys (migration 013)', () => {
     expect(() => stacks.fork(c.id, A, undefined, 0)).toThrow(/holds the most stacks it can/)
     expect(count('SELECT COUNT(*) FROM stack_branches WHERE conversation_id = ?', c.id)).toBe(2)
     expect(stacks.listBranches(c.id, A).map((b) => b.branch)).toEqual(['main'])
+    // The conversation after the last number a key can hold is refused, and not kept.
+    store.db.prepare(`INSERT INTO conversations (seq, id, name, root_agent, created_at, metadata) VALUES (?, 'chat_last', 'last', 'agent_alpha', 0, '{"schemaVersion":1,"metadata":{}}')`).run(MAX_SEQ)
+    expect(() => stacks.createConversation({ name: 'one too many', rootAgent: A })).toThrow(/holds the most conversations it can/)
+    expect(stacks.findConversation('one too many')).toBeNull()
   })
 })
