@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { UserInputError } from '../engine/errors'
 import { cachedPluck, cachedStatement } from '../storage/statementCache'
-import { SEQ_UNIT } from '../storage/stacks/entryKeys'
+import { keyWithinConversation } from '../storage/stacks/entryKeys'
 import { hashCanonical } from '../engine/tools/canonicalJson'
 import { emptyRows, sortRows, TABLE_NAMES, type Row, type Rows } from './format'
 import { specYamlOf } from './specYaml'
@@ -70,7 +70,7 @@ export function collectRows(db: Db, sel: BundleSelection, payloadOf: (stored: st
 }
 
 /** SQL: the stack rows of the conversations `cv` (one key range each, see storage/stacks/entryKeys.ts). */
-const ENTRIES_OF_CONVERSATIONS = `conversations cv JOIN stack_entries e ON e.key >= cv.seq * ${SEQ_UNIT} AND e.key < (cv.seq + 1) * ${SEQ_UNIT}`
+const ENTRIES_OF_CONVERSATIONS = `conversations cv JOIN stack_entries e ON ${keyWithinConversation('e.key', 'cv.seq')}`
 
 function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => string): Rows {
   const rows = emptyRows()

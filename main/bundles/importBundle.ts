@@ -6,7 +6,7 @@ import type { PayloadStore } from '../engine/ports/payloads'
 import { looksLikePointer } from '../storage/payloads/pointer'
 import { cachedPluck, cachedStatement } from '../storage/statementCache'
 import { byRefParams, byRefSql } from '../storage/artifacts/byRef'
-import { SEQ_UNIT, STACK_UNIT } from '../storage/stacks/entryKeys'
+import { NEXT_STACK_NO, stackBase } from '../storage/stacks/entryKeys'
 import type { BundleContent, Row } from './format'
 
 /** What happened to one bundled conversation or rollout. */
@@ -131,11 +131,11 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   const ins = (sql: string) => cachedStatement(db, sql)
   const insConv = ins('INSERT INTO conversations (id, name, root_agent, created_at, metadata) VALUES (?, ?, ?, ?, ?)')
   const insBranch = ins(`INSERT INTO stack_branches (conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at, stack_no)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(stack_no) + 1, 0) FROM stack_branches WHERE conversation_id = ?))`)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (${NEXT_STACK_NO}))`)
   const insCurrent = ins('INSERT INTO stack_current (conversation_id, agent_id, branch_id) VALUES (?, ?, ?)')
   // The entry's key is its branch's key base (entryKeys.ts) plus its index.
   const insEntry = ins(`INSERT INTO stack_entries (key, conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, header, state)
-    VALUES ((SELECT c.seq * ${SEQ_UNIT} + b.stack_no * ${STACK_UNIT} FROM stack_branches b JOIN conversations c ON c.id = b.conversation_id
+    VALUES ((SELECT ${stackBase('c', 'b')} FROM stack_branches b JOIN conversations c ON c.id = b.conversation_id
               WHERE b.conversation_id = ? AND b.agent_id = ? AND b.branch_id = ?) + ?,
             ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const insArtifact = ins(`INSERT INTO artifacts (ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body)

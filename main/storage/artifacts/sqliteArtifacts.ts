@@ -17,7 +17,7 @@ import type { SqliteStore } from '../sqliteStore'
 import { StateColumn } from '../stacks/stateColumn'
 import { inlinePayloads } from '../payloads/inline'
 import { PerConversation } from '../stacks/perConversation'
-import { KEY_IN_CONVERSATION, keyInConversation, SEQ_UNIT, STACK_UNIT } from '../stacks/entryKeys'
+import { KEY_IN_CONVERSATION, keyInConversation, keyWithinStack, stackBase } from '../stacks/entryKeys'
 import { byRefParams, byRefSql } from './byRef'
 import { newArtifactRef } from './ids'
 import { unifiedDiff } from './lineDiff'
@@ -165,7 +165,7 @@ export class SqliteArtifactStore implements ArtifactStore {
     this.maxStateStep = db
       .prepare(
         `SELECT MAX((SELECT e.step_idx FROM stack_entries e
-                      WHERE e.key >= c.seq * ${SEQ_UNIT} + b.stack_no * ${STACK_UNIT} AND e.key < c.seq * ${SEQ_UNIT} + (b.stack_no + 1) * ${STACK_UNIT} AND e.copied = 0
+                      WHERE ${keyWithinStack('e.key', stackBase('c', 'b'))} AND e.copied = 0
                       ORDER BY e.key DESC LIMIT 1))
            FROM stack_branches b JOIN conversations c ON c.id = b.conversation_id WHERE b.conversation_id = ? AND b.branch_id = ?`,
       )

@@ -22,10 +22,21 @@ export const KEY_OF = `(? * ${SEQ_UNIT} + ? * ${STACK_UNIT} + ?)`
 /** SQL: `key` within indexes [lo, hi] of the stack (seq, stack_no); six parameters: seq, stack_no, lo, seq, stack_no, hi (`keyRange` in statements.ts). */
 export const KEY_BETWEEN = `key BETWEEN ${KEY_OF} AND ${KEY_OF}`
 
+/** SQL: the key column `col` within the conversation whose `seq` is the SQL expression `seq`. */
+export const keyWithinConversation = (col: string, seq: string): string => `${col} >= ${seq} * ${SEQ_UNIT} AND ${col} < (${seq} + 1) * ${SEQ_UNIT}`
+
 /** SQL: the key column `col` within the conversation whose id is the `?` parameter (passed twice). */
-export const keyInConversation = (col = 'key'): string => `${col} >= (SELECT seq FROM conversations WHERE id = ?) * ${SEQ_UNIT}
-  AND ${col} < (SELECT seq + 1 FROM conversations WHERE id = ?) * ${SEQ_UNIT}`
+export const keyInConversation = (col = 'key'): string => keyWithinConversation(col, '(SELECT seq FROM conversations WHERE id = ?)')
 export const KEY_IN_CONVERSATION = keyInConversation()
+
+/** SQL: the first key of the stack `b` (a `stack_branches` row) of conversation `c` (its `conversations` row). */
+export const stackBase = (c: string, b: string): string => `(${c}.seq * ${SEQ_UNIT} + ${b}.stack_no * ${STACK_UNIT})`
+
+/** SQL: the key column `col` within the stack whose first key is the SQL expression `base`. */
+export const keyWithinStack = (col: string, base: string): string => `${col} >= ${base} AND ${col} < ${base} + ${STACK_UNIT}`
+
+/** SQL: the next free stack number of the conversation whose id is the `?` parameter. */
+export const NEXT_STACK_NO = 'SELECT COALESCE(MAX(stack_no) + 1, 0) FROM stack_branches WHERE conversation_id = ?'
 
 /**
  * A state's ref names its row: a fixed prefix (`5747e000`, `5747e001` for the model call stored

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from '../sqliteStore'
-import { KEY_BETWEEN, KEY_IN_CONVERSATION, keyInConversation, KEY_OF, SEQ_UNIT, STACK_UNIT } from './entryKeys'
+import { KEY_BETWEEN, KEY_IN_CONVERSATION, keyInConversation, keyWithinStack, KEY_OF, NEXT_STACK_NO, SEQ_UNIT, stackBase, STACK_UNIT } from './entryKeys'
 
 /** A `stack_branches` row. */
 export interface BranchRow {
@@ -54,9 +54,6 @@ export interface ConversationRow {
   metadata: string
 }
 
-/** SQL: the first key of branch `b` of conversation `c`. */
-const BASE = `(c.seq * ${SEQ_UNIT} + b.stack_no * ${STACK_UNIT})`
-
 /**
  * A branch row with its tail: `length` and `last_ts` come from the branch's newest own entry row
  * (a push writes no branch update); the stored columns hold them as of the fork or rewind, for a
@@ -66,8 +63,7 @@ const BRANCH = `SELECT b.conversation_id, b.agent_id, b.branch_id, b.parent_bran
     COALESCE(t.idx + 1, b.length) AS length, COALESCE(t.ts, b.last_ts) AS last_ts, b.episode_id, b.created_at, c.seq, b.stack_no
   FROM stack_branches b JOIN conversations c ON c.id = b.conversation_id
   LEFT JOIN stack_entries t
-    ON t.key = (SELECT m.key FROM stack_entries m WHERE m.key >= ${BASE} AND m.key < ${BASE} + ${STACK_UNIT} ORDER BY m.key DESC LIMIT 1)`
-
+    ON t.key = (SELECT m.key FROM stack_entries m WHERE ${keyWithinStack('m.key', stackBase('c', 'b'))} ORDER BY m.key DESC LIMIT 1)`
 
 /** Prepared once per store: the push path runs only these. */
 export function prepareStackStatements(db: SqliteDatabase) {
@@ -83,7 +79,7 @@ export function prepareStackStatements(db: SqliteDatabase) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     /** The next free stack number of a conversation (an INSERT … RETURNING it cost ~15 µs more than this read). */
-    nextStackNo: db.prepare('SELECT COALESCE(MAX(stack_no) + 1, 0) FROM stack_branches WHERE conversation_id = ?').pluck(),
+    nextStackNo: db.prepare(NEXT_STACK_NO).pluck(),
     updateAfterRewind: db.prepare(
       `UPDATE stack_branches SET length = ?, last_ts = ?, fork_index = ?, episode_id = ?
        WHERE conversation_id = ? AND agent_id = ? AND branch_id = ?`,
