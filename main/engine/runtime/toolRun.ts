@@ -1,7 +1,7 @@
 import type { StateInput } from '../schema/states'
 import { applyDedup, dedupKey, DEDUP_SKIPPED } from '../tools/dedup'
 import { deriveIdempotencyKey } from '../tools/idempotency'
-import { invokeTool } from '../tools/invoke'
+import { invokeTool, type InvokeContext } from '../tools/invoke'
 import { isDelegationRequest, type ToolOutcome } from '../tools/types'
 import { keyOf, type AgentRef, type RuntimeContext } from './context'
 import { depthOf, expireDelegations, startDelegation } from './delegation'
@@ -65,27 +65,13 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
       ? applyDedup(policy, ctx.deps.dedupSeen ?? NO_SEEN, policy === 'none' ? '' : dedupKey({ conversationId: at.conversationId, agentId: at.agentId, branchId: at.branch, tool: spec.name, args: spec.arguments }), tool)
       : null
     const recorder = ctx.deps.toolRecorder
-    let idempotencyKey: string | undefined
     // A tool that changes the world (a payment) runs only once the call that asked for it is durable.
     if (!tool?.sideEffectFree && !tool?.inProcess && recorder?.mode !== 'replay') ctx.flush()
     const outcome: ToolOutcome = dedup && !dedup.execute
       ? DEDUP_SKIPPED
       : recorder?.mode === 'replay'
         ? recorder.replay(spec.name, spec.arguments)
-        : await invokeTool(ctx.deps.tools, spec.name, rawArgs(spec.arguments), {
-          agentId: at.agentId,
-          conversationId: at.conversationId,
-          branchId: at.branch,
-          // The ToolCall entry is shared by every fork that copied it, so its ref names the call.
-          // Derived (a hash of the canonical arguments) only when a tool reads it: the ledger tools.
-          get idempotencyKey() {
-            return (idempotencyKey ??= deriveIdempotencyKey({ conversationId: at.conversationId, lineage: [call.entry.ref], position: call.entry.index, callIndex: call.position, tool: spec.name, args: spec.arguments }))
-          },
-          ledger: ctx.tracing.ledgerFor(at, spec.id, ctx.deps.ledger),
-          cache: ctx.deps.cache,
-          timeoutMs: tool?.timeoutMs ?? ctx.deps.settings.toolTimeoutMs,
-          wallets: { initialBalance: ctx.deps.settings.initialBalance, knownAgents: knownAgentsOf(ctx.deps.agents) },
-        })
+        : await invokeTool(ctx.deps.tools, spec.name, rawArgs(spec.arguments), new CallContext(ctx, at, call, tool?.timeoutMs))
     if (recorder?.mode === 'record') recorder.record(spec.name, spec.arguments, outcome, at.conversationId)
     ctx.tracing.toolOutcome(at, spec.id, outcome)
     ctx.events.emit('tool:end', { ...at, callId: spec.id, name: spec.name, outcome, ms: ctx.deps.clock.now() - started })
@@ -118,6 +104,37 @@ function pushResult(ctx: RuntimeContext, at: AgentRef, call: OpenCall, outcome: 
 
 /** A call whose model arguments were not valid JSON keeps the raw text for the tool's error. */
 const rawArgs = (args: Record<string, unknown>): unknown => (typeof args.__raw_arguments === 'string' ? args.__raw_arguments : args)
+
+/** What {@link invokeTool} gets for one call of the branch `at`. */
+class CallContext implements InvokeContext {
+  readonly agentId: string
+  readonly conversationId: string
+  readonly branchId: string
+  readonly ledger: InvokeContext['ledger']
+  readonly cache: InvokeContext['cache']
+  readonly timeoutMs: number
+  readonly wallets: NonNullable<InvokeContext['wallets']>
+  private key: string | undefined
+
+  constructor(ctx: RuntimeContext, at: AgentRef, private readonly call: OpenCall, toolTimeoutMs: number | undefined) {
+    this.agentId = at.agentId
+    this.conversationId = at.conversationId
+    this.branchId = at.branch
+    this.ledger = ctx.tracing.ledgerFor(at, call.spec.id, ctx.deps.ledger)
+    this.cache = ctx.deps.cache
+    this.timeoutMs = toolTimeoutMs ?? ctx.deps.settings.toolTimeoutMs
+    this.wallets = { initialBalance: ctx.deps.settings.initialBalance, knownAgents: knownAgentsOf(ctx.deps.agents) }
+  }
+
+  /**
+   * The ToolCall entry is shared by every fork that copied it, so its ref names the call. Derived
+   * (a hash of the canonical arguments) only when a tool reads it: the ledger tools.
+   */
+  get idempotencyKey(): string {
+    const { spec, entry, position } = this.call
+    return (this.key ??= deriveIdempotencyKey({ conversationId: this.conversationId, lineage: [entry.ref], position: entry.index, callIndex: position, tool: spec.name, args: spec.arguments }))
+  }
+}
 
 const NO_SEEN = { markSeen: () => false, forget: () => {} }
 

@@ -69,6 +69,20 @@ describe('invokeTool', () => {
     expect(seen?.aborted).toBe(true)
   })
 
+  it('a tool that answers at once sees a live signal and reads the idempotency key only on demand', async () => {
+    let reads = 0
+    const caller = { ...ctx, get idempotencyKey() { reads++; return 'key-1' } }
+    const seen: unknown[] = []
+    const quiet = defineTool({ name: 'quiet', description: 'd', input: z.object({}), run: () => 'ok' })
+    const keyed = defineTool({ name: 'keyed', description: 'd', input: z.object({}), run: (_a, c) => { seen.push(c.idempotencyKey, c.signal.aborted, c.agentId); return 'ok' } })
+    const reg = new ToolRegistry([quiet, keyed])
+    expect(await invokeTool(reg, 'quiet', {}, caller)).toStrictEqual({ status: 'ok', result: 'ok', cached: false })
+    expect(reads).toBe(0)
+    expect(await invokeTool(reg, 'keyed', {}, caller)).toStrictEqual({ status: 'ok', result: 'ok', cached: false })
+    expect(reads).toBe(1)
+    expect(seen).toStrictEqual(['key-1', false, ctx.agentId])
+  })
+
   it('honours the caller abort signal', async () => {
     const ac = new AbortController()
     const hang = defineTool({ name: 'hang', description: 'd', input: z.object({}), run: () => { ac.abort(); return new Promise<never>(() => undefined) } })

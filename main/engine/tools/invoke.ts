@@ -66,40 +66,17 @@ export async function invokeTool(registry: ToolRegistry, name: string, rawArgs: 
   }
 
   if (ctx.signal?.aborted) return fail('ABORTED', `${name} was cancelled before it started`)
-  const timeoutMs = ctx.timeoutMs ?? tool.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS
-  const controller = new AbortController()
-  let rejectStop!: (reason: ToolFailure) => void
-  const stopped = new Promise<never>((_, reject) => (rejectStop = reject))
-  const onOuterAbort = (): void => {
-    controller.abort()
-    rejectStop({ code: 'ABORTED', message: `${name} was cancelled` })
-  }
-  ctx.signal?.addEventListener('abort', onOuterAbort, { once: true })
-  const timer = setTimeout(() => {
-    controller.abort()
-    rejectStop({ code: 'TIMEOUT', message: `${name} exceeded its time limit of ${timeoutMs} ms` })
-  }, timeoutMs)
-  timer.unref?.()
-
-  // The tool's context: the caller's fields as they are (getters stay getters: a derived value
-  // such as the idempotency key is computed only if the tool reads it), with the tool's signal.
-  const fields = Object.getOwnPropertyDescriptors(ctx) as Record<string, PropertyDescriptor>
-  delete fields.signal
-  delete fields.timeoutMs
-  delete fields.cache
-  const toolCtx = Object.defineProperties({ signal: controller.signal }, fields) as ToolContext
+  const toolCtx = new ToolCallContext(ctx)
   let result: unknown
   try {
-    result = await Promise.race([Promise.resolve().then(() => tool.run(args, toolCtx)), stopped])
+    result = tool.run(args, toolCtx)
+    // A tool that answered synchronously is done: no time limit or cancellation can reach it.
+    if (isThenable(result)) result = await settleWithin(result, toolCtx, ctx.timeoutMs ?? tool.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS, name, ctx.signal)
   } catch (err) {
     if (isFailure(err)) return { status: 'error', error: err }
     if (err instanceof InternalError) throw err
     if (err instanceof AppError) return fail(err.code, err.message)
     return fail('TOOL_FAILED', `${name} failed: ${messageOf(err)}`)
-  } finally {
-    clearTimeout(timer)
-    ctx.signal?.removeEventListener('abort', onOuterAbort)
-    stopped.catch(() => undefined)
   }
 
   if (tool.output) {
@@ -125,6 +102,73 @@ async function cacheKeyOf(tool: { name: string; requiresContext?: boolean; ledge
     return toolCacheKey(tool, args, ctx, await ctx.ledger.revision())
   } catch {
     return null // no revision, no cache: the tool reads the ledger itself and reports its errors
+  }
+}
+
+/**
+ * What a tool's `run` sees: the caller's fields, and its own abort signal, made when first read
+ * (most tools never read it; an AbortController costs microseconds). The idempotency key is read
+ * from the caller only when the tool reads it: the caller may derive it on demand.
+ */
+class ToolCallContext implements ToolContext {
+  readonly agentId: string
+  readonly conversationId: string
+  readonly branchId: string
+  readonly ledger?: ToolContext['ledger']
+  readonly sample?: ToolContext['sample']
+  readonly wallets?: ToolContext['wallets']
+  private controller: AbortController | undefined
+
+  constructor(private readonly from: InvokeContext) {
+    this.agentId = from.agentId
+    this.conversationId = from.conversationId
+    this.branchId = from.branchId
+    if (from.ledger) this.ledger = from.ledger
+    if (from.sample) this.sample = from.sample
+    if (from.wallets) this.wallets = from.wallets
+  }
+
+  get idempotencyKey(): string {
+    return this.from.idempotencyKey
+  }
+
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal
+  }
+
+  /** Aborts the tool's signal (if the tool ever read it). */
+  abort(): void {
+    this.controller?.abort()
+  }
+}
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as PromiseLike<unknown>).then === 'function'
+
+/**
+ * The tool's pending result, or a {@link ToolFailure} thrown when the time limit passes or the
+ * caller's signal aborts first (the tool's own signal is aborted then, so it can stop).
+ */
+async function settleWithin(pending: PromiseLike<unknown>, toolCtx: ToolCallContext, timeoutMs: number, name: string, outer?: AbortSignal): Promise<unknown> {
+  let rejectStop!: (reason: ToolFailure) => void
+  const stopped = new Promise<never>((_, reject) => (rejectStop = reject))
+  // The stop settles first: a tool that resolves when its signal aborts does not win the race.
+  const stop = (failure: ToolFailure): void => {
+    rejectStop(failure)
+    toolCtx.abort()
+  }
+  const onOuterAbort = (): void => stop({ code: 'ABORTED', message: `${name} was cancelled` })
+  // The caller may have given up while the tool was starting.
+  if (outer?.aborted) onOuterAbort()
+  else outer?.addEventListener('abort', onOuterAbort, { once: true })
+  const timer = setTimeout(() => stop({ code: 'TIMEOUT', message: `${name} exceeded its time limit of ${timeoutMs} ms` }), timeoutMs)
+  timer.unref?.()
+  try {
+    return await Promise.race([pending, stopped])
+  } finally {
+    clearTimeout(timer)
+    outer?.removeEventListener('abort', onOuterAbort)
+    stopped.catch(() => undefined)
   }
 }
 
