@@ -12,6 +12,19 @@ export interface JsonColumn<T> {
   decode(text: string): T
 }
 
+/**
+ * `{"schemaVersion":v, ...value}` as JSON. A plain object without its own `schemaVersion` (every
+ * stored document) is stringified as it is and the version written in front of its first key,
+ * which spares the copy the spread makes; anything else takes the spread.
+ */
+function encodeVersioned(version: number, value: unknown): string {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype && !('schemaVersion' in value) && !('toJSON' in value)) {
+    const body = JSON.stringify(value)
+    return body === '{}' ? `{"schemaVersion":${version}}` : `{"schemaVersion":${version},${body.slice(1)}`
+  }
+  return JSON.stringify({ schemaVersion: version, ...(value as object) })
+}
+
 export function defineJsonColumn<S extends z.ZodType>(spec: {
   name: string
   version: number
@@ -22,7 +35,7 @@ export function defineJsonColumn<S extends z.ZodType>(spec: {
   const { name, version, schema, upgrades = {} } = spec
   return {
     version,
-    encode: (value) => JSON.stringify({ schemaVersion: version, ...(value as object) }),
+    encode: (value) => encodeVersioned(version, value),
     decode(text) {
       let doc = JSON.parse(text) as Record<string, unknown>
       let v = typeof doc.schemaVersion === 'number' ? doc.schemaVersion : 1

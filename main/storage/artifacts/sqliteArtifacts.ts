@@ -40,7 +40,18 @@ export const encodeHeaderExtras = (extras: {
   parentRefs: readonly ArtifactRef[]
   provenance: Provenance
   meta: Record<string, unknown>
-}): string => HeaderExtrasColumn.encode({ tags: [...extras.tags], parentRefs: [...extras.parentRefs], provenance: extras.provenance, meta: extras.meta })
+}): string =>
+  extras.tags.length === 0 && extras.parentRefs.length === 0 && isEmptyObject(extras.provenance) && isEmptyObject(extras.meta)
+    ? EMPTY_HEADER_EXTRAS
+    : HeaderExtrasColumn.encode({ tags: [...extras.tags], parentRefs: [...extras.parentRefs], provenance: extras.provenance, meta: extras.meta })
+
+/** The header of most states (no tags, parents, provenance or meta), encoded once. */
+const EMPTY_HEADER_EXTRAS = HeaderExtrasColumn.encode({ tags: [], parentRefs: [], provenance: {}, meta: {} })
+
+function isEmptyObject(o: object): boolean {
+  for (const _ in o) return false
+  return true
+}
 
 /** A row of the `all_artifacts` view (the `artifacts` table plus the states of `stack_entries`). */
 interface HeaderRow {
