@@ -62,12 +62,12 @@ export function deliverAnswer(ctx: RuntimeContext, at: AgentRef, origin: StackEn
   const delegation = delegationOf(origin)
   ctx.tracing.endTurn(at, 'answered')
   if (delegation) {
-    ctx.events.emit('answer', { ...at, text, root: false })
+    if (ctx.events.wants('answer')) ctx.events.emit('answer', { ...at, text, root: false })
     ctx.push(at, [{ kind: 'finished', reason: 'answered' }])
     deliverToParent(ctx, at, delegation, text)
     return
   }
-  ctx.events.emit('answer', { ...at, text, root: true })
+  if (ctx.events.wants('answer')) ctx.events.emit('answer', { ...at, text, root: true })
   const conv = ctx.conversation(at.conversationId)
   if (conv.metadata.finishOnAnswer === true) ctx.push(at, [{ kind: 'finished', reason: 'answered' }])
 }

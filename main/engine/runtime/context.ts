@@ -1,4 +1,3 @@
-import type { EventEmitter } from 'node:events'
 import type { AgentDefinition, DedupPolicy } from '../config/types'
 import type { ArtifactStore } from '../ports/artifacts'
 import type { Clock } from '../ports/clock'
@@ -14,6 +13,7 @@ import type { ToolRecorder } from '../tools/recorder'
 import type { ToolRegistry } from '../tools/registry'
 import type { Scheduler } from './scheduler'
 import type { EngineTracing } from './tracing'
+import type { EngineEvents } from './events'
 
 /** Runtime limits and defaults; every one is a setting. */
 export interface RuntimeSettings {
@@ -106,7 +106,7 @@ export interface AgentRef {
 /** Shared by the runtime modules: dependencies, events, the scheduler and the push helper. */
 export interface RuntimeContext {
   deps: RuntimeDeps
-  events: EventEmitter
+  events: EngineEvents
   scheduler: Scheduler
   /** Tool calls running in this process, by `key/callId`. */
   inFlight: Set<string>

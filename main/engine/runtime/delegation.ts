@@ -48,7 +48,7 @@ export function startCritique(ctx: RuntimeContext, at: AgentRef, critic: string,
   const meta = { delegation: { parent: at.agentId, parentBranch: at.branch, correlationId, depth: depth + 1, purpose: 'critique' } }
   ctx.tracing.startDelegation(at, correlationId, critic, depth + 1, 'critique')
   ctx.push(criticAt, [{ kind: 'user_message', text: message, meta }])
-  ctx.events.emit('delegated', { ...at, child: critic, message, correlationId })
+  if (ctx.events.wants('delegated')) ctx.events.emit('delegated', { ...at, child: critic, message, correlationId })
   ctx.wake(criticAt)
   return true
 }
@@ -83,7 +83,7 @@ export function startDelegation(ctx: RuntimeContext, at: AgentRef, call: OpenCal
   const childAt = { conversationId: at.conversationId, agentId: childAgent, branch: childBranch }
   ctx.tracing.startDelegation(at, correlationId, child, depth + 1, purpose)
   ctx.push(childAt, [{ kind: 'user_message', text: req.message, meta }])
-  ctx.events.emit('delegated', { ...at, child, message: req.message, correlationId })
+  if (ctx.events.wants('delegated')) ctx.events.emit('delegated', { ...at, child, message: req.message, correlationId })
   ctx.wake(childAt)
   return null
 }

@@ -1,16 +1,17 @@
-import { EventEmitter } from 'node:events'
 import type { AgentDefinition } from '../config/types'
 import { UserInputError } from '../errors'
 import type { Conversation } from '../ports/stacks'
 import { asAgentId, type AgentId, type ConversationId } from '../schema/states'
 import { stepAgent } from './agentStep'
 import { keyOf, refOf, SEP, type AgentRef, type RuntimeContext, type RuntimeDeps } from './context'
-import type { EngineEventMap } from './events'
+import { EngineEvents } from './events'
 import { cancelBranch, resumeBranch, stuckInfo, type StuckInfo } from './recover'
 import { LruMap } from './lru'
 import { Scheduler } from './scheduler'
 import { branchStatus } from './tail'
 import { EngineTracing } from './tracing'
+
+export { EngineEvents }
 
 export interface StartConversation {
   agentId: string
@@ -19,40 +20,6 @@ export interface StartConversation {
   id?: string
   /** `finishOnAnswer: true` ends the root's branch after its answer (rollouts); chats stay open. */
   metadata?: Record<string, unknown>
-}
-
-/**
- * Typed event emitter of the engine. With a group commit, events raised while writes wait for
- * their commit are held and delivered right after it (nothing is announced before it is durable).
- */
-export class EngineEvents extends EventEmitter {
-  private held: [string, unknown[]][] | null = null
-  /** When it returns true, `emit` queues the event until {@link release}. */
-  holdWhile: () => boolean = () => false
-
-  /** Delivers the held events (`deliver` false drops them: their writes rolled back). */
-  release(deliver: boolean): void {
-    const list = this.held
-    this.held = null
-    if (!list || !deliver) return
-    for (const [event, args] of list) super.emit(event, ...args)
-  }
-
-  override on<K extends keyof EngineEventMap>(event: K, listener: (...args: EngineEventMap[K]) => void): this {
-    return super.on(event, listener as (...a: unknown[]) => void)
-  }
-  override off<K extends keyof EngineEventMap>(event: K, listener: (...args: EngineEventMap[K]) => void): this {
-    return super.off(event, listener as (...a: unknown[]) => void)
-  }
-  override emit<K extends keyof EngineEventMap>(event: K, ...args: EngineEventMap[K]): boolean {
-    // Nobody to tell: nothing to hold (an unheard 'error' still throws, at release, as before).
-    if (event !== 'error' && this.listenerCount(event) === 0) return false
-    if (this.holdWhile()) {
-      ;(this.held ??= []).push([event, args])
-      return this.listenerCount(event) > 0
-    }
-    return super.emit(event, ...args)
-  }
 }
 
 /**
@@ -98,7 +65,7 @@ export class Engine {
       inFlight: new Set(),
       push: (at, states, modelCall) => {
         const r = tx(() => deps.stacks.push(at.conversationId, at.agentId, states, modelCall ? { branch: at.branch, modelCall } : { branch: at.branch }))
-        if (this.events.listenerCount('entry')) for (const entry of r.entries) this.events.emit('entry', { ...at, entry })
+        if (this.events.wants('entry')) for (const entry of r.entries) this.events.emit('entry', { ...at, entry })
         return r
       },
       wake: (at) => this.scheduler.schedule(keyOf(at)),

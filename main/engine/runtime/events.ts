@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import type { StackEntry } from '../schema/states'
 import type { ToolOutcome } from '../tools/types'
 import type { AgentRef } from './context'
@@ -20,4 +21,43 @@ export interface EngineEventMap {
   'model:call': [AgentRef & { model: string; promptTokens: number; completionTokens: number; costUsd: number | null; latencyMs: number; offline: boolean }]
   /** A step failed with a bug; the conversation keeps its state. */
   error: [{ key: string; error: unknown }]
+}
+
+/**
+ * Typed event emitter of the engine. With a group commit, events raised while writes wait for
+ * their commit are held and delivered right after it (nothing is announced before it is durable).
+ */
+export class EngineEvents extends EventEmitter {
+  private held: [string, unknown[]][] | null = null
+  /** When it returns true, `emit` queues the event until {@link release}. */
+  holdWhile: () => boolean = () => false
+
+  /** Delivers the held events (`deliver` false drops them: their writes rolled back). */
+  release(deliver: boolean): void {
+    const list = this.held
+    this.held = null
+    if (!list || !deliver) return
+    for (const [event, args] of list) super.emit(event, ...args)
+  }
+
+  /** Whether anyone listens to `event`: a payload need not be built for nobody. */
+  wants(event: keyof EngineEventMap): boolean {
+    return this.listenerCount(event) > 0
+  }
+
+  override on<K extends keyof EngineEventMap>(event: K, listener: (...args: EngineEventMap[K]) => void): this {
+    return super.on(event, listener as (...a: unknown[]) => void)
+  }
+  override off<K extends keyof EngineEventMap>(event: K, listener: (...args: EngineEventMap[K]) => void): this {
+    return super.off(event, listener as (...a: unknown[]) => void)
+  }
+  override emit<K extends keyof EngineEventMap>(event: K, ...args: EngineEventMap[K]): boolean {
+    // Nobody to tell: nothing to hold (an unheard 'error' still throws, at release, as before).
+    if (event !== 'error' && this.listenerCount(event) === 0) return false
+    if (this.holdWhile()) {
+      ;(this.held ??= []).push([event, args])
+      return this.listenerCount(event) > 0
+    }
+    return super.emit(event, ...args)
+  }
 }

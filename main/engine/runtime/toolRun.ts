@@ -55,7 +55,7 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
   const { spec } = call
   ctx.tracing.startTool(at, spec, origin)
   try {
-    ctx.events.emit('tool:start', { ...at, callId: spec.id, name: spec.name, args: spec.arguments })
+    if (ctx.events.wants('tool:start')) ctx.events.emit('tool:start', { ...at, callId: spec.id, name: spec.name, args: spec.arguments })
     // A resumed call may name a run-time tool (MCP) this process has not loaded yet.
     if (ctx.deps.toolRecorder?.mode !== 'replay' && ctx.deps.tools.needsPrepare([spec.name])) await ctx.deps.tools.prepare([spec.name])
     const tool = ctx.deps.tools.get(spec.name)
@@ -74,7 +74,7 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
         : await invokeTool(ctx.deps.tools, spec.name, rawArgs(spec.arguments), new CallContext(ctx, at, call, tool?.timeoutMs))
     if (recorder?.mode === 'record') recorder.record(spec.name, spec.arguments, outcome, at.conversationId)
     ctx.tracing.toolOutcome(at, spec.id, outcome)
-    ctx.events.emit('tool:end', { ...at, callId: spec.id, name: spec.name, outcome, ms: ctx.deps.clock.now() - started })
+    if (ctx.events.wants('tool:end')) ctx.events.emit('tool:end', { ...at, callId: spec.id, name: spec.name, outcome, ms: ctx.deps.clock.now() - started })
     if (outcome.status === 'ok' && isDelegationRequest(outcome.result)) {
       const refused = startDelegation(ctx, at, call, outcome.result, depthOf(origin))
       if (refused) pushResult(ctx, at, call, { status: 'error', error: { code: 'DELEGATION_REFUSED', message: refused } })

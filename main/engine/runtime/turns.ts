@@ -135,6 +135,6 @@ function modelCallOf(ctx: RuntimeContext, at: AgentRef, r: ModelResponse): Model
     costUsd: r.costUsd, latencyMs: r.latencyMs, offline: r.offline, replayed: r.replayed ?? false,
   }
   const tags = ['model_call', r.model, ...(r.offline ? ['offline'] : [])]
-  if (ctx.events.listenerCount('model:call')) ctx.events.emit('model:call', { ...at, model: r.model, promptTokens: r.usage.promptTokens, completionTokens: r.usage.completionTokens, costUsd: r.costUsd, latencyMs: r.latencyMs, offline: r.offline })
+  if (ctx.events.wants('model:call')) ctx.events.emit('model:call', { ...at, model: r.model, promptTokens: r.usage.promptTokens, completionTokens: r.usage.completionTokens, costUsd: r.costUsd, latencyMs: r.latencyMs, offline: r.offline })
   return { payload, tags }
 }
