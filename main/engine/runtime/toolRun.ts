@@ -94,10 +94,10 @@ async function runOne(ctx: RuntimeContext, at: AgentRef, call: OpenCall, origin:
 }
 
 function pushResult(ctx: RuntimeContext, at: AgentRef, call: OpenCall, outcome: ToolOutcome): void {
-  const base = { kind: 'tool_result' as const, toolCallId: call.spec.id, toolName: call.spec.name, arguments: call.spec.arguments }
+  const { id, name, arguments: args } = call.spec
   const state: StateInput = outcome.status === 'ok'
-    ? { ...base, status: 'ok', result: outcome.result, reward: 1 }
-    : { ...base, status: 'error', error: { code: outcome.error.code, message: outcome.error.message }, reward: 0 }
+    ? { kind: 'tool_result', toolCallId: id, toolName: name, arguments: args, status: 'ok', result: outcome.result, reward: 1 }
+    : { kind: 'tool_result', toolCallId: id, toolName: name, arguments: args, status: 'error', error: { code: outcome.error.code, message: outcome.error.message }, reward: 0 }
   ctx.push(at, [state])
   ctx.wake(at)
 }

@@ -93,12 +93,11 @@ function toolResult(s: Obj): Obj | typeof NO {
     args = a
   }
   if (s.reward !== undefined && s.reward !== null && !finite(s.reward)) return NO
-  const out: Obj = { kind: s.kind, toolCallId: s.toolCallId, toolName: s.toolName, status: s.status }
-  if ('result' in s) out.result = s.result
-  out.error = error
-  out.arguments = args
-  out.reward = s.reward ?? null
-  return out
+  // Each shape in one literal (adding keys one by one cost a map transition each).
+  const reward = s.reward ?? null
+  return 'result' in s
+    ? { kind: s.kind, toolCallId: s.toolCallId, toolName: s.toolName, status: s.status, result: s.result, error, arguments: args, reward }
+    : { kind: s.kind, toolCallId: s.toolCallId, toolName: s.toolName, status: s.status, error, arguments: args, reward }
 }
 
 function finished(s: Obj): Obj | typeof NO {
