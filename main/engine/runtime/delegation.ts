@@ -23,7 +23,10 @@ export type DelegationMeta = z.infer<typeof DelegationMetaSchema>['delegation']
 /** The delegation a message came from, if any. */
 export function delegationOf(entry: StackEntry | null): DelegationMeta | null {
   if (!entry || entry.state.kind !== 'user_message') return null
-  const r = DelegationMetaSchema.safeParse(entry.state.meta)
+  const meta = entry.state.meta
+  // Most messages carry no delegation: answered without a failing parse (zod builds its failure lazily, still ~1 µs).
+  if (meta === null || typeof meta !== 'object' || !('delegation' in meta)) return null
+  const r = DelegationMetaSchema.safeParse(meta)
   return r.success ? r.data.delegation : null
 }
 
