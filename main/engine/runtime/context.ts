@@ -98,9 +98,9 @@ export interface GroupCommitPort {
 
 /** Where one agent's work happens. */
 export interface AgentRef {
-  conversationId: ConversationId
-  agentId: AgentId
-  branch: BranchId
+  readonly conversationId: ConversationId
+  readonly agentId: AgentId
+  readonly branch: BranchId
 }
 
 /** Shared by the runtime modules: dependencies, events, the scheduler and the push helper. */
@@ -127,8 +127,22 @@ export interface RuntimeContext {
 }
 
 export const SEP = '\u0000'
-export const keyOf = (at: AgentRef): string => `${at.conversationId}${SEP}${at.agentId}${SEP}${at.branch}`
+/**
+ * The key of each AgentRef seen, so a step's many lookups (scheduler, holds, in-flight calls) use
+ * one flat string whose hash V8 keeps, not a new concatenation to flatten and hash each time.
+ * AgentRefs are never changed after they are made.
+ */
+const keys = new WeakMap<AgentRef, string>()
+
+export function keyOf(at: AgentRef): string {
+  let key = keys.get(at)
+  if (key === undefined) keys.set(at, (key = `${at.conversationId}${SEP}${at.agentId}${SEP}${at.branch}`))
+  return key
+}
+
 export function refOf(key: string): AgentRef {
   const [c, a, b] = key.split(SEP)
-  return { conversationId: c as ConversationId, agentId: a as AgentId, branch: b as BranchId }
+  const at: AgentRef = { conversationId: c as ConversationId, agentId: a as AgentId, branch: b as BranchId }
+  keys.set(at, key)
+  return at
 }
