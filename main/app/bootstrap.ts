@@ -23,7 +23,7 @@ import { createConfiguredWallets } from './firstStart'
 import type { AppServices } from '../ipc/services'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
-import { readOnlyNote, tightenedNote, tightenHome } from '../storage/permissions'
+import { readOnlyNote, tightenedNote, tightenHome, upgradeNote } from '../storage/permissions'
 import pkg from '../../package.json'
 import { startHostLogging } from '../logging/hostLogging'
 import { errorFields } from '../compose/logging'
@@ -79,8 +79,9 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   const applied = applySavedSettings(loaded, readSavedSettings(loaded.settings.home), vault.get(OPENAI_KEY))
   // Other users must not read conversations and the ledger: tighten a loose state folder, say so.
   const tightened = tightenedNote(applied.settings.home, tightenHome(applied.settings.home))
-  const store = openStore(homePaths(applied.settings.home).database)
-  const notes = [tightened, store.readOnly ? readOnlyNote(store.location) : undefined].filter((n): n is string => Boolean(n))
+  let upgraded: string | undefined
+  const store = openStore(homePaths(applied.settings.home).database, { onUpgrade: (u) => void (upgraded = upgradeNote(u, true)) })
+  const notes = [tightened, upgraded, store.readOnly ? readOnlyNote(store.location) : undefined].filter((n): n is string => Boolean(n))
   const config: LoadedConfig = notes.length ? { ...applied, warnings: [...(applied.warnings ?? []), ...notes] } : applied
   const logging = startHostLogging({ config, env, proc: 'app', version: APP_VERSION })
   log = logging.logger

@@ -127,7 +127,7 @@ export class CliContextBase {
     if (!this.storeInstance) {
       this.secureHome()
       void this.logger
-      const store = this.state.openStore(homePaths(this.config.settings.home).database)
+      const store = this.state.openStore(homePaths(this.config.settings.home).database, { onUpgrade: (u) => this.io.err(`ℹ️  ${this.state.upgradeNote(u)}`) })
       if (store.readOnly) this.io.err(`ℹ️  ${this.state.readOnlyNote(store.location)}`)
       this.storeInstance = store
     }

@@ -101,3 +101,12 @@ export const ownedByMe = (uid: number): boolean => typeof process.geteuid !== 'f
 /** The one-line notice for a database opened read-only (CLI stderr, the app's config notices). */
 export const readOnlyNote = (database: string): string =>
   `the database ${database} is read-only for this user: opened for reading; commands that change data will fail`
+
+/**
+ * An existing database being upgraded to this build's schema (once; it can take seconds): said
+ * before it starts (CLI), or after it (`done`, the app's notes).
+ */
+export const upgradeNote = (u: { location: string; from: number; to: number }, done = false): string =>
+  done
+    ? `the database ${u.location} was upgraded from schema ${u.from} to ${u.to} when it was opened (once)`
+    : `upgrading the database ${u.location} from schema ${u.from} to ${u.to} (once; a large database takes a few seconds)`

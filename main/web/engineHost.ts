@@ -8,7 +8,7 @@ import { applySavedSettings, readSavedSettings, SettingsService } from '../app/s
 import { MemoryVault } from '../app/settings/vault'
 import { createConfiguredWallets } from '../app/firstStart'
 import { openStore, type SqliteStore } from '../storage/sqliteStore'
-import { readOnlyNote, tightenedNote, tightenHome } from '../storage/permissions'
+import { readOnlyNote, tightenedNote, tightenHome, upgradeNote } from '../storage/permissions'
 
 /** Services with an engine, and how to stop what this module started. */
 export interface HostedEngine {
@@ -33,7 +33,9 @@ export function hostEngine(services: AppServices, bus: EventBus): HostedEngine {
     config = applySavedSettings(services.config, readSavedSettings(services.config.settings.home), undefined)
     const tightened = tightenedNote(config.settings.home, tightenHome(config.settings.home))
     if (tightened) config = { ...config, warnings: [...(config.warnings ?? []), tightened] }
-    store = openStore(homePaths(config.settings.home).database)
+    let upgraded: string | undefined
+    store = openStore(homePaths(config.settings.home).database, { onUpgrade: (u) => void (upgraded = upgradeNote(u, true)) })
+    if (upgraded) config = { ...config, warnings: [...(config.warnings ?? []), upgraded] }
     if (store.readOnly) config = { ...config, warnings: [...(config.warnings ?? []), readOnlyNote(store.location)] }
     try {
       // The config was checked against these tool names by whoever loaded it (the CLI context).

@@ -1,7 +1,7 @@
 import { EmbeddedLedger } from '../../storage/ledger/embeddedLedger'
 import { lazyCantonLedger } from '../../ledger/canton/lazyLedger'
 import { openStore } from '../../storage/sqliteStore'
-import { readOnlyNote, tightenedNote, tightenHome } from '../../storage/permissions'
+import { readOnlyNote, tightenedNote, tightenHome, upgradeNote } from '../../storage/permissions'
 import { startHostLogging } from '../../logging/hostLogging'
 import { errorFields, loggedLedger } from '../../compose/logging'
 
@@ -12,6 +12,7 @@ import { errorFields, loggedLedger } from '../../compose/logging'
 export const stateServices = {
   openStore,
   readOnlyNote,
+  upgradeNote,
   tightenedNote,
   tightenHome,
   EmbeddedLedger,
