@@ -4,7 +4,6 @@ import { knownToolNames } from '../engine/tools/registry'
 import { ToolReloader } from './toolReloader'
 import type { LoadedConfig } from '../engine/config/types'
 import { UserInputError } from '../engine/errors'
-import { homePaths } from '../engine/paths'
 import type { LedgerClient } from '../engine/ports/ledger'
 import { EventBus } from '../ipc/eventBus'
 import { forwardEngineEvents } from '../ipc/engineEvents'
@@ -22,8 +21,8 @@ import { RolloutService } from './rollouts/rolloutService'
 import { createConfiguredWallets } from './firstStart'
 import type { AppServices } from '../ipc/services'
 import { EmbeddedLedger } from '../storage/ledger/embeddedLedger'
-import { openStore, type SqliteStore } from '../storage/sqliteStore'
-import { readOnlyNote, tightenedNote, tightenHome, upgradeNote } from '../storage/permissions'
+import type { SqliteStore } from '../storage/sqliteStore'
+import { openHomeStore } from '../storage/homeStore'
 import pkg from '../../package.json'
 import { startHostLogging } from '../logging/hostLogging'
 import { errorFields } from '../compose/logging'
@@ -77,11 +76,8 @@ export function bootstrap(options: BootstrapOptions): AppRuntime {
   const vault = options.vault?.(loaded.settings.home) ?? new MemoryVault()
   // Saved settings (Settings screen) and a stored key apply over the config files.
   const applied = applySavedSettings(loaded, readSavedSettings(loaded.settings.home), vault.get(OPENAI_KEY))
-  // Other users must not read conversations and the ledger: tighten a loose state folder, say so.
-  const tightened = tightenedNote(applied.settings.home, tightenHome(applied.settings.home))
-  let upgraded: string | undefined
-  const store = openStore(homePaths(applied.settings.home).database, { onUpgrade: (u) => void (upgraded = upgradeNote(u, true)) })
-  const notes = [tightened, upgraded, store.readOnly ? readOnlyNote(store.location) : undefined].filter((n): n is string => Boolean(n))
+  // Other users must not read conversations and the ledger: a loose state folder is tightened, and said so.
+  const { store, notes } = openHomeStore(applied.settings.home)
   const config: LoadedConfig = notes.length ? { ...applied, warnings: [...(applied.warnings ?? []), ...notes] } : applied
   const logging = startHostLogging({ config, env, proc: 'app', version: APP_VERSION })
   log = logging.logger

@@ -1,14 +1,13 @@
 import { composeEngine } from '../compose/engine'
 import { loadHostTools } from '../compose/customTools'
-import { homePaths } from '../engine/paths'
 import { forwardEngineEvents } from '../ipc/engineEvents'
 import type { EventBus } from '../ipc/eventBus'
 import type { AppServices } from '../ipc/services'
 import { applySavedSettings, readSavedSettings, SettingsService } from '../app/settings/settingsService'
 import { MemoryVault } from '../app/settings/vault'
 import { createConfiguredWallets } from '../app/firstStart'
-import { openStore, type SqliteStore } from '../storage/sqliteStore'
-import { readOnlyNote, tightenedNote, tightenHome, upgradeNote } from '../storage/permissions'
+import type { SqliteStore } from '../storage/sqliteStore'
+import { openHomeStore } from '../storage/homeStore'
 
 /** Services with an engine, and how to stop what this module started. */
 export interface HostedEngine {
@@ -31,12 +30,9 @@ export function hostEngine(services: AppServices, bus: EventBus): HostedEngine {
   let config = services.config
   if (!engine) {
     config = applySavedSettings(services.config, readSavedSettings(services.config.settings.home), undefined)
-    const tightened = tightenedNote(config.settings.home, tightenHome(config.settings.home))
-    if (tightened) config = { ...config, warnings: [...(config.warnings ?? []), tightened] }
-    let upgraded: string | undefined
-    store = openStore(homePaths(config.settings.home).database, { onUpgrade: (u) => void (upgraded = upgradeNote(u, true)) })
-    if (upgraded) config = { ...config, warnings: [...(config.warnings ?? []), upgraded] }
-    if (store.readOnly) config = { ...config, warnings: [...(config.warnings ?? []), readOnlyNote(store.location)] }
+    const opened = openHomeStore(config.settings.home)
+    store = opened.store
+    if (opened.notes.length) config = { ...config, warnings: [...(config.warnings ?? []), ...opened.notes] }
     try {
       // The config was checked against these tool names by whoever loaded it (the CLI context).
       engine = composeEngine({ store, config, ledger: services.ledger, toolSources: loadHostTools(config.configDir).sources })
