@@ -41,4 +41,22 @@ describe('the buffered fetch of non-streamed model calls', () => {
     setTimeout(() => controller.abort(), 50)
     await expect(call).rejects.toMatchObject({ name: 'AbortError' })
   })
+
+  it('answers like a Response: the body reads once, as text, JSON, bytes or a stream made on demand; a 204 has none', async () => {
+    const url = await serve((req, res) => {
+      if (req.url === '/none') return void res.writeHead(204).end()
+      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_1' }).end('{"ok":true}')
+    })
+    const r = await bufferedFetch(`${url}/x`, { method: 'POST', body: '{}' })
+    expect([r.ok, r.status, r.url, r.headers.get('x-request-id'), r.bodyUsed]).toEqual([true, 200, `${url}/x`, 'req_1', false])
+    const copy = r.clone()
+    expect(await r.json()).toEqual({ ok: true })
+    expect(r.bodyUsed).toBe(true)
+    await expect(r.text()).rejects.toBeInstanceOf(TypeError)
+    expect(new TextDecoder().decode(await copy.arrayBuffer())).toBe('{"ok":true}')
+    const streamed = await bufferedFetch(`${url}/x`, { method: 'POST', body: '{}' })
+    expect(await new Response(streamed.body).text()).toBe('{"ok":true}')
+    const none = await bufferedFetch(`${url}/none`, { method: 'POST', body: '{}' })
+    expect([none.ok, none.status, none.body]).toEqual([true, 204, null])
+  })
 })

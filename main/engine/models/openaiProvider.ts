@@ -122,17 +122,20 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     })
   }
 
-  private once(params: ChatCompletionCreateParams, options: CompleteOptions) {
-    return this.withTimeout(options.signal, async (signal) => {
-      const res = await this.buffered.chat.completions.create(params as ChatCompletionCreateParamsNonStreaming, { signal })
-      const choice = res.choices[0]
-      if (!choice) throw new ProviderError(`${params.model}: the response had no choices`, 'BAD_RESPONSE')
-      const toolCalls: ModelToolCall[] = (choice.message.tool_calls ?? []).flatMap((t) =>
-        t.type === 'function' ? [{ id: t.id, name: t.function.name, arguments: t.function.arguments }] : [],
-      )
-      const usage = res.usage ? { promptTokens: res.usage.prompt_tokens, completionTokens: res.usage.completion_tokens } : undefined
-      return { message: { content: choice.message.content ?? '', toolCalls }, usage, finishReason: choice.finish_reason ?? undefined }
-    })
+  /**
+   * A non-streamed call. Its time limit is the SDK's own (the client's `timeout`, which covers the
+   * whole answer here: the buffered fetch resolves once the body is read); it throws
+   * `APIConnectionTimeoutError`, a second timer of ours would only cost CPU per call.
+   */
+  private async once(params: ChatCompletionCreateParams, options: CompleteOptions) {
+    const res = await this.buffered.chat.completions.create(params as ChatCompletionCreateParamsNonStreaming, options.signal ? { signal: options.signal } : undefined)
+    const choice = res.choices[0]
+    if (!choice) throw new ProviderError(`${params.model}: the response had no choices`, 'BAD_RESPONSE')
+    const toolCalls: ModelToolCall[] = (choice.message.tool_calls ?? []).flatMap((t) =>
+      t.type === 'function' ? [{ id: t.id, name: t.function.name, arguments: t.function.arguments }] : [],
+    )
+    const usage = res.usage ? { promptTokens: res.usage.prompt_tokens, completionTokens: res.usage.completion_tokens } : undefined
+    return { message: { content: choice.message.content ?? '', toolCalls }, usage, finishReason: choice.finish_reason ?? undefined }
   }
 
   private streamOnce(params: ChatCompletionCreateParams, options: CompleteOptions, attempt: Attempt) {
