@@ -3,7 +3,8 @@ import { ProviderError } from '../errors'
 import type { ModelProvider, ModelRequest } from '../ports/model'
 import { startFakeOpenAi, type FakeOpenAi } from '../testing/fakeOpenAi'
 import { OpenAiCompatibleProvider } from './openaiProvider'
-import { MemoryRecordingStore, RecordingProvider, requestHash } from './recording'
+import { hashCanonical } from '../tools/canonicalJson'
+import { canonicalRequest, MemoryRecordingStore, RecordingProvider, requestHash } from './recording'
 
 let fake: FakeOpenAi | undefined
 afterEach(async () => {
@@ -19,6 +20,20 @@ describe('record / replay', () => {
     expect(requestHash({ temperature: 0.7, messages: [{ content: 'weather?', role: 'user' }], model: 'openai/gpt-4o', topP: undefined })).toBe(a)
     expect(requestHash({ ...req, temperature: 0.2 })).not.toBe(a)
     expect(a).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('keeps the keys of earlier recordings: the hash is that of the canonical request (one canonicalisation now, three before)', async () => {
+    const tricky: ModelRequest = {
+      model: 'openai/gpt-4o', temperature: 0, seed: 7, toolChoice: 'auto',
+      messages: [{ role: 'system', content: 'Ünïcode ✓ "quoted"\n' }, { role: 'assistant', content: null, toolCalls: [{ id: 'c', name: 'f', arguments: '{"b":1,"a":2}' }] }],
+      tools: [{ name: 'f', description: 'd', parameters: { type: 'object', properties: { '10': { type: 'string' }, '9': { type: 'number' }, z: {}, a: { enum: [1, null] } }, required: ['z'] } }],
+    }
+    expect(requestHash(tricky)).toBe(hashCanonical(canonicalRequest(tricky)))
+    const store = new MemoryRecordingStore()
+    const echo: ModelProvider = { label: 'echo', complete: async (r) => ({ message: { content: 'ok', toolCalls: [] }, usage: { promptTokens: 1, completionTokens: 1 }, costUsd: 0, model: r.model, provider: 'x', latencyMs: 0, offline: false }) }
+    await new RecordingProvider(echo, store, 'record').complete(tricky)
+    const saved = await store.get(hashCanonical(canonicalRequest(tricky)), 0)
+    expect(saved?.request).toStrictEqual(canonicalRequest(tricky))
   })
 
   it('records from a real endpoint, then replays without it, identical requests in order', async () => {

@@ -1,7 +1,8 @@
 import { ProviderError } from '../errors'
 import type { CompleteOptions, ModelProvider, ModelRequest, ModelResponse } from '../ports/model'
 import { LruMap } from '../runtime/lru'
-import { canonicalJson, hashCanonical } from '../tools/canonicalJson'
+import { createHash } from 'node:crypto'
+import { canonicalJson } from '../tools/canonicalJson'
 
 /** One stored model exchange. */
 export interface RecordedExchange {
@@ -41,24 +42,32 @@ export class MemoryRecordingStore implements RecordingStore {
   }
 }
 
-/** The parts of a request that decide the answer, canonicalised (key order and `undefined` ignored). */
-export function canonicalRequest(req: ModelRequest): ModelRequest {
-  return JSON.parse(
-    canonicalJson({
-      model: req.model,
-      messages: req.messages,
-      tools: req.tools ?? [],
-      toolChoice: req.toolChoice,
-      temperature: req.temperature,
-      topP: req.topP,
-      maxTokens: req.maxTokens,
-      seed: req.seed,
-    }),
-  ) as ModelRequest
+/**
+ * The canonical JSON text of the parts of a request that decide the answer (key order and
+ * `undefined` ignored). A recording stores it parsed and is keyed by its hash: one
+ * canonicalisation serves both (the request carries the system prompt and every tool schema).
+ */
+function canonicalRequestText(req: ModelRequest): string {
+  return canonicalJson({
+    model: req.model,
+    messages: req.messages,
+    tools: req.tools ?? [],
+    toolChoice: req.toolChoice,
+    temperature: req.temperature,
+    topP: req.topP,
+    maxTokens: req.maxTokens,
+    seed: req.seed,
+  })
 }
 
-/** Stable SHA-256 hex of the canonical request. */
-export const requestHash = (req: ModelRequest): string => hashCanonical(canonicalRequest(req))
+/** The parts of a request that decide the answer, canonicalised (key order and `undefined` ignored). */
+export const canonicalRequest = (req: ModelRequest): ModelRequest => JSON.parse(canonicalRequestText(req)) as ModelRequest
+
+/**
+ * Stable SHA-256 hex of the canonical request. The same value as hashing `canonicalRequest(req)`
+ * again (canonical JSON of its own parse is itself), so recordings made before keep their keys.
+ */
+export const requestHash = (req: ModelRequest): string => sha256Hex(canonicalRequestText(req))
 
 export type RecordingMode = 'record' | 'replay'
 
@@ -93,7 +102,8 @@ export class RecordingProvider implements ModelProvider {
   }
 
   async complete(request: ModelRequest, options: CompleteOptions = {}): Promise<ModelResponse> {
-    const hash = requestHash(request)
+    const canonical = canonicalRequestText(request)
+    const hash = sha256Hex(canonical)
     const ordinal = this.seen.get(hash) ?? 0
     this.seen.set(hash, ordinal + 1)
     if (this.mode === 'replay') {
@@ -112,9 +122,11 @@ export class RecordingProvider implements ModelProvider {
     }
     const response = await this.inner!.complete(request, options)
     await this.store.put({
-      hash, ordinal, request: canonicalRequest(request), response, recordedAt: new Date().toISOString(),
+      hash, ordinal, request: JSON.parse(canonical) as ModelRequest, response, recordedAt: new Date().toISOString(),
       ...(options.conversationId ? { conversationId: options.conversationId } : {}),
     })
     return response
   }
 }
+
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex')
