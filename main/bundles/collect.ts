@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { UserInputError } from '../engine/errors'
 import { cachedPluck, cachedStatement } from '../storage/statementCache'
 import { keyWithinConversation } from '../storage/stacks/entryKeys'
+import { entryHeaderSql } from '../storage/artifacts/entryHeader'
 import { hashCanonical } from '../engine/tools/canonicalJson'
 import { emptyRows, sortRows, TABLE_NAMES, type Row, type Rows } from './format'
 import { specYamlOf } from './specYaml'
@@ -89,7 +90,7 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
       CASE WHEN c.branch_id IS NULL THEN 0 ELSE 1 END AS current
     FROM stack_branches b LEFT JOIN stack_current c ON c.conversation_id = b.conversation_id AND c.agent_id = b.agent_id AND c.branch_id = b.branch_id
     WHERE b.conversation_id IN (${m})`, ids)
-  rows.entries = inChunks(db, (m) => `SELECT conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, header, state
+  rows.entries = inChunks(db, (m) => `SELECT conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, ${entryHeaderSql()} AS header, state
     FROM ${ENTRIES_OF_CONVERSATIONS} WHERE cv.id IN (${m})`, ids)
   // ARTIFACT_DRIVER=s3 keeps large payloads behind pointers: the bundle holds the payloads themselves.
   for (const e of rows.entries) e.state = payloadOf(e.state)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_HEADER_EXTRAS, entryHeaderSql } from './entryHeader'
 import { UserInputError } from '../../engine/errors'
 import { cachedStatement } from '../statementCache'
 import type { ArtifactQuery, ArtifactStore, NewArtifact } from '../../engine/ports/artifacts'
@@ -23,7 +24,7 @@ import { newArtifactRef } from './ids'
 import { unifiedDiff } from './lineDiff'
 
 /** Header fields that have no column of their own. */
-const HeaderExtrasColumn = defineJsonColumn({
+export const HeaderExtrasColumn = defineJsonColumn({
   name: 'artifact header',
   version: 1,
   schema: z.object({
@@ -46,7 +47,7 @@ export const encodeHeaderExtras = (extras: {
     : HeaderExtrasColumn.encode({ tags: [...extras.tags], parentRefs: [...extras.parentRefs], provenance: extras.provenance, meta: extras.meta })
 
 /** The header of most states (no tags, parents, provenance or meta), encoded once. */
-const EMPTY_HEADER_EXTRAS = HeaderExtrasColumn.encode({ tags: [], parentRefs: [], provenance: {}, meta: {} })
+const EMPTY_HEADER_EXTRAS = DEFAULT_HEADER_EXTRAS
 
 function isEmptyObject(o: object): boolean {
   for (const _ in o) return false
@@ -82,7 +83,7 @@ const STATE_RAW_LEN = `CASE WHEN substr(CAST(state AS BLOB), 1, 1) = X'00' THEN 
   ELSE length(CAST(state AS BLOB)) END`
 /** The header columns of a `stack_entries` row, named as in `all_artifacts`. */
 const STATE_HEADER_COLUMNS = `ref, conversation_id AS session_id, agent_id, branch_id, episode_id, step_idx, 'state' AS type, 'state' AS role,
-  kind AS state_kind, state_id, 'application/json' AS mime, ts, score, reward, ${STATE_RAW_LEN} AS raw_len, header`
+  kind AS state_kind, state_id, 'application/json' AS mime, ts, score, reward, ${STATE_RAW_LEN} AS raw_len, ${entryHeaderSql()} AS header`
 
 /** The metrics artifact of a model call stored in a `stack_entries` row (migration 009), named as in `all_artifacts`. */
 const CALL_HEADER_COLUMNS = `call_ref AS ref, conversation_id AS session_id, agent_id, branch_id, '' AS episode_id, step_idx - 1 AS step_idx,
@@ -102,7 +103,7 @@ const MAX_LIMIT = 10_000
 const stepCaches = new WeakMap<object, PerConversation<number>>()
 
 /** `artifacts` column → `stack_entries` column, where they differ. */
-const STATE_COLUMN: Record<string, string> = { session_id: 'conversation_id' }
+const STATE_COLUMN: Record<string, string> = { session_id: 'conversation_id', header: entryHeaderSql() }
 
 /** Keeps a `stack_entries` arm of a query to the key range of the session's conversation (the session filter itself reads no index). */
 function inSession(arm: { where: string[]; args: unknown[] }, sessionId: string | undefined): void {
@@ -187,7 +188,7 @@ export class SqliteArtifactStore implements ArtifactStore {
     this.selectStateChildren = db.prepare(
       `SELECT ${STATE_HEADER_COLUMNS} FROM stack_entries e
         WHERE ${keyInConversation('e.key')} AND e.agent_id = ? AND e.copied = 0 AND e.state_id IS NULL AND e.kind IN ('tool_result', 'agent_result')
-          AND EXISTS (SELECT 1 FROM json_each(e.header, '$.parentRefs') p WHERE p.value = ?)`,
+          AND EXISTS (SELECT 1 FROM json_each(${entryHeaderSql('e.header')}, '$.parentRefs') p WHERE p.value = ?)`,
     )
     this.recordByStateId = db.prepare(
       `SELECT ref, ts, step_idx FROM artifacts WHERE session_id = ? AND agent_id = ? AND state_id = ? AND state_kind = ?

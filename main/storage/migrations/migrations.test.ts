@@ -1,3 +1,4 @@
+import { DEFAULT_HEADER_EXTRAS } from '../artifacts/entryHeader'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -78,7 +79,7 @@ function withMigratedFixture(name: string, more: (store: SqliteStore, storage: R
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker', 'recording_conversation', 'stack_keys'])
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker', 'recording_conversation', 'stack_keys', 'default_headers'])
   })
 
   it('007 covers every wallet-creation prefix the ledger reserves', () => {
@@ -201,6 +202,24 @@ describe('migrations', () => {
       expect(artifacts.get(old[0]!.ref).header.ref).toBe(old[0]!.ref)
       stacks.rewind(c.id, c.rootAgent, undefined, 0)
       for (const e of old) expect(artifacts.get(e.ref).payload).toEqual(e.state)
+    })
+  })
+
+  it('014 keeps every read of a v13 database the same; a new state with the default header stores an empty one', () => {
+    withMigratedFixture('v13', (store, storage) => {
+      const db = store.db
+      // Rows written before keep their header JSON; nothing was rewritten.
+      expect(db.prepare("SELECT COUNT(*) FROM stack_entries WHERE header = ''").pluck().get()).toBe(0)
+      const { stacks, artifacts } = storage
+      const c = stacks.getConversation('fixture-tools')
+      const ref = stacks.push(c.id, c.rootAgent, [{ kind: 'user_message', text: 'after 014' }]).entries[0]!.ref
+      expect(db.prepare('SELECT header FROM stack_entries WHERE ref = ?').pluck().get(ref)).toBe('')
+      const h = artifacts.get(ref).header
+      expect([h.tags, h.parentRefs, h.provenance, h.meta]).toEqual([[], [], {}, {}])
+      expect(db.prepare('SELECT header FROM all_artifacts WHERE ref = ?').pluck().get(ref)).toBe(DEFAULT_HEADER_EXTRAS)
+      expect(db.prepare("SELECT COUNT(*) FROM artifact_tags WHERE tag = 'model_call'").pluck().get()).toBeGreaterThan(0)
+      stacks.rewind(c.id, c.rootAgent, undefined, 0)
+      expect(db.prepare('SELECT header FROM artifacts WHERE ref = ?').pluck().get(ref)).toBe(DEFAULT_HEADER_EXTRAS)
     })
   })
 

@@ -35,6 +35,7 @@ import { StateColumn } from './stateColumn'
 import { fastState } from '../../engine/schema/fastStates'
 import { EntryCache } from './entryCache'
 import { OwnRefs } from './ownRefs'
+import { storedEntryHeader } from '../artifacts/entryHeader'
 import { prepareStackStatements, type BranchRow, type ConversationRow, type EntryRow, type StackStatements } from './statements'
 
 /** The `call_*` columns of a model call's metrics (see migration 009). */
@@ -210,7 +211,7 @@ export class SqliteStackStore implements StackStore {
           this.own.note(c, agent, state.kind, stateId, ref)
         }
         const parent = this.causalParent(c, agent, state, batch)
-        const header = encodeHeaderExtras({ tags, parentRefs: parent ? [parent] : [], provenance, meta: state.kind === 'finished' ? { isTerminal: true } : {} })
+        const header = storedEntryHeader(encodeHeaderExtras({ tags, parentRefs: parent ? [parent] : [], provenance, meta: state.kind === 'finished' ? { isTerminal: true } : {} }))
         const values = [
           row.seq, row.stack_no, index, c, agent, row.branch_id, index, ts, state.kind, ref, row.episode_id, step++, stateId,
           state.kind === 'agent_result' ? state.score : null, state.kind === 'tool_result' ? state.reward : null, header, this.artifacts.payloads.put(StateColumn.encode(state)),

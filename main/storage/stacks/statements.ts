@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from '../sqliteStore'
+import { entryHeaderSql } from '../artifacts/entryHeader'
 import { KEY_BETWEEN, KEY_IN_CONVERSATION, keyInConversation, keyWithinStack, KEY_OF, NEXT_STACK_NO, SEQ_UNIT, stackBase, STACK_UNIT } from './entryKeys'
 
 /** A `stack_branches` row. */
@@ -33,7 +34,7 @@ const archive = (where: string) => `WITH e AS (SELECT * FROM stack_entries WHERE
   INSERT OR IGNORE INTO artifacts
     (ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body)
   SELECT ref, conversation_id, agent_id, branch_id, episode_id, step_idx, 'state', 'state', kind, state_id, 'application/json', ts,
-         score, reward, length(CAST(state AS BLOB)), header, state
+         score, reward, length(CAST(state AS BLOB)), ${entryHeaderSql()}, state
     FROM e
   UNION ALL
   SELECT call_ref, conversation_id, agent_id, branch_id, '', step_idx - 1, 'metrics', 'model_call', NULL, NULL, 'application/json', ts,
@@ -42,7 +43,7 @@ const archive = (where: string) => `WITH e AS (SELECT * FROM stack_entries WHERE
 
 /** The causal link of the archived states (a live state keeps it in its header JSON only). */
 const archiveLinks = (where: string) => `INSERT OR IGNORE INTO artifact_relations (child_ref, parent_ref, position)
-  SELECT e.ref, p.value, p.key FROM stack_entries e, json_each(e.header, '$.parentRefs') p WHERE e.copied = 0 AND ${where}`
+  SELECT e.ref, p.value, p.key FROM stack_entries e, json_each(${entryHeaderSql('e.header')}, '$.parentRefs') p WHERE e.copied = 0 AND ${where}`
 
 export interface ConversationRow {
   /** The conversation's part of its entry keys. */
