@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -60,6 +61,13 @@ describe('bundle format versions', () => {
     expect((await b.run(['bundle', 'export', '--conversation', 'tagged', '--out', out])).code).toBe(0)
     const back = await readBundle(readFileSync(out), 'back')
     expect(back.rows.recordings.map((x) => [x.hash, x.ordinal, x.conversation_id])).toEqual(first.rows.recordings.map((x) => [x.hash, x.ordinal, source]))
+    // Entry headers travel as JSON, also the default one a v14 row stores as '' (on both machines).
+    const headers = (rows: { header: string }[]) => rows.map((r) => JSON.parse(r.header) as unknown)
+    expect(first.rows.entries.every((e) => e.header.startsWith('{'))).toBe(true)
+    expect(headers(back.rows.entries)).toEqual(headers(first.rows.entries))
+    const db = new Database(join(b.root, 'home', 'p2engine.db'), { readonly: true })
+    expect(db.prepare("SELECT COUNT(*) FROM stack_entries WHERE header = ''").pluck().get()).toBeGreaterThan(0)
+    db.close()
   })
 
   it('a bundle from a newer format is refused, naming both versions', async () => {

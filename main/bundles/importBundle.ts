@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { storedEntryHeader } from '../storage/artifacts/entryHeader'
 import { newRolloutId } from '../engine/rollouts/runner'
 import { newArtifactRef } from '../storage/artifacts/ids'
 import type { SqliteStore } from '../storage/sqliteStore'
@@ -160,7 +161,7 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   for (const r of mine(b.rows.branches)) run('branches', insBranch, conv(r.conversation_id), r.agent_id, r.branch_id, r.parent_branch, r.fork_index, r.length, r.last_ts, r.episode_id, r.created_at, conv(r.conversation_id))
   for (const r of mine(b.rows.branches)) if (r.current === 1) insCurrent.run(conv(r.conversation_id), r.agent_id, r.branch_id)
   for (const e of mine(b.rows.entries)) {
-    run('entries', insEntry, conv(e.conversation_id), e.agent_id, e.branch_id, e.idx, conv(e.conversation_id), e.agent_id, e.branch_id, e.idx, e.ts, e.kind, ref(e.ref), e.copied, e.episode_id, e.step_idx, e.state_id, e.score, e.reward, tx(e.header), payload(tx(e.state)))
+    run('entries', insEntry, conv(e.conversation_id), e.agent_id, e.branch_id, e.idx, conv(e.conversation_id), e.agent_id, e.branch_id, e.idx, e.ts, e.kind, ref(e.ref), e.copied, e.episode_id, e.step_idx, e.state_id, e.score, e.reward, storedEntryHeader(tx(e.header)), payload(tx(e.state)))
   }
   const freshArtifacts = b.rows.artifacts.filter((a) => fresh.has(a.session_id))
   for (const a of freshArtifacts) {
