@@ -1,8 +1,7 @@
 import { ProviderError } from '../errors'
 import type { CompleteOptions, ModelProvider, ModelRequest, ModelResponse } from '../ports/model'
 import { LruMap } from '../runtime/lru'
-import { createHash } from 'node:crypto'
-import { canonicalJson } from '../tools/canonicalJson'
+import { canonicalJson, sha256Hex } from '../tools/canonicalJson'
 
 /** One stored model exchange. */
 export interface RecordedExchange {
@@ -128,5 +127,3 @@ export class RecordingProvider implements ModelProvider {
     return response
   }
 }
-
-const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex')

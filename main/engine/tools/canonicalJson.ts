@@ -21,7 +21,8 @@ function sortDeep(value: unknown): unknown {
   return value
 }
 
+/** Hex SHA-256 of a text (UTF-8). */
+export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex')
+
 /** Hex SHA-256 of the canonical JSON of `value`. */
-export function hashCanonical(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex')
-}
+export const hashCanonical = (value: unknown): string => sha256Hex(canonicalJson(value))

@@ -4,7 +4,8 @@ import { openStore, type SqliteStore } from '../sqliteStore'
 import { createStackStorage } from '../stacks/create'
 import type { SqliteStackStore } from '../stacks/sqliteStacks'
 import { DEFAULT_HEADER_EXTRAS } from './entryHeader'
-import { HeaderExtrasColumn, type SqliteArtifactStore } from './sqliteArtifacts'
+import { HeaderExtrasColumn } from './headerRows'
+import type { SqliteArtifactStore } from './sqliteArtifacts'
 
 const A = asAgentId('agent_alpha')
 let store: SqliteStore

@@ -23,7 +23,8 @@ import {
   type StateInput,
 } from '../../engine/schema/states'
 import { newShortId } from '../artifacts/ids'
-import { encodeHeaderExtras, type SqliteArtifactStore } from '../artifacts/sqliteArtifacts'
+import { encodeHeaderExtras } from '../artifacts/headerRows'
+import type { SqliteArtifactStore } from '../artifacts/sqliteArtifacts'
 import type { SqliteStore } from '../sqliteStore'
 import { forkBranch, insertBranchRow, pruneBranches, rewindBranch, toBranchInfo } from './branchOps'
 import { checkEntryIndex, entryRefs } from './entryKeys'
