@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { UserInputError } from '../../engine/errors'
 import {
   ArtifactRefSchema,
   ProvenanceSchema,
@@ -9,7 +10,7 @@ import {
 } from '../../engine/schema/artifacts'
 import { defineJsonColumn } from '../jsonColumn'
 import { StateColumn } from '../stacks/stateColumn'
-import { DEFAULT_HEADER_EXTRAS, entryHeaderSql } from './entryHeader'
+import { DEFAULT_HEADER_EXTRAS, entryHeaderSql, storedEntryHeader } from './entryHeader'
 
 /*
  * An artifact's header as stored: the extras JSON (tags, parents, provenance, meta), the columns
@@ -42,6 +43,16 @@ export const encodeHeaderExtras = (extras: {
 function isEmptyObject(o: object): boolean {
   for (const _ in o) return false
   return true
+}
+
+/** The `header` column of a stack entry row: `''` for the default extras (schema v14). */
+export const entryHeaderColumn = (extras: Parameters<typeof encodeHeaderExtras>[0]): string => storedEntryHeader(encodeHeaderExtras(extras))
+
+/** The `call_*` columns of a model call's metrics (see migration 009). */
+export function modelCallColumns(m: { tags: readonly string[]; payload: unknown }): { header: string; body: string } {
+  const body = JSON.stringify(m.payload)
+  if (typeof body !== 'string') throw new UserInputError('model call metrics are not JSON-serialisable')
+  return { header: encodeHeaderExtras({ tags: m.tags, parentRefs: [], provenance: {}, meta: {} }), body }
 }
 
 /** A row of the `all_artifacts` view (the `artifacts` table plus the states of `stack_entries`). */

@@ -23,7 +23,7 @@ import {
   type StateInput,
 } from '../../engine/schema/states'
 import { newShortId } from '../artifacts/ids'
-import { encodeHeaderExtras } from '../artifacts/headerRows'
+import { entryHeaderColumn, modelCallColumns } from '../artifacts/headerRows'
 import type { SqliteArtifactStore } from '../artifacts/sqliteArtifacts'
 import type { SqliteStore } from '../sqliteStore'
 import { forkBranch, insertBranchRow, pruneBranches, rewindBranch, toBranchInfo } from './branchOps'
@@ -36,15 +36,7 @@ import { StateColumn } from './stateColumn'
 import { fastState } from '../../engine/schema/fastStates'
 import { EntryCache } from './entryCache'
 import { OwnRefs } from './ownRefs'
-import { storedEntryHeader } from '../artifacts/entryHeader'
 import { prepareStackStatements, type BranchRow, type ConversationRow, type EntryRow, type StackStatements } from './statements'
-
-/** The `call_*` columns of a model call's metrics (see migration 009). */
-function modelCallColumns(m: NonNullable<PushOptions['modelCall']>): { header: string; body: string } {
-  const body = JSON.stringify(m.payload)
-  if (typeof body !== 'string') throw new UserInputError('model call metrics are not JSON-serialisable')
-  return { header: encodeHeaderExtras({ tags: m.tags, parentRefs: [], provenance: {}, meta: {} }), body }
-}
 
 /** The branch row with a new tail, copied field by field (a spread of a row object is slow). */
 const withTail = (r: BranchRow, length: number, lastTs: number): BranchRow => ({
@@ -212,7 +204,7 @@ export class SqliteStackStore implements StackStore {
           this.own.note(c, agent, state.kind, stateId, ref)
         }
         const parent = this.causalParent(c, agent, state, batch)
-        const header = storedEntryHeader(encodeHeaderExtras({ tags, parentRefs: parent ? [parent] : [], provenance, meta: state.kind === 'finished' ? { isTerminal: true } : {} }))
+        const header = entryHeaderColumn({ tags, parentRefs: parent ? [parent] : [], provenance, meta: state.kind === 'finished' ? { isTerminal: true } : {} })
         const values = [
           row.seq, row.stack_no, index, c, agent, row.branch_id, index, ts, state.kind, ref, row.episode_id, step++, stateId,
           state.kind === 'agent_result' ? state.score : null, state.kind === 'tool_result' ? state.reward : null, header, this.artifacts.payloads.put(StateColumn.encode(state)),
