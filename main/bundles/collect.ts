@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { UserInputError } from '../engine/errors'
 import { cachedPluck, cachedStatement } from '../storage/statementCache'
 import { keyWithinConversation } from '../storage/stacks/entryKeys'
+import { ID_BY_ID_OR_NAME, SEQ_OF_ID } from '../storage/stacks/conversationIds'
 import { entryHeaderSql } from '../storage/artifacts/entryHeader'
 import { hashCanonical } from '../engine/tools/canonicalJson'
 import { emptyRows, sortRows, TABLE_NAMES, type Row, type Rows } from './format'
@@ -29,7 +30,7 @@ type Db = Database.Database
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ')
 
 /** Rows of `sql` (which ends in `IN (…)` over `ids`; first column only when `pluck`), in chunks that stay below SQLite's variable limit. */
-function inChunks<T>(db: Db, sql: (marks: string) => string, ids: readonly string[], pluck = false): T[] {
+function inChunks<T>(db: Db, sql: (marks: string) => string, ids: readonly (string | number)[], pluck = false): T[] {
   const out: T[] = []
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500)
@@ -39,7 +40,7 @@ function inChunks<T>(db: Db, sql: (marks: string) => string, ids: readonly strin
 }
 
 function resolveConversations(db: Db, wanted: readonly string[]): string[] {
-  const find = cachedPluck(db, 'SELECT id FROM conversations WHERE id = ? OR name = ?')
+  const find = cachedPluck(db, ID_BY_ID_OR_NAME)
   return wanted.map((w) => {
     const id = find.get(w, w) as string | undefined
     if (id) return id
@@ -85,13 +86,17 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
   for (const v of rows.variants) if (v.conversation_id) convIds.add(v.conversation_id)
 
   const ids = [...convIds]
-  rows.conversations = inChunks(db, (m) => `SELECT id, name, root_agent, created_at, metadata FROM conversations WHERE id IN (${m})`, ids)
+  // Conversations are read by seq (a variant's conversation may not exist: it has none).
+  const seqOf = cachedPluck(db, `SELECT ${SEQ_OF_ID}`)
+  const seqs = ids.map((id) => seqOf.get(id) as number | null).filter((s): s is number => s !== null)
+  rows.conversations = inChunks(db, (m) => `SELECT id, name, root_agent, created_at, metadata FROM conversations WHERE seq IN (${m})`, seqs)
   rows.branches = inChunks(db, (m) => `SELECT b.conversation_id, b.agent_id, b.branch_id, b.parent_branch, b.fork_index, b.length, b.last_ts, b.episode_id, b.created_at,
       CASE WHEN c.branch_id IS NULL THEN 0 ELSE 1 END AS current
-    FROM stack_branches b LEFT JOIN stack_current c ON c.conversation_id = b.conversation_id AND c.agent_id = b.agent_id AND c.branch_id = b.branch_id
-    WHERE b.conversation_id IN (${m})`, ids)
+    FROM conversations cv JOIN stack_branches b ON ${keyWithinConversation('b.key', 'cv.seq')}
+    LEFT JOIN stack_current c ON c.conversation_id = b.conversation_id AND c.agent_id = b.agent_id AND c.branch_id = b.branch_id
+    WHERE cv.seq IN (${m})`, seqs)
   rows.entries = inChunks(db, (m) => `SELECT conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, ${entryHeaderSql()} AS header, state
-    FROM ${ENTRIES_OF_CONVERSATIONS} WHERE cv.id IN (${m})`, ids)
+    FROM ${ENTRIES_OF_CONVERSATIONS} WHERE cv.seq IN (${m})`, seqs)
   // ARTIFACT_DRIVER=s3 keeps large payloads behind pointers: the bundle holds the payloads themselves.
   for (const e of rows.entries) e.state = payloadOf(e.state)
   rows.artifacts = inChunks(db, (m) => `SELECT ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body
@@ -101,7 +106,7 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
   rows.artifacts.push(...inChunks<Row<'artifacts'>>(db, (m) => `SELECT call_ref AS ref, conversation_id AS session_id, agent_id, branch_id, '' AS episode_id, step_idx - 1 AS step_idx,
       'metrics' AS type, 'model_call' AS role, NULL AS state_kind, NULL AS state_id, 'application/json' AS mime, ts, NULL AS score, NULL AS reward,
       length(CAST(call_body AS BLOB)) AS raw_len, call_header AS header, call_body AS body
-    FROM ${ENTRIES_OF_CONVERSATIONS} WHERE copied = 0 AND call_ref IS NOT NULL AND cv.id IN (${m})`, ids))
+    FROM ${ENTRIES_OF_CONVERSATIONS} WHERE copied = 0 AND call_ref IS NOT NULL AND cv.seq IN (${m})`, seqs))
   for (const a of rows.artifacts) a.body = payloadOf(a.body)
   const refs = [...new Set([...rows.artifacts.map((a) => a.ref), ...rows.entries.filter((e) => e.copied === 0).map((e) => e.ref)])]
   rows.links = inChunks(db, (m) => `SELECT child_ref, parent_ref, position FROM artifact_relations WHERE child_ref IN (${m})`, refs)

@@ -17,4 +17,10 @@ describe('the references a bundle checks before an import', () => {
     expect(() => checkReferences(rowsWithEntry(1_048_576), 'b.p2bundle')).toThrow(/entry entries\.jsonl line 1: index 1048576 of branch main is out of range: a branch holds entries 0 to 1048575/)
     expect(() => checkReferences(rowsWithEntry(-1), 'b.p2bundle')).toThrow(/index -1 of branch main is out of range/)
   })
+
+  it('refuses a branch that appears twice (no index holds the triple since schema v15: the check does)', () => {
+    const rows = rowsWithEntry(0)
+    rows.branches.push({ ...rows.branches[0]! })
+    expect(() => checkReferences(rows, 'b.p2bundle')).toThrow(/entry branches\.jsonl line 2: branch main of agent in chat_a appears twice/)
+  })
 })

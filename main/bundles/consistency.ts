@@ -5,7 +5,7 @@ import { tableEntry, type Rows, type TableName } from './format'
 /**
  * Checks that the rows of a bundle refer only to each other: every branch, entry, artifact,
  * override and transfer names a bundled conversation, every entry a bundled branch, every
- * variant a bundled rollout (and conversation), and ids and names are unique. A bundle that
+ * variant a bundled rollout (and conversation), and ids, names and branches are unique. A bundle that
  * passes cannot fail the import half-way on a dangling reference.
  */
 export function checkReferences(rows: Rows, label: string): void {
@@ -26,7 +26,9 @@ export function checkReferences(rows: Rows, label: string): void {
   const branches = new Set<string>()
   rows.branches.forEach((b, i) => {
     needConv('branches', b.conversation_id, i)
-    branches.add(`${b.conversation_id}\u0000${b.agent_id}\u0000${b.branch_id}`)
+    const key = `${b.conversation_id}\u0000${b.agent_id}\u0000${b.branch_id}`
+    if (branches.has(key)) fail('branches', i, `branch ${b.branch_id} of ${b.agent_id} in ${b.conversation_id} appears twice`)
+    branches.add(key)
   })
   rows.entries.forEach((e, i) => {
     if (e.idx < 0 || e.idx > MAX_INDEX) fail('entries', i, `index ${e.idx} of branch ${e.branch_id} is out of range: a branch holds entries 0 to ${MAX_INDEX}`)

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { bundleError } from './errors'
 import { storedEntryHeader } from '../storage/artifacts/entryHeader'
 import { newRolloutId } from '../engine/rollouts/runner'
 import { newArtifactRef } from '../storage/artifacts/ids'
@@ -7,7 +8,8 @@ import type { PayloadStore } from '../engine/ports/payloads'
 import { looksLikePointer } from '../storage/payloads/pointer'
 import { cachedPluck, cachedStatement } from '../storage/statementCache'
 import { byRefParams, byRefSql } from '../storage/artifacts/byRef'
-import { NEXT_STACK_NO, stackBase } from '../storage/stacks/entryKeys'
+import { BRANCH_KEY_OF, KEY_OF, MAX_STACK_NO } from '../storage/stacks/entryKeys'
+import { SEQ_OF_ID } from '../storage/stacks/conversationIds'
 import type { BundleContent, Row } from './format'
 
 /** What happened to one bundled conversation or rollout. */
@@ -73,7 +75,7 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   const count = (t: string, n: number) => (written[t] = (written[t] ?? 0) + n)
   // Cached per connection: a coordinator imports every remote variant's result.
   const origin = cachedPluck(db, 'SELECT local_id FROM bundle_origins WHERE source_machine = ? AND kind = ? AND source_id = ?')
-  const convExists = cachedPluck(db, 'SELECT 1 FROM conversations WHERE id = ?')
+  const convExists = cachedPluck(db, `SELECT 1 FROM conversations WHERE seq = ${SEQ_OF_ID}`)
   const nameTaken = cachedPluck(db, 'SELECT 1 FROM conversations WHERE name = ?')
   const rolloutExists = cachedPluck(db, 'SELECT 1 FROM rollouts WHERE id = ?')
   const refTaken = cachedPluck(db, `SELECT EXISTS (${byRefSql('1', '1', '1')})`)
@@ -131,14 +133,12 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
 
   const ins = (sql: string) => cachedStatement(db, sql)
   const insConv = ins('INSERT INTO conversations (id, name, root_agent, created_at, metadata) VALUES (?, ?, ?, ?, ?)')
-  const insBranch = ins(`INSERT INTO stack_branches (conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at, stack_no)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (${NEXT_STACK_NO}))`)
+  const insBranch = ins(`INSERT INTO stack_branches (key, conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at)
+    VALUES (${BRANCH_KEY_OF}, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const insCurrent = ins('INSERT INTO stack_current (conversation_id, agent_id, branch_id) VALUES (?, ?, ?)')
-  // The entry's key is its branch's key base (entryKeys.ts) plus its index.
+  // The entry's key is (its conversation's seq, its branch's stack number, its index): entryKeys.ts.
   const insEntry = ins(`INSERT INTO stack_entries (key, conversation_id, agent_id, branch_id, idx, ts, kind, ref, copied, episode_id, step_idx, state_id, score, reward, header, state)
-    VALUES ((SELECT ${stackBase('c', 'b')} FROM stack_branches b JOIN conversations c ON c.id = b.conversation_id
-              WHERE b.conversation_id = ? AND b.agent_id = ? AND b.branch_id = ?) + ?,
-            ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    VALUES (${KEY_OF}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const insArtifact = ins(`INSERT INTO artifacts (ref, session_id, agent_id, branch_id, episode_id, step_idx, type, role, state_kind, state_id, mime, ts, score, reward, raw_len, header, body)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const insLink = ins('INSERT OR IGNORE INTO artifact_relations (child_ref, parent_ref, position) VALUES (?, ?, ?)')
@@ -152,16 +152,34 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   const insOrigin = ins('INSERT INTO bundle_origins (kind, local_id, source_id, source_machine, bundle_file, bundle_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
 
   const run = (t: string, stmt: ReturnType<typeof ins>, ...args: unknown[]) => count(t, stmt.run(...args).changes)
+  // A fresh conversation's seq (the rowid SQLite gives it), and its stacks numbered from 0 in bundle order.
+  const seqOf = new Map<string, number>()
+  const stacks = new Map<string, [seq: number, stackNo: number]>()
+  const stackCount = new Map<number, number>()
+  const stackOf = (c: string, a: string, br: string): [number, number] => {
+    const s = stacks.get(`${c}\u0000${a}\u0000${br}`)
+    if (!s) throw bundleError(o.bundleFile, `entries of conversation ${c}, agent ${a}, branch ${br} have no branch row`)
+    return s
+  }
   for (const c of b.rows.conversations.filter((c) => fresh.has(c.id))) {
     const item = items.find((i) => i.kind === 'conversation' && i.sourceId === c.id)!
-    run('conversations', insConv, conv(c.id), item.name, c.root_agent, c.created_at, tx(c.metadata))
+    const r = insConv.run(conv(c.id), item.name, c.root_agent, c.created_at, tx(c.metadata))
+    count('conversations', r.changes)
+    seqOf.set(c.id, Number(r.lastInsertRowid))
     insOrigin.run('conversation', conv(c.id), c.id, source, o.bundleFile, o.bundleSha256, at)
   }
   const mine = <T extends { conversation_id: string }>(rows: T[]) => rows.filter((r) => fresh.has(r.conversation_id))
-  for (const r of mine(b.rows.branches)) run('branches', insBranch, conv(r.conversation_id), r.agent_id, r.branch_id, r.parent_branch, r.fork_index, r.length, r.last_ts, r.episode_id, r.created_at, conv(r.conversation_id))
+  for (const r of mine(b.rows.branches)) {
+    const seq = seqOf.get(r.conversation_id)!
+    const stack: [number, number] = [seq, stackCount.get(seq) ?? 0]
+    stackCount.set(seq, stack[1] + 1)
+    if (stack[1] > MAX_STACK_NO) throw bundleError(o.bundleFile, `conversation ${r.conversation_id} has more than ${MAX_STACK_NO + 1} branches`)
+    stacks.set(`${r.conversation_id}\u0000${r.agent_id}\u0000${r.branch_id}`, stack)
+    run('branches', insBranch, ...stack, conv(r.conversation_id), r.agent_id, r.branch_id, r.parent_branch, r.fork_index, r.length, r.last_ts, r.episode_id, r.created_at)
+  }
   for (const r of mine(b.rows.branches)) if (r.current === 1) insCurrent.run(conv(r.conversation_id), r.agent_id, r.branch_id)
   for (const e of mine(b.rows.entries)) {
-    run('entries', insEntry, conv(e.conversation_id), e.agent_id, e.branch_id, e.idx, conv(e.conversation_id), e.agent_id, e.branch_id, e.idx, e.ts, e.kind, ref(e.ref), e.copied, e.episode_id, e.step_idx, e.state_id, e.score, e.reward, storedEntryHeader(tx(e.header)), payload(tx(e.state)))
+    run('entries', insEntry, ...stackOf(e.conversation_id, e.agent_id, e.branch_id), e.idx, conv(e.conversation_id), e.agent_id, e.branch_id, e.idx, e.ts, e.kind, ref(e.ref), e.copied, e.episode_id, e.step_idx, e.state_id, e.score, e.reward, storedEntryHeader(tx(e.header)), payload(tx(e.state)))
   }
   const freshArtifacts = b.rows.artifacts.filter((a) => fresh.has(a.session_id))
   for (const a of freshArtifacts) {

@@ -16,6 +16,7 @@ import { cachedStatement } from '../storage/statementCache'
 import { materialiseSnapshot } from '../scaleout/configSnapshot'
 import { JOB_BODY_VERSION, parseJobBody, parseSharedSnapshot, splitJobVariantId, type VariantJobBody, type VariantJobResultBody } from '../scaleout/variantJob'
 import { buildVariantContext, closeContexts, type VariantContext } from './variantContext'
+import { SEQ_OF_ID } from '../storage/stacks/conversationIds'
 import { runVariantWith } from './variantTask'
 
 /** Idle engine contexts (one per rollout config) a worker keeps for the next jobs; older idle ones are closed. */
@@ -205,7 +206,7 @@ export function workerVariants(o: WorkerVariantsOptions): { run: (job: ReceivedV
       await jctx.heartbeat(90)
       const row = repo.variant(job.rolloutId, team, variantId)
       const conversationId = row.conversationId ?? variantConversationId(job.rolloutId, team, variantId)
-      const hasConversation = cachedStatement(o.store.db, 'SELECT 1 FROM conversations WHERE id = ?').get(conversationId) !== undefined
+      const hasConversation = cachedStatement(o.store.db, `SELECT 1 FROM conversations WHERE seq = ${SEQ_OF_ID}`).get(conversationId) !== undefined
       // Only the conversation (entries, artifacts, recordings): the coordinator has the config and owns the rows.
       // Stored, not deflated: a few KB in ~16 entries, where zlib's per-entry setup cost more CPU (worker and
       // coordinator) than the bytes saved in Redis.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { byRefParams, byRefSql } from '../storage/artifacts/byRef'
+import { ID_BY_ID_OR_NAME } from '../storage/stacks/conversationIds'
 import { UserInputError } from '../engine/errors'
 import { BUNDLE_CHUNK_CHARS, type BundleSummary } from '../../preload/contract'
 import type { BundleHost } from '../bundles/service'
@@ -118,7 +119,7 @@ export function bundlesHandlers(services: AppServices, bus: EventBus): Pick<Hand
     'bundles:origin': async (input) => {
       const store = storeOf()
       const { originOf } = await import('../bundles/origin')
-      const id = input.kind === 'conversation' ? ((store.db.prepare('SELECT id FROM conversations WHERE id = ? OR name = ?').pluck().get(input.id, input.id) as string | undefined) ?? input.id) : input.id
+      const id = input.kind === 'conversation' ? ((store.db.prepare(ID_BY_ID_OR_NAME).pluck().get(input.id, input.id) as string | undefined) ?? input.id) : input.id
       return originOf(store.db, input.kind, id)
     },
     'bundles:import': async (input) => {

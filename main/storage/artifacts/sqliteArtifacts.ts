@@ -8,7 +8,7 @@ import { ArtifactRefSchema, type Artifact, type ArtifactHeader, type ArtifactRef
 import type { SqliteStore } from '../sqliteStore'
 import { inlinePayloads } from '../payloads/inline'
 import { PerConversation } from '../stacks/perConversation'
-import { KEY_IN_CONVERSATION, keyInConversation, keyWithinStack, stackBase } from '../stacks/entryKeys'
+import { BRANCHES_OF_CONVERSATION, KEY_IN_CONVERSATION, keyInConversation, keyWithinStack } from '../stacks/entryKeys'
 import { byRefParams, byRefSql } from './byRef'
 import { newArtifactRef } from './ids'
 import { unifiedDiff } from './lineDiff'
@@ -100,9 +100,9 @@ export class SqliteArtifactStore implements ArtifactStore {
     this.maxStateStep = db
       .prepare(
         `SELECT MAX((SELECT e.step_idx FROM stack_entries e
-                      WHERE ${keyWithinStack('e.key', stackBase('c', 'b'))} AND e.copied = 0
+                      WHERE ${keyWithinStack('e.key', 'b.key')} AND e.copied = 0
                       ORDER BY e.key DESC LIMIT 1))
-           FROM stack_branches b JOIN conversations c ON c.id = b.conversation_id WHERE b.conversation_id = ? AND b.branch_id = ?`,
+           FROM ${BRANCHES_OF_CONVERSATION} WHERE b.branch_id = ?`,
       )
       .pluck()
     this.selectHeader = db.prepare(byRefSql(HEADER_COLUMNS, STATE_HEADER_COLUMNS, CALL_HEADER_COLUMNS))

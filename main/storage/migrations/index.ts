@@ -12,6 +12,7 @@ import { variantWorkerMigration } from './011_variantWorker'
 import { recordingConversationMigration } from './012_recordingConversation'
 import { stackKeysMigration } from './013_stackKeys'
 import { defaultHeadersMigration } from './014_defaultHeaders'
+import { conversationKeysMigration } from './015_conversationKeys'
 import type { Migration } from './types'
 
 export type { Migration } from './types'
@@ -19,7 +20,7 @@ export type { Migration } from './types'
 /** Every migration in order. Append only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [ledgerMigration, artifactsMigration, stacksMigration, runtimeMigration, rolloutsMigration, rolloutRunnerMigration,
   commandNamespacesMigration, stateRowsMigration, modelCallRowsMigration, bundlesMigration, variantWorkerMigration,
-  recordingConversationMigration, stackKeysMigration, defaultHeadersMigration]
+  recordingConversationMigration, stackKeysMigration, defaultHeadersMigration, conversationKeysMigration]
 
 /** The schema version this build writes. */
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.length

@@ -1,4 +1,5 @@
 import { DEFAULT_HEADER_EXTRAS } from '../artifacts/entryHeader'
+import { idNotDerived, seqNamedBy } from '../stacks/conversationIds'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -79,7 +80,7 @@ function withMigratedFixture(name: string, more: (store: SqliteStore, storage: R
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker', 'recording_conversation', 'stack_keys', 'default_headers'])
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker', 'recording_conversation', 'stack_keys', 'default_headers', 'conversation_keys'])
   })
 
   it('007 covers every wallet-creation prefix the ledger reserves', () => {
@@ -183,10 +184,11 @@ describe('migrations', () => {
       expect(db.prepare('SELECT COUNT(*) FROM stack_entries INDEXED BY stack_entries_ref WHERE ref = ref AND (substr(ref, 1, 8) <> \'5747e000\' OR substr(ref, 17) <> printf(\'%016x\', key))').pluck().get())
         .toBe(db.prepare('SELECT COUNT(*) FROM stack_entries').pluck().get())
       // Each stack's rows are one key range: seq · 2^36 + stack_no · 2^20 + idx.
+      // (Since migration 015 a branch row's key is its stack's first entry key: stack_no is read from it.)
       const bad = db.prepare(`SELECT COUNT(*) FROM stack_entries e JOIN stack_branches b USING (conversation_id, agent_id, branch_id) JOIN conversations c ON c.id = e.conversation_id
-        WHERE e.key <> c.seq * 68719476736 + b.stack_no * 1048576 + e.idx`).pluck().get()
+        WHERE e.key <> c.seq * 68719476736 + ((b.key >> 20) & 65535) * 1048576 + e.idx`).pluck().get()
       expect(bad).toBe(0)
-      expect(db.prepare('SELECT COUNT(DISTINCT conversation_id || stack_no) = COUNT(*) FROM stack_branches').pluck().get()).toBe(1)
+      expect(db.prepare("SELECT COUNT(DISTINCT conversation_id || '/' || ((key >> 20) & 65535)) = COUNT(*) FROM stack_branches").pluck().get()).toBe(1)
       // A push after the migration: a new stack number, refs naming the row, read back by ref, by session and through the views.
       const { stacks, artifacts } = storage
       const c = stacks.getConversation('fixture-tools')
@@ -196,7 +198,7 @@ describe('migrations', () => {
       expect(artifacts.get(ref).payload).toMatchObject({ kind: 'user_message', text: 'after 013' })
       expect(artifacts.query({ sessionId: c.id, agentId: 'third' }).map((h) => h.ref)).toEqual([ref])
       expect(db.prepare('SELECT session_id FROM all_artifacts WHERE ref = ?').pluck().get(ref)).toBe(c.id)
-      expect(db.prepare("SELECT stack_no FROM stack_branches WHERE conversation_id = ? AND agent_id = 'third'").pluck().get(c.id)).toBe(3)
+      expect(db.prepare("SELECT (key >> 20) & 65535 FROM stack_branches WHERE conversation_id = ? AND agent_id = 'third'").pluck().get(c.id)).toBe(3)
       // An old ref still reads back, and a rewind keeps the states it removes as artifacts under the same refs.
       const old = stacks.read(c.id, c.rootAgent)
       expect(artifacts.get(old[0]!.ref).header.ref).toBe(old[0]!.ref)
@@ -220,6 +222,39 @@ describe('migrations', () => {
       expect(db.prepare("SELECT COUNT(*) FROM artifact_tags WHERE tag = 'model_call'").pluck().get()).toBeGreaterThan(0)
       stacks.rewind(c.id, c.rootAgent, undefined, 0)
       expect(db.prepare('SELECT header FROM artifacts WHERE ref = ?').pluck().get(ref)).toBe(DEFAULT_HEADER_EXTRAS)
+    })
+  })
+
+  it('015 keeps every read of a v14 database the same; branches are keyed by their stack, and a new conversation writes no index', () => {
+    withMigratedFixture('v14', (store, storage) => {
+      const db = store.db
+      const pluck = (sql: string, ...args: unknown[]) => db.prepare(sql).pluck().get(...args)
+      // No foreign key left on the rebuilt tables, and no index on the branch triple.
+      expect(pluck("SELECT COUNT(*) FROM pragma_foreign_key_list('stack_branches')")).toBe(0)
+      expect(pluck("SELECT COUNT(*) FROM pragma_foreign_key_list('stack_current')")).toBe(0)
+      expect(pluck("SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'stack_branches' AND type = 'index'")).toBe(0)
+      // Every id from before is in the partial index (none of them names its seq).
+      expect(pluck(`SELECT COUNT(*) FROM conversations INDEXED BY conversations_other_id WHERE id = id AND ${idNotDerived()}`)).toBe(pluck('SELECT COUNT(*) FROM conversations'))
+      // Each entry lies in its branch's key range, at its index.
+      expect(pluck('SELECT COUNT(*) FROM stack_entries e JOIN stack_branches b USING (conversation_id, agent_id, branch_id) WHERE e.key <> b.key + e.idx')).toBe(0)
+      expect(pluck('SELECT COUNT(*) FROM stack_entries')).toBeGreaterThan(0)
+      const { stacks, artifacts } = storage
+      const old = stacks.getConversation('fixture-generated-2')
+      expect(stacks.getConversation(old.id).name).toBe('fixture-generated-2')
+      // A new conversation: its id names its seq, so the partial index is not written.
+      const before = pluck('SELECT COUNT(*) FROM conversations INDEXED BY conversations_other_id WHERE id = id AND ' + idNotDerived())
+      const c = stacks.createConversation({ name: 'after 015', rootAgent: 'agent_alpha' })
+      expect(seqNamedBy(c.id)).toBe(pluck('SELECT MAX(seq) FROM conversations'))
+      expect(pluck('SELECT COUNT(*) FROM conversations INDEXED BY conversations_other_id WHERE id = id AND ' + idNotDerived())).toBe(before)
+      const ref = stacks.push(c.id, c.rootAgent, [{ kind: 'user_message', text: 'after 015' }]).entries[0]!.ref
+      const side = stacks.fork(c.id, c.rootAgent, undefined, 0).branch
+      stacks.push(c.id, c.rootAgent, [{ kind: 'user_message', text: 'on the side' }], { branch: side })
+      expect(artifacts.get(ref).header.sessionId).toBe(c.id)
+      expect(stacks.listBranches(c.id, c.rootAgent).map((b) => [b.branch, b.length])).toEqual([['main', 1], [side, 2]])
+      // An old conversation gets its next stack number after the ones it has.
+      stacks.push(old.id, asAgentId('third'), [{ kind: 'user_message', text: 'third agent' }])
+      expect(pluck("SELECT (key >> 20) & 65535 FROM stack_branches WHERE conversation_id = ? AND agent_id = 'third'", old.id)).toBe(3)
+      expect(stacks.agentsOf(old.id)).toEqual(['agent_alpha', 'helper', 'third'])
     })
   })
 

@@ -30,18 +30,20 @@ function freshBranchId(st: StackStatements, c: string, a: string): string {
 }
 
 /**
- * Inserts a branch row under the next free stack number of its conversation (`known` when the
- * caller knows it, else read) and returns that number; a conversation holds at most 65,536 stacks
- * (their entry keys, see entryKeys.ts).
+ * Inserts a branch row of conversation `seq` under the next free stack number of that conversation
+ * (`known` when the caller knows it, else read) and returns that number; a conversation holds at
+ * most 65,536 stacks (their entry keys, see entryKeys.ts). The caller has checked that the
+ * (conversation, agent, branch) triple is new: no index holds it since migration 015.
  */
 export function insertBranchRow(
   st: StackStatements,
+  seq: number,
   values: [c: string, a: string, b: string, parent: string | null, forkIndex: number | null, length: number, lastTs: number | null, episode: string, createdAt: number],
   known?: number,
 ): number {
-  const stackNo = known ?? (st.nextStackNo.get(values[0]) as number)
+  const stackNo = known ?? (st.nextStackNo.get(seq, seq) as number)
   if (stackNo > MAX_STACK_NO) throw new UserInputError(`conversation ${values[0]} holds the most stacks it can (${MAX_STACK_NO + 1} agent branches); prune some branches first`, 'STACK_FULL')
-  st.insertBranch.run(...values, stackNo)
+  st.insertBranch.run(seq, stackNo, ...values)
   return stackNo
 }
 
@@ -51,7 +53,7 @@ export function forkBranch(st: StackStatements, from: BranchRow, atIndex: number
   const { conversation_id: c, agent_id: a } = from
   const id = freshBranchId(st, c, a)
   const lastTs = entryTs(st, from, atIndex)
-  insertBranchRow(st, [c, a, id, from.branch_id, atIndex, atIndex + 1, lastTs, newShortId(), now])
+  insertBranchRow(st, from.seq, [c, a, id, from.branch_id, atIndex, atIndex + 1, lastTs, newShortId(), now])
   st.setCurrent.run(c, a, id)
   return getRow(st, c, a, id)
 }
@@ -66,7 +68,7 @@ export function rewindBranch(st: StackStatements, row: BranchRow, index: number)
   for (const child of st.children.all(c, a, b) as BranchRow[]) {
     if (child.fork_index !== null && child.fork_index > index) {
       materialise(st, row, child, index + 1, child.fork_index)
-      st.reparent.run(b, index, c, a, child.branch_id)
+      st.reparent.run(b, index, child.seq, child.stack_no)
     }
   }
   const lastTs = entryTs(st, row, index)
@@ -75,7 +77,7 @@ export function rewindBranch(st: StackStatements, row: BranchRow, index: number)
   st.archiveLinksRange.run(...tail)
   st.deleteEntries.run(...tail)
   const forkIndex = row.fork_index === null ? null : Math.min(row.fork_index, index)
-  st.updateAfterRewind.run(index + 1, lastTs, forkIndex, newShortId(), c, a, b)
+  st.updateAfterRewind.run(index + 1, lastTs, forkIndex, newShortId(), row.seq, row.stack_no)
   return getRow(st, c, a, b)
 }
 
@@ -87,16 +89,16 @@ function deleteBranch(st: StackStatements, row: BranchRow): void {
     const f = child.fork_index!
     if (f > row.fork_index) {
       materialise(st, row, child, row.fork_index + 1, f)
-      st.reparent.run(row.parent_branch, row.fork_index, c, a, child.branch_id)
+      st.reparent.run(row.parent_branch, row.fork_index, child.seq, child.stack_no)
     } else {
-      st.reparent.run(row.parent_branch, f, c, a, child.branch_id)
+      st.reparent.run(row.parent_branch, f, child.seq, child.stack_no)
     }
   }
   const all = keyRange(row, 0, MAX_INDEX)
   st.archiveRange.run(...all)
   st.archiveLinksRange.run(...all)
   st.deleteEntries.run(...all)
-  st.deleteBranch.run(c, a, b)
+  st.deleteBranch.run(row.seq, row.stack_no)
 }
 
 /** Branches other than main and `current` whose newest entry (or creation, when empty) is older than `olderThan`. */

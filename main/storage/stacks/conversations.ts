@@ -3,7 +3,7 @@ import { UserInputError } from '../../engine/errors'
 import type { Conversation, NewConversation } from '../../engine/ports/stacks'
 import { asAgentId, asConversationId } from '../../engine/schema/states'
 import { defineJsonColumn } from '../jsonColumn'
-import { uuidv7 } from '../timeIds'
+import { conversationIdFor } from './conversationIds'
 import type { SqliteDatabase as Database } from '../sqliteStore'
 import { MAX_SEQ } from './entryKeys'
 import type { ConversationRow, StackStatements } from './statements'
@@ -42,21 +42,24 @@ export function insertConversation(st: StackStatements, input: NewConversation, 
   if (name === '') throw new UserInputError('conversation name cannot be empty', 'BAD_CONVERSATION')
   const rootAgent = typeof input.rootAgent === 'string' ? input.rootAgent.trim() : ''
   if (rootAgent === '') throw new UserInputError(`conversation ${name}: root agent cannot be empty`, 'BAD_CONVERSATION')
-  const id = input.id ?? `chat_${uuidv7(now)}`
+  // The next seq (the rowid SQLite would pick), so a generated id can name it (conversationIds.ts).
+  const seq = st.nextSeq.get() as number
+  if (seq > MAX_SEQ) throw new UserInputError(`this database holds the most conversations it can (${MAX_SEQ}); delete some or use another P2ENGINE_HOME`, 'STORE_FULL')
+  const id = input.id ?? conversationIdFor(seq, now)
   if (id.trim() === '' || id.length > 200) throw new UserInputError(`conversation id ${JSON.stringify(id)}: expected 1 to 200 characters`, 'BAD_CONVERSATION')
+  // An id that names its seq is in no unique index: the lookup is what keeps ids unique.
+  if (st.conversationById.get(id)) throw new UserInputError(`conversation id ${id} already exists`, 'CONVERSATION_EXISTS')
   const metadata = input.metadata ?? {}
-  const row: ConversationRow = { seq: 0, id, name, root_agent: rootAgent, created_at: now, metadata: MetadataColumn.encode({ metadata }) }
+  const row: ConversationRow = { seq, id, name, root_agent: rootAgent, created_at: now, metadata: MetadataColumn.encode({ metadata }) }
   try {
-    // The unique name and id are checked by their indexes: no lookup before the insert.
-    row.seq = Number(st.insertConversation.run(row.id, row.name, row.root_agent, row.created_at, row.metadata).lastInsertRowid)
+    // The unique name is checked by its index: no lookup before the insert.
+    st.insertConversation.run(row.seq, row.id, row.name, row.root_agent, row.created_at, row.metadata)
   } catch (err) {
     if (!String((err as { code?: unknown })?.code).startsWith('SQLITE_CONSTRAINT')) throw err
     if (st.conversationByName.get(name)) throw new UserInputError(`conversation ${name} already exists`, 'CONVERSATION_EXISTS')
     if (st.conversationById.get(id)) throw new UserInputError(`conversation id ${id} already exists`, 'CONVERSATION_EXISTS')
     throw err
   }
-  // The conversation's part of its entry keys (see entryKeys.ts); the caller's transaction rolls the row back.
-  if (row.seq > MAX_SEQ) throw new UserInputError(`this database holds the most conversations it can (${MAX_SEQ}); delete some or use another P2ENGINE_HOME`, 'STORE_FULL')
   return { row, conversation: { id: asConversationId(id), name, rootAgent: asAgentId(rootAgent), createdAt: now, metadata } }
 }
 
@@ -71,7 +74,7 @@ export function renameConversationRow(db: Database, st: StackStatements, idOrNam
   const other = st.conversationByName.get(trimmed) as ConversationRow | undefined
   if (other && other.id !== row.id) throw new UserInputError(`conversation ${trimmed} already exists`, 'CONVERSATION_EXISTS')
   const metadata = { ...MetadataColumn.decode(row.metadata).metadata, title: trimmed }
-  db.prepare('UPDATE conversations SET name = ?, metadata = ? WHERE id = ?').run(trimmed, MetadataColumn.encode({ metadata }), row.id)
+  db.prepare('UPDATE conversations SET name = ?, metadata = ? WHERE seq = ?').run(trimmed, MetadataColumn.encode({ metadata }), row.seq)
   return toConversation({ ...row, name: trimmed, metadata: MetadataColumn.encode({ metadata }) })
 }
 
@@ -82,8 +85,8 @@ export function deleteConversationRows(db: Database, st: StackStatements, idOrNa
   st.archiveLinksConversation.run(row.id, row.id)
   db.prepare('DELETE FROM stack_current WHERE conversation_id = ?').run(row.id)
   st.deleteConversationEntries.run(row.id, row.id)
-  db.prepare('DELETE FROM stack_branches WHERE conversation_id = ?').run(row.id)
+  st.deleteConversationBranches.run(row.seq, row.seq)
   db.prepare('DELETE FROM agent_overrides WHERE conversation_id = ?').run(row.id)
-  db.prepare('DELETE FROM conversations WHERE id = ?').run(row.id)
+  db.prepare('DELETE FROM conversations WHERE seq = ?').run(row.seq)
   return toConversation(row)
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { asAgentId, asBranchId } from '../../engine/schema/states'
 import { openStore, type SqliteStore } from '../sqliteStore'
 import { createStackStorage } from './create'
-import { checkEntryIndex, entryRefs, keyOfRef, MAX_INDEX, MAX_SEQ, STATE_REF_PREFIX } from './entryKeys'
+import { checkEntryIndex, entryRefs, KEY_IN_CONVERSATION, keyOfRef, MAX_INDEX, MAX_SEQ, STATE_REF_PREFIX } from './entryKeys'
 
 const A = asAgentId('agent_alpha')
 const B = asAgentId('agent_beta')
@@ -37,18 +37,20 @@ describe('integer stack keys (migration 013)', () => {
     expect(count('SELECT COUNT(*) FROM stack_entries INDEXED BY stack_entries_ref WHERE ref IS NOT NULL AND (substr(ref, 1, 8) <> \'5747e000\' OR substr(ref, 17) <> printf(\'%016x\', key))')).toBe(0)
     expect(count('SELECT COUNT(*) FROM stack_entries WHERE call_ref IS NOT NULL')).toBe(1)
     // Stack numbers of a conversation created here come without a read; another connection reads the next free one.
-    expect(store.db.prepare('SELECT agent_id, stack_no FROM stack_branches WHERE conversation_id = ? ORDER BY stack_no').raw().all(c.id)).toEqual([[A, 0], [B, 1]])
+    expect(store.db.prepare('SELECT agent_id, (key >> 20) & 65535 FROM stack_branches WHERE conversation_id = ? ORDER BY key').raw().all(c.id)).toEqual([[A, 0], [B, 1]])
     const other = createStackStorage(store)
     other.stacks.push(c.id, asAgentId('agent_gamma'), [{ kind: 'user_message', text: 'third' }])
-    expect(count("SELECT stack_no FROM stack_branches WHERE conversation_id = ? AND agent_id = 'agent_gamma'", c.id)).toBe(2)
+    expect(count("SELECT (key >> 20) & 65535 FROM stack_branches WHERE conversation_id = ? AND agent_id = 'agent_gamma'", c.id)).toBe(2)
     const [metrics] = artifacts.query({ sessionId: c.id, type: 'metrics' })
     expect(artifacts.get(metrics!.ref).payload).toEqual(payload)
     expect(artifacts.get(answer.entries[0]!.ref).payload).toMatchObject({ content: 'hello' })
     expect(artifacts.query({ sessionId: c.id }).length).toBe(5)
     // The session's rows are read as one key range of the table, not by scanning it.
-    const plan = store.db.prepare(`EXPLAIN QUERY PLAN SELECT ref FROM stack_entries WHERE key >= (SELECT seq FROM conversations WHERE id = ?) * 68719476736
-      AND key < (SELECT seq + 1 FROM conversations WHERE id = ?) * 68719476736`).all(c.id, c.id) as { detail: string }[]
+    const plan = store.db.prepare(`EXPLAIN QUERY PLAN SELECT ref FROM stack_entries WHERE ${KEY_IN_CONVERSATION}`).all(c.id, c.id) as { detail: string }[]
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/stack_entries USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/)
+    // The conversation is found by the seq its id names, else through the partial index of other ids: no scan.
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/SEARCH cs_ USING INTEGER PRIMARY KEY \(rowid=\?\)[^]*SEARCH cs_ USING COVERING INDEX conversations_other_id \(id=\?\)/)
+    expect(plan.map((p) => p.detail).join('\n')).not.toMatch(/SCAN (stack_entries|cs_|conversations)/)
   })
 
   it('gives a state pushed again at a rewound index a new ref; the removed one stays an artifact', () => {
@@ -88,8 +90,8 @@ describe('integer stack keys (migration 013)', () => {
     const c = stacks.createConversation({ name: 'full', rootAgent: A })
     stacks.push(c.id, A, [{ kind: 'user_message', text: 'one' }])
     // Another agent's stack already has the last number.
-    store.db.prepare(`INSERT INTO stack_branches (conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at, stack_no)
-      VALUES (?, 'other', 'main', NULL, NULL, 0, NULL, '00000000', 0, 65535)`).run(c.id)
+    store.db.prepare(`INSERT INTO stack_branches (key, conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at)
+      VALUES ((SELECT seq FROM conversations WHERE name = 'full') * 68719476736 + 65535 * 1048576, ?, 'other', 'main', NULL, NULL, 0, NULL, '00000000', 0)`).run(c.id)
     expect(() => stacks.fork(c.id, A, undefined, 0)).toThrow(/holds the most stacks it can/)
     expect(count('SELECT COUNT(*) FROM stack_branches WHERE conversation_id = ?', c.id)).toBe(2)
     expect(stacks.listBranches(c.id, A).map((b) => b.branch)).toEqual(['main'])

@@ -1,6 +1,7 @@
 import { UserInputError } from '../../engine/errors'
 import type { ArtifactRef } from '../../engine/schema/artifacts'
 import { newArtifactRef } from '../artifacts/ids'
+import { SEQ_OF_ID } from './conversationIds'
 
 /**
  * Integer keys of `stack_entries` rows (migration 013): `key = seq · 2^36 + stack_no · 2^20 + idx`,
@@ -26,17 +27,29 @@ export const KEY_BETWEEN = `key BETWEEN ${KEY_OF} AND ${KEY_OF}`
 export const keyWithinConversation = (col: string, seq: string): string => `${col} >= ${seq} * ${SEQ_UNIT} AND ${col} < (${seq} + 1) * ${SEQ_UNIT}`
 
 /** SQL: the key column `col` within the conversation whose id is the `?` parameter (passed twice). */
-export const keyInConversation = (col = 'key'): string => keyWithinConversation(col, '(SELECT seq FROM conversations WHERE id = ?)')
+export const keyInConversation = (col = 'key'): string => keyWithinConversation(col, SEQ_OF_ID)
 export const KEY_IN_CONVERSATION = keyInConversation()
 
-/** SQL: the first key of the stack `b` (a `stack_branches` row) of conversation `c` (its `conversations` row). */
-export const stackBase = (c: string, b: string): string => `(${c}.seq * ${SEQ_UNIT} + ${b}.stack_no * ${STACK_UNIT})`
+/**
+ * Branch rows (migration 015) are keyed by their stack's first entry key, `seq · 2^36 + stack_no · 2^20`:
+ * the branches of a conversation are one key range of `stack_branches` too.
+ */
+export const BRANCH_KEY_OF = `(? * ${SEQ_UNIT} + ? * ${STACK_UNIT})`
+
+/** SQL: the `seq` and `stack_no` columns of the branch row `b`, from its key. */
+export const branchKeyParts = (b: string): string => `(${b}.key >> 36) AS seq, ((${b}.key >> 20) & 65535) AS stack_no`
+
+/**
+ * SQL: the branch rows `b` of the conversation whose id is the `?` parameter (bound once), as a
+ * FROM clause: that conversation's key range.
+ */
+export const BRANCHES_OF_CONVERSATION = `(SELECT ${SEQ_OF_ID} AS s) cv_ JOIN stack_branches b ON ${keyWithinConversation('b.key', 'cv_.s')}`
 
 /** SQL: the key column `col` within the stack whose first key is the SQL expression `base`. */
 export const keyWithinStack = (col: string, base: string): string => `${col} >= ${base} AND ${col} < ${base} + ${STACK_UNIT}`
 
-/** SQL: the next free stack number of the conversation whose id is the `?` parameter. */
-export const NEXT_STACK_NO = 'SELECT COALESCE(MAX(stack_no) + 1, 0) FROM stack_branches WHERE conversation_id = ?'
+/** SQL: the next free stack number of the conversation whose seq is the `?` parameter (passed twice). */
+export const NEXT_STACK_NO = `SELECT COALESCE(((MAX(key) >> 20) & 65535) + 1, 0) FROM stack_branches WHERE ${keyWithinConversation('key', '?')}`
 
 /**
  * A state's ref names its row: a fixed prefix (`5747e000`, `5747e001` for the model call stored

@@ -376,7 +376,7 @@ export class SqliteStackStore implements StackStore {
     const conv = this.rows.requireConversation(conversation)
     const now = this.now()
     const main: BranchRow = { conversation_id: conv.id, agent_id: agent, branch_id: MAIN_BRANCH, parent_branch: null, fork_index: null, length: 0, last_ts: null, episode_id: newShortId(), created_at: now, seq: conv.seq, stack_no: 0 }
-    main.stack_no = insertBranchRow(this.st, [main.conversation_id, main.agent_id, main.branch_id, null, null, 0, null, main.episode_id, main.created_at], this.rows.nextStackNo(conv.id))
+    main.stack_no = insertBranchRow(this.st, conv.seq, [main.conversation_id, main.agent_id, main.branch_id, null, null, 0, null, main.episode_id, main.created_at], this.rows.nextStackNo(conv.id))
     this.rows.putBranch(main)
     return main
   }

@@ -1,6 +1,7 @@
 import type { SqliteDatabase } from '../sqliteStore'
 import { entryHeaderSql } from '../artifacts/entryHeader'
-import { KEY_BETWEEN, KEY_IN_CONVERSATION, keyInConversation, keyWithinStack, KEY_OF, NEXT_STACK_NO, SEQ_UNIT, stackBase, STACK_UNIT } from './entryKeys'
+import { BRANCH_KEY_OF, branchKeyParts, BRANCHES_OF_CONVERSATION, KEY_BETWEEN, KEY_IN_CONVERSATION, keyInConversation, keyWithinConversation, keyWithinStack, KEY_OF, NEXT_STACK_NO, SEQ_UNIT, STACK_UNIT } from './entryKeys'
+import { SEQ_OF_ID } from './conversationIds'
 
 /** A `stack_branches` row. */
 export interface BranchRow {
@@ -61,34 +62,38 @@ export interface ConversationRow {
  * branch with no own entries since.
  */
 const BRANCH = `SELECT b.conversation_id, b.agent_id, b.branch_id, b.parent_branch, b.fork_index,
-    COALESCE(t.idx + 1, b.length) AS length, COALESCE(t.ts, b.last_ts) AS last_ts, b.episode_id, b.created_at, c.seq, b.stack_no
-  FROM stack_branches b JOIN conversations c ON c.id = b.conversation_id
+    COALESCE(t.idx + 1, b.length) AS length, COALESCE(t.ts, b.last_ts) AS last_ts, b.episode_id, b.created_at, ${branchKeyParts('b')}
+  FROM ${BRANCHES_OF_CONVERSATION}
   LEFT JOIN stack_entries t
-    ON t.key = (SELECT m.key FROM stack_entries m WHERE ${keyWithinStack('m.key', stackBase('c', 'b'))} ORDER BY m.key DESC LIMIT 1)`
+    ON t.key = (SELECT m.key FROM stack_entries m WHERE ${keyWithinStack('m.key', 'b.key')} ORDER BY m.key DESC LIMIT 1)`
+
+/** SQL: the branch row of (seq, stack_no), two `?` parameters. */
+const BRANCH_ROW = `key = ${BRANCH_KEY_OF}`
 
 /** Prepared once per store: the push path runs only these. */
 export function prepareStackStatements(db: SqliteDatabase) {
   return {
-    branch: db.prepare(`${BRANCH} WHERE b.conversation_id = ? AND b.agent_id = ? AND b.branch_id = ?`),
+    branch: db.prepare(`${BRANCH} WHERE b.agent_id = ? AND b.branch_id = ?`),
     branches: db.prepare(
-      `${BRANCH} WHERE b.conversation_id = ? AND b.agent_id = ?
+      `${BRANCH} WHERE b.agent_id = ?
        ORDER BY b.branch_id <> 'main', b.created_at, b.branch_id`,
     ),
-    children: db.prepare(`${BRANCH} WHERE b.conversation_id = ? AND b.agent_id = ? AND b.parent_branch = ?`),
+    children: db.prepare(`${BRANCH} WHERE b.agent_id = ? AND b.parent_branch = ?`),
+    /** (seq, stack_no, conversation, agent, branch, parent, fork index, length, last ts, episode, created at). */
     insertBranch: db.prepare(
-      `INSERT INTO stack_branches (conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at, stack_no)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO stack_branches (key, conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at)
+       VALUES (${BRANCH_KEY_OF}, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    /** The next free stack number of a conversation (an INSERT … RETURNING it cost ~15 µs more than this read). */
+    /** The next free stack number of a conversation (seq, seq); an INSERT … RETURNING it cost ~15 µs more than this read. */
     nextStackNo: db.prepare(NEXT_STACK_NO).pluck(),
-    updateAfterRewind: db.prepare(
-      `UPDATE stack_branches SET length = ?, last_ts = ?, fork_index = ?, episode_id = ?
-       WHERE conversation_id = ? AND agent_id = ? AND branch_id = ?`,
-    ),
-    reparent: db.prepare(
-      'UPDATE stack_branches SET parent_branch = ?, fork_index = ? WHERE conversation_id = ? AND agent_id = ? AND branch_id = ?',
-    ),
-    deleteBranch: db.prepare('DELETE FROM stack_branches WHERE conversation_id = ? AND agent_id = ? AND branch_id = ?'),
+    /** (length, last ts, fork index, episode, seq, stack_no). */
+    updateAfterRewind: db.prepare(`UPDATE stack_branches SET length = ?, last_ts = ?, fork_index = ?, episode_id = ? WHERE ${BRANCH_ROW}`),
+    /** (parent, fork index, seq, stack_no). */
+    reparent: db.prepare(`UPDATE stack_branches SET parent_branch = ?, fork_index = ? WHERE ${BRANCH_ROW}`),
+    /** (seq, stack_no). */
+    deleteBranch: db.prepare(`DELETE FROM stack_branches WHERE ${BRANCH_ROW}`),
+    /** (seq, seq). */
+    deleteConversationBranches: db.prepare(`DELETE FROM stack_branches WHERE ${keyWithinConversation('key', '?')}`),
     current: db.prepare('SELECT branch_id FROM stack_current WHERE conversation_id = ? AND agent_id = ?').pluck(),
     setCurrent: db.prepare(
       `INSERT INTO stack_current (conversation_id, agent_id, branch_id) VALUES (?, ?, ?)
@@ -120,15 +125,16 @@ export function prepareStackStatements(db: SqliteDatabase) {
     ),
     deleteEntries: db.prepare(`DELETE FROM stack_entries WHERE ${KEY_BETWEEN}`),
     deleteConversationEntries: db.prepare(`DELETE FROM stack_entries WHERE ${KEY_IN_CONVERSATION}`),
-    conversationById: db.prepare('SELECT * FROM conversations WHERE id = ?'),
+    conversationById: db.prepare(`SELECT * FROM conversations WHERE seq = ${SEQ_OF_ID}`),
+    nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 FROM conversations').pluck(),
     conversationByName: db.prepare('SELECT * FROM conversations WHERE name = ?'),
     conversations: db.prepare('SELECT * FROM conversations ORDER BY created_at, name'),
     insertConversation: db.prepare(
-      'INSERT INTO conversations (id, name, root_agent, created_at, metadata) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO conversations (seq, id, name, root_agent, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     agents: db
       .prepare(
-        `SELECT agent_id FROM stack_branches WHERE conversation_id = ? GROUP BY agent_id ORDER BY MIN(created_at), agent_id`,
+        `SELECT b.agent_id FROM ${BRANCHES_OF_CONVERSATION} GROUP BY b.agent_id ORDER BY MIN(b.created_at), b.agent_id`,
       )
       .pluck(),
   }
