@@ -3,7 +3,7 @@ import { UserInputError } from '../engine/errors'
 import { cachedPluck, cachedStatement } from '../storage/statementCache'
 import { keyWithinConversation } from '../storage/stacks/entryKeys'
 import { ID_BY_ID_OR_NAME, SEQ_OF_ID } from '../storage/stacks/conversationIds'
-import { entryHeaderSql } from '../storage/artifacts/entryHeader'
+import { callHeaderSql, entryHeaderSql } from '../storage/artifacts/entryHeader'
 import { hashCanonical } from '../engine/tools/canonicalJson'
 import { emptyRows, sortRows, TABLE_NAMES, type Row, type Rows } from './format'
 import { specYamlOf } from './specYaml'
@@ -105,7 +105,7 @@ function collect(db: Db, sel: BundleSelection, payloadOf: (stored: string) => st
   // artifact rows, as the all_artifacts view shows them (same ref, header and payload).
   rows.artifacts.push(...inChunks<Row<'artifacts'>>(db, (m) => `SELECT call_ref AS ref, conversation_id AS session_id, agent_id, branch_id, '' AS episode_id, step_idx - 1 AS step_idx,
       'metrics' AS type, 'model_call' AS role, NULL AS state_kind, NULL AS state_id, 'application/json' AS mime, ts, NULL AS score, NULL AS reward,
-      length(CAST(call_body AS BLOB)) AS raw_len, call_header AS header, call_body AS body
+      length(CAST(call_body AS BLOB)) AS raw_len, ${callHeaderSql()} AS header, call_body AS body
     FROM ${ENTRIES_OF_CONVERSATIONS} WHERE copied = 0 AND call_ref IS NOT NULL AND cv.seq IN (${m})`, seqs))
   for (const a of rows.artifacts) a.body = payloadOf(a.body)
   const refs = [...new Set([...rows.artifacts.map((a) => a.ref), ...rows.entries.filter((e) => e.copied === 0).map((e) => e.ref)])]

@@ -24,9 +24,10 @@ export interface OpenedDatabase {
 const BUSY_MS = 10_000
 /**
  * The page size of databases created from now on. The WAL gets one frame per page a commit
- * touches; since migration 013 a turn touches ~7 B-trees (entries, conversation and branch rows;
- * no entry index). Measured per turn (A, `bench/walPages.ts`): 2 KiB pages write ~20 KiB in ~10
- * frames, 1 KiB pages ~14 KiB in ~14 frames, 4 KiB ~34 KiB. 2 KiB is chosen for speed: with
+ * touches; since migration 015 a turn of workload A touches 6 B-trees (entries, the conversation
+ * row and its name index, the branch row, page 1). Measured per turn (A, `bench/walPages.ts`) at
+ * v13: 2 KiB pages wrote ~20 KiB in ~10 frames, 1 KiB pages ~14 KiB in ~14 frames, 4 KiB ~34 KiB;
+ * at v16, 2 KiB pages write ~15.3 KiB in ~7.5 frames. 2 KiB is chosen for speed: with
  * 1 KiB pages the ledger committed ~20 % fewer transfers/s (25k vs 31k), 100 concurrent
  * conversations took 5–15 % longer per turn (more page splits for rows of ~0.5 KB), and a row
  * over ~1 KB (a model answer) went to overflow pages. Existing databases keep the size they were

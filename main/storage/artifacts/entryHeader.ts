@@ -10,3 +10,27 @@ export const storedEntryHeader = (encoded: string): string => (encoded === DEFAU
 
 /** SQL: the header extras JSON of the stack entry row's `col` (`''` read as the default). */
 export const entryHeaderSql = (col = 'header'): string => `CASE WHEN ${col} = '' THEN '${DEFAULT_HEADER_EXTRAS}' ELSE ${col} END`
+
+/*
+ * The header of a model call's metrics stored in a stack row (`call_header`, migration 009) is
+ * tagged `model_call`, its model and `offline` when it ran offline, with nothing else: what its
+ * metrics (`call_body`) say. Since schema v16 such a row stores `''` and readers rebuild the JSON
+ * from the metrics, in SQL; a header the metrics do not imply is stored as before.
+ */
+const CALL_HEADER_HEAD = '{"schemaVersion":1,"tags":["model_call",'
+const CALL_HEADER_TAIL = '],"parentRefs":[],"provenance":{},"meta":{}}'
+/** Text that JSON.stringify and SQLite's json_quote spell the same: printable ASCII without `"` and `\`. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
+/** SQL: the header extras JSON of the model call stored in a row (`''` read as the one its metrics imply). */
+export const callHeaderSql = (header = 'call_header', body = 'call_body'): string =>
+  `CASE WHEN ${header} = '' THEN '${CALL_HEADER_HEAD}' || json_quote(json_extract(${body}, '$.model'))
+     || CASE WHEN json_extract(${body}, '$.offline') THEN ',"offline"' ELSE '' END || '${CALL_HEADER_TAIL}' ELSE ${header} END`
+
+/** What a stack row stores for the encoded header of a model call with these metrics: `''` when they imply it. */
+export function storedCallHeader(encoded: string, metrics: unknown): string {
+  const m = metrics as { model?: unknown; offline?: unknown } | null
+  if (typeof m !== 'object' || m === null || typeof m.model !== 'string' || !PLAIN.test(m.model) || typeof m.offline !== 'boolean') return encoded
+  const implied = `${CALL_HEADER_HEAD}"${m.model}"${m.offline ? ',"offline"' : ''}${CALL_HEADER_TAIL}`
+  return encoded === implied ? '' : encoded
+}

@@ -10,7 +10,7 @@ import {
 } from '../../engine/schema/artifacts'
 import { defineJsonColumn } from '../jsonColumn'
 import { StateColumn } from '../stacks/stateColumn'
-import { DEFAULT_HEADER_EXTRAS, entryHeaderSql, storedEntryHeader } from './entryHeader'
+import { callHeaderSql, DEFAULT_HEADER_EXTRAS, entryHeaderSql, storedCallHeader, storedEntryHeader } from './entryHeader'
 
 /*
  * An artifact's header as stored: the extras JSON (tags, parents, provenance, meta), the columns
@@ -48,11 +48,11 @@ function isEmptyObject(o: object): boolean {
 /** The `header` column of a stack entry row: `''` for the default extras (schema v14). */
 export const entryHeaderColumn = (extras: Parameters<typeof encodeHeaderExtras>[0]): string => storedEntryHeader(encodeHeaderExtras(extras))
 
-/** The `call_*` columns of a model call's metrics (see migration 009). */
+/** The `call_*` columns of a model call's metrics (see migration 009); the header is `''` when the metrics imply it (v16). */
 export function modelCallColumns(m: { tags: readonly string[]; payload: unknown }): { header: string; body: string } {
   const body = JSON.stringify(m.payload)
   if (typeof body !== 'string') throw new UserInputError('model call metrics are not JSON-serialisable')
-  return { header: encodeHeaderExtras({ tags: m.tags, parentRefs: [], provenance: {}, meta: {} }), body }
+  return { header: storedCallHeader(encodeHeaderExtras({ tags: m.tags, parentRefs: [], provenance: {}, meta: {} }), m.payload), body }
 }
 
 /** A row of the `all_artifacts` view (the `artifacts` table plus the states of `stack_entries`). */
@@ -89,7 +89,7 @@ export const STATE_HEADER_COLUMNS = `ref, conversation_id AS session_id, agent_i
 /** The metrics artifact of a model call stored in a `stack_entries` row (migration 009), named as in `all_artifacts`. */
 export const CALL_HEADER_COLUMNS = `call_ref AS ref, conversation_id AS session_id, agent_id, branch_id, '' AS episode_id, step_idx - 1 AS step_idx,
   'metrics' AS type, 'model_call' AS role, NULL AS state_kind, NULL AS state_id, 'application/json' AS mime, ts, NULL AS score, NULL AS reward,
-  length(CAST(call_body AS BLOB)) AS raw_len, call_header AS header`
+  length(CAST(call_body AS BLOB)) AS raw_len, ${callHeaderSql()} AS header`
 
 export function decodePayload(row: HeaderRow, body: string): unknown {
   if (row.mime === 'text/plain') return body

@@ -1,4 +1,4 @@
-import { entryHeaderSql } from './entryHeader'
+import { callHeaderSql, entryHeaderSql } from './entryHeader'
 import { CALL_HEADER_COLUMNS, decodePayload, encodeHeaderExtras, HEADER_COLUMNS, STATE_HEADER_COLUMNS, toHeader, type HeaderRow } from './headerRows'
 import { UserInputError } from '../../engine/errors'
 import { cachedStatement } from '../statementCache'
@@ -14,7 +14,7 @@ import { newArtifactRef } from './ids'
 import { unifiedDiff } from './lineDiff'
 
 /** `artifacts` column → column of a model call's metrics in `stack_entries`, where they differ. */
-const CALL_COLUMN: Record<string, string> = { session_id: 'conversation_id', header: 'call_header' }
+const CALL_COLUMN: Record<string, string> = { session_id: 'conversation_id', header: callHeaderSql() }
 
 const MAX_LIMIT = 10_000
 

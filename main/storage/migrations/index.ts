@@ -13,6 +13,7 @@ import { recordingConversationMigration } from './012_recordingConversation'
 import { stackKeysMigration } from './013_stackKeys'
 import { defaultHeadersMigration } from './014_defaultHeaders'
 import { conversationKeysMigration } from './015_conversationKeys'
+import { callHeadersMigration } from './016_callHeaders'
 import type { Migration } from './types'
 
 export type { Migration } from './types'
@@ -20,7 +21,8 @@ export type { Migration } from './types'
 /** Every migration in order. Append only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [ledgerMigration, artifactsMigration, stacksMigration, runtimeMigration, rolloutsMigration, rolloutRunnerMigration,
   commandNamespacesMigration, stateRowsMigration, modelCallRowsMigration, bundlesMigration, variantWorkerMigration,
-  recordingConversationMigration, stackKeysMigration, defaultHeadersMigration, conversationKeysMigration]
+  recordingConversationMigration, stackKeysMigration, defaultHeadersMigration, conversationKeysMigration,
+  callHeadersMigration]
 
 /** The schema version this build writes. */
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.length

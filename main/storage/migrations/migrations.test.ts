@@ -80,7 +80,7 @@ function withMigratedFixture(name: string, more: (store: SqliteStore, storage: R
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker', 'recording_conversation', 'stack_keys', 'default_headers', 'conversation_keys'])
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker', 'recording_conversation', 'stack_keys', 'default_headers', 'conversation_keys', 'call_headers'])
   })
 
   it('007 covers every wallet-creation prefix the ledger reserves', () => {
@@ -255,6 +255,25 @@ describe('migrations', () => {
       stacks.push(old.id, asAgentId('third'), [{ kind: 'user_message', text: 'third agent' }])
       expect(pluck("SELECT (key >> 20) & 65535 FROM stack_branches WHERE conversation_id = ? AND agent_id = 'third'", old.id)).toBe(3)
       expect(stacks.agentsOf(old.id)).toEqual(['agent_alpha', 'helper', 'third'])
+    })
+  })
+
+  it('016 keeps every read of a v15 database the same; a model call whose metrics imply its header stores an empty one', () => {
+    withMigratedFixture('v15', (store, storage) => {
+      const db = store.db
+      // Rows written before keep their header JSON; nothing was rewritten.
+      expect(db.prepare("SELECT COUNT(*) FROM stack_entries WHERE call_header = ''").pluck().get()).toBe(0)
+      expect(db.prepare('SELECT COUNT(*) FROM stack_entries WHERE call_header IS NOT NULL').pluck().get()).toBeGreaterThan(0)
+      const { stacks, artifacts } = storage
+      const c = stacks.getConversation('fixture-tools')
+      const payload = { model: 'local/scripted', provider: 'local', promptTokens: 1, completionTokens: 1, costUsd: 0, latencyMs: 1, offline: true, replayed: false }
+      const tags = ['model_call', 'local/scripted', 'offline']
+      stacks.push(c.id, c.rootAgent, [{ kind: 'assistant_message', content: 'after 016' }], { modelCall: { payload, tags } })
+      expect(db.prepare("SELECT COUNT(*) FROM stack_entries WHERE call_header = ''").pluck().get()).toBe(1)
+      const ref = db.prepare("SELECT call_ref FROM stack_entries WHERE call_header = ''").pluck().get() as string
+      expect([artifacts.get(ref).header.tags, artifacts.get(ref).payload]).toEqual([tags, payload])
+      expect(artifacts.query({ sessionId: c.id, type: 'metrics', tag: 'offline' }).map((h) => h.ref)).toContain(ref)
+      expect(db.prepare('SELECT header FROM all_artifacts WHERE ref = ?').pluck().get(ref)).toBe(JSON.stringify({ schemaVersion: 1, tags, parentRefs: [], provenance: {}, meta: {} }))
     })
   })
 

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from '../sqliteStore'
-import { entryHeaderSql } from '../artifacts/entryHeader'
+import { callHeaderSql, entryHeaderSql } from '../artifacts/entryHeader'
 import { BRANCH_KEY_OF, branchKeyParts, BRANCHES_OF_CONVERSATION, KEY_BETWEEN, KEY_IN_CONVERSATION, keyInConversation, keyWithinConversation, keyWithinStack, KEY_OF, NEXT_STACK_NO, SEQ_UNIT, STACK_UNIT } from './entryKeys'
 import { SEQ_OF_ID } from './conversationIds'
 
@@ -39,7 +39,7 @@ const archive = (where: string) => `WITH e AS (SELECT * FROM stack_entries WHERE
     FROM e
   UNION ALL
   SELECT call_ref, conversation_id, agent_id, branch_id, '', step_idx - 1, 'metrics', 'model_call', NULL, NULL, 'application/json', ts,
-         NULL, NULL, length(CAST(call_body AS BLOB)), call_header, call_body
+         NULL, NULL, length(CAST(call_body AS BLOB)), ${callHeaderSql()}, call_body
     FROM e WHERE call_ref IS NOT NULL`
 
 /** The causal link of the archived states (a live state keeps it in its header JSON only). */
