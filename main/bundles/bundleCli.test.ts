@@ -1,7 +1,9 @@
+import Database from 'better-sqlite3'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliEnv, type CliEnv } from '../cli/commands/cliTestKit'
+import { MAX_SEQ } from '../storage/stacks/entryKeys'
 import { unzip } from './read'
 
 /** What a home shows of a conversation: every agent's stack, branches and artifacts (ids included). */
@@ -131,6 +133,19 @@ describe('bad bundles', () => {
     }
     await expectUnchanged(b)
     expect((await b.run(['bundle', 'verify', bundle])).out).toMatch(/^OK: trip\.p2bundle verified \(\d+ entries; every checksum and row schema holds/)
+  })
+
+  it('a home that holds the most conversations it can refuses the import with one line and keeps nothing of it', async () => {
+    const b = fresh()
+    expect((await b.run(['conversation', 'list', '--json'])).code).toBe(0)
+    const db = new Database(join(b.env.P2ENGINE_HOME, 'p2engine.db'))
+    db.prepare(`INSERT INTO conversations (seq, id, name, root_agent, created_at, metadata) VALUES (?, 'chat_last', 'last', 'agent_alpha', 0, '{"schemaVersion":1,"metadata":{}}')`).run(MAX_SEQ)
+    db.close()
+    const r = await b.run(['bundle', 'import', bundle])
+    expect(r.code).not.toBe(0)
+    expect(r.err).toBe(`error: this database holds the most conversations it can (${MAX_SEQ}); delete some or import into another P2ENGINE_HOME`)
+    const list = JSON.parse((await b.run(['conversation', 'list', '--json'])).out) as { name: string }[]
+    expect(list.map((c) => c.name)).toEqual(['last'])
   })
 
   it('names the entry whose checksum fails', async () => {
