@@ -138,7 +138,7 @@ describe('bad bundles', () => {
   it('a home that holds the most conversations it can refuses the import with one line and keeps nothing of it', async () => {
     const b = fresh()
     expect((await b.run(['conversation', 'list', '--json'])).code).toBe(0)
-    const db = new Database(join(b.env.P2ENGINE_HOME, 'p2engine.db'))
+    const db = new Database(join(b.root, 'home', 'p2engine.db'))
     db.prepare(`INSERT INTO conversations (seq, id, name, root_agent, created_at, metadata) VALUES (?, 'chat_last', 'last', 'agent_alpha', 0, '{"schemaVersion":1,"metadata":{}}')`).run(MAX_SEQ)
     db.close()
     const r = await b.run(['bundle', 'import', bundle])

@@ -99,4 +99,19 @@ describe('conversations keyed by seq', () => {
     expect(stacks.read(keep.id, A).map((e) => e.state)).toEqual([{ kind: 'user_message', text: 'kept', meta: null }])
     expect(store.db.prepare('PRAGMA foreign_key_check').all()).toEqual([])
   })
+
+  it('a conversation that gets a used seq again sees none of the rows left under it', () => {
+    const { stacks } = createStackStorage(store)
+    const A = 'agent_alpha' as never
+    const old = stacks.createConversation({ name: 'old', rootAgent: A })
+    stacks.push(old.id, A, [{ kind: 'user_message', text: 'left behind' }])
+    // Rows a path other than deleteConversation left behind (before v15 a cascade removed the branch rows).
+    store.db.prepare('DELETE FROM conversations WHERE seq = 1').run()
+    const fresh = createStackStorage(store).stacks
+    const next = fresh.createConversation({ name: 'next', rootAgent: A })
+    expect(seqNamedBy(next.id)).toBe(1)
+    expect(fresh.listBranches(next.id, A).map((b) => [b.branch, b.length])).toEqual([['main', 0]])
+    expect(fresh.agentsOf(next.id)).toEqual([A])
+  })
 })
+

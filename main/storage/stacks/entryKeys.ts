@@ -1,7 +1,7 @@
 import { UserInputError } from '../../engine/errors'
 import type { ArtifactRef } from '../../engine/schema/artifacts'
 import { newArtifactRef } from '../artifacts/ids'
-import { SEQ_OF_ID } from './conversationIds'
+import { SEQ_OF_ID, seqOfId } from './conversationIds'
 
 /**
  * Integer keys of `stack_entries` rows (migration 013): `key = seq · 2^36 + stack_no · 2^20 + idx`,
@@ -41,9 +41,11 @@ export const branchKeyParts = (b: string): string => `(${b}.key >> 36) AS seq, (
 
 /**
  * SQL: the branch rows `b` of the conversation whose id is the `?` parameter (bound once), as a
- * FROM clause: that conversation's key range.
+ * FROM clause: that conversation's key range, and rows naming that conversation (a seq is used
+ * again after the newest conversation is deleted: rows another path left behind never show).
  */
-export const BRANCHES_OF_CONVERSATION = `(SELECT ${SEQ_OF_ID} AS s) cv_ JOIN stack_branches b ON ${keyWithinConversation('b.key', 'cv_.s')}`
+export const BRANCHES_OF_CONVERSATION = `(SELECT ${seqOfId('cvq_.v')} AS s, cvq_.v AS v FROM (SELECT ? AS v) cvq_) cv_
+  JOIN stack_branches b ON ${keyWithinConversation('b.key', 'cv_.s')} AND b.conversation_id = cv_.v`
 
 /** SQL: the key column `col` within the stack whose first key is the SQL expression `base`. */
 export const keyWithinStack = (col: string, base: string): string => `${col} >= ${base} AND ${col} < ${base} + ${STACK_UNIT}`

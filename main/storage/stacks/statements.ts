@@ -73,7 +73,8 @@ const BRANCH_ROW = `key = ${BRANCH_KEY_OF}`
 /** Prepared once per store: the push path runs only these. */
 export function prepareStackStatements(db: SqliteDatabase) {
   return {
-    branch: db.prepare(`${BRANCH} WHERE b.agent_id = ? AND b.branch_id = ?`),
+    // One row at most (the store inserts a branch only when it is absent): stop at it.
+    branch: db.prepare(`${BRANCH} WHERE b.agent_id = ? AND b.branch_id = ? LIMIT 1`),
     branches: db.prepare(
       `${BRANCH} WHERE b.agent_id = ?
        ORDER BY b.branch_id <> 'main', b.created_at, b.branch_id`,
