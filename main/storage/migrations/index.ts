@@ -14,6 +14,7 @@ import { stackKeysMigration } from './013_stackKeys'
 import { defaultHeadersMigration } from './014_defaultHeaders'
 import { conversationKeysMigration } from './015_conversationKeys'
 import { callHeadersMigration } from './016_callHeaders'
+import { forkIndexMigration } from './017_forkIndex'
 import type { Migration } from './types'
 
 export type { Migration } from './types'
@@ -22,7 +23,7 @@ export type { Migration } from './types'
 export const MIGRATIONS: readonly Migration[] = [ledgerMigration, artifactsMigration, stacksMigration, runtimeMigration, rolloutsMigration, rolloutRunnerMigration,
   commandNamespacesMigration, stateRowsMigration, modelCallRowsMigration, bundlesMigration, variantWorkerMigration,
   recordingConversationMigration, stackKeysMigration, defaultHeadersMigration, conversationKeysMigration,
-  callHeadersMigration]
+  callHeadersMigration, forkIndexMigration]
 
 /** The schema version this build writes. */
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.length

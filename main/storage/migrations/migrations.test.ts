@@ -11,6 +11,7 @@ import { EmbeddedLedger } from '../ledger/embeddedLedger'
 import { SqliteRolloutStore } from '../rollouts/sqliteRollouts'
 import { openStore, type SqliteStore } from '../sqliteStore'
 import { createStackStorage } from '../stacks/create'
+import { prepareStackStatements } from '../stacks/statements'
 import { WALLET_COMMAND_PREFIXES } from '../../engine/ledger/commandIds'
 import { commandNamespacesMigration } from './007_commandNamespaces'
 import { readAll } from '../../../tests/fixtures/db/readAll'
@@ -80,7 +81,7 @@ function withMigratedFixture(name: string, more: (store: SqliteStore, storage: R
 describe('migrations', () => {
   it('are numbered consecutively from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker', 'recording_conversation', 'stack_keys', 'default_headers', 'conversation_keys', 'call_headers'])
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['ledger', 'artifacts', 'stacks', 'runtime', 'rollouts', 'rollout_runner', 'command_namespaces', 'state_rows', 'model_call_rows', 'bundles', 'variant_worker', 'recording_conversation', 'stack_keys', 'default_headers', 'conversation_keys', 'call_headers', 'fork_index'])
   })
 
   it('007 covers every wallet-creation prefix the ledger reserves', () => {
@@ -232,7 +233,8 @@ describe('migrations', () => {
       // No foreign key left on the rebuilt tables, and no index on the branch triple.
       expect(pluck("SELECT COUNT(*) FROM pragma_foreign_key_list('stack_branches')")).toBe(0)
       expect(pluck("SELECT COUNT(*) FROM pragma_foreign_key_list('stack_current')")).toBe(0)
-      expect(pluck("SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'stack_branches' AND type = 'index'")).toBe(0)
+      // (Migration 017 adds a partial index of the forked branches only: a main branch, made on the hot path, writes none.)
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'stack_branches' AND type = 'index'").pluck().all()).toEqual(['stack_branches_forks'])
       // Every id from before is in the partial index (none of them names its seq).
       expect(pluck(`SELECT COUNT(*) FROM conversations INDEXED BY conversations_other_id WHERE id = id AND ${idNotDerived()}`)).toBe(pluck('SELECT COUNT(*) FROM conversations'))
       // Each entry lies in its branch's key range, at its index.
@@ -274,6 +276,36 @@ describe('migrations', () => {
       expect([artifacts.get(ref).header.tags, artifacts.get(ref).payload]).toEqual([tags, payload])
       expect(artifacts.query({ sessionId: c.id, type: 'metrics', tag: 'offline' }).map((h) => h.ref)).toContain(ref)
       expect(db.prepare('SELECT header FROM all_artifacts WHERE ref = ?').pluck().get(ref)).toBe(JSON.stringify({ schemaVersion: 1, tags, parentRefs: [], provenance: {}, meta: {} }))
+    })
+  })
+
+  it('017 keeps every read of a v16 database the same; forks are found through their index, main branches write none', () => {
+    withMigratedFixture('v16', (store, storage) => {
+      const db = store.db
+      const indexed = () => db.prepare("SELECT COUNT(*) FROM stack_branches INDEXED BY stack_branches_forks WHERE conversation_id = conversation_id AND parent_branch IS NOT NULL").pluck().get() as number
+      // Every fork of the fixture is in the index; no main branch is.
+      expect(indexed()).toBe(db.prepare("SELECT COUNT(*) FROM stack_branches WHERE branch_id <> 'main'").pluck().get())
+      expect(indexed()).toBeGreaterThan(0)
+      const { stacks } = storage
+      const c = stacks.createConversation({ name: 'after 017', rootAgent: 'agent_alpha' })
+      stacks.push(c.id, c.rootAgent, [{ kind: 'user_message', text: 'one' }])
+      const before = indexed()
+      stacks.push(c.id, asAgentId('helper'), [{ kind: 'user_message', text: 'a main branch of another agent' }])
+      expect(indexed()).toBe(before)
+      const side = stacks.fork(c.id, c.rootAgent, undefined, 0).branch
+      expect(indexed()).toBe(before + 1)
+      // A fork's lookup and its children's read the index, not the conversation's range.
+      const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('x', 'a', 'b') as { detail: string }[]).map((p) => p.detail).join('\n')
+      const st = prepareStackStatements(db)
+      expect(plan(st.fork.source)).toMatch(/SEARCH b USING INDEX stack_branches_forks \(conversation_id=\? AND agent_id=\? AND branch_id=\?\)/)
+      expect(plan(st.children.source)).toMatch(/SEARCH b USING INDEX stack_branches_forks \(conversation_id=\? AND agent_id=\?\)/)
+      stacks.push(c.id, c.rootAgent, [{ kind: 'user_message', text: 'on the side' }], { branch: side })
+      const child = stacks.fork(c.id, c.rootAgent, side, 1).branch
+      stacks.rewind(c.id, c.rootAgent, side, 0)
+      expect(stacks.listBranches(c.id, c.rootAgent).map((b) => [b.branch, b.parent, b.length])).toEqual([['main', null, 1], [side, 'main', 1], [child, side, 2]])
+      // SQLite itself refuses a second fork row with the same triple.
+      expect(() => db.prepare(`INSERT INTO stack_branches (key, conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at)
+        SELECT key + 1048576 * 100, conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at FROM stack_branches WHERE branch_id = ?`).run(side)).toThrow(/UNIQUE/)
     })
   })
 

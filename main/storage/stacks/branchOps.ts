@@ -5,7 +5,7 @@ import { newShortId } from '../artifacts/ids'
 import { checkIndex } from './checks'
 import { entryTs, materialise } from './lineage'
 import { MAX_INDEX, MAX_STACK_NO } from './entryKeys'
-import { keyRange, type BranchRow, type StackStatements } from './statements'
+import { findBranchRow, keyRange, type BranchRow, type StackStatements } from './statements'
 
 /** Turns a row into the port's view; `current` is the checked-out branch id. */
 export const toBranchInfo = (r: BranchRow, current: string): BranchInfo => ({
@@ -19,13 +19,13 @@ export const toBranchInfo = (r: BranchRow, current: string): BranchInfo => ({
   createdAt: r.created_at,
 })
 
-const getRow = (st: StackStatements, c: string, a: string, b: string): BranchRow => st.branch.get(c, a, b) as BranchRow
+const getRow = (st: StackStatements, c: string, a: string, b: string): BranchRow => findBranchRow(st, c, a, b)!
 
 /** New 8-hex branch id not used by this stack. */
 function freshBranchId(st: StackStatements, c: string, a: string): string {
   for (;;) {
     const id = newShortId()
-    if (!st.branch.get(c, a, id)) return id
+    if (!findBranchRow(st, c, a, id)) return id
   }
 }
 

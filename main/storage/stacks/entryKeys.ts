@@ -44,8 +44,18 @@ export const branchKeyParts = (b: string): string => `(${b}.key >> 36) AS seq, (
  * FROM clause: that conversation's key range, and rows naming that conversation (a seq is used
  * again after the newest conversation is deleted: rows another path left behind never show).
  */
-export const BRANCHES_OF_CONVERSATION = `(SELECT ${seqOfId('cvq_.v')} AS s, cvq_.v AS v FROM (SELECT ? AS v) cvq_) cv_
+const CONVERSATION_PARAM = `(SELECT ${seqOfId('cvq_.v')} AS s, cvq_.v AS v FROM (SELECT ? AS v) cvq_) cv_`
+export const BRANCHES_OF_CONVERSATION = `${CONVERSATION_PARAM}
   JOIN stack_branches b ON ${keyWithinConversation('b.key', 'cv_.s')} AND b.conversation_id = cv_.v`
+
+/**
+ * SQL: the forked branch rows `b` (`parent_branch` set) of the conversation whose id is the `?`
+ * parameter, as a FROM clause read through the partial index `stack_branches_forks` (migration
+ * 017): a WHERE with `b.agent_id = ?` and `b.branch_id = ? AND b.parent_branch IS NOT NULL` (or
+ * `b.parent_branch = ?`) finds them without reading the conversation's other branches.
+ */
+export const FORKS_OF_CONVERSATION = `${CONVERSATION_PARAM}
+  JOIN stack_branches b ON b.conversation_id = cv_.v AND (b.key >> 36) = cv_.s`
 
 /** SQL: the key column `col` within the stack whose first key is the SQL expression `base`. */
 export const keyWithinStack = (col: string, base: string): string => `${col} >= ${base} AND ${col} < ${base} + ${STACK_UNIT}`

@@ -1,5 +1,5 @@
 import { InternalError } from '../../engine/errors'
-import { keyRange, type BranchRow, type StackStatements } from './statements'
+import { findBranchRow, keyRange, type BranchRow, type StackStatements } from './statements'
 
 /** A run of logical indexes [lo, hi] stored physically under `branch`. */
 export interface Segment {
@@ -26,7 +26,7 @@ export function lineage(st: StackStatements, row: BranchRow): Segment[] {
     if (cur.parent_branch === null || cur.fork_index === null) break
     hi = Math.min(hi, cur.fork_index)
     if (hi < 0) break
-    const parent = st.branch.get(cur.conversation_id, cur.agent_id, cur.parent_branch) as BranchRow | undefined
+    const parent = findBranchRow(st, cur.conversation_id, cur.agent_id, cur.parent_branch)
     if (!parent) throw new InternalError(`branch ${cur.branch_id} points at missing parent ${cur.parent_branch}`)
     cur = parent
   }

@@ -1,7 +1,7 @@
 import { LruMap } from '../../engine/runtime/lru'
 import { MAIN_BRANCH } from '../../engine/schema/states'
 import { requireConversationRow, findConversationRow } from './conversations'
-import type { BranchRow, ConversationRow, StackStatements } from './statements'
+import { findBranchRow, type BranchRow, type ConversationRow, type StackStatements } from './statements'
 import { PerConversation } from './perConversation'
 
 /**
@@ -52,7 +52,7 @@ export class RowCache {
     if (this.fresh.get(c)?.has(a) === false) return undefined
     const hit = this.branches.get(c, a, b)
     if (hit) return hit
-    const row = this.st.branch.get(c, a, b) as BranchRow | undefined
+    const row = findBranchRow(this.st, c, a, b)
     if (row) this.branches.set(c, a, b, row)
     return row
   }

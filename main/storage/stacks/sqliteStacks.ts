@@ -36,7 +36,7 @@ import { StateColumn } from './stateColumn'
 import { fastState } from '../../engine/schema/fastStates'
 import { EntryCache } from './entryCache'
 import { OwnRefs } from './ownRefs'
-import { prepareStackStatements, type BranchRow, type ConversationRow, type EntryRow, type StackStatements } from './statements'
+import { findBranchRow, prepareStackStatements, type BranchRow, type ConversationRow, type EntryRow, type StackStatements } from './statements'
 
 /** The branch row with a new tail, copied field by field (a spread of a row object is slow). */
 const withTail = (r: BranchRow, length: number, lastTs: number): BranchRow => ({
@@ -286,7 +286,7 @@ export class SqliteStackStore implements StackStore {
   checkout(conversation: ConversationId, agent: AgentId, branch: BranchId): BranchInfo {
     return this.structural(() => this.store.write(() => {
       const conv = this.rows.requireConversation(conversation)
-      const row = this.st.branch.get(conv.id, agent, branch) as BranchRow | undefined
+      const row = findBranchRow(this.st, conv.id, agent, branch)
       if (!row && branch === MAIN_BRANCH) {
         this.st.clearCurrent.run(conv.id, agent)
         return this.emptyMain()

@@ -1,6 +1,7 @@
+import { MAIN_BRANCH } from '../../engine/schema/states'
 import type { SqliteDatabase } from '../sqliteStore'
 import { callHeaderSql, entryHeaderSql } from '../artifacts/entryHeader'
-import { BRANCH_KEY_OF, branchKeyParts, BRANCHES_OF_CONVERSATION, KEY_BETWEEN, KEY_IN_CONVERSATION, keyInConversation, keyWithinConversation, keyWithinStack, KEY_OF, NEXT_STACK_NO, SEQ_UNIT, STACK_UNIT } from './entryKeys'
+import { BRANCH_KEY_OF, branchKeyParts, BRANCHES_OF_CONVERSATION, FORKS_OF_CONVERSATION, KEY_BETWEEN, KEY_IN_CONVERSATION, keyInConversation, keyWithinConversation, keyWithinStack, KEY_OF, NEXT_STACK_NO, SEQ_UNIT, STACK_UNIT } from './entryKeys'
 import { SEQ_OF_ID } from './conversationIds'
 
 /** A `stack_branches` row. */
@@ -61,11 +62,13 @@ export interface ConversationRow {
  * (a push writes no branch update); the stored columns hold them as of the fork or rewind, for a
  * branch with no own entries since.
  */
-const BRANCH = `SELECT b.conversation_id, b.agent_id, b.branch_id, b.parent_branch, b.fork_index,
+const branchSelect = (from: string) => `SELECT b.conversation_id, b.agent_id, b.branch_id, b.parent_branch, b.fork_index,
     COALESCE(t.idx + 1, b.length) AS length, COALESCE(t.ts, b.last_ts) AS last_ts, b.episode_id, b.created_at, ${branchKeyParts('b')}
-  FROM ${BRANCHES_OF_CONVERSATION}
+  FROM ${from}
   LEFT JOIN stack_entries t
     ON t.key = (SELECT m.key FROM stack_entries m WHERE ${keyWithinStack('m.key', 'b.key')} ORDER BY m.key DESC LIMIT 1)`
+const BRANCH = branchSelect(BRANCHES_OF_CONVERSATION)
+const FORK = branchSelect(FORKS_OF_CONVERSATION)
 
 /** SQL: the branch row of (seq, stack_no), two `?` parameters. */
 const BRANCH_ROW = `key = ${BRANCH_KEY_OF}`
@@ -73,13 +76,15 @@ const BRANCH_ROW = `key = ${BRANCH_KEY_OF}`
 /** Prepared once per store: the push path runs only these. */
 export function prepareStackStatements(db: SqliteDatabase) {
   return {
-    // One row at most (the store inserts a branch only when it is absent): stop at it.
-    branch: db.prepare(`${BRANCH} WHERE b.agent_id = ? AND b.branch_id = ? LIMIT 1`),
+    /** (conversation, agent, branch): any branch, from the conversation's range; see {@link findBranchRow}. One row at most: stop at it. */
+    branchInRange: db.prepare(`${BRANCH} WHERE b.agent_id = ? AND b.branch_id = ? LIMIT 1`),
+    /** (conversation, agent, branch): a forked branch, through the partial index of migration 017. */
+    fork: db.prepare(`${FORK} WHERE b.agent_id = ? AND b.branch_id = ? AND b.parent_branch IS NOT NULL`),
     branches: db.prepare(
       `${BRANCH} WHERE b.agent_id = ?
        ORDER BY b.branch_id <> 'main', b.created_at, b.branch_id`,
     ),
-    children: db.prepare(`${BRANCH} WHERE b.agent_id = ? AND b.parent_branch = ?`),
+    children: db.prepare(`${FORK} WHERE b.agent_id = ? AND b.parent_branch = ?`),
     /** (seq, stack_no, conversation, agent, branch, parent, fork index, length, last ts, episode, created at). */
     insertBranch: db.prepare(
       `INSERT INTO stack_branches (key, conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at)
@@ -146,3 +151,15 @@ export type StackStatements = ReturnType<typeof prepareStackStatements>
 /** The parameters of a `KEY_BETWEEN` statement: indexes [lo, hi] of the stack (seq, stack_no). */
 export const keyRange = (r: { seq: number; stack_no: number }, lo: number, hi: number): number[] => [r.seq, r.stack_no, lo, r.seq, r.stack_no, hi]
 
+/**
+ * The branch row of (conversation, agent, branch), or undefined. A main branch is near the start
+ * of its conversation's range (an agent's first push makes it); a fork is read through its index,
+ * and only a root branch of another name (a hand-made bundle could hold one) falls back to the range.
+ */
+export function findBranchRow(st: StackStatements, c: string, a: string, b: string): BranchRow | undefined {
+  if (b !== MAIN_BRANCH) {
+    const fork = st.fork.get(c, a, b) as BranchRow | undefined
+    if (fork) return fork
+  }
+  return st.branchInRange.get(c, a, b) as BranchRow | undefined
+}
