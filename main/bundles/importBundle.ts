@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { UserInputError } from '../engine/errors'
 import { bundleError } from './errors'
 import { storedEntryHeader } from '../storage/artifacts/entryHeader'
 import { newRolloutId } from '../engine/rollouts/runner'
@@ -9,7 +8,7 @@ import type { PayloadStore } from '../engine/ports/payloads'
 import { looksLikePointer } from '../storage/payloads/pointer'
 import { cachedPluck, cachedStatement } from '../storage/statementCache'
 import { byRefParams, byRefSql } from '../storage/artifacts/byRef'
-import { BRANCH_KEY_OF, KEY_OF, MAX_SEQ, MAX_STACK_NO } from '../storage/stacks/entryKeys'
+import { BRANCH_KEY_OF, checkConversationSeq, KEY_OF, MAX_STACK_NO } from '../storage/stacks/entryKeys'
 import { SEQ_OF_ID } from '../storage/stacks/conversationIds'
 import type { BundleContent, Row } from './format'
 
@@ -168,7 +167,7 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
     count('conversations', r.changes)
     const seq = Number(r.lastInsertRowid)
     // The conversation's part of its entry keys (entryKeys.ts); the import's transaction rolls the rows back.
-    if (seq > MAX_SEQ) throw new UserInputError(`this database holds the most conversations it can (${MAX_SEQ}); delete some or import into another P2ENGINE_HOME`, 'STORE_FULL')
+    checkConversationSeq(seq, 'import into another P2ENGINE_HOME')
     seqOf.set(c.id, seq)
     insOrigin.run('conversation', conv(c.id), c.id, source, o.bundleFile, o.bundleSha256, at)
   }

@@ -80,6 +80,11 @@ describe('the header of a model call stored in a stack row (schema v16)', () => 
     for (const model of ['quote"d', 'back\\slash', 'tab\there', 'é-model', '\u2028']) expect(storedCallHeader(encoded(tagsOf(model, false)), metrics(model, false))).not.toBe('')
     expect(storedCallHeader(encoded(tagsOf('m', true)), metrics('m', 1))).not.toBe('')
     expect(storedCallHeader(encoded(tagsOf('m', true)), null)).not.toBe('')
+    // Objects whose JSON could say something else than their properties: a getter, toJSON, an inherited model.
+    const getter = { ...metrics('m', true), get model() { return 'm' } }
+    expect(storedCallHeader(encoded(tagsOf('m', true)), getter)).not.toBe('')
+    expect(storedCallHeader(encoded(tagsOf('m', true)), { ...metrics('m', true), toJSON: () => ({}) })).not.toBe('')
+    expect(storedCallHeader(encoded(tagsOf('m', true)), Object.assign(Object.create({ model: 'm' }), { offline: true }))).not.toBe('')
   })
 
   it('reads back through the store, the views, a tag query, an archived copy and a bundle export', () => {

@@ -27,10 +27,22 @@ export const callHeaderSql = (header = 'call_header', body = 'call_body'): strin
   `CASE WHEN ${header} = '' THEN '${CALL_HEADER_HEAD}' || json_quote(json_extract(${body}, '$.model'))
      || CASE WHEN json_extract(${body}, '$.offline') THEN ',"offline"' ELSE '' END || '${CALL_HEADER_TAIL}' ELSE ${header} END`
 
-/** What a stack row stores for the encoded header of a model call with these metrics: `''` when they imply it. */
+/**
+ * What a stack row stores for the encoded header of a model call with these metrics: `''` when they
+ * imply it. Only a plain object's own data properties are read: for those, the JSON the row stores
+ * (what SQL rebuilds from) holds the same values, so nothing is serialised or parsed twice.
+ */
 export function storedCallHeader(encoded: string, metrics: unknown): string {
-  const m = metrics as { model?: unknown; offline?: unknown } | null
-  if (typeof m !== 'object' || m === null || typeof m.model !== 'string' || !PLAIN.test(m.model) || typeof m.offline !== 'boolean') return encoded
-  const implied = `${CALL_HEADER_HEAD}"${m.model}"${m.offline ? ',"offline"' : ''}${CALL_HEADER_TAIL}`
+  if (typeof metrics !== 'object' || metrics === null || Object.getPrototypeOf(metrics) !== Object.prototype || 'toJSON' in metrics) return encoded
+  const model = ownData(metrics, 'model')
+  const offline = ownData(metrics, 'offline')
+  if (typeof model !== 'string' || !PLAIN.test(model) || typeof offline !== 'boolean') return encoded
+  const implied = `${CALL_HEADER_HEAD}"${model}"${offline ? ',"offline"' : ''}${CALL_HEADER_TAIL}`
   return encoded === implied ? '' : encoded
+}
+
+/** The value JSON.stringify writes for `key` of `o`: an own, enumerable data property's (a getter is not one). */
+function ownData(o: object, key: string): unknown {
+  const d = Object.getOwnPropertyDescriptor(o, key)
+  return d !== undefined && d.enumerable === true && 'value' in d ? d.value : undefined
 }

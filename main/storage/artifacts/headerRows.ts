@@ -52,9 +52,7 @@ export const entryHeaderColumn = (extras: Parameters<typeof encodeHeaderExtras>[
 export function modelCallColumns(m: { tags: readonly string[]; payload: unknown }): { header: string; body: string } {
   const body = JSON.stringify(m.payload)
   if (typeof body !== 'string') throw new UserInputError('model call metrics are not JSON-serialisable')
-  // Judged on the stored JSON itself (what SQL rebuilds from), not on the object it came from.
-  const header = encodeHeaderExtras({ tags: m.tags, parentRefs: [], provenance: {}, meta: {} })
-  return { header: body.startsWith('{') ? storedCallHeader(header, JSON.parse(body)) : header, body }
+  return { header: storedCallHeader(encodeHeaderExtras({ tags: m.tags, parentRefs: [], provenance: {}, meta: {} }), m.payload), body }
 }
 
 /** A row of the `all_artifacts` view (the `artifacts` table plus the states of `stack_entries`). */

@@ -13,10 +13,15 @@ import { uuidv7 } from '../timeIds'
  */
 const HEX = '[0-9a-f]'
 /** SQL GLOB of the id shape: exact ASCII positions, so SQL `substr` and JavaScript agree on them. */
-export const ID_GLOB = `chat_${HEX.repeat(8)}-${HEX.repeat(4)}-${HEX.repeat(4)}-${HEX.repeat(4)}-${HEX.repeat(12)}`
+const ID_GLOB = `chat_${HEX.repeat(8)}-${HEX.repeat(4)}-${HEX.repeat(4)}-${HEX.repeat(4)}-${HEX.repeat(12)}`
+/** The same shape in JavaScript. */
+const ID_SHAPE = /^chat_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** Where the seq's three groups of three digits stand in the id (0-based): after `7`, after the variant, and first in the last group. */
+const DIGITS_AT = [20, 25, 29] as const
 
 /** SQL: the nine seq digits of the id column (or expression) `id`. */
-const seqDigits = (id: string): string => `substr(${id}, 21, 3) || substr(${id}, 26, 3) || substr(${id}, 30, 3)`
+const seqDigits = (id: string): string => DIGITS_AT.map((at) => `substr(${id}, ${at + 1}, 3)`).join(' || ')
 
 /**
  * SQL: true for a row whose id does not name its seq; the WHERE of the partial index (the query
@@ -36,7 +41,7 @@ export const seqOfId = (id: string): string =>
 /** SQL: the seq of the conversation whose id is the `?` parameter. */
 export const SEQ_OF_ID = seqOfId('?')
 
-/** The largest seq an id can name (nine digits); a conversation past it gets a plain UUIDv7. */
+/** The largest seq nine digits name (entryKeys.ts's MAX_SEQ, 2^27 − 1, keeps every seq below it). */
 const MAX_NAMED_SEQ = 999_999_999
 
 /** A new conversation id naming `seq` (see above), created at `now`: a UUIDv7 with the seq digits in its random bits. */
@@ -44,17 +49,16 @@ export function conversationIdFor(seq: number, now: number): string {
   if (!Number.isSafeInteger(seq) || seq < 0 || seq > MAX_NAMED_SEQ) throw new RangeError(`conversation seq ${seq} cannot be named in an id`)
   const u = uuidv7(now)
   const d = String(seq).padStart(9, '0')
-  // u: tttttttt-tttt-7ccc-vrrr-rrrrrrrrrrrr. The counter and 24 random bits give way to the digits, and the
-  // variant is always 8 (not 8–b at random), so ids of one millisecond sort by seq; 36 random bits stay.
+  // u: tttttttt-tttt-7ccc-vrrr-rrrrrrrrrrrr. The counter and 24 random bits give way to the digits (at
+  // DIGITS_AT once `chat_` is in front), and the variant is always 8 (not 8–b at random), so ids of one
+  // millisecond sort by seq; 36 random bits stay.
   return `chat_${u.slice(0, 15)}${d.slice(0, 3)}-8${d.slice(3, 6)}-${d.slice(6)}${u.slice(27)}`
 }
-
-const ID_SHAPE = /^chat_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** The seq an id names, or null when it names none (the JavaScript twin of the SQL above). */
 export function seqNamedBy(id: string): number | null {
   if (!ID_SHAPE.test(id)) return null
-  const d = id.slice(20, 23) + id.slice(25, 28) + id.slice(29, 32)
+  const d = DIGITS_AT.map((at) => id.slice(at, at + 3)).join('')
   return /^\d{9}$/.test(d) ? Number(d) : null
 }
 

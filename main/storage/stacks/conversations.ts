@@ -5,7 +5,7 @@ import { asAgentId, asConversationId } from '../../engine/schema/states'
 import { defineJsonColumn } from '../jsonColumn'
 import { conversationIdFor } from './conversationIds'
 import type { SqliteDatabase as Database } from '../sqliteStore'
-import { MAX_SEQ } from './entryKeys'
+import { checkConversationSeq } from './entryKeys'
 import type { ConversationRow, StackStatements } from './statements'
 
 const MetadataColumn = defineJsonColumn({
@@ -44,7 +44,7 @@ export function insertConversation(st: StackStatements, input: NewConversation, 
   if (rootAgent === '') throw new UserInputError(`conversation ${name}: root agent cannot be empty`, 'BAD_CONVERSATION')
   // The next seq (the rowid SQLite would pick), so a generated id can name it (conversationIds.ts).
   const seq = st.nextSeq.get() as number
-  if (seq > MAX_SEQ) throw new UserInputError(`this database holds the most conversations it can (${MAX_SEQ}); delete some or use another P2ENGINE_HOME`, 'STORE_FULL')
+  checkConversationSeq(seq, 'use another P2ENGINE_HOME')
   const id = input.id ?? conversationIdFor(seq, now)
   if (id.trim() === '' || id.length > 200) throw new UserInputError(`conversation id ${JSON.stringify(id)}: expected 1 to 200 characters`, 'BAD_CONVERSATION')
   // An id that names its seq is in no unique index: the lookup is what keeps ids unique.
@@ -81,10 +81,10 @@ export function renameConversationRow(db: Database, st: StackStatements, idOrNam
 /** Deletes a conversation with every stack, branch and override of it (caller holds the transaction). Artifacts stay for the audit trail. */
 export function deleteConversationRows(db: Database, st: StackStatements, idOrName: string): Conversation {
   const row = requireConversationRow(st, idOrName)
-  st.archiveConversation.run(row.id, row.id)
-  st.archiveLinksConversation.run(row.id, row.id)
+  st.archiveConversation.run(row.seq, row.seq)
+  st.archiveLinksConversation.run(row.seq, row.seq)
   db.prepare('DELETE FROM stack_current WHERE conversation_id = ?').run(row.id)
-  st.deleteConversationEntries.run(row.id, row.id)
+  st.deleteConversationEntries.run(row.seq, row.seq)
   st.deleteConversationBranches.run(row.seq, row.seq)
   db.prepare('DELETE FROM agent_overrides WHERE conversation_id = ?').run(row.id)
   db.prepare('DELETE FROM conversations WHERE seq = ?').run(row.seq)

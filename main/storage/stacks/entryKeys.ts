@@ -97,3 +97,8 @@ export function keyOfRef(ref: string): { call: boolean; seq: number; stack: numb
 export function checkEntryIndex(idx: number, branch: string): void {
   if (idx > MAX_INDEX) throw new UserInputError(`branch ${branch} is full: a branch holds at most ${MAX_INDEX + 1} entries; fork or rewind it`, 'STACK_FULL')
 }
+
+/** A conversation numbered past the last seq a key can hold: a clear error (`elsewhere`: where to go instead). */
+export function checkConversationSeq(seq: number, elsewhere: string): void {
+  if (seq > MAX_SEQ) throw new UserInputError(`this database holds the most conversations it can (${MAX_SEQ}); delete some or ${elsewhere}`, 'STORE_FULL')
+}

@@ -1,7 +1,7 @@
 import { MAIN_BRANCH } from '../../engine/schema/states'
 import type { SqliteDatabase } from '../sqliteStore'
 import { callHeaderSql, entryHeaderSql } from '../artifacts/entryHeader'
-import { BRANCH_KEY_OF, branchKeyParts, BRANCHES_OF_CONVERSATION, FORKS_OF_CONVERSATION, KEY_BETWEEN, KEY_IN_CONVERSATION, keyInConversation, keyWithinConversation, keyWithinStack, KEY_OF, NEXT_STACK_NO, SEQ_UNIT, STACK_UNIT } from './entryKeys'
+import { BRANCH_KEY_OF, branchKeyParts, BRANCHES_OF_CONVERSATION, FORKS_OF_CONVERSATION, KEY_BETWEEN, keyWithinConversation, keyWithinStack, KEY_OF, NEXT_STACK_NO, SEQ_UNIT, STACK_UNIT } from './entryKeys'
 import { SEQ_OF_ID } from './conversationIds'
 
 /** A `stack_branches` row. */
@@ -120,8 +120,9 @@ export function prepareStackStatements(db: SqliteDatabase) {
     entries: db.prepare(`SELECT idx, ts, ref, state FROM stack_entries WHERE ${KEY_BETWEEN} ORDER BY key`),
     archiveRange: db.prepare(archive(KEY_BETWEEN)),
     archiveLinksRange: db.prepare(archiveLinks(`e.${KEY_BETWEEN}`)),
-    archiveConversation: db.prepare(archive(KEY_IN_CONVERSATION)),
-    archiveLinksConversation: db.prepare(archiveLinks(keyInConversation('e.key'))),
+    /** (seq, seq): the conversation's rows are known by its seq, no id lookup. */
+    archiveConversation: db.prepare(archive(keyWithinConversation('key', '?'))),
+    archiveLinksConversation: db.prepare(archiveLinks(keyWithinConversation('e.key', '?'))),
     entryTs: db.prepare(`SELECT ts FROM stack_entries WHERE key = ${KEY_OF}`).pluck(),
     /** (target seq, target stack, target branch id, …source key range): copies keep their refs. */
     copyEntries: db.prepare(
@@ -130,7 +131,7 @@ export function prepareStackStatements(db: SqliteDatabase) {
          FROM stack_entries WHERE ${KEY_BETWEEN}`,
     ),
     deleteEntries: db.prepare(`DELETE FROM stack_entries WHERE ${KEY_BETWEEN}`),
-    deleteConversationEntries: db.prepare(`DELETE FROM stack_entries WHERE ${KEY_IN_CONVERSATION}`),
+    deleteConversationEntries: db.prepare(`DELETE FROM stack_entries WHERE ${keyWithinConversation('key', '?')}`),
     conversationById: db.prepare(`SELECT * FROM conversations WHERE seq = ${SEQ_OF_ID}`),
     nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 FROM conversations').pluck(),
     conversationByName: db.prepare('SELECT * FROM conversations WHERE name = ?'),
