@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { statSync } from 'node:fs'
+import { join } from 'node:path'
 
 /** A ~480-byte JSON state, the size of one of a turn's four states. */
 const BODY = JSON.stringify({ v: 1, state: { kind: 'assistant_message', content: 'x'.repeat(400), toolCalls: [], meta: null } })
@@ -32,4 +33,40 @@ export function benchFloor(file: string, n = 5000): { us: number; walBytes: numb
   } finally {
     db.close()
   }
+}
+
+/**
+ * What SQLite alone needs to write the rows a target allows, in the cheapest shape there is: one
+ * rowid table, keys appended, no index, the same ~480-byte rows, `rows` per turn and
+ * `turnsPerCommit` turns per WAL commit. Run at 2 and 4 KiB pages; the lower time is returned. A
+ * target minus this is what it leaves for everything else a turn does.
+ */
+export function benchRowBudgetFloor(dir: string, rows: number, turnsPerCommit: number, n = 3000): { us: number; pageSize: number } {
+  let best = { us: Number.POSITIVE_INFINITY, pageSize: 0 }
+  for (const pageSize of [2048, 4096]) {
+    const db = new Database(join(dir, `budget-${rows}-${turnsPerCommit}-${pageSize}.db`))
+    try {
+      db.pragma(`page_size = ${pageSize}`)
+      db.pragma('journal_mode = WAL')
+      db.pragma('synchronous = NORMAL')
+      db.pragma('cache_size = -32768')
+      db.exec('CREATE TABLE entries (key INTEGER PRIMARY KEY, ts INTEGER NOT NULL, body TEXT NOT NULL)')
+      const insert = db.prepare('INSERT INTO entries (key, ts, body) VALUES (?, ?, ?)')
+      const batch = db.transaction((from: number) => {
+        for (let t = from; t < from + turnsPerCommit; t++) for (let i = 0; i < rows; i++) insert.run(t * 64 + i, Date.now(), BODY)
+      })
+      const warm = 500 * turnsPerCommit
+      for (let t = 0; t < warm; t += turnsPerCommit) batch.immediate(t)
+      db.pragma('wal_checkpoint(TRUNCATE)')
+      db.pragma('wal_autocheckpoint = 0')
+      const turns = Math.ceil(n / turnsPerCommit) * turnsPerCommit
+      const t0 = process.hrtime.bigint()
+      for (let t = warm; t < warm + turns; t += turnsPerCommit) batch.immediate(t)
+      const us = Number(process.hrtime.bigint() - t0) / 1e3 / turns
+      if (us < best.us) best = { us, pageSize }
+    } finally {
+      db.close()
+    }
+  }
+  return best
 }

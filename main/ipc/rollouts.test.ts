@@ -3,12 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EventPayload } from '../../preload/contract'
 import type { RolloutService } from '../app/rollouts/rolloutService'
 import { CONFIG_DIR } from '../engine/testing/engineHarness'
-import type { SqliteStore } from '../storage/sqliteStore'
 import type { MapTransport } from './register'
 import { rolloutsHarness, typed } from './rolloutsTestKit'
 
-let dir: string
-let store: SqliteStore
 let service: RolloutService
 let transport: MapTransport
 let progress: EventPayload<'rollouts:progressed'>[]
@@ -27,7 +24,7 @@ const BAD = `teams:
 let h: ReturnType<typeof rolloutsHarness>
 beforeEach(() => {
   h = rolloutsHarness()
-  ;({ dir, store, service, transport, progress } = h)
+  ;({ service, transport, progress } = h)
 })
 afterEach(() => h.close())
 

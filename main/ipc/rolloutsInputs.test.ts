@@ -1,23 +1,17 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { EventPayload } from '../../preload/contract'
-import type { RolloutService } from '../app/rollouts/rolloutService'
-import type { SqliteStore } from '../storage/sqliteStore'
 import { ALIAS_BOMB, GRID_BOMB } from '../engine/testing/inputBombs'
 import type { MapTransport } from './register'
 import { rolloutsHarness, typed } from './rolloutsTestKit'
 
 let dir: string
-let store: SqliteStore
-let service: RolloutService
 let transport: MapTransport
-let progress: EventPayload<'rollouts:progressed'>[]
 
 let h: ReturnType<typeof rolloutsHarness>
 beforeEach(() => {
   h = rolloutsHarness()
-  ;({ dir, store, service, transport, progress } = h)
+  ;({ dir, transport } = h)
 })
 afterEach(() => h.close())
 

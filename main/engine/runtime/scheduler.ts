@@ -16,9 +16,8 @@ export class Scheduler {
   private timerAt = Number.POSITIVE_INFINITY
   /** Outstanding work not owned by a step (e.g. tool calls in flight), per key. */
   private readonly holds = new Map<string, number>()
-  /** Queued + running + held work per group (a key's prefixes, see `groupsOf`), for idleness. */
-  private readonly busy = new Map<string, number>()
-  private readonly waiters = new Map<string, (() => void)[]>()
+  /** Queued + running + held work per group (a key's prefixes, see `groupsOf`), for idleness; absent when idle. */
+  private readonly busy = new Map<string, BusyGroup>()
 
   constructor(
     private readonly step: (key: string) => Promise<void>,
@@ -76,12 +75,9 @@ export class Scheduler {
 
   /** Resolves once nothing in `group` is queued, running or held (pending deadlines don't count). */
   whenIdle(group = ''): Promise<void> {
-    if (this.isIdle(group)) return Promise.resolve()
-    return new Promise((resolve) => {
-      const list = this.waiters.get(group)
-      if (list) list.push(resolve)
-      else this.waiters.set(group, [resolve])
-    })
+    const busy = this.busy.get(group)
+    if (busy === undefined) return Promise.resolve()
+    return new Promise((resolve) => (busy.waiters ??= []).push(resolve))
   }
 
   /** Keys with a pending deadline. */
@@ -97,26 +93,32 @@ export class Scheduler {
     return out
   }
 
-  /** `groupsOf` per key while the key has work (dropped when it has none: bounded by the busy keys). */
-  private readonly groupCache = new Map<string, string[]>()
+  /**
+   * The groups of each key while the key has work (dropped when it has none: bounded by the busy
+   * keys), so counting a key's work touches its groups' counters without looking them up.
+   */
+  private readonly groupCache = new Map<string, BusyGroup[]>()
 
   private count(key: string, delta: 1 | -1): void {
     let groups = this.groupCache.get(key)
-    if (!groups) this.groupCache.set(key, (groups = this.groupsOf(key)))
-    for (const g of groups) {
-      const n = (this.busy.get(g) ?? 0) + delta
-      if (n > 0) {
-        this.busy.set(g, n)
-        continue
-      }
-      this.busy.delete(g)
-      const list = this.waiters.get(g)
-      if (list) {
-        this.waiters.delete(g)
-        for (const resolve of list) resolve()
-      }
+    if (groups === undefined) {
+      groups = this.groupsOf(key).map((name) => {
+        let g = this.busy.get(name)
+        if (g === undefined) this.busy.set(name, (g = { name, n: 0, waiters: null }))
+        return g
+      })
+      this.groupCache.set(key, groups)
     }
-    if (!this.busy.has(key)) this.groupCache.delete(key)
+    for (const g of groups) {
+      g.n += delta
+      if (g.n > 0) continue
+      this.busy.delete(g.name)
+      const waiters = g.waiters
+      g.waiters = null
+      if (waiters) for (const resolve of waiters) resolve()
+    }
+    // The key's own group is the last: once it is idle, so is the key.
+    if (groups[groups.length - 1]!.n <= 0) this.groupCache.delete(key)
   }
 
   close(): void {
@@ -170,4 +172,11 @@ export class Scheduler {
     }
     this.armTimer()
   }
+}
+
+/** The work counted in one group (see `Scheduler.busy`), and who waits for it to end. */
+interface BusyGroup {
+  readonly name: string
+  n: number
+  waiters: (() => void)[] | null
 }

@@ -29,14 +29,21 @@ export class AgentTemplates {
 
   /** `system_message.j2` with the offered tools (an empty list renders the no-tools text); memoised per tool set. */
   systemMessage(tools: readonly ToolSummary[]): string {
+    // An agent asks with the same tools turn after turn: compared in place, no key is built.
+    const last = this.lastSystem
+    if (last !== null && sameTools(last.tools, tools)) return last.text
     const key = JSON.stringify(tools.map((t) => [t.name, t.description]))
     let text = this.systemMessages.get(key)
     if (text === undefined) {
       text = this.renderer.renderTemplate('system_message.j2', { tools: tools.map((t) => ({ name: t.name, description: t.description })) })
       this.systemMessages.set(key, text)
     }
+    this.lastSystem = { tools: tools.map((t) => ({ name: t.name, description: t.description })), text }
     return text
   }
+
+  /** The tools (copied) and text of the last system message asked for. */
+  private lastSystem: { tools: readonly ToolSummary[]; text: string } | null = null
 
   /** `personas/<name>.j2` with the last user question. @throws UserInputError for an unknown persona. */
   persona(name: string, question: string): string {
@@ -62,3 +69,6 @@ export class AgentTemplates {
 export function judgeTemplates(configDir: string): TemplateRenderer {
   return new TemplateRenderer(join(configDir, 'evals', 'templates'), { trimBlocks: true, lstripBlocks: true })
 }
+
+const sameTools = (a: readonly ToolSummary[], b: readonly ToolSummary[]): boolean =>
+  a.length === b.length && a.every((t, i) => t.name === b[i]!.name && t.description === b[i]!.description)

@@ -5,6 +5,7 @@ import { openStore, type SqliteStore } from '../sqliteStore'
 import { conversationIdFor, idNotDerived, seqNamedBy } from './conversationIds'
 import { createStackStorage } from './create'
 import { MAX_SEQ } from './entryKeys'
+import { prepareStackStatements } from './statements'
 
 const UUID7 = /^chat_[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
@@ -83,6 +84,19 @@ describe('conversations keyed by seq', () => {
     expect(() => stacks.createConversation({ name: 'c', rootAgent: 'agent_alpha', id: 'chat_given' })).toThrow('conversation id chat_given already exists')
     expect(() => stacks.createConversation({ name: 'a', rootAgent: 'agent_alpha' })).toThrow('conversation a already exists')
     expect(stacks.listConversations().map((c) => c.name)).toEqual(['a', 'b'])
+  })
+
+  it('checks a generated id against the partial index alone, through that index', () => {
+    const { stacks } = createStackStorage(store)
+    const st = prepareStackStatements(store.db)
+    stacks.createConversation({ name: 'a', rootAgent: 'agent_alpha' })
+    // An id in the generated form that names seq 3, given to the row of seq 2: it is kept in the partial index.
+    const taken = conversationIdFor(3, Date.UTC(2026, 11, 3))
+    stacks.createConversation({ name: 'b', rootAgent: 'agent_alpha', id: taken })
+    expect([st.otherIdTaken.get(taken), st.otherIdTaken.get(conversationIdFor(3, Date.UTC(2026, 11, 4)))]).toEqual([1, undefined])
+    const plan = (store.db.prepare(`EXPLAIN QUERY PLAN SELECT 1 FROM conversations WHERE id = ? AND ${idNotDerived()}`).all(taken) as { detail: string }[]).map((r) => r.detail)
+    expect(plan.join('; ')).toContain('USING COVERING INDEX conversations_other_id')
+    expect(plan.join('; ')).not.toMatch(/SCAN/)
   })
 
   it('deletes the branch rows and the checked-out pointer of a deleted conversation (no cascade since 015)', () => {

@@ -47,8 +47,11 @@ export function insertConversation(st: StackStatements, input: NewConversation, 
   checkConversationSeq(seq, 'use another P2ENGINE_HOME')
   const id = input.id ?? conversationIdFor(seq, now)
   if (id.trim() === '' || id.length > 200) throw new UserInputError(`conversation id ${JSON.stringify(id)}: expected 1 to 200 characters`, 'BAD_CONVERSATION')
-  // An id that names its seq is in no unique index: the lookup is what keeps ids unique.
-  if (st.conversationById.get(id)) throw new UserInputError(`conversation id ${id} already exists`, 'CONVERSATION_EXISTS')
+  // An id that names its seq is in no unique index: the lookup is what keeps ids unique. A generated
+  // id names the new seq, which no row has yet, so only the rows of the partial index can hold it.
+  if (input.id === undefined ? st.otherIdTaken.get(id) : st.conversationById.get(id)) {
+    throw new UserInputError(`conversation id ${id} already exists`, 'CONVERSATION_EXISTS')
+  }
   const metadata = input.metadata ?? {}
   const row: ConversationRow = { seq, id, name, root_agent: rootAgent, created_at: now, metadata: MetadataColumn.encode({ metadata }) }
   try {
