@@ -148,6 +148,20 @@ describe('bad bundles', () => {
     expect(list.map((c) => c.name)).toEqual(['last'])
   })
 
+  it('an import never takes a seq that still has rows left under it (its keys would collide with theirs)', async () => {
+    const b = fresh()
+    expect((await b.run(['chat', 'with', 'agent_alpha', '--name', 'left'], { input: ['weather in Paris?', 'exit'] })).code).toBe(0)
+    // The conversation row deleted by hand: its branch and entry rows stay under seq 1.
+    const db = new Database(join(b.root, 'home', 'p2engine.db'))
+    expect(db.prepare('DELETE FROM conversations').run().changes).toBe(1)
+    db.close()
+    const r = await b.run(['bundle', 'import', bundle])
+    expect([r.code, r.err]).toEqual([0, ''])
+    const c = fresh()
+    expect((await c.run(['bundle', 'import', bundle])).code).toBe(0)
+    expect(await views(b, 'trip')).toEqual(await views(c, 'trip'))
+  })
+
   it('names the entry whose checksum fails', async () => {
     const { zipBundle } = await import('./write')
     const files = await unzip(readFileSync(bundle), 'x')

@@ -8,7 +8,7 @@ import type { PayloadStore } from '../engine/ports/payloads'
 import { looksLikePointer } from '../storage/payloads/pointer'
 import { cachedPluck, cachedStatement } from '../storage/statementCache'
 import { byRefParams, byRefSql } from '../storage/artifacts/byRef'
-import { BRANCH_KEY_OF, checkConversationSeq, KEY_OF, MAX_STACK_NO } from '../storage/stacks/entryKeys'
+import { BRANCH_KEY_OF, checkConversationSeq, KEY_OF, MAX_STACK_NO, NEXT_SEQ } from '../storage/stacks/entryKeys'
 import { SEQ_OF_ID } from '../storage/stacks/conversationIds'
 import type { BundleContent, Row } from './format'
 
@@ -132,7 +132,8 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   const payload = (text: string) => (o.payloads && !looksLikePointer(text) ? o.payloads.put(text) : text)
 
   const ins = (sql: string) => cachedStatement(db, sql)
-  const insConv = ins('INSERT INTO conversations (id, name, root_agent, created_at, metadata) VALUES (?, ?, ?, ?, ?)')
+  const insConv = ins('INSERT INTO conversations (seq, id, name, root_agent, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?)')
+  const nextSeq = cachedPluck(db, NEXT_SEQ)
   const insBranch = ins(`INSERT INTO stack_branches (key, conversation_id, agent_id, branch_id, parent_branch, fork_index, length, last_ts, episode_id, created_at)
     VALUES (${BRANCH_KEY_OF}, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const insCurrent = ins('INSERT INTO stack_current (conversation_id, agent_id, branch_id) VALUES (?, ?, ?)')
@@ -163,11 +164,11 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   }
   for (const c of b.rows.conversations.filter((c) => fresh.has(c.id))) {
     const item = items.find((i) => i.kind === 'conversation' && i.sourceId === c.id)!
-    const r = insConv.run(conv(c.id), item.name, c.root_agent, c.created_at, tx(c.metadata))
-    count('conversations', r.changes)
-    const seq = Number(r.lastInsertRowid)
-    // The conversation's part of its entry keys (entryKeys.ts); the import's transaction rolls the rows back.
+    // The conversation's part of its entry keys (entryKeys.ts), as the store picks it.
+    const seq = nextSeq.get() as number
     checkConversationSeq(seq, 'import into another P2ENGINE_HOME')
+    const r = insConv.run(seq, conv(c.id), item.name, c.root_agent, c.created_at, tx(c.metadata))
+    count('conversations', r.changes)
     seqOf.set(c.id, seq)
     insOrigin.run('conversation', conv(c.id), c.id, source, o.bundleFile, o.bundleSha256, at)
   }

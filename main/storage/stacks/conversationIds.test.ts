@@ -114,18 +114,34 @@ describe('conversations keyed by seq', () => {
     expect(store.db.prepare('PRAGMA foreign_key_check').all()).toEqual([])
   })
 
-  it('a conversation that gets a used seq again sees none of the rows left under it', () => {
+  it('a new conversation never takes a seq that still has rows, so its keys meet none of them', () => {
     const { stacks } = createStackStorage(store)
     const A = 'agent_alpha' as never
     const old = stacks.createConversation({ name: 'old', rootAgent: A })
     stacks.push(old.id, A, [{ kind: 'user_message', text: 'left behind' }])
-    // Rows a path other than deleteConversation left behind (before v15 a cascade removed the branch rows).
+    // Rows another path left behind (by hand; deleteConversation removes them with the row).
     store.db.prepare('DELETE FROM conversations WHERE seq = 1').run()
     const fresh = createStackStorage(store).stacks
     const next = fresh.createConversation({ name: 'next', rootAgent: A })
-    expect(seqNamedBy(next.id)).toBe(1)
+    expect(seqNamedBy(next.id)).toBe(2)
     expect(fresh.listBranches(next.id, A).map((b) => [b.branch, b.length])).toEqual([['main', 0]])
+    // Under seq 1 this push would have collided with the rows left there.
+    fresh.push(next.id, A, [{ kind: 'user_message', text: 'mine' }])
+    expect(fresh.read(next.id, A).map((e) => e.state)).toEqual([{ kind: 'user_message', text: 'mine', meta: null }])
     expect(fresh.agentsOf(next.id)).toEqual([A])
+  })
+
+  it('a seq freed by deleting the newest conversation is used again: nothing is left under it', () => {
+    const { stacks } = createStackStorage(store)
+    const A = 'agent_alpha' as never
+    stacks.createConversation({ name: 'keep', rootAgent: A })
+    const gone = stacks.createConversation({ name: 'gone', rootAgent: A })
+    stacks.push(gone.id, A, [{ kind: 'user_message', text: 'deleted with it' }])
+    stacks.deleteConversation(gone.id)
+    const next = stacks.createConversation({ name: 'next', rootAgent: A })
+    expect(seqNamedBy(next.id)).toBe(2)
+    stacks.push(next.id, A, [{ kind: 'user_message', text: 'mine' }])
+    expect(stacks.read(next.id, A).map((e) => e.state)).toEqual([{ kind: 'user_message', text: 'mine', meta: null }])
   })
 })
 

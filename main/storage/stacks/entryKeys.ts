@@ -99,6 +99,16 @@ export function checkEntryIndex(idx: number, branch: string): void {
 }
 
 /** A conversation numbered past the last seq a key can hold: a clear error (`elsewhere`: where to go instead). */
+/**
+ * SQL: the seq of the next conversation. Past every conversation and every entry or branch row:
+ * rows left under a seq whose conversation row is gone (deleted by hand; the store deletes them
+ * together) are never met by a new conversation, whose keys would collide with theirs. Three
+ * lookups of a table's last key.
+ */
+export const NEXT_SEQ = `SELECT max(coalesce((SELECT max(seq) FROM conversations), 0),
+                                coalesce((SELECT max(key) FROM stack_entries), 0) >> 36,
+                                coalesce((SELECT max(key) FROM stack_branches), 0) >> 36) + 1`
+
 export function checkConversationSeq(seq: number, elsewhere: string): void {
   if (seq > MAX_SEQ) throw new UserInputError(`this database holds the most conversations it can (${MAX_SEQ}); delete some or ${elsewhere}`, 'STORE_FULL')
 }

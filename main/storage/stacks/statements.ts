@@ -1,7 +1,7 @@
 import { MAIN_BRANCH } from '../../engine/schema/states'
 import type { SqliteDatabase } from '../sqliteStore'
 import { callHeaderSql, entryHeaderSql } from '../artifacts/entryHeader'
-import { BRANCH_KEY_OF, branchKeyParts, BRANCHES_OF_CONVERSATION, FORKS_OF_CONVERSATION, KEY_BETWEEN, keyWithinConversation, keyWithinStack, KEY_OF, NEXT_STACK_NO, SEQ_UNIT, STACK_UNIT } from './entryKeys'
+import { BRANCH_KEY_OF, branchKeyParts, BRANCHES_OF_CONVERSATION, FORKS_OF_CONVERSATION, KEY_BETWEEN, keyWithinConversation, keyWithinStack, KEY_OF, NEXT_SEQ, NEXT_STACK_NO, SEQ_UNIT, STACK_UNIT } from './entryKeys'
 import { idNotDerived, SEQ_OF_ID } from './conversationIds'
 
 /** A `stack_branches` row. */
@@ -135,7 +135,7 @@ export function prepareStackStatements(db: SqliteDatabase) {
     conversationById: db.prepare(`SELECT * FROM conversations WHERE seq = ${SEQ_OF_ID}`),
     /** 1 when a row keeps the id in `conversations_other_id` (an id that does not name that row's seq). */
     otherIdTaken: db.prepare(`SELECT 1 FROM conversations WHERE id = ? AND ${idNotDerived()}`).pluck(),
-    nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 FROM conversations').pluck(),
+    nextSeq: db.prepare(NEXT_SEQ).pluck(),
     conversationByName: db.prepare('SELECT * FROM conversations WHERE name = ?'),
     conversations: db.prepare('SELECT * FROM conversations ORDER BY created_at, name'),
     insertConversation: db.prepare(
