@@ -5,18 +5,25 @@ import { join } from 'node:path'
 /** A ~480-byte JSON state, the size of one of a turn's four states. */
 const BODY = JSON.stringify({ v: 1, state: { kind: 'assistant_message', content: 'x'.repeat(400), toolCalls: [], meta: null } })
 
+/** A bench database with the product store's pragmas (WAL, synchronous=NORMAL, 32 MB cache) and one table. */
+function openBenchDb(file: string, table: string, pageSize?: number): Database.Database {
+  const db = new Database(file)
+  if (pageSize !== undefined) db.pragma(`page_size = ${pageSize}`)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('cache_size = -32768')
+  db.exec(table)
+  return db
+}
+
 /**
  * The physical floor of a durable turn: 4 rows appended in one WAL commit, with the pragmas of
  * the product's store (WAL, synchronous=NORMAL, autocheckpoint every 10,000 pages).
  * @returns µs per turn and WAL bytes per turn (checkpoints off while counting).
  */
 export function benchFloor(file: string, n = 5000): { us: number; walBytes: number } {
-  const db = new Database(file)
+  const db = openBenchDb(file, 'CREATE TABLE entries (conv TEXT NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (conv, idx)) WITHOUT ROWID')
   try {
-    db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = NORMAL')
-    db.pragma('cache_size = -32768')
-    db.exec('CREATE TABLE entries (conv TEXT NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (conv, idx)) WITHOUT ROWID')
     const insert = db.prepare('INSERT INTO entries (conv, idx, ts, body) VALUES (?, ?, ?, ?)')
     const turn = db.transaction((conv: string) => {
       for (let i = 0; i < 4; i++) insert.run(conv, i, Date.now(), BODY)
@@ -44,13 +51,9 @@ export function benchFloor(file: string, n = 5000): { us: number; walBytes: numb
 export function benchRowBudgetFloor(dir: string, rows: number, turnsPerCommit: number, n = 3000): { us: number; pageSize: number } {
   let best = { us: Number.POSITIVE_INFINITY, pageSize: 0 }
   for (const pageSize of [2048, 4096]) {
-    const db = new Database(join(dir, `budget-${rows}-${turnsPerCommit}-${pageSize}.db`))
+    const file = join(dir, `budget-${rows}-${turnsPerCommit}-${pageSize}.db`)
+    const db = openBenchDb(file, 'CREATE TABLE entries (key INTEGER PRIMARY KEY, ts INTEGER NOT NULL, body TEXT NOT NULL)', pageSize)
     try {
-      db.pragma(`page_size = ${pageSize}`)
-      db.pragma('journal_mode = WAL')
-      db.pragma('synchronous = NORMAL')
-      db.pragma('cache_size = -32768')
-      db.exec('CREATE TABLE entries (key INTEGER PRIMARY KEY, ts INTEGER NOT NULL, body TEXT NOT NULL)')
       const insert = db.prepare('INSERT INTO entries (key, ts, body) VALUES (?, ?, ?)')
       const batch = db.transaction((from: number) => {
         for (let t = from; t < from + turnsPerCommit; t++) for (let i = 0; i < rows; i++) insert.run(t * 64 + i, Date.now(), BODY)
