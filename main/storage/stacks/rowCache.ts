@@ -1,6 +1,7 @@
 import { LruMap } from '../../engine/runtime/lru'
 import { MAIN_BRANCH } from '../../engine/schema/states'
-import { requireConversationRow, findConversationRow } from './conversations'
+import type { Conversation } from '../../engine/ports/stacks'
+import { requireConversationRow, findConversationRow, toConversation } from './conversations'
 import { findBranchRow, type BranchRow, type ConversationRow, type StackStatements } from './statements'
 import { PerConversation } from './perConversation'
 
@@ -40,6 +41,22 @@ export class RowCache {
     if (row) this.convs.set(row.id, row)
     return row
   }
+
+  /**
+   * The conversation of a row from this cache, its metadata parsed once while the row stays
+   * cached (a turn asks three times). Frozen, with its metadata: every reader shares it.
+   */
+  conversationOf(row: ConversationRow): Conversation {
+    const hit = this.decoded.get(row.id)
+    if (hit !== undefined && hit.row === row) return hit.conversation
+    const c = toConversation(row)
+    Object.freeze(c.metadata)
+    const conversation = Object.freeze(c)
+    this.decoded.set(row.id, { row, conversation })
+    return conversation
+  }
+
+  private readonly decoded = new LruMap<string, { row: ConversationRow; conversation: Conversation }>(1024)
 
   /** A conversation this connection just inserted: it has no branch and no checked-out pointer yet. */
   addConversation(row: ConversationRow): void {
@@ -88,6 +105,7 @@ export class RowCache {
 
   clear(): void {
     this.convs.clear()
+    this.decoded.clear()
     this.branches.clear()
     this.currents.clear()
     this.fresh.clear()

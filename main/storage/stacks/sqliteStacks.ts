@@ -128,13 +128,13 @@ export class SqliteStackStore implements StackStore {
 
   getConversation(idOrName: string): Conversation {
     this.sync()
-    return toConversation(this.rows.requireConversation(idOrName))
+    return this.rows.conversationOf(this.rows.requireConversation(idOrName))
   }
 
   findConversation(idOrName: string): Conversation | null {
     this.sync()
     const row = this.rows.findConversation(idOrName)
-    return row ? toConversation(row) : null
+    return row ? this.rows.conversationOf(row) : null
   }
 
   listConversations(): Conversation[] {
