@@ -8,7 +8,7 @@ import type { PayloadStore } from '../engine/ports/payloads'
 import { looksLikePointer } from '../storage/payloads/pointer'
 import { cachedPluck, cachedStatement } from '../storage/statementCache'
 import { byRefParams, byRefSql } from '../storage/artifacts/byRef'
-import { BRANCH_KEY_OF, checkConversationSeq, KEY_OF, MAX_STACK_NO, NEXT_SEQ } from '../storage/stacks/entryKeys'
+import { BRANCH_KEY_OF, KEY_OF, MAX_STACK_NO, NEXT_SEQ, nextConversationSeq } from '../storage/stacks/entryKeys'
 import { SEQ_OF_ID } from '../storage/stacks/conversationIds'
 import type { BundleContent, Row } from './format'
 
@@ -153,7 +153,7 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   const insOrigin = ins('INSERT INTO bundle_origins (kind, local_id, source_id, source_machine, bundle_file, bundle_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
 
   const run = (t: string, stmt: ReturnType<typeof ins>, ...args: unknown[]) => count(t, stmt.run(...args).changes)
-  // A fresh conversation's seq (the rowid SQLite gives it), and its stacks numbered from 0 in bundle order.
+  // A fresh conversation's seq (NEXT_SEQ), and its stacks numbered from 0 in bundle order.
   const seqOf = new Map<string, number>()
   const stacks = new Map<string, [seq: number, stackNo: number]>()
   const stackCount = new Map<number, number>()
@@ -165,10 +165,8 @@ function importRows(store: SqliteStore, b: BundleContent, o: ImportOptions): Imp
   for (const c of b.rows.conversations.filter((c) => fresh.has(c.id))) {
     const item = items.find((i) => i.kind === 'conversation' && i.sourceId === c.id)!
     // The conversation's part of its entry keys (entryKeys.ts), as the store picks it.
-    const seq = nextSeq.get() as number
-    checkConversationSeq(seq, 'import into another P2ENGINE_HOME')
-    const r = insConv.run(seq, conv(c.id), item.name, c.root_agent, c.created_at, tx(c.metadata))
-    count('conversations', r.changes)
+    const seq = nextConversationSeq(nextSeq, 'import into another P2ENGINE_HOME')
+    run('conversations', insConv, seq, conv(c.id), item.name, c.root_agent, c.created_at, tx(c.metadata))
     seqOf.set(c.id, seq)
     insOrigin.run('conversation', conv(c.id), c.id, source, o.bundleFile, o.bundleSha256, at)
   }

@@ -5,7 +5,7 @@ import { asAgentId, asConversationId } from '../../engine/schema/states'
 import { defineJsonColumn } from '../jsonColumn'
 import { conversationIdFor } from './conversationIds'
 import type { SqliteDatabase as Database } from '../sqliteStore'
-import { checkConversationSeq } from './entryKeys'
+import { nextConversationSeq } from './entryKeys'
 import type { ConversationRow, StackStatements } from './statements'
 
 const MetadataColumn = defineJsonColumn({
@@ -42,9 +42,8 @@ export function insertConversation(st: StackStatements, input: NewConversation, 
   if (name === '') throw new UserInputError('conversation name cannot be empty', 'BAD_CONVERSATION')
   const rootAgent = typeof input.rootAgent === 'string' ? input.rootAgent.trim() : ''
   if (rootAgent === '') throw new UserInputError(`conversation ${name}: root agent cannot be empty`, 'BAD_CONVERSATION')
-  // The next seq (the rowid SQLite would pick), so a generated id can name it (conversationIds.ts).
-  const seq = st.nextSeq.get() as number
-  checkConversationSeq(seq, 'use another P2ENGINE_HOME')
+  // The next seq (NEXT_SEQ), so a generated id can name it (conversationIds.ts).
+  const seq = nextConversationSeq(st.nextSeq, 'use another P2ENGINE_HOME')
   const id = input.id ?? conversationIdFor(seq, now)
   if (id.trim() === '' || id.length > 200) throw new UserInputError(`conversation id ${JSON.stringify(id)}: expected 1 to 200 characters`, 'BAD_CONVERSATION')
   // An id that names its seq is in no unique index: the lookup is what keeps ids unique. A generated

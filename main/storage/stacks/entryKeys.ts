@@ -41,12 +41,12 @@ export const branchKeyParts = (b: string): string => `(${b}.key >> 36) AS seq, (
 
 /**
  * SQL: the branch rows `b` of the conversation whose id is the `?` parameter (bound once), as a
- * FROM clause: that conversation's key range, and rows naming that conversation (a seq is used
- * again after the newest conversation is deleted: rows another path left behind never show).
+ * FROM clause: that conversation's key range. A new conversation never gets a seq with rows left
+ * under it (NEXT_SEQ), so the range holds its rows only.
  */
 const CONVERSATION_PARAM = `(SELECT ${seqOfId('cvq_.v')} AS s, cvq_.v AS v FROM (SELECT ? AS v) cvq_) cv_`
 export const BRANCHES_OF_CONVERSATION = `${CONVERSATION_PARAM}
-  JOIN stack_branches b ON ${keyWithinConversation('b.key', 'cv_.s')} AND b.conversation_id = cv_.v`
+  JOIN stack_branches b ON ${keyWithinConversation('b.key', 'cv_.s')}`
 
 /**
  * SQL: the forked branch rows `b` (`parent_branch` set) of the conversation whose id is the `?`
@@ -98,7 +98,6 @@ export function checkEntryIndex(idx: number, branch: string): void {
   if (idx > MAX_INDEX) throw new UserInputError(`branch ${branch} is full: a branch holds at most ${MAX_INDEX + 1} entries; fork or rewind it`, 'STACK_FULL')
 }
 
-/** A conversation numbered past the last seq a key can hold: a clear error (`elsewhere`: where to go instead). */
 /**
  * SQL: the seq of the next conversation. Past every conversation and every entry or branch row:
  * rows left under a seq whose conversation row is gone (deleted by hand; the store deletes them
@@ -109,6 +108,12 @@ export const NEXT_SEQ = `SELECT max(coalesce((SELECT max(seq) FROM conversations
                                 coalesce((SELECT max(key) FROM stack_entries), 0) >> 36,
                                 coalesce((SELECT max(key) FROM stack_branches), 0) >> 36) + 1`
 
-export function checkConversationSeq(seq: number, elsewhere: string): void {
+/**
+ * The seq of the next conversation, read with the prepared (plucked) `NEXT_SEQ`; past the last
+ * seq a key can hold, a clear error (`elsewhere`: where to go instead).
+ */
+export function nextConversationSeq(next: { get(): unknown }, elsewhere: string): number {
+  const seq = next.get() as number
   if (seq > MAX_SEQ) throw new UserInputError(`this database holds the most conversations it can (${MAX_SEQ}); delete some or ${elsewhere}`, 'STORE_FULL')
+  return seq
 }
